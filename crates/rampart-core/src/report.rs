@@ -1,0 +1,337 @@
+//! The report every command produces: serde data, rendered by the CLI.
+//!
+//! # JSON wire format (schema version 1)
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "tool": {"name": "rampart", "version": "0.1.0"},
+//!   "command": "scan",
+//!   "files": [
+//!     {
+//!       "path": "models/adapter.bin",
+//!       "format": "pytorch-zip",
+//!       "size": 1234,
+//!       "verdict": "malicious",
+//!       "findings": [
+//!         {
+//!           "rule": "PKL001",
+//!           "name": "dangerous-global",
+//!           "severity": "critical",
+//!           "message": "pickle calls `os.system` …",
+//!           "guidelines": ["SD-3", "DV-1"],
+//!           "location": {"member": "archive/data.pkl", "offset": 52}
+//!         }
+//!       ]
+//!     }
+//!   ],
+//!   "summary": {"files": 1, "clean": 0, "suspicious": 0, "malicious": 1, "error": 0,
+//!               "findings": {"critical": 1, "high": 0, "medium": 0, "low": 0, "info": 0}}
+//! }
+//! ```
+//!
+//! Fields are only ever added within a schema version; a removal or change of meaning
+//! increments [`SCHEMA_VERSION`]. `location` fields are omitted when unknown; `error`
+//! is present only when the file could not be read.
+
+use serde::Serialize;
+
+use crate::{Guideline, RuleMeta, Severity};
+
+/// Version of the JSON report format.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where in a file a finding was made. Binary files have no lines: a location is a
+/// chain of archive members, a byte offset inside the innermost one, and an item name
+/// (a tensor, a layer, a graph node, a metadata key).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Archive member path, nested members joined with `!`, e.g. `outer.zip!archive/data.pkl`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Byte offset inside the member (or the file when `member` is absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// A named item inside the file: layer, node, tensor, metadata key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+}
+
+impl Location {
+    /// True when no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.member.is_none() && self.offset.is_none() && self.item.is_none()
+    }
+}
+
+/// One problem a rule found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule's stable code.
+    pub rule: &'static str,
+    /// The rule's name.
+    pub name: &'static str,
+    /// Severity (the rule's).
+    pub severity: Severity,
+    /// What was found, specific to this occurrence.
+    pub message: String,
+    /// Guideline principles the rule serves.
+    pub guidelines: &'static [Guideline],
+    /// Where it was found.
+    #[serde(skip_serializing_if = "Location::is_empty")]
+    pub location: Location,
+}
+
+impl Finding {
+    /// A finding of `rule` with a message and location.
+    pub fn new(rule: &RuleMeta, message: impl Into<String>, location: Location) -> Self {
+        Finding {
+            rule: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            guidelines: rule.guidelines,
+            location,
+        }
+    }
+}
+
+/// The judgement of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing at or above low severity.
+    Clean,
+    /// Findings of low or medium severity only.
+    Suspicious,
+    /// The file could not be read or judged completely, and nothing high was found in
+    /// what could be.
+    Error,
+    /// At least one high or critical finding.
+    Malicious,
+}
+
+/// The result for one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// Path as given on the command line, joined with the relative path for directories.
+    pub path: String,
+    /// Format recognised from the content (`pickle`, `pytorch-zip`, `onnx`, …, `unknown`).
+    pub format: String,
+    /// Size in bytes, when the file could be opened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// The verdict derived from the findings (see [`Verdict`]).
+    pub verdict: Verdict,
+    /// Findings, in the order they were made.
+    pub findings: Vec<Finding>,
+    /// An I/O error that stopped the file from being read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    /// Builds a file report, deriving the verdict. `incomplete` is true when some part
+    /// of the file could not be judged (a parse failure or a resource limit).
+    pub fn new(
+        path: String,
+        format: String,
+        size: Option<u64>,
+        findings: Vec<Finding>,
+        incomplete: bool,
+        error: Option<String>,
+    ) -> Self {
+        let worst = findings.iter().map(|f| f.severity).max();
+        let verdict = match worst {
+            Some(s) if s >= Severity::High => Verdict::Malicious,
+            _ if incomplete || error.is_some() => Verdict::Error,
+            Some(s) if s >= Severity::Low => Verdict::Suspicious,
+            _ => Verdict::Clean,
+        };
+        FileReport {
+            path,
+            format,
+            size,
+            verdict,
+            findings,
+            error,
+        }
+    }
+
+    /// The most serious finding's severity.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Counts over a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files judged.
+    pub files: usize,
+    /// Files per verdict.
+    pub clean: usize,
+    /// See [`Verdict::Suspicious`].
+    pub suspicious: usize,
+    /// See [`Verdict::Malicious`].
+    pub malicious: usize,
+    /// See [`Verdict::Error`].
+    pub error: usize,
+    /// Findings per severity.
+    pub findings: SeverityCounts,
+}
+
+/// Number of findings of each severity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SeverityCounts {
+    /// Critical findings.
+    pub critical: usize,
+    /// High findings.
+    pub high: usize,
+    /// Medium findings.
+    pub medium: usize,
+    /// Low findings.
+    pub low: usize,
+    /// Informational findings.
+    pub info: usize,
+}
+
+/// The tool that produced a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// Always `rampart`.
+    pub name: &'static str,
+    /// The producing version.
+    pub version: &'static str,
+}
+
+/// A complete report: what renderers consume.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Producer.
+    pub tool: Tool,
+    /// The command that produced it, e.g. `scan`.
+    pub command: &'static str,
+    /// One entry per file, sorted by path.
+    pub files: Vec<FileReport>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Builds a report from file results, sorting them by path and counting.
+    pub fn new(command: &'static str, version: &'static str, mut files: Vec<FileReport>) -> Self {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut summary = Summary {
+            files: files.len(),
+            ..Summary::default()
+        };
+        for file in &files {
+            match file.verdict {
+                Verdict::Clean => summary.clean += 1,
+                Verdict::Suspicious => summary.suspicious += 1,
+                Verdict::Malicious => summary.malicious += 1,
+                Verdict::Error => summary.error += 1,
+            }
+            for finding in &file.findings {
+                let slot = match finding.severity {
+                    Severity::Critical => &mut summary.findings.critical,
+                    Severity::High => &mut summary.findings.high,
+                    Severity::Medium => &mut summary.findings.medium,
+                    Severity::Low => &mut summary.findings.low,
+                    Severity::Info => &mut summary.findings.info,
+                };
+                *slot += 1;
+            }
+        }
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "rampart",
+                version,
+            },
+            command,
+            files,
+            summary,
+        }
+    }
+
+    /// True when any finding is at or above `threshold`.
+    pub fn has_findings_at(&self, threshold: Severity) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.worst().is_some_and(|w| w >= threshold))
+    }
+
+    /// True when any file could not be read.
+    pub fn has_io_errors(&self) -> bool {
+        self.files.iter().any(|f| f.error.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declare_rule;
+
+    declare_rule! {
+        /// test rule
+        static CRIT = {
+            code: "TST001", name: "test-critical", severity: Critical,
+            guidelines: [Sd3], summary: "x",
+        }
+    }
+    declare_rule! {
+        /// test rule
+        static MED = {
+            code: "TST002", name: "test-medium", severity: Medium,
+            guidelines: [Dv1], summary: "x",
+        }
+    }
+
+    fn file(findings: Vec<Finding>, incomplete: bool) -> FileReport {
+        FileReport::new("f".into(), "pickle".into(), Some(1), findings, incomplete, None)
+    }
+
+    #[test]
+    fn verdicts_follow_the_worst_finding() {
+        let loc = Location::default();
+        assert_eq!(file(vec![], false).verdict, Verdict::Clean);
+        assert_eq!(
+            file(vec![Finding::new(&MED, "m", loc.clone())], false).verdict,
+            Verdict::Suspicious
+        );
+        assert_eq!(
+            file(vec![Finding::new(&MED, "m", loc.clone())], true).verdict,
+            Verdict::Error
+        );
+        assert_eq!(
+            file(vec![Finding::new(&CRIT, "c", loc.clone()), Finding::new(&MED, "m", loc)], true)
+                .verdict,
+            Verdict::Malicious
+        );
+    }
+
+    #[test]
+    fn report_counts_and_thresholds() {
+        let loc = Location::default();
+        let report = Report::new(
+            "scan",
+            "0.0.0",
+            vec![
+                file(vec![Finding::new(&MED, "m", loc.clone())], false),
+                file(vec![], false),
+            ],
+        );
+        assert_eq!(report.summary.files, 2);
+        assert_eq!(report.summary.findings.medium, 1);
+        assert_eq!(report.summary.suspicious, 1);
+        assert!(report.has_findings_at(Severity::Medium));
+        assert!(!report.has_findings_at(Severity::High));
+        let json = serde_json::to_value(&report).unwrap_or_default();
+        assert_eq!(json["files"][0]["findings"][0]["guidelines"][0], "DV-1");
+        assert_eq!(json["schema_version"], 1);
+    }
+}

@@ -1,0 +1,1112 @@
+//! Static simulation of the pickle machine.
+//!
+//! A pickle is a program for a small stack machine; unpickling runs it, and its
+//! `GLOBAL`/`STACK_GLOBAL`/`INST` opcodes import any name while `REDUCE`/`OBJ`/`INST`/
+//! `NEWOBJ` call what was imported. This module runs the same program over a simulated
+//! stack, memo and mark stack — never importing or calling anything — and records
+//! every name imported and how it was used, so that every callable is resolved to its
+//! module and name even when the names are assembled through the memo.
+//!
+//! The simulation is bounded by [`Limits`]: opcodes, stack, memo, retained values, text
+//! line length, streams. Large byte payloads are skipped without being read.
+
+mod globals;
+mod strings;
+mod value;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub use globals::{canonical_module, judge, looks_like_class, torch_storage_element_size, Judgement};
+use value::{Obj, MAX_KEPT_STRING, V};
+
+use crate::blob::{Blob, Cursor};
+use crate::limits::Limits;
+
+/// How an imported name was used.
+#[derive(Debug, Clone)]
+pub struct GlobalUse {
+    /// Module as written in the pickle.
+    pub module: String,
+    /// Name (possibly dotted) as written in the pickle.
+    pub name: String,
+    /// Offset of the first opcode that imported it.
+    pub offset: u64,
+    /// The opcode that imported it first (`GLOBAL`, `STACK_GLOBAL`, `INST`).
+    pub opcode: &'static str,
+    /// Called as a function (`REDUCE`, `OBJ`, `INST`).
+    pub called: bool,
+    /// Instantiated with `NEWOBJ`/`NEWOBJ_EX`.
+    pub instantiated: bool,
+    /// A rendering of the first call, e.g. `os.system("echo hi")`.
+    pub call_preview: Option<String>,
+}
+
+impl GlobalUse {
+    /// `module.name`.
+    pub fn path(&self) -> String {
+        format!("{}.{}", self.module, self.name)
+    }
+
+    /// The judgement of this name.
+    pub fn judgement(&self) -> Judgement {
+        judge(&self.module, &self.name)
+    }
+
+    /// What to show for it: the call when there was one, else the name.
+    pub fn display(&self) -> String {
+        self.call_preview.clone().unwrap_or_else(|| self.path())
+    }
+}
+
+/// Something noteworthy at an offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Byte offset of the opcode.
+    pub offset: u64,
+    /// What happened.
+    pub message: String,
+}
+
+/// What the simulation learned about a pickle file (one or more streams).
+#[derive(Debug, Default)]
+pub struct PickleIr {
+    /// Every distinct name imported, in order of first import.
+    pub globals: Vec<GlobalUse>,
+    /// `STACK_GLOBAL` whose module or name was not a literal string.
+    pub dynamic_imports: Vec<Event>,
+    /// `EXT1`/`EXT2`/`EXT4` uses.
+    pub ext_codes: Vec<Event>,
+    /// Calls of values that are not imported names (results of other calls).
+    pub indirect_calls: Vec<Event>,
+    /// `BUILD` applied directly to an imported class or function (monkey-patching).
+    pub global_mutations: Vec<Event>,
+    /// Allow-listed callables used outside the arguments that make them safe.
+    pub misuse: Vec<Event>,
+    /// Parse failures (the judgement covers everything before them).
+    pub errors: Vec<Event>,
+    /// Resource limits reached.
+    pub limits: Vec<Event>,
+    /// Streams parsed to `STOP`.
+    pub streams: usize,
+    /// joblib arrays walked.
+    pub joblib_arrays: usize,
+    /// NumPy arrays with object dtype inside joblib dumps.
+    pub joblib_object_arrays: usize,
+    /// The file is a legacy (pre-zip) PyTorch checkpoint.
+    pub legacy_torch: bool,
+    index: HashMap<(String, String), usize>,
+}
+
+impl PickleIr {
+    fn global(&mut self, module: String, name: String, offset: u64, opcode: &'static str) -> usize {
+        let key = (module, name);
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        let i = self.globals.len();
+        self.globals.push(GlobalUse {
+            module: key.0.clone(),
+            name: key.1.clone(),
+            offset,
+            opcode,
+            called: false,
+            instantiated: false,
+            call_preview: None,
+        });
+        self.index.insert(key, i);
+        i
+    }
+
+    /// True when any error or limit event was recorded.
+    pub fn incomplete(&self) -> bool {
+        !self.errors.is_empty() || !self.limits.is_empty()
+    }
+}
+
+/// Why a stream stopped before `STOP`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopKind {
+    /// Not a valid pickle from this offset on.
+    Malformed,
+    /// A resource cap was reached.
+    Limit,
+}
+
+/// A stream that could not be run to its end.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    /// Kind of stop.
+    pub kind: StopKind,
+    /// Offset of the failing opcode.
+    pub offset: u64,
+    /// What went wrong.
+    pub message: String,
+}
+
+type Res<T> = Result<T, Stop>;
+
+const PROTO_MAX: u8 = 5;
+/// PyTorch's legacy magic number, the first pickle of a pre-zip checkpoint.
+const TORCH_LEGACY_MAGIC: i128 = 0x1950a86a20f9469cfc6c;
+/// Nesting of pickles inside joblib object arrays.
+const MAX_NESTED_PICKLES: usize = 8;
+
+/// The simulated machine for one stream.
+struct Machine<'l> {
+    limits: &'l Limits,
+    stack: Vec<V>,
+    marks: Vec<usize>,
+    memo: HashMap<u64, V>,
+    retained: usize,
+    ops: u64,
+    op_offset: u64,
+    nested: usize,
+    first_proto: bool,
+    globals_seen: bool,
+    persistent: Vec<V>,
+}
+
+fn malformed(offset: u64, message: impl Into<String>) -> Stop {
+    Stop {
+        kind: StopKind::Malformed,
+        offset,
+        message: message.into(),
+    }
+}
+
+impl<'l> Machine<'l> {
+    fn new(limits: &'l Limits, nested: usize) -> Self {
+        Machine {
+            limits,
+            stack: Vec::new(),
+            marks: Vec::new(),
+            memo: HashMap::new(),
+            retained: 0,
+            ops: 0,
+            op_offset: 0,
+            nested,
+            first_proto: false,
+            globals_seen: false,
+            persistent: Vec::new(),
+        }
+    }
+
+    fn err(&self, message: impl Into<String>) -> Stop {
+        malformed(self.op_offset, message)
+    }
+
+    fn limit(&self, message: impl Into<String>) -> Stop {
+        Stop {
+            kind: StopKind::Limit,
+            offset: self.op_offset,
+            message: message.into(),
+        }
+    }
+
+    fn io(&self, e: std::io::Error) -> Stop {
+        self.err(format!("truncated or unreadable: {e}"))
+    }
+
+    fn base(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    fn push(&mut self, v: V) -> Res<()> {
+        if self.stack.len() >= self.limits.pickle_stack {
+            return Err(self.limit(format!(
+                "pickle stack deeper than {} entries",
+                self.limits.pickle_stack
+            )));
+        }
+        self.stack.push(v);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Res<V> {
+        if self.stack.len() <= self.base() {
+            return Err(self.err("stack underflow"));
+        }
+        self.stack.pop().ok_or_else(|| self.err("stack underflow"))
+    }
+
+    fn top_mut(&mut self) -> Res<&mut V> {
+        if self.stack.len() <= self.base() {
+            return Err(self.err("stack underflow"));
+        }
+        let at = self.op_offset;
+        self.stack
+            .last_mut()
+            .ok_or_else(|| malformed(at, "stack underflow"))
+    }
+
+    fn pop_mark(&mut self) -> Res<Vec<V>> {
+        let Some(mark) = self.marks.pop() else {
+            return Err(self.err("MARK expected but not found"));
+        };
+        Ok(self.stack.split_off(mark.min(self.stack.len())))
+    }
+
+    /// Keeps up to the retention budget of `items`; the rest are dropped from the
+    /// simulation (they were already judged when created).
+    fn retain(&mut self, mut items: Vec<V>) -> Vec<V> {
+        let room = self.limits.pickle_values.saturating_sub(self.retained);
+        items.truncate(room);
+        self.retained += items.len();
+        items
+    }
+
+    fn string(&mut self, bytes: &[u8]) -> V {
+        if bytes.len() > MAX_KEPT_STRING {
+            return V::LongStr(bytes.len() as u64);
+        }
+        V::Str(Rc::from(String::from_utf8_lossy(bytes).as_ref()))
+    }
+
+    fn read_len_prefixed(&mut self, cur: &mut Cursor<'_>, len: u64) -> Res<V> {
+        if len as usize > MAX_KEPT_STRING || len > cur.remaining() {
+            if len > cur.remaining() {
+                return Err(self.err(format!(
+                    "string of {len} bytes runs past the end of the data"
+                )));
+            }
+            cur.skip(len).map_err(|e| self.io(e))?;
+            return Ok(V::LongStr(len));
+        }
+        let bytes = cur.take(len as usize).map_err(|e| self.io(e))?.to_vec();
+        Ok(self.string(&bytes))
+    }
+
+    fn skip_bytes(&mut self, cur: &mut Cursor<'_>, len: u64) -> Res<V> {
+        cur.skip(len).map_err(|e| self.io(e))?;
+        Ok(V::Bytes(len))
+    }
+
+    fn line(&self, cur: &mut Cursor<'_>) -> Res<Vec<u8>> {
+        cur.line(self.limits.pickle_line).map_err(|e| self.io(e))
+    }
+
+    fn text_line(&self, cur: &mut Cursor<'_>, what: &str) -> Res<String> {
+        let line = self.line(cur)?;
+        String::from_utf8(line).map_err(|_| self.err(format!("{what} is not UTF-8")))
+    }
+
+    fn record_global(&mut self, ir: &mut PickleIr, module: String, name: String, opcode: &'static str) -> usize {
+        self.globals_seen = true;
+        ir.global(module, name, self.op_offset, opcode)
+    }
+
+    fn note_call(&mut self, ir: &mut PickleIr, callee: &V, args: &V, instantiate: bool) {
+        match callee {
+            V::Global(i) => {
+                let preview = format!(
+                    "{}{}",
+                    ir.globals.get(*i).map(GlobalUse::path).unwrap_or_default(),
+                    match args {
+                        V::Tuple(_) => args.preview(&ir.globals),
+                        other => format!("({})", other.preview(&ir.globals)),
+                    }
+                );
+                let misuse = self.check_safe_use(ir, *i, args);
+                if let Some(g) = ir.globals.get_mut(*i) {
+                    if instantiate {
+                        g.instantiated = true;
+                    } else {
+                        g.called = true;
+                    }
+                    if g.call_preview.is_none() {
+                        g.call_preview = Some(preview);
+                    }
+                }
+                if let Some(message) = misuse {
+                    ir.misuse.push(Event {
+                        offset: self.op_offset,
+                        message,
+                    });
+                }
+            }
+            V::Obj(_) | V::Persistent(_) => ir.indirect_calls.push(Event {
+                offset: self.op_offset,
+                message: format!(
+                    "calls {} with {}, a value computed while loading rather than an importable name",
+                    callee.preview(&ir.globals),
+                    args.preview(&ir.globals)
+                ),
+            }),
+            // Calling a plain value fails when loading; nothing runs.
+            _ => {}
+        }
+    }
+
+    /// Allow-listed callables that are safe only with particular arguments.
+    fn check_safe_use(&self, ir: &PickleIr, global: usize, args: &V) -> Option<String> {
+        let g = ir.globals.get(global)?;
+        if canonical_module(&g.module) == "_codecs" && g.name == "encode" {
+            let codec = args.items().and_then(|a| a.get(1)).and_then(V::as_str);
+            let ok = matches!(codec, Some(c) if c.eq_ignore_ascii_case("latin1") || c.eq_ignore_ascii_case("latin-1"));
+            if !ok {
+                return Some(format!(
+                    "`_codecs.encode` is allowed only to turn latin-1 text into bytes, but is called as {}",
+                    format_args!("_codecs.encode{}", args.preview(&ir.globals))
+                ));
+            }
+        }
+        None
+    }
+
+    fn int_from_text(&self, text: &str) -> Res<V> {
+        let t = text.trim().trim_end_matches('L');
+        match t {
+            "01" => return Ok(V::Bool(true)),
+            "00" => return Ok(V::Bool(false)),
+            _ => {}
+        }
+        if t.is_empty() || !t.trim_start_matches(['-', '+']).bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.err(format!("invalid integer literal {:?}", truncate(text, 40))));
+        }
+        Ok(t.parse::<i128>().map_or(V::BigInt, V::Int))
+    }
+
+    fn long_bytes(bytes: &[u8]) -> V {
+        if bytes.is_empty() {
+            return V::Int(0);
+        }
+        if bytes.len() > 16 {
+            return V::BigInt;
+        }
+        let negative = bytes.last().is_some_and(|b| b & 0x80 != 0);
+        let mut buf = if negative { [0xffu8; 16] } else { [0u8; 16] };
+        if let Some(dst) = buf.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+        V::Int(i128::from_le_bytes(buf))
+    }
+
+    fn memo_put(&mut self, key: u64) -> Res<()> {
+        let top = self
+            .stack
+            .last()
+            .filter(|_| self.stack.len() > self.base())
+            .cloned()
+            .ok_or_else(|| self.err("memoize with an empty stack"))?;
+        if !self.memo.contains_key(&key) && self.memo.len() >= self.limits.pickle_memo {
+            return Err(self.limit(format!(
+                "pickle memo larger than {} entries",
+                self.limits.pickle_memo
+            )));
+        }
+        self.memo.insert(key, top);
+        Ok(())
+    }
+
+    fn memo_get(&mut self, key: u64) -> Res<()> {
+        let v = self
+            .memo
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| self.err(format!("memo key {key} not found")))?;
+        self.push(v)
+    }
+
+    /// Runs one stream from the cursor's position to its `STOP`.
+    fn run(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr) -> Res<V> {
+        let mut first = true;
+        loop {
+            self.ops += 1;
+            if self.ops > self.limits.pickle_ops {
+                return Err(self.limit(format!(
+                    "more than {} pickle opcodes",
+                    self.limits.pickle_ops
+                )));
+            }
+            self.op_offset = cur.pos();
+            let op = cur.u8().map_err(|_| self.err("truncated: no STOP opcode before the end of the data"))?;
+            if first {
+                self.first_proto = op == 0x80;
+                first = false;
+            }
+            match op {
+                b'(' => {
+                    if self.marks.len() >= self.limits.pickle_stack {
+                        return Err(self.limit("too many nested MARKs"));
+                    }
+                    self.marks.push(self.stack.len());
+                }
+                b'.' => return self.pop(),
+                b'0' => {
+                    if self.stack.len() > self.base() {
+                        self.pop()?;
+                    } else {
+                        self.pop_mark()?;
+                    }
+                }
+                b'1' => {
+                    self.pop_mark()?;
+                }
+                b'2' => {
+                    let top = self.top_mut()?.clone();
+                    self.push(top)?;
+                }
+                b'F' => {
+                    let line = self.text_line(cur, "FLOAT argument")?;
+                    if line.trim().parse::<f64>().is_err() {
+                        return Err(self.err(format!("invalid float literal {:?}", truncate(&line, 40))));
+                    }
+                    self.push(V::Float)?;
+                }
+                b'I' | b'L' => {
+                    let line = self.text_line(cur, "INT argument")?;
+                    let v = self.int_from_text(&line)?;
+                    self.push(v)?;
+                }
+                b'J' => {
+                    let v = cur.u32_le().map_err(|e| self.io(e))? as i32;
+                    self.push(V::Int(i128::from(v)))?;
+                }
+                b'K' => {
+                    let v = cur.u8().map_err(|e| self.io(e))?;
+                    self.push(V::Int(i128::from(v)))?;
+                }
+                b'M' => {
+                    let v = cur.u16_le().map_err(|e| self.io(e))?;
+                    self.push(V::Int(i128::from(v)))?;
+                }
+                0x8a => {
+                    let n = cur.u8().map_err(|e| self.io(e))?;
+                    let bytes = cur.take(usize::from(n)).map_err(|e| self.io(e))?.to_vec();
+                    self.push(Self::long_bytes(&bytes))?;
+                }
+                0x8b => {
+                    let n = cur.u32_le().map_err(|e| self.io(e))? as i32;
+                    let Ok(n) = u64::try_from(n) else {
+                        return Err(self.err("LONG4 with a negative byte count"));
+                    };
+                    if n <= 16 {
+                        let bytes = cur.take(n as usize).map_err(|e| self.io(e))?.to_vec();
+                        self.push(Self::long_bytes(&bytes))?;
+                    } else {
+                        cur.skip(n).map_err(|e| self.io(e))?;
+                        self.push(V::BigInt)?;
+                    }
+                }
+                b'N' => self.push(V::None)?,
+                0x88 => self.push(V::Bool(true))?,
+                0x89 => self.push(V::Bool(false))?,
+                b'P' => {
+                    let line = self.line(cur)?;
+                    let pid = self.string(&line);
+                    self.persistent_load(pid)?;
+                }
+                b'Q' => {
+                    let pid = self.pop()?;
+                    self.persistent_load(pid)?;
+                }
+                b'R' => {
+                    let args = self.pop()?;
+                    let callee = self.pop()?;
+                    self.note_call(ir, &callee, &args, false);
+                    self.push(V::Obj(Rc::new(Obj {
+                        callee: global_index(&callee),
+                        args,
+                        state: None,
+                    })))?;
+                }
+                b'S' => {
+                    let line = self.line(cur)?;
+                    let Some(s) = strings::python_string_literal(&line) else {
+                        return Err(self.err("STRING argument is not a quoted literal"));
+                    };
+                    let v = self.string(s.as_bytes());
+                    self.push(v)?;
+                }
+                b'T' => {
+                    let n = cur.u32_le().map_err(|e| self.io(e))? as i32;
+                    let Ok(n) = u64::try_from(n) else {
+                        return Err(self.err("BINSTRING with a negative length"));
+                    };
+                    let v = self.read_len_prefixed(cur, n)?;
+                    self.push(v)?;
+                }
+                b'U' | 0x8c => {
+                    let n = cur.u8().map_err(|e| self.io(e))?;
+                    let v = self.read_len_prefixed(cur, u64::from(n))?;
+                    self.push(v)?;
+                }
+                b'V' => {
+                    let line = self.line(cur)?;
+                    let Some(s) = strings::raw_unicode_escape(&line) else {
+                        return Err(self.err("UNICODE argument has a broken escape"));
+                    };
+                    let v = self.string(s.as_bytes());
+                    self.push(v)?;
+                }
+                b'X' => {
+                    let n = cur.u32_le().map_err(|e| self.io(e))?;
+                    let v = self.read_len_prefixed(cur, u64::from(n))?;
+                    self.push(v)?;
+                }
+                0x8d => {
+                    let n = cur.u64_le().map_err(|e| self.io(e))?;
+                    let v = self.read_len_prefixed(cur, n)?;
+                    self.push(v)?;
+                }
+                b'B' => {
+                    let n = cur.u32_le().map_err(|e| self.io(e))?;
+                    let v = self.skip_bytes(cur, u64::from(n))?;
+                    self.push(v)?;
+                }
+                b'C' => {
+                    let n = cur.u8().map_err(|e| self.io(e))?;
+                    let v = self.skip_bytes(cur, u64::from(n))?;
+                    self.push(v)?;
+                }
+                0x8e | 0x96 => {
+                    let n = cur.u64_le().map_err(|e| self.io(e))?;
+                    let v = self.skip_bytes(cur, n)?;
+                    self.push(v)?;
+                }
+                b'a' => {
+                    let item = self.pop()?;
+                    let keep = self.retain(vec![item]);
+                    let top = self.top_mut()?;
+                    if let V::List(list) = top {
+                        Rc::make_mut(list).extend(keep);
+                    }
+                }
+                b'e' => {
+                    let items = self.pop_mark()?;
+                    let keep = self.retain(items);
+                    let top = self.top_mut()?;
+                    if let V::List(list) = top {
+                        Rc::make_mut(list).extend(keep);
+                    }
+                }
+                b's' => {
+                    let value = self.pop()?;
+                    let key = self.pop()?;
+                    let keep = self.retain(vec![key, value]);
+                    let top = self.top_mut()?;
+                    if let (V::Dict(d), [k, v]) = (top, keep.as_slice()) {
+                        Rc::make_mut(d).push((k.clone(), v.clone()));
+                    }
+                }
+                b'u' => {
+                    let items = self.pop_mark()?;
+                    if items.len() % 2 != 0 {
+                        return Err(self.err("SETITEMS with an odd number of items"));
+                    }
+                    let keep = self.retain(items);
+                    let top = self.top_mut()?;
+                    if let V::Dict(d) = top {
+                        let d = Rc::make_mut(d);
+                        let mut it = keep.into_iter();
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            d.push((k, v));
+                        }
+                    }
+                }
+                0x90 => {
+                    let items = self.pop_mark()?;
+                    self.retain(items);
+                    self.top_mut()?;
+                }
+                b'b' => {
+                    let state = self.pop()?;
+                    self.build(cur, ir, state)?;
+                }
+                b'c' => {
+                    let module = self.text_line(cur, "GLOBAL module")?;
+                    let name = self.text_line(cur, "GLOBAL name")?;
+                    let i = self.record_global(ir, module, name, "GLOBAL");
+                    self.push(V::Global(i))?;
+                }
+                0x93 => {
+                    let name = self.pop()?;
+                    let module = self.pop()?;
+                    match (module.as_str(), name.as_str()) {
+                        (Some(m), Some(n)) => {
+                            let i = self.record_global(ir, m.to_string(), n.to_string(), "STACK_GLOBAL");
+                            self.push(V::Global(i))?;
+                        }
+                        _ => {
+                            self.globals_seen = true;
+                            ir.dynamic_imports.push(Event {
+                                offset: self.op_offset,
+                                message: format!(
+                                    "STACK_GLOBAL imports module {} name {}: values computed while loading, not literal strings",
+                                    module.preview(&ir.globals),
+                                    name.preview(&ir.globals)
+                                ),
+                            });
+                            self.push(V::Obj(Rc::new(Obj {
+                                callee: None,
+                                args: V::Tuple(Rc::new(vec![module, name])),
+                                state: None,
+                            })))?;
+                        }
+                    }
+                }
+                b'i' => {
+                    let module = self.text_line(cur, "INST module")?;
+                    let name = self.text_line(cur, "INST name")?;
+                    let args = self.pop_mark()?;
+                    let i = self.record_global(ir, module, name, "INST");
+                    let args = V::Tuple(Rc::new(self.retain(args)));
+                    self.note_call(ir, &V::Global(i), &args, false);
+                    self.push(V::Obj(Rc::new(Obj {
+                        callee: Some(i),
+                        args,
+                        state: None,
+                    })))?;
+                }
+                b'o' => {
+                    let mut items = self.pop_mark()?;
+                    if items.is_empty() {
+                        return Err(self.err("OBJ without a class"));
+                    }
+                    let callee = items.remove(0);
+                    let args = V::Tuple(Rc::new(self.retain(items)));
+                    self.note_call(ir, &callee, &args, false);
+                    self.push(V::Obj(Rc::new(Obj {
+                        callee: global_index(&callee),
+                        args,
+                        state: None,
+                    })))?;
+                }
+                0x81 => {
+                    let args = self.pop()?;
+                    let cls = self.pop()?;
+                    self.note_call(ir, &cls, &args, true);
+                    self.push(V::Obj(Rc::new(Obj {
+                        callee: global_index(&cls),
+                        args,
+                        state: None,
+                    })))?;
+                }
+                0x92 => {
+                    let _kwargs = self.pop()?;
+                    let args = self.pop()?;
+                    let cls = self.pop()?;
+                    self.note_call(ir, &cls, &args, true);
+                    self.push(V::Obj(Rc::new(Obj {
+                        callee: global_index(&cls),
+                        args,
+                        state: None,
+                    })))?;
+                }
+                0x82..=0x84 => {
+                    let code = match op {
+                        0x82 => u32::from(cur.u8().map_err(|e| self.io(e))?),
+                        0x83 => u32::from(cur.u16_le().map_err(|e| self.io(e))?),
+                        _ => cur.u32_le().map_err(|e| self.io(e))?,
+                    };
+                    self.globals_seen = true;
+                    ir.ext_codes.push(Event {
+                        offset: self.op_offset,
+                        message: format!(
+                            "EXT{} imports the name registered as extension code {code}, which cannot be resolved statically",
+                            match op { 0x82 => 1, 0x83 => 2, _ => 4 }
+                        ),
+                    });
+                    self.push(V::Obj(Rc::new(Obj {
+                        callee: None,
+                        args: V::Int(i128::from(code)),
+                        state: None,
+                    })))?;
+                }
+                b'd' => {
+                    let items = self.pop_mark()?;
+                    if items.len() % 2 != 0 {
+                        return Err(self.err("DICT with an odd number of items"));
+                    }
+                    let keep = self.retain(items);
+                    let mut pairs = Vec::with_capacity(keep.len() / 2);
+                    let mut it = keep.into_iter();
+                    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                        pairs.push((k, v));
+                    }
+                    self.push(V::Dict(Rc::new(pairs)))?;
+                }
+                b'}' => self.push(V::Dict(Rc::new(Vec::new())))?,
+                b']' => self.push(V::List(Rc::new(Vec::new())))?,
+                b')' => self.push(V::Tuple(Rc::new(Vec::new())))?,
+                0x8f => self.push(V::Set)?,
+                0x91 => {
+                    let items = self.pop_mark()?;
+                    self.retain(items);
+                    self.push(V::Set)?;
+                }
+                b'l' => {
+                    let items = self.pop_mark()?;
+                    let keep = self.retain(items);
+                    self.push(V::List(Rc::new(keep)))?;
+                }
+                b't' => {
+                    let items = self.pop_mark()?;
+                    let keep = self.retain(items);
+                    self.push(V::Tuple(Rc::new(keep)))?;
+                }
+                0x85..=0x87 => {
+                    let n = usize::from(op - 0x84);
+                    let mut items = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        items.push(self.pop()?);
+                    }
+                    items.reverse();
+                    let keep = self.retain(items);
+                    self.push(V::Tuple(Rc::new(keep)))?;
+                }
+                b'g' => {
+                    let line = self.text_line(cur, "GET argument")?;
+                    let key = line
+                        .trim()
+                        .parse::<u64>()
+                        .map_err(|_| self.err("GET with a non-numeric key"))?;
+                    self.memo_get(key)?;
+                }
+                b'h' => {
+                    let key = cur.u8().map_err(|e| self.io(e))?;
+                    self.memo_get(u64::from(key))?;
+                }
+                b'j' => {
+                    let key = cur.u32_le().map_err(|e| self.io(e))?;
+                    self.memo_get(u64::from(key))?;
+                }
+                b'p' => {
+                    let line = self.text_line(cur, "PUT argument")?;
+                    let key = line
+                        .trim()
+                        .parse::<u64>()
+                        .map_err(|_| self.err("PUT with a negative or non-numeric key"))?;
+                    self.memo_put(key)?;
+                }
+                b'q' => {
+                    let key = cur.u8().map_err(|e| self.io(e))?;
+                    self.memo_put(u64::from(key))?;
+                }
+                b'r' => {
+                    let key = cur.u32_le().map_err(|e| self.io(e))?;
+                    self.memo_put(u64::from(key))?;
+                }
+                0x94 => {
+                    let key = self.memo.len() as u64;
+                    self.memo_put(key)?;
+                }
+                0x80 => {
+                    let proto = cur.u8().map_err(|e| self.io(e))?;
+                    if proto > PROTO_MAX {
+                        return Err(self.err(format!("unsupported pickle protocol {proto}")));
+                    }
+                }
+                0x95 => {
+                    cur.u64_le().map_err(|e| self.io(e))?;
+                }
+                0x97 => self.push(V::Buffer)?,
+                0x98 => {
+                    self.top_mut()?;
+                }
+                b'G' => {
+                    cur.take(8).map_err(|e| self.io(e))?;
+                    self.push(V::Float)?;
+                }
+                other => {
+                    return Err(self.err(format!("invalid opcode 0x{other:02x}")));
+                }
+            }
+        }
+    }
+
+    fn persistent_load(&mut self, pid: V) -> Res<()> {
+        if self.persistent.len() < self.limits.pickle_values {
+            self.persistent.push(pid.clone());
+        }
+        self.push(V::Persistent(Rc::new(pid)))
+    }
+
+    fn build(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr, state: V) -> Res<()> {
+        let at = self.op_offset;
+        let top = self.top_mut()?;
+        match top {
+            V::Global(i) => {
+                let i = *i;
+                let path = ir.globals.get(i).map(GlobalUse::path).unwrap_or_default();
+                ir.global_mutations.push(Event {
+                    offset: at,
+                    message: format!(
+                        "BUILD sets attributes on the imported name `{path}` itself (monkey-patching it for the rest of the process) with {}",
+                        state.preview(&ir.globals)
+                    ),
+                });
+                Ok(())
+            }
+            V::Obj(obj) => {
+                Rc::make_mut(obj).state = Some(state);
+                let obj = Rc::clone(obj);
+                let is_wrapper = obj
+                    .callee
+                    .and_then(|i| ir.globals.get(i))
+                    .is_some_and(|g| g.name == "NumpyArrayWrapper" && g.module.ends_with("numpy_pickle"));
+                if is_wrapper {
+                    self.joblib_array(cur, ir, &obj)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// joblib writes each NumPy array right after the pickled `NumpyArrayWrapper`
+    /// that describes it, and its unpickler reads the array when it runs that
+    /// wrapper's BUILD: raw bytes for plain dtypes, a nested pickle for object dtype.
+    fn joblib_array(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr, wrapper: &Obj) -> Res<()> {
+        ir.joblib_arrays += 1;
+        let state = wrapper.state.as_ref().ok_or_else(|| self.err("joblib array without state"))?;
+        let dtype = state
+            .dict_get("dtype")
+            .ok_or_else(|| self.err("joblib array wrapper without a dtype"))?;
+        let Some(layout) = numpy_dtype_layout(dtype) else {
+            return Err(self.err(format!(
+                "joblib array with an unrecognised dtype {}; cannot find where the array ends",
+                dtype.preview(&ir.globals)
+            )));
+        };
+        let shape = state
+            .dict_get("shape")
+            .and_then(V::items)
+            .ok_or_else(|| self.err("joblib array wrapper without a shape"))?;
+        let mut count: u64 = 1;
+        for dim in shape {
+            let d = dim
+                .as_int()
+                .and_then(|d| u64::try_from(d).ok())
+                .ok_or_else(|| self.err("joblib array shape is not a tuple of non-negative integers"))?;
+            count = count
+                .checked_mul(d)
+                .ok_or_else(|| self.err("joblib array shape overflows"))?;
+        }
+        match layout {
+            DtypeLayout::Object => {
+                ir.joblib_object_arrays += 1;
+                if self.nested >= MAX_NESTED_PICKLES {
+                    return Err(self.limit("joblib object arrays nested too deeply"));
+                }
+                let mut inner = Machine::new(self.limits, self.nested + 1);
+                inner.run(cur, ir)?;
+                self.globals_seen |= inner.globals_seen;
+            }
+            DtypeLayout::Plain(itemsize) => {
+                if state
+                    .dict_get("numpy_array_alignment_bytes")
+                    .and_then(V::as_int)
+                    .is_some()
+                {
+                    let padding = cur.u8().map_err(|e| self.io(e))?;
+                    cur.skip(u64::from(padding)).map_err(|e| self.io(e))?;
+                }
+                let bytes = count
+                    .checked_mul(itemsize)
+                    .ok_or_else(|| self.err("joblib array size overflows"))?;
+                cur.skip(bytes).map_err(|_| {
+                    self.err(format!(
+                        "joblib array of {bytes} bytes runs past the end of the data"
+                    ))
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn global_index(v: &V) -> Option<usize> {
+    match v {
+        V::Global(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+enum DtypeLayout {
+    Object,
+    Plain(u64),
+}
+
+/// The element layout of a pickled `numpy.dtype(...)`: `dtype(('f8', False, True))`
+/// with BUILD state `(3, '<', None, names, fields, elsize, alignment, flags)`.
+fn numpy_dtype_layout(dtype: &V) -> Option<DtypeLayout> {
+    let V::Obj(obj) = dtype else { return None };
+    let code = obj.args.items()?.first()?.as_str()?;
+    let state = obj.state.as_ref().and_then(V::items);
+    if code.starts_with('O') {
+        return Some(DtypeLayout::Object);
+    }
+    if let Some(fields) = state.and_then(|s| s.get(4)) {
+        if let V::Dict(pairs) = fields {
+            for (_, field) in pairs.iter() {
+                let sub = field.items().and_then(|f| f.first())?;
+                if matches!(numpy_dtype_layout(sub)?, DtypeLayout::Object) {
+                    return Some(DtypeLayout::Object);
+                }
+            }
+        }
+    }
+    let elsize = state
+        .and_then(|s| s.get(5))
+        .and_then(V::as_int)
+        .filter(|&n| n > 0)
+        .and_then(|n| u64::try_from(n).ok());
+    if let Some(n) = elsize {
+        return Some(DtypeLayout::Plain(n));
+    }
+    let kind = code.trim_start_matches(['<', '>', '|', '=']);
+    let digits: String = kind
+        .chars()
+        .skip_while(|c| c.is_ascii_alphabetic())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let size = digits.parse::<u64>().ok()?;
+    let letter = kind.chars().next()?;
+    match letter {
+        'U' => size.checked_mul(4).map(DtypeLayout::Plain),
+        'b' | 'i' | 'u' | 'f' | 'c' | 'M' | 'm' | 'S' | 'V' | 'a' => Some(DtypeLayout::Plain(size)),
+        _ => None,
+    }
+}
+
+/// Result of simulating a pickle file.
+pub struct PickleScan {
+    /// What was learned.
+    pub ir: PickleIr,
+    /// True when the data is a pickle: a stream ran to `STOP`, or imported a name
+    /// before failing. False when the first opcode already failed.
+    pub is_pickle: bool,
+}
+
+/// Simulates every pickle stream in `blob` from `start`: concatenated pickles one after
+/// another, legacy PyTorch checkpoints (pickles followed by raw storages) and joblib
+/// dumps (arrays between pickle opcodes).
+pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan {
+    let mut ir = PickleIr::default();
+    let mut cur = Cursor::new(blob, start);
+    let mut is_pickle = false;
+    let mut legacy_stage = 0usize;
+    let mut legacy_pids: Vec<V> = Vec::new();
+    let mut legacy_keys: Option<V> = None;
+    let mut stream = 0usize;
+    while !cur.at_end() {
+        if stream >= limits.pickle_streams {
+            ir.limits.push(Event {
+                offset: cur.pos(),
+                message: format!("more than {} pickle streams in one file", limits.pickle_streams),
+            });
+            break;
+        }
+        let mut machine = Machine::new(limits, 0);
+        let result = machine.run(&mut cur, &mut ir);
+        match result {
+            Ok(top) => {
+                ir.streams += 1;
+                is_pickle = true;
+                if stream == 0 && top.as_int() == Some(TORCH_LEGACY_MAGIC) {
+                    ir.legacy_torch = true;
+                }
+                if ir.legacy_torch {
+                    legacy_stage += 1;
+                    match legacy_stage {
+                        4 => legacy_pids = std::mem::take(&mut machine.persistent),
+                        5 => {
+                            legacy_keys = Some(top);
+                            walk_legacy_storages(&mut cur, &mut ir, &legacy_pids, legacy_keys.as_ref());
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Err(stop) => {
+                let looked_like_pickle = stream == 0 || machine.first_proto || machine.globals_seen;
+                if machine.globals_seen {
+                    is_pickle = true;
+                }
+                if looked_like_pickle {
+                    let event = Event {
+                        offset: stop.offset,
+                        message: stop.message,
+                    };
+                    match stop.kind {
+                        StopKind::Malformed => ir.errors.push(event),
+                        StopKind::Limit => ir.limits.push(event),
+                    }
+                }
+                break;
+            }
+        }
+        stream += 1;
+    }
+    PickleScan { ir, is_pickle }
+}
+
+/// After the keys list of a legacy checkpoint come the storages, in key order: each an
+/// 8-byte little-endian element count and that many elements.
+fn walk_legacy_storages(cur: &mut Cursor<'_>, ir: &mut PickleIr, pids: &[V], keys: Option<&V>) {
+    let mut sizes: HashMap<&str, u64> = HashMap::new();
+    for pid in pids {
+        let Some(items) = pid.items() else { continue };
+        // ('storage', storage_type, root_key, location, numel, view_metadata)
+        let (Some(kind), Some(V::Global(ty)), Some(key)) = (
+            items.first().and_then(V::as_str),
+            items.get(1),
+            items.get(2).and_then(V::as_str),
+        ) else {
+            continue;
+        };
+        if kind != "storage" {
+            continue;
+        }
+        if let Some(size) = ir
+            .globals
+            .get(*ty)
+            .and_then(|g| torch_storage_element_size(&g.name))
+        {
+            sizes.insert(key, size);
+        }
+    }
+    let Some(keys) = keys.and_then(V::items) else {
+        ir.errors.push(Event {
+            offset: cur.pos(),
+            message: "legacy checkpoint: the storage key list is not a list".into(),
+        });
+        return;
+    };
+    for key in keys {
+        let at = cur.pos();
+        let Some(name) = key.as_str() else {
+            ir.errors.push(Event { offset: at, message: "legacy checkpoint: storage key is not a string".into() });
+            return;
+        };
+        let Some(&elem) = sizes.get(name) else {
+            ir.errors.push(Event {
+                offset: at,
+                message: format!("legacy checkpoint: storage {name:?} has no known element type"),
+            });
+            return;
+        };
+        let walked = cur
+            .u64_le()
+            .ok()
+            .and_then(|count| count.checked_mul(elem))
+            .and_then(|bytes| cur.skip(bytes).ok());
+        if walked.is_none() {
+            ir.errors.push(Event {
+                offset: at,
+                message: format!("legacy checkpoint: storage {name:?} runs past the end of the file"),
+            });
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

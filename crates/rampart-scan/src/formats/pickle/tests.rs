@@ -1,0 +1,126 @@
+use super::*;
+
+fn scan(bytes: &[u8]) -> PickleScan {
+    scan_pickles(&bytes.to_vec(), 0, &Limits::default())
+}
+
+fn paths(ir: &PickleIr) -> Vec<String> {
+    ir.globals.iter().map(GlobalUse::path).collect()
+}
+
+#[test]
+fn protocol0_global_reduce() {
+    let s = scan(b"cos\nsystem\n(S'echo hi'\ntR.");
+    assert!(s.is_pickle);
+    assert_eq!(paths(&s.ir), ["os.system"]);
+    assert!(s.ir.globals[0].called);
+    assert_eq!(s.ir.globals[0].display(), "os.system(\"echo hi\")");
+    assert!(s.ir.errors.is_empty());
+}
+
+#[test]
+fn stack_global_through_memo() {
+    // \x80\x04 'os' BINPUT 0, 'system' BINPUT 1, POP POP, BINGET 0 BINGET 1 STACK_GLOBAL
+    let mut p = b"\x80\x04\x8c\x02os\x94\x8c\x06system\x94".to_vec();
+    p.extend_from_slice(b"00h\x00h\x01\x93\x8c\x02hi\x85R.");
+    let s = scan(&p);
+    assert_eq!(paths(&s.ir), ["os.system"]);
+    assert!(s.ir.globals[0].called);
+}
+
+#[test]
+fn dynamic_stack_global_is_recorded() {
+    // _codecs.encode('bf', 'rot13') -> module, 'system' -> name
+    let p = b"\x80\x04\x8c\x07_codecs\x8c\x06encode\x93\x8c\x02bf\x8c\x05rot13\x86R\x8c\x06system\x93\x8c\x01x\x85R.";
+    let s = scan(p);
+    assert_eq!(s.ir.dynamic_imports.len(), 1);
+    assert_eq!(s.ir.misuse.len(), 1, "{:?}", s.ir.misuse);
+    assert_eq!(s.ir.indirect_calls.len(), 1);
+}
+
+#[test]
+fn broken_pickle_is_judged_before_the_break() {
+    let s = scan(b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00hi\x85R\xff\xff");
+    assert!(s.is_pickle);
+    assert_eq!(paths(&s.ir), ["os.system"]);
+    assert_eq!(s.ir.errors.len(), 1);
+    assert!(s.ir.errors[0].message.contains("invalid opcode 0xff"), "{:?}", s.ir.errors);
+}
+
+#[test]
+fn second_concatenated_pickle_is_judged() {
+    let s = scan(b"\x80\x02K\x01.\x80\x02cposix\nsystem\nX\x01\x00\x00\x00x\x85R.");
+    assert_eq!(s.ir.streams, 2);
+    assert_eq!(paths(&s.ir), ["posix.system"]);
+}
+
+#[test]
+fn trailing_garbage_after_a_clean_pickle_is_not_an_error() {
+    let s = scan(b"\x80\x02K\x01.\x00\x00\x00\x00");
+    assert!(s.ir.errors.is_empty());
+    assert_eq!(s.ir.streams, 1);
+}
+
+#[test]
+fn non_pickles_are_not_pickles() {
+    assert!(!scan(b"hello world").is_pickle);
+    assert!(!scan(b"\x00\x01\x02").is_pickle);
+}
+
+#[test]
+fn inst_and_obj_and_newobj() {
+    let s = scan(b"(S'ls'\nisubprocess\nPopen\n.");
+    assert_eq!(paths(&s.ir), ["subprocess.Popen"]);
+    assert!(s.ir.globals[0].called);
+    let s = scan(b"(cbuiltins\neval\nS'1'\no.");
+    assert!(s.ir.globals[0].called);
+    let s = scan(b"\x80\x02cmylib\nThing\n)\x81.");
+    assert!(s.ir.globals[0].instantiated);
+    assert!(!s.ir.globals[0].called);
+}
+
+#[test]
+fn ext_codes_and_mutations() {
+    let s = scan(b"\x80\x02\x82\x01)R.");
+    assert_eq!(s.ir.ext_codes.len(), 1);
+    let s = scan(b"\x80\x02ccollections\nOrderedDict\n}X\x01\x00\x00\x00aK\x01sb.");
+    assert_eq!(s.ir.global_mutations.len(), 1);
+}
+
+#[test]
+fn limits_stop_runaway_input() {
+    let limits = Limits {
+        pickle_ops: 10,
+        ..Limits::default()
+    };
+    let data = [b'N'; 100].to_vec();
+    let s = scan_pickles(&data, 0, &limits);
+    assert_eq!(s.ir.limits.len(), 1);
+    let limits = Limits {
+        pickle_stack: 5,
+        ..Limits::default()
+    };
+    let s = scan_pickles(&data, 0, &limits);
+    assert_eq!(s.ir.limits.len(), 1);
+    let limits = Limits {
+        pickle_memo: 2,
+        ..Limits::default()
+    };
+    let s = scan_pickles(&b"Nq\x00q\x01q\x02.".to_vec(), 0, &limits);
+    assert_eq!(s.ir.limits.len(), 1);
+}
+
+#[test]
+fn huge_length_fields_do_not_allocate() {
+    let s = scan(b"\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\x7f.");
+    assert_eq!(s.ir.errors.len(), 1);
+    let s = scan(b"\x80\x04\x8e\xff\xff\xff\xff\xff\xff\xff\xff.");
+    assert_eq!(s.ir.errors.len(), 1);
+}
+
+#[test]
+fn memo_miss_and_underflow_are_errors() {
+    assert_eq!(scan(b"h\x05.").ir.errors.len(), 1);
+    assert_eq!(scan(b"R.").ir.errors.len(), 1);
+    assert_eq!(scan(b"(N1R.").ir.errors.len(), 1);
+}
