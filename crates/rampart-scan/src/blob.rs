@@ -123,6 +123,16 @@ impl Blob for [u8] {
     }
 }
 
+impl Blob for &[u8] {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).read_at(offset, buf)
+    }
+}
+
 impl Blob for Vec<u8> {
     fn len(&self) -> u64 {
         self.as_slice().len() as u64

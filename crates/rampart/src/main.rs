@@ -1,1 +1,57 @@
-fn main() {}
+//! The `rampart` command line: argument parsing and rendering only; the work happens
+//! in the library crates.
+
+mod cli;
+mod commands;
+mod render;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit status, as documented in the README: 0 clean, 1 findings at or above the
+/// threshold, 2 usage or I/O error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above the threshold.
+    Success,
+    /// Findings at or above the threshold.
+    Findings,
+    /// Usage or I/O error.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => ExitCode::from(0),
+            ExitStatus::Findings => ExitCode::from(1),
+            ExitStatus::Error => ExitCode::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(args) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            if err
+                .chain()
+                .any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+            {
+                return ExitCode::from(0);
+            }
+            let _ = writeln!(io::stderr(), "rampart: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -194,9 +194,15 @@ const DANGEROUS: &[(&str, &str)] = &[
     ("multiprocessing", "spawns processes and runs callables"),
     ("concurrent.futures", "runs callables in workers"),
     ("uuid._get_command_stdout", "runs a command"),
-    ("_osx_support._read_output", "runs a command"),
-    ("_aix_support._read_cmd_output", "runs a command"),
-    ("_pyrepl.pager", "runs a pager command"),
+    ("_osx_support", "runs commands"),
+    ("_aix_support", "runs commands"),
+    ("_pyrepl", "runs pager and console commands"),
+    ("_interpreters", "runs code in sub-interpreters"),
+    ("_xxsubinterpreters", "runs code in sub-interpreters"),
+    ("_operator.attrgetter", "reaches any attribute (gadget)"),
+    ("_operator.methodcaller", "calls any method (gadget)"),
+    ("_operator.itemgetter", "reaches items of objects (gadget)"),
+    ("_operator.call", "calls any callable (gadget)"),
     ("pydoc.pipepager", "runs a shell command"),
     ("pydoc.tempfilepager", "runs a shell command"),
     ("pydoc.pager", "runs a pager command"),
@@ -399,6 +405,13 @@ pub fn judge(module: &str, name: &str) -> Judgement {
         }
         if TORCH_DTYPES.contains(&name) {
             return Judgement::Safe;
+        }
+    }
+    if module == "torch" {
+        if let Some(tensor) = name.strip_suffix("Tensor") {
+            if TORCH_STORAGES.contains(&tensor) && tensor != "Untyped" {
+                return Judgement::Safe;
+            }
         }
     }
     if module == "torch.storage" && name.ends_with("Storage") && !name.contains('.') {

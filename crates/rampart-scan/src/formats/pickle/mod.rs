@@ -12,13 +12,14 @@
 
 mod globals;
 mod strings;
-mod value;
+pub(crate) mod value;
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use globals::{canonical_module, judge, looks_like_class, torch_storage_element_size, Judgement};
-use value::{Obj, MAX_KEPT_STRING, V};
+use value::{Obj, MAX_KEPT_STRING};
+pub(crate) use value::V;
 
 use crate::blob::{Blob, Cursor};
 use crate::limits::Limits;
@@ -975,6 +976,30 @@ fn numpy_dtype_layout(dtype: &V) -> Option<DtypeLayout> {
     }
 }
 
+/// Runs exactly one stream at the cursor, recording a failure in `ir`. Returns the
+/// stream's result, or `None` when it failed (the failure is then in `ir.errors` or
+/// `ir.limits`). Used by formats that interleave pickles with raw data.
+pub(crate) fn run_one_stream(cur: &mut Cursor<'_>, ir: &mut PickleIr, limits: &Limits) -> Option<V> {
+    let mut machine = Machine::new(limits, 0);
+    match machine.run(cur, ir) {
+        Ok(v) => {
+            ir.streams += 1;
+            Some(v)
+        }
+        Err(stop) => {
+            let event = Event {
+                offset: stop.offset,
+                message: stop.message,
+            };
+            match stop.kind {
+                StopKind::Malformed => ir.errors.push(event),
+                StopKind::Limit => ir.limits.push(event),
+            }
+            None
+        }
+    }
+}
+
 /// Result of simulating a pickle file.
 pub struct PickleScan {
     /// What was learned.
@@ -993,7 +1018,6 @@ pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan 
     let mut is_pickle = false;
     let mut legacy_stage = 0usize;
     let mut legacy_pids: Vec<V> = Vec::new();
-    let mut legacy_keys: Option<V> = None;
     let mut stream = 0usize;
     while !cur.at_end() {
         if stream >= limits.pickle_streams {
@@ -1017,8 +1041,7 @@ pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan 
                     match legacy_stage {
                         4 => legacy_pids = std::mem::take(&mut machine.persistent),
                         5 => {
-                            legacy_keys = Some(top);
-                            walk_legacy_storages(&mut cur, &mut ir, &legacy_pids, legacy_keys.as_ref());
+                            walk_legacy_storages(&mut cur, &mut ir, &legacy_pids, Some(&top));
                             break;
                         }
                         _ => {}
@@ -1026,8 +1049,12 @@ pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan 
                 }
             }
             Err(stop) => {
-                let looked_like_pickle = stream == 0 || machine.first_proto || machine.globals_seen;
-                if machine.globals_seen {
+                // A stream counts as a pickle when it imported something or began with
+                // a valid PROTO opcode and got past it; otherwise this is not pickle
+                // data (or trailing bytes after the last stream) and nothing is said.
+                let looked_like_pickle =
+                    machine.globals_seen || (machine.first_proto && machine.ops >= 2);
+                if looked_like_pickle {
                     is_pickle = true;
                 }
                 if looked_like_pickle {

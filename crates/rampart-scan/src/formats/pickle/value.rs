@@ -110,7 +110,7 @@ impl V {
                 Some(g) => format!("<{}(…)>", g.path()),
                 None => "<object>".into(),
             },
-            V::Persistent(_) => "<persistent id>".into(),
+            V::Persistent(pid) => format!("<persistent id {}>", pid.preview(globals)),
             V::Buffer => "<buffer>".into(),
         }
     }

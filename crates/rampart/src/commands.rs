@@ -1,0 +1,122 @@
+//! Command implementations: call the library, render, pick the exit status.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rampart_scan::{rules, ScanOptions};
+
+use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, ScanArgs};
+use crate::render;
+use crate::ExitStatus;
+
+pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Scan(args) => scan(&args),
+        Command::Explain(args) => {
+            let Some(rule) = rules::find(&args.rule) else {
+                bail!("no rule named `{}` (see `rampart rules`)", args.rule);
+            };
+            let mut out = io::stdout().lock();
+            writeln!(out, "{} {} ({}; guidelines {})", rule.code, rule.name, rule.severity, render::guideline_list(rule.guidelines))?;
+            writeln!(out, "{}\n", rule.summary)?;
+            write!(out, "{}", render::human::dedent_doc(rule.doc))?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Rules(args) => list_rules(&args),
+    }
+}
+
+fn list_rules(args: &RulesArgs) -> Result<ExitStatus> {
+    let mut out = io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rules::all())?;
+            writeln!(out)?;
+        }
+        OutputFormat::Human | OutputFormat::Sarif => {
+            for rule in rules::all() {
+                writeln!(
+                    out,
+                    "{:<7} {:<9} {:<28} {}",
+                    rule.code,
+                    rule.severity.as_str(),
+                    rule.name,
+                    rule.summary
+                )?;
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                && io::stdout().is_terminal()
+        }
+    }
+}
+
+fn scan(args: &ScanArgs) -> Result<ExitStatus> {
+    let options = ScanOptions {
+        follow_symlinks: args.follow_symlinks,
+        ..ScanOptions::default()
+    };
+    let started = Instant::now();
+    let show_progress = !args.no_progress && !args.quiet && io::stderr().is_terminal();
+    let bar = if show_progress {
+        let total = rampart_scan::count_files(&args.paths, &options) as u64;
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} scanning [{bar:30}] {pos}/{len} files")
+                .context("progress bar template")?
+                .progress_chars("=> "),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let tick = || {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    };
+    let report = rampart_scan::scan_paths(&args.paths, &options, &tick);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Sarif => {
+            let sarif = rampart_core::sarif::to_sarif(&report, &rules::all());
+            serde_json::to_writer_pretty(&mut out, &sarif)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Human => {
+            let style = render::human::Style::new(use_color(args.color));
+            render::human::scan_report(&mut out, &report, &style, args.quiet, args.verbose, elapsed)?;
+        }
+    }
+    out.flush()?;
+
+    Ok(if report.has_io_errors() {
+        ExitStatus::Error
+    } else if report.has_findings_at(args.fail_on) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
