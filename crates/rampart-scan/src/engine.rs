@@ -149,17 +149,17 @@ fn scan_protobuf(blob: &dyn Blob, head: &[u8], ctx: &mut Ctx<'_>) -> Option<Form
         }
         Err(e) => e,
     };
-    // A damaged file of one of these formats parses well into its body before failing.
-    const PLAUSIBLE: u64 = 32;
-    let candidates = [
-        (Format::Onnx, onnx_err),
-        (Format::TfSavedModel, saved_err),
-        (Format::TfGraphDef, graph_err),
-    ];
-    let (format, err) = candidates.into_iter().max_by_key(|(_, e)| e.offset)?;
-    if err.offset < PLAUSIBLE {
-        return None;
-    }
+    // A damaged file of one of these formats starts like it (SavedModel: schema
+    // version 1 then a meta graph; ONNX: a plausible IR version) and fails because a
+    // length-delimited field runs past the end: a truncation. Anything else is not
+    // protobuf data as far as the scanner is concerned.
+    let truncated = |e: &protobuf::ProtoError| e.message.contains("runs past end");
+    let _ = graph_err;
+    let (format, err) = match head {
+        [0x08, 0x01, 0x12, ..] if truncated(&saved_err) => (Format::TfSavedModel, saved_err),
+        [0x08, 3..=12, ..] if truncated(&onnx_err) => (Format::Onnx, onnx_err),
+        _ => return None,
+    };
     ctx.report(
         &scn001::RULE,
         format!("{} protobuf is malformed at offset {}: {}", format.name(), err.offset, err.message),
@@ -284,7 +284,13 @@ fn scan_zip(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
         Err(e) => {
             ctx.report(&scn001::RULE, format!("zip archive cannot be read: {}", e.0), None, None);
             ctx.mark_incomplete();
-            return Format::Zip;
+            // Judge what the local headers still reach: a truncated checkpoint's
+            // data.pkl comes first and is as dangerous as in a complete one.
+            let walked = zip::read_local_headers(blob, ctx.limits);
+            if walked.entries.is_empty() {
+                return Format::Zip;
+            }
+            walked
         }
     };
     if archive.truncated_at_cap {

@@ -151,9 +151,15 @@ fn walk(value: &Value, path: &str, ir: &mut KerasIr, budget: &mut usize) {
             let class_name = map.get("class_name").and_then(Value::as_str);
             if let Some(class_name) = class_name {
                 if let Some(module) = map.get("module").and_then(Value::as_str) {
+                    // Keras 3 serialises functions as
+                    // {"class_name": "function", "config": "<name>", "module": "<module>"}.
+                    let target = match (class_name, map.get("config")) {
+                        ("function" | "__function__", Some(Value::String(f))) => f.as_str(),
+                        _ => class_name,
+                    };
                     ir.objects.push(ObjectRef {
                         module: module.to_string(),
-                        class_name: class_name.to_string(),
+                        class_name: target.to_string(),
                         registered_name: map.get("registered_name").and_then(Value::as_str).map(str::to_string),
                         path: path.to_string(),
                     });

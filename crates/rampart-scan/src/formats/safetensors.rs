@@ -117,6 +117,20 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
             header(Problem::Header, format!("tensor {name:?} is not an object"), item);
             continue;
         };
+        let offsets: Option<Vec<u64>> = info
+            .get("data_offsets")
+            .and_then(Value::as_array)
+            .and_then(|o| o.iter().map(Value::as_u64).collect());
+        let Some([begin, end]) = offsets.as_deref().and_then(|o| <[u64; 2]>::try_from(o).ok()) else {
+            header(Problem::Header, format!("tensor {name:?} has no valid data_offsets"), item);
+            continue;
+        };
+        if end < begin {
+            header(Problem::Layout, format!("tensor {name:?} ends ({end}) before it begins ({begin})"), item);
+            continue;
+        }
+        // The span counts for the layout even when the dtype or shape is bad.
+        spans.push((begin, end, name.clone()));
         let Some(dtype) = info.get("dtype").and_then(Value::as_str) else {
             header(Problem::Header, format!("tensor {name:?} has no dtype"), item);
             continue;
@@ -133,18 +147,6 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
             header(Problem::Header, format!("tensor {name:?} has no valid shape"), item);
             continue;
         };
-        let offsets: Option<Vec<u64>> = info
-            .get("data_offsets")
-            .and_then(Value::as_array)
-            .and_then(|o| o.iter().map(Value::as_u64).collect());
-        let Some([begin, end]) = offsets.as_deref().and_then(|o| <[u64; 2]>::try_from(o).ok()) else {
-            header(Problem::Header, format!("tensor {name:?} has no valid data_offsets"), item);
-            continue;
-        };
-        if end < begin {
-            header(Problem::Layout, format!("tensor {name:?} ends ({end}) before it begins ({begin})"), item);
-            continue;
-        }
         let elements = shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
         let expected = elements.and_then(|e| e.checked_mul(bits)).filter(|b| b % 8 == 0).map(|b| b / 8);
         match expected {
@@ -160,7 +162,6 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
                 item.clone(),
             ),
         }
-        spans.push((begin, end, name.clone()));
     }
     ir.tensors = spans.len();
     spans.sort();

@@ -256,6 +256,52 @@ pub fn read_archive(blob: &dyn Blob, limits: &Limits) -> Result<Archive, ZipErro
     Ok(archive)
 }
 
+/// Walks local headers from the start of the blob, for archives whose central
+/// directory is missing (truncated downloads, damaged files). Only members whose sizes
+/// are in their local header can be walked; the walk stops at the first that is not.
+pub fn read_local_headers(blob: &dyn Blob, limits: &Limits) -> Archive {
+    let mut archive = Archive::default();
+    let mut pos = 0u64;
+    while archive.entries.len() < limits.archive_members {
+        let Ok(h) = blob.read_vec(pos, 30) else { break };
+        if h.len() < 30 || le32(&h, 0) != LOCAL_SIG {
+            break;
+        }
+        let flags = le16(&h, 6);
+        let method = le16(&h, 8);
+        let mut compressed = u64::from(le32(&h, 18));
+        let mut uncompressed = u64::from(le32(&h, 22));
+        let name_len = u64::from(le16(&h, 26));
+        let extra_len = u64::from(le16(&h, 28));
+        let Ok(name) = blob.read_vec(pos + 30, name_len as usize) else { break };
+        let Ok(extra) = blob.read_vec(pos + 30 + name_len, extra_len as usize) else { break };
+        let mut ignored = 0u64;
+        apply_zip64_extra(&extra, &mut uncompressed, &mut compressed, &mut ignored);
+        if flags & 8 != 0 && compressed == 0 {
+            break;
+        }
+        let name = String::from_utf8_lossy(&name).into_owned();
+        let start = pos + 30 + name_len + extra_len;
+        let fits = start.saturating_add(compressed) <= blob.len();
+        archive.entries.push(Entry {
+            local_name: Some(name.clone()),
+            name,
+            flags,
+            local_flags: Some(flags),
+            method,
+            compressed,
+            uncompressed,
+            data_start: fits.then_some(start),
+            local_error: (!fits).then(|| "member data runs past the end of the archive".to_string()),
+        });
+        if !fits {
+            break;
+        }
+        pos = start + compressed;
+    }
+    archive
+}
+
 fn apply_zip64_extra(extra: &[u8], uncompressed: &mut u64, compressed: &mut u64, offset: &mut u64) {
     let mut i = 0usize;
     while i + 4 <= extra.len() {

@@ -326,6 +326,15 @@ impl<'l> Machine<'l> {
                     });
                 }
             }
+            // Calling the result of a dangerous call, of a computed import or of an
+            // extension code is already reported by the rule for that; only results of
+            // allowed or unknown callables are reported here.
+            V::Obj(obj)
+                if obj.callee.is_none_or(|i| {
+                    ir.globals
+                        .get(i)
+                        .is_some_and(|g| matches!(g.judgement(), Judgement::Dangerous(_)))
+                }) => {}
             V::Obj(_) | V::Persistent(_) => ir.indirect_calls.push(Event {
                 offset: self.op_offset,
                 message: format!(

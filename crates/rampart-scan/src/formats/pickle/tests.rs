@@ -35,7 +35,8 @@ fn dynamic_stack_global_is_recorded() {
     let s = scan(p);
     assert_eq!(s.ir.dynamic_imports.len(), 1);
     assert_eq!(s.ir.misuse.len(), 1, "{:?}", s.ir.misuse);
-    assert_eq!(s.ir.indirect_calls.len(), 1);
+    // Calling the computed import is covered by PKL004, not reported again.
+    assert!(s.ir.indirect_calls.is_empty());
 }
 
 #[test]
@@ -93,7 +94,8 @@ fn limits_stop_runaway_input() {
         pickle_ops: 10,
         ..Limits::default()
     };
-    let data = [b'N'; 100].to_vec();
+    let mut data = b"\x80\x02".to_vec();
+    data.extend([b'N'; 100]);
     let s = scan_pickles(&data, 0, &limits);
     assert_eq!(s.ir.limits.len(), 1);
     let limits = Limits {
@@ -106,7 +108,7 @@ fn limits_stop_runaway_input() {
         pickle_memo: 2,
         ..Limits::default()
     };
-    let s = scan_pickles(&b"Nq\x00q\x01q\x02.".to_vec(), 0, &limits);
+    let s = scan_pickles(&b"\x80\x02Nq\x00q\x01q\x02.".to_vec(), 0, &limits);
     assert_eq!(s.ir.limits.len(), 1);
 }
 
@@ -120,7 +122,9 @@ fn huge_length_fields_do_not_allocate() {
 
 #[test]
 fn memo_miss_and_underflow_are_errors() {
-    assert_eq!(scan(b"h\x05.").ir.errors.len(), 1);
-    assert_eq!(scan(b"R.").ir.errors.len(), 1);
-    assert_eq!(scan(b"(N1R.").ir.errors.len(), 1);
+    assert_eq!(scan(b"\x80\x02h\x05.").ir.errors.len(), 1);
+    assert_eq!(scan(b"\x80\x02R.").ir.errors.len(), 1);
+    assert_eq!(scan(b"\x80\x02(N1R.").ir.errors.len(), 1);
+    // Without PROTO or an import, a failing first opcode means "not a pickle".
+    assert!(!scan(b"R.").is_pickle);
 }
