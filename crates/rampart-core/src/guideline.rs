@@ -80,7 +80,11 @@ pub struct UnknownGuideline(pub String);
 
 impl fmt::Display for UnknownGuideline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown guideline ID `{}` (expected SD-1 … OM-4)", self.0)
+        write!(
+            f,
+            "unknown guideline ID `{}` (expected SD-1 … OM-4)",
+            self.0
+        )
     }
 }
 

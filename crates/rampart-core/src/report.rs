@@ -292,7 +292,14 @@ mod tests {
     }
 
     fn file(findings: Vec<Finding>, incomplete: bool) -> FileReport {
-        FileReport::new("f".into(), "pickle".into(), Some(1), findings, incomplete, None)
+        FileReport::new(
+            "f".into(),
+            "pickle".into(),
+            Some(1),
+            findings,
+            incomplete,
+            None,
+        )
     }
 
     #[test]
@@ -308,8 +315,14 @@ mod tests {
             Verdict::Error
         );
         assert_eq!(
-            file(vec![Finding::new(&CRIT, "c", loc.clone()), Finding::new(&MED, "m", loc)], true)
-                .verdict,
+            file(
+                vec![
+                    Finding::new(&CRIT, "c", loc.clone()),
+                    Finding::new(&MED, "m", loc)
+                ],
+                true
+            )
+            .verdict,
             Verdict::Malicious
         );
     }

@@ -43,7 +43,9 @@ impl RuleMeta {
         for heading in REQUIRED_DOC_SECTIONS {
             match self.doc.find(heading) {
                 None => problems.push(format!("missing section `{heading}`")),
-                Some(pos) if pos < last => problems.push(format!("section `{heading}` is out of order")),
+                Some(pos) if pos < last => {
+                    problems.push(format!("section `{heading}` is out of order"))
+                }
                 Some(pos) => last = pos,
             }
         }

@@ -27,7 +27,9 @@ pub trait Blob: Send + Sync {
     fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         let mut done = 0usize;
         while done < buf.len() {
-            let Some(rest) = buf.get_mut(done..) else { break };
+            let Some(rest) = buf.get_mut(done..) else {
+                break;
+            };
             let at = offset
                 .checked_add(done as u64)
                 .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "offset overflow"))?;

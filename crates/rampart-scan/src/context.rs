@@ -61,7 +61,10 @@ impl<'a> Ctx<'a> {
     ) {
         let message = message.into();
         let member = self.member();
-        if !self.seen.insert((rule.code, message.clone(), member.clone())) {
+        if !self
+            .seen
+            .insert((rule.code, message.clone(), member.clone()))
+        {
             return;
         }
         self.findings.push(Finding::new(
@@ -97,7 +100,9 @@ impl<'a> Ctx<'a> {
 
     /// Bytes of the decompression budget still available.
     pub fn decompress_budget(&self) -> u64 {
-        self.limits.total_decompressed.saturating_sub(self.decompressed)
+        self.limits
+            .total_decompressed
+            .saturating_sub(self.decompressed)
     }
 
     /// Consumes the context: findings and whether the judgement is incomplete.

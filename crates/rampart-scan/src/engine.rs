@@ -7,9 +7,13 @@ use std::io::Read;
 use crate::blob::Blob;
 use crate::context::Ctx;
 use crate::format::Format;
-use crate::formats::{gguf, hdf5, json, keras, npy, onnx, pickle, protobuf, safetensors, tar, tensorflow, zip};
-use crate::rules::{self, pkl006_malformed_pickle, scn001_malformed_file as scn001,
-    scn002_resource_limit as scn002, scn003_unsupported_archive as scn003};
+use crate::formats::{
+    gguf, hdf5, json, keras, npy, onnx, pickle, protobuf, safetensors, tar, tensorflow, zip,
+};
+use crate::rules::{
+    self, pkl006_malformed_pickle, scn001_malformed_file as scn001,
+    scn002_resource_limit as scn002, scn003_unsupported_archive as scn003,
+};
 
 const HEAD: usize = 4096;
 /// Members above this size are judged a bomb when their declared ratio exceeds the cap.
@@ -41,12 +45,22 @@ pub(crate) fn scan_blob(blob: &dyn Blob, name: &str, ctx: &mut Ctx<'_>) -> Forma
         return scan_hdf5(blob, ctx);
     }
     if head.starts_with(b"7z\xbc\xaf\x27\x1c") {
-        ctx.report(&scn003::RULE, "7z archive: its content cannot be opened and was not judged", None, None);
+        ctx.report(
+            &scn003::RULE,
+            "7z archive: its content cannot be opened and was not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
         return Format::SevenZip;
     }
     if head.starts_with(b"Rar!\x1a\x07") {
-        ctx.report(&scn003::RULE, "RAR archive: its content cannot be opened and was not judged", None, None);
+        ctx.report(
+            &scn003::RULE,
+            "RAR archive: its content cannot be opened and was not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
         return Format::Rar;
     }
@@ -85,7 +99,12 @@ fn scan_hdf5(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     let ir = match hdf5::read_root_attributes(blob, &limits) {
         Ok(ir) => ir,
         Err(e) => {
-            ctx.report(&scn001::RULE, format!("HDF5 file is malformed: {}", e.0), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!("HDF5 file is malformed: {}", e.0),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
             return Format::Hdf5;
         }
@@ -93,7 +112,9 @@ fn scan_hdf5(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     for note in &ir.unsupported {
         ctx.report(
             &scn003::RULE,
-            format!("HDF5 root attributes not read: {note}; a model config stored there was not judged"),
+            format!(
+                "HDF5 root attributes not read: {note}; a model config stored there was not judged"
+            ),
             None,
             None,
         );
@@ -101,13 +122,17 @@ fn scan_hdf5(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     }
     let mut format = Format::Hdf5;
     for attr in &ir.attributes {
-        let hdf5::AttrValue::Text(values) = &attr.value else { continue };
+        let hdf5::AttrValue::Text(values) = &attr.value else {
+            continue;
+        };
         if attr.name == "model_config" || attr.name == "training_config" {
             if attr.name == "model_config" {
                 format = Format::KerasH5;
             }
             for text in values {
-                ctx.in_member(&format!("@{}", attr.name), |ctx| keras::scan_config_text(text, ctx));
+                ctx.in_member(&format!("@{}", attr.name), |ctx| {
+                    keras::scan_config_text(text, ctx)
+                });
             }
         }
     }
@@ -162,7 +187,12 @@ fn scan_protobuf(blob: &dyn Blob, head: &[u8], ctx: &mut Ctx<'_>) -> Option<Form
     };
     ctx.report(
         &scn001::RULE,
-        format!("{} protobuf is malformed at offset {}: {}", format.name(), err.offset, err.message),
+        format!(
+            "{} protobuf is malformed at offset {}: {}",
+            format.name(),
+            err.offset,
+            err.message
+        ),
         Some(err.offset),
         None,
     );
@@ -191,7 +221,12 @@ pub(crate) fn scan_pickle_data(blob: &dyn Blob, start: u64, ctx: &mut Ctx<'_>) -
 pub(crate) fn judge_pickle(ir: &pickle::PickleIr, ctx: &mut Ctx<'_>) {
     rules::run_pickle(ir, ctx);
     for event in &ir.limits {
-        ctx.report(&scn002::RULE, format!("pickle not judged past this point: {}", event.message), Some(event.offset), None);
+        ctx.report(
+            &scn002::RULE,
+            format!("pickle not judged past this point: {}", event.message),
+            Some(event.offset),
+            None,
+        );
         ctx.mark_incomplete();
     }
 }
@@ -206,8 +241,12 @@ enum Compression {
 fn compression(head: &[u8]) -> Option<Compression> {
     match head {
         [0x1f, 0x8b, 0x08, ..] => Some(Compression::Gzip),
-        [0x78, second, ..] if (0x7800u16 | u16::from(*second)) % 31 == 0
-            && matches!(second, 0x01 | 0x5e | 0x9c | 0xda) => Some(Compression::Zlib),
+        [0x78, second, ..]
+            if (0x7800u16 | u16::from(*second)) % 31 == 0
+                && matches!(second, 0x01 | 0x5e | 0x9c | 0xda) =>
+        {
+            Some(Compression::Zlib)
+        }
         [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Compression::Other("bzip2")),
         [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Some(Compression::Other("xz")),
         [0x04, 0x22, 0x4d, 0x18, ..] => Some(Compression::Other("LZ4")),
@@ -218,17 +257,28 @@ fn compression(head: &[u8]) -> Option<Compression> {
 
 /// Decompresses a gzip or zlib stream within the budget and scans the content.
 /// Returns `None` when the stream does not decompress (then it is not compressed data).
-fn scan_compressed(blob: &dyn Blob, kind: Compression, name: &str, ctx: &mut Ctx<'_>) -> Option<Format> {
+fn scan_compressed(
+    blob: &dyn Blob,
+    kind: Compression,
+    name: &str,
+    ctx: &mut Ctx<'_>,
+) -> Option<Format> {
     let reader = zip::BlobReader::new(blob);
     let max = ctx.limits.member_bytes.min(ctx.decompress_budget());
     let mut data = Vec::new();
     let result = match kind {
-        Compression::Gzip => flate2::read::MultiGzDecoder::new(reader).take(max + 1).read_to_end(&mut data),
-        Compression::Zlib => flate2::read::ZlibDecoder::new(reader).take(max + 1).read_to_end(&mut data),
+        Compression::Gzip => flate2::read::MultiGzDecoder::new(reader)
+            .take(max + 1)
+            .read_to_end(&mut data),
+        Compression::Zlib => flate2::read::ZlibDecoder::new(reader)
+            .take(max + 1)
+            .read_to_end(&mut data),
         Compression::Other(what) => {
             ctx.report(
                 &scn003::RULE,
-                format!("{what}-compressed stream: its content cannot be opened and was not judged"),
+                format!(
+                    "{what}-compressed stream: its content cannot be opened and was not judged"
+                ),
                 None,
                 None,
             );
@@ -240,7 +290,15 @@ fn scan_compressed(blob: &dyn Blob, kind: Compression, name: &str, ctx: &mut Ctx
         if data.is_empty() {
             return None;
         }
-        ctx.report(&scn001::RULE, format!("compressed stream is corrupt after {} bytes: {e}", data.len()), None, None);
+        ctx.report(
+            &scn001::RULE,
+            format!(
+                "compressed stream is corrupt after {} bytes: {e}",
+                data.len()
+            ),
+            None,
+            None,
+        );
         ctx.mark_incomplete();
     }
     ctx.charge_decompressed(data.len() as u64);
@@ -255,7 +313,12 @@ fn scan_compressed(blob: &dyn Blob, kind: Compression, name: &str, ctx: &mut Ctx
         ctx.mark_incomplete();
     }
     if ctx.depth() >= ctx.limits.nesting {
-        ctx.report(&scn002::RULE, "compressed stream nested too deeply; not judged", None, None);
+        ctx.report(
+            &scn002::RULE,
+            "compressed stream nested too deeply; not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
         return Some(Format::Compressed);
     }
@@ -282,7 +345,12 @@ fn scan_zip(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     let archive = match zip::read_archive(blob, ctx.limits) {
         Ok(a) => a,
         Err(e) => {
-            ctx.report(&scn001::RULE, format!("zip archive cannot be read: {}", e.0), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!("zip archive cannot be read: {}", e.0),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
             // Judge what the local headers still reach: a truncated checkpoint's
             // data.pkl comes first and is as dangerous as in a complete one.
@@ -296,7 +364,10 @@ fn scan_zip(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     if archive.truncated_at_cap {
         ctx.report(
             &scn002::RULE,
-            format!("zip archive has more than {} members; the rest were not judged", ctx.limits.archive_members),
+            format!(
+                "zip archive has more than {} members; the rest were not judged",
+                ctx.limits.archive_members
+            ),
             None,
             None,
         );
@@ -326,7 +397,12 @@ fn scan_zip(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     };
 
     if ctx.depth() >= ctx.limits.nesting {
-        ctx.report(&scn002::RULE, "archive nested too deeply; its members were not judged", None, None);
+        ctx.report(
+            &scn002::RULE,
+            "archive nested too deeply; its members were not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
         return format;
     }

@@ -74,15 +74,32 @@ pub fn scan_file(path: &Path, display: String, options: &ScanOptions) -> FileRep
     let file = match File::open(path).and_then(blob::FileBlob::new) {
         Ok(f) => f,
         Err(e) => {
-            return FileReport::new(display, Format::Unknown.name().into(), None, Vec::new(), true, Some(e.to_string()));
+            return FileReport::new(
+                display,
+                Format::Unknown.name().into(),
+                None,
+                Vec::new(),
+                true,
+                Some(e.to_string()),
+            );
         }
     };
     let size = blob::Blob::len(&file);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut ctx = context::Ctx::new(&options.limits, path.parent().map(Path::to_path_buf));
     let format = engine::scan_blob(&file, &name, &mut ctx);
     let (findings, incomplete) = ctx.finish();
-    FileReport::new(display, format.name().into(), Some(size), findings, incomplete, None)
+    FileReport::new(
+        display,
+        format.name().into(),
+        Some(size),
+        findings,
+        incomplete,
+        None,
+    )
 }
 
 /// One file to scan, or a path that could not be walked.
@@ -111,7 +128,10 @@ fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
                     }
                 }
             }
-            Ok(_) => out.push(Target::Error(root.clone(), "not a regular file or directory".into())),
+            Ok(_) => out.push(Target::Error(
+                root.clone(),
+                "not a regular file or directory".into(),
+            )),
             Err(e) => out.push(Target::Error(root.clone(), e.to_string())),
         }
     }

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Every fixture in `fixtures/manifest.json` (written by `scripts/fixtures/gen_fixtures.py`)
 //! is scanned, and the format and the exact set of rule codes must match: malicious
 //! files must be caught by the expected rules, benign files must produce no finding.
@@ -51,7 +52,13 @@ fn every_fixture_is_judged_as_expected() {
             assert_eq!(report.verdict, rampart_core::Verdict::Clean, "{rel}");
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures misjudged:\n{}", failures.len(), entries.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures misjudged:\n{}",
+        failures.len(),
+        entries.len(),
+        failures.join("\n")
+    );
 }
 
 /// Covers the "a test fails if a rule has no fixture" requirement: every rule in the

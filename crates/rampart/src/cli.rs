@@ -87,5 +87,6 @@ pub struct RulesArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse().map_err(|e: rampart_core::severity::UnknownSeverity| e.to_string())
+    s.parse()
+        .map_err(|e: rampart_core::severity::UnknownSeverity| e.to_string())
 }

@@ -19,7 +19,14 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
                 bail!("no rule named `{}` (see `rampart rules`)", args.rule);
             };
             let mut out = io::stdout().lock();
-            writeln!(out, "{} {} ({}; guidelines {})", rule.code, rule.name, rule.severity, render::guideline_list(rule.guidelines))?;
+            writeln!(
+                out,
+                "{} {} ({}; guidelines {})",
+                rule.code,
+                rule.name,
+                rule.severity,
+                render::guideline_list(rule.guidelines)
+            )?;
             writeln!(out, "{}\n", rule.summary)?;
             write!(out, "{}", render::human::dedent_doc(rule.doc))?;
             Ok(ExitStatus::Success)
@@ -107,7 +114,14 @@ fn scan(args: &ScanArgs) -> Result<ExitStatus> {
         }
         OutputFormat::Human => {
             let style = render::human::Style::new(use_color(args.color));
-            render::human::scan_report(&mut out, &report, &style, args.quiet, args.verbose, elapsed)?;
+            render::human::scan_report(
+                &mut out,
+                &report,
+                &style,
+                args.quiet,
+                args.verbose,
+                elapsed,
+            )?;
         }
     }
     out.flush()?;

@@ -44,10 +44,10 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(status) => status.into(),
         Err(err) => {
-            if err
-                .chain()
-                .any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
-            {
+            if err.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::from(0);
             }
             let _ = writeln!(io::stderr(), "rampart: error: {err:#}");

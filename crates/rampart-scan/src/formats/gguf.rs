@@ -65,7 +65,9 @@ impl Reader<'_> {
         let at = self.cur.pos();
         let n = self.len()?;
         if n > self.cur.remaining() {
-            return Err(format!("string of {n} bytes at offset {at} runs past the end of the file"));
+            return Err(format!(
+                "string of {n} bytes at offset {at} runs past the end of the file"
+            ));
         }
         if n > keep {
             self.skip(n)?;
@@ -79,7 +81,7 @@ impl Reader<'_> {
         Some(match ty {
             0 | 1 | 7 => 1,
             2 | 3 => 2,
-            4 | 5 | 6 => 4,
+            4..=6 => 4,
             10..=12 => 8,
             _ => return None,
         })
@@ -102,7 +104,9 @@ impl Reader<'_> {
                     return self.skip(bytes);
                 }
                 if count > limit || count > self.cur.remaining() {
-                    return Err(format!("array of {count} elements is larger than the file allows"));
+                    return Err(format!(
+                        "array of {count} elements is larger than the file allows"
+                    ));
                 }
                 for _ in 0..count {
                     self.skip_value(elem, depth + 1, limit)?;
@@ -132,7 +136,9 @@ pub fn parse(blob: &dyn Blob, table_limit: u64, keep: u64, ir: &mut GgufIr) -> R
     let tensors = r.len()?;
     let metadata = r.len()?;
     if metadata > table_limit || tensors > table_limit {
-        return Err(format!("{metadata} metadata entries and {tensors} tensors exceed the cap of {table_limit}"));
+        return Err(format!(
+            "{metadata} metadata entries and {tensors} tensors exceed the cap of {table_limit}"
+        ));
     }
     ir.version = version;
     ir.metadata = metadata;
@@ -142,7 +148,9 @@ pub fn parse(blob: &dyn Blob, table_limit: u64, keep: u64, ir: &mut GgufIr) -> R
             return Err("metadata key longer than 64 KiB".into());
         };
         let ty = r.u32()?;
-        if ty == 8 && (key == "tokenizer.chat_template" || key.starts_with("tokenizer.chat_template.")) {
+        if ty == 8
+            && (key == "tokenizer.chat_template" || key.starts_with("tokenizer.chat_template."))
+        {
             match r.string(keep)? {
                 Some(text) => ir.templates.push((key, text)),
                 None => return Err(format!("chat template {key:?} is larger than {keep} bytes")),
@@ -165,17 +173,35 @@ pub fn parse(blob: &dyn Blob, table_limit: u64, keep: u64, ir: &mut GgufIr) -> R
 /// Scans a GGUF file.
 pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     let mut ir = GgufIr::default();
-    let result = parse(blob, ctx.limits.table_entries, ctx.limits.document_bytes, &mut ir);
+    let result = parse(
+        blob,
+        ctx.limits.table_entries,
+        ctx.limits.document_bytes,
+        &mut ir,
+    );
     let templates = TemplateIr::from_templates(ir.templates);
     rules::run_template(&templates, ctx);
     match result {
         Ok(()) => {}
-        Err(e) if e.contains("exceed the cap") || e.contains("larger than") && e.contains("chat template") => {
-            ctx.report(&scn002::RULE, format!("GGUF metadata not judged: {e}"), None, None);
+        Err(e)
+            if e.contains("exceed the cap")
+                || e.contains("larger than") && e.contains("chat template") =>
+        {
+            ctx.report(
+                &scn002::RULE,
+                format!("GGUF metadata not judged: {e}"),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
         }
         Err(e) => {
-            ctx.report(&scn001::RULE, format!("GGUF file is malformed: {e}"), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!("GGUF file is malformed: {e}"),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
         }
     }

@@ -274,7 +274,7 @@ impl Reader<'_> {
     /// Reads exactly `len` bytes at absolute `off`, after checking they exist.
     fn read(&self, off: u64, len: usize) -> R<Vec<u8>> {
         let end = off.checked_add(len as u64);
-        if end.map_or(true, |e| e > self.blob.len()) {
+        if end.is_none_or(|e| e > self.blob.len()) {
             return bad(off, format!("{len} bytes extend past end of file"));
         }
         let mut v = vec![0u8; len];

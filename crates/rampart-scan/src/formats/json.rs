@@ -29,14 +29,21 @@ pub fn chat_templates(doc: &Value) -> Option<Vec<(String, String)>> {
 /// Scans a blob that starts like a JSON object. Returns `None` when it is not one of
 /// the JSON documents judged here.
 pub fn scan(head: &[u8], blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Option<Format> {
-    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf)?;
+    let first = head
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf)?;
     if first != b'{' {
         return None;
     }
     if blob.len() > ctx.limits.document_bytes {
         ctx.report(
             &scn002::RULE,
-            format!("JSON document of {} bytes exceeds the {}-byte cap; not judged", blob.len(), ctx.limits.document_bytes),
+            format!(
+                "JSON document of {} bytes exceeds the {}-byte cap; not judged",
+                blob.len(),
+                ctx.limits.document_bytes
+            ),
             None,
             None,
         );

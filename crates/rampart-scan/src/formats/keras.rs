@@ -55,7 +55,14 @@ pub fn looks_like_config(doc: &Value) -> bool {
 }
 
 /// Module prefixes that belong to Keras itself.
-const KERAS_MODULES: &[&str] = &["keras", "tf_keras", "tensorflow", "keras_hub", "keras_nlp", "keras_cv"];
+const KERAS_MODULES: &[&str] = &[
+    "keras",
+    "tf_keras",
+    "tensorflow",
+    "keras_hub",
+    "keras_nlp",
+    "keras_cv",
+];
 
 /// True when `module` is Keras's own.
 pub fn is_keras_module(module: &str) -> bool {
@@ -108,8 +115,11 @@ pub fn marshal_names(data: &[u8]) -> Vec<String> {
                 if let Ok(s) = std::str::from_utf8(bytes) {
                     if !s.is_empty()
                         && s.len() <= 256
-                        && s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                        && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                        && s.chars()
+                            .next()
+                            .is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && s.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
                     {
                         names.push(s.to_string());
                         i += header + len;
@@ -136,7 +146,11 @@ fn lambda_code(config: &Value) -> Option<String> {
             .map(str::to_string),
         // Keras 2: ["<base64>", defaults, closure] with function_type "lambda"
         Value::Array(items) => items.first().and_then(Value::as_str).map(str::to_string),
-        Value::String(s) if config.get("function_type").and_then(Value::as_str) == Some("lambda") => Some(s.clone()),
+        Value::String(s)
+            if config.get("function_type").and_then(Value::as_str) == Some("lambda") =>
+        {
+            Some(s.clone())
+        }
         _ => None,
     }
 }
@@ -160,7 +174,10 @@ fn walk(value: &Value, path: &str, ir: &mut KerasIr, budget: &mut usize) {
                     ir.objects.push(ObjectRef {
                         module: module.to_string(),
                         class_name: target.to_string(),
-                        registered_name: map.get("registered_name").and_then(Value::as_str).map(str::to_string),
+                        registered_name: map
+                            .get("registered_name")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
                         path: path.to_string(),
                     });
                 }
@@ -193,7 +210,10 @@ fn walk(value: &Value, path: &str, ir: &mut KerasIr, budget: &mut usize) {
             }
             for (k, v) in map {
                 if let Value::String(s) = v {
-                    if s.contains('.') && is_gadget(s) && (s.starts_with("keras") || s.starts_with("tf")) {
+                    if s.contains('.')
+                        && is_gadget(s)
+                        && (s.starts_with("keras") || s.starts_with("tf"))
+                    {
                         ir.function_names.push((s.clone(), format!("{path}/{k}")));
                     }
                 }
@@ -225,7 +245,12 @@ pub fn scan_config(doc: &Value, ctx: &mut Ctx<'_>) {
 /// Reads, parses and judges a `config.json` member.
 pub fn scan_config_blob(blob: &dyn Blob, ctx: &mut Ctx<'_>) {
     if blob.len() > ctx.limits.document_bytes {
-        ctx.report(&scn002::RULE, "Keras config exceeds the document size cap; not judged", None, None);
+        ctx.report(
+            &scn002::RULE,
+            "Keras config exceeds the document size cap; not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
         return;
     }
@@ -236,7 +261,12 @@ pub fn scan_config_blob(blob: &dyn Blob, ctx: &mut Ctx<'_>) {
     match parsed {
         Ok(doc) => scan_config(&doc, ctx),
         Err(e) => {
-            ctx.report(&scn001::RULE, format!("Keras config is not valid JSON: {e}"), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!("Keras config is not valid JSON: {e}"),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
         }
     }
@@ -247,7 +277,12 @@ pub fn scan_config_text(text: &str, ctx: &mut Ctx<'_>) {
     match serde_json::from_str::<Value>(text) {
         Ok(doc) => scan_config(&doc, ctx),
         Err(e) => {
-            ctx.report(&scn001::RULE, format!("model_config is not valid JSON: {e}"), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!("model_config is not valid JSON: {e}"),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
         }
     }
@@ -287,8 +322,14 @@ mod tests {
 
     #[test]
     fn base64_and_marshal_names() {
-        assert_eq!(base64_decode::decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(base64_decode::decode("aGVsbG8").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(
+            base64_decode::decode("aGVsbG8=").as_deref(),
+            Some(&b"hello"[..])
+        );
+        assert_eq!(
+            base64_decode::decode("aGVsbG8").as_deref(),
+            Some(&b"hello"[..])
+        );
         assert!(base64_decode::decode("***").is_none());
         // z-type short strings as CPython 3.11 writes them (with and without FLAG_REF)
         let data = b"\xe3\x00\xda\x02os\xda\x06system\x5a\x0a__import__\x00";

@@ -33,29 +33,49 @@ pub fn parse_header(blob: &dyn Blob) -> Result<NpyHeader, String> {
         return Err("truncated .npy preamble".into());
     };
     let (len, start) = match major {
-        1 => (u64::from(u16::from_le_bytes([fixed.get(8).copied().unwrap_or(0), fixed.get(9).copied().unwrap_or(0)])), 10u64),
+        1 => (
+            u64::from(u16::from_le_bytes([
+                fixed.get(8).copied().unwrap_or(0),
+                fixed.get(9).copied().unwrap_or(0),
+            ])),
+            10u64,
+        ),
         2 | 3 => {
             let b = fixed.get(8..12).ok_or("truncated .npy preamble")?;
-            (u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])), 12u64)
+            (
+                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                12u64,
+            )
         }
         other => return Err(format!("unsupported .npy format version {other}")),
     };
     if len > MAX_HEADER {
-        return Err(format!("header of {len} bytes exceeds the {MAX_HEADER}-byte cap"));
+        return Err(format!(
+            "header of {len} bytes exceeds the {MAX_HEADER}-byte cap"
+        ));
     }
     if start + len > blob.len() {
         return Err("header runs past the end of the file".into());
     }
-    let raw = blob.read_vec(start, len as usize).map_err(|e| e.to_string())?;
+    let raw = blob
+        .read_vec(start, len as usize)
+        .map_err(|e| e.to_string())?;
     let text = String::from_utf8(raw).map_err(|_| "header is not text".to_string())?;
-    let lit = pylit::parse(text.trim_end_matches(['\n', ' ', '\0'])).map_err(|e| format!("header is not a Python literal: {e}"))?;
+    let lit = pylit::parse(text.trim_end_matches(['\n', ' ', '\0']))
+        .map_err(|e| format!("header is not a Python literal: {e}"))?;
     let Lit::Dict(entries) = &lit else {
         return Err("header is not a dict".into());
     };
-    let get = |key: &str| entries.iter().find(|(k, _)| matches!(k, Lit::Str(s) if s == key)).map(|(_, v)| v);
+    let get = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| matches!(k, Lit::Str(s) if s == key))
+            .map(|(_, v)| v)
+    };
     let descr = get("descr").ok_or("header has no 'descr'")?.clone();
     let shape = get("shape").ok_or("header has no 'shape'")?;
-    if !matches!(shape, Lit::Tuple(dims) if dims.iter().all(|d| matches!(d, Lit::Int(n) if *n >= 0))) {
+    if !matches!(shape, Lit::Tuple(dims) if dims.iter().all(|d| matches!(d, Lit::Int(n) if *n >= 0)))
+    {
         return Err("'shape' is not a tuple of non-negative integers".into());
     }
     if !matches!(get("fortran_order"), Some(Lit::Bool(_))) {
@@ -82,7 +102,12 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     let header = match parse_header(blob) {
         Ok(h) => h,
         Err(e) => {
-            ctx.report(&scn001::RULE, format!(".npy file is malformed: {e}"), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!(".npy file is malformed: {e}"),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
             return Format::NumpyNpy;
         }
@@ -98,7 +123,12 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
             None,
         );
         if engine::scan_pickle_data(blob, header.data_offset, ctx).is_none() {
-            ctx.report(&scn001::RULE, "object array data is not a valid pickle", Some(header.data_offset), None);
+            ctx.report(
+                &scn001::RULE,
+                "object array data is not a valid pickle",
+                Some(header.data_offset),
+                None,
+            );
             ctx.mark_incomplete();
         }
     }

@@ -52,7 +52,10 @@ const MAX_DEPTH: usize = 32;
 
 /// Parses one literal spanning the whole input.
 pub fn parse(text: &str) -> Result<Lit, String> {
-    let mut p = Parser { s: text.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+    };
     let v = p.value(0)?;
     p.ws();
     if p.i != p.s.len() {
@@ -83,9 +86,15 @@ impl Parser<'_> {
             return Err("literal nested too deeply".into());
         }
         match self.peek().ok_or("unexpected end")? {
-            b'{' => self.seq(b'}', depth, true).map(|(_, pairs)| Lit::Dict(pairs)),
-            b'[' => self.seq(b']', depth, false).map(|(items, _)| Lit::List(items)),
-            b'(' => self.seq(b')', depth, false).map(|(items, _)| Lit::Tuple(items)),
+            b'{' => self
+                .seq(b'}', depth, true)
+                .map(|(_, pairs)| Lit::Dict(pairs)),
+            b'[' => self
+                .seq(b']', depth, false)
+                .map(|(items, _)| Lit::List(items)),
+            b'(' => self
+                .seq(b')', depth, false)
+                .map(|(items, _)| Lit::Tuple(items)),
             b'\'' | b'"' => self.string(),
             b'-' | b'0'..=b'9' => self.number(),
             _ => {
@@ -104,7 +113,12 @@ impl Parser<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn seq(&mut self, close: u8, depth: usize, dict: bool) -> Result<(Vec<Lit>, Vec<(Lit, Lit)>), String> {
+    fn seq(
+        &mut self,
+        close: u8,
+        depth: usize,
+        dict: bool,
+    ) -> Result<(Vec<Lit>, Vec<(Lit, Lit)>), String> {
         self.i += 1;
         let mut items = Vec::new();
         let mut pairs = Vec::new();
@@ -153,11 +167,9 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Lit, String> {
         let start = self.i;
-        while self
-            .s
-            .get(self.i)
-            .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'L'))
-        {
+        while self.s.get(self.i).is_some_and(|b| {
+            b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'L')
+        }) {
             self.i += 1;
         }
         let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
@@ -167,9 +179,15 @@ impl Parser<'_> {
             return Ok(Lit::Int(i));
         }
         if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text.is_empty() {
-            return Ok(Lit::Int(if text.starts_with('-') { i64::MIN } else { i64::MAX }));
+            return Ok(Lit::Int(if text.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            }));
         }
-        text.parse::<f64>().map(Lit::Float).map_err(|_| format!("bad number {text:?}"))
+        text.parse::<f64>()
+            .map(Lit::Float)
+            .map_err(|_| format!("bad number {text:?}"))
     }
 }
 

@@ -45,7 +45,7 @@ pub fn looks_like_safetensors(head: &[u8], _len: u64) -> bool {
     }) else {
         return false;
     };
-    n >= 2 && n < (1 << 40) && head.get(8) == Some(&b'{')
+    (2..(1 << 40)).contains(&n) && head.get(8) == Some(&b'{')
 }
 
 /// Bits per element of a dtype.
@@ -73,16 +73,28 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
             u64::from_le_bytes(a)
         }
         _ => {
-            header(Problem::Header, "file is shorter than the 8-byte header length".into(), None);
+            header(
+                Problem::Header,
+                "file is shorter than the 8-byte header length".into(),
+                None,
+            );
             return ir;
         }
     };
     if n > MAX_HEADER {
-        header(Problem::Header, format!("header length {n} exceeds the {MAX_HEADER}-byte cap"), None);
+        header(
+            Problem::Header,
+            format!("header length {n} exceeds the {MAX_HEADER}-byte cap"),
+            None,
+        );
         return ir;
     }
     if 8 + n > len {
-        header(Problem::Header, format!("header length {n} runs past the end of the {len}-byte file"), None);
+        header(
+            Problem::Header,
+            format!("header length {n} runs past the end of the {len}-byte file"),
+            None,
+        );
         return ir;
     }
     let raw = match blob.read_vec(8, n as usize) {
@@ -95,7 +107,11 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
     let json: Value = match serde_json::from_slice(&raw) {
         Ok(v) => v,
         Err(e) => {
-            header(Problem::Header, format!("header is not valid JSON: {e}"), None);
+            header(
+                Problem::Header,
+                format!("header is not valid JSON: {e}"),
+                None,
+            );
             return ir;
         }
     };
@@ -106,37 +122,66 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
     let mut spans: Vec<(u64, u64, String)> = Vec::new();
     for (name, info) in &map {
         if name == "__metadata__" {
-            let ok = info.as_object().is_some_and(|m| m.values().all(Value::is_string));
+            let ok = info
+                .as_object()
+                .is_some_and(|m| m.values().all(Value::is_string));
             if !ok {
-                header(Problem::Header, "`__metadata__` is not a map of strings".into(), Some(name.clone()));
+                header(
+                    Problem::Header,
+                    "`__metadata__` is not a map of strings".into(),
+                    Some(name.clone()),
+                );
             }
             continue;
         }
         let item = Some(name.clone());
         let Some(info) = info.as_object() else {
-            header(Problem::Header, format!("tensor {name:?} is not an object"), item);
+            header(
+                Problem::Header,
+                format!("tensor {name:?} is not an object"),
+                item,
+            );
             continue;
         };
         let offsets: Option<Vec<u64>> = info
             .get("data_offsets")
             .and_then(Value::as_array)
             .and_then(|o| o.iter().map(Value::as_u64).collect());
-        let Some([begin, end]) = offsets.as_deref().and_then(|o| <[u64; 2]>::try_from(o).ok()) else {
-            header(Problem::Header, format!("tensor {name:?} has no valid data_offsets"), item);
+        let Some([begin, end]) = offsets
+            .as_deref()
+            .and_then(|o| <[u64; 2]>::try_from(o).ok())
+        else {
+            header(
+                Problem::Header,
+                format!("tensor {name:?} has no valid data_offsets"),
+                item,
+            );
             continue;
         };
         if end < begin {
-            header(Problem::Layout, format!("tensor {name:?} ends ({end}) before it begins ({begin})"), item);
+            header(
+                Problem::Layout,
+                format!("tensor {name:?} ends ({end}) before it begins ({begin})"),
+                item,
+            );
             continue;
         }
         // The span counts for the layout even when the dtype or shape is bad.
         spans.push((begin, end, name.clone()));
         let Some(dtype) = info.get("dtype").and_then(Value::as_str) else {
-            header(Problem::Header, format!("tensor {name:?} has no dtype"), item);
+            header(
+                Problem::Header,
+                format!("tensor {name:?} has no dtype"),
+                item,
+            );
             continue;
         };
         let Some(bits) = dtype_bits(dtype) else {
-            header(Problem::Header, format!("tensor {name:?} has unknown dtype {dtype:?}"), item);
+            header(
+                Problem::Header,
+                format!("tensor {name:?} has unknown dtype {dtype:?}"),
+                item,
+            );
             continue;
         };
         let shape: Option<Vec<u64>> = info
@@ -144,11 +189,18 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
             .and_then(Value::as_array)
             .and_then(|dims| dims.iter().map(Value::as_u64).collect());
         let Some(shape) = shape else {
-            header(Problem::Header, format!("tensor {name:?} has no valid shape"), item);
+            header(
+                Problem::Header,
+                format!("tensor {name:?} has no valid shape"),
+                item,
+            );
             continue;
         };
         let elements = shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
-        let expected = elements.and_then(|e| e.checked_mul(bits)).filter(|b| b % 8 == 0).map(|b| b / 8);
+        let expected = elements
+            .and_then(|e| e.checked_mul(bits))
+            .filter(|b| b % 8 == 0)
+            .map(|b| b / 8);
         match expected {
             Some(bytes) if bytes == end - begin => {}
             Some(bytes) => header(
@@ -169,17 +221,39 @@ pub fn validate(blob: &dyn Blob) -> SafetensorsIr {
     let mut expected_start = 0u64;
     for (begin, end, name) in &spans {
         if *begin > expected_start {
-            ir.problems.push((Problem::Layout, format!("gap of {} bytes before tensor {name:?}", begin - expected_start), Some(name.clone())));
+            ir.problems.push((
+                Problem::Layout,
+                format!(
+                    "gap of {} bytes before tensor {name:?}",
+                    begin - expected_start
+                ),
+                Some(name.clone()),
+            ));
         } else if *begin < expected_start {
-            ir.problems.push((Problem::Layout, format!("tensor {name:?} overlaps the previous tensor"), Some(name.clone())));
+            ir.problems.push((
+                Problem::Layout,
+                format!("tensor {name:?} overlaps the previous tensor"),
+                Some(name.clone()),
+            ));
         }
         if *end > data_len {
-            ir.problems.push((Problem::Layout, format!("tensor {name:?} ends at {end}, past the {data_len} bytes of data"), Some(name.clone())));
+            ir.problems.push((
+                Problem::Layout,
+                format!("tensor {name:?} ends at {end}, past the {data_len} bytes of data"),
+                Some(name.clone()),
+            ));
         }
         expected_start = expected_start.max(*end);
     }
     if expected_start < data_len {
-        ir.problems.push((Problem::Layout, format!("{} bytes after the last tensor are not described by the header", data_len - expected_start), None));
+        ir.problems.push((
+            Problem::Layout,
+            format!(
+                "{} bytes after the last tensor are not described by the header",
+                data_len - expected_start
+            ),
+            None,
+        ));
     }
     ir
 }

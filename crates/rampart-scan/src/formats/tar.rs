@@ -52,26 +52,42 @@ pub fn read_entries(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Result<Archive, Strin
     let mut pos = 0u64;
     let mut long_name: Option<String> = None;
     while pos + BLOCK <= blob.len() {
-        let header = blob.read_vec(pos, BLOCK as usize).map_err(|e| e.to_string())?;
+        let header = blob
+            .read_vec(pos, BLOCK as usize)
+            .map_err(|e| e.to_string())?;
         if header.iter().all(|&b| b == 0) {
             break;
         }
-        let stored_sum = header.get(148..156).and_then(octal).ok_or("bad header checksum field")?;
+        let stored_sum = header
+            .get(148..156)
+            .and_then(octal)
+            .ok_or("bad header checksum field")?;
         let computed: u64 = header
             .iter()
             .enumerate()
-            .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) })
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u64::from(b)
+                }
+            })
             .sum();
         if stored_sum != computed {
             return Err(format!("tar header at offset {pos} has a bad checksum"));
         }
-        let size = header.get(124..136).and_then(octal).ok_or("bad size field")?;
+        let size = header
+            .get(124..136)
+            .and_then(octal)
+            .ok_or("bad size field")?;
         let kind = header.get(156).copied().unwrap_or(0);
         let data_start = pos + BLOCK;
         let padded = size.checked_add(BLOCK - 1).ok_or("size overflows")? / BLOCK * BLOCK;
         let next = data_start.checked_add(padded).ok_or("size overflows")?;
         if data_start + size > blob.len() {
-            return Err(format!("member at offset {pos} runs past the end of the archive"));
+            return Err(format!(
+                "member at offset {pos} runs past the end of the archive"
+            ));
         }
         let mut name = cstr(header.get(0..100).unwrap_or_default());
         let prefix = cstr(header.get(345..500).unwrap_or_default());
@@ -83,7 +99,9 @@ pub fn read_entries(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Result<Archive, Strin
                 if size > MAX_EXTENDED_HEADER {
                     return Err(format!("extended header of {size} bytes exceeds the cap"));
                 }
-                let data = blob.read_vec(data_start, size as usize).map_err(|e| e.to_string())?;
+                let data = blob
+                    .read_vec(data_start, size as usize)
+                    .map_err(|e| e.to_string())?;
                 if kind == b'L' {
                     long_name = Some(cstr(&data));
                 } else if kind == b'x' {
@@ -98,7 +116,11 @@ pub fn read_entries(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Result<Archive, Strin
                 let name = long_name.take().unwrap_or(name);
                 let is_file = matches!(kind, b'0' | 0 | b'7');
                 archive.entries.push(Entry {
-                    name: if is_file || name.ends_with('/') { name } else { format!("{name}/") },
+                    name: if is_file || name.ends_with('/') {
+                        name
+                    } else {
+                        format!("{name}/")
+                    },
                     local_name: None,
                     flags: 0,
                     local_flags: None,
@@ -131,25 +153,46 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     let archive = match read_entries(blob, ctx) {
         Ok(a) => a,
         Err(e) => {
-            ctx.report(&scn001::RULE, format!("tar archive cannot be read: {e}"), None, None);
+            ctx.report(
+                &scn001::RULE,
+                format!("tar archive cannot be read: {e}"),
+                None,
+                None,
+            );
             ctx.mark_incomplete();
             return Format::Tar;
         }
     };
     if archive.truncated_at_cap {
-        ctx.report(&scn002::RULE, "tar archive has too many members; the rest were not judged", None, None);
+        ctx.report(
+            &scn002::RULE,
+            "tar archive has too many members; the rest were not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
     }
     rules::run_archive(&archive, ctx);
     let has = |n: &str| archive.entries.iter().any(|e| e.name == n);
     let legacy = has("pickle") && has("storages") && has("sys_info");
     if ctx.depth() >= ctx.limits.nesting {
-        ctx.report(&scn002::RULE, "archive nested too deeply; its members were not judged", None, None);
+        ctx.report(
+            &scn002::RULE,
+            "archive nested too deeply; its members were not judged",
+            None,
+            None,
+        );
         ctx.mark_incomplete();
-        return if legacy { Format::PytorchLegacyTar } else { Format::Tar };
+        return if legacy {
+            Format::PytorchLegacyTar
+        } else {
+            Format::Tar
+        };
     }
     for entry in archive.entries.iter().filter(|e| !e.is_dir()) {
-        let Some(start) = entry.data_start else { continue };
+        let Some(start) = entry.data_start else {
+            continue;
+        };
         let member = SubBlob::new(blob, start, entry.uncompressed);
         ctx.in_member(&entry.name, |ctx| {
             if legacy && (entry.name == "storages" || entry.name == "tensors") {
@@ -158,8 +201,16 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
                 engine::judge_pickle(&ir, ctx);
             } else {
                 let format = engine::scan_blob(&member, &entry.name, ctx);
-                if legacy && format == Format::Unknown && (entry.name == "pickle" || entry.name == "sys_info") {
-                    ctx.report(&scn001::RULE, "legacy checkpoint member is not a pickle", None, None);
+                if legacy
+                    && format == Format::Unknown
+                    && (entry.name == "pickle" || entry.name == "sys_info")
+                {
+                    ctx.report(
+                        &scn001::RULE,
+                        "legacy checkpoint member is not a pickle",
+                        None,
+                        None,
+                    );
                     ctx.mark_incomplete();
                 }
             }
@@ -178,21 +229,33 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
 /// `ndim`, 4 padding bytes, `ndim` sizes and strides of 8 bytes, an 8-byte offset).
 fn walk_legacy_member(member: &dyn Blob, name: &str, ir: &mut PickleIr, ctx: &mut Ctx<'_>) {
     let mut cur = Cursor::new(member, 0);
-    let Some(count) = pickle::run_one_stream(&mut cur, ir, ctx.limits) else { return };
+    let Some(count) = pickle::run_one_stream(&mut cur, ir, ctx.limits) else {
+        return;
+    };
     let Some(count) = count.as_int().and_then(|n| u64::try_from(n).ok()) else {
-        ctx.report(&scn001::RULE, format!("legacy `{name}` member does not start with a count"), None, None);
+        ctx.report(
+            &scn001::RULE,
+            format!("legacy `{name}` member does not start with a count"),
+            None,
+            None,
+        );
         ctx.mark_incomplete();
         return;
     };
     for _ in 0..count {
         let at = cur.pos();
-        let Some(record) = pickle::run_one_stream(&mut cur, ir, ctx.limits) else { return };
+        let Some(record) = pickle::run_one_stream(&mut cur, ir, ctx.limits) else {
+            return;
+        };
         let walked = if name == "storages" {
             let elem = record
                 .items()
                 .and_then(|items| items.get(2))
                 .and_then(|ty| match ty {
-                    V::Global(i) => ir.globals.get(*i).and_then(|g| torch_storage_element_size(&g.name)),
+                    V::Global(i) => ir
+                        .globals
+                        .get(*i)
+                        .and_then(|g| torch_storage_element_size(&g.name)),
                     _ => None,
                 });
             elem.and_then(|elem| {
@@ -202,13 +265,16 @@ fn walk_legacy_member(member: &dyn Blob, name: &str, ir: &mut PickleIr, ctx: &mu
         } else {
             cur.u32_le().ok().and_then(|ndim| {
                 cur.skip(4).ok()?;
-                cur.skip(u64::from(ndim).checked_mul(16)?.checked_add(8)?).ok()
+                cur.skip(u64::from(ndim).checked_mul(16)?.checked_add(8)?)
+                    .ok()
             })
         };
         if walked.is_none() {
             ctx.report(
                 &scn001::RULE,
-                format!("legacy `{name}` record is malformed; the rest of the member was not judged"),
+                format!(
+                    "legacy `{name}` record is malformed; the rest of the member was not judged"
+                ),
                 Some(at),
                 None,
             );

@@ -53,12 +53,40 @@ impl TemplateIr {
 /// Names that reach the operating system or interpreter when used as attributes or
 /// called.
 const SYSTEM_NAMES: &[&str] = &[
-    "os", "popen", "system", "subprocess", "eval", "exec", "execfile", "import_module",
-    "builtins", "spawn", "check_output", "getoutput", "mro", "func_globals", "f_globals",
-    "f_locals", "f_back", "gi_frame", "gi_code", "cr_frame", "tb_frame", "co_code",
+    "os",
+    "popen",
+    "system",
+    "subprocess",
+    "eval",
+    "exec",
+    "execfile",
+    "import_module",
+    "builtins",
+    "spawn",
+    "check_output",
+    "getoutput",
+    "mro",
+    "func_globals",
+    "f_globals",
+    "f_locals",
+    "f_back",
+    "gi_frame",
+    "gi_code",
+    "cr_frame",
+    "tb_frame",
+    "co_code",
 ];
 /// Jinja globals whose attributes lead to Python internals.
-const GADGET_GLOBALS: &[&str] = &["lipsum", "cycler", "joiner", "self", "config", "request", "url_for", "get_flashed_messages"];
+const GADGET_GLOBALS: &[&str] = &[
+    "lipsum",
+    "cycler",
+    "joiner",
+    "self",
+    "config",
+    "request",
+    "url_for",
+    "get_flashed_messages",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -138,7 +166,9 @@ pub fn analyze(text: &str) -> Vec<Hit> {
             let body: String = chars.get(start..end).unwrap_or_default().iter().collect();
             analyze_tag(&body, start, &mut hits);
             // `{% raw %}` … `{% endraw %}` is output, not code.
-            if close == '%' && body.trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace()) == "raw" {
+            if close == '%'
+                && body.trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace()) == "raw"
+            {
                 let rest: String = chars.get(end..).unwrap_or_default().iter().collect();
                 if let Some(pos) = rest.find("endraw") {
                     i = end + rest.get(..pos).map_or(0, |p| p.chars().count());
@@ -160,10 +190,16 @@ fn tokenize(body: &str) -> Vec<(usize, Tok)> {
             i += 1;
         } else if c.is_alphabetic() || c == '_' {
             let s = i;
-            while chars.get(i).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+            {
                 i += 1;
             }
-            out.push((s, Tok::Ident(chars.get(s..i).unwrap_or_default().iter().collect())));
+            out.push((
+                s,
+                Tok::Ident(chars.get(s..i).unwrap_or_default().iter().collect()),
+            ));
         } else if c == '\'' || c == '"' {
             let s = i;
             i += 1;
@@ -182,7 +218,9 @@ fn tokenize(body: &str) -> Vec<(usize, Tok)> {
                 let hex = |n: usize, i: &mut usize| {
                     let digits: String = chars.get(*i..*i + n).unwrap_or_default().iter().collect();
                     *i += n;
-                    u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&digits, 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 };
                 match e {
                     'x' => value.extend(hex(2, &mut i)),
@@ -222,7 +260,12 @@ fn tokenize(body: &str) -> Vec<(usize, Tok)> {
 
 fn analyze_tag(body: &str, base: usize, hits: &mut Vec<Hit>) {
     let toks = tokenize(body);
-    let mut push = |at: usize, what: String| hits.push(Hit { offset: base + at, what });
+    let mut push = |at: usize, what: String| {
+        hits.push(Hit {
+            offset: base + at,
+            what,
+        })
+    };
     let mut i = 0usize;
     while let Some((at, tok)) = toks.get(i) {
         let prev = i.checked_sub(1).and_then(|p| toks.get(p)).map(|(_, t)| t);
@@ -237,11 +280,23 @@ fn analyze_tag(body: &str, base: usize, hits: &mut Vec<Hit>) {
                 } else if SYSTEM_NAMES.contains(&name.as_str())
                     && (after_dot || matches!(next, Some(Tok::Punct('.' | '(' | '['))))
                 {
-                    push(*at, format!("reaches `{name}`, which runs commands or code"));
+                    push(
+                        *at,
+                        format!("reaches `{name}`, which runs commands or code"),
+                    );
                 } else if name == "attr" && prev == Some(&Tok::Punct('|')) {
-                    push(*at, "uses the `attr` filter to look attributes up by computed name".to_string());
-                } else if GADGET_GLOBALS.contains(&name.as_str()) && next == Some(&Tok::Punct('.')) && !after_dot {
-                    push(*at, format!("walks the attributes of the Jinja global `{name}`"));
+                    push(
+                        *at,
+                        "uses the `attr` filter to look attributes up by computed name".to_string(),
+                    );
+                } else if GADGET_GLOBALS.contains(&name.as_str())
+                    && next == Some(&Tok::Punct('.'))
+                    && !after_dot
+                {
+                    push(
+                        *at,
+                        format!("walks the attributes of the Jinja global `{name}`"),
+                    );
                 }
             }
             Tok::Str(_) => {
@@ -251,16 +306,26 @@ fn analyze_tag(body: &str, base: usize, hits: &mut Vec<Hit>) {
                 while let Some((_, Tok::Str(s))) = toks.get(k) {
                     joined.push_str(s);
                     match toks.get(k + 1) {
-                        Some((_, Tok::Punct('~' | '+'))) if matches!(toks.get(k + 2), Some((_, Tok::Str(_)))) => k += 2,
+                        Some((_, Tok::Punct('~' | '+')))
+                            if matches!(toks.get(k + 2), Some((_, Tok::Str(_)))) =>
+                        {
+                            k += 2
+                        }
                         _ => break,
                     }
                 }
                 if is_dunder(&joined) {
-                    push(*at, format!("builds the Python internal name {joined:?} from a string"));
+                    push(
+                        *at,
+                        format!("builds the Python internal name {joined:?} from a string"),
+                    );
                 } else if SYSTEM_NAMES.contains(&joined.as_str())
                     && matches!(prev, Some(Tok::Punct('[' | '(')))
                 {
-                    push(*at, format!("looks up {joined:?}, which runs commands or code"));
+                    push(
+                        *at,
+                        format!("looks up {joined:?}, which runs commands or code"),
+                    );
                 }
                 i = k;
             }
@@ -281,7 +346,10 @@ mod tests {
     fn benign_templates_are_clean() {
         assert_eq!(analyze(CHATML), vec![]);
         assert_eq!(analyze(LLAMA3), vec![]);
-        assert_eq!(analyze("You are Oscar. Use os.system wisely. __init__ in prose is text."), vec![]);
+        assert_eq!(
+            analyze("You are Oscar. Use os.system wisely. __init__ in prose is text."),
+            vec![]
+        );
         assert_eq!(analyze("{# ().__class__ in a comment #}hello"), vec![]);
     }
 
@@ -289,7 +357,10 @@ mod tests {
     fn cve_2024_34359_is_caught() {
         let evil = "{% for x in ().__class__.__base__.__subclasses__() %}{% if \"warning\" in x.__name__ %}{{x()._module.__builtins__['__import__']('os').popen(\"touch /tmp/x\")}}{%endif%}{% endfor %}";
         let hits = analyze(evil);
-        assert!(hits.iter().any(|h| h.what.contains("__class__")), "{hits:?}");
+        assert!(
+            hits.iter().any(|h| h.what.contains("__class__")),
+            "{hits:?}"
+        );
         assert!(hits.iter().any(|h| h.what.contains("popen")), "{hits:?}");
     }
 

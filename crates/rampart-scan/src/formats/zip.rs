@@ -121,7 +121,10 @@ fn find_eocd(blob: &dyn Blob) -> io::Result<Option<(u64, Vec<u8>)>> {
         if le32(&tail, i) == EOCD_SIG {
             let comment = u64::from(le16(&tail, i + 20));
             let pos = tail_start + i as u64;
-            let record = tail.get(i..i + EOCD_LEN as usize).unwrap_or_default().to_vec();
+            let record = tail
+                .get(i..i + EOCD_LEN as usize)
+                .unwrap_or_default()
+                .to_vec();
             if pos + EOCD_LEN + comment == len {
                 return Ok(Some((pos, record)));
             }
@@ -153,7 +156,9 @@ pub fn read_archive(blob: &dyn Blob, limits: &Limits) -> Result<Archive, ZipErro
 
     let needs_zip64 = total == 0xffff || cd_size == 0xffff_ffff || cd_offset == 0xffff_ffff;
     if eocd_pos >= 20 {
-        let locator = blob.read_vec(eocd_pos - 20, 20).map_err(|e| ZipError(e.to_string()))?;
+        let locator = blob
+            .read_vec(eocd_pos - 20, 20)
+            .map_err(|e| ZipError(e.to_string()))?;
         if le32(&locator, 0) == ZIP64_LOCATOR_SIG {
             let claimed = le64(&locator, 8);
             // The ZIP64 record sits right before the locator, whatever offset it claims
@@ -206,11 +211,16 @@ pub fn read_archive(blob: &dyn Blob, limits: &Limits) -> Result<Archive, ZipErro
         ..Archive::default()
     };
     let mut at = 0usize;
-    let cap = limits.archive_members.min(usize::try_from(total).unwrap_or(usize::MAX).max(1) * 2 + 16);
+    let cap = limits
+        .archive_members
+        .min(usize::try_from(total).unwrap_or(usize::MAX).max(1) * 2 + 16);
     while at + 46 <= cd.len() {
         if le32(&cd, at) != CENTRAL_SIG {
             if archive.entries.is_empty() {
-                return err(format!("bad central directory signature at offset {}", actual_cd + at as u64));
+                return err(format!(
+                    "bad central directory signature at offset {}",
+                    actual_cd + at as u64
+                ));
             }
             break;
         }
@@ -273,8 +283,12 @@ pub fn read_local_headers(blob: &dyn Blob, limits: &Limits) -> Archive {
         let mut uncompressed = u64::from(le32(&h, 22));
         let name_len = u64::from(le16(&h, 26));
         let extra_len = u64::from(le16(&h, 28));
-        let Ok(name) = blob.read_vec(pos + 30, name_len as usize) else { break };
-        let Ok(extra) = blob.read_vec(pos + 30 + name_len, extra_len as usize) else { break };
+        let Ok(name) = blob.read_vec(pos + 30, name_len as usize) else {
+            break;
+        };
+        let Ok(extra) = blob.read_vec(pos + 30 + name_len, extra_len as usize) else {
+            break;
+        };
         let mut ignored = 0u64;
         apply_zip64_extra(&extra, &mut uncompressed, &mut compressed, &mut ignored);
         if flags & 8 != 0 && compressed == 0 {
@@ -292,7 +306,8 @@ pub fn read_local_headers(blob: &dyn Blob, limits: &Limits) -> Archive {
             compressed,
             uncompressed,
             data_start: fits.then_some(start),
-            local_error: (!fits).then(|| "member data runs past the end of the archive".to_string()),
+            local_error: (!fits)
+                .then(|| "member data runs past the end of the archive".to_string()),
         });
         if !fits {
             break;
@@ -307,7 +322,9 @@ fn apply_zip64_extra(extra: &[u8], uncompressed: &mut u64, compressed: &mut u64,
     while i + 4 <= extra.len() {
         let id = le16(extra, i);
         let size = usize::from(le16(extra, i + 2));
-        let Some(body) = extra.get(i + 4..i + 4 + size) else { return };
+        let Some(body) = extra.get(i + 4..i + 4 + size) else {
+            return;
+        };
         if id == 0x0001 {
             let mut j = 0usize;
             for field in [uncompressed, compressed, offset] {
@@ -326,7 +343,9 @@ fn read_local_header(blob: &dyn Blob, offset: u64, entry: &mut Entry) {
     let header = match blob.read_vec(offset, 30) {
         Ok(h) if h.len() == 30 => h,
         _ => {
-            entry.local_error = Some(format!("local header at {offset} is past the end of the archive"));
+            entry.local_error = Some(format!(
+                "local header at {offset} is past the end of the archive"
+            ));
             return;
         }
     };
@@ -398,14 +417,25 @@ pub enum MemberError {
 
 /// Opens a member: stored members as a window, deflated members decompressed up to
 /// `max` bytes.
-pub fn open_member<'a>(blob: &'a dyn Blob, entry: &Entry, max: u64) -> Result<MemberData<'a>, MemberError> {
+pub fn open_member<'a>(
+    blob: &'a dyn Blob,
+    entry: &Entry,
+    max: u64,
+) -> Result<MemberData<'a>, MemberError> {
     let Some(start) = entry.data_start else {
         return Err(MemberError::NoData(
-            entry.local_error.clone().unwrap_or_else(|| "no data".into()),
+            entry
+                .local_error
+                .clone()
+                .unwrap_or_else(|| "no data".into()),
         ));
     };
     match entry.method {
-        0 => Ok(MemberData::Stored(SubBlob::new(blob, start, entry.compressed))),
+        0 => Ok(MemberData::Stored(SubBlob::new(
+            blob,
+            start,
+            entry.compressed,
+        ))),
         8 => {
             let window = SubBlob::new(blob, start, entry.compressed);
             let mut decoder = flate2::read::DeflateDecoder::new(BlobReader::new(&window));
@@ -488,7 +518,9 @@ mod tests {
             assert_eq!(archive.entries[0].name, "a/data.pkl");
             assert_eq!(archive.entries[0].local_name.as_deref(), Some("a/data.pkl"));
             match open_member(&zip, &archive.entries[0], 100) {
-                Ok(MemberData::Stored(sub)) => assert_eq!(sub.read_vec(0, 10).ok(), Some(b"N.".to_vec())),
+                Ok(MemberData::Stored(sub)) => {
+                    assert_eq!(sub.read_vec(0, 10).ok(), Some(b"N.".to_vec()))
+                }
                 _ => panic!("stored member expected"),
             }
         }
@@ -498,7 +530,10 @@ mod tests {
     fn truncated_archives_are_errors() {
         let zip = build(&[("x", b"hello")], b"");
         for cut in [zip.len() - 1, zip.len() - 30, 10] {
-            assert!(read_archive(&zip[..cut].to_vec(), &Limits::default()).is_err(), "cut {cut}");
+            assert!(
+                read_archive(&zip[..cut].to_vec(), &Limits::default()).is_err(),
+                "cut {cut}"
+            );
         }
     }
 
@@ -507,7 +542,10 @@ mod tests {
         let names: Vec<String> = (0..20).map(|i| format!("m{i}")).collect();
         let members: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
         let zip = build(&members, b"");
-        let limits = Limits { archive_members: 5, ..Limits::default() };
+        let limits = Limits {
+            archive_members: 5,
+            ..Limits::default()
+        };
         let archive = read_archive(&zip, &limits).expect("valid zip");
         assert_eq!(archive.entries.len(), 5);
         assert!(archive.truncated_at_cap);

@@ -47,7 +47,10 @@ pub(crate) fn check(archive: &Archive, ctx: &mut Ctx<'_>) {
         if escapes(&entry.name) {
             ctx.report(
                 &RULE,
-                format!("archive member path {:?} escapes the extraction directory", entry.name),
+                format!(
+                    "archive member path {:?} escapes the extraction directory",
+                    entry.name
+                ),
                 None,
                 Some(entry.name.clone()),
             );

@@ -38,11 +38,23 @@ declare_rule! {
 
 pub(crate) fn check(ir: &KerasIr, ctx: &mut Ctx<'_>) {
     for l in &ir.lambdas {
-        let what = if l.bytecode { "embedded Python bytecode" } else { "a function reference" };
+        let what = if l.bytecode {
+            "embedded Python bytecode"
+        } else {
+            "a function reference"
+        };
         let names = if l.names.is_empty() {
             String::new()
         } else {
-            format!(" using {}", l.names.iter().take(12).cloned().collect::<Vec<_>>().join(", "))
+            format!(
+                " using {}",
+                l.names
+                    .iter()
+                    .take(12)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         ctx.report(
             &RULE,

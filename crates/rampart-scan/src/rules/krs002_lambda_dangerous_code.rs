@@ -34,11 +34,40 @@ declare_rule! {
 }
 
 const DANGEROUS: &[&str] = &[
-    "os", "system", "popen", "subprocess", "Popen", "check_output", "run_path", "spawn",
-    "eval", "exec", "compile", "__import__", "import_module", "importlib", "builtins",
-    "__builtins__", "getattr", "open", "socket", "urllib", "urlopen", "requests", "pty",
-    "shutil", "rmtree", "remove", "unlink", "marshal", "pickle", "ctypes", "environ",
-    "webbrowser", "runpy", "globals",
+    "os",
+    "system",
+    "popen",
+    "subprocess",
+    "Popen",
+    "check_output",
+    "run_path",
+    "spawn",
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "import_module",
+    "importlib",
+    "builtins",
+    "__builtins__",
+    "getattr",
+    "open",
+    "socket",
+    "urllib",
+    "urlopen",
+    "requests",
+    "pty",
+    "shutil",
+    "rmtree",
+    "remove",
+    "unlink",
+    "marshal",
+    "pickle",
+    "ctypes",
+    "environ",
+    "webbrowser",
+    "runpy",
+    "globals",
 ];
 
 pub(crate) fn check(ir: &KerasIr, ctx: &mut Ctx<'_>) {
@@ -52,7 +81,11 @@ pub(crate) fn check(ir: &KerasIr, ctx: &mut Ctx<'_>) {
         if !bad.is_empty() {
             ctx.report(
                 &RULE,
-                format!("Lambda layer {:?} bytecode uses {}", l.layer, bad.join(", ")),
+                format!(
+                    "Lambda layer {:?} bytecode uses {}",
+                    l.layer,
+                    bad.join(", ")
+                ),
                 None,
                 Some(l.layer.clone()),
             );

@@ -45,7 +45,10 @@ pub(crate) fn check(ir: &KerasIr, ctx: &mut Ctx<'_>) {
         }
         ctx.report(
             &RULE,
-            format!("config imports `{}.{}` from outside Keras", o.module, o.class_name),
+            format!(
+                "config imports `{}.{}` from outside Keras",
+                o.module, o.class_name
+            ),
             None,
             Some(o.path.clone()),
         );

@@ -39,7 +39,10 @@ pub(crate) fn check(ir: &KerasIr, ctx: &mut Ctx<'_>) {
         if let Judgement::Dangerous(why) = judge(&o.module, &o.class_name) {
             ctx.report(
                 &RULE,
-                format!("config makes Keras import and call `{}.{}` ({why})", o.module, o.class_name),
+                format!(
+                    "config makes Keras import and call `{}.{}` ({why})",
+                    o.module, o.class_name
+                ),
                 None,
                 Some(o.path.clone()),
             );

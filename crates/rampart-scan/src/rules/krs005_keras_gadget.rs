@@ -48,6 +48,11 @@ pub(crate) fn check(ir: &KerasIr, ctx: &mut Ctx<'_>) {
         }
     }
     for (name, path) in &ir.function_names {
-        ctx.report(&RULE, format!("config references `{name}`"), None, Some(path.clone()));
+        ctx.report(
+            &RULE,
+            format!("config references `{name}`"),
+            None,
+            Some(path.clone()),
+        );
     }
 }

@@ -76,34 +76,118 @@ pub struct Rule {
 
 /// Every rule, in code order.
 pub static RULES: &[Rule] = &[
-    Rule { meta: &arc001_path_traversal_member::RULE, check: Check::Archive(arc001_path_traversal_member::check) },
-    Rule { meta: &krs001_lambda_layer::RULE, check: Check::Keras(krs001_lambda_layer::check) },
-    Rule { meta: &krs002_lambda_dangerous_code::RULE, check: Check::Keras(krs002_lambda_dangerous_code::check) },
-    Rule { meta: &krs003_foreign_module::RULE, check: Check::Keras(krs003_foreign_module::check) },
-    Rule { meta: &krs004_dangerous_module::RULE, check: Check::Keras(krs004_dangerous_module::check) },
-    Rule { meta: &krs005_keras_gadget::RULE, check: Check::Keras(krs005_keras_gadget::check) },
-    Rule { meta: &krs006_custom_object::RULE, check: Check::Keras(krs006_custom_object::check) },
-    Rule { meta: &npy001_object_array::RULE, check: Check::Engine },
-    Rule { meta: &onx001_custom_operator_domain::RULE, check: Check::Onnx(onx001_custom_operator_domain::check) },
-    Rule { meta: &onx002_external_data_escape::RULE, check: Check::Onnx(onx002_external_data_escape::check) },
-    Rule { meta: &pkl001_dangerous_global::RULE, check: Check::Pickle(pkl001_dangerous_global::check) },
-    Rule { meta: &pkl002_unknown_callable::RULE, check: Check::Pickle(pkl002_unknown_callable::check) },
-    Rule { meta: &pkl003_unknown_class::RULE, check: Check::Pickle(pkl003_unknown_class::check) },
-    Rule { meta: &pkl004_dynamic_import::RULE, check: Check::Pickle(pkl004_dynamic_import::check) },
-    Rule { meta: &pkl005_extension_code::RULE, check: Check::Pickle(pkl005_extension_code::check) },
-    Rule { meta: &pkl006_malformed_pickle::RULE, check: Check::Pickle(pkl006_malformed_pickle::check) },
-    Rule { meta: &pkl007_global_mutation::RULE, check: Check::Pickle(pkl007_global_mutation::check) },
-    Rule { meta: &scn001_malformed_file::RULE, check: Check::Engine },
-    Rule { meta: &scn002_resource_limit::RULE, check: Check::Engine },
-    Rule { meta: &scn003_unsupported_archive::RULE, check: Check::Engine },
-    Rule { meta: &sft001_invalid_header::RULE, check: Check::Safetensors(sft001_invalid_header::check) },
-    Rule { meta: &sft002_invalid_layout::RULE, check: Check::Safetensors(sft002_invalid_layout::check) },
-    Rule { meta: &tfl001_python_op::RULE, check: Check::Tf(tfl001_python_op::check) },
-    Rule { meta: &tfl002_file_or_network_op::RULE, check: Check::Tf(tfl002_file_or_network_op::check) },
-    Rule { meta: &tpl001_template_injection::RULE, check: Check::Template(tpl001_template_injection::check) },
-    Rule { meta: &zip001_header_name_mismatch::RULE, check: Check::Archive(zip001_header_name_mismatch::check) },
-    Rule { meta: &zip002_flag_tampering::RULE, check: Check::Archive(zip002_flag_tampering::check) },
-    Rule { meta: &zip003_duplicate_member::RULE, check: Check::Archive(zip003_duplicate_member::check) },
+    Rule {
+        meta: &arc001_path_traversal_member::RULE,
+        check: Check::Archive(arc001_path_traversal_member::check),
+    },
+    Rule {
+        meta: &krs001_lambda_layer::RULE,
+        check: Check::Keras(krs001_lambda_layer::check),
+    },
+    Rule {
+        meta: &krs002_lambda_dangerous_code::RULE,
+        check: Check::Keras(krs002_lambda_dangerous_code::check),
+    },
+    Rule {
+        meta: &krs003_foreign_module::RULE,
+        check: Check::Keras(krs003_foreign_module::check),
+    },
+    Rule {
+        meta: &krs004_dangerous_module::RULE,
+        check: Check::Keras(krs004_dangerous_module::check),
+    },
+    Rule {
+        meta: &krs005_keras_gadget::RULE,
+        check: Check::Keras(krs005_keras_gadget::check),
+    },
+    Rule {
+        meta: &krs006_custom_object::RULE,
+        check: Check::Keras(krs006_custom_object::check),
+    },
+    Rule {
+        meta: &npy001_object_array::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &onx001_custom_operator_domain::RULE,
+        check: Check::Onnx(onx001_custom_operator_domain::check),
+    },
+    Rule {
+        meta: &onx002_external_data_escape::RULE,
+        check: Check::Onnx(onx002_external_data_escape::check),
+    },
+    Rule {
+        meta: &pkl001_dangerous_global::RULE,
+        check: Check::Pickle(pkl001_dangerous_global::check),
+    },
+    Rule {
+        meta: &pkl002_unknown_callable::RULE,
+        check: Check::Pickle(pkl002_unknown_callable::check),
+    },
+    Rule {
+        meta: &pkl003_unknown_class::RULE,
+        check: Check::Pickle(pkl003_unknown_class::check),
+    },
+    Rule {
+        meta: &pkl004_dynamic_import::RULE,
+        check: Check::Pickle(pkl004_dynamic_import::check),
+    },
+    Rule {
+        meta: &pkl005_extension_code::RULE,
+        check: Check::Pickle(pkl005_extension_code::check),
+    },
+    Rule {
+        meta: &pkl006_malformed_pickle::RULE,
+        check: Check::Pickle(pkl006_malformed_pickle::check),
+    },
+    Rule {
+        meta: &pkl007_global_mutation::RULE,
+        check: Check::Pickle(pkl007_global_mutation::check),
+    },
+    Rule {
+        meta: &scn001_malformed_file::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &scn002_resource_limit::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &scn003_unsupported_archive::RULE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &sft001_invalid_header::RULE,
+        check: Check::Safetensors(sft001_invalid_header::check),
+    },
+    Rule {
+        meta: &sft002_invalid_layout::RULE,
+        check: Check::Safetensors(sft002_invalid_layout::check),
+    },
+    Rule {
+        meta: &tfl001_python_op::RULE,
+        check: Check::Tf(tfl001_python_op::check),
+    },
+    Rule {
+        meta: &tfl002_file_or_network_op::RULE,
+        check: Check::Tf(tfl002_file_or_network_op::check),
+    },
+    Rule {
+        meta: &tpl001_template_injection::RULE,
+        check: Check::Template(tpl001_template_injection::check),
+    },
+    Rule {
+        meta: &zip001_header_name_mismatch::RULE,
+        check: Check::Archive(zip001_header_name_mismatch::check),
+    },
+    Rule {
+        meta: &zip002_flag_tampering::RULE,
+        check: Check::Archive(zip002_flag_tampering::check),
+    },
+    Rule {
+        meta: &zip003_duplicate_member::RULE,
+        check: Check::Archive(zip003_duplicate_member::check),
+    },
 ];
 
 /// Metadata of every rule, for renderers and `rampart explain`.
@@ -199,15 +283,29 @@ mod tests {
             assert!(m.code > previous, "registry not sorted at {}", m.code);
             previous = m.code;
             assert_eq!(m.code.len(), 6, "{}", m.code);
-            assert!(m.code[..3].bytes().all(|b| b.is_ascii_uppercase()), "{}", m.code);
-            assert!(m.code[3..].bytes().all(|b| b.is_ascii_digit()), "{}", m.code);
             assert!(
-                m.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                m.code[..3].bytes().all(|b| b.is_ascii_uppercase()),
+                "{}",
+                m.code
+            );
+            assert!(
+                m.code[3..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                m.code
+            );
+            assert!(
+                m.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "rule name {} is not kebab-case",
                 m.name
             );
             for banned in ["disallow", "banned", "no-"] {
-                assert!(!m.name.starts_with(banned), "{} names the fix, not the pattern", m.name);
+                assert!(
+                    !m.name.starts_with(banned),
+                    "{} names the fix, not the pattern",
+                    m.name
+                );
             }
             assert!(!m.guidelines.is_empty(), "{} names no guideline", m.code);
             assert!(!m.summary.is_empty(), "{} has no summary", m.code);

@@ -69,7 +69,10 @@ pub(crate) fn check(ir: &OnnxIr, ctx: &mut Ctx<'_>) {
     for (domain, ops) in by_domain {
         ctx.report(
             &RULE,
-            format!("model uses operators from the custom domain {domain:?}: {}", ops.join(", ")),
+            format!(
+                "model uses operators from the custom domain {domain:?}: {}",
+                ops.join(", ")
+            ),
             None,
             Some(domain.to_string()),
         );

@@ -60,7 +60,10 @@ pub(crate) fn check(ir: &OnnxIr, ctx: &mut Ctx<'_>) {
         if let Some(why) = escape_reason(&data.location) {
             ctx.report(
                 &RULE,
-                format!("tensor {:?} reads external data from {:?}, which {why}", data.tensor, data.location),
+                format!(
+                    "tensor {:?} reads external data from {:?}, which {why}",
+                    data.tensor, data.location
+                ),
                 None,
                 Some(data.tensor.clone()),
             );
@@ -70,7 +73,9 @@ pub(crate) fn check(ir: &OnnxIr, ctx: &mut Ctx<'_>) {
         if ctx.depth() > 0 {
             continue;
         }
-        let Some(base) = ctx.base_dir.clone() else { continue };
+        let Some(base) = ctx.base_dir.clone() else {
+            continue;
+        };
         let target = base.join(Path::new(&data.location));
         if let (Ok(base), Ok(real)) = (base.canonicalize(), target.canonicalize()) {
             if !real.starts_with(&base) {
@@ -94,7 +99,14 @@ pub(crate) fn check(ir: &OnnxIr, ctx: &mut Ctx<'_>) {
 mod tests {
     #[test]
     fn escapes() {
-        for bad in ["/etc/passwd", "../x", "a/../../b", "C:\\w", "file:///etc/passwd", "..\\x"] {
+        for bad in [
+            "/etc/passwd",
+            "../x",
+            "a/../../b",
+            "C:\\w",
+            "file:///etc/passwd",
+            "..\\x",
+        ] {
             assert!(super::escape_reason(bad).is_some(), "{bad}");
         }
         for good in ["weights.bin", "data/w.bin", "a..b"] {

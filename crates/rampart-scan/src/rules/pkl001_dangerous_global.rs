@@ -46,7 +46,11 @@ declare_rule! {
 pub(crate) fn check(ir: &PickleIr, ctx: &mut Ctx<'_>) {
     for g in &ir.globals {
         if let Judgement::Dangerous(why) = g.judgement() {
-            let how = if g.called || g.instantiated { "calls" } else { "imports" };
+            let how = if g.called || g.instantiated {
+                "calls"
+            } else {
+                "imports"
+            };
             ctx.report(
                 &RULE,
                 format!("pickle {how} `{}` ({why}) via {}", g.display(), g.opcode),

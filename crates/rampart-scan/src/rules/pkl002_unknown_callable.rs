@@ -48,7 +48,10 @@ pub(crate) fn check(ir: &PickleIr, ctx: &mut Ctx<'_>) {
         if g.judgement() == Judgement::Unknown && g.called && !looks_like_class(&g.name) {
             ctx.report(
                 &RULE,
-                format!("pickle calls `{}`, which is not on the allow-list", g.display()),
+                format!(
+                    "pickle calls `{}`, which is not on the allow-list",
+                    g.display()
+                ),
                 Some(g.offset),
                 Some(g.path()),
             );

@@ -43,10 +43,17 @@ pub(crate) fn check(ir: &PickleIr, ctx: &mut Ctx<'_>) {
         if g.judgement() != Judgement::Unknown || (g.called && !looks_like_class(&g.name)) {
             continue;
         }
-        let how = if g.called || g.instantiated { "instantiates" } else { "references" };
+        let how = if g.called || g.instantiated {
+            "instantiates"
+        } else {
+            "references"
+        };
         ctx.report(
             &RULE,
-            format!("pickle {how} `{}`, which is not on the allow-list", g.display()),
+            format!(
+                "pickle {how} `{}`, which is not on the allow-list",
+                g.display()
+            ),
             Some(g.offset),
             Some(g.path()),
         );

@@ -41,7 +41,10 @@ pub(crate) fn check(ir: &PickleIr, ctx: &mut Ctx<'_>) {
     for event in &ir.errors {
         ctx.report(
             &RULE,
-            format!("pickle cannot be parsed: {} (everything before it was judged)", event.message),
+            format!(
+                "pickle cannot be parsed: {} (everything before it was judged)",
+                event.message
+            ),
             Some(event.offset),
             None,
         );

@@ -40,10 +40,16 @@ const OPS: &[&str] = &["PyFunc", "PyFuncStateless", "EagerPyFunc"];
 pub(crate) fn check(ir: &TfIr, ctx: &mut Ctx<'_>) {
     for node in &ir.nodes {
         if OPS.contains(&node.op.as_str()) {
-            let place = node.function.as_deref().map_or_else(String::new, |f| format!(" in function {f:?}"));
+            let place = node
+                .function
+                .as_deref()
+                .map_or_else(String::new, |f| format!(" in function {f:?}"));
             ctx.report(
                 &RULE,
-                format!("node {:?}{place} is a {} operation, which runs Python", node.name, node.op),
+                format!(
+                    "node {:?}{place} is a {} operation, which runs Python",
+                    node.name, node.op
+                ),
                 None,
                 Some(node.name.clone()),
             );

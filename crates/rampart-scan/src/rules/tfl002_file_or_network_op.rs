@@ -60,7 +60,10 @@ const OPS: &[&str] = &[
 pub(crate) fn check(ir: &TfIr, ctx: &mut Ctx<'_>) {
     for node in &ir.nodes {
         if OPS.contains(&node.op.as_str()) {
-            let place = node.function.as_deref().map_or_else(String::new, |f| format!(" in function {f:?}"));
+            let place = node
+                .function
+                .as_deref()
+                .map_or_else(String::new, |f| format!(" in function {f:?}"));
             ctx.report(
                 &RULE,
                 format!("node {:?}{place} is a {} operation", node.name, node.op),

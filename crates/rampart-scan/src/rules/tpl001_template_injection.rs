@@ -46,12 +46,20 @@ pub(crate) fn check(ir: &TemplateIr, ctx: &mut Ctx<'_>) {
             continue;
         }
         let first: Vec<String> = t.hits.iter().take(4).map(|h| h.what.clone()).collect();
-        let more = if t.hits.len() > 4 { format!(" (+{} more)", t.hits.len() - 4) } else { String::new() };
+        let more = if t.hits.len() > 4 {
+            format!(" (+{} more)", t.hits.len() - 4)
+        } else {
+            String::new()
+        };
         ctx.report(
             &RULE,
             format!("chat template {:?} {}{more}", t.key, first.join("; ")),
             None,
-            Some(format!("{}@{}", t.key, t.hits.first().map_or(0, |h| h.offset))),
+            Some(format!(
+                "{}@{}",
+                t.key,
+                t.hits.first().map_or(0, |h| h.offset)
+            )),
         );
     }
 }

@@ -39,7 +39,10 @@ pub(crate) fn check(archive: &Archive, ctx: &mut Ctx<'_>) {
         if !seen.insert(entry.name.as_str()) {
             ctx.report(
                 &RULE,
-                format!("zip archive holds more than one member named {:?}", entry.name),
+                format!(
+                    "zip archive holds more than one member named {:?}",
+                    entry.name
+                ),
                 None,
                 Some(entry.name.clone()),
             );

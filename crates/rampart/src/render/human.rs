@@ -56,12 +56,28 @@ pub fn dedent_doc(doc: &str) -> String {
 }
 
 fn file_block(out: &mut impl Write, file: &FileReport, style: &Style) -> io::Result<()> {
-    writeln!(out, "{}  {}  {}", style.paint("1", &file.path), file.format, style.verdict(file.verdict))?;
+    writeln!(
+        out,
+        "{}  {}  {}",
+        style.paint("1", &file.path),
+        file.format,
+        style.verdict(file.verdict)
+    )?;
     if let Some(err) = &file.error {
-        writeln!(out, "  {}", style.paint("35", &format!("cannot read: {err}")))?;
+        writeln!(
+            out,
+            "  {}",
+            style.paint("35", &format!("cannot read: {err}"))
+        )?;
     }
     for f in &file.findings {
-        writeln!(out, "  {} {} {}", style.severity(f.severity), style.paint("1", f.rule), f.message)?;
+        writeln!(
+            out,
+            "  {} {} {}",
+            style.severity(f.severity),
+            style.paint("1", f.rule),
+            f.message
+        )?;
         let mut at = file.path.clone();
         if let Some(member) = &f.location.member {
             at.push('!');
@@ -73,7 +89,11 @@ fn file_block(out: &mut impl Write, file: &FileReport, style: &Style) -> io::Res
         if let Some(item) = &f.location.item {
             at.push_str(&format!(" [{item}]"));
         }
-        writeln!(out, "           --> {at}  ({})", guideline_list(f.guidelines))?;
+        writeln!(
+            out,
+            "           --> {at}  ({})",
+            guideline_list(f.guidelines)
+        )?;
     }
     Ok(())
 }

@@ -7,5 +7,9 @@ use rampart_core::Guideline;
 
 /// `SD-3, DV-1`.
 pub fn guideline_list(guidelines: &[Guideline]) -> String {
-    guidelines.iter().map(|g| g.id()).collect::<Vec<_>>().join(", ")
+    guidelines
+        .iter()
+        .map(|g| g.id())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

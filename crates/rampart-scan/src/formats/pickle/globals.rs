@@ -155,17 +155,65 @@ const SAFE_EXACT: &[&str] = &[
 /// PyTorch storage classes and dtypes, safe by construction (`torch.FloatStorage`,
 /// `torch.float32`, …).
 const TORCH_STORAGES: &[&str] = &[
-    "Double", "Float", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte", "Bool",
-    "ComplexDouble", "ComplexFloat", "QUInt8", "QInt8", "QInt32", "QUInt4x2", "QUInt2x4",
+    "Double",
+    "Float",
+    "Half",
+    "BFloat16",
+    "Long",
+    "Int",
+    "Short",
+    "Char",
+    "Byte",
+    "Bool",
+    "ComplexDouble",
+    "ComplexFloat",
+    "QUInt8",
+    "QInt8",
+    "QInt32",
+    "QUInt4x2",
+    "QUInt2x4",
     "Untyped",
 ];
 
 const TORCH_DTYPES: &[&str] = &[
-    "float64", "float32", "float16", "bfloat16", "double", "float", "half", "int64", "int32",
-    "int16", "int8", "uint8", "uint16", "uint32", "uint64", "long", "int", "short", "bool",
-    "complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf", "qint8", "quint8",
-    "qint32", "quint4x2", "quint2x4", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
-    "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2", "bits8", "bits16",
+    "float64",
+    "float32",
+    "float16",
+    "bfloat16",
+    "double",
+    "float",
+    "half",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "long",
+    "int",
+    "short",
+    "bool",
+    "complex32",
+    "complex64",
+    "complex128",
+    "cfloat",
+    "cdouble",
+    "chalf",
+    "qint8",
+    "quint8",
+    "qint32",
+    "quint4x2",
+    "quint2x4",
+    "float8_e4m3fn",
+    "float8_e5m2",
+    "float8_e4m3fnuz",
+    "float8_e5m2fnuz",
+    "float8_e8m0fnu",
+    "float4_e2m1fn_x2",
+    "bits8",
+    "bits16",
 ];
 
 /// Module prefixes whose *classes* (capitalised names) are safe to instantiate:
@@ -176,7 +224,10 @@ const SAFE_CLASS_PREFIXES: &[&str] = &["torch.nn.modules.", "torch.nn.parameter.
 /// what they give an attacker.
 const DANGEROUS: &[(&str, &str)] = &[
     // Process and shell execution.
-    ("os", "operating-system access: commands, files, environment"),
+    (
+        "os",
+        "operating-system access: commands, files, environment",
+    ),
     ("posix", "operating-system access (os on POSIX)"),
     ("nt", "operating-system access (os on Windows)"),
     ("subprocess", "spawns processes"),
@@ -270,12 +321,21 @@ const DANGEROUS: &[(&str, &str)] = &[
     ("operator.itemgetter", "reaches items of objects (gadget)"),
     ("operator.call", "calls any callable (gadget)"),
     ("operator.getitem", "reaches items of objects (gadget)"),
-    ("functools.partial", "binds arguments to any callable (gadget)"),
+    (
+        "functools.partial",
+        "binds arguments to any callable (gadget)",
+    ),
     ("functools.reduce", "calls a callable over data (gadget)"),
-    ("functools.partialmethod", "binds arguments to any callable (gadget)"),
+    (
+        "functools.partialmethod",
+        "binds arguments to any callable (gadget)",
+    ),
     ("functools.singledispatch", "wraps callables (gadget)"),
     ("itertools.starmap", "calls a callable over data (gadget)"),
-    ("copyreg.add_extension", "changes the unpickler's import table"),
+    (
+        "copyreg.add_extension",
+        "changes the unpickler's import table",
+    ),
     ("copyreg.dispatch_table", "changes pickling behaviour"),
     // Nested deserialisers.
     ("pickle", "nested unpickling"),
@@ -289,7 +349,10 @@ const DANGEROUS: &[(&str, &str)] = &[
     ("yaml.unsafe_load", "nested deserialisation of objects"),
     ("numpy.load", "nested unpickling (allow_pickle)"),
     ("numpy.lib.npyio.load", "nested unpickling (allow_pickle)"),
-    ("numpy.testing._private.utils.runstring", "executes Python code"),
+    (
+        "numpy.testing._private.utils.runstring",
+        "executes Python code",
+    ),
     ("numpy.testing", "testing helpers that run code"),
     ("numpy.f2py", "compiles and runs code"),
     ("numpy.distutils", "runs build commands"),
@@ -303,7 +366,10 @@ const DANGEROUS: &[(&str, &str)] = &[
     ("torch.package", "loads packaged code"),
     ("torch.utils.bottleneck", "runs a script under the profiler"),
     ("torch.utils.collect_env", "runs commands"),
-    ("torch.utils.cpp_extension", "compiles and loads native code"),
+    (
+        "torch.utils.cpp_extension",
+        "compiles and loads native code",
+    ),
     ("torch._dynamo", "compiles and runs code"),
     ("torch._inductor", "compiles and runs code"),
     ("torch.ops", "calls registered native operators"),
@@ -458,17 +524,35 @@ mod tests {
     fn judges_the_classics() {
         assert!(matches!(judge("os", "system"), Judgement::Dangerous(_)));
         assert!(matches!(judge("posix", "system"), Judgement::Dangerous(_)));
-        assert!(matches!(judge("__builtin__", "eval"), Judgement::Dangerous(_)));
-        assert!(matches!(judge("builtins", "getattr"), Judgement::Dangerous(_)));
-        assert!(matches!(judge("subprocess", "Popen"), Judgement::Dangerous(_)));
-        assert!(matches!(judge("torch", "hub.load"), Judgement::Dangerous(_)));
-        assert!(matches!(judge("collections", "OrderedDict.__class__.__base__"), Judgement::Dangerous(_)));
+        assert!(matches!(
+            judge("__builtin__", "eval"),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge("builtins", "getattr"),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge("subprocess", "Popen"),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge("torch", "hub.load"),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge("collections", "OrderedDict.__class__.__base__"),
+            Judgement::Dangerous(_)
+        ));
         assert_eq!(judge("torch._utils", "_rebuild_tensor_v2"), Judgement::Safe);
         assert_eq!(judge("torch", "FloatStorage"), Judgement::Safe);
         assert_eq!(judge("torch", "bfloat16"), Judgement::Safe);
         assert_eq!(judge("collections", "OrderedDict"), Judgement::Safe);
         assert_eq!(judge("torch.nn.modules.linear", "Linear"), Judgement::Safe);
-        assert_eq!(judge("torch.nn.modules.linear", "helper"), Judgement::Unknown);
+        assert_eq!(
+            judge("torch.nn.modules.linear", "helper"),
+            Judgement::Unknown
+        );
         assert_eq!(judge("osx", "thing"), Judgement::Unknown);
         assert_eq!(judge("sklearn.tree._tree", "Tree"), Judgement::Unknown);
         assert_eq!(judge("copy_reg", "_reconstructor"), Judgement::Safe);

@@ -17,9 +17,11 @@ pub(crate) mod value;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use globals::{canonical_module, judge, looks_like_class, torch_storage_element_size, Judgement};
-use value::{Obj, MAX_KEPT_STRING};
+pub use globals::{
+    canonical_module, judge, looks_like_class, torch_storage_element_size, Judgement,
+};
 pub(crate) use value::V;
+use value::{Obj, MAX_KEPT_STRING};
 
 use crate::blob::{Blob, Cursor};
 use crate::limits::Limits;
@@ -292,7 +294,13 @@ impl<'l> Machine<'l> {
         String::from_utf8(line).map_err(|_| self.err(format!("{what} is not UTF-8")))
     }
 
-    fn record_global(&mut self, ir: &mut PickleIr, module: String, name: String, opcode: &'static str) -> usize {
+    fn record_global(
+        &mut self,
+        ir: &mut PickleIr,
+        module: String,
+        name: String,
+        opcode: &'static str,
+    ) -> usize {
         self.globals_seen = true;
         ir.global(module, name, self.op_offset, opcode)
     }
@@ -371,7 +379,12 @@ impl<'l> Machine<'l> {
             "00" => return Ok(V::Bool(false)),
             _ => {}
         }
-        if t.is_empty() || !t.trim_start_matches(['-', '+']).bytes().all(|b| b.is_ascii_digit()) {
+        if t.is_empty()
+            || !t
+                .trim_start_matches(['-', '+'])
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        {
             return Err(self.err(format!("invalid integer literal {:?}", truncate(text, 40))));
         }
         Ok(t.parse::<i128>().map_or(V::BigInt, V::Int))
@@ -430,7 +443,9 @@ impl<'l> Machine<'l> {
                 )));
             }
             self.op_offset = cur.pos();
-            let op = cur.u8().map_err(|_| self.err("truncated: no STOP opcode before the end of the data"))?;
+            let op = cur
+                .u8()
+                .map_err(|_| self.err("truncated: no STOP opcode before the end of the data"))?;
             if first {
                 self.first_proto = op == 0x80;
                 first = false;
@@ -460,7 +475,9 @@ impl<'l> Machine<'l> {
                 b'F' => {
                     let line = self.text_line(cur, "FLOAT argument")?;
                     if line.trim().parse::<f64>().is_err() {
-                        return Err(self.err(format!("invalid float literal {:?}", truncate(&line, 40))));
+                        return Err(
+                            self.err(format!("invalid float literal {:?}", truncate(&line, 40)))
+                        );
                     }
                     self.push(V::Float)?;
                 }
@@ -635,7 +652,12 @@ impl<'l> Machine<'l> {
                     let module = self.pop()?;
                     match (module.as_str(), name.as_str()) {
                         (Some(m), Some(n)) => {
-                            let i = self.record_global(ir, m.to_string(), n.to_string(), "STACK_GLOBAL");
+                            let i = self.record_global(
+                                ir,
+                                m.to_string(),
+                                n.to_string(),
+                                "STACK_GLOBAL",
+                            );
                             self.push(V::Global(i))?;
                         }
                         _ => {
@@ -852,10 +874,9 @@ impl<'l> Machine<'l> {
             V::Obj(obj) => {
                 Rc::make_mut(obj).state = Some(state);
                 let obj = Rc::clone(obj);
-                let is_wrapper = obj
-                    .callee
-                    .and_then(|i| ir.globals.get(i))
-                    .is_some_and(|g| g.name == "NumpyArrayWrapper" && g.module.ends_with("numpy_pickle"));
+                let is_wrapper = obj.callee.and_then(|i| ir.globals.get(i)).is_some_and(|g| {
+                    g.name == "NumpyArrayWrapper" && g.module.ends_with("numpy_pickle")
+                });
                 if is_wrapper {
                     self.joblib_array(cur, ir, &obj)?;
                 }
@@ -870,7 +891,10 @@ impl<'l> Machine<'l> {
     /// wrapper's BUILD: raw bytes for plain dtypes, a nested pickle for object dtype.
     fn joblib_array(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr, wrapper: &Obj) -> Res<()> {
         ir.joblib_arrays += 1;
-        let state = wrapper.state.as_ref().ok_or_else(|| self.err("joblib array without state"))?;
+        let state = wrapper
+            .state
+            .as_ref()
+            .ok_or_else(|| self.err("joblib array without state"))?;
         let dtype = state
             .dict_get("dtype")
             .ok_or_else(|| self.err("joblib array wrapper without a dtype"))?;
@@ -889,7 +913,9 @@ impl<'l> Machine<'l> {
             let d = dim
                 .as_int()
                 .and_then(|d| u64::try_from(d).ok())
-                .ok_or_else(|| self.err("joblib array shape is not a tuple of non-negative integers"))?;
+                .ok_or_else(|| {
+                    self.err("joblib array shape is not a tuple of non-negative integers")
+                })?;
             count = count
                 .checked_mul(d)
                 .ok_or_else(|| self.err("joblib array shape overflows"))?;
@@ -952,13 +978,11 @@ fn numpy_dtype_layout(dtype: &V) -> Option<DtypeLayout> {
     if code.starts_with('O') {
         return Some(DtypeLayout::Object);
     }
-    if let Some(fields) = state.and_then(|s| s.get(4)) {
-        if let V::Dict(pairs) = fields {
-            for (_, field) in pairs.iter() {
-                let sub = field.items().and_then(|f| f.first())?;
-                if matches!(numpy_dtype_layout(sub)?, DtypeLayout::Object) {
-                    return Some(DtypeLayout::Object);
-                }
+    if let Some(V::Dict(pairs)) = state.and_then(|s| s.get(4)) {
+        for (_, field) in pairs.iter() {
+            let sub = field.items().and_then(|f| f.first())?;
+            if matches!(numpy_dtype_layout(sub)?, DtypeLayout::Object) {
+                return Some(DtypeLayout::Object);
             }
         }
     }
@@ -988,7 +1012,11 @@ fn numpy_dtype_layout(dtype: &V) -> Option<DtypeLayout> {
 /// Runs exactly one stream at the cursor, recording a failure in `ir`. Returns the
 /// stream's result, or `None` when it failed (the failure is then in `ir.errors` or
 /// `ir.limits`). Used by formats that interleave pickles with raw data.
-pub(crate) fn run_one_stream(cur: &mut Cursor<'_>, ir: &mut PickleIr, limits: &Limits) -> Option<V> {
+pub(crate) fn run_one_stream(
+    cur: &mut Cursor<'_>,
+    ir: &mut PickleIr,
+    limits: &Limits,
+) -> Option<V> {
     let mut machine = Machine::new(limits, 0);
     match machine.run(cur, ir) {
         Ok(v) => {
@@ -1032,7 +1060,10 @@ pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan 
         if stream >= limits.pickle_streams {
             ir.limits.push(Event {
                 offset: cur.pos(),
-                message: format!("more than {} pickle streams in one file", limits.pickle_streams),
+                message: format!(
+                    "more than {} pickle streams in one file",
+                    limits.pickle_streams
+                ),
             });
             break;
         }
@@ -1119,7 +1150,10 @@ fn walk_legacy_storages(cur: &mut Cursor<'_>, ir: &mut PickleIr, pids: &[V], key
     for key in keys {
         let at = cur.pos();
         let Some(name) = key.as_str() else {
-            ir.errors.push(Event { offset: at, message: "legacy checkpoint: storage key is not a string".into() });
+            ir.errors.push(Event {
+                offset: at,
+                message: "legacy checkpoint: storage key is not a string".into(),
+            });
             return;
         };
         let Some(&elem) = sizes.get(name) else {
@@ -1137,7 +1171,9 @@ fn walk_legacy_storages(cur: &mut Cursor<'_>, ir: &mut PickleIr, pids: &[V], key
         if walked.is_none() {
             ir.errors.push(Event {
                 offset: at,
-                message: format!("legacy checkpoint: storage {name:?} runs past the end of the file"),
+                message: format!(
+                    "legacy checkpoint: storage {name:?} runs past the end of the file"
+                ),
             });
             return;
         }

@@ -92,13 +92,22 @@ mod tests {
     #[test]
     fn decodes_literals() {
         assert_eq!(python_string_literal(b"'os'").as_deref(), Some("os"));
-        assert_eq!(python_string_literal(b"'a\\x41\\n\\101'").as_deref(), Some("aA\nA"));
+        assert_eq!(
+            python_string_literal(b"'a\\x41\\n\\101'").as_deref(),
+            Some("aA\nA")
+        );
         assert_eq!(python_string_literal(b"\"q\"").as_deref(), Some("q"));
         assert_eq!(python_string_literal(b"os"), None);
         assert_eq!(python_string_literal(b"'"), None);
         assert_eq!(python_string_literal(b"'\\x4'"), None);
-        assert_eq!(raw_unicode_escape(b"s\\u0079stem").as_deref(), Some("system"));
-        assert_eq!(raw_unicode_escape(b"\\U0001F600").as_deref(), Some("\u{1F600}"));
+        assert_eq!(
+            raw_unicode_escape(b"s\\u0079stem").as_deref(),
+            Some("system")
+        );
+        assert_eq!(
+            raw_unicode_escape(b"\\U0001F600").as_deref(),
+            Some("\u{1F600}")
+        );
         assert_eq!(raw_unicode_escape(b"\\u00"), None);
     }
 }

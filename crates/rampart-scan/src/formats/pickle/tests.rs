@@ -45,7 +45,11 @@ fn broken_pickle_is_judged_before_the_break() {
     assert!(s.is_pickle);
     assert_eq!(paths(&s.ir), ["os.system"]);
     assert_eq!(s.ir.errors.len(), 1);
-    assert!(s.ir.errors[0].message.contains("invalid opcode 0xff"), "{:?}", s.ir.errors);
+    assert!(
+        s.ir.errors[0].message.contains("invalid opcode 0xff"),
+        "{:?}",
+        s.ir.errors
+    );
 }
 
 #[test]

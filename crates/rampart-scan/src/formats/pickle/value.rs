@@ -105,7 +105,9 @@ impl V {
             }
             V::Dict(pairs) => format!("<dict of {} items>", pairs.len()),
             V::Set => "<set>".into(),
-            V::Global(i) => globals.get(*i).map_or_else(|| "<global>".into(), |g| g.path()),
+            V::Global(i) => globals
+                .get(*i)
+                .map_or_else(|| "<global>".into(), |g| g.path()),
             V::Obj(o) => match o.callee.and_then(|i| globals.get(i)) {
                 Some(g) => format!("<{}(…)>", g.path()),
                 None => "<object>".into(),
