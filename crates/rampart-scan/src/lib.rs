@@ -57,10 +57,21 @@ pub struct BlobScan {
     pub incomplete: bool,
 }
 
-/// Scans in-memory bytes (as if they were a file named `name` in `base_dir`).
+/// Scans in-memory bytes as if they were a file named `name`.
 pub fn scan_bytes(data: &[u8], name: &str, limits: &Limits) -> BlobScan {
-    let mut ctx = context::Ctx::new(limits, None);
-    let format = engine::scan_blob(&data, name, &mut ctx);
+    scan_blob(&data, name, None, limits)
+}
+
+/// Scans any [`blob::Blob`] as if it were a file named `name` in `base_dir` (the folder
+/// used to resolve relative references such as ONNX external data).
+pub fn scan_blob(
+    data: &dyn blob::Blob,
+    name: &str,
+    base_dir: Option<PathBuf>,
+    limits: &Limits,
+) -> BlobScan {
+    let mut ctx = context::Ctx::new(limits, base_dir);
+    let format = engine::scan_blob(data, name, &mut ctx);
     let (findings, incomplete) = ctx.finish();
     BlobScan {
         format,

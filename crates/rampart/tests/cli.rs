@@ -1,0 +1,206 @@
+//! End-to-end tests of the `rampart` binary: exit codes, output formats, and the
+//! JSON and SARIF outputs validated against their schemas.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn rampart(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rampart")
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let out = rampart(args);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+fn schema(path: &Path) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(path).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("valid schema")
+}
+
+#[test]
+fn example_system_payload_is_found_and_fails_the_build() {
+    let out = rampart(&["scan", "examples/support-bot"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("community-adapter.bin"), "{stdout}");
+    assert!(stdout.contains("PKL001"), "{stdout}");
+    assert!(stdout.contains("os.system"), "{stdout}");
+    assert!(stdout.contains("1 malicious"), "{stdout}");
+}
+
+#[test]
+fn benign_fixtures_pass() {
+    let out = rampart(&["scan", "crates/rampart-scan/tests/fixtures/benign"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn fail_on_threshold_controls_the_exit_code() {
+    // A scikit-learn-style pickle: only a medium finding (unknown class).
+    let file = "crates/rampart-scan/tests/fixtures/malicious/pickle/unlisted_class_newobj.pkl";
+    assert_eq!(rampart(&["scan", file]).status.code(), Some(0));
+    assert_eq!(
+        rampart(&["scan", "--fail-on", "medium", file])
+            .status
+            .code(),
+        Some(1)
+    );
+    let evil = "examples/support-bot/models/community-adapter.bin";
+    assert_eq!(
+        rampart(&["scan", "--fail-on", "critical", evil])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(rampart(&["scan", "does/not/exist"]).status.code(), Some(2));
+    assert_eq!(rampart(&["scan"]).status.code(), Some(2));
+    assert_eq!(
+        rampart(&["scan", "--fail-on", "severe", "examples"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(rampart(&["explain", "NOPE999"]).status.code(), Some(2));
+}
+
+#[test]
+fn json_report_follows_its_schema() {
+    let (code, report) = json(&[
+        "scan",
+        "--format",
+        "json",
+        "crates/rampart-scan/tests/fixtures",
+    ]);
+    assert_eq!(code, 1);
+    let validator = schema(&root().join("docs/schemas/scan-report-v1.schema.json"));
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(report["schema_version"], 1);
+    let files = report["files"].as_array().unwrap();
+    for file in files {
+        let path = file["path"].as_str().unwrap();
+        if path.contains("/benign/") {
+            assert_eq!(file["verdict"], "clean", "{path}");
+        }
+        if path.contains("/malicious/pickle/bypass/") {
+            assert_eq!(file["verdict"], "malicious", "{path}");
+        }
+    }
+    assert_eq!(
+        report["summary"]["files"].as_u64().unwrap() as usize,
+        files.len()
+    );
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let (code, sarif) = json(&[
+        "scan",
+        "--format",
+        "sarif",
+        "crates/rampart-scan/tests/fixtures/malicious",
+        "examples",
+    ]);
+    assert_eq!(code, 1);
+    let validator =
+        schema(&root().join("crates/rampart-core/tests/schemas/sarif-schema-2.1.0.json"));
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "PKL001"));
+    let results = run["results"].as_array().unwrap();
+    assert!(results
+        .iter()
+        .any(|r| r["ruleId"] == "PKL001" && r["level"] == "error"));
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let out = rampart(&["explain", "pkl001"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text.starts_with("PKL001 dangerous-global (critical; guidelines SD-3, DV-1)"),
+        "{text}"
+    );
+    assert!(text.contains("## Why is this dangerous?"));
+    let by_name = rampart(&["explain", "template-injection"]);
+    assert!(String::from_utf8_lossy(&by_name.stdout).starts_with("TPL001"));
+}
+
+#[test]
+fn rules_lists_the_registry_as_json() {
+    let (code, rules) = json(&["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let codes: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "PKL001", "ZIP001", "KRS002", "TFL001", "ONX002", "TPL001", "SFT002", "SCN001",
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected} missing from {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn symlinks_inside_directories_are_not_followed_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = root().join("examples/support-bot/models/community-adapter.bin");
+    std::os::unix::fs::symlink(&target, dir.path().join("link.bin")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, report) = json(&["scan", "--format", "json", d]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["files"], 0);
+    let (code, report) = json(&["scan", "--format", "json", "--follow-symlinks", d]);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["malicious"], 1);
+}
