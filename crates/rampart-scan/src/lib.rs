@@ -182,7 +182,7 @@ pub fn count_files(paths: &[PathBuf], options: &ScanOptions) -> usize {
 #[doc(hidden)]
 /// Entry points for `cargo fuzz`. Not a stable interface.
 pub mod fuzzing {
-    use crate::{blob::Blob, formats, Limits};
+    use crate::{formats, Limits};
 
     /// Every format through content detection.
     pub fn scan(data: &[u8]) {
@@ -232,8 +232,41 @@ pub mod fuzzing {
         let _ = formats::keras::marshal_names(data);
     }
 
-    /// Length of a blob (keeps the trait object-safe in fuzz builds).
-    pub fn len(data: &[u8]) -> u64 {
-        Blob::len(data)
+    /// The HDF5 root-attribute reader.
+    pub fn hdf5(data: &[u8]) {
+        let _ = formats::hdf5::read_root_attributes(&data, &formats::hdf5::Hdf5Limits::default());
     }
+
+    /// The protobuf walkers (ONNX, SavedModel, GraphDef).
+    pub fn protobuf(data: &[u8]) {
+        let limits = formats::protobuf::ProtoLimits::default();
+        let _ = formats::onnx::parse_onnx(&data, &limits);
+        let _ = formats::tensorflow::parse_saved_model(&data, &limits);
+        let _ = formats::tensorflow::parse_graph_def(&data, &limits);
+    }
+
+    /// The tar reader.
+    pub fn tar(data: &[u8]) {
+        let limits = Limits::default();
+        let mut ctx = crate::context::Ctx::new(&limits, None);
+        let _ = formats::tar::read_entries(&data, &mut ctx);
+    }
+
+    /// A fuzz entry point.
+    pub type Target = fn(&[u8]);
+
+    /// Every entry point, for tests that replay inputs through all of them.
+    pub const ALL: &[(&str, Target)] = &[
+        ("scan", scan),
+        ("pickle", pickle),
+        ("zip", zip),
+        ("gguf", gguf),
+        ("safetensors", safetensors),
+        ("template", template),
+        ("npy", npy),
+        ("keras", keras),
+        ("hdf5", hdf5),
+        ("protobuf", protobuf),
+        ("tar", tar),
+    ];
 }

@@ -79,11 +79,22 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
+/// Formats of the rule list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule.
+    Human,
+    /// The registry as JSON.
+    Json,
+    /// The full documentation of every rule (the source of docs/rules.md).
+    Markdown,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Output format (human or json).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rampart_scan::{rules, ScanOptions};
 
-use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, ScanArgs};
+use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, RulesFormat, ScanArgs};
 use crate::render;
 use crate::ExitStatus;
 
@@ -38,11 +38,12 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
 fn list_rules(args: &RulesArgs) -> Result<ExitStatus> {
     let mut out = io::stdout().lock();
     match args.format {
-        OutputFormat::Json => {
+        RulesFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &rules::all())?;
             writeln!(out)?;
         }
-        OutputFormat::Human | OutputFormat::Sarif => {
+        RulesFormat::Markdown => write!(out, "{}", render::rules_markdown(&rules::all()))?,
+        RulesFormat::Human => {
             for rule in rules::all() {
                 writeln!(
                     out,

@@ -204,3 +204,17 @@ fn symlinks_inside_directories_are_not_followed_unless_asked() {
     assert_eq!(code, 1);
     assert_eq!(report["summary"]["malicious"], 1);
 }
+
+/// docs/rules.md is generated from the registry; this fails when it is stale.
+/// Regenerate with `cargo run -p rampart -- rules --format markdown > docs/rules.md`.
+#[test]
+fn rules_reference_is_up_to_date() {
+    let out = rampart(&["rules", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0));
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -p rampart -- rules --format markdown > docs/rules.md`"
+    );
+}

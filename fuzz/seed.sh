@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Seeds every fuzz target's corpus with the scanner's test fixtures.
+set -euo pipefail
+cd "$(dirname "$0")"
+for target in fuzz_targets/*.rs; do
+  name=$(basename "$target" .rs)
+  mkdir -p "corpus/$name"
+  find ../crates/rampart-scan/tests/fixtures ../crates/rampart-scan/tests/data -type f ! -name '*.json' -print0 |
+    while IFS= read -r -d '' f; do cp "$f" "corpus/$name/seed-$(sha256sum "$f" | cut -c1-16)"; done
+done
