@@ -242,9 +242,11 @@ def classify_modelscan_report(rc, report: Path):
     return "clean", ""
 
 
-def fickling_argv(ctx: Ctx, path: Path) -> list[str]:
-    # --json-output: fickling otherwise appends to ./safety_results.json
-    return [ctx.bin["fickling"], "--check-safety", "--json-output", os.devnull, str(path)]
+def fickling_argv(ctx: Ctx, path: Path, print_results: bool = False) -> list[str]:
+    # --json-output: fickling otherwise appends to ./safety_results.json;
+    # --print-results (per-file runs only) gives the reason for the detail column
+    return [ctx.bin["fickling"], "--check-safety", "--json-output", os.devnull,
+            *(["--print-results"] if print_results else []), str(path)]
 
 
 def classify_fickling(rc, out, err, malformed: bool):
@@ -252,7 +254,8 @@ def classify_fickling(rc, out, err, malformed: bool):
     if rc is None:
         return "timeout", ""
     if rc == 1:
-        return "detected", ""
+        reason = next((l.strip() for l in out.splitlines() if l.strip()), "")
+        return "detected", reason[:160]
     if rc == 0:
         return "clean", ""
     if "No pickle files detected" in err:
@@ -275,7 +278,7 @@ def scan_one(ctx: Ctx, tool: str, path: Path, malformed: bool, timeout: float):
         rc, out, err, dt = run(ctx, modelscan_argv(ctx, path, report), timeout)
         return (*classify_modelscan_report(rc, report), dt)
     if tool == "fickling":
-        rc, out, err, dt = run(ctx, fickling_argv(ctx, path), timeout)
+        rc, out, err, dt = run(ctx, fickling_argv(ctx, path, print_results=True), timeout)
         return (*classify_fickling(rc, out, err, malformed), dt)
     raise ValueError(tool)
 
@@ -358,7 +361,7 @@ def fmt_s(t: float) -> str:
 
 
 def print_table(rows: list[list[str]], header: list[str]) -> None:
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    widths = [max(len(str(r[i])) for r in rows + [header] if r) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(r))
     print(line(header))
     print("  ".join("-" * w for w in widths))
@@ -405,16 +408,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         if p.is_file():
             print(f"timing: {name} ({p.stat().st_size / GiB:.2f} GiB), best of {ctx.repeats} per tool ...", flush=True)
             big[name] = time_big(ctx, p)
+            big[name]["size"] = p.stat().st_size
             results[f"big/{name}"] = {t: {k: v for k, v in big[name][t].items() if k in ("status", "detail")} for t in TOOLS}
         else:
             print(f"timing: {name} missing (generation skipped), multi-GB timing skipped")
 
     (ctx.work / "results.json").write_text(json.dumps(
-        {"versions": versions, "per_file": results, "whole_corpus": whole, "big": big}, indent=1))
+        {"versions": versions, "repeats": ctx.repeats, "per_file": results, "whole_corpus": whole, "big": big},
+        indent=1))
     with open(ctx.work / "per-file.tsv", "w") as fh:
         fh.write("path\tcategory\t" + "\t".join(f"{t}\t{t}_detail" for t in TOOLS) + "\n")
         for rel, r in results.items():
             fh.write(f"{rel}\t{cat(rel)}\t" + "\t".join(f"{r[t]['status']}\t{r[t]['detail']}" for t in TOOLS) + "\n")
+
+    return report(ctx.work)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    return report(Path(args.work).resolve())
+
+
+def report(work: Path) -> int:
+    """Print the table and the targets from WORK/results.json."""
+    data = json.loads((work / "results.json").read_text())
+    versions, results, whole, big = data["versions"], data["per_file"], data["whole_corpus"], data["big"]
+    repeats = data["repeats"]
+    n_fixtures = sum(1 for r in results if not r.startswith("big/"))
 
     # --- aggregate per category
     cats: dict[str, list[str]] = {}
@@ -454,18 +473,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         rows.append([label, str(n)] + [f"{totals[k][t][0]}/{totals[k][t][1]}" for t in TOOLS])
     rows.append([])
     rt = whole["rampart"]["best"]
-    rows.append([f"whole corpus wall time ({len(rels)} files)", ""] + [fmt_s(whole[t]["best"]) for t in TOOLS])
+    rows.append([f"whole corpus wall time ({n_fixtures} files)", ""] + [fmt_s(whole[t]["best"]) for t in TOOLS])
     rows.append(["  ratio peer / rampart", ""] + ["1.0x"] + [f"{whole[t]['best'] / rt:.1f}x" for t in PEERS])
     for name, b in big.items():
-        size = (ctx.big / name).stat().st_size / GiB
-        rows.append([f"{name} ({size:.1f} GiB)", ""] + [
+        rows.append([f"{name} ({b['size'] / GiB:.1f} GiB)", ""] + [
             fmt_s(b[t]["best"]) + ("" if b[t]["status"] in ("detected", "clean") else f" [{b[t]['status']}]")
             for t in TOOLS])
         rows.append(["  ratio peer / rampart", ""] + ["1.0x"] + [f"{b[t]['best'] / b['rampart']['best']:.1f}x" for t in PEERS])
         rows.append(["  verdict", ""] + [b[t]["status"] for t in TOOLS])
     print_table(rows, header)
     print()
-    print("Times: wall clock, best of %d, including process start-up; rampart, picklescan and modelscan get the" % ctx.repeats)
+    print("Times: wall clock, best of %d, including process start-up; rampart, picklescan and modelscan get the" % repeats)
     print("corpus directory in ONE invocation; fickling has no directory mode, so its time is a loop of one")
     print("`fickling --check-safety` process per file. The big checkpoints are excluded from the whole-corpus run.")
 
@@ -475,12 +493,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("Files a peer detected and rampart did not (target: none):")
     any_miss = False
     for t in PEERS:
-        missed = [r for r in results if results[r][t]["status"] == "detected"
+        missed = [r for r in results if not is_benign(cat(r)) and results[r][t]["status"] == "detected"
                   and results[r]["rampart"]["status"] != "detected"]
         for r in missed:
             any_miss = True
-            print(f"  {t}: {r}  (peer: {results[r][t]['detail'] or 'detected'}; rampart: "
-                  f"{results[r]['rampart']['status']} {results[r]['rampart']['detail']})")
+            print(f"  {t}: {r}  (peer: {results[r][t]['detail'] or 'exit 1'}; rampart: "
+                  f"{results[r]['rampart']['detail'] or results[r]['rampart']['status']})")
         if missed:
             failures.append(f"rampart misses {len(missed)} file(s) that {t} detects")
     if not any_miss:
@@ -503,7 +521,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missed_by_rampart:
         print("Malicious/malformed files rampart did not detect (whether or not a peer did):")
         for r in missed_by_rampart:
-            print(f"  {r}: {results[r]['rampart']['status']} {results[r]['rampart']['detail']}")
+            print(f"  {r}: {results[r]['rampart']['detail'] or results[r]['rampart']['status']}")
     print("Peer false positives on benign files (informational):")
     for t in PEERS:
         pf = [r for r in results if is_benign(cat(r)) and results[r][t]["status"] == "detected"]
@@ -515,7 +533,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for r in na:
             kinds[results[r][t]["status"]] = kinds.get(results[r][t]["status"], 0) + 1
         print(f"  {t}: {len(na)}" + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")" if na else ""))
-    print(f"(per-file details: {ctx.work / 'per-file.tsv'}; all numbers: {ctx.work / 'results.json'})")
+    print(f"(per-file details: {work / 'per-file.tsv'}; all numbers: {work / 'results.json'})")
 
     # --- targets
     print()
@@ -536,7 +554,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if big:
         worst = max(b["rampart"]["best"] for b in big.values())
         big_ok = worst < 0.2
-        print(f"  [{ok(big_ok)}] multi-GB checkpoint scan < 0.2 s: rampart worst best-of-{ctx.repeats} "
+        print(f"  [{ok(big_ok)}] multi-GB checkpoint scan < 0.2 s: rampart best of {repeats}: "
               + ", ".join(f"{n} {fmt_s(b['rampart']['best'])}" for n, b in big.items()))
         if not big_ok:
             failures.append(f"multi-GB checkpoint scan took {worst:.3f} s (target < 0.2 s)")
@@ -573,8 +591,10 @@ def main() -> int:
     r.add_argument("--rampart", required=True)
     r.add_argument("--venv", required=True)
     r.add_argument("--repeats", type=int, default=3)
+    rep = sub.add_parser("report", help="print the table again from WORK/results.json")
+    rep.add_argument("--work", required=True)
     args = ap.parse_args()
-    return cmd_corpus(args) if args.cmd == "corpus" else cmd_run(args)
+    return {"corpus": cmd_corpus, "run": cmd_run, "report": cmd_report}[args.cmd](args)
 
 
 if __name__ == "__main__":

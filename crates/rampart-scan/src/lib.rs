@@ -9,7 +9,7 @@
 //!
 //! ```no_run
 //! use rampart_scan::{scan_paths, ScanOptions};
-//! let report = scan_paths(&["models/".into()], &ScanOptions::default(), &|| {});
+//! let report = scan_paths(&["models/".into()], &ScanOptions::default(), &());
 //! for file in &report.files {
 //!     println!("{} {} {:?}", file.path, file.format, file.verdict);
 //! }
@@ -149,10 +149,21 @@ fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
     out
 }
 
+/// Receives progress while [`scan_paths`] runs (a progress bar, for instance). Both
+/// methods default to doing nothing; `()` implements the trait for silent scans.
+pub trait Progress: Sync {
+    /// Called once, with the number of files that will be judged.
+    fn start(&self, _files: usize) {}
+    /// Called after each file is judged (from worker threads).
+    fn file_done(&self) {}
+}
+
+impl Progress for () {}
+
 /// Scans files and directories (recursively) in parallel and returns the report.
-/// `on_file` is called once per file judged (for progress display).
-pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, on_file: &(dyn Fn() + Sync)) -> Report {
+pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, progress: &dyn Progress) -> Report {
     let targets = collect(paths, options);
+    progress.start(targets.len());
     let files: Vec<FileReport> = targets
         .par_iter()
         .map(|t| {
@@ -167,16 +178,11 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, on_file: &(dyn Fn() 
                     Some(e.clone()),
                 ),
             };
-            on_file();
+            progress.file_done();
             report
         })
         .collect();
     Report::new("scan", env!("CARGO_PKG_VERSION"), files)
-}
-
-/// Counts the files a scan of `paths` would judge (for a progress bar).
-pub fn count_files(paths: &[PathBuf], options: &ScanOptions) -> usize {
-    collect(paths, options).len()
 }
 
 #[doc(hidden)]

@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rampart_scan::{rules, ScanOptions};
 
@@ -71,6 +71,24 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// A progress bar on stderr, or nothing.
+struct Bar(Option<ProgressBar>);
+
+impl rampart_scan::Progress for Bar {
+    fn start(&self, files: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(files as u64);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn file_done(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
 fn scan(args: &ScanArgs) -> Result<ExitStatus> {
     let options = ScanOptions {
         follow_symlinks: args.follow_symlinks,
@@ -78,25 +96,17 @@ fn scan(args: &ScanArgs) -> Result<ExitStatus> {
     };
     let started = Instant::now();
     let show_progress = !args.no_progress && !args.quiet && io::stderr().is_terminal();
-    let bar = if show_progress {
-        let total = rampart_scan::count_files(&args.paths, &options) as u64;
-        let bar = ProgressBar::new(total);
-        bar.set_style(
+    let bar = Bar(show_progress.then(|| {
+        let bar = ProgressBar::hidden();
+        if let Ok(style) =
             ProgressStyle::with_template("{spinner} scanning [{bar:30}] {pos}/{len} files")
-                .context("progress bar template")?
-                .progress_chars("=> "),
-        );
-        Some(bar)
-    } else {
-        None
-    };
-    let tick = || {
-        if let Some(bar) = &bar {
-            bar.inc(1);
+        {
+            bar.set_style(style.progress_chars("=> "));
         }
-    };
-    let report = rampart_scan::scan_paths(&args.paths, &options, &tick);
-    if let Some(bar) = &bar {
+        bar
+    }));
+    let report = rampart_scan::scan_paths(&args.paths, &options, &bar);
+    if let Some(bar) = &bar.0 {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed();

@@ -372,6 +372,19 @@ impl<'l> Machine<'l> {
         None
     }
 
+    /// Fails like `find_class` does for names that cannot be imported.
+    fn check_importable(&self, module: &str, name: &str) -> Res<()> {
+        if is_dotted_identifier(module) && is_dotted_identifier(name) {
+            Ok(())
+        } else {
+            Err(self.err(format!(
+                "import of {:?}.{:?}, which is not a Python name and cannot be imported",
+                truncate(module, 60),
+                truncate(name, 60)
+            )))
+        }
+    }
+
     fn int_from_text(&self, text: &str) -> Res<V> {
         let t = text.trim().trim_end_matches('L');
         match t {
@@ -644,6 +657,7 @@ impl<'l> Machine<'l> {
                 b'c' => {
                     let module = self.text_line(cur, "GLOBAL module")?;
                     let name = self.text_line(cur, "GLOBAL name")?;
+                    self.check_importable(&module, &name)?;
                     let i = self.record_global(ir, module, name, "GLOBAL");
                     self.push(V::Global(i))?;
                 }
@@ -652,6 +666,7 @@ impl<'l> Machine<'l> {
                     let module = self.pop()?;
                     match (module.as_str(), name.as_str()) {
                         (Some(m), Some(n)) => {
+                            self.check_importable(m, n)?;
                             let i = self.record_global(
                                 ir,
                                 m.to_string(),
@@ -681,6 +696,7 @@ impl<'l> Machine<'l> {
                 b'i' => {
                     let module = self.text_line(cur, "INST module")?;
                     let name = self.text_line(cur, "INST name")?;
+                    self.check_importable(&module, &name)?;
                     let args = self.pop_mark()?;
                     let i = self.record_global(ir, module, name, "INST");
                     let args = V::Tuple(Rc::new(self.retain(args)));
@@ -951,6 +967,17 @@ impl<'l> Machine<'l> {
         }
         Ok(())
     }
+}
+
+/// True for a dotted Python identifier path (`os`, `torch._utils`, `Popen.__init__`).
+/// Anything else cannot be imported, so no code runs: `find_class` fails.
+fn is_dotted_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|seg| {
+            let mut chars = seg.chars();
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_')
+        })
 }
 
 fn global_index(v: &V) -> Option<usize> {

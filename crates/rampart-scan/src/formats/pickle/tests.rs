@@ -132,3 +132,18 @@ fn memo_miss_and_underflow_are_errors() {
     // Without PROTO or an import, a failing first opcode means "not a pickle".
     assert!(!scan(b"R.").is_pickle);
 }
+
+#[test]
+fn text_that_starts_like_an_opcode_is_not_a_pickle() {
+    for text in [
+        &b"cat > out.txt\nhello world\n"[..],
+        b"class Foo:\n    pass\n",
+        b"import os\nos.system('x')\n",
+    ] {
+        let s = scan(text);
+        assert!(!s.is_pickle, "{:?}", String::from_utf8_lossy(text));
+        assert!(s.ir.globals.is_empty());
+    }
+    // A real protocol-0 import still is one.
+    assert!(scan(b"cos\nsystem\n.").is_pickle);
+}
