@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use crate::blob::Blob;
+use crate::blob::{Blob, SubBlob};
 use crate::context::Ctx;
 use crate::format::Format;
 use crate::formats::{
@@ -374,6 +374,16 @@ fn scan_zip(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
         ctx.mark_incomplete();
     }
     rules::run_archive(&archive, ctx);
+
+    // Bytes before the archive: `torch.load` only treats a file as a zip checkpoint
+    // when it starts with a local header, so a file with a prefix is unpickled from
+    // its first byte. Judge the prefix as a pickle too.
+    if archive.prefix > 0 {
+        let prefix = SubBlob::new(blob, 0, archive.prefix);
+        ctx.in_member("(bytes before the zip archive)", |ctx| {
+            scan_pickle_data(&prefix, 0, ctx);
+        });
+    }
 
     let names: Vec<&str> = archive.entries.iter().map(|e| e.name.as_str()).collect();
     let torch_roots: Vec<String> = names
