@@ -89,6 +89,93 @@ def write_big(path: Path, pkl: bytes) -> None:
     tmp.replace(path)
 
 
+REALISTIC_FILES = 40
+REALISTIC_LAYERS = 48  # x ~16 tensors per layer: ~800 tensors, like a mid-size transformer
+
+
+def realistic_data_pkl(seed: int) -> bytes:
+    """A state_dict pickle as torch.save writes it (protocol 2, OrderedDict of
+    _rebuild_tensor_v2 calls with storage persistent ids), produced by the
+    standard pickle module with stand-in modules: pickling never calls anything."""
+    import io
+    import pickle
+    import sys
+    import types
+
+    def fake(modname: str, **attrs):
+        mod = sys.modules.get(modname) or types.ModuleType(modname)
+        for k, v in attrs.items():
+            v.__module__ = modname
+            v.__qualname__ = k
+            v.__name__ = k
+            setattr(mod, k, v)
+        sys.modules[modname] = mod
+        return mod
+
+    class FloatStorage:  # stands for torch.FloatStorage
+        pass
+
+    def _rebuild_tensor_v2(*args):  # stands for torch._utils._rebuild_tensor_v2
+        raise RuntimeError("never called")
+
+    fake("torch", FloatStorage=FloatStorage)
+    fake("torch._utils", _rebuild_tensor_v2=_rebuild_tensor_v2)
+
+    class Storage:
+        def __init__(self, key: str, numel: int):
+            self.key, self.numel = key, numel
+
+    class Tensor:
+        def __init__(self, storage: Storage, shape: tuple):
+            self.storage, self.shape = storage, shape
+
+        def __reduce__(self):
+            stride = (self.shape[1], 1) if len(self.shape) == 2 else (1,)
+            return (_rebuild_tensor_v2, (self.storage, 0, self.shape, stride, False, collections.OrderedDict()))
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, Storage):
+                return ("storage", FloatStorage, obj.key, "cpu", obj.numel)
+            return None
+
+    import collections
+    sd = collections.OrderedDict()
+    key = 0
+    names = ["attn.q_proj.weight", "attn.q_proj.bias", "attn.k_proj.weight", "attn.k_proj.bias",
+             "attn.v_proj.weight", "attn.v_proj.bias", "attn.o_proj.weight", "attn.o_proj.bias",
+             "mlp.up_proj.weight", "mlp.up_proj.bias", "mlp.down_proj.weight", "mlp.down_proj.bias",
+             "ln_1.weight", "ln_1.bias", "ln_2.weight", "ln_2.bias"]
+    for layer in range(REALISTIC_LAYERS):
+        for n in names:
+            shape = (64, 64) if n.endswith("weight") and "ln" not in n else (64,)
+            numel = shape[0] * (shape[1] if len(shape) > 1 else 1)
+            sd[f"model.layers.{layer}.{n}"] = Tensor(Storage(str(key), numel), shape)
+            key += 1
+    sd["lm_head.weight"] = Tensor(Storage(str(key), 64 * 1000 + seed), (1000, 64))
+    buf = io.BytesIO()
+    Pickler(buf, protocol=2).dump(sd)
+    return buf.getvalue()
+
+
+def write_realistic(dst: Path) -> list[dict]:
+    """REALISTIC_FILES checkpoints with ~800 tensors each (tiny storages): the
+    pickle work a scanner does on a real model, without gigabytes of disk."""
+    dst.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i in range(REALISTIC_FILES):
+        pkl = realistic_data_pkl(i)
+        path = dst / f"model-{i:02d}.pt"
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.writestr(zipfile.ZipInfo("archive/data.pkl", (2024, 1, 1, 0, 0, 0)), pkl)
+            zf.writestr(zipfile.ZipInfo("archive/byteorder", (2024, 1, 1, 0, 0, 0)), b"little")
+            zf.writestr(zipfile.ZipInfo("archive/data/0", (2024, 1, 1, 0, 0, 0)), bytes(256))
+            zf.writestr(zipfile.ZipInfo("archive/version", (2024, 1, 1, 0, 0, 0)), b"3\n")
+        entries.append({"path": f"benign/realistic/{path.name}", "format": "pytorch-zip", "expect": [],
+                        "source": "bench: torch.save-style state_dict with ~800 tensors"})
+    return entries
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     repo = Path(args.repo).resolve()
     work = Path(args.work).resolve()
@@ -102,6 +189,10 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     shutil.copy2(src / "manifest.json", corpus / "manifest.json")
     manifest = json.loads((src / "manifest.json").read_text())
     print(f"corpus: {len(manifest)} fixture files copied to {dst.relative_to(repo)}")
+    realistic = write_realistic(dst / "benign" / "realistic")
+    manifest.extend(realistic)
+    (corpus / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    print(f"corpus: {len(realistic)} realistic checkpoints (~800 tensors each) written to benign/realistic")
 
     big = corpus / "big"
     big.mkdir(exist_ok=True)
@@ -182,7 +273,9 @@ def classify_rampart(rc, out, err, malformed: bool):
     verdicts = [f["verdict"] for f in files]
     rules = sorted({x["rule"] for f in files for x in f["findings"]})
     detail = f"{','.join(verdicts)} {' '.join(rules)}".strip()
-    if "malicious" in verdicts or (malformed and rules):
+    # Flagged = malicious, or suspicious (findings a reviewer must look at: the
+    # peers, fickling especially, flag every non-standard-library import the same way).
+    if "malicious" in verdicts or "suspicious" in verdicts or (malformed and rules):
         return "detected", detail
     if "error" in verdicts:
         return "error", detail
@@ -449,7 +542,7 @@ def report(work: Path) -> int:
     print("rampart scan benchmark  (" + ", ".join(f"{t} {versions[t]}" for t in TOOLS) + ")")
     print("=" * 78)
     print("Detection per category: detected/total; benign rows: false positives/total (lower is better).")
-    print("rampart detects = verdict malicious (malformed: any finding); a peer detects = it reports an issue")
+    print("rampart detects = verdict malicious or suspicious (malformed: any finding); a peer detects = it reports an issue")
     print("(picklescan: dangerous globals, modelscan: any issue, fickling: exit 1). '~N' = N files the peer")
     print("could not analyse (error / unsupported / skipped), counted as not detected.")
     print()

@@ -226,8 +226,11 @@ impl<'a> Cursor<'a> {
         if self.pos >= self.buf_start && self.pos + want as u64 <= buf_end {
             return Ok(());
         }
-        let size = want.max(CURSOR_BUFFER);
-        self.buf = self.blob.read_vec(self.pos, size)?;
+        // Refill in place: the buffer is allocated once per cursor and reused.
+        let available = usize::try_from(self.blob.len().saturating_sub(self.pos)).unwrap_or(usize::MAX);
+        let size = want.max(CURSOR_BUFFER).min(available);
+        self.buf.resize(size, 0);
+        self.blob.read_exact_at(self.pos, &mut self.buf)?;
         self.buf_start = self.pos;
         Ok(())
     }

@@ -127,6 +127,56 @@ impl PickleIr {
     }
 }
 
+/// The simulated memo. Pickle writes dense indices (0, 1, 2, …), kept in a vector;
+/// anything else goes to a map, so a hostile index cannot force a huge allocation.
+#[derive(Default)]
+struct Memo {
+    dense: Vec<Option<V>>,
+    sparse: HashMap<u64, V>,
+    len: usize,
+}
+
+impl Memo {
+    /// Largest jump past the end of the dense part that still extends it.
+    const DENSE_SLACK: u64 = 4096;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, key: u64) -> Option<&V> {
+        match usize::try_from(key).ok().and_then(|k| self.dense.get(k)) {
+            Some(slot) => slot.as_ref(),
+            None => self.sparse.get(&key),
+        }
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn insert(&mut self, key: u64, value: V) {
+        let dense_len = self.dense.len() as u64;
+        if key < dense_len + Self::DENSE_SLACK {
+            if let Ok(k) = usize::try_from(key) {
+                if k >= self.dense.len() {
+                    self.dense.resize(k + 1, None);
+                }
+                if let Some(slot) = self.dense.get_mut(k) {
+                    if slot.is_none() {
+                        self.len += 1;
+                    }
+                    *slot = Some(value);
+                    return;
+                }
+            }
+        }
+        if self.sparse.insert(key, value).is_none() {
+            self.len += 1;
+        }
+    }
+}
+
 /// Why a stream stopped before `STOP`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopKind {
@@ -160,7 +210,7 @@ struct Machine<'l> {
     limits: &'l Limits,
     stack: Vec<V>,
     marks: Vec<usize>,
-    memo: HashMap<u64, V>,
+    memo: Memo,
     retained: usize,
     ops: u64,
     op_offset: u64,
@@ -184,7 +234,7 @@ impl<'l> Machine<'l> {
             limits,
             stack: Vec::new(),
             marks: Vec::new(),
-            memo: HashMap::new(),
+            memo: Memo::default(),
             retained: 0,
             ops: 0,
             op_offset: 0,
@@ -259,7 +309,7 @@ impl<'l> Machine<'l> {
         items
     }
 
-    fn string(&mut self, bytes: &[u8]) -> V {
+    fn string(bytes: &[u8]) -> V {
         if bytes.len() > MAX_KEPT_STRING {
             return V::LongStr(bytes.len() as u64);
         }
@@ -276,8 +326,11 @@ impl<'l> Machine<'l> {
             cur.skip(len).map_err(|e| self.io(e))?;
             return Ok(V::LongStr(len));
         }
-        let bytes = cur.take(len as usize).map_err(|e| self.io(e))?.to_vec();
-        Ok(self.string(&bytes))
+        let at = self.op_offset;
+        let bytes = cur
+            .take(len as usize)
+            .map_err(|e| malformed(at, format!("truncated or unreadable: {e}")))?;
+        Ok(Self::string(bytes))
     }
 
     fn skip_bytes(&mut self, cur: &mut Cursor<'_>, len: u64) -> Res<V> {
@@ -308,23 +361,26 @@ impl<'l> Machine<'l> {
     fn note_call(&mut self, ir: &mut PickleIr, callee: &V, args: &V, instantiate: bool) {
         match callee {
             V::Global(i) => {
-                let preview = format!(
-                    "{}{}",
-                    ir.globals.get(*i).map(GlobalUse::path).unwrap_or_default(),
-                    match args {
-                        V::Tuple(_) => args.preview(&ir.globals),
-                        other => format!("({})", other.preview(&ir.globals)),
-                    }
-                );
                 let misuse = self.check_safe_use(ir, *i, args);
+                let needs_preview = ir.globals.get(*i).is_some_and(|g| g.call_preview.is_none());
+                let preview = needs_preview.then(|| {
+                    format!(
+                        "{}{}",
+                        ir.globals.get(*i).map(GlobalUse::path).unwrap_or_default(),
+                        match args {
+                            V::Tuple(_) => args.preview(&ir.globals),
+                            other => format!("({})", other.preview(&ir.globals)),
+                        }
+                    )
+                });
                 if let Some(g) = ir.globals.get_mut(*i) {
                     if instantiate {
                         g.instantiated = true;
                     } else {
                         g.called = true;
                     }
-                    if g.call_preview.is_none() {
-                        g.call_preview = Some(preview);
+                    if preview.is_some() {
+                        g.call_preview = preview;
                     }
                 }
                 if let Some(message) = misuse {
@@ -425,7 +481,7 @@ impl<'l> Machine<'l> {
             .filter(|_| self.stack.len() > self.base())
             .cloned()
             .ok_or_else(|| self.err("memoize with an empty stack"))?;
-        if !self.memo.contains_key(&key) && self.memo.len() >= self.limits.pickle_memo {
+        if !self.memo.contains(key) && self.memo.len() >= self.limits.pickle_memo {
             return Err(self.limit(format!(
                 "pickle memo larger than {} entries",
                 self.limits.pickle_memo
@@ -438,7 +494,7 @@ impl<'l> Machine<'l> {
     fn memo_get(&mut self, key: u64) -> Res<()> {
         let v = self
             .memo
-            .get(&key)
+            .get(key)
             .cloned()
             .ok_or_else(|| self.err(format!("memo key {key} not found")))?;
         self.push(v)
@@ -534,7 +590,7 @@ impl<'l> Machine<'l> {
                 0x89 => self.push(V::Bool(false))?,
                 b'P' => {
                     let line = self.line(cur)?;
-                    let pid = self.string(&line);
+                    let pid = Self::string(&line);
                     self.persistent_load(pid)?;
                 }
                 b'Q' => {
@@ -556,7 +612,7 @@ impl<'l> Machine<'l> {
                     let Some(s) = strings::python_string_literal(&line) else {
                         return Err(self.err("STRING argument is not a quoted literal"));
                     };
-                    let v = self.string(s.as_bytes());
+                    let v = Self::string(s.as_bytes());
                     self.push(v)?;
                 }
                 b'T' => {
@@ -577,7 +633,7 @@ impl<'l> Machine<'l> {
                     let Some(s) = strings::raw_unicode_escape(&line) else {
                         return Err(self.err("UNICODE argument has a broken escape"));
                     };
-                    let v = self.string(s.as_bytes());
+                    let v = Self::string(s.as_bytes());
                     self.push(v)?;
                 }
                 b'X' => {
@@ -607,10 +663,11 @@ impl<'l> Machine<'l> {
                 }
                 b'a' => {
                     let item = self.pop()?;
-                    let keep = self.retain(vec![item]);
+                    let keep = self.retained < self.limits.pickle_values;
                     let top = self.top_mut()?;
-                    if let V::List(list) = top {
-                        Rc::make_mut(list).extend(keep);
+                    if let (V::List(list), true) = (top, keep) {
+                        Rc::make_mut(list).push(item);
+                        self.retained += 1;
                     }
                 }
                 b'e' => {
