@@ -227,7 +227,8 @@ impl<'a> Cursor<'a> {
             return Ok(());
         }
         // Refill in place: the buffer is allocated once per cursor and reused.
-        let available = usize::try_from(self.blob.len().saturating_sub(self.pos)).unwrap_or(usize::MAX);
+        let available =
+            usize::try_from(self.blob.len().saturating_sub(self.pos)).unwrap_or(usize::MAX);
         let size = want.max(CURSOR_BUFFER).min(available);
         self.buf.resize(size, 0);
         self.blob.read_exact_at(self.pos, &mut self.buf)?;
