@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod certs;
 pub mod error;
 pub mod hashing;
@@ -24,7 +25,7 @@ pub mod pyjson;
 mod sign;
 
 pub use sign::{
-    check_bundle, read_certificate_files, read_passphrase, sign_model, sign_model_with_progress,
-    verify_model, verify_model_with_progress, write_atomically, SignOptions, Trust, Verified,
-    VerifyOptions,
+    check_bundle, manifest_path_for, read_certificate_files, read_passphrase, restore_model,
+    sign_model, sign_model_with_progress, verify_model, verify_model_with_progress,
+    write_atomically, RestoreReport, SignOptions, Signed, Trust, Verified, VerifyOptions,
 };

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::cache::{self, HashManifest, HashStats};
 use crate::certs;
 use crate::error::{Error, Result};
 use crate::hashing::hex;
@@ -18,6 +19,52 @@ pub struct SignOptions {
     pub hashing: HashingConfig,
     /// Certificate chain (DER, leaf first) to embed instead of a key hint.
     pub certificates: Option<Vec<Vec<u8>>>,
+    /// A previous signature (by the same key) whose JSON manifest
+    /// (`<signature>.manifest.json`) supplies digests of unchanged files.
+    pub reuse: Option<PathBuf>,
+}
+
+/// The outcome of signing.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The signed manifest.
+    pub manifest: Manifest,
+    /// How much was hashed and reused.
+    pub stats: HashStats,
+    /// Where the JSON manifest was written.
+    pub manifest_path: PathBuf,
+    /// Why an offered `--reuse` manifest was not used, if it was not.
+    pub reuse_refused: Option<String>,
+}
+
+/// Where the JSON manifest of a signature lives: `<signature>.manifest.json`.
+pub fn manifest_path_for(signature: &Path) -> PathBuf {
+    let mut name = signature
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".manifest.json");
+    signature.with_file_name(name)
+}
+
+/// Loads the JSON manifest of a previous signature made by `key`, only if the
+/// signature verifies with the key and the manifest matches it exactly.
+fn trusted_cache(previous: &Path, key: &VerifyingKey) -> std::result::Result<HashManifest, String> {
+    let text = fs::read_to_string(previous)
+        .map_err(|e| format!("cannot read {}: {e}", previous.display()))?;
+    let bundle = oms::parse_bundle(&text).map_err(|e| e.to_string())?;
+    key.verify(&oms::pae(&bundle.payload), &bundle.signature)
+        .map_err(|_| format!("{} was not signed by this key", previous.display()))?;
+    let signed = oms::parse_statement(&bundle.payload).map_err(|e| e.to_string())?;
+    let cache_path = manifest_path_for(previous);
+    let cache = HashManifest::read(&cache_path).map_err(|e| e.to_string())?;
+    if !cache.matches(&signed) {
+        return Err(format!(
+            "{} does not match the signature it sits next to",
+            cache_path.display()
+        ));
+    }
+    Ok(cache)
 }
 
 /// How a signature is trusted.
@@ -77,7 +124,7 @@ pub fn sign_model(
     signature: &Path,
     key: &SigningKey,
     options: &SignOptions,
-) -> Result<Manifest> {
+) -> Result<Signed> {
     sign_model_with_progress(model, signature, key, options, &|_| {})
 }
 
@@ -88,7 +135,7 @@ pub fn sign_model_with_progress(
     key: &SigningKey,
     options: &SignOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Manifest> {
+) -> Result<Signed> {
     if let Some(certs) = &options.certificates {
         let leaf = certs
             .first()
@@ -99,8 +146,18 @@ pub fn sign_model_with_progress(
             ));
         }
     }
-    let extra: Vec<String> = signature_inside(model, signature).into_iter().collect();
-    let manifest = manifest::build(model, &options.hashing, &extra, progress)?;
+    let manifest_path = manifest_path_for(signature);
+    let mut extra: Vec<String> = signature_inside(model, signature).into_iter().collect();
+    extra.extend(signature_inside(model, &manifest_path));
+    let (cache, reuse_refused) = match &options.reuse {
+        Some(previous) => match trusted_cache(previous, &key.verifying_key()) {
+            Ok(c) => (Some(c), None),
+            Err(why) => (None, Some(why)),
+        },
+        None => (None, None),
+    };
+    let (manifest, json, stats) =
+        cache::build_with_cache(model, &options.hashing, &extra, cache.as_ref(), progress)?;
     let payload = oms::statement_bytes(&manifest);
     let sig = key.sign_der(&oms::pae(&payload));
     let verifying = key.verifying_key();
@@ -110,7 +167,13 @@ pub fn sign_model_with_progress(
     };
     let bundle = oms::bundle_json(&payload, &sig, &material)?;
     write_atomically(signature, bundle.as_bytes())?;
-    Ok(manifest)
+    json.write(&manifest_path)?;
+    Ok(Signed {
+        manifest,
+        stats,
+        manifest_path,
+        reuse_refused,
+    })
 }
 
 /// Writes a file through a temporary sibling and a rename, so a reader never sees a
@@ -221,6 +284,7 @@ pub fn verify_model_with_progress(
     let mut extra = signed.ignore_paths.clone();
     extra.extend(user_ignores.iter().cloned());
     extra.extend(signature_inside(model, signature));
+    extra.extend(signature_inside(model, &manifest_path_for(signature)));
     let config = HashingConfig {
         algorithm: signed.algorithm,
         method: signed.method,
@@ -368,4 +432,103 @@ pub fn read_certificate_files(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>> {
         out.extend(certs::read_pem_certificates(&text)?);
     }
     Ok(out)
+}
+
+/// What `restore_model` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// Files copied back from the backup because their backup copy matches the signature.
+    pub restored: Vec<String>,
+    /// Signed files that differ and have no matching copy in the backup.
+    pub unrecoverable: Vec<String>,
+    /// Files present in the model but not in the signature (left in place).
+    pub unsigned: Vec<String>,
+}
+
+/// Brings a model back to its signed state from a backup directory: every signed
+/// file that is missing or differs is replaced by the backup's copy when that copy
+/// hashes to the signed digests. Nothing else is touched.
+pub fn restore_model(
+    model: &Path,
+    signature: &Path,
+    trust: &Trust,
+    backup: &Path,
+) -> Result<RestoreReport> {
+    let (signed, _) = check_bundle(signature, trust)?;
+    let config = HashingConfig {
+        algorithm: signed.algorithm,
+        method: signed.method,
+        allow_symlinks: signed.allow_symlinks,
+        ignore_paths: Vec::new(),
+        ignore_git_paths: false,
+    };
+    let file_of = |name: &str| -> String {
+        match signed.method {
+            Method::Shards(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name).to_string(),
+            Method::Files => name.to_string(),
+        }
+    };
+    let mut wanted: BTreeMap<String, Vec<&manifest::Resource>> = BTreeMap::new();
+    for r in &signed.resources {
+        wanted.entry(file_of(&r.name)).or_default().push(r);
+    }
+    let digests_of = |dir: &Path, rel: &str| -> Option<Vec<(String, Vec<u8>)>> {
+        let path = if rel == "." {
+            dir.to_path_buf()
+        } else {
+            dir.join(rel)
+        };
+        let size = fs::metadata(&path).ok()?.len();
+        let file = ModelFile {
+            rel: rel.to_string(),
+            path,
+            size,
+        };
+        let items = manifest::hash_files(&[file], &config, &|_| {}).ok()?;
+        Some(items.into_iter().map(|r| (r.name, r.digest)).collect())
+    };
+    let mut report = RestoreReport::default();
+    for (rel, resources) in &wanted {
+        let expected: Vec<(String, Vec<u8>)> = resources
+            .iter()
+            .map(|r| (r.name.clone(), r.digest.clone()))
+            .collect();
+        if digests_of(model, rel).as_ref() == Some(&expected) {
+            continue;
+        }
+        if digests_of(backup, rel).as_ref() == Some(&expected) {
+            let from = if rel == "." {
+                backup.to_path_buf()
+            } else {
+                backup.join(rel)
+            };
+            let to = if rel == "." {
+                model.to_path_buf()
+            } else {
+                model.join(rel)
+            };
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+            }
+            let data =
+                fs::read(&from).map_err(|e| Error::io(format!("reading {}", from.display()), e))?;
+            write_atomically(&to, &data)?;
+            report.restored.push(rel.clone());
+        } else {
+            report.unrecoverable.push(rel.clone());
+        }
+    }
+    if model.is_dir() {
+        let mut ignores = signed.ignore_paths.clone();
+        ignores.extend(signature_inside(model, signature));
+        ignores.extend(signature_inside(model, &manifest_path_for(signature)));
+        let (files, _) = manifest::enumerate(model, &config, &ignores)?;
+        report.unsigned = files
+            .into_iter()
+            .map(|f| f.rel)
+            .filter(|r| !wanted.contains_key(r))
+            .collect();
+    }
+    Ok(report)
 }

@@ -284,7 +284,7 @@ fn rampart_bundles_round_trip_for_every_curve_and_mode() {
             };
             let m =
                 sign_model(&fx().join("models/sharded"), &sig, &private(key), &options).unwrap();
-            assert_eq!(m.method, method);
+            assert_eq!(m.manifest.method, method);
             verify_model(
                 &fx().join("models/sharded"),
                 &sig,
@@ -322,7 +322,9 @@ fn rampart_manifest_equals_the_reference_manifest() {
             },
             ..SignOptions::default()
         };
-        let mine = sign_model(&fx().join(model), &ours, &private("p256.pem"), &options).unwrap();
+        let mine = sign_model(&fx().join(model), &ours, &private("p256.pem"), &options)
+            .unwrap()
+            .manifest;
         let (theirs, _) =
             rampart_sign::check_bundle(&fx().join(reference), &public("p256.pub.pem")).unwrap();
         assert_eq!(mine.resources, theirs.resources, "{reference}");
@@ -373,4 +375,115 @@ fn generated_private_keys_are_owner_only() {
     .is_err());
     let k = SigningKey::from_file(&private, None).unwrap();
     assert_eq!(k.verifying_key(), VerifyingKey::from_file(&public).unwrap());
+}
+
+#[test]
+fn resigning_reuses_unchanged_files_and_only_trusts_matching_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("sharded");
+    copy_dir(&fx().join("models/sharded"), &model);
+    let sig = dir.path().join("model.sig");
+    let key = private("p256.pem");
+    let first = sign_model(&model, &sig, &key, &SignOptions::default()).unwrap();
+    assert_eq!(first.stats.reused_files, 0);
+    assert_eq!(first.stats.hashed_files, 3);
+
+    // Touch one file: only it is rehashed.
+    fs::write(model.join("config.json"), b"{\"changed\": true}").unwrap();
+    let options = SignOptions {
+        reuse: Some(sig.clone()),
+        ..SignOptions::default()
+    };
+    let sig2 = dir.path().join("model2.sig");
+    let second = sign_model(&model, &sig2, &key, &options).unwrap();
+    assert_eq!(
+        (second.stats.reused_files, second.stats.hashed_files),
+        (2, 1),
+        "{:?}",
+        second.reuse_refused
+    );
+    assert_eq!(second.stats.hashed_bytes, 17);
+    verify_model(
+        &model,
+        &sig2,
+        &public("p256.pub.pem"),
+        &VerifyOptions::default(),
+    )
+    .unwrap();
+
+    // A cache edited behind the signature's back is refused, and everything is rehashed.
+    let cache = rampart_sign::manifest_path_for(&sig2);
+    let text = fs::read_to_string(&cache).unwrap();
+    let first_digest = text.split("\"digest\": \"").nth(1).unwrap()[..64].to_string();
+    fs::write(&cache, text.replacen(&first_digest, &"0".repeat(64), 1)).unwrap();
+    let options = SignOptions {
+        reuse: Some(sig2.clone()),
+        ..SignOptions::default()
+    };
+    let third = sign_model(&model, &dir.path().join("model3.sig"), &key, &options).unwrap();
+    assert!(third.reuse_refused.is_some());
+    assert_eq!(third.stats.reused_files, 0);
+
+    // A signature by another key cannot seed the cache either.
+    let other = SigningKey::from_file(&fx().join("keys/other-p256.pem"), None).unwrap();
+    let options = SignOptions {
+        reuse: Some(sig.clone()),
+        ..SignOptions::default()
+    };
+    let fourth = sign_model(&model, &dir.path().join("model4.sig"), &other, &options).unwrap();
+    assert!(fourth
+        .reuse_refused
+        .unwrap()
+        .contains("not signed by this key"));
+}
+
+#[test]
+fn partial_verification_checks_only_the_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tiny");
+    copy_dir(&fx().join("models/tiny"), &model);
+    fs::write(model.join("config.json"), b"tampered").unwrap();
+    let sig = fx().join("sigs/tiny-p256.sig");
+    let key = public("p256.pub.pem");
+    let only = |files: &[&str]| VerifyOptions {
+        files: Some(files.iter().map(|s| s.to_string()).collect()),
+        ..VerifyOptions::default()
+    };
+    let v = verify_model(
+        &model,
+        &sig,
+        &key,
+        &only(&["model.safetensors", "tokenizer/vocab.txt"]),
+    )
+    .unwrap();
+    assert_eq!(v.checked, 2);
+    let d = mismatch(verify_model(&model, &sig, &key, &only(&["config.json"])).unwrap_err());
+    assert!(d[0].starts_with("config.json: content changed"), "{d:?}");
+    let d = mismatch(verify_model(&model, &sig, &key, &only(&["nope.bin"])).unwrap_err());
+    assert_eq!(d, ["nope.bin: not covered by the signature"]);
+}
+
+#[test]
+fn restore_brings_back_exactly_the_signed_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tiny");
+    let backup = dir.path().join("backup");
+    copy_dir(&fx().join("models/tiny"), &model);
+    copy_dir(&fx().join("models/tiny"), &backup);
+    let sig = fx().join("sigs/tiny-p256.sig");
+    let key = public("p256.pub.pem");
+    fs::write(model.join("config.json"), b"tampered").unwrap();
+    fs::remove_file(model.join("tokenizer/vocab.txt")).unwrap();
+    fs::write(model.join("dropped.bin"), b"?").unwrap();
+    // The backup's model.safetensors is damaged too: it must not be used.
+    fs::write(model.join("model.safetensors"), b"bad").unwrap();
+    fs::write(backup.join("model.safetensors"), b"also bad").unwrap();
+    let report = rampart_sign::restore_model(&model, &sig, &key, &backup).unwrap();
+    assert_eq!(report.restored, ["config.json", "tokenizer/vocab.txt"]);
+    assert_eq!(report.unrecoverable, ["model.safetensors"]);
+    assert_eq!(report.unsigned, ["dropped.bin"]);
+    assert_eq!(
+        fs::read(model.join("config.json")).unwrap(),
+        fs::read(fx().join("models/tiny/config.json")).unwrap()
+    );
 }

@@ -1,0 +1,269 @@
+//! rampart's plain JSON manifest (an extension to OMS): every file's size,
+//! modification time and digests. `rampart sign` writes it next to the signature
+//! (`model.sig.manifest.json`) and `rampart hash` writes it alone. Other commands
+//! reuse it so that a large model is never hashed twice: incremental re-signing
+//! (`--reuse`) rehashes only files whose size or modification time changed, and the
+//! AI-BOM takes its file hashes from it.
+//!
+//! A manifest next to a signature is trusted only when its digests equal the ones
+//! in the verified signature, so a tampered cache cannot smuggle digests in.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::hashing::{hash_range, hex, unhex, HashAlgorithm};
+use crate::manifest::{self, HashingConfig, Manifest, Method, ModelFile, Resource};
+
+/// Schema identifier of the JSON manifest.
+pub const SCHEMA: &str = "rampart-manifest/v1";
+
+/// One item digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedResource {
+    /// Resource name as in the OMS manifest (`path` or `path:start:end`).
+    pub name: String,
+    /// Lower-case hex digest.
+    pub digest: String,
+}
+
+/// One file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Model-relative POSIX path.
+    pub path: String,
+    /// Size in bytes when hashed.
+    pub size: u64,
+    /// Modification time when hashed, nanoseconds since the Unix epoch.
+    pub mtime_ns: u128,
+    /// The file's items (one, or one per shard).
+    pub resources: Vec<CachedResource>,
+}
+
+/// The JSON manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashManifest {
+    /// [`SCHEMA`].
+    pub schema: String,
+    /// Model name.
+    pub model: String,
+    /// Item algorithm name (`sha256`, `blake2b`, `blake3`).
+    pub hash_type: String,
+    /// `files` or `shards`.
+    pub method: String,
+    /// Shard size for `shards`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard_size: Option<u64>,
+    /// Symlinks followed.
+    pub allow_symlinks: bool,
+    /// Ignored paths.
+    pub ignore_paths: Vec<String>,
+    /// OMS root digest (hex SHA-256).
+    pub root_digest: String,
+    /// Files, in path order.
+    pub files: Vec<FileRecord>,
+}
+
+/// Statistics of a hashing run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HashStats {
+    /// Files hashed.
+    pub hashed_files: usize,
+    /// Files whose digests were reused.
+    pub reused_files: usize,
+    /// Bytes read and hashed.
+    pub hashed_bytes: u64,
+}
+
+fn mtime_ns(path: &Path) -> u128 {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+fn method_name(method: Method) -> (&'static str, Option<u64>) {
+    match method {
+        Method::Files => ("files", None),
+        Method::Shards(s) => ("shards", Some(s)),
+    }
+}
+
+impl HashManifest {
+    /// Reads a manifest file.
+    pub fn read(path: &Path) -> Result<HashManifest> {
+        let text = fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let m: HashManifest = serde_json::from_str(&text).map_err(|e| {
+            Error::Format(format!("{} is not a rampart manifest: {e}", path.display()))
+        })?;
+        if m.schema != SCHEMA {
+            return Err(Error::Format(format!(
+                "{} has schema {:?}, expected {SCHEMA:?}",
+                path.display(),
+                m.schema
+            )));
+        }
+        Ok(m)
+    }
+
+    /// Writes it atomically as pretty JSON.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_string_pretty(self).map_err(|e| Error::Format(e.to_string()))?;
+        crate::write_atomically(path, json.as_bytes())
+    }
+
+    /// The OMS resources it records, in order.
+    pub fn resources(&self) -> Option<Vec<Resource>> {
+        let algorithm = match (self.method.as_str(), self.shard_size) {
+            ("shards", Some(size)) => format!("{}-sharded-{size}", self.hash_type),
+            _ => self.hash_type.clone(),
+        };
+        let mut out = Vec::new();
+        for f in &self.files {
+            for r in &f.resources {
+                out.push(Resource {
+                    name: r.name.clone(),
+                    algorithm: algorithm.clone(),
+                    digest: unhex(&r.digest)?,
+                });
+            }
+        }
+        manifest::sort_resources(&mut out, self.method == "shards");
+        Some(out)
+    }
+
+    /// True when it records exactly the resources of `signed`.
+    pub fn matches(&self, signed: &Manifest) -> bool {
+        self.resources().is_some_and(|r| r == signed.resources)
+    }
+}
+
+/// Builds the OMS manifest of `model`, reusing the digests of files in `cache` whose
+/// path, size and modification time are unchanged (and whose hashing settings
+/// match). Returns the manifest, the JSON manifest to store, and statistics.
+pub fn build_with_cache(
+    model: &Path,
+    config: &HashingConfig,
+    extra_ignores: &[String],
+    cache: Option<&HashManifest>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Manifest, HashManifest, HashStats)> {
+    let (files, ignores) = manifest::enumerate(model, config, extra_ignores)?;
+    let method = if config.algorithm == HashAlgorithm::Blake3 {
+        Method::Files
+    } else {
+        config.method
+    };
+    let (method_str, shard_size) = method_name(method);
+    let usable = cache.filter(|c| {
+        c.hash_type == config.algorithm.name()
+            && c.method == method_str
+            && c.shard_size == shard_size
+            && c.allow_symlinks == config.allow_symlinks
+    });
+    let cached: HashMap<&str, &FileRecord> = usable
+        .map(|c| c.files.iter().map(|f| (f.path.as_str(), f)).collect())
+        .unwrap_or_default();
+    let mtimes: Vec<u128> = files.par_iter().map(|f| mtime_ns(&f.path)).collect();
+    let mut to_hash: Vec<ModelFile> = Vec::new();
+    let mut records: Vec<FileRecord> = Vec::new();
+    for (file, mtime) in files.iter().zip(&mtimes) {
+        match cached.get(file.rel.as_str()) {
+            Some(rec) if rec.size == file.size && rec.mtime_ns == *mtime && *mtime != 0 => {
+                records.push((*rec).clone())
+            }
+            _ => to_hash.push(file.clone()),
+        }
+    }
+    let stats = HashStats {
+        reused_files: records.len(),
+        hashed_files: to_hash.len(),
+        hashed_bytes: to_hash.iter().map(|f| f.size).sum(),
+    };
+    let fresh = manifest::hash_files(&to_hash, config, progress)?;
+    let file_of = |name: &str| -> String {
+        match method {
+            Method::Shards(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name).to_string(),
+            Method::Files => name.to_string(),
+        }
+    };
+    let mut by_file: HashMap<String, Vec<CachedResource>> = HashMap::new();
+    for r in &fresh {
+        by_file
+            .entry(file_of(&r.name))
+            .or_default()
+            .push(CachedResource {
+                name: r.name.clone(),
+                digest: hex(&r.digest),
+            });
+    }
+    for (file, mtime) in files.iter().zip(&mtimes) {
+        if let Some(resources) = by_file.remove(&file.rel) {
+            records.push(FileRecord {
+                path: file.rel.clone(),
+                size: file.size,
+                mtime_ns: *mtime,
+                resources,
+            });
+        } else if to_hash.iter().any(|f| f.rel == file.rel) {
+            // An empty file in shard mode has no items.
+            records.push(FileRecord {
+                path: file.rel.clone(),
+                size: file.size,
+                mtime_ns: *mtime,
+                resources: Vec::new(),
+            });
+        }
+    }
+    records.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
+    let algorithm_name = match method {
+        Method::Files => config.algorithm.name().to_string(),
+        Method::Shards(size) => format!("{}-sharded-{size}", config.algorithm.name()),
+    };
+    let mut resources = Vec::new();
+    for rec in &records {
+        for r in &rec.resources {
+            let digest = unhex(&r.digest)
+                .ok_or_else(|| Error::Format(format!("cached digest of {} is not hex", r.name)))?;
+            resources.push(Resource {
+                name: r.name.clone(),
+                algorithm: algorithm_name.clone(),
+                digest,
+            });
+        }
+    }
+    manifest::sort_resources(&mut resources, matches!(method, Method::Shards(_)));
+    let oms = Manifest {
+        model_name: manifest::model_name(model),
+        algorithm: config.algorithm,
+        method,
+        allow_symlinks: config.allow_symlinks,
+        ignore_paths: ignores.clone(),
+        resources,
+    };
+    let json = HashManifest {
+        schema: SCHEMA.into(),
+        model: oms.model_name.clone(),
+        hash_type: config.algorithm.name().into(),
+        method: method_str.into(),
+        shard_size,
+        allow_symlinks: config.allow_symlinks,
+        ignore_paths: ignores,
+        root_digest: hex(&oms.root_digest()),
+        files: records,
+    };
+    Ok((oms, json, stats))
+}
+
+/// Hashes one file (whole) with `algorithm`; used when restoring from a backup.
+pub fn file_digest(path: &Path, size: u64, algorithm: HashAlgorithm) -> Result<Vec<u8>> {
+    hash_range(path, 0, size, algorithm, &|_| {})
+        .map_err(|e| Error::io(format!("hashing {}", path.display()), e))
+}
