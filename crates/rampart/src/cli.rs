@@ -17,6 +17,15 @@ pub struct Cli {
 pub enum Command {
     /// Scan model files and directories for code execution and tampering (SD-3, DV-1).
     Scan(ScanArgs),
+    /// Sign a model or dataset (OpenSSF Model Signing v1.0 bundle) (DP-2, DV-1, DV-2).
+    Sign(SignArgs),
+    /// Verify a model or dataset against its signature (DV-1, DV-2).
+    Verify(VerifyArgs),
+    /// Hash a model into rampart's JSON manifest (extension; DV-2).
+    Hash(HashArgs),
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Print the documentation of a rule.
     Explain(ExplainArgs),
     /// List every rule.
@@ -100,4 +109,135 @@ pub struct RulesArgs {
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
         .map_err(|e: rampart_core::severity::UnknownSeverity| e.to_string())
+}
+
+/// Hashing options shared by `sign` and `hash`.
+#[derive(Debug, Args)]
+pub struct HashingArgs {
+    /// Digest algorithm of files or shards.
+    #[arg(long = "hash", value_name = "ALGORITHM", default_value = "sha256", value_parser = ["sha256", "blake2b", "blake3"])]
+    pub algorithm: String,
+    /// Hash files in shards of this many bytes (`path:start:end` items) instead of whole.
+    #[arg(long, value_name = "BYTES", conflicts_with = "shards")]
+    pub shard_size: Option<u64>,
+    /// Hash in shards of upstream's default size (1e9 bytes).
+    #[arg(long)]
+    pub shards: bool,
+    /// Model-relative paths to leave out (whole path components).
+    #[arg(long = "ignore-paths", value_name = "PATH", num_args = 1..)]
+    pub ignore_paths: Vec<String>,
+    /// Do not ignore `.git`, `.gitattributes`, `.github` and `.gitignore`.
+    #[arg(long)]
+    pub no_ignore_git_paths: bool,
+    /// Follow symbolic links to files (links to directories are skipped). Off by default.
+    #[arg(long)]
+    pub allow_symlinks: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Model directory or file.
+    pub model: PathBuf,
+    /// Private key (PEM: PKCS#8, SEC1 or encrypted PKCS#8).
+    #[arg(long, value_name = "KEY.pem")]
+    pub key: PathBuf,
+    /// Where to write the signature.
+    #[arg(long, default_value = "model.sig")]
+    pub signature: PathBuf,
+    /// File holding the passphrase of an encrypted key (or set RAMPART_KEY_PASSPHRASE).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Signing certificate (PEM) for the key: embeds a certificate chain instead of a key hint.
+    #[arg(long, value_name = "LEAF.pem")]
+    pub certificate: Option<PathBuf>,
+    /// Further certificates of the chain (PEM), in order.
+    #[arg(long, value_name = "CERT.pem", num_args = 1.., requires = "certificate")]
+    pub certificate_chain: Vec<PathBuf>,
+    /// Reuse digests of unchanged files (same size and mtime) from a previous signature
+    /// by the same key and its JSON manifest (extension).
+    #[arg(long, value_name = "OLD.sig")]
+    pub reuse: Option<PathBuf>,
+    #[command(flatten)]
+    pub hashing: HashingArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Model directory or file.
+    pub model: PathBuf,
+    /// Public key (PEM) the model was signed with.
+    #[arg(
+        long,
+        value_name = "PUB.pem",
+        required_unless_present = "root",
+        conflicts_with = "root"
+    )]
+    pub key: Option<PathBuf>,
+    /// Trusted root certificates (PEM) for certificate signatures.
+    #[arg(long, value_name = "ROOT.pem", num_args = 1..)]
+    pub root: Vec<PathBuf>,
+    /// The signature to check.
+    #[arg(long, default_value = "model.sig")]
+    pub signature: PathBuf,
+    /// Extra model-relative paths to leave out.
+    #[arg(long = "ignore-paths", value_name = "PATH", num_args = 1..)]
+    pub ignore_paths: Vec<String>,
+    /// Also ignore `.git` and friends (the signature's own ignore list always applies).
+    #[arg(long)]
+    pub ignore_git_paths: bool,
+    /// Verify only these model-relative files (extension).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub files: Vec<String>,
+    /// Restore differing signed files from this backup copy when the copy matches the
+    /// signature (extension).
+    #[arg(long, value_name = "DIR")]
+    pub restore_from: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HashArgs {
+    /// Model directory or file.
+    pub model: PathBuf,
+    /// Where to write the JSON manifest (stdout when absent).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Reuse digests of unchanged files from this manifest.
+    #[arg(long, value_name = "MANIFEST.json")]
+    pub reuse: Option<PathBuf>,
+    #[command(flatten)]
+    pub hashing: HashingArgs,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new EC key pair: the private key with mode 0600, the public key beside it.
+    Generate(KeyGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Curve.
+    #[arg(long, default_value = "p256", value_parser = ["p256", "p384", "p521"])]
+    pub curve: String,
+    /// Private key file to create (never overwritten).
+    #[arg(long, default_value = "rampart-key.pem")]
+    pub out: PathBuf,
+    /// Public key file (default: the private key's name with `.pub.pem`).
+    #[arg(long, value_name = "FILE")]
+    pub public: Option<PathBuf>,
 }

@@ -218,3 +218,70 @@ fn rules_reference_is_up_to_date() {
         "docs/rules.md is stale: run `cargo run -p rampart -- rules --format markdown > docs/rules.md`"
     );
 }
+
+#[test]
+fn sign_and_verify_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = root().join("crates/rampart-sign/tests/fixtures/oms");
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    std::fs::write(model.join("weights.bin"), b"weights").unwrap();
+    let sig = dir.path().join("model.sig");
+    let (m, s) = (model.to_str().unwrap(), sig.to_str().unwrap());
+    let key = fx.join("keys/p384.pem");
+    let public = fx.join("keys/p384.pub.pem");
+    let out = rampart(&[
+        "sign",
+        m,
+        "--key",
+        key.to_str().unwrap(),
+        "--signature",
+        s,
+        "--no-progress",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", m, "--signature", s, "--no-progress"];
+        args.extend_from_slice(extra);
+        rampart(&args)
+    };
+    assert_eq!(
+        verify(&["--key", public.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    // Wrong key: verification failure, exit 1.
+    let other = fx.join("keys/other-p256.pub.pem");
+    assert_eq!(
+        verify(&["--key", other.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    // Tampered model: exit 1 and the file is named.
+    std::fs::write(model.join("weights.bin"), b"tampered").unwrap();
+    let out = verify(&["--key", public.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verified"], false);
+    assert!(report["differences"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("weights.bin: content changed"));
+    // Unreadable key file: usage/I-O error, exit 2.
+    assert_eq!(
+        verify(&["--key", "/nonexistent.pem"]).status.code(),
+        Some(2)
+    );
+    // Encrypted key without a passphrase: exit 2 with a clear message.
+    let enc = fx.join("keys/p256-enc.pem");
+    let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["sign", m, "--key", enc.to_str().unwrap(), "--signature", s])
+        .env_remove("RAMPART_KEY_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("passphrase"));
+}

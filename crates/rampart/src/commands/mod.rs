@@ -11,9 +11,15 @@ use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, RulesFormat, Sca
 use crate::render;
 use crate::ExitStatus;
 
+mod sign;
+
 pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Sign(args) => sign::sign(&args),
+        Command::Verify(args) => sign::verify(&args),
+        Command::Hash(args) => sign::hash(&args),
+        Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args),
         Command::Explain(args) => {
             let Some(rule) = rules::find(&args.rule) else {
                 bail!("no rule named `{}` (see `rampart rules`)", args.rule);
