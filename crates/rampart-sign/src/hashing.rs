@@ -115,6 +115,19 @@ pub fn hash_range(
     algorithm: HashAlgorithm,
     progress: &(dyn Fn(u64) + Sync),
 ) -> io::Result<Vec<u8>> {
+    // Whole files under BLAKE3 go through the crate's memory-mapped, multi-threaded
+    // path (what b3sum does): no copy, all cores on one file. (As with any mmap, a
+    // file truncated by another process while it is hashed can fault; rampart hashes
+    // model files at rest.)
+    if algorithm == HashAlgorithm::Blake3 && start == 0 {
+        let size = std::fs::metadata(path)?.len();
+        if size == end && size >= 16 * 1024 * 1024 {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update_mmap_rayon(path)?;
+            progress(size);
+            return Ok(hasher.finalize().as_bytes().to_vec());
+        }
+    }
     let file = File::open(path)?;
     let mut hasher = algorithm.hasher();
     let total = end.saturating_sub(start);
@@ -207,5 +220,18 @@ mod tests {
             assert_eq!(got, alg.digest(&data[10..70_000]));
         }
         assert!(hash_range(&path, 0, 200_000, HashAlgorithm::Sha256, &|_| {}).is_err());
+    }
+
+    #[test]
+    fn large_blake3_files_take_the_mapped_path_and_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        let data: Vec<u8> = (0..17 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let len = data.len() as u64;
+        let mapped = hash_range(&path, 0, len, HashAlgorithm::Blake3, &|_| {}).unwrap();
+        assert_eq!(mapped, HashAlgorithm::Blake3.digest(&data));
+        let read = hash_range(&path, 1, len, HashAlgorithm::Blake3, &|_| {}).unwrap();
+        assert_eq!(read, HashAlgorithm::Blake3.digest(&data[1..]));
     }
 }
