@@ -12,5 +12,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod entry;
 pub mod hex;
 pub mod merkle;
