@@ -12,6 +12,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod crypto;
 pub mod entry;
 pub mod hex;
 pub mod merkle;
+pub mod store;
+
+pub use entry::{AuditEntry, Bodies, Decision, Timestamp};
+pub use merkle::{Hash, TreeHead};
+pub use store::{LedgerError, SqliteConfig, SqliteLedger, Storage, Tamper, Verification};
