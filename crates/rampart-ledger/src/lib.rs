@@ -12,12 +12,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod checkpoint;
 pub mod crypto;
 pub mod entry;
 pub mod hex;
 pub mod merkle;
 pub mod store;
 
+pub use checkpoint::{Checkpoint, CheckpointError, NoteSigner, NoteVerifier};
 pub use entry::{AuditEntry, Bodies, Decision, Timestamp};
 pub use merkle::{Hash, TreeHead};
 pub use store::{LedgerError, SqliteConfig, SqliteLedger, Storage, Tamper, Verification};
