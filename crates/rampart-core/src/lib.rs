@@ -13,6 +13,7 @@ pub mod report;
 pub mod rule;
 pub mod sarif;
 pub mod severity;
+pub mod system;
 
 pub use guideline::Guideline;
 pub use report::{FileReport, Finding, Location, Report, Summary, Verdict, SCHEMA_VERSION};

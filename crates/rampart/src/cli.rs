@@ -23,6 +23,11 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Hash a model into rampart's JSON manifest (extension; DV-2).
     Hash(HashArgs),
+    /// Write a CycloneDX ML-BOM of the AI system described by DIR/rampart.toml (DV-3), or
+    /// check its documentation (--check).
+    Bom(BomArgs),
+    /// Write a starting rampart.toml by discovering models, datasets and prompts.
+    Init(InitArgs),
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -240,4 +245,36 @@ pub struct KeyGenerateArgs {
     /// Public key file (default: the private key's name with `.pub.pem`).
     #[arg(long, value_name = "FILE")]
     pub public: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BomArgs {
+    /// Project directory holding rampart.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// CycloneDX specification version.
+    #[arg(long, default_value = "1.6", value_parser = ["1.6", "1.7"])]
+    pub spec: String,
+    /// Write the BOM here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Check documentation, hashes and review dates instead of writing the BOM.
+    #[arg(long)]
+    pub check: bool,
+    /// Output format of --check.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// With --check: exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub fail_on: Severity,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Project directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite an existing rampart.toml.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -11,6 +11,7 @@ use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, RulesFormat, Sca
 use crate::render;
 use crate::ExitStatus;
 
+mod bom;
 mod sign;
 
 pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
@@ -19,6 +20,8 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Sign(args) => sign::sign(&args),
         Command::Verify(args) => sign::verify(&args),
         Command::Hash(args) => sign::hash(&args),
+        Command::Bom(args) => bom::bom(&args),
+        Command::Init(args) => bom::init(&args),
         Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args),
         Command::Explain(args) => {
             let Some(rule) = rules::find(&args.rule) else {

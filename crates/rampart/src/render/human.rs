@@ -118,6 +118,18 @@ pub fn scan_report(
     }
     let s = &report.summary;
     let f = &s.findings;
+    if report.command != "scan" {
+        writeln!(
+            out,
+            "\n{} finding(s): {} critical, {} high, {} medium, {} low",
+            f.critical + f.high + f.medium + f.low + f.info,
+            f.critical,
+            f.high,
+            f.medium,
+            f.low
+        )?;
+        return Ok(());
+    }
     writeln!(
         out,
         "\nScanned {} file{} in {:.2?}: {} malicious, {} suspicious, {} error, {} clean ({} critical, {} high, {} medium, {} low findings)",

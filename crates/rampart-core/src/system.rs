@@ -1,0 +1,579 @@
+//! `rampart.toml`: the one description of an AI system that every command reads —
+//! its models, datasets, prompts, tools, data flows, risk decisions, technical debt,
+//! and the gateway and ledger settings. Versioned by `schema_version`; its JSON
+//! Schema (`docs/schemas/rampart-toml.schema.json`) is generated from these types.
+//!
+//! Dates are `YYYY-MM-DD` strings; durations (retention, review frequency) are ISO
+//! 8601 durations such as `P90D` or `P1Y`, or the words `monthly`, `quarterly`,
+//! `yearly`.
+
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The `schema_version` this build reads and writes.
+pub const SYSTEM_SCHEMA_VERSION: u32 = 1;
+
+/// The whole file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemDescription {
+    /// Version of this file's format (currently 1).
+    pub schema_version: u32,
+    /// The AI system.
+    pub system: System,
+    /// Models the system uses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Model>,
+    /// Datasets (training, fine-tuning, evaluation, retrieval).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<Dataset>,
+    /// System and meta prompts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<Prompt>,
+    /// Tools the model can call, and their effects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool>,
+    /// Data flows between components and parties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_flows: Vec<DataFlow>,
+    /// Risk decisions (SD-2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<Risk>,
+    /// Technical debt (DV-4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub debt: Vec<Debt>,
+    /// Gateway settings (`rampart gateway`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewaySettings>,
+    /// Ledger settings (`rampart audit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerSettings>,
+}
+
+/// How critical the system is to the organisation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Criticality {
+    /// Low.
+    Low,
+    /// Medium.
+    #[default]
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+/// The system itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    /// Name.
+    pub name: String,
+    /// Version of the system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Accountable owner (team or person, with a contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Criticality.
+    #[serde(default)]
+    pub criticality: Criticality,
+    /// What the system does and for whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Where a model comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelSource {
+    /// Called through a provider's API; the weights are elsewhere.
+    ExternalApi,
+    /// Weights run on infrastructure the provider controls.
+    #[default]
+    SelfHosted,
+    /// A self-hosted model fine-tuned from a base model.
+    FineTuned,
+}
+
+/// Data classes, from least to most sensitive.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DataClass {
+    /// Public.
+    Public,
+    /// Internal to the organisation.
+    Internal,
+    /// Personal data.
+    Personal,
+    /// Secrets and credentials.
+    Secret,
+}
+
+impl DataClass {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataClass::Public => "public",
+            DataClass::Internal => "internal",
+            DataClass::Personal => "personal",
+            DataClass::Secret => "secret",
+        }
+    }
+}
+
+/// A performance figure of a model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    /// Metric name (accuracy, f1, …).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Value.
+    pub value: String,
+    /// Slice of data it was measured on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slice: Option<String>,
+}
+
+/// A model card: what the guidelines (DV-3) ask to document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelCard {
+    /// Task (text-generation, classification, embedding, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// Learning approach (supervised, unsupervised, reinforcement-learning,
+    /// semi-supervised, self-supervised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approach: Option<String>,
+    /// Architecture family (llama, bert, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture_family: Option<String>,
+    /// Specific architecture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// Ids of the datasets it was trained or fine-tuned on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
+    /// Intended scope: what it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_use: Option<String>,
+    /// Out-of-scope uses and known limitations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limitations: Vec<String>,
+    /// Guardrails around the model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guardrails: Vec<String>,
+    /// Potential failure modes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure_modes: Vec<String>,
+    /// Intended users.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+    /// Performance figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<Metric>,
+}
+
+/// A model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Identifier used by data flows and datasets.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: ModelSource,
+    /// Provider or publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Version or revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Licence (SPDX id where possible).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// File or directory of the weights (self-hosted and fine-tuned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// OMS signature of `path` (`rampart sign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Public key that verifies the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
+    /// Base model id or name (fine-tuned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_model: Option<String>,
+    /// API endpoint (external API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Data classes sent to the model (external API: what leaves the organisation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_classes: Vec<DataClass>,
+    /// How long inputs and outputs are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    /// How often the model and its documentation are reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_frequency: Option<String>,
+    /// Date of the next review (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_review: Option<String>,
+    /// The model card.
+    #[serde(default)]
+    pub card: ModelCard,
+}
+
+/// A dataset.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// File or directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where the data comes from and how it was collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<String>,
+    /// Licence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Classes of data it contains.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_classes: Vec<DataClass>,
+    /// How long it is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    /// Owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Kind of prompt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptKind {
+    /// A system prompt.
+    #[default]
+    System,
+    /// A meta prompt (prompt templates, tool instructions).
+    Meta,
+}
+
+/// A prompt kept in a file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prompt {
+    /// Identifier.
+    pub id: String,
+    /// Kind.
+    #[serde(default)]
+    pub kind: PromptKind,
+    /// File.
+    pub path: String,
+    /// Models it is used with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Date of the next review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_review: Option<String>,
+}
+
+/// What a tool can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ToolEffect {
+    /// Reads internal data.
+    Read,
+    /// Writes or changes data.
+    Write,
+    /// Sends data outside the organisation.
+    External,
+    /// Moves money or commits the organisation.
+    Financial,
+    /// Runs code.
+    Execute,
+}
+
+/// A tool the model can call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    /// Tool (function) name.
+    pub name: String,
+    /// Effects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<ToolEffect>,
+    /// Needs an explicit opt-in per key (riskier capability, DP-5).
+    #[serde(default)]
+    pub high_risk: bool,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Data moving between two parties or components.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataFlow {
+    /// Source (a component id, or a party such as `user`).
+    pub from: String,
+    /// Destination.
+    pub to: String,
+    /// Classes of data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_classes: Vec<DataClass>,
+    /// The flow crosses a trust boundary.
+    #[serde(default)]
+    pub crosses_trust_boundary: bool,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A risk decision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    /// Identifier.
+    pub id: String,
+    /// What could go wrong.
+    pub title: String,
+    /// accept, mitigate, transfer or avoid.
+    pub decision: String,
+    /// Who owns the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// When to review it (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<String>,
+    /// Guideline IDs it relates to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guidelines: Vec<String>,
+}
+
+/// A technical-debt item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Debt {
+    /// Identifier.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// Who owns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// When to review it (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<String>,
+}
+
+/// One upstream LLM API of the gateway.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    /// Name.
+    pub name: String,
+    /// Base URL of an OpenAI-compatible API.
+    pub url: String,
+    /// Environment variable holding the API key (never the key itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_env: Option<String>,
+    /// Models served.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<String>,
+}
+
+/// Gateway settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewaySettings {
+    /// Listen address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    /// Upstreams.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstreams: Vec<Upstream>,
+}
+
+/// Ledger settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerSettings {
+    /// SQLite file or PostgreSQL URL (from the environment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Store request and response bodies (redacted) in the ledger.
+    #[serde(default)]
+    pub store_bodies: bool,
+    /// How long bodies are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+}
+
+/// Why a system description could not be read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SystemError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// The file is not valid TOML for this schema (the user's file is at fault).
+    Parse(String),
+    /// The file names a schema version this build does not know.
+    Version(u32),
+}
+
+impl std::fmt::Display for SystemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SystemError::Io(e) => write!(f, "cannot read rampart.toml: {e}"),
+            SystemError::Parse(e) => write!(f, "rampart.toml is invalid: {e}"),
+            SystemError::Version(v) => write!(
+                f,
+                "rampart.toml has schema_version {v}; this rampart reads version {SYSTEM_SCHEMA_VERSION}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SystemError {}
+
+impl SystemDescription {
+    /// Parses TOML text.
+    pub fn parse(text: &str) -> Result<SystemDescription, SystemError> {
+        let d: SystemDescription =
+            toml::from_str(text).map_err(|e| SystemError::Parse(e.to_string()))?;
+        if d.schema_version != SYSTEM_SCHEMA_VERSION {
+            return Err(SystemError::Version(d.schema_version));
+        }
+        Ok(d)
+    }
+
+    /// Reads a file.
+    pub fn read(path: &Path) -> Result<SystemDescription, SystemError> {
+        let text = std::fs::read_to_string(path).map_err(SystemError::Io)?;
+        Self::parse(&text)
+    }
+
+    /// Serialises to TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// The JSON Schema of the file format.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(SystemDescription)).unwrap_or_default()
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date into (year, month, day).
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut it = s.trim().splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// Today's date in UTC as (year, month, day).
+pub fn today_utc() -> (i32, u32, u32) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    civil_from_days(days)
+}
+
+/// Converts days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_minimal_and_rejects_unknown_fields() {
+        let d = SystemDescription::parse("schema_version = 1\n[system]\nname = \"bot\"\n").unwrap();
+        assert_eq!(d.system.name, "bot");
+        assert!(
+            SystemDescription::parse("schema_version = 1\n[system]\nname = \"b\"\nnmae = 1\n")
+                .is_err()
+        );
+        assert!(matches!(
+            SystemDescription::parse("schema_version = 9\n[system]\nname = \"b\"\n"),
+            Err(SystemError::Version(9))
+        ));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2026-11-21"), Some((2026, 11, 21)));
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_413), (2025, 11, 21));
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    /// docs/schemas/rampart-toml.schema.json is generated from these types; this fails
+    /// when it is stale. Regenerate with `UPDATE_SCHEMAS=1 cargo test -p rampart-core`.
+    #[test]
+    fn committed_json_schema_is_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/schemas/rampart-toml.schema.json");
+        let generated = serde_json::to_string_pretty(&SystemDescription::json_schema())
+            .unwrap_or_default()
+            + "\n";
+        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &generated).unwrap_or_default();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is stale: run UPDATE_SCHEMAS=1 cargo test -p rampart-core",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn the_example_system_parses() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/support-bot/rampart.toml");
+        let d = SystemDescription::read(&path).map_err(|e| e.to_string());
+        assert!(d.is_ok(), "{d:?}");
+    }
+}
