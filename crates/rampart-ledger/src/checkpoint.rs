@@ -291,9 +291,9 @@ impl NoteSigner {
             .trim_end()
             .strip_prefix("PRIVATE+KEY+")
             .ok_or(bad("signer key must start with PRIVATE+KEY+"))?;
-        let mut parts = rest.split('+');
-        let (Some(name), Some(id), Some(material), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        // The base64 key material may itself contain '+': split off two fields only.
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(id), Some(material)) = (parts.next(), parts.next(), parts.next())
         else {
             return Err(bad("signer key must be PRIVATE+KEY+name+id+key"));
         };
@@ -398,9 +398,9 @@ impl NoteVerifier {
     /// [`CheckpointError::MalformedKey`], [`CheckpointError::BadName`].
     pub fn parse(vkey: &str) -> Result<Self, CheckpointError> {
         let bad = CheckpointError::MalformedKey;
-        let mut parts = vkey.trim().split('+');
-        let (Some(name), Some(id), Some(material), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        // The base64 key material may itself contain '+': split off two fields only.
+        let mut parts = vkey.trim().splitn(3, '+');
+        let (Some(name), Some(id), Some(material)) = (parts.next(), parts.next(), parts.next())
         else {
             return Err(bad("verifier key must be name+id+key"));
         };
@@ -636,6 +636,23 @@ mod tests {
         assert!(NoteSigner::from_seed("has space", &[0; 32]).is_err());
         assert!(NoteSigner::from_seed("has+plus", &[0; 32]).is_err());
         assert!(s.sign_note("no newline").is_err());
+    }
+
+    #[test]
+    fn keys_whose_base64_contains_plus_roundtrip() {
+        let mut seen = 0;
+        for seed in 0..64u8 {
+            let s = NoteSigner::from_seed("log.example/x", &[seed; 32]).unwrap();
+            let vkey = s.verifier().to_string();
+            let secret = s.to_secret_string();
+            if vkey.matches('+').count() > 2 || secret.matches('+').count() > 4 {
+                seen += 1;
+            }
+            assert_eq!(NoteVerifier::parse(&vkey).unwrap(), s.verifier());
+            let back = NoteSigner::from_secret_string(&secret).unwrap();
+            assert_eq!(back.verifier(), s.verifier());
+        }
+        assert!(seen > 0, "no key exercised a '+' in its base64");
     }
 
     #[test]
