@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use rampart_sign::cache::{build_with_cache, HashManifest};
-use rampart_sign::hashing::{hex, HashAlgorithm};
+use rampart_sign::hashing::hex;
 use rampart_sign::keys::VerifyingKey;
-use rampart_sign::manifest::{HashingConfig, Method};
+use rampart_sign::manifest::HashingConfig;
 use rampart_sign::{check_bundle, manifest_path_for, oms, Trust};
 
 /// One file of an artefact.
@@ -46,16 +46,6 @@ pub struct ArtifactError {
     pub path: PathBuf,
     /// What went wrong.
     pub message: String,
-}
-
-fn sha256_files() -> HashingConfig {
-    HashingConfig {
-        algorithm: HashAlgorithm::Sha256,
-        method: Method::Files,
-        allow_symlinks: false,
-        ignore_paths: Vec::new(),
-        ignore_git_paths: true,
-    }
 }
 
 /// Reads the signed manifest of `signature` when it is usable for SHA-256 file
@@ -125,9 +115,9 @@ pub fn hash_artifact(
         Some(c) => HashingConfig {
             allow_symlinks: c.allow_symlinks,
             ignore_paths: c.ignore_paths.clone(),
-            ..sha256_files()
+            ..HashingConfig::default()
         },
-        None => sha256_files(),
+        None => HashingConfig::default(),
     };
     let (manifest, fresh, stats) = build_with_cache(path, &config, &extra, cache.as_ref(), &|_| {})
         .map_err(|e| err(e.to_string()))?;

@@ -222,6 +222,21 @@ fn model_card(model: &Model, system: &SystemDescription) -> Value {
     Value::Object(out)
 }
 
+/// Hashes an artefact; when it cannot be read, notes why under its configured path
+/// (reported by `--check` as BOM005) and returns no hashes.
+fn hash_or_note(
+    configured: &str,
+    path: &Path,
+    signature: Option<&Path>,
+    key: Option<&Path>,
+    unreadable: &mut Vec<(String, String)>,
+) -> Artifact {
+    hash_artifact(path, signature, key).unwrap_or_else(|e| {
+        unreadable.push((configured.to_string(), e.message));
+        Artifact::default()
+    })
+}
+
 fn resolve(root: &Path, rel: &str) -> PathBuf {
     root.join(rel)
 }
@@ -311,13 +326,8 @@ pub fn build(root: &Path, system: &SystemDescription, spec: SpecVersion) -> Bom 
             let full = resolve(root, path);
             let sig = model.signature.as_ref().map(|s| resolve(root, s));
             let key = model.signing_key.as_ref().map(|k| resolve(root, k));
-            let artifact = match hash_artifact(&full, sig.as_deref(), key.as_deref()) {
-                Ok(a) => a,
-                Err(e) => {
-                    unreadable.push((path.clone(), e.message));
-                    Artifact::default()
-                }
-            };
+            let artifact =
+                hash_or_note(path, &full, sig.as_deref(), key.as_deref(), &mut unreadable);
             hashed_bytes += artifact.hashed_bytes;
             if let Some(h) = hashes_of(&artifact) {
                 c["hashes"] = h;
@@ -395,13 +405,7 @@ pub fn build(root: &Path, system: &SystemDescription, spec: SpecVersion) -> Bom 
         opt_props(&mut props, "provenance", &d.provenance);
         opt_props(&mut props, "retention", &d.retention);
         if let Some(p) = &d.path {
-            let artifact = match hash_artifact(&resolve(root, p), None, None) {
-                Ok(a) => a,
-                Err(e) => {
-                    unreadable.push((p.clone(), e.message));
-                    Artifact::default()
-                }
-            };
+            let artifact = hash_or_note(p, &resolve(root, p), None, None, &mut unreadable);
             hashed_bytes += artifact.hashed_bytes;
             if let Some(h) = hashes_of(&artifact) {
                 c["hashes"] = h;
@@ -430,13 +434,13 @@ pub fn build(root: &Path, system: &SystemDescription, spec: SpecVersion) -> Bom 
             data["description"] = json!(d);
         }
         let mut c = json!({"type": "data", "bom-ref": bom_ref, "name": p.id, "data": [data]});
-        let artifact = match hash_artifact(&resolve(root, &p.path), None, None) {
-            Ok(a) => a,
-            Err(e) => {
-                unreadable.push((p.path.clone(), e.message));
-                Artifact::default()
-            }
-        };
+        let artifact = hash_or_note(
+            &p.path,
+            &resolve(root, &p.path),
+            None,
+            None,
+            &mut unreadable,
+        );
         hashed_bytes += artifact.hashed_bytes;
         if let Some(h) = hashes_of(&artifact) {
             c["hashes"] = h;

@@ -83,6 +83,22 @@ impl<'a> Ctx<'a> {
         self.incomplete = true;
     }
 
+    /// True when archives at this depth must not be opened: reports the limit
+    /// (`SCN002`) and marks the file incomplete.
+    pub fn nesting_exhausted(&mut self, rule: &RuleMeta, what: &str) -> bool {
+        if self.depth() < self.limits.nesting {
+            return false;
+        }
+        self.report(
+            rule,
+            format!("{what} nested too deeply; its content was not judged"),
+            None,
+            None,
+        );
+        self.mark_incomplete();
+        true
+    }
+
     /// Runs `f` with `name` pushed on the member chain.
     pub fn in_member<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
         self.members.push(name.to_string());

@@ -312,14 +312,7 @@ fn scan_compressed(
         );
         ctx.mark_incomplete();
     }
-    if ctx.depth() >= ctx.limits.nesting {
-        ctx.report(
-            &scn002::RULE,
-            "compressed stream nested too deeply; not judged",
-            None,
-            None,
-        );
-        ctx.mark_incomplete();
+    if ctx.nesting_exhausted(&scn002::RULE, "compressed stream") {
         return Some(Format::Compressed);
     }
     let inner_name = format!("{name} (decompressed)");
@@ -406,14 +399,7 @@ fn scan_zip(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
         Format::Zip
     };
 
-    if ctx.depth() >= ctx.limits.nesting {
-        ctx.report(
-            &scn002::RULE,
-            "archive nested too deeply; its members were not judged",
-            None,
-            None,
-        );
-        ctx.mark_incomplete();
+    if ctx.nesting_exhausted(&scn002::RULE, "archive") {
         return format;
     }
 

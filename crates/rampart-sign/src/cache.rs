@@ -188,12 +188,7 @@ pub fn build_with_cache(
         hashed_bytes: to_hash.iter().map(|f| f.size).sum(),
     };
     let fresh = manifest::hash_files(&to_hash, config, progress)?;
-    let file_of = |name: &str| -> String {
-        match method {
-            Method::Shards(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name).to_string(),
-            Method::Files => name.to_string(),
-        }
-    };
+    let file_of = |name: &str| manifest::resource_file(name, method);
     let mut by_file: HashMap<String, Vec<CachedResource>> = HashMap::new();
     for r in &fresh {
         by_file

@@ -102,6 +102,15 @@ pub fn root_digest(resources: &[Resource]) -> Vec<u8> {
     h.finalize()
 }
 
+/// The file a resource belongs to: the name itself, or `path` of `path:start:end` in
+/// shard mode.
+pub fn resource_file(name: &str, method: Method) -> String {
+    match method {
+        Method::Shards(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name).to_string(),
+        Method::Files => name.to_string(),
+    }
+}
+
 /// Splits a resource name into path components and an optional shard range.
 fn sort_key(name: &str, sharded: bool) -> (Vec<&str>, u64, u64) {
     if sharded {

@@ -299,12 +299,7 @@ pub fn verify_model_with_progress(
         .iter()
         .map(|r| (r.name.as_str(), r))
         .collect();
-    let file_of = |name: &str| -> String {
-        match signed.method {
-            Method::Shards(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name).to_string(),
-            Method::Files => name.to_string(),
-        }
-    };
+    let file_of = |name: &str| manifest::resource_file(name, signed.method);
     if let Some(only) = &options.files {
         let wanted: Vec<String> = only
             .iter()
@@ -462,12 +457,7 @@ pub fn restore_model(
         ignore_paths: Vec::new(),
         ignore_git_paths: false,
     };
-    let file_of = |name: &str| -> String {
-        match signed.method {
-            Method::Shards(_) => name.rsplitn(3, ':').nth(2).unwrap_or(name).to_string(),
-            Method::Files => name.to_string(),
-        }
-    };
+    let file_of = |name: &str| manifest::resource_file(name, signed.method);
     let mut wanted: BTreeMap<String, Vec<&manifest::Resource>> = BTreeMap::new();
     for r in &signed.resources {
         wanted.entry(file_of(&r.name)).or_default().push(r);

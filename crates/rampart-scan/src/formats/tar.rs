@@ -175,14 +175,7 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
     rules::run_archive(&archive, ctx);
     let has = |n: &str| archive.entries.iter().any(|e| e.name == n);
     let legacy = has("pickle") && has("storages") && has("sys_info");
-    if ctx.depth() >= ctx.limits.nesting {
-        ctx.report(
-            &scn002::RULE,
-            "archive nested too deeply; its members were not judged",
-            None,
-            None,
-        );
-        ctx.mark_incomplete();
+    if ctx.nesting_exhausted(&scn002::RULE, "archive") {
         return if legacy {
             Format::PytorchLegacyTar
         } else {

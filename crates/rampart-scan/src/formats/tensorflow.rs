@@ -326,3 +326,21 @@ impl Parser<'_> {
         })
     }
 }
+
+/// The nodes whose operation is one of `ops`, with where they are: `(node, place)`
+/// where place is `""` or ` in function "f"`.
+pub fn nodes_with_ops<'a>(
+    ir: &'a TfIr,
+    ops: &'a [&str],
+) -> impl Iterator<Item = (&'a TfNode, String)> + 'a {
+    ir.nodes
+        .iter()
+        .filter(move |n| ops.contains(&n.op.as_str()))
+        .map(|n| {
+            let place = n
+                .function
+                .as_deref()
+                .map_or_else(String::new, |f| format!(" in function {f:?}"));
+            (n, place)
+        })
+}

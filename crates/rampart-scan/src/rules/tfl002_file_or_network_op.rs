@@ -1,7 +1,7 @@
 use rampart_core::declare_rule;
 
 use crate::context::Ctx;
-use crate::formats::tensorflow::TfIr;
+use crate::formats::tensorflow::{nodes_with_ops, TfIr};
 
 declare_rule! {
     /// ## What it does
@@ -58,18 +58,12 @@ const OPS: &[&str] = &[
 ];
 
 pub(crate) fn check(ir: &TfIr, ctx: &mut Ctx<'_>) {
-    for node in &ir.nodes {
-        if OPS.contains(&node.op.as_str()) {
-            let place = node
-                .function
-                .as_deref()
-                .map_or_else(String::new, |f| format!(" in function {f:?}"));
-            ctx.report(
-                &RULE,
-                format!("node {:?}{place} is a {} operation", node.name, node.op),
-                None,
-                Some(node.name.clone()),
-            );
-        }
+    for (node, place) in nodes_with_ops(ir, OPS) {
+        ctx.report(
+            &RULE,
+            format!("node {:?}{place} is a {} operation", node.name, node.op),
+            None,
+            Some(node.name.clone()),
+        );
     }
 }

@@ -121,6 +121,18 @@ impl PickleIr {
         i
     }
 
+    /// Records why a stream stopped: a parse error or a limit.
+    fn record_stop(&mut self, stop: Stop) {
+        let event = Event {
+            offset: stop.offset,
+            message: stop.message,
+        };
+        match stop.kind {
+            StopKind::Malformed => self.errors.push(event),
+            StopKind::Limit => self.limits.push(event),
+        }
+    }
+
     /// True when any error or limit event was recorded.
     pub fn incomplete(&self) -> bool {
         !self.errors.is_empty() || !self.limits.is_empty()
@@ -1108,14 +1120,7 @@ pub(crate) fn run_one_stream(
             Some(v)
         }
         Err(stop) => {
-            let event = Event {
-                offset: stop.offset,
-                message: stop.message,
-            };
-            match stop.kind {
-                StopKind::Malformed => ir.errors.push(event),
-                StopKind::Limit => ir.limits.push(event),
-            }
+            ir.record_stop(stop);
             None
         }
     }
@@ -1180,16 +1185,7 @@ pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan 
                     machine.globals_seen || (machine.first_proto && machine.ops >= 2);
                 if looked_like_pickle {
                     is_pickle = true;
-                }
-                if looked_like_pickle {
-                    let event = Event {
-                        offset: stop.offset,
-                        message: stop.message,
-                    };
-                    match stop.kind {
-                        StopKind::Malformed => ir.errors.push(event),
-                        StopKind::Limit => ir.limits.push(event),
-                    }
+                    ir.record_stop(stop);
                 }
                 break;
             }
