@@ -352,8 +352,12 @@ pub fn hash_files(
         Method::Files => config.algorithm.name().to_string(),
         Method::Shards(size) => format!("{}-sharded-{size}", config.algorithm.name()),
     };
+    // One task per item: with rayon's default splitting, the largest items (sorted
+    // first) would all land in the first half, hashed by one thread while the other
+    // finished the small files; single-item tasks let idle threads steal big ones.
     let mut resources: Vec<Resource> = items
         .par_iter()
+        .with_max_len(1)
         .map(|item| {
             let digest = hash_range(
                 &item.file.path,

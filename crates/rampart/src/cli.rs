@@ -28,6 +28,8 @@ pub enum Command {
     Bom(BomArgs),
     /// Write a starting rampart.toml by discovering models, datasets and prompts.
     Init(InitArgs),
+    /// The tamper-evident audit ledger (RFC 9162 Merkle tree; DP-3, DV-2, OM-2).
+    Audit(AuditArgs),
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -277,4 +279,135 @@ pub struct InitArgs {
     /// Overwrite an existing rampart.toml.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Ledger database (SQLite).
+    #[arg(
+        long,
+        global = true,
+        default_value = "rampart-ledger.sqlite",
+        env = "RAMPART_LEDGER"
+    )]
+    pub db: PathBuf,
+    /// Checkpoint signing key (signed-note private key, from `rampart audit key generate`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "RAMPART_CHECKPOINT_KEY"
+    )]
+    pub checkpoint_key: Option<PathBuf>,
+    /// Key file sealing stored bodies (XChaCha20-Poly1305, mode 0600).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub body_key: Option<PathBuf>,
+    /// Store request and response bodies given to `append` (off by default).
+    #[arg(long, global = true)]
+    pub store_bodies: bool,
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Append entries given as JSON lines on stdin (`{...entry, "bodies": {...}}`); prints
+    /// each index once durable, then writes a signed checkpoint when a key is given.
+    Append,
+    /// Sign and store a checkpoint of the current tree head.
+    Checkpoint,
+    /// Recompute every leaf and the tree; name the first entry modified, removed or
+    /// reordered. With --key, the latest stored checkpoint must also verify and match.
+    Verify(AuditVerifyArgs),
+    /// Write an evidence file for one entry: the entry, its inclusion proof and the
+    /// signed checkpoint it is proven against.
+    Prove(AuditProveArgs),
+    /// Check an evidence file offline (no database): checkpoint signature, leaf hash,
+    /// inclusion proof.
+    VerifyProof(AuditVerifyProofArgs),
+    /// Prove that the log only grew since an old checkpoint.
+    Consistency(AuditConsistencyArgs),
+    /// Export entries in a time range with proofs and the checkpoint (incident bundle).
+    Export(AuditExportArgs),
+    /// Print the last entries.
+    Tail(AuditTailArgs),
+    /// Delete bodies older than a date; hashes and proofs stay valid.
+    Prune(AuditPruneArgs),
+    /// Generate a checkpoint signing key (mode 0600) and print its verifier key.
+    Keygen(AuditKeygenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// Verifier key (string `name+id+key` or a file holding it).
+    #[arg(long, value_name = "VKEY")]
+    pub key: Option<String>,
+    /// Checkpoint to hold the log to (default: the latest stored one).
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditProveArgs {
+    /// Entry index.
+    #[arg(long)]
+    pub entry: u64,
+    /// Evidence file to write (stdout when absent).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyProofArgs {
+    /// Evidence file from `rampart audit prove` or `export`.
+    pub file: PathBuf,
+    /// Verifier key of the log (string or file).
+    #[arg(long, value_name = "VKEY")]
+    pub key: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditConsistencyArgs {
+    /// An older signed checkpoint.
+    pub old_checkpoint: PathBuf,
+    /// Verifier key of the log (string or file).
+    #[arg(long, value_name = "VKEY")]
+    pub key: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditExportArgs {
+    /// First time included (RFC 3339).
+    #[arg(long)]
+    pub since: String,
+    /// Last time included (RFC 3339).
+    #[arg(long)]
+    pub until: String,
+    /// Bundle file to write (stdout when absent).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditTailArgs {
+    /// How many entries.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    pub lines: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditPruneArgs {
+    /// Delete bodies of entries older than this time (RFC 3339).
+    #[arg(long)]
+    pub older_than: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditKeygenArgs {
+    /// Log origin / key name (e.g. `audit.example.com/support-bot`).
+    #[arg(long)]
+    pub name: String,
+    /// Private key file to create.
+    #[arg(long, default_value = "checkpoint.key")]
+    pub out: PathBuf,
 }

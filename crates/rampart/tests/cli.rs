@@ -285,3 +285,127 @@ fn sign_and_verify_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("passphrase"));
 }
+
+#[test]
+fn audit_ledger_end_to_end_and_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let run_in = |args: &[&str], stdin: Option<&str>| {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        } else {
+            drop(child.stdin.take());
+        }
+        child.wait_with_output().unwrap()
+    };
+    let (db, key, vkey) = (d("ledger.sqlite"), d("cp.key"), d("cp.key.vkey"));
+    assert!(run_in(
+        &["audit", "keygen", "--name", "audit.test/log", "--out", &key],
+        None
+    )
+    .status
+    .success());
+    let lines: String = (0..5)
+        .map(|i| format!(
+            "{{\"time\":\"2026-11-2{i}T10:00:00Z\",\"request_id\":\"r{i}\",\"principal\":\"k\",\"tenant\":\"t\",\"route\":\"/v1/chat/completions\",\"model\":\"m\",\"upstream\":\"u\",\"decision\":\"allow\"}}\n"
+        ))
+        .collect();
+    let out = run_in(
+        &["audit", "--db", &db, "--checkpoint-key", &key, "append"],
+        Some(&lines),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n1\n2\n3\n4\n");
+    let old = d("old.note");
+    std::fs::copy(
+        dir.path().join("ledger.sqlite.checkpoints/latest.note"),
+        &old,
+    )
+    .unwrap();
+    let more = lines.replace("\"request_id\":\"r", "\"request_id\":\"s");
+    assert!(run_in(
+        &["audit", "--db", &db, "--checkpoint-key", &key, "append"],
+        Some(&more)
+    )
+    .status
+    .success());
+
+    // Proofs verify offline; a forged entry in the evidence does not.
+    let ev = d("ev.json");
+    assert!(run_in(
+        &["audit", "--db", &db, "prove", "--entry", "7", "--out", &ev],
+        None
+    )
+    .status
+    .success());
+    assert_eq!(
+        run_in(&["audit", "verify-proof", &ev, "--key", &vkey], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let forged = std::fs::read_to_string(&ev)
+        .unwrap()
+        .replace("\"allow\"", "\"block\"");
+    std::fs::write(&ev, forged).unwrap();
+    assert_eq!(
+        run_in(&["audit", "verify-proof", &ev, "--key", &vkey], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    // The log only grew since the old checkpoint.
+    let out = run_in(
+        &["audit", "--db", &db, "consistency", &old, "--key", &vkey],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        run_in(&["audit", "--db", &db, "verify", "--key", &vkey], None)
+            .status
+            .code(),
+        Some(0)
+    );
+
+    // Edit a row directly in SQLite: verify names the entry and exits 1.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let data: Vec<u8> = conn
+        .query_row("SELECT data FROM entry WHERE idx = 2", [], |r| r.get(0))
+        .unwrap();
+    let edited = String::from_utf8(data).unwrap().replace("allow", "flag");
+    conn.execute(
+        "UPDATE entry SET data = ?1 WHERE idx = 2",
+        [edited.as_bytes()],
+    )
+    .unwrap();
+    drop(conn);
+    let out = run_in(&["audit", "--db", &db, "verify", "--key", &vkey], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("entry 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -11,6 +11,7 @@ use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, RulesFormat, Sca
 use crate::render;
 use crate::ExitStatus;
 
+mod audit;
 mod bom;
 mod sign;
 
@@ -21,6 +22,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Verify(args) => sign::verify(&args),
         Command::Hash(args) => sign::hash(&args),
         Command::Bom(args) => bom::bom(&args),
+        Command::Audit(args) => audit::run(&args),
         Command::Init(args) => bom::init(&args),
         Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args),
         Command::Explain(args) => {
