@@ -355,29 +355,49 @@ pub fn hash_files(
     // One task per item: with rayon's default splitting, the largest items (sorted
     // first) would all land in the first half, hashed by one thread while the other
     // finished the small files; single-item tasks let idle threads steal big ones.
-    let mut resources: Vec<Resource> = items
-        .par_iter()
-        .with_max_len(1)
-        .map(|item| {
-            let digest = hash_range(
-                &item.file.path,
-                item.start,
-                item.end,
-                config.algorithm,
-                progress,
-            )
-            .map_err(|e| Error::io(format!("hashing {}", item.file.path.display()), e))?;
-            let name = match method {
-                Method::Files => item.file.rel.clone(),
-                Method::Shards(_) => format!("{}:{}:{}", item.file.rel, item.start, item.end),
-            };
-            Ok(Resource {
-                name,
-                algorithm: algorithm_name.clone(),
-                digest,
+    let run = || -> Result<Vec<Resource>> {
+        items
+            .par_iter()
+            .with_max_len(1)
+            .map(|item| {
+                let digest = hash_range(
+                    &item.file.path,
+                    item.start,
+                    item.end,
+                    config.algorithm,
+                    progress,
+                )
+                .map_err(|e| Error::io(format!("hashing {}", item.file.path.display()), e))?;
+                let name = match method {
+                    Method::Files => item.file.rel.clone(),
+                    Method::Shards(_) => format!("{}:{}:{}", item.file.rel, item.start, item.end),
+                };
+                Ok(Resource {
+                    name,
+                    algorithm: algorithm_name.clone(),
+                    digest,
+                })
             })
-        })
-        .collect::<Result<_>>()?;
+            .collect()
+    };
+    // A file's SHA-256 cannot be split across cores, so a few large files would leave
+    // a core idle at the end (5 files on 2 cores: 3 on one, 2 on the other). More
+    // hashing threads than cores let the kernel share the cores among all large files
+    // at once, which balances the load; BLAKE3 parallelises inside files instead.
+    let big_files = items
+        .iter()
+        .filter(|i| i.end - i.start >= 64 * 1024 * 1024)
+        .count();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut resources = if config.algorithm != HashAlgorithm::Blake3 && big_files > cores {
+        let threads = big_files.min(cores * 4);
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool.install(run)?,
+            Err(_) => run()?,
+        }
+    } else {
+        run()?
+    };
     sort_resources(&mut resources, matches!(method, Method::Shards(_)));
     Ok(resources)
 }
