@@ -395,26 +395,57 @@ pub struct Debt {
 pub struct Upstream {
     /// Name.
     pub name: String,
-    /// Base URL of an OpenAI-compatible API.
+    /// Base URL of an OpenAI-compatible API (ending in `/v1`).
     pub url: String,
     /// Environment variable holding the API key (never the key itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_env: Option<String>,
-    /// Models served.
+    /// Models served (`*` for any).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
+    /// The upstream is outside the organisation: personal data and secrets are
+    /// redacted before they are sent (egress control, SD-3).
+    #[serde(default)]
+    pub external: bool,
 }
 
-/// Gateway settings.
+/// Gateway settings. Every weakening of a secure default is an explicit opt-in that
+/// `rampart config check` lists.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GatewaySettings {
-    /// Listen address.
+    /// Listen address (default `127.0.0.1:8080`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listen: Option<String>,
-    /// Upstreams.
+    /// API key database (default `rampart-keys.sqlite`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<String>,
+    /// Upstreams, tried in order for a model (failover).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub upstreams: Vec<Upstream>,
+    /// Requests per minute per key when the key sets none (default 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_rpm: Option<u32>,
+    /// Largest request body in bytes (default 1 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_body_bytes: Option<usize>,
+    /// Upstream timeout in seconds (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_timeout_secs: Option<u64>,
+    /// Characters of streamed output held back for inspection before release
+    /// (default 256).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_holdback: Option<usize>,
+    /// Opt-in: serve without API keys (weakens DP-1).
+    #[serde(default)]
+    pub allow_anonymous: bool,
+    /// Opt-in: plain HTTP on a non-loopback address (weakens DP-1).
+    #[serde(default)]
+    pub allow_plain_http: bool,
+    /// Opt-in: forward requests when a detector fails, instead of refusing them
+    /// (weakens SD-3).
+    #[serde(default)]
+    pub fail_open: bool,
 }
 
 /// Ledger settings.
