@@ -1,0 +1,210 @@
+//! The statistical classifier behind CLS001: logistic regression over hashed
+//! character 3–5-grams and word 1–2-grams.
+//!
+//! ## Features (the training script `scripts/guard/train.py` computes the same)
+//! The input is the lowercase normalised text, cut to its first [`MAX_CHARS`]
+//! characters and padded with one space on each side. Every character n-gram
+//! (n = 3, 4, 5) is hashed as `crc32(b"c" ++ utf8(ngram))`; every word unigram and
+//! bigram (words are maximal runs of alphanumerics and `_`, bigrams joined by one
+//! space) as `crc32(b"w" ++ utf8(ngram))`. The bucket is the hash modulo the table
+//! size (a power of two). Each occurrence adds its bucket's weight; the sum is divided
+//! by the square root of the number of occurrences, and the bias is added: that is the
+//! logit.
+//!
+//! ## Model file (`data/classifier.bin`, little-endian)
+//! `b"RGC1"`, `u32` bucket count (power of two), `f32` bias, `f32` threshold
+//! (probability), `f32` scale, then one `i8` per bucket (weight = value × scale).
+
+use crate::error::GuardError;
+
+/// Characters of the text the classifier reads.
+pub const MAX_CHARS: usize = 4000;
+
+/// The bundled model.
+static MODEL: &[u8] = include_bytes!("../data/classifier.bin");
+
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+#[inline]
+fn crc_update(mut crc: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
+        let idx = ((crc ^ u32::from(b)) & 0xFF) as usize;
+        crc = CRC_TABLE.get(idx).copied().unwrap_or(0) ^ (crc >> 8);
+    }
+    crc
+}
+
+/// A loaded linear model.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    weights: Vec<f32>,
+    mask: u32,
+    bias: f32,
+    threshold: f32,
+}
+
+impl Classifier {
+    /// The model bundled with the crate.
+    pub fn bundled() -> Result<Self, GuardError> {
+        Self::from_bytes(MODEL)
+    }
+
+    /// Parses a model file.
+    pub fn from_bytes(b: &[u8]) -> Result<Self, GuardError> {
+        let bad = |why: &str| GuardError::Model(why.to_owned());
+        let word = |i: usize| -> Result<[u8; 4], GuardError> {
+            b.get(i..i + 4)
+                .and_then(|s| s.try_into().ok())
+                .ok_or_else(|| bad("truncated header"))
+        };
+        if b.get(..4) != Some(b"RGC1".as_slice()) {
+            return Err(bad("bad magic"));
+        }
+        let n = u32::from_le_bytes(word(4)?);
+        let bias = f32::from_le_bytes(word(8)?);
+        let threshold = f32::from_le_bytes(word(12)?);
+        let scale = f32::from_le_bytes(word(16)?);
+        if !n.is_power_of_two() || n > (1 << 24) {
+            return Err(bad("bucket count must be a power of two up to 2^24"));
+        }
+        let body = b.get(20..).ok_or_else(|| bad("truncated body"))?;
+        if body.len() != n as usize {
+            return Err(bad("body length does not match the bucket count"));
+        }
+        let weights = body.iter().map(|&q| f32::from(q as i8) * scale).collect();
+        Ok(Classifier {
+            weights,
+            mask: n - 1,
+            bias,
+            threshold,
+        })
+    }
+
+    /// The same model with another decision threshold (probability).
+    pub fn with_threshold(mut self, threshold: f32) -> Self {
+        self.threshold = threshold;
+        self
+    }
+
+    /// The decision threshold (probability).
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    fn w(&self, crc: u32) -> f32 {
+        self.weights
+            .get((!crc & self.mask) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Probability that `lower` (lowercase normalised text) is an attack.
+    pub fn probability(&self, lower: &str) -> f32 {
+        let text: String = std::iter::once(' ')
+            .chain(lower.chars().take(MAX_CHARS))
+            .chain(std::iter::once(' '))
+            .collect();
+        let mut sum = 0.0f32;
+        let mut count = 0u32;
+        // character n-grams
+        let starts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let base = crc_update(0xFFFF_FFFF, b"c");
+        for (k, &s) in starts.iter().enumerate() {
+            let mut crc = base;
+            let mut prev = s;
+            for n in 1..=5 {
+                let Some(&e) = starts.get(k + n) else { break };
+                crc = crc_update(crc, text.as_bytes().get(prev..e).unwrap_or(&[]));
+                prev = e;
+                if n >= 3 {
+                    sum += self.w(crc);
+                    count += 1;
+                }
+            }
+        }
+        // word unigrams and bigrams
+        let wbase = crc_update(0xFFFF_FFFF, b"w");
+        let mut prev_word: Option<&str> = None;
+        for word in text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+        {
+            let crc = crc_update(wbase, word.as_bytes());
+            sum += self.w(crc);
+            count += 1;
+            if let Some(p) = prev_word {
+                let crc = crc_update(
+                    crc_update(crc_update(wbase, p.as_bytes()), b" "),
+                    word.as_bytes(),
+                );
+                sum += self.w(crc);
+                count += 1;
+            }
+            prev_word = Some(word);
+        }
+        if count == 0 {
+            return 0.0;
+        }
+        let logit = self.bias + sum / (count as f32).sqrt();
+        1.0 / (1.0 + (-logit).exp())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn crc_matches_reference() {
+        // the table-driven CRC agrees with the bitwise one and the standard check value
+        let bitwise = crate::detectors::sec003_github_token::crc32(b"cabc");
+        assert_eq!(!crc_update(0xFFFF_FFFF, b"cabc"), bitwise);
+        assert_eq!(!crc_update(0xFFFF_FFFF, b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn bundled_model_loads() {
+        let c = Classifier::bundled().unwrap();
+        assert!(c.threshold() > 0.0);
+        let p = c.probability("hello");
+        assert!((0.0..=1.0).contains(&p));
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        assert!(Classifier::from_bytes(b"").is_err());
+        assert!(Classifier::from_bytes(b"RGC1\x03\0\0\0").is_err());
+        let mut ok = b"RGC1".to_vec();
+        ok.extend(4u32.to_le_bytes());
+        ok.extend(0f32.to_le_bytes());
+        ok.extend(0.5f32.to_le_bytes());
+        ok.extend(1f32.to_le_bytes());
+        ok.extend([1u8, 2, 3]);
+        assert!(Classifier::from_bytes(&ok).is_err());
+        ok.push(4);
+        assert!(Classifier::from_bytes(&ok).is_ok());
+    }
+}

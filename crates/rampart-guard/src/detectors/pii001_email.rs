@@ -1,0 +1,67 @@
+use rampart_core::declare_rule;
+
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an e-mail address (RFC 5321 dot-atom local part, a domain with a
+    /// top-level label of 2–24 letters).
+    ///
+    /// ## Why is this dangerous?
+    /// An e-mail address identifies a person; sending it to an external model service or
+    /// logging it in clear is processing personal data.
+    ///
+    /// ## Example
+    /// ```text
+    /// Please reply to maria.garcia@contoso.org
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact (the placeholder can be restored in the response within the request).
+    ///
+    /// ## False positives
+    /// Role addresses (`support@…`) are reported too: they may still identify a
+    /// person. SSH remotes such as `git@github.com:org/repo` are ignored.
+    ///
+    /// ## References
+    /// RFC 5321 §4.1.2; GDPR Art. 4(1); guidelines SD-3 (egress data controls), OM-2.
+    pub(crate) static RULE = {
+        code: "PII001",
+        name: "email-address",
+        severity: Medium,
+        guidelines: [Sd3, Om2],
+        summary: "E-mail address",
+    }
+}
+
+static RULES: &[TokenRule] = &[TokenRule {
+    re: r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}",
+    validate,
+}];
+
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    if v.contains("..") {
+        return None;
+    }
+    let b = text.as_bytes();
+    if b.get(e) == Some(&b':') && v.starts_with("git@") {
+        return None;
+    }
+    // part of a longer token (e.g. `a@b.co@x`), or a scoped package `@scope/pkg`
+    if s > 0 && b.get(s - 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some((0.9, s, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Pii,
+    placeholder: "EMAIL",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};

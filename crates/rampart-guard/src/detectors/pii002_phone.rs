@@ -1,0 +1,109 @@
+use rampart_core::declare_rule;
+
+use super::util::digits;
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a telephone number: E.164 international form (`+44 20 7946 0958`,
+    /// `+14155550132`), North American `(415) 555-0132` / `415-555-0132`, UK national
+    /// `020 7946 0958` / `07700 900123` and French `06 12 34 56 78` forms.
+    ///
+    /// ## Why is this dangerous?
+    /// A phone number identifies and reaches a person.
+    ///
+    /// ## Example
+    /// ```text
+    /// Call me on +33 6 12 34 56 78 after six.
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact.
+    ///
+    /// ## False positives
+    /// Bare digit runs without separators or a `+` (order numbers, timestamps), dates,
+    /// version numbers and digits inside card numbers or IBANs are not reported.
+    ///
+    /// ## References
+    /// ITU-T E.164; GDPR Art. 4(1); guidelines SD-3, OM-2.
+    pub(crate) static RULE = {
+        code: "PII002",
+        name: "phone-number",
+        severity: Medium,
+        guidelines: [Sd3, Om2],
+        summary: "Telephone number",
+    }
+}
+
+static RULES: &[TokenRule] = &[
+    TokenRule {
+        re: r"\+[1-9][0-9]{0,2}(?:[ .\-]?\(?[0-9]{1,4}\)?){1,6}[0-9]",
+        validate: validate_e164,
+    },
+    TokenRule {
+        re: r"\(?(?-u:\b)[2-9][0-9]{2}\)?[ .\-][2-9][0-9]{2}[ .\-][0-9]{4}(?-u:\b)|\([2-9][0-9]{2}\)[2-9][0-9]{2}-[0-9]{4}(?-u:\b)",
+        validate: validate_nanp,
+    },
+    TokenRule {
+        re: r"(?-u:\b)0(?:[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}|[1-9](?:[ .][0-9]{2}){4})(?-u:\b)",
+        validate: validate_national,
+    },
+];
+
+fn boundary_ok(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let prev = s.checked_sub(1).and_then(|i| b.get(i)).copied();
+    let next = b.get(e).copied();
+    let bad =
+        |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'/' || c == b'_');
+    let dotted_next = next == Some(b'.') && b.get(e + 1).is_some_and(u8::is_ascii_digit);
+    let dash_next = next == Some(b'-') && b.get(e + 1).is_some_and(u8::is_ascii_digit);
+    !bad(prev)
+        && !bad(next)
+        && !dotted_next
+        && !dash_next
+        && prev != Some(b'.')
+        && prev != Some(b'-')
+}
+
+fn validate_e164(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let n = digits(v).len();
+    if !(8..=15).contains(&n) || !boundary_ok(text, s, e) {
+        return None;
+    }
+    Some((0.85, s, e))
+}
+
+fn validate_nanp(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    if digits(v).len() != 10 || !boundary_ok(text, s, e) {
+        return None;
+    }
+    // Mixed separators like `555.123-4567` are rare in real numbers; dates never fit.
+    Some((0.75, s, e))
+}
+
+fn validate_national(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let d = digits(v);
+    if !(10..=11).contains(&d.len()) || !boundary_ok(text, s, e) {
+        return None;
+    }
+    if !v.contains([' ', '-', '.']) && d.len() == 10 && d.get(1) != Some(&7) {
+        // bare ten digits: only UK mobiles (07…) are distinctive enough
+        return None;
+    }
+    Some((0.7, s, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Pii,
+    placeholder: "PHONE",
+    roles: ALL,
+    weak: true,
+    engine: Engine::Tokens(RULES),
+};

@@ -1,0 +1,82 @@
+use rampart_core::declare_rule;
+
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a PEM private key block (`-----BEGIN [RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP ]PRIVATE KEY-----`)
+    /// followed by a base-64 body. The reported span runs to the matching `END` line.
+    ///
+    /// ## Why is this dangerous?
+    /// A private key signs, decrypts and authenticates as its owner (TLS servers, SSH,
+    /// code signing).
+    ///
+    /// ## Example
+    /// ```text
+    /// -----BEGIN OPENSSH PRIVATE KEY-----
+    /// b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW...
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact; replace the key pair and revoke any certificate issued for it.
+    ///
+    /// ## False positives
+    /// Public keys (`BEGIN PUBLIC KEY`, `ssh-ed25519 AAAA…`) and certificates
+    /// (`BEGIN CERTIFICATE`) are not reported, nor a header with no base-64 body
+    /// (`-----BEGIN PRIVATE KEY-----\n...`).
+    ///
+    /// ## References
+    /// RFC 7468 (textual encodings of PKIX structures); guidelines SD-3, DP-2.
+    pub(crate) static RULE = {
+        code: "SEC012",
+        name: "private-key",
+        severity: Critical,
+        guidelines: [Sd3, Dp2],
+        summary: "PEM private key",
+    }
+}
+
+static RULES: &[TokenRule] = &[TokenRule {
+    re: r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----",
+    validate,
+}];
+
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let rest = text.get(e..)?;
+    // Skip RFC 1421 headers (Proc-Type, DEK-Info) and count base64 characters of the body.
+    let body: String = rest
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .filter(|l| !l.contains(':'))
+        .take(3)
+        .collect();
+    let b64 = body
+        .bytes()
+        .take_while(|&b| b != b'-')
+        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+        .count();
+    if b64 < 40 {
+        return None;
+    }
+    let end = rest
+        .get(..rest.len().min(16 * 1024))
+        .and_then(|r| r.find("-----END "))
+        .and_then(|i| {
+            rest.get(i + 9..)
+                .and_then(|t| t.find("-----"))
+                .map(|j| e + i + 9 + j + 5)
+        })
+        .unwrap_or(e);
+    Some((0.99, s, end))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Secret,
+    placeholder: "PRIVATE_KEY",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};

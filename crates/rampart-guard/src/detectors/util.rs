@@ -1,0 +1,165 @@
+//! Helpers shared by the token validators.
+
+/// Shannon entropy of `s` in bits per character.
+pub(crate) fn entropy(s: &str) -> f32 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        if let Some(c) = counts.get_mut(usize::from(b)) {
+            *c += 1;
+        }
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = n as f32;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f32 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Number of character classes present: lowercase, uppercase, digit, other.
+pub(crate) fn classes(s: &str) -> u8 {
+    let mut l = false;
+    let mut u = false;
+    let mut d = false;
+    let mut o = false;
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' => l = true,
+            b'A'..=b'Z' => u = true,
+            b'0'..=b'9' => d = true,
+            _ => o = true,
+        }
+    }
+    u8::from(l) + u8::from(u) + u8::from(d) + u8::from(o)
+}
+
+/// Words and shapes that mark a documentation placeholder rather than a credential:
+/// `sk-xxxx`, `AKIAIOSFODNN7EXAMPLE`, `your-api-key-here`, `<token>`, `${SECRET}`,
+/// long runs of one character and counting sequences.
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "example",
+        "xxxx",
+        "your",
+        "here",
+        "dummy",
+        "sample",
+        "placeholder",
+        "redacted",
+        "fake",
+        "changeme",
+        "change_me",
+        "replace",
+        "insert",
+        "****",
+        "....",
+        "<",
+        ">",
+        "{",
+        "}",
+        "$",
+        "...",
+        "1234567890",
+        "abcdefgh",
+        "0123456789",
+        "token_here",
+        "secret_here",
+        "test_key",
+        "not_a_real",
+        "notreal",
+        "invalid",
+    ];
+    let lower = value.to_ascii_lowercase();
+    if WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // a run of 5+ identical characters
+    let mut run = 1;
+    let mut prev = None;
+    for b in lower.bytes() {
+        if Some(b) == prev && b.is_ascii_alphanumeric() {
+            run += 1;
+            if run >= 5 {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+        prev = Some(b);
+    }
+    false
+}
+
+/// True when the byte before `start` and the byte at `end` are not part of a token
+/// made of `alphabet`-like characters (letters, digits, `_`, `-`, plus `extra`).
+pub(crate) fn isolated(text: &str, start: usize, end: usize, extra: &[u8]) -> bool {
+    let b = text.as_bytes();
+    let tok = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || extra.contains(&c);
+    let before = start
+        .checked_sub(1)
+        .and_then(|i| b.get(i))
+        .is_none_or(|&c| !tok(c));
+    let after = b.get(end).is_none_or(|&c| !tok(c));
+    before && after
+}
+
+/// The ASCII digits of `s`.
+pub(crate) fn digits(s: &str) -> Vec<u8> {
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
+}
+
+/// Luhn checksum.
+pub(crate) fn luhn(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d);
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    !digits.is_empty() && sum % 10 == 0
+}
+
+/// Lowercase text of the `n` bytes before `pos` (clamped to a char boundary).
+pub(crate) fn before(text: &str, pos: usize, n: usize) -> String {
+    let mut s = pos.saturating_sub(n);
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    text.get(s..pos).unwrap_or("").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert!(luhn(&digits("4111 1111 1111 1111")));
+        assert!(!luhn(&digits("4111 1111 1111 1112")));
+        assert!(is_placeholder("sk-xxxxxxxxxxxxxxxx"));
+        assert!(is_placeholder("AKIAIOSFODNN7EXAMPLE"));
+        assert!(is_placeholder("your-api-key-here"));
+        assert!(!is_placeholder("wJalrXUtnFEMIK7MDENGbPxRfiCYzQ1q2w3e4r5t"));
+        assert!(entropy("aaaa") < 0.01);
+        assert!(entropy("abcd") > 1.99);
+        assert_eq!(classes("aB3-"), 4);
+        assert!(isolated("x AKIA y", 2, 6, &[]));
+        assert!(!isolated("xAKIA y", 1, 5, &[]));
+    }
+}

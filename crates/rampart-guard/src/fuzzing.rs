@@ -1,0 +1,65 @@
+//! Entry points for `cargo fuzz` targets. Not part of the stable interface.
+
+use std::sync::OnceLock;
+
+use crate::decode::{base64_decode, hex_decode, rot13, url_decode, Budget, Decoders};
+use crate::normalize::normalize;
+use crate::pipeline::{Pipeline, PipelineConfig};
+use crate::types::Role;
+
+fn pipeline() -> Option<&'static Pipeline> {
+    static P: OnceLock<Option<Pipeline>> = OnceLock::new();
+    P.get_or_init(|| Pipeline::new(PipelineConfig::default()).ok())
+        .as_ref()
+}
+
+fn text(data: &[u8]) -> String {
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// Normalises arbitrary bytes (lossy UTF-8) and checks the span mapping invariants.
+pub fn fuzz_normalize(data: &[u8]) {
+    let t = text(data);
+    let n = normalize(&t);
+    let chars = t.chars().count();
+    assert_eq!(n.text.len(), n.lower.len());
+    for (i, _) in n.text.char_indices() {
+        let (s, e) = n.orig_span(i, n.text.len());
+        assert!(s <= e && e <= chars);
+    }
+}
+
+/// Runs every decoder on arbitrary bytes with a small budget.
+pub fn fuzz_decoders(data: &[u8]) {
+    let t = text(data);
+    let _ = base64_decode(&t, 4096);
+    let _ = hex_decode(&t, 4096);
+    let _ = url_decode(&t, 4096);
+    let _ = rot13(&t);
+    if let Ok(d) = Decoders::new() {
+        let mut budget = Budget {
+            bytes_left: 4096,
+            segments_left: 16,
+        };
+        for seg in d.segments(&t, &mut budget) {
+            assert!(seg.start <= seg.end && seg.end <= t.len());
+        }
+    }
+}
+
+/// Runs the whole pipeline on arbitrary bytes for every role; spans must lie inside
+/// the text.
+pub fn fuzz_pipeline(data: &[u8]) {
+    let Some(p) = pipeline() else { return };
+    let t = text(data);
+    let chars = t.chars().count();
+    for role in [Role::System, Role::User, Role::Assistant, Role::Tool] {
+        for f in p.check(&t, role) {
+            assert!(
+                f.span.0 <= f.span.1 && f.span.1 <= chars.max(p.config().max_chars),
+                "{f:?}"
+            );
+            assert!((0.0..=1.0).contains(&f.score));
+        }
+    }
+}

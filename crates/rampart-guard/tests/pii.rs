@@ -1,0 +1,130 @@
+//! Personal data: positives and look-alikes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{slice, strong};
+use rampart_guard::{Category, Role};
+
+fn pii(text: &str) -> Vec<(String, String)> {
+    strong(text, Role::User)
+        .into_iter()
+        .filter(|f| f.category == Category::Pii)
+        .map(|f| (f.rule.clone(), slice(text, f.span)))
+        .collect()
+}
+
+#[test]
+fn positives() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "PII001",
+            "Please reply to maria.garcia@contoso.org today",
+            "maria.garcia@contoso.org",
+        ),
+        (
+            "PII001",
+            "j_doe+news@mail.example.co.uk",
+            "j_doe+news@mail.example.co.uk",
+        ),
+        (
+            "PII002",
+            "Call me on +33 6 12 34 56 78 after six.",
+            "+33 6 12 34 56 78",
+        ),
+        ("PII002", "my number is +14155550132", "+14155550132"),
+        ("PII002", "office: (415) 555-0132", "(415) 555-0132"),
+        ("PII002", "ring 415-555-0132 now", "415-555-0132"),
+        ("PII002", "UK landline 020 7946 0958", "020 7946 0958"),
+        ("PII002", "mobile 07700 900123", "07700 900123"),
+        ("PII002", "portable 06 12 34 56 78", "06 12 34 56 78"),
+        (
+            "PII003",
+            "my card is 4539 1488 0343 6467, exp 04/27",
+            "4539 1488 0343 6467",
+        ),
+        ("PII003", "amex 378282246310005", "378282246310005"),
+        ("PII003", "mc 5555-5555-5555-4444", "5555-5555-5555-4444"),
+        (
+            "PII004",
+            "IBAN: DE89 3704 0044 0532 0130 00 please",
+            "DE89 3704 0044 0532 0130 00",
+        ),
+        (
+            "PII004",
+            "pay GB82WEST12345698765432 today",
+            "GB82WEST12345698765432",
+        ),
+        (
+            "PII004",
+            "FR1420041010050500013M02606",
+            "FR1420041010050500013M02606",
+        ),
+        ("PII005", "SSN: 512-84-3921", "512-84-3921"),
+        ("PII005", "social security number 512843921", "512843921"),
+        ("PII006", "NI number AB 12 34 56 C", "AB 12 34 56 C"),
+        ("PII006", "nino JG103759A", "JG103759A"),
+        (
+            "PII007",
+            "the login came from 81.2.69.142 yesterday",
+            "81.2.69.142",
+        ),
+        (
+            "PII007",
+            "client 2a00:1450:4007:80e::200e connected",
+            "2a00:1450:4007:80e::200e",
+        ),
+    ];
+    for (code, text, value) in cases {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(c, v)| c == code && v == value),
+            "{code} {value:?} not in {text:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn look_alikes() {
+    let negatives = [
+        "order 4539 1488 0343 6468 shipped", // Luhn-invalid
+        "serial 1234567812345678",           // Luhn-invalid
+        "0000 0000 0000 0000",               // one digit
+        "tracking 9400111899223397846129",   // unknown IIN / length
+        "DE89 3704 0044 0532 0130 01",       // mod-97 fails
+        "SSN 000-12-3456 is invalid",
+        "ssn 666-12-3456",
+        "ssn 912-34-5678",
+        "example 123-45-6789",
+        "QQ 12 34 56 C is HMRC's example",
+        "version 1.2.3.4.5 released",
+        "upgrade to v2.10.1.3",
+        "256.1.1.1 is not an address",
+        "the meeting is at 12:30:45",
+        "MAC 00:1a:2b:3c:4d:5e",
+        "born on 2023-10-05",
+        "ticket #20231005-4412",
+        "timestamp 1700000000123",
+        "install @types/node and @scope/pkg",
+        "git@github.com:org/repo.git",
+        "price 1.299,00 EUR",
+        "call extension 4412",
+        "ISBN 978-3-16-148410-0",
+    ];
+    for text in negatives {
+        let found: Vec<_> = pii(text)
+            .into_iter()
+            .filter(|(c, _)| c != "PII007" || !text.contains("addr"))
+            .collect();
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}
+
+#[test]
+fn private_ips_score_low() {
+    let f = common::pipeline().check("server at 192.168.1.20 and 10.0.0.1", Role::User);
+    assert!(
+        f.iter().all(|f| f.rule != "PII007" || f.score < 0.6),
+        "{f:?}"
+    );
+    assert_eq!(f.iter().filter(|f| f.rule == "PII007").count(), 2);
+}

@@ -1,0 +1,140 @@
+//! Secrets: positives with valid formats and checksums, hard negatives (look-alikes).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{codes, slice, strong};
+use rampart_guard::Role;
+
+const GHP: &str = "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";
+
+fn assert_secret(text: &str, code: &str, value: &str) {
+    let f = strong(text, Role::User);
+    let hit = f
+        .iter()
+        .find(|f| f.rule == code)
+        .unwrap_or_else(|| panic!("{code} not found in {text:?}: {f:?}"));
+    assert_eq!(slice(text, hit.span), value, "{code} span");
+    assert!(hit.category == rampart_guard::Category::Secret);
+}
+
+#[test]
+fn positives() {
+    let cases: &[(&str, &str)] = &[
+        ("SEC001", "AKIAEUVW75EFR6EDT4SY"),
+        ("SEC003", GHP),
+        ("SEC004", "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"),
+        ("SEC005", "glpat-1VOqg6YYZYn9ZhyiA4uo"),
+        ("SEC006", "xoxb-590109281590-1396245957117-DEEtfjgVvVqE1SkHbn88HxjS"),
+        ("SEC007", "sk_live_I6bWHtP3fS2qHx6kwXoIIXGv"),
+        ("SEC008", "sk-proj-CyEZDz_TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7ZkuvqdtT3BlbkFJ7s8Stqcbnr3yBdGBLEPH1qhT61qtc4xatws8phP9nhFyJfm5"),
+        ("SEC008", "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"),
+        ("SEC009", "sk-ant-api03-Y4OjE2jBMptUsGr7CmY-uCu3ZR1zTOlUcR64cXQLioDnkHIfxIq2HZt_PlJhx2jIclHkCiHp6bR1IqfEouHgxzNNAL5wIAA"),
+        ("SEC010", "AIzaScGebcy8F5n3_YNBDRzrZSgqbjG3uhkWKFL"),
+        ("SEC011", "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiMTIzNDU2Nzg5MCIsICJuYW1lIjogIkFuYSIsICJpYXQiOiAxNTE2MjM5MDIyfQ.f6xuI5aHUQPFeNBTxaQWk8JzFalHlsZfYcMMDktXP_t"),
+    ];
+    for (code, value) in cases {
+        assert_secret(&format!("here is my key {value} thanks"), code, value);
+        assert_secret(&format!("KEY=\"{value}\""), code, value);
+        // exactly once: the generic rule does not double-report a typed key
+        let text = format!("api_key = {value}");
+        let f = strong(&text, Role::User);
+        assert!(!f.iter().any(|f| f.rule == "SEC013"), "{code}: {f:?}");
+    }
+}
+
+#[test]
+fn aws_secret_in_context() {
+    let v = "Sc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtDDb/xHKas";
+    assert_secret(&format!("aws_secret_access_key = {v}"), "SEC002", v);
+    assert_secret(&format!("\"SecretAccessKey\": \"{v}\""), "SEC002", v);
+    // a 40-character base64 string without context is not a finding
+    assert!(codes(&format!("checksum {v}"), Role::User).is_empty());
+}
+
+#[test]
+fn private_key_block() {
+    let pem = "-----BEGIN RSA PRIVATE KEY-----\nKsf2rcDkdfrUnW5gcF+Ha6ili8GjHEAD6/Wj9KfzjsQGMrb9h+ImB+LK777pzNk8\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi7Z1f3nQ2mV1vQv0s3e7tF4r2a\n-----END RSA PRIVATE KEY-----";
+    let text = format!("my key:\n{pem}\nthanks");
+    let f = strong(&text, Role::User);
+    let hit = f.iter().find(|f| f.rule == "SEC012").unwrap();
+    assert_eq!(slice(&text, hit.span), pem);
+}
+
+#[test]
+fn generic_assignments() {
+    for (text, value) in [
+        ("DB_PASSWORD=\"tR9#vQ2!mZ7pL4xK\"", "tR9#vQ2!mZ7pL4xK"),
+        ("password: Summer2024!Blue", "Summer2024!Blue"),
+        (
+            "\"client_secret\": \"8f1c2e9a7b3d4f6e0a1b2c3d4e5f6a7b\"",
+            "8f1c2e9a7b3d4f6e0a1b2c3d4e5f6a7b",
+        ),
+        (
+            "postgres://app:Xk29vLq8Pz@db.internal:5432/prod",
+            "Xk29vLq8Pz",
+        ),
+    ] {
+        assert_secret(text, "SEC013", value);
+    }
+}
+
+#[test]
+fn look_alikes_are_not_secrets() {
+    let negatives = [
+        // git SHAs, UUIDs, hashes
+        "commit 3fce3b5bb023a1c9e2f0d4b6a8c7e5f1d2b3a4c5 fixed it",
+        "sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "request id 123e4567-e89b-12d3-a456-426614174000",
+        // public keys and certificates
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host",
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----",
+        "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----",
+        "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
+        // placeholders
+        "export OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "api_key = \"your-api-key-here\"",
+        "OPENAI_API_KEY=sk-...",
+        "ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "Set SLACK_TOKEN=xoxb-your-token",
+        "password = changeme",
+        "password: ${DB_PASSWORD}",
+        "password = os.environ['DB_PASSWORD']",
+        "api_key: process.env.API_KEY",
+        "postgres://user:password@localhost/db",
+        // wrong checksum
+        "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8AAAAAA",
+        // test-mode Stripe key
+        "sk_test_I6bWHtP3fS2qHx6kwXoIIXGv",
+        // prose
+        "The token is then passed to the next stage.",
+        "Reset your password: click the link in the email.",
+        "Use the AIza prefix to recognise Google keys.",
+        "A JWT looks like eyJhbGciOi... with three parts.",
+        "my sk-learn model is sk-learn-pipeline-v2",
+    ];
+    for text in negatives {
+        let f: Vec<_> = strong(text, Role::User)
+            .into_iter()
+            .filter(|f| f.category == rampart_guard::Category::Secret)
+            .collect();
+        assert!(f.is_empty(), "{text:?} -> {f:?}");
+    }
+}
+
+#[test]
+fn secrets_in_output_and_encoded() {
+    // secrets in assistant output are reported too
+    assert!(
+        codes(&format!("Sure, the token is {GHP}"), Role::Assistant).contains(&"SEC003".to_owned())
+    );
+    // base64-encoded secret
+    let encoded = "YXdzX2FjY2Vzc19rZXlfaWQgPSBBS0lBRVVWVzc1RUZSNkVEVDRTWQ==";
+    let c = codes(&format!("config: {encoded}"), Role::User);
+    assert!(
+        c.contains(&"SEC001".to_owned()) && c.contains(&"OBF003".to_owned()),
+        "{c:?}"
+    );
+}
