@@ -28,6 +28,14 @@ pub enum Command {
     Bom(BomArgs),
     /// Write a starting rampart.toml by discovering models, datasets and prompts.
     Init(InitArgs),
+    /// Run the secure gateway in front of OpenAI-compatible LLM APIs (DP-1, SD-3, OM-2).
+    Gateway(GatewayArgs),
+    /// Manage the gateway's API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Check rampart.toml's gateway settings: every weakened default, with its guideline.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// The tamper-evident audit ledger (RFC 9162 Merkle tree; DP-3, DV-2, OM-2).
     Audit(AuditArgs),
     /// Manage signing keys.
@@ -410,4 +418,72 @@ pub struct AuditKeygenArgs {
     /// Private key file to create.
     #[arg(long, default_value = "checkpoint.key")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+    /// The system description holding [gateway] and [ledger].
+    #[arg(long, default_value = "rampart.toml")]
+    pub config: PathBuf,
+    /// Run a mock OpenAI-compatible upstream instead (tests and benchmarks).
+    #[arg(long, value_name = "ADDR")]
+    pub mock_upstream: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key (printed once; only its hash is stored).
+    Create(KeysCreateArgs),
+    /// List keys (without secrets).
+    List(KeysDbArgs),
+    /// Revoke a key.
+    Revoke(KeysIdArgs),
+    /// Replace a key's secret (same id, tenant and scopes).
+    Rotate(KeysIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysDbArgs {
+    /// Key database.
+    #[arg(long, default_value = "rampart-keys.sqlite")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysCreateArgs {
+    #[command(flatten)]
+    pub db: KeysDbArgs,
+    /// Tenant.
+    #[arg(long)]
+    pub tenant: String,
+    /// Models the key may use (default: all).
+    #[arg(long = "model", value_name = "MODEL")]
+    pub models: Vec<String>,
+    /// Requests per minute (default: the gateway's).
+    #[arg(long, default_value_t = 0)]
+    pub rpm: u32,
+    /// Lifetime in days (0 = no expiry).
+    #[arg(long, default_value_t = 90)]
+    pub days: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysIdArgs {
+    #[command(flatten)]
+    pub db: KeysDbArgs,
+    /// Key id (the part after `rk_`).
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List every weakened setting and the guideline it weakens; exit 1 when one is not opted into.
+    Check(ConfigCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigCheckArgs {
+    /// The system description.
+    #[arg(default_value = "rampart.toml")]
+    pub config: PathBuf,
 }

@@ -13,6 +13,7 @@ use crate::ExitStatus;
 
 mod audit;
 mod bom;
+mod gateway;
 mod sign;
 
 pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
@@ -23,6 +24,9 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Hash(args) => sign::hash(&args),
         Command::Bom(args) => bom::bom(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Gateway(args) => gateway::run(&args),
+        Command::Keys(cmd) => gateway::keys(&cmd),
+        Command::Config(crate::cli::ConfigCommand::Check(args)) => gateway::config_check(&args),
         Command::Init(args) => bom::init(&args),
         Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args),
         Command::Explain(args) => {

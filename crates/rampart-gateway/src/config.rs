@@ -1,0 +1,187 @@
+//! Gateway configuration from `rampart.toml`, and `rampart config check`: every
+//! weakened default, with the guideline it weakens. The gateway refuses to start with
+//! a weakening that was not explicitly opted into.
+
+use std::net::SocketAddr;
+
+use rampart_core::system::{GatewaySettings, SystemDescription};
+use rampart_core::Guideline;
+
+/// Resolved settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The `[gateway]` table.
+    pub settings: GatewaySettings,
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Ledger database, when `[ledger]` names one.
+    pub ledger: Option<String>,
+    /// Store bodies in the ledger.
+    pub store_bodies: bool,
+}
+
+/// A weakened setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weakening {
+    /// The setting.
+    pub setting: String,
+    /// What it weakens.
+    pub message: String,
+    /// The guideline it weakens.
+    pub guideline: Guideline,
+    /// Whether the file opts into it explicitly (otherwise the gateway refuses to start).
+    pub opted_in: bool,
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No `[gateway]` table (the user's file).
+    #[error("rampart.toml has no [gateway] table")]
+    Missing,
+    /// The listen address is invalid (the user's file).
+    #[error("invalid listen address {0:?}")]
+    Listen(String),
+    /// A weakened default without opt-in (the user's file).
+    #[error("refusing to start: {0}")]
+    Refused(String),
+}
+
+/// Secret-looking key names that must never hold literal values in the file.
+const SECRET_KEYS: &[&str] = &[
+    "api_key",
+    "apikey",
+    "token",
+    "secret",
+    "password",
+    "authorization",
+    "bearer",
+];
+
+impl Config {
+    /// Reads the gateway settings of a system description.
+    pub fn from_system(system: &SystemDescription) -> Result<Config, ConfigError> {
+        let settings = system.gateway.clone().ok_or(ConfigError::Missing)?;
+        let listen_text = settings
+            .listen
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen_text
+            .parse()
+            .map_err(|_| ConfigError::Listen(listen_text.clone()))?;
+        Ok(Config {
+            settings,
+            listen,
+            ledger: system.ledger.as_ref().and_then(|l| l.path.clone()),
+            store_bodies: system.ledger.as_ref().is_some_and(|l| l.store_bodies),
+        })
+    }
+
+    /// Every weakened setting.
+    pub fn weakenings(&self, raw_toml: &str) -> Vec<Weakening> {
+        let mut out = Vec::new();
+        let s = &self.settings;
+        if s.allow_anonymous {
+            out.push(Weakening {
+                setting: "gateway.allow_anonymous".into(),
+                message: "requests without an API key are served".into(),
+                guideline: Guideline::Dp1,
+                opted_in: true,
+            });
+        }
+        if !self.listen.ip().is_loopback() {
+            out.push(Weakening {
+                setting: "gateway.listen".into(),
+                message: format!("plain HTTP on the non-loopback address {}: keys and prompts cross the network unencrypted (put a TLS-terminating proxy in front)", self.listen),
+                guideline: Guideline::Dp1,
+                opted_in: s.allow_plain_http,
+            });
+        }
+        if s.fail_open {
+            out.push(Weakening {
+                setting: "gateway.fail_open".into(),
+                message: "requests are forwarded when a detector fails".into(),
+                guideline: Guideline::Sd3,
+                opted_in: true,
+            });
+        }
+        if self.ledger.is_none() {
+            out.push(Weakening {
+                setting: "ledger.path".into(),
+                message: "no audit ledger: requests and decisions are not recorded".into(),
+                guideline: Guideline::Dp3,
+                opted_in: false,
+            });
+        }
+        if self.store_bodies {
+            out.push(Weakening {
+                setting: "ledger.store_bodies".into(),
+                message: "request and response bodies are kept in the ledger".into(),
+                guideline: Guideline::Dv2,
+                opted_in: true,
+            });
+        }
+        for u in &s.upstreams {
+            if u.url.starts_with("http://") && !is_loopback_url(&u.url) {
+                out.push(Weakening {
+                    setting: format!("gateway.upstreams[{}].url", u.name),
+                    message: format!("upstream {} is reached over plain HTTP", u.url),
+                    guideline: Guideline::Dp1,
+                    opted_in: false,
+                });
+            }
+        }
+        for (n, line) in raw_toml.lines().enumerate() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            // Commented-out secrets are still secrets in the file.
+            let key = key
+                .trim()
+                .trim_start_matches('#')
+                .trim()
+                .trim_matches('"')
+                .to_ascii_lowercase();
+            let value = value.trim();
+            if SECRET_KEYS
+                .iter()
+                .any(|k| key == *k || key.ends_with(&format!("_{k}")))
+                && value.starts_with('"')
+                && value.len() > 2
+            {
+                out.push(Weakening {
+                    setting: format!("line {}: {key}", n + 1),
+                    message: "a secret is written in the configuration file; put it in an environment variable and name it with api_key_env".into(),
+                    guideline: Guideline::Dp1,
+                    opted_in: false,
+                });
+            }
+        }
+        out
+    }
+
+    /// Fails when a weakening was not opted into.
+    pub fn enforce(&self, raw_toml: &str) -> Result<(), ConfigError> {
+        let refused: Vec<String> = self
+            .weakenings(raw_toml)
+            .into_iter()
+            .filter(|w| !w.opted_in)
+            .map(|w| format!("{} ({}: {})", w.setting, w.guideline, w.message))
+            .collect();
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Refused(refused.join("; ")))
+        }
+    }
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let host = url
+        .trim_start_matches("http://")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default();
+    host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host.starts_with("127.")
+}

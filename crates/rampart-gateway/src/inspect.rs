@@ -1,0 +1,75 @@
+//! What the gateway asks of the guard: judge inbound messages, judge outbound text,
+//! and redact data before it leaves for an external upstream. The trait keeps the
+//! proxy independent of the detector implementation (`guard.rs` adapts rampart-guard).
+
+/// What to do with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    /// Pass unchanged.
+    Allow,
+    /// Pass, and record the rules that matched.
+    Flag,
+    /// Pass with parts replaced.
+    Redact,
+    /// Refuse.
+    Block,
+}
+
+impl Action {
+    /// The ledger decision.
+    pub fn decision(self) -> rampart_ledger::Decision {
+        match self {
+            Action::Allow => rampart_ledger::Decision::Allow,
+            Action::Flag => rampart_ledger::Decision::Flag,
+            Action::Redact => rampart_ledger::Decision::Redact,
+            Action::Block => rampart_ledger::Decision::Block,
+        }
+    }
+}
+
+/// A judgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The action.
+    pub action: Action,
+    /// Codes of the rules that matched.
+    pub rules: Vec<String>,
+    /// The text to use instead, for `Redact`.
+    pub replacement: Option<String>,
+}
+
+impl Verdict {
+    /// Nothing matched.
+    pub fn allow() -> Verdict {
+        Verdict {
+            action: Action::Allow,
+            rules: Vec::new(),
+            replacement: None,
+        }
+    }
+}
+
+/// Placeholders created while redacting one request, to restore them in the response.
+#[derive(Debug, Default)]
+pub struct Vault(pub rampart_guard::Redactions);
+
+impl Vault {
+    /// Puts the originals back into `text`.
+    pub fn restore(&self, text: &str) -> String {
+        self.0.restore(text)
+    }
+}
+
+/// The guard, as the gateway uses it. Implementations must be cheap to call on every
+/// request and must never panic.
+pub trait Inspector: Send + Sync {
+    /// Judges one inbound message (`role` is `system`, `user`, `assistant` or `tool`);
+    /// placeholders of a redaction go to `vault`, so the caller's own data can be
+    /// restored in the response.
+    fn inbound(&self, role: &str, text: &str, vault: &mut Vault) -> Verdict;
+    /// Judges model output (the whole text so far, for streams).
+    fn outbound(&self, text: &str) -> Verdict;
+    /// Replaces personal data and secrets in text bound for an external upstream,
+    /// recording the placeholders in `vault`.
+    fn egress(&self, text: &str, vault: &mut Vault) -> String;
+}

@@ -1,0 +1,252 @@
+//! API keys: stored hashed (SHA-256 of the secret), each with a tenant, scopes (the
+//! models it may call), a request rate and an expiry; compared in constant time.
+//! A key reads `rk_<id>_<secret>`; only the id and the hash are stored.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// A stored key (without its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyRecord {
+    /// Public identifier.
+    pub id: String,
+    /// Tenant the key belongs to.
+    pub tenant: String,
+    /// Models it may use (`*` for all).
+    pub models: Vec<String>,
+    /// Requests per minute (0 = the gateway default).
+    pub rpm: u32,
+    /// Expiry, Unix seconds (0 = none).
+    pub expires: u64,
+    /// Revoked keys are refused.
+    pub revoked: bool,
+}
+
+impl KeyRecord {
+    /// True when the key may call `model`.
+    pub fn allows_model(&self, model: &str) -> bool {
+        self.models.iter().any(|m| m == "*" || m == model)
+    }
+}
+
+/// Why a key operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The key database failed (operator's environment).
+    #[error("key store: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// No such key id (caller's input).
+    #[error("no key with id {0}")]
+    NotFound(String),
+    /// The system random generator failed.
+    #[error("random generator: {0}")]
+    Random(String),
+}
+
+/// The key store (SQLite).
+pub struct KeyStore {
+    conn: Mutex<Connection>,
+}
+
+fn hash(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// Constant-time comparison of equal-length byte strings.
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn random_token(bytes: usize) -> Result<String, KeyError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::getrandom(&mut buf).map_err(|e| KeyError::Random(e.to_string()))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl KeyStore {
+    /// Opens (creating) the key database.
+    pub fn open(path: &Path) -> Result<KeyStore, KeyError> {
+        let conn = Connection::open(path)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             CREATE TABLE IF NOT EXISTS api_key (
+                id TEXT PRIMARY KEY, hash BLOB NOT NULL, tenant TEXT NOT NULL,
+                models TEXT NOT NULL, rpm INTEGER NOT NULL, expires INTEGER NOT NULL,
+                revoked INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);",
+        )?;
+        Ok(KeyStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Creates a key; returns the record and the full key, shown once.
+    pub fn create(
+        &self,
+        tenant: &str,
+        models: &[String],
+        rpm: u32,
+        expires: u64,
+    ) -> Result<(KeyRecord, String), KeyError> {
+        let id = random_token(6)?;
+        let secret = random_token(24)?;
+        let key = format!("rk_{id}_{secret}");
+        let models = if models.is_empty() {
+            vec!["*".to_string()]
+        } else {
+            models.to_vec()
+        };
+        self.conn().execute(
+            "INSERT INTO api_key (id, hash, tenant, models, rpm, expires, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, hash(&key), tenant, models.join(","), rpm, expires as i64, now() as i64],
+        )?;
+        Ok((
+            KeyRecord {
+                id,
+                tenant: tenant.into(),
+                models,
+                rpm,
+                expires,
+                revoked: false,
+            },
+            key,
+        ))
+    }
+
+    /// Every key, without secrets.
+    pub fn list(&self) -> Result<Vec<KeyRecord>, KeyError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, tenant, models, rpm, expires, revoked FROM api_key ORDER BY created, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(KeyRecord {
+                id: r.get(0)?,
+                tenant: r.get(1)?,
+                models: r
+                    .get::<_, String>(2)?
+                    .split(',')
+                    .map(str::to_string)
+                    .collect(),
+                rpm: r.get(3)?,
+                expires: r.get::<_, i64>(4)?.max(0) as u64,
+                revoked: r.get::<_, i64>(5)? != 0,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes a key.
+    pub fn revoke(&self, id: &str) -> Result<(), KeyError> {
+        let n = self
+            .conn()
+            .execute("UPDATE api_key SET revoked = 1 WHERE id = ?1", params![id])?;
+        if n == 0 {
+            return Err(KeyError::NotFound(id.into()));
+        }
+        Ok(())
+    }
+
+    /// Replaces a key's secret (same id, tenant and scopes); returns the new key.
+    pub fn rotate(&self, id: &str) -> Result<String, KeyError> {
+        let secret = random_token(24)?;
+        let key = format!("rk_{id}_{secret}");
+        let n = self.conn().execute(
+            "UPDATE api_key SET hash = ?2, revoked = 0 WHERE id = ?1",
+            params![id, hash(&key)],
+        )?;
+        if n == 0 {
+            return Err(KeyError::NotFound(id.into()));
+        }
+        Ok(key)
+    }
+
+    /// Checks a presented key: the record when the key is known, unrevoked and
+    /// unexpired. The stored hash is compared in constant time.
+    pub fn authenticate(&self, presented: &str) -> Result<Option<KeyRecord>, KeyError> {
+        let Some(rest) = presented.strip_prefix("rk_") else {
+            return Ok(None);
+        };
+        let Some((id, _)) = rest.split_once('_') else {
+            return Ok(None);
+        };
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT hash, tenant, models, rpm, expires, revoked FROM api_key WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        KeyRecord {
+                            id: id.to_string(),
+                            tenant: r.get(1)?,
+                            models: r
+                                .get::<_, String>(2)?
+                                .split(',')
+                                .map(str::to_string)
+                                .collect(),
+                            rpm: r.get(3)?,
+                            expires: r.get::<_, i64>(4)?.max(0) as u64,
+                            revoked: r.get::<_, i64>(5)? != 0,
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((stored, record)) = row else {
+            // Same work as a hit, so timing does not tell which ids exist.
+            let _ = ct_eq(&hash(presented), &[0u8; 32]);
+            return Ok(None);
+        };
+        let valid = ct_eq(&hash(presented), &stored);
+        let expired = record.expires != 0 && record.expires < now();
+        Ok((valid && !record.revoked && !expired).then_some(record))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_authenticate_rotate_revoke() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(&dir.path().join("k.db")).unwrap();
+        let (rec, key) = store.create("acme", &["tinychat".into()], 60, 0).unwrap();
+        assert_eq!(store.authenticate(&key).unwrap().unwrap().tenant, "acme");
+        assert!(store.authenticate(&format!("{key}x")).unwrap().is_none());
+        assert!(store.authenticate("rk_nope_secret").unwrap().is_none());
+        let rotated = store.rotate(&rec.id).unwrap();
+        assert!(store.authenticate(&key).unwrap().is_none());
+        assert!(store.authenticate(&rotated).unwrap().is_some());
+        store.revoke(&rec.id).unwrap();
+        assert!(store.authenticate(&rotated).unwrap().is_none());
+        let (_, old) = store.create("acme", &[], 0, 1).unwrap();
+        assert!(
+            store.authenticate(&old).unwrap().is_none(),
+            "expired keys are refused"
+        );
+        assert_eq!(store.list().unwrap().len(), 2);
+        assert!(matches!(
+            store.revoke("missing"),
+            Err(KeyError::NotFound(_))
+        ));
+    }
+}

@@ -1,0 +1,16 @@
+//! rampart's gateway: a secure-by-default proxy in front of OpenAI-compatible LLM
+//! APIs. API keys stored hashed with scopes, limits and expiry; rate limits; the guard
+//! on every request and response (streams included, with a hold-back window);
+//! egress redaction for external upstreams; failover; an audit-ledger entry for every
+//! request, whose id is returned in `x-rampart-request-id`.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod config;
+pub mod guard;
+pub mod inspect;
+pub mod keys;
+pub mod limits;
+pub mod mock;
+pub mod server;

@@ -1,0 +1,50 @@
+//! Request-rate limits per key and per client address: token buckets in memory.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Token buckets keyed by a string (key id or client address).
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    /// Takes one token from `key`'s bucket of `per_minute` tokens; false when empty.
+    pub fn allow(&self, key: &str, per_minute: u32) -> bool {
+        let capacity = f64::from(per_minute.max(1));
+        let rate = capacity / 60.0;
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() > 100_000 {
+            buckets.retain(|_, (_, t)| now.duration_since(*t).as_secs() < 120);
+        }
+        let (tokens, last) = buckets.entry(key.to_string()).or_insert((capacity, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(capacity);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_empty_and_are_per_key() {
+        let l = RateLimiter::default();
+        assert!(l.allow("a", 2));
+        assert!(l.allow("a", 2));
+        assert!(!l.allow("a", 2));
+        assert!(l.allow("b", 2));
+    }
+}

@@ -1,0 +1,149 @@
+//! A mock OpenAI-compatible upstream for tests and benchmarks: chat completions
+//! (streaming and not), completions, embeddings and models, with configurable latency.
+//! It records every request body it receives, so tests can assert on what reached it.
+//! The reply is the text after `REPLY:` in the last user message (reversed after
+//! `REPLY_REVERSED:`), or a fixed greeting.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+/// Shared state of the mock.
+#[derive(Debug, Default)]
+pub struct MockState {
+    /// Request bodies received, in order.
+    pub received: Mutex<Vec<Value>>,
+    /// Added latency per request, in milliseconds.
+    pub latency_ms: AtomicU64,
+    /// Answer every request with 503 (to test failover).
+    pub failing: AtomicBool,
+}
+
+impl MockState {
+    /// Bodies received so far.
+    pub fn received(&self) -> Vec<Value> {
+        self.received.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+fn reply_for(body: &Value) -> String {
+    let last_user = body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+        .and_then(|m| m["content"].as_str())
+        .or_else(|| body["prompt"].as_str())
+        .unwrap_or_default();
+    // `REPLY_REVERSED:` lets a test make the upstream say something the request
+    // does not contain (a leak the gateway must catch on the way out).
+    if let Some((_, r)) = last_user.split_once("REPLY_REVERSED:") {
+        return r.trim().chars().rev().collect();
+    }
+    match last_user.split_once("REPLY:") {
+        Some((_, r)) => r.trim().to_string(),
+        None => "Hello from the mock upstream.".into(),
+    }
+}
+
+async fn record(state: &MockState, body: &Value) -> Option<Response> {
+    if let Ok(mut r) = state.received.lock() {
+        r.push(body.clone());
+    }
+    let ms = state.latency_ms.load(Ordering::Relaxed);
+    if ms > 0 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    state
+        .failing
+        .load(Ordering::Relaxed)
+        .then(|| (StatusCode::SERVICE_UNAVAILABLE, "mock upstream is failing").into_response())
+}
+
+async fn chat(State(state): State<Arc<MockState>>, Json(body): Json<Value>) -> Response {
+    if let Some(r) = record(&state, &body).await {
+        return r;
+    }
+    let reply = reply_for(&body);
+    let model = body["model"].as_str().unwrap_or("mock").to_string();
+    if body["stream"].as_bool() == Some(true) {
+        let mut events = String::new();
+        let chars: Vec<char> = reply.chars().collect();
+        for chunk in chars.chunks(8) {
+            let text: String = chunk.iter().collect();
+            let event = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model,
+                "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
+            events.push_str(&format!("data: {event}\n\n"));
+        }
+        let last = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+        events.push_str(&format!("data: {last}\n\ndata: [DONE]\n\n"));
+        return (
+            [(header::CONTENT_TYPE, "text/event-stream")],
+            Body::from(events),
+        )
+            .into_response();
+    }
+    Json(json!({
+        "id": "chatcmpl-mock", "object": "chat.completion", "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+    }))
+    .into_response()
+}
+
+async fn completions(State(state): State<Arc<MockState>>, Json(body): Json<Value>) -> Response {
+    if let Some(r) = record(&state, &body).await {
+        return r;
+    }
+    Json(
+        json!({"id": "cmpl-mock", "object": "text_completion", "model": body["model"],
+        "choices": [{"index": 0, "text": reply_for(&body), "finish_reason": "stop"}]}),
+    )
+    .into_response()
+}
+
+async fn embeddings(State(state): State<Arc<MockState>>, Json(body): Json<Value>) -> Response {
+    if let Some(r) = record(&state, &body).await {
+        return r;
+    }
+    Json(json!({"object": "list", "model": body["model"], "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}]}))
+        .into_response()
+}
+
+async fn models() -> Json<Value> {
+    Json(
+        json!({"object": "list", "data": [{"id": "mock-model", "object": "model", "owned_by": "mock"}]}),
+    )
+}
+
+/// The mock's router.
+pub fn router(state: Arc<MockState>) -> Router {
+    Router::new()
+        .route("/v1/chat/completions", post(chat))
+        .route("/v1/completions", post(completions))
+        .route("/v1/embeddings", post(embeddings))
+        .route("/v1/models", get(models))
+        .with_state(state)
+}
+
+/// Serves the mock on `addr` until the returned task is aborted.
+pub async fn serve(
+    addr: SocketAddr,
+) -> std::io::Result<(SocketAddr, Arc<MockState>, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let state = Arc::new(MockState::default());
+    let app = router(Arc::clone(&state));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((local, state, task))
+}

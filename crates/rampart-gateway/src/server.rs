@@ -1,0 +1,850 @@
+//! The proxy: authentication, limits, the guard on the way in and out (streams
+//! included, with a hold-back window), egress redaction for external upstreams,
+//! failover across upstreams, and an audit-ledger entry for every request.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use rampart_core::system::Upstream;
+use rampart_ledger::{AuditEntry, Bodies, Decision, SqliteLedger, Storage, Timestamp};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::inspect::{Action, Inspector, Vault, Verdict};
+use crate::keys::{KeyRecord, KeyStore};
+use crate::limits::RateLimiter;
+
+/// Response header carrying the request id (ask the ledger for its proof).
+pub const REQUEST_ID_HEADER: &str = "x-rampart-request-id";
+
+/// Counters for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    requests: AtomicU64,
+    blocked: AtomicU64,
+    redacted: AtomicU64,
+    unauthorized: AtomicU64,
+    rate_limited: AtomicU64,
+    upstream_errors: AtomicU64,
+}
+
+/// Everything a request needs.
+pub struct Gateway {
+    /// Settings.
+    pub config: Config,
+    /// API keys (`None` only with `allow_anonymous` and no key database).
+    pub keys: Option<KeyStore>,
+    /// Rate limits.
+    pub limiter: RateLimiter,
+    /// The guard.
+    pub inspector: Arc<dyn Inspector>,
+    /// The audit ledger.
+    pub ledger: Option<Arc<SqliteLedger>>,
+    /// Upstream HTTP client.
+    pub client: reqwest::Client,
+    /// Counters.
+    pub metrics: Metrics,
+    /// Canary appended to system prompts; its appearance in output is a leak (LEK001).
+    pub canary: Option<String>,
+}
+
+/// A fresh random canary token.
+pub fn new_canary() -> String {
+    let mut b = [0u8; 12];
+    let _ = getrandom::getrandom(&mut b);
+    format!(
+        "rk-canary-{}",
+        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+    )
+}
+
+fn error(status: StatusCode, kind: &str, message: &str, request_id: &str) -> Response {
+    let mut r = (
+        status,
+        Json(json!({"error": {"message": message, "type": kind, "code": kind}})),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        r.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    r
+}
+
+fn request_id() -> String {
+    let mut b = [0u8; 12];
+    if getrandom::getrandom(&mut b).is_err() {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        return format!("req-{n:x}");
+    }
+    format!(
+        "req-{}",
+        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+    )
+}
+
+fn sha(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// What is written to the ledger for one request.
+struct Audit {
+    request_id: String,
+    principal: String,
+    tenant: String,
+    route: &'static str,
+    model: String,
+    upstream: String,
+    decision: Decision,
+    rules: Vec<String>,
+    prompt: Vec<u8>,
+    response: Vec<u8>,
+    tokens: (u64, u64),
+}
+
+impl Gateway {
+    /// Appends an audit entry without delaying the response; the ledger's group
+    /// commit makes it durable within milliseconds, and shutdown drains pending ones.
+    fn audit(self: &Arc<Self>, a: Audit) {
+        let Some(ledger) = self.ledger.clone() else {
+            return;
+        };
+        let store_bodies = self.config.store_bodies;
+        tokio::task::spawn_blocking(move || {
+            let entry = AuditEntry {
+                time: Timestamp::now(),
+                request_id: a.request_id,
+                principal: a.principal,
+                tenant: a.tenant,
+                route: a.route.to_string(),
+                model: a.model,
+                upstream: a.upstream,
+                decision: a.decision,
+                rules: a.rules,
+                tokens_in: a.tokens.0,
+                tokens_out: a.tokens.1,
+                prompt_sha256: Some(sha(&a.prompt)),
+                response_sha256: Some(sha(&a.response)),
+            };
+            let bodies = store_bodies.then(|| Bodies {
+                prompt: Some(String::from_utf8_lossy(&a.prompt).into_owned()),
+                response: Some(String::from_utf8_lossy(&a.response).into_owned()),
+            });
+            let _ = ledger.append(entry, bodies);
+        });
+    }
+
+    fn authenticate(&self, headers: &HeaderMap) -> Result<Option<KeyRecord>, ()> {
+        let presented = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        match (presented, &self.keys) {
+            (Some(key), Some(store)) => match store.authenticate(key.trim()) {
+                Ok(Some(rec)) => Ok(Some(rec)),
+                _ => Err(()),
+            },
+            (None, _) if self.config.settings.allow_anonymous => Ok(None),
+            _ => Err(()),
+        }
+    }
+
+    fn upstreams_for(&self, model: &str) -> Vec<Upstream> {
+        self.config
+            .settings
+            .upstreams
+            .iter()
+            .filter(|u| u.models.is_empty() || u.models.iter().any(|m| m == "*" || m == model))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Builds the router.
+pub fn router(gw: Arc<Gateway>) -> Router {
+    let limit = gw.config.settings.max_body_bytes.unwrap_or(1 << 20);
+    Router::new()
+        .route("/v1/chat/completions", post(chat_completions))
+        .route("/v1/completions", post(completions))
+        .route("/v1/embeddings", post(embeddings))
+        .route("/v1/models", get(models))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(gw)
+}
+
+async fn readyz(State(gw): State<Arc<Gateway>>) -> Response {
+    if gw.config.settings.upstreams.is_empty() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "no upstream configured").into_response();
+    }
+    "ready".into_response()
+}
+
+async fn metrics(State(gw): State<Arc<Gateway>>) -> Response {
+    let m = &gw.metrics;
+    let mut out = String::new();
+    for (name, help, v) in [
+        ("rampart_requests_total", "Requests received.", &m.requests),
+        (
+            "rampart_blocked_total",
+            "Requests or responses blocked by the guard.",
+            &m.blocked,
+        ),
+        (
+            "rampart_redacted_total",
+            "Requests or responses redacted by the guard.",
+            &m.redacted,
+        ),
+        (
+            "rampart_unauthorized_total",
+            "Requests refused for authentication.",
+            &m.unauthorized,
+        ),
+        (
+            "rampart_rate_limited_total",
+            "Requests refused by rate limits.",
+            &m.rate_limited,
+        ),
+        (
+            "rampart_upstream_errors_total",
+            "Upstream failures (after failover).",
+            &m.upstream_errors,
+        ),
+    ] {
+        out.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+            v.load(Ordering::Relaxed)
+        ));
+    }
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        out,
+    )
+        .into_response()
+}
+
+async fn models(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
+    let rid = request_id();
+    let Ok(key) = gw.authenticate(&headers) else {
+        gw.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_api_key",
+            "a valid API key is required",
+            &rid,
+        );
+    };
+    let mut ids: Vec<String> = gw
+        .config
+        .settings
+        .upstreams
+        .iter()
+        .flat_map(|u| u.models.iter().cloned())
+        .filter(|m| m != "*")
+        .filter(|m| key.as_ref().is_none_or(|k| k.allows_model(m)))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Json(json!({"object": "list", "data": ids.iter().map(|id| json!({"id": id, "object": "model", "owned_by": "rampart"})).collect::<Vec<_>>()}))
+        .into_response()
+}
+
+/// Common admission: auth, rate limit, JSON body, model scope.
+struct Admitted {
+    rid: String,
+    key: Option<KeyRecord>,
+    body: Value,
+    model: String,
+}
+
+#[allow(clippy::result_large_err)]
+fn admit(
+    gw: &Arc<Gateway>,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    raw: &Bytes,
+) -> Result<Admitted, Response> {
+    gw.metrics.requests.fetch_add(1, Ordering::Relaxed);
+    let rid = request_id();
+    let Ok(key) = gw.authenticate(headers) else {
+        gw.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_api_key",
+            "a valid API key is required",
+            &rid,
+        ));
+    };
+    let default_rpm = gw.config.settings.default_rpm.unwrap_or(600);
+    let (bucket, rpm) = match &key {
+        Some(k) => (
+            format!("key:{}", k.id),
+            if k.rpm > 0 { k.rpm } else { default_rpm },
+        ),
+        None => (format!("ip:{}", addr.ip()), default_rpm),
+    };
+    if !gw.limiter.allow(&bucket, rpm) {
+        gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return Err(error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limit_exceeded",
+            "rate limit exceeded",
+            &rid,
+        ));
+    }
+    let body: Value = serde_json::from_slice(raw).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            &format!("body is not JSON: {e}"),
+            &rid,
+        )
+    })?;
+    let model = body["model"].as_str().unwrap_or_default().to_string();
+    if let Some(k) = &key {
+        if !k.allows_model(&model) {
+            return Err(error(
+                StatusCode::FORBIDDEN,
+                "model_not_allowed",
+                &format!("this key may not use model {model:?}"),
+                &rid,
+            ));
+        }
+    }
+    Ok(Admitted {
+        rid,
+        key,
+        body,
+        model,
+    })
+}
+
+fn principal(key: &Option<KeyRecord>) -> (String, String) {
+    key.as_ref().map_or(("anonymous".into(), "-".into()), |k| {
+        (k.id.clone(), k.tenant.clone())
+    })
+}
+
+/// Merges verdicts: the strongest action, all rules.
+fn merge(into: &mut Verdict, v: Verdict) {
+    into.action = into.action.max(v.action);
+    for r in v.rules {
+        if !into.rules.contains(&r) {
+            into.rules.push(r);
+        }
+    }
+}
+
+/// Sends the request to the model's upstreams in order, moving to the next on
+/// connection errors and 5xx answers.
+async fn forward(
+    gw: &Gateway,
+    path: &str,
+    body: &Value,
+    upstreams: &[Upstream],
+) -> Result<(reqwest::Response, String), String> {
+    let timeout = Duration::from_secs(gw.config.settings.upstream_timeout_secs.unwrap_or(60));
+    let mut last = String::from("no upstream serves this model");
+    for u in upstreams {
+        let mut req = gw
+            .client
+            .post(format!("{}{path}", u.url.trim_end_matches('/')))
+            .json(body)
+            .timeout(timeout);
+        if let Some(env) = &u.api_key_env {
+            if let Ok(secret) = std::env::var(env) {
+                req = req.bearer_auth(secret);
+            }
+        }
+        match req.send().await {
+            Ok(resp) if resp.status().is_server_error() => {
+                last = format!("{} answered {}", u.name, resp.status())
+            }
+            Ok(resp) => return Ok((resp, u.name.clone())),
+            Err(e) => last = format!("{}: {e}", u.name),
+        }
+    }
+    gw.metrics.upstream_errors.fetch_add(1, Ordering::Relaxed);
+    Err(last)
+}
+
+async fn chat_completions(
+    State(gw): State<Arc<Gateway>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Response {
+    let Admitted {
+        rid,
+        key,
+        mut body,
+        model,
+    } = match admit(&gw, &headers, addr, &raw) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (principal, tenant) = principal(&key);
+    let upstreams = gw.upstreams_for(&model);
+    let external = upstreams.first().is_some_and(|u| u.external);
+
+    // The guard on the way in, and egress redaction for external upstreams.
+    let mut verdict = Verdict::allow();
+    let mut vault = Vault::default();
+    if let Some(messages) = body["messages"].as_array_mut() {
+        for m in messages.iter_mut() {
+            let role = m["role"].as_str().unwrap_or("user").to_string();
+            let Some(text) = m["content"].as_str().map(str::to_string) else {
+                continue;
+            };
+            if role == "system" {
+                if let Some(canary) = &gw.canary {
+                    m["content"] = Value::String(format!("{text}\n<!-- {canary} -->"));
+                }
+                continue;
+            }
+            if role == "user" || role == "tool" {
+                let v = gw.inspector.inbound(&role, &text, &mut vault);
+                if let (Action::Redact, Some(r)) = (v.action, &v.replacement) {
+                    m["content"] = Value::String(r.clone());
+                }
+                merge(&mut verdict, v);
+            }
+            if external {
+                let current = m["content"].as_str().unwrap_or_default().to_string();
+                let redacted = gw.inspector.egress(&current, &mut vault);
+                if redacted != current {
+                    m["content"] = Value::String(redacted);
+                }
+            }
+        }
+    }
+    let prompt = serde_json::to_vec(&body["messages"]).unwrap_or_default();
+    if verdict.action == Action::Block {
+        gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
+        gw.audit(Audit {
+            request_id: rid.clone(),
+            principal,
+            tenant,
+            route: "/v1/chat/completions",
+            model,
+            upstream: "-".into(),
+            decision: Decision::Block,
+            rules: verdict.rules.clone(),
+            prompt,
+            response: Vec::new(),
+            tokens: (0, 0),
+        });
+        return error(
+            StatusCode::BAD_REQUEST,
+            "content_policy_violation",
+            &format!("request blocked by policy ({})", verdict.rules.join(", ")),
+            &rid,
+        );
+    }
+    let streaming = body["stream"].as_bool() == Some(true);
+    let (resp, upstream) = match forward(&gw, "/chat/completions", &body, &upstreams).await {
+        Ok(r) => r,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                &format!("no upstream answered: {e}"),
+                &rid,
+            )
+        }
+    };
+    let status = resp.status();
+    if streaming && status.is_success() {
+        return stream_response(
+            gw,
+            resp,
+            rid,
+            verdict,
+            vault,
+            Audit {
+                request_id: String::new(),
+                principal,
+                tenant,
+                route: "/v1/chat/completions",
+                model,
+                upstream,
+                decision: Decision::Allow,
+                rules: Vec::new(),
+                prompt,
+                response: Vec::new(),
+                tokens: (0, 0),
+            },
+        );
+    }
+    let bytes = resp.bytes().await.unwrap_or_default();
+    let mut answer: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => {
+            return error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                "upstream answered with invalid JSON",
+                &rid,
+            )
+        }
+    };
+    if status.is_success() {
+        if let Some(choices) = answer["choices"].as_array_mut() {
+            for c in choices {
+                let Some(text) = c["message"]["content"].as_str().map(str::to_string) else {
+                    continue;
+                };
+                // Output is judged as the upstream wrote it (placeholders are not
+                // secrets); the caller's own redacted data is then restored.
+                let v = gw.inspector.outbound(&text);
+                let out = match (v.action, &v.replacement) {
+                    (Action::Redact, Some(r)) => r.clone(),
+                    _ => text,
+                };
+                c["message"]["content"] = Value::String(vault.restore(&out));
+                merge(&mut verdict, v);
+            }
+        }
+    }
+    let tokens = (
+        answer["usage"]["prompt_tokens"].as_u64().unwrap_or(0),
+        answer["usage"]["completion_tokens"].as_u64().unwrap_or(0),
+    );
+    let response_bytes = serde_json::to_vec(&answer).unwrap_or_default();
+    let decision = verdict.action.decision();
+    match verdict.action {
+        Action::Block => gw.metrics.blocked.fetch_add(1, Ordering::Relaxed),
+        Action::Redact => gw.metrics.redacted.fetch_add(1, Ordering::Relaxed),
+        _ => 0,
+    };
+    gw.audit(Audit {
+        request_id: rid.clone(),
+        principal,
+        tenant,
+        route: "/v1/chat/completions",
+        model,
+        upstream,
+        decision,
+        rules: verdict.rules.clone(),
+        prompt,
+        response: response_bytes.clone(),
+        tokens,
+    });
+    if verdict.action == Action::Block {
+        return error(
+            StatusCode::BAD_GATEWAY,
+            "content_policy_violation",
+            &format!("response blocked by policy ({})", verdict.rules.join(", ")),
+            &rid,
+        );
+    }
+    let mut r = (
+        StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        response_bytes,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        r.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    r
+}
+
+/// Re-emits an upstream SSE stream through the guard: assistant text is released
+/// only once it is `holdback` characters behind the newest text, so a secret or a
+/// policy hit is caught before its bytes reach the client; a block ends the stream
+/// with an OpenAI-style error event.
+fn stream_response(
+    gw: Arc<Gateway>,
+    resp: reqwest::Response,
+    rid: String,
+    inbound: Verdict,
+    vault: Vault,
+    mut audit: Audit,
+) -> Response {
+    let holdback = gw.config.settings.stream_holdback.unwrap_or(256);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(32);
+    let rid2 = rid.clone();
+    tokio::spawn(async move {
+        let mut upstream = resp.bytes_stream();
+        let mut pending = String::new();
+        let mut text = String::new();
+        let mut released = 0usize; // chars of `text` already sent
+        let mut verdict = inbound;
+        let mut model = audit.model.clone();
+        let send_text = |s: &str, model: &str| {
+            let event = json!({"id": rid2, "object": "chat.completion.chunk", "model": model,
+                "choices": [{"index": 0, "delta": {"content": s}, "finish_reason": null}]});
+            Bytes::from(format!("data: {event}\n\n"))
+        };
+        let mut blocked = false;
+        'outer: while let Some(chunk) = upstream.next().await {
+            let Ok(chunk) = chunk else { break };
+            pending.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = pending.find("\n\n") {
+                let event: String = pending.drain(..end + 2).collect();
+                let data = event
+                    .trim()
+                    .strip_prefix("data:")
+                    .map(str::trim)
+                    .unwrap_or_default();
+                if data == "[DONE]" || data.is_empty() {
+                    continue;
+                }
+                let Ok(v) = serde_json::from_str::<Value>(data) else {
+                    continue;
+                };
+                if let Some(m) = v["model"].as_str() {
+                    model = m.to_string();
+                }
+                if let Some(delta) = v["choices"][0]["delta"]["content"].as_str() {
+                    text.push_str(delta);
+                }
+                let v = gw.inspector.outbound(&text);
+                match v.action {
+                    Action::Block => {
+                        merge(&mut verdict, v);
+                        blocked = true;
+                        break 'outer;
+                    }
+                    Action::Redact => {
+                        if let Some(r) = &v.replacement {
+                            // Redaction only rewrites text not yet released.
+                            let head: String = text.chars().take(released).collect();
+                            if r.starts_with(&head) {
+                                text = r.clone();
+                            }
+                        }
+                        merge(&mut verdict, v);
+                    }
+                    _ => merge(&mut verdict, v),
+                }
+                let total = text.chars().count();
+                if total > released + holdback {
+                    let mut upto = total - holdback;
+                    // Never release half a placeholder: it could not be restored.
+                    let candidate: String = text.chars().take(upto).collect();
+                    if let Some(open) = candidate.rfind("[REDACTED:") {
+                        if !candidate[open..].contains(']') {
+                            upto = candidate[..open].chars().count();
+                        }
+                    }
+                    if upto > released {
+                        let piece: String =
+                            text.chars().skip(released).take(upto - released).collect();
+                        released = upto;
+                        if tx
+                            .send(Ok(send_text(&vault.restore(&piece), &model)))
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        if blocked {
+            gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
+            let event = json!({"error": {"message": format!("response blocked by policy ({})", verdict.rules.join(", ")), "type": "content_policy_violation", "code": "content_policy_violation"}});
+            let _ = tx
+                .send(Ok(Bytes::from(format!(
+                    "data: {event}\n\ndata: [DONE]\n\n"
+                ))))
+                .await;
+        } else {
+            let rest: String = text.chars().skip(released).collect();
+            if !rest.is_empty() {
+                let _ = tx.send(Ok(send_text(&vault.restore(&rest), &model))).await;
+            }
+            let end = json!({"id": rid2, "object": "chat.completion.chunk", "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+            let _ = tx
+                .send(Ok(Bytes::from(format!("data: {end}\n\ndata: [DONE]\n\n"))))
+                .await;
+        }
+        if verdict.action == Action::Redact {
+            gw.metrics.redacted.fetch_add(1, Ordering::Relaxed);
+        }
+        audit.request_id = rid2;
+        audit.decision = verdict.action.decision();
+        audit.rules = verdict.rules;
+        audit.response = text.into_bytes();
+        gw.audit(audit);
+    });
+    let stream = tokio_stream_from(rx);
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        r.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    r
+}
+
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+async fn passthrough(
+    gw: Arc<Gateway>,
+    addr: SocketAddr,
+    headers: HeaderMap,
+    raw: Bytes,
+    route: &'static str,
+    path: &str,
+    text_field: &str,
+) -> Response {
+    let Admitted {
+        rid,
+        key,
+        mut body,
+        model,
+    } = match admit(&gw, &headers, addr, &raw) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (principal, tenant) = principal(&key);
+    let upstreams = gw.upstreams_for(&model);
+    let mut verdict = Verdict::allow();
+    let mut vault = Vault::default();
+    if let Some(text) = body[text_field].as_str().map(str::to_string) {
+        let v = gw.inspector.inbound("user", &text, &mut vault);
+        let mut t = match (v.action, &v.replacement) {
+            (Action::Redact, Some(r)) => r.clone(),
+            _ => text,
+        };
+        merge(&mut verdict, v);
+        if upstreams.first().is_some_and(|u| u.external) {
+            t = gw.inspector.egress(&t, &mut vault);
+        }
+        body[text_field] = Value::String(t);
+    }
+    let prompt = serde_json::to_vec(&body[text_field]).unwrap_or_default();
+    if verdict.action == Action::Block {
+        gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
+        gw.audit(Audit {
+            request_id: rid.clone(),
+            principal,
+            tenant,
+            route,
+            model,
+            upstream: "-".into(),
+            decision: Decision::Block,
+            rules: verdict.rules.clone(),
+            prompt,
+            response: Vec::new(),
+            tokens: (0, 0),
+        });
+        return error(
+            StatusCode::BAD_REQUEST,
+            "content_policy_violation",
+            &format!("request blocked by policy ({})", verdict.rules.join(", ")),
+            &rid,
+        );
+    }
+    let (resp, upstream) = match forward(&gw, path, &body, &upstreams).await {
+        Ok(r) => r,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                &format!("no upstream answered: {e}"),
+                &rid,
+            )
+        }
+    };
+    let status = resp.status();
+    let bytes = resp.bytes().await.unwrap_or_default();
+    gw.audit(Audit {
+        request_id: rid.clone(),
+        principal,
+        tenant,
+        route,
+        model,
+        upstream,
+        decision: verdict.action.decision(),
+        rules: verdict.rules,
+        prompt,
+        response: bytes.to_vec(),
+        tokens: (0, 0),
+    });
+    let mut r = (
+        StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        r.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    r
+}
+
+async fn completions(
+    State(gw): State<Arc<Gateway>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Response {
+    passthrough(
+        gw,
+        addr,
+        headers,
+        raw,
+        "/v1/completions",
+        "/completions",
+        "prompt",
+    )
+    .await
+}
+
+async fn embeddings(
+    State(gw): State<Arc<Gateway>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Response {
+    passthrough(
+        gw,
+        addr,
+        headers,
+        raw,
+        "/v1/embeddings",
+        "/embeddings",
+        "input",
+    )
+    .await
+}
+
+/// Serves the gateway on `listener` until `shutdown` resolves; in-flight requests are
+/// drained before it returns.
+pub async fn serve(
+    gw: Arc<Gateway>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(gw).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

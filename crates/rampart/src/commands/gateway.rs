@@ -1,0 +1,132 @@
+//! `rampart gateway`, `rampart keys` and `rampart config check`.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+use rampart_core::system::SystemDescription;
+use rampart_gateway::config::Config;
+use rampart_gateway::keys::KeyStore;
+
+use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand};
+use crate::ExitStatus;
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
+    let rt = runtime()?;
+    if let Some(addr) = &args.mock_upstream {
+        let addr = addr
+            .parse()
+            .map_err(|_| anyhow!("invalid address {addr}"))?;
+        return rt.block_on(async {
+            let (local, _state, task) = rampart_gateway::mock::serve(addr).await?;
+            eprintln!("mock upstream listening on http://{local}/v1");
+            tokio::select! {
+                _ = task => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            Ok(ExitStatus::Success)
+        });
+    }
+    let raw = std::fs::read_to_string(&args.config)
+        .with_context(|| format!("reading {}", args.config.display()))?;
+    let system = SystemDescription::parse(&raw)?;
+    let root = args
+        .config
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let gw = rampart_gateway::app::build(root, &system, &raw)?;
+    let listen = gw.config.listen;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("binding {listen}"))?;
+        eprintln!(
+            "rampart gateway listening on http://{}",
+            listener.local_addr()?
+        );
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("shutting down: draining in-flight requests");
+        };
+        rampart_gateway::server::serve(gw, listener, shutdown).await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    // Pending ledger appends run on the blocking pool, which the runtime drains on drop.
+    drop(rt);
+    Ok(ExitStatus::Success)
+}
+
+pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
+    let open = |p: &Path| KeyStore::open(p).with_context(|| format!("opening {}", p.display()));
+    match cmd {
+        KeysCommand::Create(a) => {
+            let store = open(&a.db.db)?;
+            let expires = if a.days == 0 {
+                0
+            } else {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs())
+                    + a.days * 86_400
+            };
+            let (rec, key) = store.create(&a.tenant, &a.models, a.rpm, expires)?;
+            println!("{key}");
+            eprintln!(
+                "created key {} for tenant {} (models: {}); it is shown only now",
+                rec.id,
+                rec.tenant,
+                rec.models.join(",")
+            );
+        }
+        KeysCommand::List(a) => {
+            for rec in open(&a.db)?.list()? {
+                println!("{}", serde_json::to_string(&rec)?);
+            }
+        }
+        KeysCommand::Revoke(a) => {
+            open(&a.db.db)?.revoke(&a.id)?;
+            eprintln!("revoked {}", a.id);
+        }
+        KeysCommand::Rotate(a) => {
+            println!("{}", open(&a.db.db)?.rotate(&a.id)?);
+            eprintln!("rotated {}: the old secret no longer works", a.id);
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub fn config_check(args: &ConfigCheckArgs) -> Result<ExitStatus> {
+    let raw = std::fs::read_to_string(&args.config)
+        .with_context(|| format!("reading {}", args.config.display()))?;
+    let system = SystemDescription::parse(&raw)?;
+    let config = Config::from_system(&system)?;
+    let weakenings = config.weakenings(&raw);
+    if weakenings.is_empty() {
+        println!(
+            "{}: every gateway setting is at its secure default",
+            args.config.display()
+        );
+        return Ok(ExitStatus::Success);
+    }
+    let mut refused = false;
+    for w in &weakenings {
+        let state = if w.opted_in { "opted in" } else { "REFUSED " };
+        refused |= !w.opted_in;
+        println!(
+            "{state}  {:<32} {}  ({})",
+            w.setting, w.message, w.guideline
+        );
+    }
+    Ok(if refused {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}
