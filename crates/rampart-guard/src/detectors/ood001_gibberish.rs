@@ -59,19 +59,19 @@ fn weird(word: &str) -> bool {
     if letters == 0 || !word.is_ascii() {
         return false;
     }
-    let bracket = word.bytes().any(|b| b"()[]{}<>".contains(&b));
-    let quote = word.bytes().any(|b| b"\"'`".contains(&b));
-    let other = word.bytes().any(|b| b"!@#$%^&*+=|\\~".contains(&b));
-    let punct_kinds = u8::from(bracket) + u8::from(quote) + u8::from(other);
-    let identifier = word.contains('_') || word.contains("::") || word.contains("->");
+    let core = word
+        .trim_start_matches(['(', '[', '"', '\''])
+        .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '"', '\'']);
+    let odd_punct = core
+        .bytes()
+        .any(|b| b"\\*[](){}<>|^~=+#@$%&\"".contains(&b));
     // lower→upper switch after two lowercase letters (similarlyNow), not CamelCase
-    let b = word.as_bytes();
-    let case_switch = !identifier
+    let b = core.as_bytes();
+    let case_switch = !b.first().is_some_and(u8::is_ascii_uppercase)
         && b.windows(3).any(|w| {
             matches!(w, [a, c, d] if a.is_ascii_lowercase() && c.is_ascii_lowercase() && d.is_ascii_uppercase())
-        })
-        && !b.first().is_some_and(u8::is_ascii_uppercase);
-    let lower: Vec<u8> = word
+        });
+    let lower: Vec<u8> = core
         .bytes()
         .filter(u8::is_ascii_alphabetic)
         .map(|c| c.to_ascii_lowercase())
@@ -87,11 +87,23 @@ fn weird(word: &str) -> bool {
         }
     }
     let no_vowel_long = lower.len() >= 6 && !lower.iter().any(|c| b"aeiouy".contains(c));
-    (punct_kinds >= 2 && letters >= 2) || case_switch || max_consonants >= 6 || no_vowel_long
+    odd_punct || case_switch || max_consonants >= 6 || no_vowel_long
+}
+
+/// Whether the text looks like source code or markup (not judged by this detector).
+fn looks_like_code(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        ";\n", "; ", "{", "}", "()", "=>", "->", "::", "fn ", "def ", "return ", "let ", "const ",
+        "import ", "</", "/>", "==", "#include", "```",
+    ];
+    MARKERS.iter().filter(|m| text.contains(*m)).count() >= 2
 }
 
 /// Scores windows of words of the normalised text.
 pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
+    if looks_like_code(text) {
+        return;
+    }
     let mut words: Vec<(usize, usize, bool)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {

@@ -36,7 +36,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}",
+    re: r"[\p{L}\p{N}](?:[\p{L}\p{N}._%+\-]{0,62}[\p{L}\p{N}_%+\-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}",
     validate,
 }];
 
@@ -50,7 +50,11 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     // part of a longer token (e.g. `a@b.co@x`), or a scoped package `@scope/pkg`
-    if s > 0 && b.get(s - 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+    if text
+        .get(..s)
+        .and_then(|t| t.chars().next_back())
+        .is_some_and(char::is_alphanumeric)
+    {
         return None;
     }
     Some((0.9, s, e))
