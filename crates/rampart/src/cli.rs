@@ -28,6 +28,9 @@ pub enum Command {
     Bom(BomArgs),
     /// Write a starting rampart.toml by discovering models, datasets and prompts.
     Init(InitArgs),
+    /// Check texts for prompt injection, jailbreaks, secrets and personal data (SD-3, DP-2, OM-2).
+    #[command(subcommand)]
+    Guard(GuardCommand),
     /// Run the secure gateway in front of OpenAI-compatible LLM APIs (DP-1, SD-3, OM-2).
     Gateway(GatewayArgs),
     /// Manage the gateway's API keys.
@@ -486,4 +489,54 @@ pub struct ConfigCheckArgs {
     /// The system description.
     #[arg(default_value = "rampart.toml")]
     pub config: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuardCommand {
+    /// Check one text (an argument, or `-` for stdin).
+    Check(GuardCheckArgs),
+    /// Scan a JSON Lines dataset: one result line per input line.
+    Scan(GuardScanArgs),
+    /// Measure precision, recall, F1 and false-positive rate per category on a
+    /// labelled JSON Lines file.
+    Eval(GuardEvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GuardCheckArgs {
+    /// The text, or `-` to read stdin.
+    pub text: String,
+    /// Role of the text: system, user, assistant, tool.
+    #[arg(long, default_value = "user")]
+    pub role: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardScanArgs {
+    /// JSON Lines file (`-` for stdin).
+    #[arg(long)]
+    pub jsonl: PathBuf,
+    /// Object field holding the text.
+    #[arg(long, default_value = "text")]
+    pub field: String,
+    /// Output format (json: one line per input).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardEvalArgs {
+    /// Labelled JSON Lines file.
+    #[arg(long)]
+    pub jsonl: PathBuf,
+    /// Object field holding the text.
+    #[arg(long, default_value = "text")]
+    pub field: String,
+    /// Object field holding the label: a category (injection, jailbreak, secret, pii,
+    /// exfiltration, obfuscation, ...), `attack` (injection or jailbreak) or `benign`.
+    #[arg(long, default_value = "label")]
+    pub label_field: String,
 }

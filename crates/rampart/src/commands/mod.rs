@@ -14,6 +14,7 @@ use crate::ExitStatus;
 mod audit;
 mod bom;
 mod gateway;
+mod guard;
 mod sign;
 
 pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
@@ -24,6 +25,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Hash(args) => sign::hash(&args),
         Command::Bom(args) => bom::bom(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Guard(cmd) => guard::run(&cmd),
         Command::Gateway(args) => gateway::run(&args),
         Command::Keys(cmd) => gateway::keys(&cmd),
         Command::Config(crate::cli::ConfigCommand::Check(args)) => gateway::config_check(&args),

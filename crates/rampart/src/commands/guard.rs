@@ -1,0 +1,196 @@
+//! `rampart guard check | scan | eval`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+
+use anyhow::{anyhow, Context, Result};
+use rampart_guard::{scan_jsonl, Action, JsonlOptions, Pipeline, PipelineConfig, Policy, Role};
+use serde_json::{json, Value};
+
+use crate::cli::{GuardCommand, OutputFormat};
+use crate::ExitStatus;
+
+fn pipeline() -> Result<(Pipeline, Policy)> {
+    let p = Pipeline::new(PipelineConfig::default()).map_err(|e| anyhow!("{e}"))?;
+    Ok((p, Policy::default()))
+}
+
+fn open_input(path: &std::path::Path) -> Result<Box<dyn BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufReader::new(io::stdin())));
+    }
+    Ok(Box::new(BufReader::new(
+        File::open(path).with_context(|| format!("reading {}", path.display()))?,
+    )))
+}
+
+pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
+    match cmd {
+        GuardCommand::Check(a) => {
+            let text = if a.text == "-" {
+                let mut s = String::new();
+                io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                a.text.clone()
+            };
+            let role = Role::parse(&a.role).ok_or_else(|| {
+                anyhow!("unknown role {} (system, user, assistant, tool)", a.role)
+            })?;
+            let (pipeline, policy) = pipeline()?;
+            let mut map = rampart_guard::Redactions::new();
+            let verdict = pipeline.evaluate(&text, role, &policy, &mut map);
+            let mut out = io::stdout().lock();
+            match a.format {
+                OutputFormat::Json | OutputFormat::Sarif => {
+                    let findings: Vec<Value> = verdict
+                        .findings
+                        .iter()
+                        .map(|f| json!({"rule": f.rule, "category": f.category.as_str(), "score": f.score, "span": [f.span.0, f.span.1], "message": f.message}))
+                        .collect();
+                    let mut v = json!({"verdict": verdict.action.as_str(), "findings": findings});
+                    if let Some(r) = &verdict.redacted {
+                        v["redacted"] = json!(r);
+                    }
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                }
+                OutputFormat::Human => {
+                    writeln!(out, "verdict: {}", verdict.action.as_str())?;
+                    for f in &verdict.findings {
+                        writeln!(
+                            out,
+                            "  {} {:<13} {:.2} chars {}..{}  {}",
+                            f.rule,
+                            f.category.as_str(),
+                            f.score,
+                            f.span.0,
+                            f.span.1,
+                            f.message
+                        )?;
+                    }
+                    if let Some(r) = &verdict.redacted {
+                        writeln!(out, "redacted: {r}")?;
+                    }
+                }
+            }
+            Ok(match verdict.action {
+                Action::Block => ExitStatus::Findings,
+                _ => ExitStatus::Success,
+            })
+        }
+        GuardCommand::Scan(a) => {
+            let (pipeline, policy) = pipeline()?;
+            let opts = JsonlOptions {
+                field: a.field.clone(),
+                ..JsonlOptions::default()
+            };
+            let stdout = io::stdout();
+            let summary = scan_jsonl(
+                &pipeline,
+                &policy,
+                open_input(&a.jsonl)?,
+                stdout.lock(),
+                &opts,
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            eprintln!(
+                "{} lines: {} allow, {} flag, {} redact, {} block, {} unreadable",
+                summary.lines,
+                summary.verdicts[0],
+                summary.verdicts[1],
+                summary.verdicts[2],
+                summary.verdicts[3],
+                summary.errors
+            );
+            Ok(if summary.verdicts[3] > 0 {
+                ExitStatus::Findings
+            } else {
+                ExitStatus::Success
+            })
+        }
+        GuardCommand::Eval(a) => {
+            let (pipeline, policy) = pipeline()?;
+            // label -> (tp, fn); category -> fp over lines whose label is another.
+            let mut labels: BTreeSet<String> = BTreeSet::new();
+            let mut rows: Vec<(String, BTreeSet<String>)> = Vec::new();
+            for (n, line) in open_input(&a.jsonl)?.lines().enumerate() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v: Value = serde_json::from_str(&line)
+                    .with_context(|| format!("line {}: not JSON", n + 1))?;
+                let text = v[&a.field]
+                    .as_str()
+                    .ok_or_else(|| anyhow!("line {}: no {:?} field", n + 1, a.field))?;
+                let label = v[&a.label_field]
+                    .as_str()
+                    .ok_or_else(|| anyhow!("line {}: no {:?} label", n + 1, a.label_field))?
+                    .to_lowercase();
+                let predicted: BTreeSet<String> = pipeline
+                    .check(text, Role::User)
+                    .iter()
+                    .filter(|f| policy.counts(f) && policy.action_for(f) != Action::Allow)
+                    .map(|f| f.category.as_str().to_string())
+                    .collect();
+                if label != "benign" {
+                    labels.insert(label.clone());
+                }
+                rows.push((label, predicted));
+            }
+            let hit = |label: &str, predicted: &BTreeSet<String>| match label {
+                "attack" => predicted.contains("injection") || predicted.contains("jailbreak"),
+                l => predicted.contains(l),
+            };
+            let mut out = io::stdout().lock();
+            writeln!(
+                out,
+                "{:<14} {:>6} {:>9} {:>7} {:>7} {:>7}",
+                "category", "n", "precision", "recall", "f1", "fpr"
+            )?;
+            let mut table = BTreeMap::new();
+            for label in &labels {
+                let (mut tp, mut fnn, mut fp, mut tn) = (0u64, 0u64, 0u64, 0u64);
+                for (l, p) in &rows {
+                    match (l == label, hit(label, p)) {
+                        (true, true) => tp += 1,
+                        (true, false) => fnn += 1,
+                        (false, true) => fp += 1,
+                        (false, false) => tn += 1,
+                    }
+                }
+                let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+                let precision = ratio(tp, tp + fp);
+                let recall = ratio(tp, tp + fnn);
+                let f1 = if precision + recall > 0.0 {
+                    2.0 * precision * recall / (precision + recall)
+                } else {
+                    0.0
+                };
+                let fpr = ratio(fp, fp + tn);
+                writeln!(
+                    out,
+                    "{label:<14} {:>6} {precision:>9.3} {recall:>7.3} {f1:>7.3} {fpr:>7.3}",
+                    tp + fnn
+                )?;
+                table.insert(label.clone(), (precision, recall, f1, fpr));
+            }
+            let benign: Vec<&BTreeSet<String>> = rows
+                .iter()
+                .filter(|(l, _)| l == "benign")
+                .map(|(_, p)| p)
+                .collect();
+            if !benign.is_empty() {
+                let flagged = benign.iter().filter(|p| !p.is_empty()).count();
+                writeln!(
+                    out,
+                    "benign lines flagged: {flagged}/{} ({:.2}%)",
+                    benign.len(),
+                    100.0 * flagged as f64 / benign.len() as f64
+                )?;
+            }
+            Ok(ExitStatus::Success)
+        }
+    }
+}
