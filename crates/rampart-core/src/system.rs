@@ -328,6 +328,10 @@ pub struct Tool {
     /// Needs an explicit opt-in per key (riskier capability, DP-5).
     #[serde(default)]
     pub high_risk: bool,
+    /// JSON Schema (as JSON text) that the call's arguments must satisfy; the gateway
+    /// strips calls that violate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments_schema: Option<String>,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -81,6 +81,7 @@ pub fn build(
         .pool_max_idle_per_host(64)
         .build()
         .map_err(|e| StartError::Client(e.to_string()))?;
+    let tools = crate::tools::ToolPolicy::from_system(system).map_err(StartError::Guard)?;
     Ok(Arc::new(Gateway {
         config,
         keys,
@@ -90,5 +91,6 @@ pub fn build(
         client,
         metrics: Metrics::default(),
         canary: Some(canary),
+        tools,
     }))
 }

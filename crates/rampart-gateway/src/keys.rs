@@ -20,6 +20,9 @@ pub struct KeyRecord {
     pub models: Vec<String>,
     /// Requests per minute (0 = the gateway default).
     pub rpm: u32,
+    /// Tools the model may call on this key's behalf: names, or `*` for every tool
+    /// that is not high-risk. Empty: none.
+    pub tools: Vec<String>,
     /// Expiry, Unix seconds (0 = none).
     pub expires: u64,
     /// Revoked keys are refused.
@@ -68,6 +71,13 @@ fn random_token(bytes: usize) -> Result<String, KeyError> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -83,7 +93,8 @@ impl KeyStore {
              CREATE TABLE IF NOT EXISTS api_key (
                 id TEXT PRIMARY KEY, hash BLOB NOT NULL, tenant TEXT NOT NULL,
                 models TEXT NOT NULL, rpm INTEGER NOT NULL, expires INTEGER NOT NULL,
-                revoked INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);",
+                revoked INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,
+                tools TEXT NOT NULL DEFAULT '');",
         )?;
         Ok(KeyStore {
             conn: Mutex::new(conn),
@@ -96,11 +107,23 @@ impl KeyStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Creates a key; returns the record and the full key, shown once.
+    /// Creates a key without tool access; returns the record and the full key, shown once.
     pub fn create(
         &self,
         tenant: &str,
         models: &[String],
+        rpm: u32,
+        expires: u64,
+    ) -> Result<(KeyRecord, String), KeyError> {
+        self.create_with_tools(tenant, models, &[], rpm, expires)
+    }
+
+    /// Creates a key allowed to have the model call `tools`.
+    pub fn create_with_tools(
+        &self,
+        tenant: &str,
+        models: &[String],
+        tools: &[String],
         rpm: u32,
         expires: u64,
     ) -> Result<(KeyRecord, String), KeyError> {
@@ -113,8 +136,8 @@ impl KeyStore {
             models.to_vec()
         };
         self.conn().execute(
-            "INSERT INTO api_key (id, hash, tenant, models, rpm, expires, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id, hash(&key), tenant, models.join(","), rpm, expires as i64, now() as i64],
+            "INSERT INTO api_key (id, hash, tenant, models, rpm, expires, created, tools) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, hash(&key), tenant, models.join(","), rpm, expires as i64, now() as i64, tools.join(",")],
         )?;
         Ok((
             KeyRecord {
@@ -122,6 +145,7 @@ impl KeyStore {
                 tenant: tenant.into(),
                 models,
                 rpm,
+                tools: tools.to_vec(),
                 expires,
                 revoked: false,
             },
@@ -133,7 +157,7 @@ impl KeyStore {
     pub fn list(&self) -> Result<Vec<KeyRecord>, KeyError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, tenant, models, rpm, expires, revoked FROM api_key ORDER BY created, id",
+            "SELECT id, tenant, models, rpm, expires, revoked, tools FROM api_key ORDER BY created, id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(KeyRecord {
@@ -145,6 +169,7 @@ impl KeyStore {
                     .map(str::to_string)
                     .collect(),
                 rpm: r.get(3)?,
+                tools: split_list(&r.get::<_, String>(6)?),
                 expires: r.get::<_, i64>(4)?.max(0) as u64,
                 revoked: r.get::<_, i64>(5)? != 0,
             })
@@ -189,7 +214,7 @@ impl KeyStore {
         let row = self
             .conn()
             .query_row(
-                "SELECT hash, tenant, models, rpm, expires, revoked FROM api_key WHERE id = ?1",
+                "SELECT hash, tenant, models, rpm, expires, revoked, tools FROM api_key WHERE id = ?1",
                 params![id],
                 |r| {
                     Ok((
@@ -203,6 +228,7 @@ impl KeyStore {
                                 .map(str::to_string)
                                 .collect(),
                             rpm: r.get(3)?,
+                            tools: split_list(&r.get::<_, String>(6)?),
                             expires: r.get::<_, i64>(4)?.max(0) as u64,
                             revoked: r.get::<_, i64>(5)? != 0,
                         },

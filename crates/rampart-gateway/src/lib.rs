@@ -14,3 +14,4 @@ pub mod keys;
 pub mod limits;
 pub mod mock;
 pub mod server;
+pub mod tools;

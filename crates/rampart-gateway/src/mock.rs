@@ -2,7 +2,7 @@
 //! (streaming and not), completions, embeddings and models, with configurable latency.
 //! It records every request body it receives, so tests can assert on what reached it.
 //! The reply is the text after `REPLY:` in the last user message (reversed after
-//! `REPLY_REVERSED:`), or a fixed greeting.
+//! `REPLY_REVERSED:`), or a fixed greeting; `TOOL_CALL: name {args}` makes it call a tool.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -67,12 +67,47 @@ async fn record(state: &MockState, body: &Value) -> Option<Response> {
         .then(|| (StatusCode::SERVICE_UNAVAILABLE, "mock upstream is failing").into_response())
 }
 
+/// `TOOL_CALL: name {json}` in the last user message makes the mock call a tool.
+fn tool_call_for(body: &Value) -> Option<(String, String)> {
+    let last_user = body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+        .and_then(|m| m["content"].as_str())?;
+    let (_, rest) = last_user.split_once("TOOL_CALL:")?;
+    let rest = rest.trim();
+    let (name, args) = rest.split_once(' ').unwrap_or((rest, "{}"));
+    Some((name.to_string(), args.trim().to_string()))
+}
+
 async fn chat(State(state): State<Arc<MockState>>, Json(body): Json<Value>) -> Response {
     if let Some(r) = record(&state, &body).await {
         return r;
     }
     let reply = reply_for(&body);
     let model = body["model"].as_str().unwrap_or("mock").to_string();
+    if let Some((name, args)) = tool_call_for(&body) {
+        let call = json!({"id": "call_1", "type": "function", "function": {"name": name, "arguments": args}});
+        if body["stream"].as_bool() == Some(true) {
+            let first = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model,
+                "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": name, "arguments": ""}}]}, "finish_reason": null}]});
+            let second = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model,
+                "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": args}}]}, "finish_reason": null}]});
+            let last = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]});
+            let events =
+                format!("data: {first}\n\ndata: {second}\n\ndata: {last}\n\ndata: [DONE]\n\n");
+            return (
+                [(header::CONTENT_TYPE, "text/event-stream")],
+                Body::from(events),
+            )
+                .into_response();
+        }
+        return Json(json!({
+            "id": "chatcmpl-mock", "object": "chat.completion", "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": null, "tool_calls": [call]}, "finish_reason": "tool_calls"}],
+        }))
+        .into_response();
+    }
     if body["stream"].as_bool() == Some(true) {
         let mut events = String::new();
         let chars: Vec<char> = reply.chars().collect();

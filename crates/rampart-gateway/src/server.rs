@@ -56,6 +56,8 @@ pub struct Gateway {
     pub metrics: Metrics,
     /// Canary appended to system prompts; its appearance in output is a leak (LEK001).
     pub canary: Option<String>,
+    /// Which tools the model may call, per key.
+    pub tools: crate::tools::ToolPolicy,
 }
 
 /// A fresh random canary token.
@@ -477,6 +479,7 @@ async fn chat_completions(
             rid,
             verdict,
             vault,
+            key,
             Audit {
                 request_id: String::new(),
                 principal,
@@ -519,6 +522,48 @@ async fn chat_completions(
                 };
                 c["message"]["content"] = Value::String(vault.restore(&out));
                 merge(&mut verdict, v);
+            }
+        }
+    }
+    // Action control: strip tool calls the key may not make.
+    if let Some(choices) = answer["choices"].as_array_mut() {
+        for c in choices {
+            let Some(calls) = c["message"]["tool_calls"].as_array().cloned() else {
+                continue;
+            };
+            let mut kept = Vec::new();
+            let mut refused = Vec::new();
+            for call in calls {
+                let name = call["function"]["name"].as_str().unwrap_or_default();
+                let args = call["function"]["arguments"].as_str().unwrap_or("{}");
+                match gw.tools.judge(key.as_ref(), name, args) {
+                    Ok(()) => kept.push(call),
+                    Err(r) => {
+                        merge(
+                            &mut verdict,
+                            Verdict {
+                                action: Action::Redact,
+                                rules: vec![r.rule.to_string()],
+                                replacement: None,
+                            },
+                        );
+                        refused.push(r.message);
+                    }
+                }
+            }
+            if !refused.is_empty() {
+                if kept.is_empty() {
+                    if let Some(m) = c["message"].as_object_mut() {
+                        m.remove("tool_calls");
+                    }
+                    c["message"]["content"] = Value::String(format!(
+                        "[rampart: tool call refused: {}]",
+                        refused.join("; ")
+                    ));
+                    c["finish_reason"] = Value::String("stop".into());
+                } else {
+                    c["message"]["tool_calls"] = Value::Array(kept);
+                }
             }
         }
     }
@@ -570,12 +615,14 @@ async fn chat_completions(
 /// only once it is `holdback` characters behind the newest text, so a secret or a
 /// policy hit is caught before its bytes reach the client; a block ends the stream
 /// with an OpenAI-style error event.
+#[allow(clippy::too_many_arguments)]
 fn stream_response(
     gw: Arc<Gateway>,
     resp: reqwest::Response,
     rid: String,
     inbound: Verdict,
     vault: Vault,
+    key: Option<KeyRecord>,
     mut audit: Audit,
 ) -> Response {
     let holdback = gw.config.settings.stream_holdback.unwrap_or(256);
@@ -594,6 +641,8 @@ fn stream_response(
             Bytes::from(format!("data: {event}\n\n"))
         };
         let mut blocked = false;
+        // Tool calls are assembled from their deltas and judged whole before release.
+        let mut calls: Vec<(String, String, String)> = Vec::new();
         'outer: while let Some(chunk) = upstream.next().await {
             let Ok(chunk) = chunk else { break };
             pending.push_str(&String::from_utf8_lossy(&chunk));
@@ -615,6 +664,27 @@ fn stream_response(
                 }
                 if let Some(delta) = v["choices"][0]["delta"]["content"].as_str() {
                     text.push_str(delta);
+                }
+                if let Some(deltas) = v["choices"][0]["delta"]["tool_calls"].as_array() {
+                    for d in deltas {
+                        let i = usize::try_from(d["index"].as_u64().unwrap_or(0))
+                            .unwrap_or(0)
+                            .min(64);
+                        while calls.len() <= i {
+                            calls.push((String::new(), String::new(), String::new()));
+                        }
+                        if let Some(slot) = calls.get_mut(i) {
+                            if let Some(id) = d["id"].as_str() {
+                                slot.0 = id.to_string();
+                            }
+                            if let Some(n) = d["function"]["name"].as_str() {
+                                slot.1.push_str(n);
+                            }
+                            if let Some(a) = d["function"]["arguments"].as_str() {
+                                slot.2.push_str(a);
+                            }
+                        }
+                    }
                 }
                 let v = gw.inspector.outbound(&text);
                 match v.action {
@@ -658,6 +728,23 @@ fn stream_response(
                         }
                     }
                 }
+            }
+        }
+        if !blocked {
+            let mut kept = Vec::new();
+            for (i, (id, name, args)) in calls.iter().enumerate() {
+                match gw.tools.judge(key.as_ref(), name, args) {
+                    Ok(()) => kept.push(json!({"index": i, "id": id, "type": "function", "function": {"name": name, "arguments": args}})),
+                    Err(r) => {
+                        merge(&mut verdict, Verdict { action: Action::Block, rules: vec![r.rule.to_string()], replacement: None });
+                        blocked = true;
+                    }
+                }
+            }
+            if !blocked && !kept.is_empty() {
+                let event = json!({"id": rid2, "object": "chat.completion.chunk", "model": model,
+                    "choices": [{"index": 0, "delta": {"tool_calls": kept}, "finish_reason": null}]});
+                let _ = tx.send(Ok(Bytes::from(format!("data: {event}\n\n")))).await;
             }
         }
         if blocked {

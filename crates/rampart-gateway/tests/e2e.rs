@@ -44,6 +44,7 @@ async fn start(external: bool, failover: bool) -> Harness {
         ));
     }
     toml.push_str("[ledger]\npath = \"ledger.sqlite\"\n");
+    toml.push_str("[[tools]]\nname = \"lookup_order\"\narguments_schema = '{\"type\": \"object\", \"properties\": {\"order\": {\"type\": \"string\", \"pattern\": \"^[0-9]{5}$\"}}, \"required\": [\"order\"]}'\n[[tools]]\nname = \"issue_refund\"\nhigh_risk = true\n");
     let system = SystemDescription::parse(&toml).unwrap();
     let gw = rampart_gateway::app::build(dir.path(), &system, &toml).unwrap();
     let (_, key) = gw
@@ -339,4 +340,80 @@ async fn rate_limits_models_embeddings_and_metrics() {
         "{metrics}"
     );
     assert!(metrics.contains("rampart_requests_total 3"), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forbidden_tool_calls_are_stripped_or_cut() {
+    let h = start(false, false).await;
+    let store = h.gw.keys.as_ref().unwrap();
+    let (_, agent) = store
+        .create_with_tools("acme", &["tinychat".into()], &["*".into()], 10_000, 0)
+        .unwrap();
+    // Allowed: a declared, low-risk tool with valid arguments.
+    let (s, body, _) = chat(
+        &h,
+        Some(&agent),
+        user(r#"TOOL_CALL: lookup_order {"order": "55123"}"#),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        body["choices"][0]["message"]["tool_calls"][0]["function"]["name"],
+        "lookup_order"
+    );
+    // Arguments that break the schema are stripped.
+    let (_, body, _) = chat(
+        &h,
+        Some(&agent),
+        user(r#"TOOL_CALL: lookup_order {"order": "1; DROP TABLE"}"#),
+    )
+    .await;
+    assert!(
+        body["choices"][0]["message"].get("tool_calls").is_none(),
+        "{body}"
+    );
+    assert!(body["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("violate its schema"));
+    // A high-risk tool needs an explicit grant, not `*`.
+    let (_, body, _) = chat(
+        &h,
+        Some(&agent),
+        user(r#"TOOL_CALL: issue_refund {"amount": 50}"#),
+    )
+    .await;
+    assert!(
+        body["choices"][0]["message"].get("tool_calls").is_none(),
+        "{body}"
+    );
+    let (_, refunder) = store
+        .create_with_tools(
+            "acme",
+            &["tinychat".into()],
+            &["issue_refund".into()],
+            10_000,
+            0,
+        )
+        .unwrap();
+    let (_, body, _) = chat(
+        &h,
+        Some(&refunder),
+        user(r#"TOOL_CALL: issue_refund {"amount": 50}"#),
+    )
+    .await;
+    assert_eq!(
+        body["choices"][0]["message"]["tool_calls"][0]["function"]["name"],
+        "issue_refund"
+    );
+    // A key without tool grants gets no tool calls; in a stream the call is cut.
+    let mut streamed = user(r#"TOOL_CALL: lookup_order {"order": "55123"}"#);
+    streamed["stream"] = json!(true);
+    let (_, text, _) = chat(&h, Some(&h.key), streamed).await;
+    let text = text
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| text.to_string());
+    assert!(!text.contains("\"tool_calls\""), "{text}");
+    assert!(text.contains("TOOL001"), "{text}");
 }

@@ -462,6 +462,10 @@ pub struct KeysCreateArgs {
     /// Models the key may use (default: all).
     #[arg(long = "model", value_name = "MODEL")]
     pub models: Vec<String>,
+    /// Tools the model may call for this key (`*`: every declared tool that is not
+    /// high-risk; high-risk tools must be named). Default: none.
+    #[arg(long = "tool", value_name = "TOOL")]
+    pub tools: Vec<String>,
     /// Requests per minute (default: the gateway's).
     #[arg(long, default_value_t = 0)]
     pub rpm: u32,

@@ -76,7 +76,8 @@ pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
                     .map_or(0, |d| d.as_secs())
                     + a.days * 86_400
             };
-            let (rec, key) = store.create(&a.tenant, &a.models, a.rpm, expires)?;
+            let (rec, key) =
+                store.create_with_tools(&a.tenant, &a.models, &a.tools, a.rpm, expires)?;
             println!("{key}");
             eprintln!(
                 "created key {} for tenant {} (models: {}); it is shown only now",
