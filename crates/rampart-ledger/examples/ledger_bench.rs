@@ -1,9 +1,13 @@
 //! Ledger benchmark: durable appends per second with group commit, inclusion-proof
 //! time and full-verification time. Run by `bench/ledger.sh`.
 //!
-//! Usage: `ledger_bench [DIR] [ENTRIES] [WRITER_THREADS]` (defaults: a temp dir,
-//! 1000000, 64).
+//! Usage: `ledger_bench [DIR] [ENTRIES] [WRITER_THREADS] [sqlite|postgres]` (defaults: a
+//! temp dir, 1000000, 64, sqlite). `postgres` starts a throwaway server on loopback
+//! (the tests' helper, `tests/common/pg.rs`; default settings, fsync on) and ignores DIR.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/common/pg.rs"]
+mod pg;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,7 +15,8 @@ use std::time::Instant;
 use rampart_ledger::entry::sha256;
 use rampart_ledger::merkle::verify_inclusion;
 use rampart_ledger::{
-    AuditEntry, Decision, SqliteConfig, SqliteLedger, Storage, Timestamp, Verification,
+    AuditEntry, Decision, PostgresConfig, PostgresLedger, SqliteConfig, SqliteLedger, Storage,
+    Timestamp, Verification,
 };
 
 fn entry(i: u64) -> AuditEntry {
@@ -48,11 +53,40 @@ fn main() {
         .map_or_else(|| tmp.path().to_path_buf(), Into::into);
     let n: u64 = args.get(2).map_or(1_000_000, |s| s.parse().unwrap());
     let threads: u64 = args.get(3).map_or(64, |s| s.parse().unwrap());
+    let backend = args.get(4).map_or("sqlite", String::as_str);
     let db = dir.join("bench-ledger.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let ledger = Arc::new(SqliteLedger::open(SqliteConfig::new(&db)).unwrap());
+    let server;
+    let (ledger, db_bytes): (Arc<dyn Storage>, Box<dyn Fn() -> u64>) = match backend {
+        "sqlite" => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            let l = Arc::new(SqliteLedger::open(SqliteConfig::new(&db)).unwrap());
+            let db = db.clone();
+            (
+                l,
+                Box::new(move || std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)),
+            )
+        }
+        "postgres" => {
+            server = pg::database().expect("PostgreSQL is not installed");
+            let l = Arc::new(PostgresLedger::open(PostgresConfig::new(&server.url)).unwrap());
+            let url = server.url.clone();
+            (
+                l,
+                Box::new(move || {
+                    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    let n: i64 = c
+                        .query_one("SELECT pg_database_size(current_database())", &[])
+                        .unwrap()
+                        .get(0);
+                    n as u64
+                }),
+            )
+        }
+        other => panic!("unknown backend {other}: sqlite or postgres"),
+    };
+    println!("backend: {backend}");
 
     // 1. Single appends from many threads: each returns only once durable.
     let concurrent = (n / 5).clamp(1000, 200_000);
@@ -140,7 +174,7 @@ fn main() {
     let secs = t0.elapsed().as_secs_f64();
     assert!(matches!(v, Verification::Intact { .. }), "{v:?}");
     println!("verify_all of {} entries: {secs:.2} s", head.size);
-    let bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    let bytes = db_bytes();
     println!(
         "database size: {:.1} MiB ({:.0} bytes/entry)",
         bytes as f64 / 1048576.0,

@@ -8,6 +8,7 @@
 //! - [`merkle`]: hashing, tree heads, proof generation and verification.
 //! - [`entry`]: the typed audit entry and its canonical serialisation (the leaf data).
 //! - [`store`]: the [`store::Storage`] trait and the SQLite backend with group commit.
+//! - [`postgres`]: the PostgreSQL backend, for several writers sharing one log.
 //! - [`checkpoint`]: C2SP signed-note checkpoints with Ed25519.
 //! - [`crypto`]: body sealing (XChaCha20-Poly1305) and 0600 key files.
 //!
@@ -53,8 +54,10 @@ pub mod crypto;
 pub mod entry;
 pub mod hex;
 pub mod merkle;
+pub mod postgres;
 pub mod store;
 
+pub use crate::postgres::{PostgresConfig, PostgresLedger};
 pub use checkpoint::{Checkpoint, CheckpointError, NoteSigner, NoteVerifier};
 pub use entry::{AuditEntry, Bodies, Decision, Timestamp};
 pub use merkle::{Hash, TreeHead};

@@ -89,6 +89,24 @@ pub enum LedgerError {
     /// The writer thread has stopped (after a panic): a bug; reopen the ledger.
     #[error("the ledger writer has stopped")]
     WriterStopped,
+    /// The PostgreSQL connection settings are invalid: the operator's configuration
+    /// (the ledger URL) is at fault.
+    #[error("invalid PostgreSQL connection settings for the ledger (fix the URL): {0}")]
+    PostgresConfig(#[source] postgres::Error),
+    /// PostgreSQL failed: server unreachable or down, authentication, permissions, a
+    /// full disk. The operator's environment is at fault.
+    #[error("ledger PostgreSQL error: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A batch could not be committed on PostgreSQL; the transaction was rolled back
+    /// and none of its entries was appended (the caller may retry). Shared by every
+    /// append in the batch.
+    #[error("ledger commit on PostgreSQL failed, entries not appended: {0}")]
+    PostgresCommit(#[source] Arc<postgres::Error>),
+    /// The connection to PostgreSQL was lost while the batch was committing: the
+    /// entries may or may not be in the log. Look them up (e.g. by request id) before
+    /// appending them again. The network or the server is at fault.
+    #[error("connection lost while committing to PostgreSQL: the entries may or may not be in the log: {0}")]
+    CommitOutcomeUnknown(#[source] Arc<postgres::Error>),
 }
 
 /// An entry as stored, with its index and leaf hash.
@@ -343,12 +361,87 @@ CREATE TABLE IF NOT EXISTS node (
 ";
 
 /// An entry ready to be written: canonicalised and hashed by the caller's thread.
-struct Prepared {
-    data: Vec<u8>,
-    leaf: Hash,
-    time_ms: i64,
+pub(crate) struct Prepared {
+    pub(crate) data: Vec<u8>,
+    pub(crate) leaf: Hash,
+    pub(crate) time_ms: i64,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) sealed: bool,
+}
+
+/// Binds the bodies' hashes into `entry`, canonicalises and hashes it, and keeps (and
+/// seals) the bodies when configured to. Shared by every backend.
+pub(crate) fn prepare_entry(
+    mut entry: AuditEntry,
+    bodies: Option<Bodies>,
+    store_bodies: bool,
+    body_key: Option<&BodyKey>,
+) -> Result<Prepared, LedgerError> {
+    if let Some(b) = &bodies {
+        entry.bind_bodies(b)?;
+    }
+    let data = entry.canonical_bytes()?;
+    let leaf = Rfc9162Hasher::hash_leaf(&data);
+    let (body, sealed) = match bodies {
+        Some(b) if store_bodies && (b.prompt.is_some() || b.response.is_some()) => {
+            let json = serde_json::to_vec(&b).map_err(EntryError::Json)?;
+            match body_key {
+                Some(k) => (Some(k.seal(&json, &leaf)?), true),
+                None => (Some(json), false),
+            }
+        }
+        _ => (None, false),
+    };
+    Ok(Prepared {
+        data,
+        leaf,
+        time_ms: entry.time.unix_millis(),
+        body,
+        sealed,
+    })
+}
+
+/// Decodes a stored entry row. Shared by every backend.
+pub(crate) fn decode_entry(
+    index: u64,
+    data: &[u8],
     body: Option<Vec<u8>>,
     sealed: bool,
+    pruned: bool,
+    body_key: Option<&BodyKey>,
+) -> Result<StoredEntry, LedgerError> {
+    let entry = AuditEntry::from_canonical_bytes(data).map_err(|e| LedgerError::Damaged {
+        what: format!("entry {index}: {e}"),
+    })?;
+    let leaf_hash = Rfc9162Hasher::hash_leaf(data);
+    let (bodies, body_state) = match body {
+        None if pruned => (None, BodyState::Pruned),
+        None => (None, BodyState::None),
+        Some(blob) => {
+            let plain = if sealed {
+                body_key.and_then(|k| k.open(&blob, &leaf_hash).ok().map(|p| p.to_vec()))
+            } else {
+                Some(blob)
+            };
+            match plain {
+                Some(p) => {
+                    let b: Bodies =
+                        serde_json::from_slice(&p).map_err(|e| LedgerError::Damaged {
+                            what: format!("bodies of entry {index}: {e}"),
+                        })?;
+                    (Some(b), BodyState::Present)
+                }
+                None => (None, BodyState::Sealed),
+            }
+        }
+    };
+    Ok(StoredEntry {
+        index,
+        entry,
+        leaf_hash,
+        bodies,
+        body_state,
+    })
 }
 
 struct Request {
@@ -488,33 +581,8 @@ impl SqliteLedger {
         &self.path
     }
 
-    fn prepare(
-        &self,
-        mut entry: AuditEntry,
-        bodies: Option<Bodies>,
-    ) -> Result<Prepared, LedgerError> {
-        if let Some(b) = &bodies {
-            entry.bind_bodies(b)?;
-        }
-        let data = entry.canonical_bytes()?;
-        let leaf = Rfc9162Hasher::hash_leaf(&data);
-        let (body, sealed) = match bodies {
-            Some(b) if self.store_bodies && (b.prompt.is_some() || b.response.is_some()) => {
-                let json = serde_json::to_vec(&b).map_err(EntryError::Json)?;
-                match &self.body_key {
-                    Some(k) => (Some(k.seal(&json, &leaf)?), true),
-                    None => (Some(json), false),
-                }
-            }
-            _ => (None, false),
-        };
-        Ok(Prepared {
-            data,
-            leaf,
-            time_ms: entry.time.unix_millis(),
-            body,
-            sealed,
-        })
+    fn prepare(&self, entry: AuditEntry, bodies: Option<Bodies>) -> Result<Prepared, LedgerError> {
+        prepare_entry(entry, bodies, self.store_bodies, self.body_key.as_ref())
     }
 
     fn submit(&self, items: Vec<Prepared>) -> Result<Range<u64>, LedgerError> {
@@ -552,44 +620,7 @@ impl SqliteLedger {
         sealed: bool,
         pruned: bool,
     ) -> Result<StoredEntry, LedgerError> {
-        let entry = AuditEntry::from_canonical_bytes(data).map_err(|e| LedgerError::Damaged {
-            what: format!("entry {index}: {e}"),
-        })?;
-        let leaf_hash = Rfc9162Hasher::hash_leaf(data);
-        let (bodies, body_state) = match body {
-            None if pruned => (None, BodyState::Pruned),
-            None => (None, BodyState::None),
-            Some(blob) => {
-                let plain = if sealed {
-                    match &self.body_key {
-                        Some(k) => match k.open(&blob, &leaf_hash) {
-                            Ok(p) => Some(p.to_vec()),
-                            Err(_) => None,
-                        },
-                        None => None,
-                    }
-                } else {
-                    Some(blob)
-                };
-                match plain {
-                    Some(p) => {
-                        let b: Bodies =
-                            serde_json::from_slice(&p).map_err(|e| LedgerError::Damaged {
-                                what: format!("bodies of entry {index}: {e}"),
-                            })?;
-                        (Some(b), BodyState::Present)
-                    }
-                    None => (None, BodyState::Sealed),
-                }
-            }
-        };
-        Ok(StoredEntry {
-            index,
-            entry,
-            leaf_hash,
-            bodies,
-            body_state,
-        })
+        decode_entry(index, data, body, sealed, pruned, self.body_key.as_ref())
     }
 }
 
@@ -791,44 +822,38 @@ impl Storage for SqliteLedger {
                 r.get(0)
             })?;
         let stored_size = u64::try_from(stored_size).unwrap_or(0);
-        let size = match trusted {
-            Some(t) if t.size > stored_size => {
-                return Ok(Verification::Tampered(Tamper::Truncated {
-                    size: stored_size,
-                    trusted: t.size,
-                }))
-            }
-            Some(t) => t.size,
-            None => stored_size,
+        let size = match checked_size(trusted, stored_size) {
+            Ok(size) => size,
+            Err(truncated) => return Ok(Verification::Tampered(truncated)),
         };
-        let verdict = verify_snapshot(&tx, size, self.body_key.as_ref())?;
-        if let Verification::Tampered(t) = verdict {
-            return Ok(Verification::Tampered(t));
+        let levels = 64 - size.leading_zeros();
+        // One cursor per tree level, each walking the stored nodes of its level in
+        // order; the compact range completes nodes of a level in the same order.
+        let mut stmts = (0..levels.max(1))
+            .map(|_| {
+                tx.prepare("SELECT idx, hash FROM node WHERE level = ?1 AND idx < ?2 ORDER BY idx")
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cursors = Vec::with_capacity(stmts.len());
+        for (level, st) in stmts.iter_mut().enumerate() {
+            let limit = to_i64(size >> level);
+            cursors.push(st.query(params![level as i64, limit])?);
         }
-        // Rows past the stored tree were inserted behind the log's back.
-        let extra: Option<i64> = tx
-            .query_row(
-                "SELECT MIN(idx) FROM entry WHERE idx >= ?1 OR idx < 0",
-                [to_i64(stored_size)],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        if let Some(i) = extra {
-            return Ok(Verification::Tampered(Tamper::Inserted {
-                index: u64::try_from(i).unwrap_or(u64::MAX),
-            }));
-        }
-        if let (Some(t), Verification::Intact { head, .. }) = (trusted, &verdict) {
-            if head.root != t.root {
-                return Ok(Verification::Tampered(Tamper::RootMismatch {
-                    size,
-                    trusted: t.root,
-                    computed: head.root,
-                }));
-            }
-        }
-        Ok(verdict)
+        let mut entries = tx.prepare(
+            "SELECT idx, data, body, body_sealed FROM entry WHERE idx >= 0 AND idx < ?1 ORDER BY idx",
+        )?;
+        let mut rows = SqliteRows {
+            conn: &tx,
+            entries: entries.query([to_i64(size)])?,
+            nodes: cursors,
+        };
+        verify_log(
+            &mut rows,
+            size,
+            stored_size,
+            trusted,
+            self.body_key.as_ref(),
+        )
     }
 
     fn prune_bodies(&self, older_than: Timestamp) -> Result<u64, LedgerError> {
@@ -841,44 +866,128 @@ impl Storage for SqliteLedger {
     }
 }
 
+/// One stored entry row as [`verify_log`] reads it: index, canonical bytes, body blob,
+/// whether the body is sealed.
+pub(crate) type EntryRow = (i64, Vec<u8>, Option<Vec<u8>>, bool);
+
+/// A consistent snapshot of a backend's rows, read in order by [`verify_log`].
+pub(crate) trait SnapshotRows {
+    /// The next entry row with `0 <= idx < size`, in index order.
+    fn next_entry(&mut self) -> Result<Option<EntryRow>, LedgerError>;
+    /// The next stored node `(idx, hash)` of `level` under the tree size, in index order.
+    fn next_node(&mut self, level: u32) -> Result<Option<(i64, Vec<u8>)>, LedgerError>;
+    /// Where the tree committed this leaf hash, if anywhere.
+    fn leaf_position(&mut self, leaf: &Hash) -> Result<Option<i64>, LedgerError>;
+    /// The lowest entry index outside `0..size`, if any (rows inserted behind the log's
+    /// back).
+    fn first_outside(&mut self, size: u64) -> Result<Option<i64>, LedgerError>;
+}
+
+struct SqliteRows<'a> {
+    conn: &'a Connection,
+    entries: rusqlite::Rows<'a>,
+    nodes: Vec<rusqlite::Rows<'a>>,
+}
+
+impl SnapshotRows for SqliteRows<'_> {
+    fn next_entry(&mut self) -> Result<Option<EntryRow>, LedgerError> {
+        match self.entries.next()? {
+            Some(r) => Ok(Some((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn next_node(&mut self, level: u32) -> Result<Option<(i64, Vec<u8>)>, LedgerError> {
+        let Some(cur) = self.nodes.get_mut(level as usize) else {
+            return Ok(None);
+        };
+        match cur.next()? {
+            Some(r) => Ok(Some((r.get(0)?, r.get(1)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn leaf_position(&mut self, leaf: &Hash) -> Result<Option<i64>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT idx FROM node WHERE level = 0 AND hash = ?1 LIMIT 1",
+                [&leaf[..]],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn first_outside(&mut self, size: u64) -> Result<Option<i64>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT MIN(idx) FROM entry WHERE idx >= ?1 OR idx < 0",
+                [to_i64(size)],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+}
+
+/// The size to verify: the trusted head's, or the stored one without a trusted head.
+/// A trusted head larger than the stored tree means the log was truncated.
+pub(crate) fn checked_size(trusted: Option<&TreeHead>, stored_size: u64) -> Result<u64, Tamper> {
+    match trusted {
+        Some(t) if t.size > stored_size => Err(Tamper::Truncated {
+            size: stored_size,
+            trusted: t.size,
+        }),
+        Some(t) => Ok(t.size),
+        None => Ok(stored_size),
+    }
+}
+
+/// The whole of [`Storage::verify_all`] over a backend's snapshot: the tree of the
+/// first `size` entries against the stored one, rows outside the stored tree, and the
+/// root against the trusted head.
+pub(crate) fn verify_log<S: SnapshotRows>(
+    rows: &mut S,
+    size: u64,
+    stored_size: u64,
+    trusted: Option<&TreeHead>,
+    key: Option<&BodyKey>,
+) -> Result<Verification, LedgerError> {
+    let verdict = verify_rows(rows, size, key)?;
+    if let Verification::Tampered(t) = verdict {
+        return Ok(Verification::Tampered(t));
+    }
+    // Rows past the stored tree were inserted behind the log's back.
+    if let Some(i) = rows.first_outside(stored_size)? {
+        return Ok(Verification::Tampered(Tamper::Inserted {
+            index: u64::try_from(i).unwrap_or(u64::MAX),
+        }));
+    }
+    if let (Some(t), Verification::Intact { head, .. }) = (trusted, &verdict) {
+        if head.root != t.root {
+            return Ok(Verification::Tampered(Tamper::RootMismatch {
+                size,
+                trusted: t.root,
+                computed: head.root,
+            }));
+        }
+    }
+    Ok(verdict)
+}
+
 /// Recomputes the tree of the first `size` entries and compares it with the stored one.
-fn verify_snapshot(
-    conn: &Connection,
+fn verify_rows<S: SnapshotRows>(
+    rows: &mut S,
     size: u64,
     key: Option<&BodyKey>,
 ) -> Result<Verification, LedgerError> {
-    let levels = 64 - size.leading_zeros();
-    // One cursor per tree level, each walking the stored nodes of its level in order;
-    // the compact range completes nodes of a level in the same order.
-    let mut stmts = (0..levels.max(1))
-        .map(|_| {
-            conn.prepare("SELECT idx, hash FROM node WHERE level = ?1 AND idx < ?2 ORDER BY idx")
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut cursors = Vec::with_capacity(stmts.len());
-    for (level, st) in stmts.iter_mut().enumerate() {
-        let limit = to_i64(size >> level);
-        cursors.push(st.query(params![level as i64, limit])?);
-    }
-    let mut entries = conn.prepare(
-        "SELECT idx, data, body, body_sealed FROM entry WHERE idx >= 0 AND idx < ?1 ORDER BY idx",
-    )?;
-    let mut rows = entries.query([to_i64(size)])?;
-
     let mut range = CompactRange::new();
     let mut bodies_checked = 0u64;
     let mut found: Option<Tamper> = None;
-    let mut first_leaf_mismatch: Option<(u64, Hash)> = None;
     for i in 0..size {
-        let row = rows.next()?;
-        let (idx, data, body, sealed) = match row {
-            Some(r) => (
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, Option<Vec<u8>>>(2)?,
-                r.get::<_, bool>(3)?,
-            ),
-            None => return Ok(Verification::Tampered(Tamper::Removed { index: i })),
+        let Some((idx, data, body, sealed)) = rows.next_entry()? else {
+            return Ok(Verification::Tampered(Tamper::Removed { index: i }));
         };
         if idx != to_i64(i) {
             return Ok(Verification::Tampered(Tamper::Removed { index: i }));
@@ -890,61 +999,44 @@ fn verify_snapshot(
             }
         }
         // Check the leaf and every node it completes against the stored ones.
-        let mut node_problem: Option<(u32, u64, Option<Hash>)> = None;
-        let mut cursor_err: Option<rusqlite::Error> = None;
+        let mut completed: Vec<(u32, u64, Hash)> = Vec::new();
         range.push(leaf, |level, index, hash| {
-            if node_problem.is_some() || cursor_err.is_some() {
-                return;
-            }
-            let Some(cur) = cursors.get_mut(level as usize) else {
-                return;
-            };
-            match cur.next() {
-                Ok(Some(r)) => {
-                    let idx: i64 = r.get(0).unwrap_or(-1);
-                    let stored: Vec<u8> = r.get(1).unwrap_or_default();
-                    if idx != to_i64(index) {
-                        node_problem = Some((level, index, None));
-                    } else if stored.as_slice() != hash.as_slice() {
-                        node_problem = Some((level, index, Hash::try_from(stored.as_slice()).ok()));
+            completed.push((level, index, *hash))
+        });
+        for (level, index, hash) in completed {
+            let problem = match rows.next_node(level)? {
+                Some((stored_idx, stored)) if stored_idx == to_i64(index) => {
+                    if stored.as_slice() == hash.as_slice() {
+                        None
+                    } else {
+                        Some(Hash::try_from(stored.as_slice()).is_ok())
                     }
                 }
-                Ok(None) => node_problem = Some((level, index, None)),
-                Err(e) => cursor_err = Some(e),
+                // A missing node: the row is gone or was moved.
+                _ => Some(false),
+            };
+            match problem {
+                None => {}
+                Some(true) if level == 0 => {
+                    // The entry row does not hash to the stored leaf: was it moved
+                    // here from another position, or changed?
+                    return Ok(Verification::Tampered(match rows.leaf_position(&leaf)? {
+                        Some(j) if j != to_i64(i) => Tamper::Reordered {
+                            index: i,
+                            committed_at: u64::try_from(j).unwrap_or(u64::MAX),
+                        },
+                        _ => Tamper::Modified { index: i },
+                    }));
+                }
+                Some(_) => {
+                    return Ok(Verification::Tampered(Tamper::NodeAltered {
+                        level,
+                        node: index,
+                        first: index << level,
+                        end: ((index + 1) << level).min(size),
+                    }))
+                }
             }
-        });
-        if let Some(e) = cursor_err {
-            return Err(e.into());
-        }
-        if let Some((level, node, stored)) = node_problem {
-            if level == 0 && stored.is_some() {
-                first_leaf_mismatch = Some((i, stored.unwrap_or([0; 32])));
-            } else {
-                return Ok(Verification::Tampered(Tamper::NodeAltered {
-                    level,
-                    node,
-                    first: node << level,
-                    end: ((node + 1) << level).min(size),
-                }));
-            }
-        }
-        if let Some((index, _)) = first_leaf_mismatch {
-            // The entry row does not hash to the stored leaf: was it moved here from
-            // another position, or changed?
-            let committed_at: Option<i64> = conn
-                .query_row(
-                    "SELECT idx FROM node WHERE level = 0 AND hash = ?1 LIMIT 1",
-                    [&leaf[..]],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            return Ok(Verification::Tampered(match committed_at {
-                Some(j) if j != to_i64(index) => Tamper::Reordered {
-                    index,
-                    committed_at: u64::try_from(j).unwrap_or(u64::MAX),
-                },
-                _ => Tamper::Modified { index },
-            }));
         }
         if let Some(t) = found {
             return Ok(Verification::Tampered(t));
