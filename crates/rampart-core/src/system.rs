@@ -443,6 +443,10 @@ pub struct GatewaySettings {
     /// Opt-in: serve without API keys (weakens DP-1).
     #[serde(default)]
     pub allow_anonymous: bool,
+    /// TLS on the listener (rustls); with `client_ca`, clients must present a
+    /// certificate issued by it (mutual TLS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsSettings>,
     /// Opt-in: plain HTTP on a non-loopback address (weakens DP-1).
     #[serde(default)]
     pub allow_plain_http: bool,
@@ -450,6 +454,19 @@ pub struct GatewaySettings {
     /// (weakens SD-3).
     #[serde(default)]
     pub fail_open: bool,
+}
+
+/// TLS for the gateway's listener. Paths are relative to the `rampart.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    /// PEM certificate chain, leaf first.
+    pub cert: String,
+    /// PEM private key (PKCS#8, SEC1 or PKCS#1); keep it readable by the gateway only.
+    pub key: String,
+    /// PEM CA certificates; when set, every client must present a certificate they issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ca: Option<String>,
 }
 
 /// Ledger settings.

@@ -29,6 +29,9 @@ pub enum StartError {
     /// The guard cannot be built (a bad policy or configuration).
     #[error("guard: {0}")]
     Guard(String),
+    /// The TLS certificate, key or client CA cannot be used (the operator's files).
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
     /// The HTTP client cannot be built.
     #[error("http client: {0}")]
     Client(String),
@@ -82,6 +85,14 @@ pub fn build(
         .build()
         .map_err(|e| StartError::Client(e.to_string()))?;
     let tools = crate::tools::ToolPolicy::from_system(system).map_err(StartError::Guard)?;
+    let tls = match &config.settings.tls {
+        Some(t) => Some(crate::tls::server_config(
+            &root.join(&t.cert),
+            &root.join(&t.key),
+            t.client_ca.as_ref().map(|c| root.join(c)).as_deref(),
+        )?),
+        None => None,
+    };
     Ok(Arc::new(Gateway {
         config,
         keys,
@@ -92,5 +103,6 @@ pub fn build(
         metrics: Metrics::default(),
         canary: Some(canary),
         tools,
+        tls,
     }))
 }

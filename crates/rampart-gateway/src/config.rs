@@ -90,10 +90,10 @@ impl Config {
                 opted_in: true,
             });
         }
-        if !self.listen.ip().is_loopback() {
+        if !self.listen.ip().is_loopback() && s.tls.is_none() {
             out.push(Weakening {
                 setting: "gateway.listen".into(),
-                message: format!("plain HTTP on the non-loopback address {}: keys and prompts cross the network unencrypted (put a TLS-terminating proxy in front)", self.listen),
+                message: format!("plain HTTP on the non-loopback address {}: keys and prompts cross the network unencrypted (set [gateway.tls], or put a TLS-terminating proxy in front)", self.listen),
                 guideline: Guideline::Dp1,
                 opted_in: s.allow_plain_http,
             });

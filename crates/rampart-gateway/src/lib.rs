@@ -14,4 +14,5 @@ pub mod keys;
 pub mod limits;
 pub mod mock;
 pub mod server;
+pub mod tls;
 pub mod tools;

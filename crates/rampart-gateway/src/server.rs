@@ -58,6 +58,8 @@ pub struct Gateway {
     pub canary: Option<String>,
     /// Which tools the model may call, per key.
     pub tools: crate::tools::ToolPolicy,
+    /// TLS for the listener, when `[gateway.tls]` is set.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A fresh random canary token.
@@ -930,6 +932,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Some(tls) = gw.tls.clone() {
+        return crate::tls::serve(router(gw), listener, tls, shutdown).await;
+    }
     let app = router(gw).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

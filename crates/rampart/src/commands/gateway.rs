@@ -48,7 +48,8 @@ pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
             .await
             .with_context(|| format!("binding {listen}"))?;
         eprintln!(
-            "rampart gateway listening on http://{}",
+            "rampart gateway listening on {}://{}",
+            if gw.tls.is_some() { "https" } else { "http" },
             listener.local_addr()?
         );
         let shutdown = async {
