@@ -436,6 +436,13 @@ pub struct GatewaySettings {
     /// Upstream timeout in seconds (default 60).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream_timeout_secs: Option<u64>,
+    /// Consecutive failures after which an upstream is skipped for
+    /// `breaker_cooldown_secs` (default 5; 0 disables circuit breaking).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker_failures: Option<u32>,
+    /// How long an upstream with an open circuit is skipped, in seconds (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker_cooldown_secs: Option<u64>,
     /// Characters of streamed output held back for inspection before release
     /// (default 256).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -93,6 +93,10 @@ pub fn build(
         )?),
         None => None,
     };
+    let breakers = crate::breaker::Breakers::new(
+        config.settings.breaker_failures.unwrap_or(5),
+        std::time::Duration::from_secs(config.settings.breaker_cooldown_secs.unwrap_or(30)),
+    );
     Ok(Arc::new(Gateway {
         config,
         keys,
@@ -101,6 +105,7 @@ pub fn build(
         ledger,
         client,
         metrics: Metrics::default(),
+        breakers,
         canary: Some(canary),
         tools,
         tls,

@@ -7,11 +7,13 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod breaker;
 pub mod config;
 pub mod guard;
 pub mod inspect;
 pub mod keys;
 pub mod limits;
+pub mod metrics;
 pub mod mock;
 pub mod server;
 pub mod tls;

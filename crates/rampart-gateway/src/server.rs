@@ -3,7 +3,7 @@
 //! failover across upstreams, and an audit-ledger entry for every request.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,16 +27,7 @@ use crate::limits::RateLimiter;
 /// Response header carrying the request id (ask the ledger for its proof).
 pub const REQUEST_ID_HEADER: &str = "x-rampart-request-id";
 
-/// Counters for `/metrics`.
-#[derive(Debug, Default)]
-pub struct Metrics {
-    requests: AtomicU64,
-    blocked: AtomicU64,
-    redacted: AtomicU64,
-    unauthorized: AtomicU64,
-    rate_limited: AtomicU64,
-    upstream_errors: AtomicU64,
-}
+pub use crate::metrics::Metrics;
 
 /// Everything a request needs.
 pub struct Gateway {
@@ -52,8 +43,10 @@ pub struct Gateway {
     pub ledger: Option<Arc<SqliteLedger>>,
     /// Upstream HTTP client.
     pub client: reqwest::Client,
-    /// Counters.
+    /// Counters and histograms for `/metrics`.
     pub metrics: Metrics,
+    /// Circuit breakers per upstream.
+    pub breakers: crate::breaker::Breakers,
     /// Canary appended to system prompts; its appearance in output is a leak (LEK001).
     pub canary: Option<String>,
     /// Which tools the model may call, per key.
@@ -98,6 +91,18 @@ fn request_id() -> String {
     )
 }
 
+fn decision_label(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allow",
+        Decision::Flag => "flag",
+        Decision::Redact => "redact",
+        Decision::Block => "block",
+    }
+}
+
+/// Rule recorded when a detector fails (panics) on a request or response.
+pub const DETECTOR_ERROR_RULE: &str = "GW001";
+
 fn sha(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
@@ -121,6 +126,22 @@ impl Gateway {
     /// Appends an audit entry without delaying the response; the ledger's group
     /// commit makes it durable within milliseconds, and shutdown drains pending ones.
     fn audit(self: &Arc<Self>, a: Audit) {
+        self.metrics
+            .record_outcome(decision_label(a.decision), &a.rules, a.tokens);
+        tracing::info!(
+            target: "rampart::gateway",
+            request_id = %a.request_id,
+            principal = %a.principal,
+            tenant = %a.tenant,
+            route = a.route,
+            model = %a.model,
+            upstream = %a.upstream,
+            decision = decision_label(a.decision),
+            rules = %a.rules.join(","),
+            tokens_in = a.tokens.0,
+            tokens_out = a.tokens.1,
+            "request"
+        );
         let Some(ledger) = self.ledger.clone() else {
             return;
         };
@@ -147,6 +168,53 @@ impl Gateway {
             });
             let _ = ledger.append(entry, bodies);
         });
+    }
+
+    /// What a failed detector means: a block (fail closed, the default), or a flag
+    /// and the request goes on (`fail_open`).
+    fn detector_failed(&self) -> Verdict {
+        self.metrics.detector_errors.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(
+            target: "rampart::gateway",
+            fail_open = self.config.settings.fail_open,
+            "a guard detector failed"
+        );
+        Verdict {
+            action: if self.config.settings.fail_open {
+                Action::Flag
+            } else {
+                Action::Block
+            },
+            rules: vec![DETECTOR_ERROR_RULE.to_string()],
+            replacement: None,
+        }
+    }
+
+    /// The guard on inbound text; a detector failure is contained and judged by
+    /// [`Gateway::detector_failed`].
+    fn inbound(&self, role: &str, text: &str, vault: &mut Vault) -> Verdict {
+        let run = std::panic::AssertUnwindSafe(|| self.inspector.inbound(role, text, vault));
+        std::panic::catch_unwind(run).unwrap_or_else(|_| self.detector_failed())
+    }
+
+    /// The guard on model output, contained like [`Gateway::inbound`].
+    fn outbound(&self, text: &str) -> Verdict {
+        let run = std::panic::AssertUnwindSafe(|| self.inspector.outbound(text));
+        std::panic::catch_unwind(run).unwrap_or_else(|_| self.detector_failed())
+    }
+
+    /// Egress redaction; when it fails nothing of the text leaves (fail closed), or
+    /// it leaves as it is (`fail_open`).
+    fn egress(&self, text: &str, vault: &mut Vault) -> String {
+        let run = std::panic::AssertUnwindSafe(|| self.inspector.egress(text, vault));
+        std::panic::catch_unwind(run).unwrap_or_else(|_| {
+            self.detector_failed();
+            if self.config.settings.fail_open {
+                text.to_string()
+            } else {
+                "[withheld: the egress detector failed]".to_string()
+            }
+        })
     }
 
     fn authenticate(&self, headers: &HeaderMap) -> Result<Option<KeyRecord>, ()> {
@@ -187,7 +255,21 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&gw), timed))
         .with_state(gw)
+}
+
+/// Records each request's time to response head in the route's histogram.
+async fn timed(
+    State(gw): State<Arc<Gateway>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let route = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    gw.metrics.observe_request(&route, started.elapsed());
+    resp
 }
 
 async fn readyz(State(gw): State<Arc<Gateway>>) -> Response {
@@ -198,41 +280,14 @@ async fn readyz(State(gw): State<Arc<Gateway>>) -> Response {
 }
 
 async fn metrics(State(gw): State<Arc<Gateway>>) -> Response {
-    let m = &gw.metrics;
-    let mut out = String::new();
-    for (name, help, v) in [
-        ("rampart_requests_total", "Requests received.", &m.requests),
-        (
-            "rampart_blocked_total",
-            "Requests or responses blocked by the guard.",
-            &m.blocked,
-        ),
-        (
-            "rampart_redacted_total",
-            "Requests or responses redacted by the guard.",
-            &m.redacted,
-        ),
-        (
-            "rampart_unauthorized_total",
-            "Requests refused for authentication.",
-            &m.unauthorized,
-        ),
-        (
-            "rampart_rate_limited_total",
-            "Requests refused by rate limits.",
-            &m.rate_limited,
-        ),
-        (
-            "rampart_upstream_errors_total",
-            "Upstream failures (after failover).",
-            &m.upstream_errors,
-        ),
-    ] {
-        out.push_str(&format!(
-            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
-            v.load(Ordering::Relaxed)
-        ));
-    }
+    let circuits: Vec<(String, bool)> = gw
+        .config
+        .settings
+        .upstreams
+        .iter()
+        .map(|u| (u.name.clone(), gw.breakers.is_open(&u.name)))
+        .collect();
+    let out = gw.metrics.render(&circuits);
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -366,6 +421,10 @@ async fn forward(
     let timeout = Duration::from_secs(gw.config.settings.upstream_timeout_secs.unwrap_or(60));
     let mut last = String::from("no upstream serves this model");
     for u in upstreams {
+        if !gw.breakers.allow(&u.name) {
+            last = format!("{}: circuit open after repeated failures", u.name);
+            continue;
+        }
         let mut req = gw
             .client
             .post(format!("{}{path}", u.url.trim_end_matches('/')))
@@ -376,13 +435,24 @@ async fn forward(
                 req = req.bearer_auth(secret);
             }
         }
-        match req.send().await {
+        let started = std::time::Instant::now();
+        let result = req.send().await;
+        gw.metrics.observe_upstream(&u.name, started.elapsed());
+        match result {
             Ok(resp) if resp.status().is_server_error() => {
-                last = format!("{} answered {}", u.name, resp.status())
+                last = format!("{} answered {}", u.name, resp.status());
             }
-            Ok(resp) => return Ok((resp, u.name.clone())),
+            Ok(resp) => {
+                gw.breakers.success(&u.name);
+                return Ok((resp, u.name.clone()));
+            }
             Err(e) => last = format!("{}: {e}", u.name),
         }
+        tracing::warn!(target: "rampart::gateway", upstream = %u.name, error = %last, "upstream attempt failed");
+        if gw.breakers.failure(&u.name) {
+            tracing::warn!(target: "rampart::gateway", upstream = %u.name, "circuit opened: the upstream is skipped until its cooldown ends");
+        }
+        gw.metrics.upstream_failed(&u.name);
     }
     gw.metrics.upstream_errors.fetch_add(1, Ordering::Relaxed);
     Err(last)
@@ -423,7 +493,7 @@ async fn chat_completions(
                 continue;
             }
             if role == "user" || role == "tool" {
-                let v = gw.inspector.inbound(&role, &text, &mut vault);
+                let v = gw.inbound(&role, &text, &mut vault);
                 if let (Action::Redact, Some(r)) = (v.action, &v.replacement) {
                     m["content"] = Value::String(r.clone());
                 }
@@ -431,7 +501,7 @@ async fn chat_completions(
             }
             if external {
                 let current = m["content"].as_str().unwrap_or_default().to_string();
-                let redacted = gw.inspector.egress(&current, &mut vault);
+                let redacted = gw.egress(&current, &mut vault);
                 if redacted != current {
                     m["content"] = Value::String(redacted);
                 }
@@ -517,7 +587,7 @@ async fn chat_completions(
                 };
                 // Output is judged as the upstream wrote it (placeholders are not
                 // secrets); the caller's own redacted data is then restored.
-                let v = gw.inspector.outbound(&text);
+                let v = gw.outbound(&text);
                 let out = match (v.action, &v.replacement) {
                     (Action::Redact, Some(r)) => r.clone(),
                     _ => text,
@@ -688,7 +758,7 @@ fn stream_response(
                         }
                     }
                 }
-                let v = gw.inspector.outbound(&text);
+                let v = gw.outbound(&text);
                 match v.action {
                     Action::Block => {
                         merge(&mut verdict, v);
@@ -817,14 +887,14 @@ async fn passthrough(
     let mut verdict = Verdict::allow();
     let mut vault = Vault::default();
     if let Some(text) = body[text_field].as_str().map(str::to_string) {
-        let v = gw.inspector.inbound("user", &text, &mut vault);
+        let v = gw.inbound("user", &text, &mut vault);
         let mut t = match (v.action, &v.replacement) {
             (Action::Redact, Some(r)) => r.clone(),
             _ => text,
         };
         merge(&mut verdict, v);
         if upstreams.first().is_some_and(|u| u.external) {
-            t = gw.inspector.egress(&t, &mut vault);
+            t = gw.egress(&t, &mut vault);
         }
         body[text_field] = Value::String(t);
     }

@@ -431,6 +431,34 @@ pub struct GatewayArgs {
     /// Run a mock OpenAI-compatible upstream instead (tests and benchmarks).
     #[arg(long, value_name = "ADDR")]
     pub mock_upstream: Option<String>,
+    /// Log format on stderr: one JSON object per event, or readable text.
+    #[arg(long, value_enum, default_value_t = LogFormat::Json)]
+    pub log_format: LogFormat,
+    /// Least severe events logged.
+    #[arg(long, value_enum, default_value_t = LogLevel::Info)]
+    pub log_level: LogLevel,
+}
+
+/// Log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Readable text.
+    Text,
+}
+
+/// Log levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    /// Failures only.
+    Error,
+    /// Failures and degradations (upstream errors, open circuits).
+    Warn,
+    /// Every request's outcome.
+    Info,
+    /// Everything.
+    Debug,
 }
 
 #[derive(Debug, Subcommand)]

@@ -460,3 +460,140 @@ fn guard_check_scan_and_eval() {
     );
     assert!(text.contains("benign lines flagged: 0/1"), "{text}");
 }
+
+/// Reads stderr lines of a child until one satisfies `want` (or the stream ends).
+fn wait_for_line(
+    lines: &std::sync::mpsc::Receiver<String>,
+    want: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(l) if want(&l) => return Some(l),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+fn spawn_with_stderr(args: &[&str]) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .current_dir(root())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// One HTTP/1.1 request over a plain socket; returns the head and the body.
+fn http(addr: &str, method: &str, path: &str, key: &str, body: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {key}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (head.to_string(), body.to_string())
+}
+
+#[cfg(unix)]
+#[test]
+fn gateway_logs_json_per_request_and_drains_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut mock, mock_lines) = spawn_with_stderr(&["gateway", "--mock-upstream", "127.0.0.1:0"]);
+    let line = wait_for_line(&mock_lines, |l| l.contains("mock upstream listening")).unwrap();
+    let mock_url = line.rsplit(' ').next().unwrap().to_string();
+
+    let config = dir.path().join("rampart.toml");
+    std::fs::write(
+        &config,
+        format!("schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"{mock_url}\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n"),
+    )
+    .unwrap();
+    let db = dir.path().join("keys.sqlite");
+    let out = rampart(&[
+        "keys",
+        "create",
+        "--db",
+        db.to_str().unwrap(),
+        "--tenant",
+        "acme",
+        "--model",
+        "tinychat",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+
+    let (mut gw, lines) = spawn_with_stderr(&["gateway", "--config", config.to_str().unwrap()]);
+    let listening =
+        wait_for_line(&lines, |l| l.contains("\"listening\"")).expect("a listening event");
+    let event: Value = serde_json::from_str(&listening).unwrap();
+    let addr = event["address"].as_str().unwrap().to_string();
+    assert_eq!(event["level"], "INFO");
+
+    let (head, body) = http(
+        &addr,
+        "POST",
+        "/v1/chat/completions",
+        &key,
+        r#"{"model":"tinychat","messages":[{"role":"user","content":"hello"}]}"#,
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    let rid = head
+        .lines()
+        .find_map(|l| l.strip_prefix("x-rampart-request-id: "))
+        .unwrap()
+        .to_string();
+    let logged = wait_for_line(&lines, |l| l.contains(&rid)).expect("the request is logged");
+    let event: Value = serde_json::from_str(&logged).expect("one JSON object per line");
+    assert_eq!(event["message"], "request");
+    assert_eq!(event["decision"], "allow");
+    assert_eq!(event["tenant"], "acme");
+    assert_eq!(event["model"], "tinychat");
+    assert_eq!(event["upstream"], "mock");
+    assert!(
+        !logged.contains("hello"),
+        "prompts are not written to logs: {logged}"
+    );
+
+    let term = Command::new("kill")
+        .args(["-TERM", &gw.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(wait_for_line(&lines, |l| l.contains("shutting down")).is_some());
+    let status = gw.wait().unwrap();
+    assert!(status.success(), "SIGTERM is a clean shutdown: {status}");
+    let _ = mock.kill();
+    let _ = mock.wait();
+
+    // The request's entry was flushed to the ledger before exit.
+    let ledger = dir.path().join("ledger.sqlite");
+    let out = rampart(&["audit", "tail", "--db", ledger.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(&rid), "{text}");
+}

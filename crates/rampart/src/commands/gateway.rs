@@ -7,7 +7,7 @@ use rampart_core::system::SystemDescription;
 use rampart_gateway::config::Config;
 use rampart_gateway::keys::KeyStore;
 
-use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand};
+use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand, LogFormat, LogLevel};
 use crate::ExitStatus;
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -17,7 +17,54 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+/// Structured logs on stderr (stdout stays free for command output).
+fn init_logging(format: LogFormat, level: LogLevel) {
+    let level = match level {
+        LogLevel::Error => tracing::Level::ERROR,
+        LogLevel::Warn => tracing::Level::WARN,
+        LogLevel::Info => tracing::Level::INFO,
+        LogLevel::Debug => tracing::Level::DEBUG,
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    // A second initialisation (only possible in tests) keeps the first subscriber.
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
+    init_logging(args.log_format, args.log_level);
     let rt = runtime()?;
     if let Some(addr) = &args.mock_upstream {
         let addr = addr
@@ -28,7 +75,7 @@ pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
             eprintln!("mock upstream listening on http://{local}/v1");
             tokio::select! {
                 _ = task => {}
-                _ = tokio::signal::ctrl_c() => {}
+                () = shutdown_signal() => {}
             }
             Ok(ExitStatus::Success)
         });
@@ -47,14 +94,15 @@ pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("binding {listen}"))?;
-        eprintln!(
-            "rampart gateway listening on {}://{}",
-            if gw.tls.is_some() { "https" } else { "http" },
-            listener.local_addr()?
+        tracing::info!(
+            target: "rampart::gateway",
+            address = %listener.local_addr()?,
+            tls = gw.tls.is_some(),
+            "listening"
         );
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-            eprintln!("shutting down: draining in-flight requests");
+            shutdown_signal().await;
+            tracing::info!(target: "rampart::gateway", "shutting down: draining in-flight requests");
         };
         rampart_gateway::server::serve(gw, listener, shutdown).await?;
         Ok::<_, anyhow::Error>(())
