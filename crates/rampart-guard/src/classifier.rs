@@ -12,8 +12,17 @@
 //! logit.
 //!
 //! ## Model file (`data/classifier.bin`, little-endian)
-//! `b"RGC1"`, `u32` bucket count (power of two), `f32` bias, `f32` threshold
-//! (probability), `f32` scale, then one `i8` per bucket (weight = value × scale).
+//! `b"RGC4"`, `u32` bucket count (power of two), `f32` bias, `f32` threshold for texts
+//! of at least `short_chars` characters, `f32` scale, `u32` short_chars, `f32`
+//! threshold for shorter texts, `f32` stand-alone threshold, then one little-endian
+//! `i16` per bucket (weight = value × scale). All thresholds are probabilities
+//! calibrated by the training script on held-out training data.
+//!
+//! ## How the pipeline uses the score
+//! A probability at or above the stand-alone threshold is a finding on its own. A
+//! probability at or above the length threshold becomes a full finding only when a
+//! phrase rule found weaker evidence (score ≥ 0.3) in the same text; otherwise it is
+//! reported with score 0.45, below the default policy's `min_score`.
 
 use crate::error::GuardError;
 
@@ -59,6 +68,9 @@ pub struct Classifier {
     mask: u32,
     bias: f32,
     threshold: f32,
+    short_chars: usize,
+    threshold_short: f32,
+    threshold_high: f32,
 }
 
 impl Classifier {
@@ -75,38 +87,69 @@ impl Classifier {
                 .and_then(|s| s.try_into().ok())
                 .ok_or_else(|| bad("truncated header"))
         };
-        if b.get(..4) != Some(b"RGC1".as_slice()) {
+        if b.get(..4) != Some(b"RGC4".as_slice()) {
             return Err(bad("bad magic"));
         }
         let n = u32::from_le_bytes(word(4)?);
         let bias = f32::from_le_bytes(word(8)?);
         let threshold = f32::from_le_bytes(word(12)?);
         let scale = f32::from_le_bytes(word(16)?);
+        let short_chars = u32::from_le_bytes(word(20)?) as usize;
+        let threshold_short = f32::from_le_bytes(word(24)?);
+        let threshold_high = f32::from_le_bytes(word(28)?);
         if !n.is_power_of_two() || n > (1 << 24) {
             return Err(bad("bucket count must be a power of two up to 2^24"));
         }
-        let body = b.get(20..).ok_or_else(|| bad("truncated body"))?;
-        if body.len() != n as usize {
+        let body = b.get(32..).ok_or_else(|| bad("truncated body"))?;
+        if body.len() != 2 * n as usize {
             return Err(bad("body length does not match the bucket count"));
         }
-        let weights = body.iter().map(|&q| f32::from(q as i8) * scale).collect();
+        let weights = body
+            .chunks_exact(2)
+            .map(|q| {
+                f32::from(i16::from_le_bytes([
+                    q.first().copied().unwrap_or(0),
+                    q.get(1).copied().unwrap_or(0),
+                ])) * scale
+            })
+            .collect();
         Ok(Classifier {
             weights,
             mask: n - 1,
             bias,
             threshold,
+            short_chars,
+            threshold_short,
+            threshold_high,
         })
     }
 
-    /// The same model with another decision threshold (probability).
+    /// The same model with every decision threshold replaced by `threshold`.
     pub fn with_threshold(mut self, threshold: f32) -> Self {
         self.threshold = threshold;
+        self.threshold_short = threshold;
+        self.threshold_high = threshold;
         self
     }
 
-    /// The decision threshold (probability).
+    /// The decision threshold (probability) for texts of at least the short-text
+    /// length.
     pub fn threshold(&self) -> f32 {
         self.threshold
+    }
+
+    /// The decision threshold for a text of `chars` characters.
+    pub fn threshold_for(&self, chars: usize) -> f32 {
+        if chars < self.short_chars {
+            self.threshold_short
+        } else {
+            self.threshold
+        }
+    }
+
+    /// The probability at which the classifier's finding stands on its own.
+    pub fn threshold_high(&self) -> f32 {
+        self.threshold_high
     }
 
     fn w(&self, crc: u32) -> f32 {
@@ -188,7 +231,7 @@ mod tests {
     #[test]
     fn bundled_model_loads() {
         let c = Classifier::bundled().unwrap();
-        assert!(c.threshold() > 0.0);
+        assert!(c.threshold() > 0.0 && c.threshold_high() >= c.threshold_for(10_000));
         let p = c.probability("hello");
         assert!((0.0..=1.0).contains(&p));
     }
@@ -196,15 +239,18 @@ mod tests {
     #[test]
     fn rejects_bad_files() {
         assert!(Classifier::from_bytes(b"").is_err());
-        assert!(Classifier::from_bytes(b"RGC1\x03\0\0\0").is_err());
-        let mut ok = b"RGC1".to_vec();
+        assert!(Classifier::from_bytes(b"RGC4\x03\0\0\0").is_err());
+        let mut ok = b"RGC4".to_vec();
         ok.extend(4u32.to_le_bytes());
         ok.extend(0f32.to_le_bytes());
         ok.extend(0.5f32.to_le_bytes());
         ok.extend(1f32.to_le_bytes());
-        ok.extend([1u8, 2, 3]);
+        ok.extend(200u32.to_le_bytes());
+        ok.extend(0.5f32.to_le_bytes());
+        ok.extend(0.9f32.to_le_bytes());
+        ok.extend([1u8, 2, 3, 4, 5, 6, 7]);
         assert!(Classifier::from_bytes(&ok).is_err());
-        ok.push(4);
+        ok.push(8);
         assert!(Classifier::from_bytes(&ok).is_ok());
     }
 }

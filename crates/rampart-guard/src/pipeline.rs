@@ -205,18 +205,20 @@ impl Pipeline {
             ood004_repetition::check(&n.lower, &mut raw);
             if let Some(c) = &self.classifier {
                 if self.enabled("CLS001") {
-                    let p = c.probability(&n.lower);
-                    if p >= c.threshold() {
-                        raw.push(RawHit {
-                            detector: &cls001_injection_classifier::DETECTOR,
-                            start: 0,
-                            end: n.text.len(),
-                            score: p,
-                            note: format!(
-                                "classifier probability {p:.2} (threshold {:.2})",
-                                c.threshold()
-                            ),
-                        });
+                    let rule_max = raw
+                        .iter()
+                        .filter(|h| {
+                            matches!(
+                                h.detector.category,
+                                Category::Injection | Category::Jailbreak | Category::Exfiltration
+                            )
+                        })
+                        .map(|h| h.score)
+                        .fold(0.0f32, f32::max);
+                    if let Some(hit) =
+                        classifier_hit(c, &n.lower, n.orig_chars(), rule_max, n.text.len())
+                    {
+                        raw.push(hit);
                     }
                 }
             }
@@ -288,6 +290,40 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// Weight of a classifier score between the length threshold and the stand-alone
+/// threshold: informational alone, a finding when combined with rule evidence.
+const CLASSIFIER_SUPPORT: f32 = 0.25;
+
+/// The classifier's finding, fused with the strongest phrase-rule score of the text.
+fn classifier_hit(
+    c: &Classifier,
+    lower: &str,
+    chars: usize,
+    rule_max: f32,
+    len: usize,
+) -> Option<RawHit> {
+    let p = c.probability(lower);
+    let (score, how) = if p >= c.threshold_high() {
+        (p, "on its own")
+    } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
+        (
+            1.0 - (1.0 - CLASSIFIER_SUPPORT) * (1.0 - rule_max),
+            "with rule evidence",
+        )
+    } else if p >= c.threshold_for(chars) {
+        (CLASSIFIER_SUPPORT, "without rule evidence")
+    } else {
+        return None;
+    };
+    Some(RawHit {
+        detector: &cls001_injection_classifier::DETECTOR,
+        start: 0,
+        end: len,
+        score,
+        note: format!("classifier probability {p:.3} ({how})"),
+    })
 }
 
 /// Converts a raw hit whose byte span was mapped to `span` (original characters).

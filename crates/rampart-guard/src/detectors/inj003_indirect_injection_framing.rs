@@ -77,6 +77,10 @@ static PHRASES: &[Phrase] = &[
         weight: 0.8,
     },
     Phrase {
+        re: r"\b(?:i am|i'm|we are|this is)\s+(?:a|an|the|your)?\s*(?:\w+\s+){0,2}(?:developer|engineer|programmer|employee|researcher|admin|administrator|staff|team)\s+(?:at|from|of)\s+(?:openai|anthropic|google|deepmind|meta|microsoft|mistral)\b",
+        weight: 0.6,
+    },
+    Phrase {
         re: r"\b(?:the user|user) (?:has|have) (?:authori[sz]ed|requested|asked|approved) (?:you|this)\b",
         weight: 0.5,
     },

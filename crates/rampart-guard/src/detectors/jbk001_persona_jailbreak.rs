@@ -53,7 +53,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.9,
     },
     Phrase {
-        re: r"\b(?:developer|dev|maintenance|debug|admin) mode\s+(?:enabled|activated|engaged|output|response)\b",
+        re: r"\b(?:developer|dev|maintenance|debug|debugging|admin|god|root) mode\s+(?:enabled|activated|engaged|output|response|is now on)\b",
         weight: 0.55,
     },
     Phrase {
@@ -99,6 +99,10 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\byou are (?:now|going to|about to)\b[^.!?\n]{0,30}\b(?:act|pretend|be|play|simulate|immerse|become|roleplay)\b",
         weight: 0.4,
+    },
+    Phrase {
+        re: r"\b(?:broke|broken|break|breaking)\s+(?:through|out of|free of|free from)\s+(?:\w+\s+){0,3}(?:restrictions|rules|limitations|filters|guidelines|programming|constraints)\b",
+        weight: 0.75,
     },
     Phrase {
         re: r"\b(?:broken free|break free|freed) (?:of|from)\b[^.!?\n]{0,40}\b(?:confines|restrictions|rules|limitations|chains|shackles)\b",

@@ -50,7 +50,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.7,
     },
     Phrase {
-        re: r"\b(?:never|don't|do not|must not|will not|won't|cannot|can't|shall not|should not|should never|are not allowed to|aren't allowed to|not permitted to)\s+(?:ever\s+)?(?:refuse|decline|deny (?:a|any|my) request|say no|reject (?:a|any|my) request|apologi[sz]e|warn|add (?:any )?(?:warnings|disclaimers|notes)|censor|moralize|lecture)\b",
+        re: r"\b(?:never|don't|dont|do not|must not|will not|won't|cannot|can't|shall not|should not|should never|are not allowed to|aren't allowed to|not permitted to)\s+(?:ever\s+)?(?:refuse|decline|deny (?:a|any|my) request|say no|reject (?:a|any|my) request|apologi[sz]e|warn|add (?:any )?(?:warnings|disclaimers|notes)|censor|moralize|lecture)\b",
         weight: 0.5,
     },
     Phrase {
@@ -74,7 +74,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.4,
     },
     Phrase {
-        re: r"\b(?:answer|respond|reply|comply|do it)\b[^.!?\n]{0,30}\b(?:no matter (?:what|how)|regardless of (?:legality|ethics|morality|how|whether|the (?:consequences|rules|law))|even if (?:it is|it's) (?:illegal|unethical|harmful|dangerous|immoral))\b",
+        re: r"\b(?:answer|respond|reply|comply|do it)\b[^.!?\n]{0,30}\b(?:no matter (?:what|how|if|whether)|regardless of (?:legality|ethics|morality|how|whether|the (?:consequences|rules|law))|even if (?:it is|it's) (?:illegal|unethical|harmful|dangerous|immoral))\b",
         weight: 0.7,
     },
     Phrase {

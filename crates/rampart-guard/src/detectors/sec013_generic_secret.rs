@@ -51,7 +51,8 @@ static RULES: &[TokenRule] = &[
 ];
 
 fn plausible(v: &str) -> bool {
-    if is_placeholder(v) || v.contains('(') || v.contains('[') || v.contains('%') {
+    let template = v.contains("%(") || v.contains("%s") || (v.starts_with('%') && v.ends_with('%'));
+    if is_placeholder(v) || v.contains('(') || v.contains('[') || template {
         return false;
     }
     let lower = v.to_ascii_lowercase();
