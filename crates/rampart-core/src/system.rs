@@ -454,6 +454,9 @@ pub struct GatewaySettings {
     /// certificate issued by it (mutual TLS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsSettings>,
+    /// Model-extraction signals per key (DP-2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<ExtractionSettings>,
     /// Opt-in: plain HTTP on a non-loopback address (weakens DP-1).
     #[serde(default)]
     pub allow_plain_http: bool,
@@ -461,6 +464,37 @@ pub struct GatewaySettings {
     /// (weakens SD-3).
     #[serde(default)]
     pub fail_open: bool,
+    /// Environment variable holding the Redis URL (never the URL itself: it may carry a
+    /// password). When set, rate limits are counted in Redis and shared by every gateway
+    /// instance using it; when Redis cannot be reached, requests are refused with 503
+    /// (fail closed). Unset: counted in memory, per instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis_url_env: Option<String>,
+}
+
+/// Thresholds for model-extraction signals, per API key over a sliding window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractionSettings {
+    /// The window in seconds (default 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_secs: Option<u64>,
+    /// Requests in the window (EXT001; default 3000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<usize>,
+    /// Distinct prompts in the window (EXT002; default 2000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct_prompts: Option<usize>,
+    /// Near-duplicate prompts in the window: a template swept over inputs (EXT003;
+    /// default 200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near_duplicates: Option<usize>,
+    /// Requests asking for log-probabilities in the window (EXT004; default 500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logprob_requests: Option<usize>,
+    /// Refuse requests past a threshold with 429 instead of flagging them.
+    #[serde(default)]
+    pub throttle: bool,
 }
 
 /// TLS for the gateway's listener. Paths are relative to the `rampart.toml`.
@@ -480,9 +514,14 @@ pub struct TlsSettings {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerSettings {
-    /// SQLite file or PostgreSQL URL (from the environment).
+    /// SQLite file, relative to the `rampart.toml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Environment variable holding a PostgreSQL connection string (never the string
+    /// itself): the ledger is kept there, shared by every gateway instance using it.
+    /// Use either this or `path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_env: Option<String>,
     /// Store request and response bodies (redacted) in the ledger.
     #[serde(default)]
     pub store_bodies: bool,

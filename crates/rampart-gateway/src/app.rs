@@ -1,16 +1,21 @@
 //! Building a [`Gateway`] from a project's `rampart.toml`.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use rampart_core::system::{PromptKind, SystemDescription};
 use rampart_guard::{PipelineConfig, Policy};
-use rampart_ledger::{SqliteConfig, SqliteLedger};
+use rampart_ledger::store::StoredEntry;
+use rampart_ledger::{
+    AuditEntry, Bodies, Hash, LedgerError, PostgresConfig, PostgresLedger, SqliteConfig,
+    SqliteLedger, Storage, Timestamp, TreeHead, Verification,
+};
 
 use crate::config::Config;
 use crate::guard::GuardInspector;
 use crate::keys::KeyStore;
-use crate::limits::RateLimiter;
+use crate::limits::Limiter;
 use crate::server::{new_canary, Gateway, Metrics};
 
 /// Why the gateway cannot start.
@@ -26,6 +31,9 @@ pub enum StartError {
     /// The ledger cannot be opened (the operator's environment).
     #[error("ledger: {0}")]
     Ledger(String),
+    /// The shared rate-limit store is misconfigured (the operator's environment).
+    #[error(transparent)]
+    Limits(#[from] crate::limits::LimitError),
     /// The guard cannot be built (a bad policy or configuration).
     #[error("guard: {0}")]
     Guard(String),
@@ -57,15 +65,35 @@ pub fn build(
         );
         Some(KeyStore::open(&path)?)
     };
-    let ledger = match &config.ledger {
-        Some(p) => {
-            let mut cfg = SqliteConfig::new(root.join(p));
-            cfg.store_bodies = config.store_bodies;
-            Some(Arc::new(
-                SqliteLedger::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
-            ))
+    let ledger: Option<Arc<dyn Storage>> =
+        match (&config.ledger, &config.ledger_url_env) {
+            (Some(_), Some(_)) => return Err(StartError::Ledger(
+                "[ledger] sets both path and url_env; choose SQLite (path) or PostgreSQL (url_env)"
+                    .into(),
+            )),
+            (Some(p), None) => {
+                let mut cfg = SqliteConfig::new(root.join(p));
+                cfg.store_bodies = config.store_bodies;
+                Some(Arc::new(
+                    SqliteLedger::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
+                ))
+            }
+            (None, Some(var)) => {
+                let url = secret_env(var).map_err(StartError::Ledger)?;
+                let mut cfg = PostgresConfig::new(url);
+                cfg.store_bodies = config.store_bodies;
+                Some(Arc::new(
+                    OffRuntime::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
+                ))
+            }
+            (None, None) => None,
+        };
+    let limiter = match &config.settings.redis_url_env {
+        Some(var) => {
+            let url = secret_env(var).map_err(crate::limits::LimitError::Config)?;
+            Limiter::Redis(crate::redis_limits::RedisLimiter::new(&url)?)
         }
-        None => None,
+        None => Limiter::default(),
     };
     let system_prompt = system
         .prompts
@@ -97,17 +125,99 @@ pub fn build(
         config.settings.breaker_failures.unwrap_or(5),
         std::time::Duration::from_secs(config.settings.breaker_cooldown_secs.unwrap_or(30)),
     );
+    let extraction = config.settings.extraction.as_ref().map(|s| {
+        crate::extraction::Extraction::new(crate::extraction::Thresholds::from_settings(Some(s)))
+    });
     Ok(Arc::new(Gateway {
         config,
         keys,
-        limiter: RateLimiter::default(),
+        limiter,
         inspector: Arc::new(inspector),
         ledger,
         client,
         metrics: Metrics::default(),
         breakers,
+        extraction,
         canary: Some(canary),
         tools,
         tls,
     }))
+}
+
+/// The value of the environment variable `var`, which holds a secret (a connection
+/// URL with a password): the error names the variable, never the value.
+fn secret_env(var: &str) -> Result<String, String> {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => Ok(v),
+        Ok(_) => Err(format!("environment variable {var} is empty")),
+        Err(_) => Err(format!("environment variable {var} is not set")),
+    }
+}
+
+/// The PostgreSQL ledger, opened and dropped away from the async runtime.
+///
+/// The synchronous `postgres` client drives a runtime of its own, and tokio panics
+/// when a runtime is started or dropped on a thread that runs async tasks. Its
+/// methods are called from `spawn_blocking` (as every blocking [`Storage`] must be);
+/// opening and dropping — which happens wherever the last `Arc<Gateway>` goes,
+/// often inside the server's runtime — are moved to a plain thread here. Dropping
+/// waits for the queued appends to commit.
+struct OffRuntime(Option<PostgresLedger>);
+
+impl OffRuntime {
+    fn open(cfg: PostgresConfig) -> Result<Self, LedgerError> {
+        let opened = std::thread::scope(|s| s.spawn(|| PostgresLedger::open(cfg)).join());
+        match opened {
+            Ok(ledger) => Ok(Self(Some(ledger?))),
+            Err(_) => Err(LedgerError::WriterStopped),
+        }
+    }
+
+    fn get(&self) -> Result<&PostgresLedger, LedgerError> {
+        self.0.as_ref().ok_or(LedgerError::WriterStopped)
+    }
+}
+
+impl Drop for OffRuntime {
+    fn drop(&mut self) {
+        if let Some(ledger) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(ledger)).join();
+        }
+    }
+}
+
+impl Storage for OffRuntime {
+    fn append(&self, entry: AuditEntry, bodies: Option<Bodies>) -> Result<u64, LedgerError> {
+        self.get()?.append(entry, bodies)
+    }
+    fn append_batch(
+        &self,
+        items: Vec<(AuditEntry, Option<Bodies>)>,
+    ) -> Result<Range<u64>, LedgerError> {
+        self.get()?.append_batch(items)
+    }
+    fn tree_head(&self) -> Result<TreeHead, LedgerError> {
+        self.get()?.tree_head()
+    }
+    fn tree_head_at(&self, size: u64) -> Result<TreeHead, LedgerError> {
+        self.get()?.tree_head_at(size)
+    }
+    fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, LedgerError> {
+        self.get()?.inclusion_proof(index, size)
+    }
+    fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>, LedgerError> {
+        self.get()?.consistency_proof(old, new)
+    }
+    fn entry(&self, index: u64) -> Result<StoredEntry, LedgerError> {
+        self.get()?.entry(index)
+    }
+    fn entries(&self, range: Range<u64>) -> Result<Vec<StoredEntry>, LedgerError> {
+        self.get()?.entries(range)
+    }
+    fn verify_all(&self, trusted: Option<&TreeHead>) -> Result<Verification, LedgerError> {
+        self.get()?.verify_all(trusted)
+    }
+    fn prune_bodies(&self, older_than: Timestamp) -> Result<u64, LedgerError> {
+        self.get()?.prune_bodies(older_than)
+    }
 }

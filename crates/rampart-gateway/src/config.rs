@@ -14,8 +14,11 @@ pub struct Config {
     pub settings: GatewaySettings,
     /// Listen address.
     pub listen: SocketAddr,
-    /// Ledger database, when `[ledger]` names one.
+    /// Ledger database (SQLite file), when `[ledger] path` names one.
     pub ledger: Option<String>,
+    /// Environment variable holding the PostgreSQL URL of a shared ledger, when
+    /// `[ledger] url_env` names one.
+    pub ledger_url_env: Option<String>,
     /// Store bodies in the ledger.
     pub store_bodies: bool,
 }
@@ -74,6 +77,7 @@ impl Config {
             settings,
             listen,
             ledger: system.ledger.as_ref().and_then(|l| l.path.clone()),
+            ledger_url_env: system.ledger.as_ref().and_then(|l| l.url_env.clone()),
             store_bodies: system.ledger.as_ref().is_some_and(|l| l.store_bodies),
         })
     }
@@ -106,10 +110,10 @@ impl Config {
                 opted_in: true,
             });
         }
-        if self.ledger.is_none() {
+        if self.ledger.is_none() && self.ledger_url_env.is_none() {
             out.push(Weakening {
                 setting: "ledger.path".into(),
-                message: "no audit ledger: requests and decisions are not recorded".into(),
+                message: "no audit ledger ([ledger] path or url_env): requests and decisions are not recorded".into(),
                 guideline: Guideline::Dp3,
                 opted_in: false,
             });

@@ -2,19 +2,22 @@
 //! APIs. API keys stored hashed with scopes, limits and expiry; rate limits; the guard
 //! on every request and response (streams included, with a hold-back window);
 //! egress redaction for external upstreams; failover; an audit-ledger entry for every
-//! request, whose id is returned in `x-rampart-request-id`.
+//! request, whose id is returned in `x-rampart-request-id`. Several instances share
+//! one quota through Redis and one ledger through PostgreSQL.
 
 #![forbid(unsafe_code)]
 
 pub mod app;
 pub mod breaker;
 pub mod config;
+pub mod extraction;
 pub mod guard;
 pub mod inspect;
 pub mod keys;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
+pub mod redis_limits;
 pub mod server;
 pub mod tls;
 pub mod tools;

@@ -1,4 +1,5 @@
-//! Request-rate limits per key and per client address: token buckets in memory.
+//! Request-rate limits per key and per client address: token buckets in memory (one
+//! instance), or in Redis, shared by every instance ([`crate::redis_limits`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,6 +32,49 @@ impl RateLimiter {
             true
         } else {
             false
+        }
+    }
+}
+
+/// Why a rate-limit check could not be made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LimitError {
+    /// The shared store is unreachable or failed; the request is refused (fail closed).
+    #[error("rate-limit store unavailable: {0}")]
+    Unavailable(String),
+    /// The limiter's settings are unusable (the operator's environment).
+    #[error("rate limits: {0}")]
+    Config(String),
+}
+
+/// Where the buckets live.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Limiter {
+    /// In this process: each instance counts alone.
+    Memory(RateLimiter),
+    /// In Redis: one allowance across every instance.
+    Redis(crate::redis_limits::RedisLimiter),
+}
+
+impl Default for Limiter {
+    fn default() -> Self {
+        Self::Memory(RateLimiter::default())
+    }
+}
+
+impl Limiter {
+    /// Takes one request from `key`'s allowance of `per_minute`; `Ok(false)` when it is
+    /// used up.
+    ///
+    /// # Errors
+    /// [`LimitError::Unavailable`] when the shared store cannot answer: the caller must
+    /// refuse the request (fail closed).
+    pub async fn check(&self, key: &str, per_minute: u32) -> Result<bool, LimitError> {
+        match self {
+            Self::Memory(m) => Ok(m.allow(key, per_minute)),
+            Self::Redis(r) => r.allow(key, per_minute).await,
         }
     }
 }

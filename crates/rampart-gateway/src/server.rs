@@ -15,14 +15,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::StreamExt;
 use rampart_core::system::Upstream;
-use rampart_ledger::{AuditEntry, Bodies, Decision, SqliteLedger, Storage, Timestamp};
+use rampart_ledger::{AuditEntry, Bodies, Decision, Storage, Timestamp};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::inspect::{Action, Inspector, Vault, Verdict};
 use crate::keys::{KeyRecord, KeyStore};
-use crate::limits::RateLimiter;
+use crate::limits::Limiter;
 
 /// Response header carrying the request id (ask the ledger for its proof).
 pub const REQUEST_ID_HEADER: &str = "x-rampart-request-id";
@@ -35,18 +35,20 @@ pub struct Gateway {
     pub config: Config,
     /// API keys (`None` only with `allow_anonymous` and no key database).
     pub keys: Option<KeyStore>,
-    /// Rate limits.
-    pub limiter: RateLimiter,
+    /// Rate limits: in memory, or in Redis shared by every instance.
+    pub limiter: Limiter,
     /// The guard.
     pub inspector: Arc<dyn Inspector>,
-    /// The audit ledger.
-    pub ledger: Option<Arc<SqliteLedger>>,
+    /// The audit ledger: SQLite, or PostgreSQL shared by every instance.
+    pub ledger: Option<Arc<dyn Storage>>,
     /// Upstream HTTP client.
     pub client: reqwest::Client,
     /// Counters and histograms for `/metrics`.
     pub metrics: Metrics,
     /// Circuit breakers per upstream.
     pub breakers: crate::breaker::Breakers,
+    /// Model-extraction signals per key, when `[gateway.extraction]` is set.
+    pub extraction: Option<crate::extraction::Extraction>,
     /// Canary appended to system prompts; its appearance in output is a leak (LEK001).
     pub canary: Option<String>,
     /// Which tools the model may call, per key.
@@ -330,10 +332,12 @@ struct Admitted {
     key: Option<KeyRecord>,
     body: Value,
     model: String,
+    /// Extraction signals past their thresholds (flagged, not refused).
+    signals: Vec<String>,
 }
 
 #[allow(clippy::result_large_err)]
-fn admit(
+async fn admit(
     gw: &Arc<Gateway>,
     headers: &HeaderMap,
     addr: SocketAddr,
@@ -358,14 +362,27 @@ fn admit(
         ),
         None => (format!("ip:{}", addr.ip()), default_rpm),
     };
-    if !gw.limiter.allow(&bucket, rpm) {
-        gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        return Err(error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limit_exceeded",
-            "rate limit exceeded",
-            &rid,
-        ));
+    match gw.limiter.check(&bucket, rpm).await {
+        Ok(true) => {}
+        Ok(false) => {
+            gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+            return Err(error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_exceeded",
+                "rate limit exceeded",
+                &rid,
+            ));
+        }
+        // Fail closed: without the shared count there is no limit to enforce.
+        Err(e) => {
+            tracing::error!(target: "rampart::gateway", request_id = %rid, error = %e, "rate limit check failed; refusing");
+            return Err(error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "rate_limiter_unavailable",
+                "rate limits cannot be checked; try again later",
+                &rid,
+            ));
+        }
     }
     let body: Value = serde_json::from_slice(raw).map_err(|e| {
         error(
@@ -386,11 +403,48 @@ fn admit(
             ));
         }
     }
+    let who = key
+        .as_ref()
+        .map_or_else(|| format!("ip:{}", addr.ip()), |k| format!("key:{}", k.id));
+    let (signals, throttle) = gw.extraction.as_ref().map_or((Vec::new(), false), |x| {
+        let s = x.observe(&who, &body);
+        (
+            s.rules.iter().map(|r| (*r).to_string()).collect(),
+            s.throttle,
+        )
+    });
+    if throttle {
+        gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let (principal, tenant) = principal(&key);
+        gw.audit(Audit {
+            request_id: rid.clone(),
+            principal,
+            tenant,
+            route: "extraction",
+            model: model.clone(),
+            upstream: "-".into(),
+            decision: Decision::Block,
+            rules: signals.clone(),
+            prompt: raw.to_vec(),
+            response: Vec::new(),
+            tokens: (0, 0),
+        });
+        return Err(error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "extraction_suspected",
+            &format!(
+                "request pattern suggests model extraction ({}); slow down",
+                signals.join(", ")
+            ),
+            &rid,
+        ));
+    }
     Ok(Admitted {
         rid,
         key,
         body,
         model,
+        signals,
     })
 }
 
@@ -398,6 +452,17 @@ fn principal(key: &Option<KeyRecord>) -> (String, String) {
     key.as_ref().map_or(("anonymous".into(), "-".into()), |k| {
         (k.id.clone(), k.tenant.clone())
     })
+}
+
+/// The starting verdict of an admitted request: flagged with its extraction
+/// signals, if any.
+fn flagged(signals: Vec<String>) -> Verdict {
+    let mut v = Verdict::allow();
+    if !signals.is_empty() {
+        v.action = Action::Flag;
+        v.rules = signals;
+    }
+    v
 }
 
 /// Merges verdicts: the strongest action, all rules.
@@ -469,7 +534,8 @@ async fn chat_completions(
         key,
         mut body,
         model,
-    } = match admit(&gw, &headers, addr, &raw) {
+        signals,
+    } = match admit(&gw, &headers, addr, &raw).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -478,7 +544,7 @@ async fn chat_completions(
     let external = upstreams.first().is_some_and(|u| u.external);
 
     // The guard on the way in, and egress redaction for external upstreams.
-    let mut verdict = Verdict::allow();
+    let mut verdict = flagged(signals);
     let mut vault = Vault::default();
     if let Some(messages) = body["messages"].as_array_mut() {
         for m in messages.iter_mut() {
@@ -878,13 +944,14 @@ async fn passthrough(
         key,
         mut body,
         model,
-    } = match admit(&gw, &headers, addr, &raw) {
+        signals,
+    } = match admit(&gw, &headers, addr, &raw).await {
         Ok(a) => a,
         Err(r) => return r,
     };
     let (principal, tenant) = principal(&key);
     let upstreams = gw.upstreams_for(&model);
-    let mut verdict = Verdict::allow();
+    let mut verdict = flagged(signals);
     let mut vault = Vault::default();
     if let Some(text) = body[text_field].as_str().map(str::to_string) {
         let v = gw.inbound("user", &text, &mut vault);

@@ -12,7 +12,6 @@ use rampart_core::system::SystemDescription;
 use rampart_gateway::mock::{self, MockState};
 use rampart_gateway::server::{self, Gateway, REQUEST_ID_HEADER};
 use rampart_ledger::merkle::verify_inclusion;
-use rampart_ledger::Storage;
 use serde_json::{json, Value};
 
 struct Harness {

@@ -195,3 +195,54 @@ async fn fail_open_forwards_and_flags_when_a_detector_fails() {
         Some(1.0)
     );
 }
+
+fn probe(i: usize) -> String {
+    format!("Classify the sentiment of this review and explain the decision boundary you used: product number {i} arrived damaged")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn systematic_probing_is_flagged_then_throttled_when_configured() {
+    let s = start("[gateway.extraction]\nnear_duplicates = 3\n", |_| {}).await;
+    for i in 0..4 {
+        assert_eq!(chat(&s, &probe(i)).await.0, 200);
+    }
+    let m = metrics(&s).await;
+    assert_eq!(
+        value(&m, "rampart_rule_hits_total{rule=\"EXT003\"}"),
+        None,
+        "three near-duplicates are within the threshold:\n{m}"
+    );
+    for i in 4..6 {
+        assert_eq!(chat(&s, &probe(i)).await.0, 200, "flag, not refuse");
+    }
+    let m = metrics(&s).await;
+    assert_eq!(
+        value(&m, "rampart_rule_hits_total{rule=\"EXT003\"}"),
+        Some(2.0),
+        "{m}"
+    );
+    assert_eq!(
+        value(&m, "rampart_decisions_total{decision=\"flag\"}"),
+        Some(2.0)
+    );
+
+    let s = start(
+        "[gateway.extraction]\nnear_duplicates = 3\nthrottle = true\n",
+        |_| {},
+    )
+    .await;
+    let mut refused = 0;
+    for i in 0..8 {
+        let (status, body) = chat(&s, &probe(i)).await;
+        if status == 429 {
+            assert_eq!(body["error"]["code"], "extraction_suspected");
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 4);
+    assert_eq!(
+        s.mock.received().len(),
+        4,
+        "refused probes never reach the model"
+    );
+}
