@@ -64,7 +64,9 @@ fn crc_update(mut crc: u32, bytes: &[u8]) -> u32 {
 /// A loaded linear model.
 #[derive(Debug, Clone)]
 pub struct Classifier {
-    weights: Vec<f32>,
+    /// Quantised weights; kept as `i16` so the table (2^18 buckets) stays in cache.
+    weights: Vec<i16>,
+    scale: f32,
     mask: u32,
     bias: f32,
     threshold: f32,
@@ -107,14 +109,15 @@ impl Classifier {
         let weights = body
             .chunks_exact(2)
             .map(|q| {
-                f32::from(i16::from_le_bytes([
+                i16::from_le_bytes([
                     q.first().copied().unwrap_or(0),
                     q.get(1).copied().unwrap_or(0),
-                ])) * scale
+                ])
             })
             .collect();
         Ok(Classifier {
             weights,
+            scale,
             mask: n - 1,
             bias,
             threshold,
@@ -152,11 +155,14 @@ impl Classifier {
         self.threshold_high
     }
 
-    fn w(&self, crc: u32) -> f32 {
-        self.weights
-            .get((!crc & self.mask) as usize)
-            .copied()
-            .unwrap_or(0.0)
+    #[inline]
+    fn w(&self, crc: u32) -> i64 {
+        i64::from(
+            self.weights
+                .get((!crc & self.mask) as usize)
+                .copied()
+                .unwrap_or(0),
+        )
     }
 
     /// Probability that `lower` (lowercase normalised text) is an attack.
@@ -165,7 +171,7 @@ impl Classifier {
             .chain(lower.chars().take(MAX_CHARS))
             .chain(std::iter::once(' '))
             .collect();
-        let mut sum = 0.0f32;
+        let mut sum = 0i64;
         let mut count = 0u32;
         // character n-grams
         let starts: Vec<usize> = text
@@ -210,7 +216,8 @@ impl Classifier {
         if count == 0 {
             return 0.0;
         }
-        let logit = self.bias + sum / (count as f32).sqrt();
+        let logit =
+            self.bias + (sum as f64 * f64::from(self.scale) / f64::from(count).sqrt()) as f32;
         1.0 / (1.0 + (-logit).exp())
     }
 }

@@ -49,7 +49,12 @@ impl PhraseEngine {
             .build()?;
         let regexes = pats
             .iter()
-            .map(|p| regex::RegexBuilder::new(p).size_limit(SIZE_LIMIT).build())
+            .map(|p| {
+                regex::RegexBuilder::new(p)
+                    .size_limit(SIZE_LIMIT)
+                    .dfa_size_limit(SIZE_LIMIT)
+                    .build()
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(PhraseEngine {
             set,
@@ -218,7 +223,7 @@ impl TokenEngine {
         for d in DETECTORS {
             if let Engine::Tokens(rules) = &d.engine {
                 for r in *rules {
-                    pats.push(r.re);
+                    pats.push(ascii_boundaries(r.re));
                     owner.push((*d, r.validate));
                 }
             }
@@ -230,7 +235,10 @@ impl TokenEngine {
         let regexes = pats
             .iter()
             .map(|p| {
-                let re = regex::RegexBuilder::new(p).size_limit(SIZE_LIMIT).build()?;
+                let re = regex::RegexBuilder::new(p)
+                    .size_limit(SIZE_LIMIT)
+                    .dfa_size_limit(SIZE_LIMIT)
+                    .build()?;
                 let has_v = re.capture_names().any(|n| n == Some("v"));
                 Ok((re, has_v))
             })

@@ -72,7 +72,7 @@ pub struct Pipeline {
     decoders: Decoders,
     links: Regex,
     fingerprint: lek002_system_prompt_overlap::Fingerprint,
-    canaries: Vec<String>,
+    canaries: Option<aho_corasick::AhoCorasick>,
     classifier: Option<Classifier>,
 }
 
@@ -101,7 +101,13 @@ impl Pipeline {
             fingerprint: lek002_system_prompt_overlap::Fingerprint::new(
                 cfg.system_prompt.as_deref().unwrap_or(""),
             ),
-            canaries: cfg.canaries.iter().map(|c| c.to_lowercase()).collect(),
+            canaries: lek001_canary_token::automaton(
+                &cfg.canaries
+                    .iter()
+                    .map(|c| c.to_lowercase())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| GuardError::Config(format!("canaries: {e}")))?,
             classifier,
             cfg,
         })
@@ -190,7 +196,9 @@ impl Pipeline {
         }
         raw.extend(self.tokens.scan(&n.text, role));
         if role == Role::Assistant {
-            lek001_canary_token::check(&n.lower, &self.canaries, &mut raw);
+            if let Some(ac) = &self.canaries {
+                lek001_canary_token::check(ac, &n.lower, &mut raw);
+            }
             self.fingerprint.check(&n.text, &mut raw);
             exf003_link_outside_allow_list::check(
                 &self.links,

@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r#"(?:!\[[^\]\n]{0,200}\]\(\s*<?|<img\b[^>]{0,200}\bsrc\s*=\s*["']?)(?P<v>https?://[^\s)>"']+)"#,
+    re: r#"(?:!\[[^\]\n]*\]\(\s*<?|<img\b[^>]*\bsrc\s*=\s*["']?)(?P<v>https?://[^\s)>"']+)"#,
     validate,
 }];
 

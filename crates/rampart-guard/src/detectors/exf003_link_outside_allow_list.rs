@@ -57,7 +57,7 @@ pub(crate) static DETECTOR: Detector = Detector {
 /// Compiled link pattern: group `img` marks an image.
 pub(crate) fn pattern() -> Result<Regex, regex::Error> {
     Regex::new(
-        r#"(?i)(?P<img>!\[[^\]\n]{0,200}\]\(\s*<?|<img\b[^>]{0,200}\bsrc\s*=\s*["']?)?(?:\[[^\]\n]{0,200}\]\(\s*<?)?(?P<url>https?://(?P<host>[a-z0-9.\-]+)(?::[0-9]+)?[^\s)>"']*)"#,
+        r#"(?i)(?P<img>!\[[^\]\n]*\]\(\s*<?|<img(?-u:\b)[^>]*(?-u:\b)src\s*=\s*["']?)?(?:\[[^\]\n]*\]\(\s*<?)?(?P<url>https?://(?P<host>[a-z0-9.\-]+)(?::[0-9]+)?[^\s)>"']*)"#,
     )
 }
 

@@ -1,3 +1,4 @@
+use aho_corasick::AhoCorasick;
 use rampart_core::declare_rule;
 
 use super::{Detector, Engine, OUTPUT};
@@ -46,17 +47,34 @@ pub(crate) static DETECTOR: Detector = Detector {
     engine: Engine::Custom,
 };
 
-/// Finds the canaries (already lowercase) in the lowercase text.
-pub(crate) fn check(lower: &str, canaries: &[String], out: &mut Vec<RawHit>) {
-    for c in canaries.iter().filter(|c| !c.is_empty()) {
-        for (s, m) in lower.match_indices(c.as_str()) {
-            out.push(RawHit {
-                detector: &DETECTOR,
-                start: s,
-                end: s + m.len(),
-                score: 1.0,
-                note: "canary token from the system prompt".to_owned(),
-            });
-        }
+/// Compiles the canaries into one case-insensitive automaton (`None` when there are
+/// none).
+pub(crate) fn automaton(
+    canaries: &[String],
+) -> Result<Option<AhoCorasick>, aho_corasick::BuildError> {
+    let pats: Vec<&str> = canaries
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.is_empty())
+        .collect();
+    if pats.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(pats)
+        .map(Some)
+}
+
+/// Finds the canaries in the (lowercase normalised) text in one pass.
+pub(crate) fn check(ac: &AhoCorasick, lower: &str, out: &mut Vec<RawHit>) {
+    for m in ac.find_iter(lower) {
+        out.push(RawHit {
+            detector: &DETECTOR,
+            start: m.start(),
+            end: m.end(),
+            score: 1.0,
+            note: "canary token from the system prompt".to_owned(),
+        });
     }
 }

@@ -71,22 +71,25 @@ fn weird(word: &str) -> bool {
         && b.windows(3).any(|w| {
             matches!(w, [a, c, d] if a.is_ascii_lowercase() && c.is_ascii_lowercase() && d.is_ascii_uppercase())
         });
-    let lower: Vec<u8> = core
+    let mut consonants = 0;
+    let mut max_consonants = 0;
+    let mut letters_in_core = 0;
+    let mut vowels = 0;
+    for c in core
         .bytes()
         .filter(u8::is_ascii_alphabetic)
         .map(|c| c.to_ascii_lowercase())
-        .collect();
-    let mut consonants = 0;
-    let mut max_consonants = 0;
-    for &c in &lower {
+    {
+        letters_in_core += 1;
         if b"aeiouy".contains(&c) {
+            vowels += 1;
             consonants = 0;
         } else {
             consonants += 1;
             max_consonants = max_consonants.max(consonants);
         }
     }
-    let no_vowel_long = lower.len() >= 6 && !lower.iter().any(|c| b"aeiouy".contains(c));
+    let no_vowel_long = letters_in_core >= 6 && vowels == 0;
     odd_punct || case_switch || max_consonants >= 6 || no_vowel_long
 }
 

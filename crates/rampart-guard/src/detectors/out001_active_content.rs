@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r#"(?i)<script\b|javascript\s*:|vbscript\s*:|data\s*:\s*text/html|<[a-z][a-z0-9]*\b[^>]{0,300}\son[a-z]{3,20}\s*=|<iframe\b|<object\b|<embed\b|<form\b[^>]{0,200}\baction\s*=|<meta\b[^>]{0,100}http-equiv\s*=\s*["']?refresh|<base\b[^>]{0,100}\bhref"#,
+    re: r#"(?i)<script\b|javascript\s*:|vbscript\s*:|data\s*:\s*text/html|<[a-z][a-z0-9]*\b[^>]*\son[a-z]{3,20}\s*=|<iframe\b|<object\b|<embed\b|<form\b[^>]*\baction\s*=|<meta\b[^>]*http-equiv\s*=\s*["']?refresh|<base\b[^>]*\bhref"#,
     validate,
 }];
 

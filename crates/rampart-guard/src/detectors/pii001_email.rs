@@ -36,13 +36,19 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"[\p{L}\p{N}](?:[\p{L}\p{N}._%+\-]{0,62}[\p{L}\p{N}_%+\-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}",
+    re: r"[A-Za-z0-9\x{80}-\x{10FFFF}](?:[A-Za-z0-9\x{80}-\x{10FFFF}._%+\-]*[A-Za-z0-9\x{80}-\x{10FFFF}_%+\-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}",
     validate,
 }];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
-    if v.contains("..") {
+    let local = v.split('@').next().unwrap_or("");
+    if v.contains("..")
+        || local.len() > 64
+        || !local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-".contains(c))
+    {
         return None;
     }
     let b = text.as_bytes();

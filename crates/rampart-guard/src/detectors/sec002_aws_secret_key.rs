@@ -38,7 +38,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?i:aws|secret)[^\n]{0,60}?(?P<v>[A-Za-z0-9/+]{40})",
+    re: r"(?i:aws|secret)[ -~]{0,60}?(?P<v>[A-Za-z0-9/+]{40})",
     validate,
 }];
 

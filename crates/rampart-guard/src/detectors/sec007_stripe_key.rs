@@ -34,7 +34,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"[sr]k_live_[A-Za-z0-9]{24,247}",
+    re: r"[sr]k_live_[A-Za-z0-9]{24,}",
     validate,
 }];
 

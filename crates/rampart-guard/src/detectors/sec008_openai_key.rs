@@ -38,7 +38,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,250}",
+    re: r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,}",
     validate,
 }];
 

@@ -35,7 +35,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"sk-ant-[a-z]{2,6}[0-9]{2}-[A-Za-z0-9_\-]{32,200}",
+    re: r"sk-ant-[a-z]{2,6}[0-9]{2}-[A-Za-z0-9_\-]{32,}",
     validate,
 }];
 

@@ -41,11 +41,11 @@ declare_rule! {
 
 static RULES: &[TokenRule] = &[
     TokenRule {
-        re: r#"(?i:pass(?:word|wd|phrase)?|pwd|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)["']?\s*(?::=|=>|[:=])\s*["'`]?(?P<v>[^\s"'`,;]{8,128})"#,
+        re: r#"(?i:pass(?:word|wd|phrase)?|pwd|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)["']?\s*(?::=|=>|[:=])\s*["'`]?(?P<v>[^\s"'`,;]{8,})"#,
         validate,
     },
     TokenRule {
-        re: r"[a-z][a-z0-9+.\-]{1,20}://[^\s:/@]{1,64}:(?P<v>[^\s@/]{6,128})@[A-Za-z0-9.\-]+",
+        re: r"[a-z][a-z0-9+.\-]{1,20}://[^\s:/@]+:(?P<v>[^\s@/]{6,})@[A-Za-z0-9.\-]+",
         validate: validate_url,
     },
 ];
@@ -87,7 +87,7 @@ fn plausible(v: &str) -> bool {
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?.trim_end_matches(['.', ')', '}', ']']);
-    if !plausible(v) {
+    if v.len() > 128 || !plausible(v) {
         return None;
     }
     Some((0.8, s, s + v.len()))
@@ -95,7 +95,11 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
 
 fn validate_url(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
-    if is_placeholder(v) || v.eq_ignore_ascii_case("password") || v.eq_ignore_ascii_case("pass") {
+    if v.len() > 128
+        || is_placeholder(v)
+        || v.eq_ignore_ascii_case("password")
+        || v.eq_ignore_ascii_case("pass")
+    {
         return None;
     }
     Some((0.85, s, e))
