@@ -103,6 +103,7 @@ pub struct Metrics {
     pub(crate) rate_limited: AtomicU64,
     pub(crate) upstream_errors: AtomicU64,
     pub(crate) detector_errors: AtomicU64,
+    pub(crate) limiter_errors: AtomicU64,
     tokens_in: AtomicU64,
     tokens_out: AtomicU64,
     decisions: Labelled,
@@ -195,6 +196,11 @@ impl Metrics {
                 "rampart_upstream_errors_total",
                 "Requests no upstream answered (after failover).",
                 &self.upstream_errors,
+            ),
+            (
+                "rampart_limiter_errors_total",
+                "Rate-limit checks that failed (shared store unreachable; requests refused).",
+                &self.limiter_errors,
             ),
             (
                 "rampart_detector_errors_total",

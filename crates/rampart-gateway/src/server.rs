@@ -104,6 +104,12 @@ fn decision_label(d: Decision) -> &'static str {
 
 /// Rule recorded when a detector fails (panics) on a request or response.
 pub const DETECTOR_ERROR_RULE: &str = "GW001";
+/// Rule recorded when a key exceeds its rate limit.
+pub const RATE_LIMITED_RULE: &str = "GW002";
+/// Rule recorded when a key asks for a model outside its scopes.
+pub const SCOPE_RULE: &str = "GW003";
+/// Rule recorded when the shared rate-limit store cannot be reached.
+pub const LIMITER_ERROR_RULE: &str = "GW004";
 
 fn sha(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -337,21 +343,83 @@ struct Admitted {
 }
 
 #[allow(clippy::result_large_err)]
+/// A request refused before it is forwarded: the error response, a log line, and
+/// for authenticated callers a ledger entry. Requests without a valid key are logged
+/// and counted but not written to the ledger, so that anyone able to reach the port
+/// cannot grow it.
+struct Refusal<'a> {
+    gw: &'a Arc<Gateway>,
+    rid: &'a str,
+    route: &'static str,
+    addr: SocketAddr,
+    raw: &'a Bytes,
+}
+
+impl Refusal<'_> {
+    fn refuse(
+        &self,
+        key: Option<&KeyRecord>,
+        model: &str,
+        status: StatusCode,
+        code: &str,
+        message: &str,
+        rules: Vec<String>,
+    ) -> Response {
+        tracing::warn!(
+            target: "rampart::gateway",
+            request_id = %self.rid,
+            client = %self.addr.ip(),
+            principal = key.map_or("-", |k| k.id.as_str()),
+            route = self.route,
+            status = status.as_u16(),
+            code,
+            "refused"
+        );
+        if key.is_some() || self.gw.config.settings.allow_anonymous {
+            let (principal, tenant) = principal(&key.cloned());
+            self.gw.audit(Audit {
+                request_id: self.rid.to_string(),
+                principal,
+                tenant,
+                route: self.route,
+                model: model.to_string(),
+                upstream: "-".into(),
+                decision: Decision::Block,
+                rules,
+                prompt: self.raw.to_vec(),
+                response: Vec::new(),
+                tokens: (0, 0),
+            });
+        }
+        error(status, code, message, self.rid)
+    }
+}
+
 async fn admit(
     gw: &Arc<Gateway>,
     headers: &HeaderMap,
     addr: SocketAddr,
     raw: &Bytes,
+    route: &'static str,
 ) -> Result<Admitted, Response> {
     gw.metrics.requests.fetch_add(1, Ordering::Relaxed);
     let rid = request_id();
+    let refusal = Refusal {
+        gw,
+        rid: &rid,
+        route,
+        addr,
+        raw,
+    };
     let Ok(key) = gw.authenticate(headers) else {
         gw.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
-        return Err(error(
+        return Err(refusal.refuse(
+            None,
+            "",
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",
             "a valid API key is required",
-            &rid,
+            Vec::new(),
         ));
     };
     let default_rpm = gw.config.settings.default_rpm.unwrap_or(600);
@@ -366,40 +434,49 @@ async fn admit(
         Ok(true) => {}
         Ok(false) => {
             gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-            return Err(error(
+            return Err(refusal.refuse(
+                key.as_ref(),
+                "",
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limit_exceeded",
                 "rate limit exceeded",
-                &rid,
+                vec![RATE_LIMITED_RULE.into()],
             ));
         }
         // Fail closed: without the shared count there is no limit to enforce.
         Err(e) => {
+            gw.metrics.limiter_errors.fetch_add(1, Ordering::Relaxed);
             tracing::error!(target: "rampart::gateway", request_id = %rid, error = %e, "rate limit check failed; refusing");
-            return Err(error(
+            return Err(refusal.refuse(
+                key.as_ref(),
+                "",
                 StatusCode::SERVICE_UNAVAILABLE,
                 "rate_limiter_unavailable",
                 "rate limits cannot be checked; try again later",
-                &rid,
+                vec![LIMITER_ERROR_RULE.into()],
             ));
         }
     }
     let body: Value = serde_json::from_slice(raw).map_err(|e| {
-        error(
+        refusal.refuse(
+            key.as_ref(),
+            "",
             StatusCode::BAD_REQUEST,
             "invalid_request_error",
             &format!("body is not JSON: {e}"),
-            &rid,
+            Vec::new(),
         )
     })?;
     let model = body["model"].as_str().unwrap_or_default().to_string();
     if let Some(k) = &key {
         if !k.allows_model(&model) {
-            return Err(error(
+            return Err(refusal.refuse(
+                key.as_ref(),
+                &model,
                 StatusCode::FORBIDDEN,
                 "model_not_allowed",
                 &format!("this key may not use model {model:?}"),
-                &rid,
+                vec![SCOPE_RULE.into()],
             ));
         }
     }
@@ -535,7 +612,7 @@ async fn chat_completions(
         mut body,
         model,
         signals,
-    } = match admit(&gw, &headers, addr, &raw).await {
+    } = match admit(&gw, &headers, addr, &raw, "/v1/chat/completions").await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -945,7 +1022,7 @@ async fn passthrough(
         mut body,
         model,
         signals,
-    } = match admit(&gw, &headers, addr, &raw).await {
+    } = match admit(&gw, &headers, addr, &raw, route).await {
         Ok(a) => a,
         Err(r) => return r,
     };

@@ -216,18 +216,34 @@ async fn every_request_is_in_the_ledger_with_a_verifying_proof() {
         let (_, _, rid) = chat(&h, Some(&h.key), user(text)).await;
         ids.push(rid.unwrap());
     }
+    // Refused before forwarding: a model outside the key's scopes is recorded...
+    let mut other = user("hi");
+    other["model"] = json!("gpt-5");
+    let (s, _, rid) = chat(&h, Some(&h.key), other).await;
+    assert_eq!(s, 403);
+    ids.push(rid.unwrap());
+    // ...a request without a valid key is not (anyone could grow the ledger).
+    assert_eq!(chat(&h, Some("rk_bogus"), user("hi")).await.0, 401);
     let ledger = h.gw.ledger.clone().unwrap();
-    // Appends are asynchronous (group commit): wait for both.
+    // Appends are asynchronous (group commit): wait for them.
     let mut head = ledger.tree_head().unwrap();
     for _ in 0..100 {
-        if head.size >= 2 {
+        if head.size >= 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         head = ledger.tree_head().unwrap();
     }
-    assert_eq!(head.size, 2);
-    let entries = ledger.entries(0..2).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let head = ledger.tree_head().unwrap();
+    assert_eq!(head.size, 3);
+    let entries = ledger.entries(0..3).unwrap();
+    let scoped = entries
+        .iter()
+        .find(|e| e.entry.request_id == ids[2])
+        .unwrap();
+    assert_eq!(scoped.entry.rules, ["GW003"]);
+    assert_eq!(scoped.entry.decision, rampart_ledger::Decision::Block);
     for id in &ids {
         let e = entries
             .iter()

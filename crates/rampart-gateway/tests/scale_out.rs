@@ -302,17 +302,19 @@ async fn two_instances_share_one_quota_and_one_ledger() {
     );
 
     // One ledger: both instances' entries, in one tree, each with a proof that verifies
-    // against the one head both instances see.
+    // against the one head both instances see. Refusals of authenticated keys are
+    // recorded too (blocked, GW002).
+    let recorded = total + refused.len();
     let ledger_a = a.gw.ledger.clone().unwrap();
     let ledger_b = b.gw.ledger.clone().unwrap();
     blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut head = ledger_a.tree_head().unwrap();
-        while head.size < total as u64 && Instant::now() < deadline {
+        while head.size < recorded as u64 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
             head = ledger_a.tree_head().unwrap();
         }
-        assert_eq!(head.size, total as u64, "one entry per admitted request");
+        assert_eq!(head.size, recorded as u64, "one entry per request");
         assert_eq!(
             ledger_b.tree_head().unwrap(),
             head,
@@ -328,10 +330,13 @@ async fn two_instances_share_one_quota_and_one_ledger() {
             verify_inclusion(e.index, head.size, &e.leaf_hash, &proof, &head.root).unwrap();
         }
         for rid in &refused {
-            assert!(
-                entries.iter().all(|e| &e.entry.request_id != rid),
-                "a refused request reaches neither the upstream nor the ledger"
-            );
+            let e = entries
+                .iter()
+                .find(|e| &e.entry.request_id == rid)
+                .unwrap_or_else(|| panic!("refused request {rid} in the ledger"));
+            assert_eq!(e.entry.decision, rampart_ledger::Decision::Block);
+            assert_eq!(e.entry.rules, ["GW002"]);
+            assert_eq!(e.entry.upstream, "-", "it never reached an upstream");
         }
         match ledger_a.verify_all(Some(&head)).unwrap() {
             Verification::Intact { head: h, .. } => assert_eq!(h, head),
