@@ -21,8 +21,8 @@
 //! ## How the pipeline uses the score
 //! A probability at or above the stand-alone threshold is a finding on its own. A
 //! probability at or above the length threshold becomes a full finding only when a
-//! phrase rule found weaker evidence (score ≥ 0.3) in the same text; otherwise it is
-//! reported with score 0.45, below the default policy's `min_score`.
+//! phrase rule found evidence of its own (score ≥ 0.47) in the same text; otherwise it is
+//! reported with score 0.25, below the default policy's `min_score`.
 
 use crate::error::GuardError;
 
