@@ -52,7 +52,9 @@
 pub mod checkpoint;
 pub mod crypto;
 pub mod entry;
+pub mod evidence;
 pub mod hex;
+pub mod http;
 pub mod merkle;
 pub mod postgres;
 pub mod store;

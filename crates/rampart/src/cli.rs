@@ -342,6 +342,9 @@ pub enum AuditCommand {
     Export(AuditExportArgs),
     /// Print the last entries.
     Tail(AuditTailArgs),
+    /// Serve the ledger's HTTP API: append (needs the token in RAMPART_LEDGER_TOKEN),
+    /// head, signed checkpoint, evidence, inclusion and consistency proofs.
+    Serve(AuditServeArgs),
     /// Delete bodies older than a date; hashes and proofs stay valid.
     Prune(AuditPruneArgs),
     /// Generate a checkpoint signing key (mode 0600) and print its verifier key.
@@ -397,6 +400,20 @@ pub struct AuditExportArgs {
     /// Bundle file to write (stdout when absent).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditServeArgs {
+    /// Listen address.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub listen: std::net::SocketAddr,
+    /// Bearer token that appends must present (read from the environment, never a flag;
+    /// without it the API is read-only).
+    #[arg(long = "token-env", default_value = "RAMPART_LEDGER_TOKEN")]
+    pub token_env: String,
+    /// Opt-in: plain HTTP on a non-loopback address (weakens DP-1; put TLS in front).
+    #[arg(long)]
+    pub allow_plain_http: bool,
 }
 
 #[derive(Debug, Args)]

@@ -597,3 +597,68 @@ fn gateway_logs_json_per_request_and_drains_on_sigterm() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains(&rid), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn audit_serve_appends_with_the_token_and_its_evidence_verifies_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (db, key, vkey) = (d("ledger.sqlite"), d("cp.key"), d("cp.key.vkey"));
+    assert!(
+        rampart(&["audit", "keygen", "--name", "audit.test/api", "--out", &key])
+            .status
+            .success()
+    );
+    let mut child = {
+        use std::io::BufRead;
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args([
+                "audit",
+                "--db",
+                &db,
+                "--checkpoint-key",
+                &key,
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env("RAMPART_LEDGER_TOKEN", "s3cret-token")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = c.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        let line = wait_for_line(&rx, |l| l.contains("listening on")).expect("the API starts");
+        let addr = line.rsplit("http://").next().unwrap().to_string();
+        (c, addr)
+    };
+    let entry = r#"{"time":"2026-11-21T10:00:00Z","request_id":"svc-1","principal":"batch-job","tenant":"t","route":"/score","model":"m","upstream":"u","decision":"allow"}"#;
+    let (head, _) = http(&child.1, "POST", "/v1/entries", "wrong", entry);
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    let (head, body) = http(&child.1, "POST", "/v1/entries", "s3cret-token", entry);
+    assert!(head.starts_with("HTTP/1.1 201"), "{head}");
+    assert!(body.contains("\"index\":0"), "{body}");
+    let (head, body) = http(&child.1, "GET", "/v1/evidence/0", "", "");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+
+    // The customer checks the evidence offline with the verifier key alone.
+    let evidence = d("evidence.json");
+    std::fs::write(&evidence, &body).unwrap();
+    let out = rampart(&["audit", "verify-proof", &evidence, "--key", &vkey]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

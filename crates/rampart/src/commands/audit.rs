@@ -20,8 +20,7 @@ use serde_json::{json, Value};
 use crate::cli::{AuditArgs, AuditCommand};
 use crate::ExitStatus;
 
-/// Format tag of evidence files.
-const EVIDENCE_FORMAT: &str = "rampart-audit-evidence/v1";
+use rampart_ledger::evidence::{self, EVIDENCE_FORMAT};
 /// Longest JSON line accepted by `append`.
 const MAX_LINE: usize = 1 << 20;
 
@@ -242,18 +241,8 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
                 bail!("entry {} is not covered by the latest checkpoint (size {}); run `rampart audit checkpoint`", p.entry, cp.size);
             }
             let stored = ledger.entry(p.entry)?;
-            let proof = ledger.inclusion_proof(p.entry, cp.size)?;
-            let evidence = json!({
-                "format": EVIDENCE_FORMAT,
-                "checkpoint": note,
-                "entries": [{
-                    "index": p.entry,
-                    "entry": stored.entry,
-                    "leaf_hash": hex(&stored.leaf_hash),
-                    "inclusion_proof": proof.iter().map(|h| hex(h)).collect::<Vec<_>>(),
-                }],
-            });
-            write_out(p.out.as_deref(), &evidence)?;
+            let proven = evidence::proven_entry(&ledger, &stored, cp.size)?;
+            write_out(p.out.as_deref(), &evidence::document(&note, vec![proven]))?;
             Ok(ExitStatus::Success)
         }
         AuditCommand::Consistency(c) => {
@@ -294,13 +283,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
                 for s in ledger.entries(start..end)? {
                     let t = s.entry.time.unix_millis();
                     if t >= since.unix_millis() && t <= until.unix_millis() {
-                        let proof = ledger.inclusion_proof(s.index, size)?;
-                        entries.push(json!({
-                            "index": s.index,
-                            "entry": s.entry,
-                            "leaf_hash": hex(&s.leaf_hash),
-                            "inclusion_proof": proof.iter().map(|h| hex(h)).collect::<Vec<_>>(),
-                        }));
+                        entries.push(evidence::proven_entry(&ledger, &s, size)?);
                     }
                 }
                 start = end;
@@ -311,12 +294,10 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
                 e.since,
                 e.until
             );
-            write_out(
-                e.out.as_deref(),
-                &json!({"format": EVIDENCE_FORMAT, "checkpoint": note, "entries": entries}),
-            )?;
+            write_out(e.out.as_deref(), &evidence::document(&note, entries))?;
             Ok(ExitStatus::Success)
         }
+        AuditCommand::Serve(a) => serve(args, a),
         AuditCommand::Tail(t) => {
             let ledger = open(args)?;
             let size = ledger.tree_head()?.size;
@@ -399,5 +380,40 @@ fn verify_proof(file: &Path, key: &str) -> Result<ExitStatus> {
         cp.size,
         verifier.name()
     );
+    Ok(ExitStatus::Success)
+}
+
+fn serve(args: &AuditArgs, a: &crate::cli::AuditServeArgs) -> Result<ExitStatus> {
+    if !a.listen.ip().is_loopback() && !a.allow_plain_http {
+        bail!(
+            "refusing plain HTTP on the non-loopback address {} (DP-1): put a TLS proxy in front, or pass --allow-plain-http",
+            a.listen
+        );
+    }
+    let token = std::env::var(&a.token_env).ok().filter(|t| !t.is_empty());
+    if token.is_none() {
+        eprintln!("{} is not set: the API is read-only", a.token_env);
+    }
+    let ledger: std::sync::Arc<dyn Storage> = std::sync::Arc::new(open(args)?);
+    let api = std::sync::Arc::new(rampart_ledger::http::Api::new(
+        ledger,
+        signer(args)?,
+        token.as_deref(),
+    ));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(a.listen)
+            .await
+            .with_context(|| format!("binding {}", a.listen))?;
+        eprintln!("ledger API listening on http://{}", listener.local_addr()?);
+        rampart_ledger::http::serve(api, listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
     Ok(ExitStatus::Success)
 }
