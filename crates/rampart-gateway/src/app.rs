@@ -88,6 +88,13 @@ pub fn build(
             }
             (None, None) => None,
         };
+    let auditor = match &ledger {
+        Some(l) => Some(
+            crate::auditor::Auditor::start(Arc::clone(l))
+                .map_err(|e| StartError::Ledger(format!("starting the audit thread: {e}")))?,
+        ),
+        None => None,
+    };
     let limiter = match &config.settings.redis_url_env {
         Some(var) => {
             let url = secret_env(var).map_err(crate::limits::LimitError::Config)?;
@@ -133,6 +140,7 @@ pub fn build(
         keys,
         limiter,
         inspector: Arc::new(inspector),
+        auditor,
         ledger,
         client,
         metrics: Metrics::default(),

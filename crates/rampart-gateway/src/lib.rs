@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod auditor;
 pub mod breaker;
 pub mod config;
 pub mod extraction;

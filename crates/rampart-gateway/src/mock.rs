@@ -17,11 +17,17 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+/// Request bodies the mock keeps.
+pub const KEPT: usize = 1024;
+
 /// Shared state of the mock.
 #[derive(Debug, Default)]
 pub struct MockState {
-    /// Request bodies received, in order.
-    pub received: Mutex<Vec<Value>>,
+    /// The last [`KEPT`] request bodies received, oldest first (bounded, so a
+    /// benchmark can run the mock for millions of requests).
+    pub received: Mutex<std::collections::VecDeque<Value>>,
+    /// Requests received in all.
+    pub count: AtomicU64,
     /// Added latency per request, in milliseconds.
     pub latency_ms: AtomicU64,
     /// Answer every request with 503 (to test failover).
@@ -31,7 +37,10 @@ pub struct MockState {
 impl MockState {
     /// Bodies received so far.
     pub fn received(&self) -> Vec<Value> {
-        self.received.lock().map(|v| v.clone()).unwrap_or_default()
+        self.received
+            .lock()
+            .map(|v| v.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -54,8 +63,12 @@ fn reply_for(body: &Value) -> String {
 }
 
 async fn record(state: &MockState, body: &Value) -> Option<Response> {
+    state.count.fetch_add(1, Ordering::Relaxed);
     if let Ok(mut r) = state.received.lock() {
-        r.push(body.clone());
+        if r.len() >= KEPT {
+            r.pop_front();
+        }
+        r.push_back(body.clone());
     }
     let ms = state.latency_ms.load(Ordering::Relaxed);
     if ms > 0 {

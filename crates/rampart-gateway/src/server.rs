@@ -41,6 +41,8 @@ pub struct Gateway {
     pub inspector: Arc<dyn Inspector>,
     /// The audit ledger: SQLite, or PostgreSQL shared by every instance.
     pub ledger: Option<Arc<dyn Storage>>,
+    /// The queue into the ledger (one audit thread, batched appends).
+    pub auditor: Option<crate::auditor::Auditor>,
     /// Upstream HTTP client.
     pub client: reqwest::Client,
     /// Counters and histograms for `/metrics`.
@@ -150,32 +152,30 @@ impl Gateway {
             tokens_out = a.tokens.1,
             "request"
         );
-        let Some(ledger) = self.ledger.clone() else {
+        let Some(auditor) = &self.auditor else {
             return;
         };
-        let store_bodies = self.config.store_bodies;
-        tokio::task::spawn_blocking(move || {
-            let entry = AuditEntry {
-                time: Timestamp::now(),
-                request_id: a.request_id,
-                principal: a.principal,
-                tenant: a.tenant,
-                route: a.route.to_string(),
-                model: a.model,
-                upstream: a.upstream,
-                decision: a.decision,
-                rules: a.rules,
-                tokens_in: a.tokens.0,
-                tokens_out: a.tokens.1,
-                prompt_sha256: Some(sha(&a.prompt)),
-                response_sha256: Some(sha(&a.response)),
-            };
-            let bodies = store_bodies.then(|| Bodies {
-                prompt: Some(String::from_utf8_lossy(&a.prompt).into_owned()),
-                response: Some(String::from_utf8_lossy(&a.response).into_owned()),
-            });
-            let _ = ledger.append(entry, bodies);
+        let entry = AuditEntry {
+            time: Timestamp::now(),
+            request_id: a.request_id,
+            principal: a.principal,
+            tenant: a.tenant,
+            route: a.route.to_string(),
+            // The model name comes from the client: bounded so the entry always fits.
+            model: a.model.chars().take(256).collect(),
+            upstream: a.upstream,
+            decision: a.decision,
+            rules: a.rules,
+            tokens_in: a.tokens.0,
+            tokens_out: a.tokens.1,
+            prompt_sha256: Some(sha(&a.prompt)),
+            response_sha256: Some(sha(&a.response)),
+        };
+        let bodies = self.config.store_bodies.then(|| Bodies {
+            prompt: Some(String::from_utf8_lossy(&a.prompt).into_owned()),
+            response: Some(String::from_utf8_lossy(&a.response).into_owned()),
         });
+        auditor.submit(entry, bodies);
     }
 
     /// What a failed detector means: a block (fail closed, the default), or a flag
@@ -295,7 +295,13 @@ async fn metrics(State(gw): State<Arc<Gateway>>) -> Response {
         .iter()
         .map(|u| (u.name.clone(), gw.breakers.is_open(&u.name)))
         .collect();
-    let out = gw.metrics.render(&circuits);
+    let mut out = gw.metrics.render(&circuits);
+    if let Some(a) = &gw.auditor {
+        out.push_str(&format!(
+            "# HELP rampart_audit_failures_total Audit entries the ledger refused (each logged).\n# TYPE rampart_audit_failures_total counter\nrampart_audit_failures_total {}\n",
+            a.failures()
+        ));
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

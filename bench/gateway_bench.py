@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Helper for bench/gateway.sh: writes the request body and the configs, samples
+resident memory of a process tree, and turns oha's JSON results into the table.
+
+    gateway_bench.py prepare --work DIR --mock-port P --rampart-port P --litellm-port P
+    gateway_bench.py rss --pid PID --out FILE [--interval 0.05]
+    gateway_bench.py report --work DIR [--rate R] [--conc C] [--duration S]
+
+Standard library only (it runs with the system python3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+MODEL = "tinychat"
+
+# A realistic support conversation (~2 KB of JSON): nothing that the guard should
+# block or redact (no attack text, no e-mail addresses, phone or card numbers).
+SYSTEM = (
+    "You are the support assistant of Northwind Outdoor, a retailer of camping and "
+    "hiking equipment. Answer politely and concisely, follow the returns policy (30 days, "
+    "unused items, original packaging; sale items are final), and offer to open a ticket "
+    "when you cannot solve the problem yourself. Never promise refunds before the "
+    "warehouse has inspected the item."
+)
+TURNS = [
+    ("user",
+     "Hi, I bought the Ridgeline 2 tent about three weeks ago and used it once on a "
+     "weekend trip. One of the aluminium poles cracked near the hub while I was pitching "
+     "it, the wind was not strong at all. Is this covered, and what should I do?"),
+    ("assistant",
+     "I'm sorry to hear about the pole. A pole that cracks during normal pitching is "
+     "covered by the two-year manufacturer warranty, even after the 30-day return window, "
+     "so you have a few options. We can send you a replacement pole section free of "
+     "charge, or you can bring the tent to any of our stores where the staff can swap "
+     "the pole on the spot. Could you tell me which section cracked (the long ridge pole "
+     "or one of the two shorter crossing poles) and whether the shock cord inside is "
+     "still intact? If you "
+     "prefer, I can also arrange a pick-up of the whole tent by courier so the warehouse "
+     "can inspect it, but that usually takes a week longer than sending the part."),
+    ("user",
+     "It is the long ridge pole, the second section from the end. The cord looks fine. "
+     "I would prefer the replacement by post because the nearest store is two hours "
+     "away. Also, the stuff sack ripped at the seam, can you add a new one to the parcel? "
+     "I have a trip planned in ten days, will it arrive in time? My order number is "
+     "NW-48213 and the delivery address has not changed since the purchase. Thanks a lot "
+     "for the quick help, the rest of the tent was great and stayed dry all night."),
+]
+
+
+def body() -> dict:
+    messages = [{"role": "system", "content": SYSTEM}]
+    messages += [{"role": r, "content": c} for r, c in TURNS]
+    return {"model": MODEL, "messages": messages, "max_tokens": 256, "temperature": 0.2}
+
+
+def cmd_prepare(a: argparse.Namespace) -> None:
+    work = Path(a.work)
+    work.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(body(), separators=(",", ":"))
+    (work / "body.json").write_text(raw)
+    (work / "rampart.toml").write_text(f"""schema_version = 1
+[system]
+name = "bench"
+[gateway]
+listen = "127.0.0.1:{a.rampart_port}"
+keys = "keys.sqlite"
+default_rpm = 100000000
+[[gateway.upstreams]]
+name = "mock"
+url = "http://127.0.0.1:{a.mock_port}/v1"
+models = ["{MODEL}"]
+[ledger]
+path = "ledger.sqlite"
+""")
+    # LiteLLM proxy: one OpenAI-compatible deployment on the same mock, a master key
+    # (so it authenticates like rampart does), no database, no callbacks.
+    (work / "litellm.yaml").write_text(f"""model_list:
+  - model_name: {MODEL}
+    litellm_params:
+      model: openai/{MODEL}
+      api_base: http://127.0.0.1:{a.mock_port}/v1
+      api_key: dummy
+litellm_settings:
+  telemetry: false
+  set_verbose: false
+  json_logs: false
+general_settings:
+  master_key: sk-bench-master
+""")
+    print(f"request body: {len(raw)} bytes, {len(body()['messages'])} messages -> {work/'body.json'}")
+
+
+def tree(pid: int) -> list[int]:
+    """pid and its descendants (via /proc/*/stat parent ids)."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{d}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cmd_rss(a: argparse.Namespace) -> None:
+    """Samples the summed VmRSS of the process tree until SIGTERM or the process ends;
+    writes peak sampled RSS, the kernel's peak (VmHWM, summed) and the last sample."""
+    stop = False
+
+    def on_term(*_):
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+    peak = last = hwm = samples = threads = 0
+    procs = 1
+    t_end = time.monotonic() + a.max_seconds
+    while not stop and time.monotonic() < t_end and os.path.exists(f"/proc/{a.pid}"):
+        pids = tree(a.pid)
+        rss = sum(status_kb(p, "VmRSS") for p in pids)
+        hwm = max(hwm, sum(status_kb(p, "VmHWM") for p in pids))
+        threads = max(threads, sum(status_kb(p, "Threads") for p in pids))
+        if rss:
+            last = rss
+            peak = max(peak, rss)
+            procs = len(pids)
+            samples += 1
+        time.sleep(a.interval)
+    Path(a.out).write_text(json.dumps(
+        {"peak_rss_kb": peak, "vmhwm_kb": hwm, "last_rss_kb": last, "samples": samples, "processes": procs,
+         "peak_threads": threads}))
+
+
+def load_oha(path: Path) -> dict | None:
+    try:
+        d = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    codes = {str(k): int(v) for k, v in (d.get("statusCodeDistribution") or {}).items()}
+    ok = codes.get("200", 0)
+    errors = {str(k): int(v) for k, v in (d.get("errorDistribution") or {}).items()}
+    total_time = float(d["summary"].get("total") or 0.0)
+    pct = d.get("latencyPercentiles") or {}
+    ms = lambda k: (float(pct[k]) * 1000.0) if pct.get(k) is not None else None  # noqa: E731
+    return {
+        "ok": ok,
+        "codes": codes,
+        "errors": errors,
+        "seconds": total_time,
+        "rps_ok": ok / total_time if total_time else 0.0,
+        "p50": ms("p50"),
+        "p90": ms("p90"),
+        "p99": ms("p99"),
+        "p999": ms("p99.9"),
+        "mean": float(d["summary"].get("average") or 0.0) * 1000.0,
+    }
+
+
+def fmt(v, unit="", nd=2):
+    if v is None:
+        return "-"
+    return f"{v:.{nd}f}{unit}"
+
+
+def cmd_report(a: argparse.Namespace) -> int:
+    work = Path(a.work)
+    targets = [("direct", "direct to mock"), ("rampart", "rampart (guards+ledger)"), ("litellm", "LiteLLM proxy")]
+    res = {}
+    for key, _ in targets:
+        res[key] = {
+            "rate": load_oha(work / f"{key}-rate.json"),
+            "max": load_oha(work / f"{key}-max.json"),
+        }
+        try:
+            res[key]["rss"] = json.loads((work / f"{key}-rss.json").read_text())
+        except (OSError, ValueError):
+            res[key]["rss"] = None
+    d = res["direct"]["rate"]
+
+    print()
+    print(f"latency at a fixed {a.rate} req/s for {a.duration}s (oha, latency-corrected); "
+          f"throughput at {a.conc} connections for {a.duration}s")
+    hdr = (f"{'target':<25} {'p50 ms':>8} {'p99 ms':>8} {'+p50 ms':>8} {'+p99 ms':>8} "
+           f"{'max req/s':>10} {'rampart/x':>9} {'peak RSS':>10} {'non-200':>8}")
+    print(hdr)
+    print("-" * len(hdr))
+    r_max = (res["rampart"]["max"] or {}).get("rps_ok")
+    for key, label in targets:
+        rate, mx, rss = res[key]["rate"], res[key]["max"], res[key]["rss"]
+        add50 = add99 = None
+        if key != "direct" and rate and d and rate["p50"] is not None and d["p50"] is not None:
+            add50, add99 = rate["p50"] - d["p50"], rate["p99"] - d["p99"]
+        ratio = None
+        if key == "litellm" and mx and r_max and mx["rps_ok"]:
+            ratio = r_max / mx["rps_ok"]
+        bad = 0
+        for run in (rate, mx):
+            if run:
+                bad += sum(v for c, v in run["codes"].items() if c != "200")
+        rss_txt = "-"
+        if rss and rss.get("peak_rss_kb"):
+            rss_txt = f"{max(rss['peak_rss_kb'], rss.get('vmhwm_kb', 0)) / 1024:.1f} MB"
+            if rss.get("processes", 1) > 1:
+                rss_txt += f"/{rss['processes']}p"
+            if key == "direct":
+                rss_txt += "*"
+        print(f"{label:<25} {fmt(rate and rate['p50']):>8} {fmt(rate and rate['p99']):>8} "
+              f"{fmt(add50):>8} {fmt(add99):>8} {fmt(mx and mx['rps_ok'], nd=0):>10} "
+              f"{(fmt(ratio, 'x', 1) if ratio else '-'):>9} {rss_txt:>10} {bad:>8}")
+    print("  * RSS of the mock itself (it keeps every request body it receives), for scale only;"
+          " /Np = summed over N processes")
+    for key, label in targets:
+        rate = res[key]["rate"]
+        if rate and rate["rps_ok"] < 0.95 * a.rate:
+            print(f"  {label} sustained only {rate['rps_ok']:.0f} of the {a.rate} req/s offered:"
+                  " its fixed-rate latencies are mostly queueing delay")
+    for key, label in targets:
+        rss = res[key]["rss"]
+        if rss and rss.get("peak_threads"):
+            print(f"  {label:<25} peak threads {rss['peak_threads']}, last RSS {rss['last_rss_kb'] / 1024:.1f} MB")
+    print()
+    for key, label in targets:
+        for phase in ("rate", "max"):
+            run = res[key][phase]
+            if not run:
+                print(f"  {label} {phase}: no result")
+                continue
+            errs = ", ".join(f"{k}: {v}" for k, v in run["errors"].items()) or "none"
+            print(f"  {label:<25} {phase:<4}: {run['ok']} x 200 in {run['seconds']:.1f}s "
+                  f"({run['rps_ok']:.0f}/s), p90 {fmt(run['p90'])} ms, p99.9 {fmt(run['p999'])} ms, "
+                  f"codes {run['codes']}, client errors {errs}")
+
+    print()
+    checks = []
+    rr, lm = res["rampart"], res["litellm"]
+    if rr["rate"] and d and rr["rate"]["p99"] is not None and d["p99"] is not None:
+        add99 = rr["rate"]["p99"] - d["p99"]
+        checks.append(("added p99 <= 2 ms at %d req/s, guards on" % a.rate, add99 <= 2.0,
+                       f"{add99:.2f} ms (rampart p99 {rr['rate']['p99']:.2f} - direct p99 {d['p99']:.2f})"))
+    else:
+        checks.append(("added p99 <= 2 ms", False, "no result"))
+    if rr["max"] and lm["max"] and lm["max"]["rps_ok"]:
+        ratio = rr["max"]["rps_ok"] / lm["max"]["rps_ok"]
+        checks.append((">= 10x LiteLLM throughput", ratio >= 10.0,
+                       f"{ratio:.1f}x ({rr['max']['rps_ok']:.0f} vs {lm['max']['rps_ok']:.0f} req/s)"))
+    else:
+        checks.append((">= 10x LiteLLM throughput", False, "no result"))
+    if rr["rss"] and rr["rss"].get("peak_rss_kb"):
+        mb = max(rr["rss"]["peak_rss_kb"], rr["rss"].get("vmhwm_kb", 0)) / 1024
+        checks.append(("rampart RSS < 64 MB", mb < 64.0, f"peak {mb:.1f} MB (VmHWM over the run)"))
+    else:
+        checks.append(("rampart RSS < 64 MB", False, "no result"))
+    rate_ok = rr["rate"] and rr["rate"]["rps_ok"] >= 0.95 * a.rate
+    if rr["rate"] and not rate_ok:
+        checks.append(("rampart sustained %d req/s" % a.rate, False, f"{rr['rate']['rps_ok']:.0f}/s"))
+    for name, ok, detail in checks:
+        print(f"{'PASS  ' if ok else 'MISSED'}  {name:<42} {detail}")
+    (work / "results.json").write_text(json.dumps({"results": res, "checks": [
+        {"target": n, "pass": ok, "detail": det} for n, ok, det in checks]}, indent=2))
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("prepare")
+    s.add_argument("--work", required=True)
+    s.add_argument("--mock-port", type=int, default=18081)
+    s.add_argument("--rampart-port", type=int, default=18080)
+    s.add_argument("--litellm-port", type=int, default=18082)
+    s = sub.add_parser("rss")
+    s.add_argument("--pid", type=int, required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--interval", type=float, default=0.05)
+    s.add_argument("--max-seconds", type=float, default=600)
+    s = sub.add_parser("report")
+    s.add_argument("--work", required=True)
+    s.add_argument("--rate", type=int, default=500)
+    s.add_argument("--conc", type=int, default=32)
+    s.add_argument("--duration", type=int, default=20)
+    a = p.parse_args()
+    if a.cmd == "prepare":
+        cmd_prepare(a)
+        return 0
+    if a.cmd == "rss":
+        cmd_rss(a)
+        return 0
+    return cmd_report(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+//! The gateway's path into the ledger: request handlers hand entries to one audit
+//! thread over a bounded queue and return at once; the thread drains whatever has
+//! queued up into one `append_batch` (one group commit), so the cost of durability
+//! is shared by every request in flight instead of parking a thread per request.
+//!
+//! Nothing is dropped: when the queue is full the entry waits in a task for room
+//! (backpressure shows as latency, never as a lost record), and dropping the
+//! [`Auditor`] closes the queue and waits until every queued entry is durable.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use rampart_ledger::{AuditEntry, Bodies, Storage};
+use tokio::sync::mpsc;
+
+/// Entries that may wait in the queue.
+const QUEUE: usize = 65_536;
+/// Largest batch appended at once.
+const BATCH: usize = 4096;
+
+type Item = (AuditEntry, Option<Bodies>);
+
+/// The audit queue and its thread.
+pub struct Auditor {
+    tx: Option<mpsc::Sender<Item>>,
+    worker: Option<JoinHandle<()>>,
+    failures: Arc<AtomicU64>,
+}
+
+impl Auditor {
+    /// Starts the audit thread for `ledger`.
+    pub fn start(ledger: Arc<dyn Storage>) -> std::io::Result<Auditor> {
+        let (tx, mut rx) = mpsc::channel::<Item>(QUEUE);
+        let failures = Arc::new(AtomicU64::new(0));
+        let failed = Arc::clone(&failures);
+        let worker = std::thread::Builder::new()
+            .name("rampart-audit".into())
+            .spawn(move || {
+                while let Some(first) = rx.blocking_recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < BATCH {
+                        match rx.try_recv() {
+                            Ok(item) => batch.push(item),
+                            Err(_) => break,
+                        }
+                    }
+                    append(ledger.as_ref(), batch, &failed);
+                }
+            })?;
+        Ok(Auditor {
+            tx: Some(tx),
+            worker: Some(worker),
+            failures,
+        })
+    }
+
+    /// Queues an entry; returns at once.
+    pub fn submit(&self, entry: AuditEntry, bodies: Option<Bodies>) {
+        let Some(tx) = &self.tx else {
+            return;
+        };
+        match tx.try_send((entry, bodies)) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(item)) => {
+                let tx = tx.clone();
+                match tokio::runtime::Handle::try_current() {
+                    Ok(rt) => {
+                        rt.spawn(async move {
+                            let _ = tx.send(item).await;
+                        });
+                    }
+                    // Outside a runtime: wait for room here.
+                    Err(_) => {
+                        let _ = tx.blocking_send(item);
+                    }
+                }
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Entries that could not be appended (each also logged).
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+}
+
+/// Appends a batch; if the batch is refused, each entry is tried alone so one bad
+/// entry cannot take the others with it.
+fn append(ledger: &dyn Storage, batch: Vec<Item>, failures: &AtomicU64) {
+    let n = batch.len();
+    let retry = if n > 1 { Some(batch.clone()) } else { None };
+    let Err(e) = ledger.append_batch(batch) else {
+        return;
+    };
+    let Some(items) = retry else {
+        failures.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(target: "rampart::gateway", error = %e, "audit entry not appended");
+        return;
+    };
+    tracing::warn!(target: "rampart::gateway", error = %e, entries = n, "audit batch refused; appending one by one");
+    for (entry, bodies) in items {
+        let id = entry.request_id.clone();
+        if let Err(e) = ledger.append(entry, bodies) {
+            failures.fetch_add(1, Ordering::Relaxed);
+            tracing::error!(target: "rampart::gateway", request_id = %id, error = %e, "audit entry not appended");
+        }
+    }
+}
+
+impl Drop for Auditor {
+    /// Closes the queue and waits until every queued entry is durable.
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_ledger::{Decision, SqliteConfig, SqliteLedger, Timestamp};
+
+    use super::*;
+
+    fn entry(id: String, model: String) -> AuditEntry {
+        AuditEntry {
+            time: Timestamp::now(),
+            request_id: id,
+            principal: "k".into(),
+            tenant: "t".into(),
+            route: "/v1/chat/completions".into(),
+            model,
+            upstream: "u".into(),
+            decision: Decision::Allow,
+            rules: Vec::new(),
+            tokens_in: 1,
+            tokens_out: 2,
+            prompt_sha256: None,
+            response_sha256: None,
+        }
+    }
+
+    #[test]
+    fn every_queued_entry_is_durable_after_drop_and_a_bad_one_costs_only_itself() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let ledger: Arc<dyn Storage> = Arc::new(
+            SqliteLedger::open(SqliteConfig::new(dir.path().join("l.sqlite")))
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let auditor =
+            Arc::new(Auditor::start(Arc::clone(&ledger)).unwrap_or_else(|e| panic!("{e}")));
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let a = Arc::clone(&auditor);
+                std::thread::spawn(move || {
+                    for i in 0..500 {
+                        a.submit(entry(format!("r{t}-{i}"), "m".into()), None);
+                        if t == 0 && i == 250 {
+                            // Larger than a ledger entry may be.
+                            a.submit(entry("too-big".into(), "x".repeat(1 << 20)), None);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap_or_else(|_| panic!("submitter panicked"));
+        }
+        let Ok(auditor) = Arc::try_unwrap(auditor) else {
+            panic!("auditor still shared")
+        };
+        let failures = Arc::clone(&auditor.failures);
+        drop(auditor);
+        assert_eq!(
+            failures.load(Ordering::Relaxed),
+            1,
+            "only the oversized entry"
+        );
+        assert_eq!(
+            ledger.tree_head().unwrap_or_else(|e| panic!("{e}")).size,
+            2000
+        );
+    }
+}
