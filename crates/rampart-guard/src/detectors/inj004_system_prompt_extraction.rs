@@ -62,6 +62,42 @@ static PHRASES: &[Phrase] = &[
         weight: 0.6,
     },
     Phrase {
+        re: r"\b(?:see|view|read|access|know|get|have|encode|translate|summari[sz]e|paraphrase|display|show|print|dump|reveal|output)\b[^.!?\n]{0,30}?\b(?:the|your)\s+(?:system\s*prompt|systemprompt|system instructions|system message|initialization (?:string|text|prompt)|initial prompt|hidden prompt)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\b(?:text|instructions|words|messages?|prompt|rules)\s+you\s+(?:were|have been)\s+(?:given|told|provided|shown)\s+(?:initially|at first|at the (?:start|beginning)|before|earlier|by (?:the )?(?:developer|system|operator))\b|\bwhat\s+(?:were|was|have)\s+you\s+(?:been\s+)?(?:told|instructed|given)\s+(?:before|initially|at the (?:start|beginning)|prior)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\b(?:complete|continue|finish)\b[^.!?\n]{0,30}(?:i was (?:instructed|told|programmed)|the system prompt|my (?:system )?instructions)",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"\bwhat\s+are\s+you\s+not\s+(?:supposed|allowed|permitted)\s+to\s+(?:tell|say|reveal|share|disclose)\b|\bopposite of your (?:system )?(?:instructions|prompt|rules)\b",
+        weight: 0.65,
+    },
+    Phrase {
+        re: r"\b(?:repeat|print|output|copy|recite|reproduce|echo|show|dump)\b[^.!?\n]{0,40}?\b(?:previous|preceding|prior|initial|earlier|first)\s+(?:instructions|prompt|system message)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\b(?:repeat|print|output|copy|recite|reproduce|echo|show|dump)\b[^.!?\n]{0,40}?\b(?:above|previous|preceding|prior|initial|earlier|first)\s+(?:text|words|messages?|content|lines|conversation)\b",
+        weight: 0.5,
+    },
+    Phrase {
+        re: r"\b(?:put|place|wrap)\s+(?:it|them|everything|this|that)?\s*(?:in|inside|into)\s+(?:a\s+)?(?:txt\s+|text\s+|markdown\s+)?code\s*(?:block|fence)\b|\binclude everything\b",
+        weight: 0.3,
+    },
+    Phrase {
+        re: r"\boutput\s+initiali[sz]ation\b|\binitiali[sz]ation\s+(?:string|text|prompt|above)\b",
+        weight: 0.7,
+    },
+    Phrase {
+        re: r"(?:分享|输出|導出|导出|透露|告诉|告訴|显示|顯示)[^。！？\n]{0,20}(?:设置|設定|内部指令|內部指令|操作指南|配置|系统提示|系統提示)|(?:设置|設定|内部指令|內部指令|配置)[^。！？\n]{0,30}(?:分享|输出|導出|导出|透露)",
+        weight: 0.75,
+    },
+    Phrase {
         re: r"\b(?:verbatim|word for word|in full|exactly as written)\b",
         weight: 0.3,
     },

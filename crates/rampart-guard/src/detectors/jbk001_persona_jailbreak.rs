@@ -117,6 +117,18 @@ static PHRASES: &[Phrase] = &[
         weight: 0.35,
     },
     Phrase {
+        re: r"\b(?:always|must|will|shall)\s+(?:respond|answer|reply|stay|remain|speak|act)\s+(?:as|in character|like)\b",
+        weight: 0.5,
+    },
+    Phrase {
+        re: r"\b(?:an?|the)\s+(?:amoral|unethical|immoral|unfiltered|uncensored|unrestricted|lawless|evil|rogue)\s+(?:\w+\s+){1,2}(?:ai|a\.i\.|character|persona|entity|bot|chatbot|assistant|model|gpt|system)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\b(?:nsfw|explicit|sexual|violent|graphic|offensive|illegal)\s+(?:content|generations?|responses?|material|outputs?)?\s*(?:is|are)\s+(?:allowed|permitted|enabled|acceptable|fine|ok)\b",
+        weight: 0.75,
+    },
+    Phrase {
         re: r"\bdeveloper mode\b[^.!?\n]{0,80}\b(?:normal|policies|censor|uncensored|content)\b",
         weight: 0.8,
     },
