@@ -234,7 +234,7 @@ def cmd_report(a: argparse.Namespace) -> int:
         print(f"{label:<25} {fmt(rate and rate['p50']):>8} {fmt(rate and rate['p99']):>8} "
               f"{fmt(add50):>8} {fmt(add99):>8} {fmt(mx and mx['rps_ok'], nd=0):>10} "
               f"{(fmt(ratio, 'x', 1) if ratio else '-'):>9} {rss_txt:>10} {bad:>8}")
-    print("  * RSS of the mock itself (it keeps every request body it receives), for scale only;"
+    print("  * RSS of the mock itself (it keeps the last 1024 request bodies), for scale only;"
           " /Np = summed over N processes")
     for key, label in targets:
         rate = res[key]["rate"]
