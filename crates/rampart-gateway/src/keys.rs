@@ -71,6 +71,24 @@ fn random_token(bytes: usize) -> Result<String, KeyError> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A key record from a row whose columns 1 to 6 are tenant, models, rpm, expires,
+/// revoked and tools (column 0 is the id or the hash, read by the caller).
+fn key_record(id: String, r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRecord> {
+    Ok(KeyRecord {
+        id,
+        tenant: r.get(1)?,
+        models: r
+            .get::<_, String>(2)?
+            .split(',')
+            .map(str::to_string)
+            .collect(),
+        rpm: r.get(3)?,
+        tools: split_list(&r.get::<_, String>(6)?),
+        expires: r.get::<_, i64>(4)?.max(0) as u64,
+        revoked: r.get::<_, i64>(5)? != 0,
+    })
+}
+
 fn split_list(s: &str) -> Vec<String> {
     s.split(',')
         .filter(|t| !t.is_empty())
@@ -159,21 +177,7 @@ impl KeyStore {
         let mut stmt = conn.prepare(
             "SELECT id, tenant, models, rpm, expires, revoked, tools FROM api_key ORDER BY created, id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(KeyRecord {
-                id: r.get(0)?,
-                tenant: r.get(1)?,
-                models: r
-                    .get::<_, String>(2)?
-                    .split(',')
-                    .map(str::to_string)
-                    .collect(),
-                rpm: r.get(3)?,
-                tools: split_list(&r.get::<_, String>(6)?),
-                expires: r.get::<_, i64>(4)?.max(0) as u64,
-                revoked: r.get::<_, i64>(5)? != 0,
-            })
-        })?;
+        let rows = stmt.query_map([], |r| key_record(r.get(0)?, r))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -216,24 +220,7 @@ impl KeyStore {
             .query_row(
                 "SELECT hash, tenant, models, rpm, expires, revoked, tools FROM api_key WHERE id = ?1",
                 params![id],
-                |r| {
-                    Ok((
-                        r.get::<_, Vec<u8>>(0)?,
-                        KeyRecord {
-                            id: id.to_string(),
-                            tenant: r.get(1)?,
-                            models: r
-                                .get::<_, String>(2)?
-                                .split(',')
-                                .map(str::to_string)
-                                .collect(),
-                            rpm: r.get(3)?,
-                            tools: split_list(&r.get::<_, String>(6)?),
-                            expires: r.get::<_, i64>(4)?.max(0) as u64,
-                            revoked: r.get::<_, i64>(5)? != 0,
-                        },
-                    ))
-                },
+                |r| Ok((r.get::<_, Vec<u8>>(0)?, key_record(id.to_string(), r)?)),
             )
             .optional()?;
         let Some((stored, record)) = row else {

@@ -537,6 +537,20 @@ fn principal(key: &Option<KeyRecord>) -> (String, String) {
     })
 }
 
+/// Records a request the guard blocked on the way in, and answers it.
+fn block_request(gw: &Arc<Gateway>, audit: Audit) -> Response {
+    gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
+    let message = format!("request blocked by policy ({})", audit.rules.join(", "));
+    let rid = audit.request_id.clone();
+    gw.audit(audit);
+    error(
+        StatusCode::BAD_REQUEST,
+        "content_policy_violation",
+        &message,
+        &rid,
+    )
+}
+
 /// The starting verdict of an admitted request: flagged with its extraction
 /// signals, if any.
 fn flagged(signals: Vec<String>) -> Verdict {
@@ -659,25 +673,21 @@ async fn chat_completions(
     }
     let prompt = serde_json::to_vec(&body["messages"]).unwrap_or_default();
     if verdict.action == Action::Block {
-        gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
-        gw.audit(Audit {
-            request_id: rid.clone(),
-            principal,
-            tenant,
-            route: "/v1/chat/completions",
-            model,
-            upstream: "-".into(),
-            decision: Decision::Block,
-            rules: verdict.rules.clone(),
-            prompt,
-            response: Vec::new(),
-            tokens: (0, 0),
-        });
-        return error(
-            StatusCode::BAD_REQUEST,
-            "content_policy_violation",
-            &format!("request blocked by policy ({})", verdict.rules.join(", ")),
-            &rid,
+        return block_request(
+            &gw,
+            Audit {
+                request_id: rid,
+                principal,
+                tenant,
+                route: "/v1/chat/completions",
+                model,
+                upstream: "-".into(),
+                decision: Decision::Block,
+                rules: verdict.rules,
+                prompt,
+                response: Vec::new(),
+                tokens: (0, 0),
+            },
         );
     }
     let streaming = body["stream"].as_bool() == Some(true);
@@ -1050,25 +1060,21 @@ async fn passthrough(
     }
     let prompt = serde_json::to_vec(&body[text_field]).unwrap_or_default();
     if verdict.action == Action::Block {
-        gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
-        gw.audit(Audit {
-            request_id: rid.clone(),
-            principal,
-            tenant,
-            route,
-            model,
-            upstream: "-".into(),
-            decision: Decision::Block,
-            rules: verdict.rules.clone(),
-            prompt,
-            response: Vec::new(),
-            tokens: (0, 0),
-        });
-        return error(
-            StatusCode::BAD_REQUEST,
-            "content_policy_violation",
-            &format!("request blocked by policy ({})", verdict.rules.join(", ")),
-            &rid,
+        return block_request(
+            &gw,
+            Audit {
+                request_id: rid,
+                principal,
+                tenant,
+                route,
+                model,
+                upstream: "-".into(),
+                decision: Decision::Block,
+                rules: verdict.rules,
+                prompt,
+                response: Vec::new(),
+                tokens: (0, 0),
+            },
         );
     }
     let (resp, upstream) = match forward(&gw, path, &body, &upstreams).await {
