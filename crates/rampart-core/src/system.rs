@@ -430,6 +430,11 @@ pub struct GatewaySettings {
     /// Requests per minute per key when the key sets none (default 600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_rpm: Option<u32>,
+    /// Requests per minute per client address, keyed or not (unset: only anonymous
+    /// requests are limited by address, at `default_rpm`). Behind a load balancer every
+    /// client shares its address: leave unset there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_address_rpm: Option<u32>,
     /// Largest request body in bytes (default 1 MiB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_body_bytes: Option<usize>,

@@ -146,6 +146,7 @@ pub fn build(
         metrics: Metrics::default(),
         breakers,
         extraction,
+        token_quotas: std::sync::Mutex::default(),
         canary: Some(canary),
         tools,
         tls,

@@ -23,6 +23,10 @@ pub struct KeyRecord {
     /// Tools the model may call on this key's behalf: names, or `*` for every tool
     /// that is not high-risk. Empty: none.
     pub tools: Vec<String>,
+    /// Routes it may call (e.g. `/v1/embeddings`). Empty: every route.
+    pub routes: Vec<String>,
+    /// Tokens per minute across requests, as the upstream reports them (0 = no quota).
+    pub tpm: u32,
     /// Expiry, Unix seconds (0 = none).
     pub expires: u64,
     /// Revoked keys are refused.
@@ -34,6 +38,30 @@ impl KeyRecord {
     pub fn allows_model(&self, model: &str) -> bool {
         self.models.iter().any(|m| m == "*" || m == model)
     }
+
+    /// True when the key may call `route`.
+    pub fn allows_route(&self, route: &str) -> bool {
+        self.routes.is_empty() || self.routes.iter().any(|r| r == "*" || r == route)
+    }
+}
+
+/// What a new key may do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySpec {
+    /// Tenant the key belongs to.
+    pub tenant: String,
+    /// Models (empty: every model).
+    pub models: Vec<String>,
+    /// Tools the model may call for it.
+    pub tools: Vec<String>,
+    /// Routes (empty: every route).
+    pub routes: Vec<String>,
+    /// Requests per minute (0 = the gateway default).
+    pub rpm: u32,
+    /// Tokens per minute (0 = no quota).
+    pub tpm: u32,
+    /// Expiry, Unix seconds (0 = none).
+    pub expires: u64,
 }
 
 /// Why a key operation failed.
@@ -71,8 +99,8 @@ fn random_token(bytes: usize) -> Result<String, KeyError> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// A key record from a row whose columns 1 to 6 are tenant, models, rpm, expires,
-/// revoked and tools (column 0 is the id or the hash, read by the caller).
+/// A key record from a row whose columns 1 to 8 are tenant, models, rpm, expires,
+/// revoked, tools, routes and tpm (column 0 is the id or the hash, read by the caller).
 fn key_record(id: String, r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRecord> {
     Ok(KeyRecord {
         id,
@@ -84,6 +112,8 @@ fn key_record(id: String, r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRecord> 
             .collect(),
         rpm: r.get(3)?,
         tools: split_list(&r.get::<_, String>(6)?),
+        routes: split_list(&r.get::<_, String>(7)?),
+        tpm: r.get(8)?,
         expires: r.get::<_, i64>(4)?.max(0) as u64,
         revoked: r.get::<_, i64>(5)? != 0,
     })
@@ -112,8 +142,24 @@ impl KeyStore {
                 id TEXT PRIMARY KEY, hash BLOB NOT NULL, tenant TEXT NOT NULL,
                 models TEXT NOT NULL, rpm INTEGER NOT NULL, expires INTEGER NOT NULL,
                 revoked INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,
-                tools TEXT NOT NULL DEFAULT '');",
+                tools TEXT NOT NULL DEFAULT '', routes TEXT NOT NULL DEFAULT '',
+                tpm INTEGER NOT NULL DEFAULT 0);",
         )?;
+        // Databases from before a column existed get it with its default.
+        for (column, decl) in [
+            ("tools", "TEXT NOT NULL DEFAULT ''"),
+            ("routes", "TEXT NOT NULL DEFAULT ''"),
+            ("tpm", "INTEGER NOT NULL DEFAULT 0"),
+        ] {
+            let present: bool = conn.query_row(
+                "SELECT COUNT(*) > 0 FROM pragma_table_info('api_key') WHERE name = ?1",
+                params![column],
+                |r| r.get(0),
+            )?;
+            if !present {
+                conn.execute_batch(&format!("ALTER TABLE api_key ADD COLUMN {column} {decl}"))?;
+            }
+        }
         Ok(KeyStore {
             conn: Mutex::new(conn),
         })
@@ -145,26 +191,40 @@ impl KeyStore {
         rpm: u32,
         expires: u64,
     ) -> Result<(KeyRecord, String), KeyError> {
+        self.create_spec(&KeySpec {
+            tenant: tenant.into(),
+            models: models.to_vec(),
+            tools: tools.to_vec(),
+            rpm,
+            expires,
+            ..KeySpec::default()
+        })
+    }
+
+    /// Creates a key; returns the record and the full key, shown once.
+    pub fn create_spec(&self, spec: &KeySpec) -> Result<(KeyRecord, String), KeyError> {
         let id = random_token(6)?;
         let secret = random_token(24)?;
         let key = format!("rk_{id}_{secret}");
-        let models = if models.is_empty() {
+        let models = if spec.models.is_empty() {
             vec!["*".to_string()]
         } else {
-            models.to_vec()
+            spec.models.clone()
         };
         self.conn().execute(
-            "INSERT INTO api_key (id, hash, tenant, models, rpm, expires, created, tools) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, hash(&key), tenant, models.join(","), rpm, expires as i64, now() as i64, tools.join(",")],
+            "INSERT INTO api_key (id, hash, tenant, models, rpm, expires, created, tools, routes, tpm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![id, hash(&key), spec.tenant, models.join(","), spec.rpm, spec.expires as i64, now() as i64, spec.tools.join(","), spec.routes.join(","), spec.tpm],
         )?;
         Ok((
             KeyRecord {
                 id,
-                tenant: tenant.into(),
+                tenant: spec.tenant.clone(),
                 models,
-                rpm,
-                tools: tools.to_vec(),
-                expires,
+                rpm: spec.rpm,
+                tools: spec.tools.clone(),
+                routes: spec.routes.clone(),
+                tpm: spec.tpm,
+                expires: spec.expires,
                 revoked: false,
             },
             key,
@@ -175,7 +235,7 @@ impl KeyStore {
     pub fn list(&self) -> Result<Vec<KeyRecord>, KeyError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, tenant, models, rpm, expires, revoked, tools FROM api_key ORDER BY created, id",
+            "SELECT id, tenant, models, rpm, expires, revoked, tools, routes, tpm FROM api_key ORDER BY created, id",
         )?;
         let rows = stmt.query_map([], |r| key_record(r.get(0)?, r))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -218,7 +278,7 @@ impl KeyStore {
         let row = self
             .conn()
             .query_row(
-                "SELECT hash, tenant, models, rpm, expires, revoked, tools FROM api_key WHERE id = ?1",
+                "SELECT hash, tenant, models, rpm, expires, revoked, tools, routes, tpm FROM api_key WHERE id = ?1",
                 params![id],
                 |r| Ok((r.get::<_, Vec<u8>>(0)?, key_record(id.to_string(), r)?)),
             )

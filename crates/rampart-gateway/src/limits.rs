@@ -14,6 +14,15 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Takes one token from `key`'s bucket of `per_minute` tokens; false when empty.
     pub fn allow(&self, key: &str, per_minute: u32) -> bool {
+        self.take(key, per_minute, 1, false)
+    }
+
+    /// Takes `cost` tokens from `key`'s bucket of `per_minute`. Without `force`, false
+    /// (nothing taken) when fewer than `cost` are left; a `cost` of 0 asks whether the
+    /// bucket is not exhausted. With `force` the tokens are taken regardless and the
+    /// bucket may go into debt (usage reported after the fact), which later requests
+    /// wait out.
+    pub fn take(&self, key: &str, per_minute: u32, cost: u32, force: bool) -> bool {
         let capacity = f64::from(per_minute.max(1));
         let rate = capacity / 60.0;
         let now = Instant::now();
@@ -27,8 +36,9 @@ impl RateLimiter {
         let (tokens, last) = buckets.entry(key.to_string()).or_insert((capacity, now));
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(capacity);
         *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
+        let cost = f64::from(cost);
+        if force || (*tokens >= cost && *tokens > 0.0) {
+            *tokens -= cost;
             true
         } else {
             false
@@ -72,9 +82,23 @@ impl Limiter {
     /// [`LimitError::Unavailable`] when the shared store cannot answer: the caller must
     /// refuse the request (fail closed).
     pub async fn check(&self, key: &str, per_minute: u32) -> Result<bool, LimitError> {
+        self.take(key, per_minute, 1, false).await
+    }
+
+    /// [`RateLimiter::take`] on the configured store.
+    ///
+    /// # Errors
+    /// As [`Limiter::check`].
+    pub async fn take(
+        &self,
+        key: &str,
+        per_minute: u32,
+        cost: u32,
+        force: bool,
+    ) -> Result<bool, LimitError> {
         match self {
-            Self::Memory(m) => Ok(m.allow(key, per_minute)),
-            Self::Redis(r) => r.allow(key, per_minute).await,
+            Self::Memory(m) => Ok(m.take(key, per_minute, cost, force)),
+            Self::Redis(r) => r.take(key, per_minute, cost, force).await,
         }
     }
 }
@@ -90,5 +114,22 @@ mod tests {
         assert!(l.allow("a", 2));
         assert!(!l.allow("a", 2));
         assert!(l.allow("b", 2));
+    }
+
+    #[test]
+    fn usage_debits_put_a_bucket_in_debt_until_it_refills() {
+        let l = RateLimiter::default();
+        assert!(
+            l.take("t", 100, 0, false),
+            "a fresh bucket is not exhausted"
+        );
+        assert!(
+            l.take("t", 100, 250, true),
+            "usage is debited even past the quota"
+        );
+        assert!(!l.take("t", 100, 0, false), "in debt: refused");
+        assert!(!l.take("t", 100, 1, false));
+        assert!(l.take("u", 100, 100, false), "per key");
+        assert!(!l.take("u", 100, 1, false));
     }
 }

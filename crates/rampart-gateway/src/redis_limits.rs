@@ -45,20 +45,32 @@ pub const TIMEOUT: Duration = Duration::from_secs(1);
 /// Most idle connections kept for reuse.
 const MAX_IDLE: usize = 32;
 
-/// The bucket check. `KEYS[1]`: the bucket; `ARGV[1]`: requests per minute (>= 1).
-/// Returns `{allowed (1 or 0), milliseconds until a request would be allowed}`.
+/// The bucket check. `KEYS[1]`: the bucket; `ARGV[1]`: units per minute (>= 1);
+/// `ARGV[2]`: units to take (0: only ask whether the bucket is exhausted); `ARGV[3]`:
+/// `1` to take them regardless (usage reported after the fact; the bucket goes into
+/// debt). Returns `{allowed (1 or 0), milliseconds until a request would be allowed}`.
 pub const SCRIPT: &str = r"
 if redis.replicate_commands then redis.replicate_commands() end
 local period = 60000000
 local interval = period / tonumber(ARGV[1])
+local cost = tonumber(ARGV[2] or '1') or 1
+local force = ARGV[3] == '1'
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now) or now
 if tat < now then tat = now end
-local new_tat = tat + interval
-local allow_at = new_tat - period
-if allow_at - now > 1 then
-  return {0, math.ceil((allow_at - now) / 1000)}
+local new_tat = tat + interval * cost
+if not force then
+  if cost == 0 then
+    if tat - now >= period then
+      return {0, math.ceil((tat - period - now) / 1000) + 1}
+    end
+    return {1, 0}
+  end
+  local allow_at = new_tat - period
+  if allow_at - now > 1 then
+    return {0, math.ceil((allow_at - now) / 1000)}
+  end
 end
 redis.call('SET', KEYS[1], string.format('%.17g', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1000)
 return {1, 0}
@@ -132,6 +144,21 @@ impl RedisLimiter {
     /// # Errors
     /// [`LimitError::Unavailable`] when Redis cannot be reached or fails.
     pub fn allow_blocking(&self, bucket: &str, per_minute: u32) -> Result<bool, LimitError> {
+        self.take_blocking(bucket, per_minute, 1, false)
+    }
+
+    /// Takes `cost` units (see [`crate::limits::RateLimiter::take`]). Blocks like
+    /// [`RedisLimiter::allow_blocking`].
+    ///
+    /// # Errors
+    /// [`LimitError::Unavailable`] when Redis cannot be reached or fails.
+    pub fn take_blocking(
+        &self,
+        bucket: &str,
+        per_minute: u32,
+        cost: u32,
+        force: bool,
+    ) -> Result<bool, LimitError> {
         let key = format!("{KEY_PREFIX}{bucket}");
         let per_minute = per_minute.max(1);
         // A pooled connection may have been closed by the server since its last use
@@ -150,6 +177,8 @@ impl RedisLimiter {
                 .script
                 .key(&key)
                 .arg(per_minute)
+                .arg(cost)
+                .arg(u8::from(force))
                 .invoke::<(i64, i64)>(&mut conn)
             {
                 Ok((allowed, _retry_ms)) => {
@@ -172,9 +201,23 @@ impl RedisLimiter {
     /// # Errors
     /// As [`RedisLimiter::allow_blocking`].
     pub async fn allow(&self, bucket: &str, per_minute: u32) -> Result<bool, LimitError> {
+        self.take(bucket, per_minute, 1, false).await
+    }
+
+    /// [`RedisLimiter::take_blocking`] on the runtime's blocking pool.
+    ///
+    /// # Errors
+    /// As [`RedisLimiter::take_blocking`].
+    pub async fn take(
+        &self,
+        bucket: &str,
+        per_minute: u32,
+        cost: u32,
+        force: bool,
+    ) -> Result<bool, LimitError> {
         let this = self.clone();
         let bucket = bucket.to_string();
-        tokio::task::spawn_blocking(move || this.allow_blocking(&bucket, per_minute))
+        tokio::task::spawn_blocking(move || this.take_blocking(&bucket, per_minute, cost, force))
             .await
             .map_err(|e| LimitError::Unavailable(format!("rate-limit check failed: {e}")))?
     }

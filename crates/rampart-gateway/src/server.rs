@@ -49,6 +49,8 @@ pub struct Gateway {
     pub metrics: Metrics,
     /// Circuit breakers per upstream.
     pub breakers: crate::breaker::Breakers,
+    /// Token quotas (per minute) of the keys seen, for debiting usage after a response.
+    pub token_quotas: std::sync::Mutex<std::collections::HashMap<String, u32>>,
     /// Model-extraction signals per key, when `[gateway.extraction]` is set.
     pub extraction: Option<crate::extraction::Extraction>,
     /// Canary appended to system prompts; its appearance in output is a leak (LEK001).
@@ -112,6 +114,10 @@ pub const RATE_LIMITED_RULE: &str = "GW002";
 pub const SCOPE_RULE: &str = "GW003";
 /// Rule recorded when the shared rate-limit store cannot be reached.
 pub const LIMITER_ERROR_RULE: &str = "GW004";
+/// Rule recorded when a key's token quota is used up.
+pub const TOKEN_QUOTA_RULE: &str = "GW005";
+/// Rule recorded when a key calls a route outside its scopes.
+pub const ROUTE_SCOPE_RULE: &str = "GW006";
 
 fn sha(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -152,6 +158,7 @@ impl Gateway {
             tokens_out = a.tokens.1,
             "request"
         );
+        self.debit_tokens(&a.principal, a.tokens.0 + a.tokens.1);
         let Some(auditor) = &self.auditor else {
             return;
         };
@@ -176,6 +183,33 @@ impl Gateway {
             response: Some(String::from_utf8_lossy(&a.response).into_owned()),
         });
         auditor.submit(entry, bodies);
+    }
+
+    /// Debits `tokens` from the key's token quota, if it has one (usage is known only
+    /// once the upstream answered, so the bucket may go into debt; the key's next
+    /// requests are refused until it refills).
+    fn debit_tokens(self: &Arc<Self>, key_id: &str, tokens: u64) {
+        if tokens == 0 {
+            return;
+        }
+        let tpm = self
+            .token_quotas
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key_id)
+            .copied();
+        let (Some(tpm), Ok(rt)) = (tpm, tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        let gw = Arc::clone(self);
+        let bucket = format!("tok:key:{key_id}");
+        let cost = u32::try_from(tokens).unwrap_or(u32::MAX);
+        rt.spawn(async move {
+            if let Err(e) = gw.limiter.take(&bucket, tpm, cost, true).await {
+                gw.metrics.limiter_errors.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(target: "rampart::gateway", error = %e, "token usage not debited");
+            }
+        });
     }
 
     /// What a failed detector means: a block (fail closed, the default), or a flag
@@ -436,31 +470,71 @@ async fn admit(
         ),
         None => (format!("ip:{}", addr.ip()), default_rpm),
     };
-    match gw.limiter.check(&bucket, rpm).await {
-        Ok(true) => {}
-        Ok(false) => {
-            gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+    if let Some(k) = &key {
+        if !k.allows_route(route) {
             return Err(refusal.refuse(
                 key.as_ref(),
                 "",
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limit_exceeded",
-                "rate limit exceeded",
-                vec![RATE_LIMITED_RULE.into()],
+                StatusCode::FORBIDDEN,
+                "route_not_allowed",
+                &format!("this key may not call {route}"),
+                vec![ROUTE_SCOPE_RULE.into()],
             ));
         }
-        // Fail closed: without the shared count there is no limit to enforce.
-        Err(e) => {
-            gw.metrics.limiter_errors.fetch_add(1, Ordering::Relaxed);
-            tracing::error!(target: "rampart::gateway", request_id = %rid, error = %e, "rate limit check failed; refusing");
-            return Err(refusal.refuse(
-                key.as_ref(),
-                "",
-                StatusCode::SERVICE_UNAVAILABLE,
-                "rate_limiter_unavailable",
-                "rate limits cannot be checked; try again later",
-                vec![LIMITER_ERROR_RULE.into()],
-            ));
+    }
+    // Each limit as (bucket, per minute, cost, error code, rule): the key's (or the
+    // anonymous address's) request rate, the address's rate, the key's token quota
+    // (cost 0: refused only once used up; usage is debited after each response).
+    let mut limits: Vec<(String, u32, u32, &str, &str)> =
+        vec![(bucket, rpm, 1, "rate_limit_exceeded", RATE_LIMITED_RULE)];
+    if let (Some(rpm), Some(_)) = (gw.config.settings.per_address_rpm, &key) {
+        limits.push((
+            format!("ip:{}", addr.ip()),
+            rpm,
+            1,
+            "rate_limit_exceeded",
+            RATE_LIMITED_RULE,
+        ));
+    }
+    if let Some(k) = key.as_ref().filter(|k| k.tpm > 0) {
+        gw.token_quotas
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(k.id.clone(), k.tpm);
+        limits.push((
+            format!("tok:key:{}", k.id),
+            k.tpm,
+            0,
+            "token_quota_exceeded",
+            TOKEN_QUOTA_RULE,
+        ));
+    }
+    for (bucket, per_minute, cost, code, rule) in limits {
+        match gw.limiter.take(&bucket, per_minute, cost, false).await {
+            Ok(true) => {}
+            Ok(false) => {
+                gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+                return Err(refusal.refuse(
+                    key.as_ref(),
+                    "",
+                    StatusCode::TOO_MANY_REQUESTS,
+                    code,
+                    &code.replace('_', " "),
+                    vec![rule.into()],
+                ));
+            }
+            Err(e) => {
+                gw.metrics.limiter_errors.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(target: "rampart::gateway", request_id = %rid, error = %e, "rate limit check failed; refusing");
+                return Err(refusal.refuse(
+                    key.as_ref(),
+                    "",
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "rate_limiter_unavailable",
+                    "rate limits cannot be checked; try again later",
+                    vec![LIMITER_ERROR_RULE.into()],
+                ));
+            }
         }
     }
     let body: Value = serde_json::from_slice(raw).map_err(|e| {
@@ -1158,11 +1232,6 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    if let Some(tls) = gw.tls.clone() {
-        return crate::tls::serve(router(gw), listener, tls, shutdown).await;
-    }
-    let app = router(gw).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let tls = gw.tls.clone();
+    crate::tls::serve(router(gw), listener, tls, shutdown).await
 }

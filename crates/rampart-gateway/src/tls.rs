@@ -1,10 +1,11 @@
-//! TLS on the listener with rustls (ring provider, TLS 1.2 and 1.3 only, safe
+//! The accept loop for every connection, and TLS on the listener with rustls (ring
 //! defaults), optionally requiring client certificates (mutual TLS).
 //!
-//! axum's `serve` speaks plain TCP only, so TLS connections are accepted here and
-//! handed to hyper's HTTP/1 server with the same router, the peer address as
-//! [`ConnectInfo`], a header-read timeout against slow clients, and a graceful
-//! shutdown that lets in-flight requests finish.
+//! axum's `serve` speaks plain TCP only and sets no header-read timeout, so every
+//! connection (TLS or, on loopback and with opt-in, plain) is accepted here and handed
+//! to hyper's HTTP/1 server with the same router, the peer address as [`ConnectInfo`],
+//! a header-read timeout against slow clients, and a graceful shutdown that lets
+//! in-flight requests finish.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -95,14 +96,35 @@ pub fn server_config(
     Ok(Arc::new(config))
 }
 
-/// Serves `app` over TLS on `listener` until `shutdown` resolves, then drains.
+/// Serves one connection's requests until it closes or shutdown drains it.
+async fn connection<I>(
+    io: I,
+    app: Router,
+    peer: SocketAddr,
+    watcher: hyper_util::server::graceful::Watcher,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+        req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+        tower::ServiceExt::oneshot(app.clone(), req)
+    });
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let conn = http.serve_connection(TokioIo::new(io), service);
+    let _ = watcher.watch(conn).await;
+}
+
+/// Serves `app` on `listener` (over TLS when `tls` is given) until `shutdown`
+/// resolves, then drains.
 pub async fn serve(
     app: Router,
     listener: TcpListener,
-    tls: Arc<ServerConfig>,
+    tls: Option<Arc<ServerConfig>>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let acceptor = TlsAcceptor::from(tls);
+    let acceptor = tls.map(TlsAcceptor::from);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -122,6 +144,9 @@ pub async fn serve(
         let app = app.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
+            let Some(acceptor) = acceptor else {
+                return connection(tcp, app, peer, watcher).await;
+            };
             // A failed or slow handshake (no client certificate, wrong CA, plain
             // HTTP, a port scan) ends the connection; there is no request to answer.
             let Ok(Ok(stream)) =
@@ -129,15 +154,7 @@ pub async fn serve(
             else {
                 return;
             };
-            let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
-                req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-                tower::ServiceExt::oneshot(app.clone(), req)
-            });
-            let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT);
-            let conn = http.serve_connection(TokioIo::new(stream), service);
-            let _ = watcher.watch(conn).await;
+            connection(stream, app, peer, watcher).await;
         });
     }
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;

@@ -115,6 +115,8 @@ mod tests {
             models: vec!["*".into()],
             rpm: 0,
             tools: tools.iter().map(|s| s.to_string()).collect(),
+            routes: Vec::new(),
+            tpm: 0,
             expires: 0,
             revoked: false,
         }

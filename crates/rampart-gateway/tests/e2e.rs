@@ -432,3 +432,45 @@ async fn forbidden_tool_calls_are_stripped_or_cut() {
     assert!(!text.contains("\"tool_calls\""), "{text}");
     assert!(text.contains("TOOL001"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_quotas_and_route_scopes() {
+    let h = start(false, false).await;
+    let (_, key) =
+        h.gw.keys
+            .as_ref()
+            .unwrap()
+            .create_spec(&rampart_gateway::keys::KeySpec {
+                tenant: "acme".into(),
+                models: vec!["tinychat".into()],
+                routes: vec!["/v1/chat/completions".into()],
+                tpm: 20,
+                ..Default::default()
+            })
+            .unwrap();
+    // The mock reports 15 tokens per answer: 20 tokens a minute cover two requests
+    // (the second puts the quota into debt), then the key is refused.
+    for _ in 0..2 {
+        let (s, body, _) = chat(&h, Some(&key), user("hi")).await;
+        assert_eq!(s, 200, "{body}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (s, body, _) = chat(&h, Some(&key), user("hi")).await;
+    assert_eq!(s, 429, "{body}");
+    assert_eq!(body["error"]["code"], "token_quota_exceeded");
+    assert_eq!(h.mock.received().len(), 2);
+    // Another key is not affected.
+    assert_eq!(chat(&h, Some(&h.key), user("hi")).await.0, 200);
+
+    // A route outside the key's scopes.
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/embeddings", h.url))
+        .bearer_auth(&key)
+        .json(&json!({"model": "tinychat", "input": "hello"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "route_not_allowed");
+}

@@ -246,3 +246,14 @@ async fn systematic_probing_is_flagged_then_throttled_when_configured() {
         "refused probes never reach the model"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_address_limits_apply_to_keyed_requests_too() {
+    let s = start("per_address_rpm = 3\n", |_| {}).await;
+    for _ in 0..3 {
+        assert_eq!(chat(&s, "hello").await.0, 200);
+    }
+    let (status, body) = chat(&s, "hello").await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["code"], "rate_limit_exceeded");
+}

@@ -453,3 +453,38 @@ fn the_shared_bucket_refills_at_its_rate_and_namespaces_its_keys() {
         "down: an error, not a pass"
     );
 }
+
+#[test]
+fn token_usage_is_debited_in_redis_and_refuses_once_in_debt() {
+    use rampart_gateway::redis_limits::RedisLimiter;
+    let Some(redis) = redis_on(None) else { return };
+    let limiter = RedisLimiter::new(&redis.url()).unwrap();
+    assert!(
+        limiter.take_blocking("tok:key:a", 100, 0, false).unwrap(),
+        "a fresh quota is not used up"
+    );
+    assert!(
+        limiter.take_blocking("tok:key:a", 100, 60, true).unwrap(),
+        "usage is debited"
+    );
+    assert!(
+        limiter.take_blocking("tok:key:a", 100, 0, false).unwrap(),
+        "40 of 100 left"
+    );
+    assert!(
+        limiter.take_blocking("tok:key:a", 100, 90, true).unwrap(),
+        "usage past the quota is still recorded"
+    );
+    assert!(
+        !limiter.take_blocking("tok:key:a", 100, 0, false).unwrap(),
+        "in debt: refused"
+    );
+    assert!(
+        !limiter.take_blocking("tok:key:a", 100, 1, false).unwrap(),
+        "nothing can be taken either"
+    );
+    assert!(
+        limiter.take_blocking("tok:key:b", 100, 0, false).unwrap(),
+        "per key"
+    );
+}

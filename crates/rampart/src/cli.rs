@@ -511,9 +511,15 @@ pub struct KeysCreateArgs {
     /// high-risk; high-risk tools must be named). Default: none.
     #[arg(long = "tool", value_name = "TOOL")]
     pub tools: Vec<String>,
+    /// Routes the key may call, e.g. `/v1/embeddings` (default: all).
+    #[arg(long = "route", value_name = "ROUTE")]
+    pub routes: Vec<String>,
     /// Requests per minute (default: the gateway's).
     #[arg(long, default_value_t = 0)]
     pub rpm: u32,
+    /// Tokens per minute, as upstreams report usage (0 = no token quota).
+    #[arg(long, default_value_t = 0)]
+    pub tpm: u32,
     /// Lifetime in days (0 = no expiry).
     #[arg(long, default_value_t = 90)]
     pub days: u64,

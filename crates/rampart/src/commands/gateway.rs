@@ -125,8 +125,15 @@ pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
                     .map_or(0, |d| d.as_secs())
                     + a.days * 86_400
             };
-            let (rec, key) =
-                store.create_with_tools(&a.tenant, &a.models, &a.tools, a.rpm, expires)?;
+            let (rec, key) = store.create_spec(&rampart_gateway::keys::KeySpec {
+                tenant: a.tenant.clone(),
+                models: a.models.clone(),
+                tools: a.tools.clone(),
+                routes: a.routes.clone(),
+                rpm: a.rpm,
+                tpm: a.tpm,
+                expires,
+            })?;
             println!("{key}");
             eprintln!(
                 "created key {} for tenant {} (models: {}); it is shown only now",
