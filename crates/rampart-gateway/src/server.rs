@@ -138,6 +138,33 @@ struct Audit {
     tokens: (u64, u64),
 }
 
+impl Audit {
+    /// A request refused before any upstream saw it.
+    fn blocked(
+        request_id: String,
+        principal: String,
+        tenant: String,
+        route: &'static str,
+        model: String,
+        rules: Vec<String>,
+        prompt: Vec<u8>,
+    ) -> Audit {
+        Audit {
+            request_id,
+            principal,
+            tenant,
+            route,
+            model,
+            upstream: "-".into(),
+            decision: Decision::Block,
+            rules,
+            prompt,
+            response: Vec::new(),
+            tokens: (0, 0),
+        }
+    }
+}
+
 impl Gateway {
     /// Appends an audit entry without delaying the response; the ledger's group
     /// commit makes it durable within milliseconds, and shutdown drains pending ones.
@@ -417,19 +444,15 @@ impl Refusal<'_> {
         );
         if key.is_some() || self.gw.config.settings.allow_anonymous {
             let (principal, tenant) = principal(&key.cloned());
-            self.gw.audit(Audit {
-                request_id: self.rid.to_string(),
+            self.gw.audit(Audit::blocked(
+                self.rid.to_string(),
                 principal,
                 tenant,
-                route: self.route,
-                model: model.to_string(),
-                upstream: "-".into(),
-                decision: Decision::Block,
+                self.route,
+                model.to_string(),
                 rules,
-                prompt: self.raw.to_vec(),
-                response: Vec::new(),
-                tokens: (0, 0),
-            });
+                self.raw.to_vec(),
+            ));
         }
         error(status, code, message, self.rid)
     }
@@ -572,28 +595,17 @@ async fn admit(
     });
     if throttle {
         gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        let (principal, tenant) = principal(&key);
-        gw.audit(Audit {
-            request_id: rid.clone(),
-            principal,
-            tenant,
-            route: "extraction",
-            model: model.clone(),
-            upstream: "-".into(),
-            decision: Decision::Block,
-            rules: signals.clone(),
-            prompt: raw.to_vec(),
-            response: Vec::new(),
-            tokens: (0, 0),
-        });
-        return Err(error(
+        let message = format!(
+            "request pattern suggests model extraction ({}); slow down",
+            signals.join(", ")
+        );
+        return Err(refusal.refuse(
+            key.as_ref(),
+            &model,
             StatusCode::TOO_MANY_REQUESTS,
             "extraction_suspected",
-            &format!(
-                "request pattern suggests model extraction ({}); slow down",
-                signals.join(", ")
-            ),
-            &rid,
+            &message,
+            signals,
         ));
     }
     Ok(Admitted {
@@ -749,19 +761,15 @@ async fn chat_completions(
     if verdict.action == Action::Block {
         return block_request(
             &gw,
-            Audit {
-                request_id: rid,
+            Audit::blocked(
+                rid,
                 principal,
                 tenant,
-                route: "/v1/chat/completions",
+                "/v1/chat/completions",
                 model,
-                upstream: "-".into(),
-                decision: Decision::Block,
-                rules: verdict.rules,
+                verdict.rules,
                 prompt,
-                response: Vec::new(),
-                tokens: (0, 0),
-            },
+            ),
         );
     }
     let streaming = body["stream"].as_bool() == Some(true);
@@ -1136,19 +1144,7 @@ async fn passthrough(
     if verdict.action == Action::Block {
         return block_request(
             &gw,
-            Audit {
-                request_id: rid,
-                principal,
-                tenant,
-                route,
-                model,
-                upstream: "-".into(),
-                decision: Decision::Block,
-                rules: verdict.rules,
-                prompt,
-                response: Vec::new(),
-                tokens: (0, 0),
-            },
+            Audit::blocked(rid, principal, tenant, route, model, verdict.rules, prompt),
         );
     }
     let (resp, upstream) = match forward(&gw, path, &body, &upstreams).await {
