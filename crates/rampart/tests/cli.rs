@@ -477,7 +477,30 @@ fn wait_for_line(
     None
 }
 
-fn spawn_with_stderr(args: &[&str]) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+/// A child process killed when the test ends, even when an assertion fails first.
+struct Reaped(std::process::Child);
+
+impl std::ops::Deref for Reaped {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Reaped {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_with_stderr(args: &[&str]) -> (Reaped, std::sync::mpsc::Receiver<String>) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
         .args(args)
@@ -496,7 +519,7 @@ fn spawn_with_stderr(args: &[&str]) -> (std::process::Child, std::sync::mpsc::Re
             }
         }
     });
-    (child, rx)
+    (Reaped(child), rx)
 }
 
 /// One HTTP/1.1 request over a plain socket; returns the head and the body.
@@ -638,7 +661,7 @@ fn audit_serve_appends_with_the_token_and_its_evidence_verifies_offline() {
         });
         let line = wait_for_line(&rx, |l| l.contains("listening on")).expect("the API starts");
         let addr = line.rsplit("http://").next().unwrap().to_string();
-        (c, addr)
+        (Reaped(c), addr)
     };
     let entry = r#"{"time":"2026-11-21T10:00:00Z","request_id":"svc-1","principal":"batch-job","tenant":"t","route":"/score","model":"m","upstream":"u","decision":"allow"}"#;
     let (head, _) = http(&child.1, "POST", "/v1/entries", "wrong", entry);
