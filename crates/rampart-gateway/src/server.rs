@@ -118,6 +118,8 @@ pub const LIMITER_ERROR_RULE: &str = "GW004";
 pub const TOKEN_QUOTA_RULE: &str = "GW005";
 /// Rule recorded when a key calls a route outside its scopes.
 pub const ROUTE_SCOPE_RULE: &str = "GW006";
+/// Rule recorded when no upstream answered a request.
+pub const NO_UPSTREAM_RULE: &str = "GW007";
 
 fn sha(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -139,7 +141,8 @@ struct Audit {
 }
 
 impl Audit {
-    /// A request refused before any upstream saw it.
+    /// A request no upstream answered: refused before forwarding (blocked), or
+    /// forwarded without an answer (see [`no_upstream`]).
     fn blocked(
         request_id: String,
         principal: String,
@@ -637,6 +640,21 @@ fn block_request(gw: &Arc<Gateway>, audit: Audit) -> Response {
     )
 }
 
+/// Records a request that no upstream answered (with the guard's decision on it and
+/// GW007), and answers it with 502.
+fn no_upstream(gw: &Arc<Gateway>, mut audit: Audit, decision: Decision, why: &str) -> Response {
+    audit.decision = decision;
+    audit.rules.push(NO_UPSTREAM_RULE.into());
+    let rid = audit.request_id.clone();
+    gw.audit(audit);
+    error(
+        StatusCode::BAD_GATEWAY,
+        "upstream_error",
+        &format!("no upstream answered: {why}"),
+        &rid,
+    )
+}
+
 /// The starting verdict of an admitted request: flagged with its extraction
 /// signals, if any.
 fn flagged(signals: Vec<String>) -> Verdict {
@@ -776,12 +794,16 @@ async fn chat_completions(
     let (resp, upstream) = match forward(&gw, "/chat/completions", &body, &upstreams).await {
         Ok(r) => r,
         Err(e) => {
-            return error(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                &format!("no upstream answered: {e}"),
-                &rid,
-            )
+            let audit = Audit::blocked(
+                rid,
+                principal,
+                tenant,
+                "/v1/chat/completions",
+                model,
+                verdict.rules,
+                prompt,
+            );
+            return no_upstream(&gw, audit, verdict.action.decision(), &e);
         }
     };
     let status = resp.status();
@@ -1150,12 +1172,8 @@ async fn passthrough(
     let (resp, upstream) = match forward(&gw, path, &body, &upstreams).await {
         Ok(r) => r,
         Err(e) => {
-            return error(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                &format!("no upstream answered: {e}"),
-                &rid,
-            )
+            let audit = Audit::blocked(rid, principal, tenant, route, model, verdict.rules, prompt);
+            return no_upstream(&gw, audit, verdict.action.decision(), &e);
         }
     };
     let status = resp.status();

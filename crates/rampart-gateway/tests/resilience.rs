@@ -257,3 +257,24 @@ async fn per_address_limits_apply_to_keyed_requests_too() {
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"]["code"], "rate_limit_exceeded");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_no_upstream_answers_is_recorded() {
+    let s = start("", |_| {}).await;
+    s.mock
+        .failing
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    let (status, body) = chat(&s, "hello").await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["error"]["code"], "upstream_error");
+    let m = metrics(&s).await;
+    assert_eq!(
+        value(&m, "rampart_rule_hits_total{rule=\"GW007\"}"),
+        Some(1.0),
+        "the request is audited with its cause:\n{m}"
+    );
+    assert_eq!(
+        value(&m, "rampart_decisions_total{decision=\"allow\"}"),
+        Some(1.0)
+    );
+}
