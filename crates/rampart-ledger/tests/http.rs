@@ -27,6 +27,14 @@ async fn start(dir: &std::path::Path) -> (String, NoteSigner) {
     (url, signer)
 }
 
+async fn get_status(c: &reqwest::Client, url: String) -> u16 {
+    c.get(url).send().await.unwrap().status().as_u16()
+}
+
+async fn get_json(c: &reqwest::Client, url: String) -> Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 fn hashes(v: &Value) -> Vec<Vec<u8>> {
     v.as_array()
         .unwrap()
@@ -81,14 +89,7 @@ async fn append_needs_the_token_and_proofs_verify_offline() {
             .unwrap();
         assert_eq!(r["index"], i);
     }
-    let old_head: Value = c
-        .get(format!("{url}/v1/head"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let old_head: Value = get_json(&c, format!("{url}/v1/head")).await;
     assert_eq!(old_head["size"], 5);
     for i in 5..9u64 {
         let e = serde_json::to_value(common::entry(i)).unwrap();
@@ -118,14 +119,7 @@ async fn append_needs_the_token_and_proofs_verify_offline() {
     assert_eq!(cp.size, 9);
 
     // Evidence for entry 3: entry, leaf hash recomputed from it, proof to the root.
-    let ev: Value = c
-        .get(format!("{url}/v1/evidence/3"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ev: Value = get_json(&c, format!("{url}/v1/evidence/3")).await;
     assert_eq!(ev["format"], rampart_ledger::evidence::EVIDENCE_FORMAT);
     let cp = verifier
         .verify_checkpoint(ev["checkpoint"].as_str().unwrap(), "ledger.test/http")
@@ -135,54 +129,22 @@ async fn append_needs_the_token_and_proofs_verify_offline() {
     let leaf = entry.leaf_hash().unwrap();
     assert_eq!(hex::encode(&leaf), e["leaf_hash"].as_str().unwrap());
     verify_inclusion(3, cp.size, &leaf, &hashes(&e["inclusion_proof"]), &cp.root).unwrap();
-    assert_eq!(
-        c.get(format!("{url}/v1/evidence/99"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        404
-    );
+    assert_eq!(get_status(&c, format!("{url}/v1/evidence/99")).await, 404);
 
     // Inclusion in an older tree, and consistency from it to now.
-    let p: Value = c
-        .get(format!("{url}/v1/proof/inclusion?index=2&size=5"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = get_json(&c, format!("{url}/v1/proof/inclusion?index=2&size=5")).await;
     let old_root = hex::decode(old_head["root"].as_str().unwrap()).unwrap();
     let leaf = hex::decode(p["leaf_hash"].as_str().unwrap()).unwrap();
     verify_inclusion(2, 5, &leaf, &hashes(&p["proof"]), &old_root).unwrap();
-    let p: Value = c
-        .get(format!("{url}/v1/proof/consistency?old=5"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = get_json(&c, format!("{url}/v1/proof/consistency?old=5")).await;
     assert_eq!(p["new"], 9);
     verify_consistency(5, 9, &old_root, &cp.root, &hashes(&p["proof"])).unwrap();
     assert_eq!(
-        c.get(format!("{url}/v1/proof/consistency?old=10&new=9"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
+        get_status(&c, format!("{url}/v1/proof/consistency?old=10&new=9")).await,
         400
     );
     assert_eq!(
-        c.get(format!("{url}/v1/proof/inclusion?index=9"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
+        get_status(&c, format!("{url}/v1/proof/inclusion?index=9")).await,
         404
     );
 }
@@ -207,12 +169,7 @@ async fn without_a_token_appends_are_refused() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     assert_eq!(
-        c.get(format!("{url}/v1/checkpoint"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
+        get_status(&c, format!("{url}/v1/checkpoint")).await,
         404,
         "no checkpoint key"
     );
