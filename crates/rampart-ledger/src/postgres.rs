@@ -651,20 +651,14 @@ impl Storage for PostgresLedger {
     }
 
     fn entry(&self, index: u64) -> Result<StoredEntry, LedgerError> {
-        if index >= self.known_size.load(Ordering::Relaxed) {
-            let size = self.current_size()?;
-            if index >= size {
-                return Err(LedgerError::BeyondTree {
-                    what: "entry",
-                    requested: index,
-                    size,
-                });
-            }
-        }
-        let mut v = self.entries(index..index + 1)?;
-        v.pop().ok_or_else(|| LedgerError::Damaged {
-            what: format!("entry {index} is missing"),
-        })
+        // The size this instance already knows suffices unless the entry lies past it.
+        let known = self.known_size.load(Ordering::Relaxed);
+        let size = if index < known {
+            known
+        } else {
+            self.current_size()?
+        };
+        crate::store::one_entry(index, size, |r| self.entries(r))
     }
 
     fn entries(&self, range: Range<u64>) -> Result<Vec<StoredEntry>, LedgerError> {

@@ -235,6 +235,27 @@ pub enum Verification {
     Tampered(Tamper),
 }
 
+/// Entry `index` of a log of `size` entries, read with `entries`: the errors every
+/// backend's [`Storage::entry`] gives (beyond the tree, or missing from storage).
+pub(crate) fn one_entry(
+    index: u64,
+    size: u64,
+    entries: impl FnOnce(Range<u64>) -> Result<Vec<StoredEntry>, LedgerError>,
+) -> Result<StoredEntry, LedgerError> {
+    if index >= size {
+        return Err(LedgerError::BeyondTree {
+            what: "entry",
+            requested: index,
+            size,
+        });
+    }
+    entries(index..index + 1)?
+        .pop()
+        .ok_or_else(|| LedgerError::Damaged {
+            what: format!("entry {index} is missing"),
+        })
+}
+
 /// A tamper-evident, append-only audit log.
 ///
 /// Implementations are shared between threads (`&self` everywhere). Indexes are leaf
@@ -759,18 +780,7 @@ impl Storage for SqliteLedger {
     }
 
     fn entry(&self, index: u64) -> Result<StoredEntry, LedgerError> {
-        let size = self.current_size();
-        if index >= size {
-            return Err(LedgerError::BeyondTree {
-                what: "entry",
-                requested: index,
-                size,
-            });
-        }
-        let mut v = self.entries(index..index + 1)?;
-        v.pop().ok_or_else(|| LedgerError::Damaged {
-            what: format!("entry {index} is missing"),
-        })
+        one_entry(index, self.current_size(), |r| self.entries(r))
     }
 
     fn entries(&self, range: Range<u64>) -> Result<Vec<StoredEntry>, LedgerError> {
