@@ -152,11 +152,6 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 impl Parser<'_> {
-    fn string(&mut self, offset: u64, len: u64) -> Result<String, ProtoError> {
-        let max = self.src.limits().max_string;
-        self.src.read_string(offset, len, max)
-    }
-
     fn sub(&self, r: &MessageReader, offset: u64, len: u64) -> Result<MessageReader, ProtoError> {
         r.descend(&self.src, offset, len)
     }
@@ -174,7 +169,8 @@ impl Parser<'_> {
                 1 => ir.ir_version = Some(expect_varint(field, v, at, M)?),
                 2..=4 => {
                     let (o, l) = expect_len(field, v, at, M)?;
-                    let s = self.string(o, l)?;
+                    let max = self.src.limits().max_string;
+                    let s = self.src.read_string(o, l, max)?;
                     if s.chars()
                         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
                     {
@@ -253,8 +249,7 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 1 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    domain = self.string(o, l)?;
+                    domain = self.src.string_field(field, v, at, M)?;
                 }
                 2 => version = expect_varint(field, v, at, M)? as i64,
                 _ => {}
@@ -298,12 +293,10 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 1 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    name = self.string(o, l)?;
+                    name = self.src.string_field(field, v, at, M)?;
                 }
                 10 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    domain = self.string(o, l)?;
+                    domain = self.src.string_field(field, v, at, M)?;
                 }
                 7 => {
                     let (o, l) = expect_len(field, v, at, M)?;
@@ -339,8 +332,7 @@ impl Parser<'_> {
                     self.node(sub, g)?;
                 }
                 2 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    let name = self.string(o, l)?;
+                    let name = self.src.string_field(field, v, at, M)?;
                     if named {
                         if let Some(slot) = self.graphs.get_mut(g) {
                             slot.label = truncate(&name, MAX_LABEL).to_string();
@@ -386,8 +378,7 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 3 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    name = self.string(o, l)?;
+                    name = self.src.string_field(field, v, at, M)?;
                 }
                 4 => {
                     let (o, l) = expect_len(field, v, at, M)?;
@@ -395,8 +386,7 @@ impl Parser<'_> {
                     op_type = self.src.read_string(o, l, max)?;
                 }
                 7 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    domain = self.string(o, l)?;
+                    domain = self.src.string_field(field, v, at, M)?;
                 }
                 5 => {
                     let (o, l) = expect_len(field, v, at, M)?;
@@ -426,8 +416,7 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 1 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    name = self.string(o, l)?;
+                    name = self.src.string_field(field, v, at, M)?;
                 }
                 2 => expect_scalar(
                     field,
@@ -525,8 +514,7 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 8 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    name = self.string(o, l)?;
+                    name = self.src.string_field(field, v, at, M)?;
                 }
                 // raw_data: checked to be length-delimited, never read.
                 9 | 3 | 6 | 12 | 16 => {
@@ -584,12 +572,10 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 1 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    key = self.string(o, l)?;
+                    key = self.src.string_field(field, v, at, M)?;
                 }
                 2 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    value = self.string(o, l)?;
+                    value = self.src.string_field(field, v, at, M)?;
                 }
                 _ => {}
             }

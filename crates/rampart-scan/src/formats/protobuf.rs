@@ -261,6 +261,20 @@ impl<'a> Source<'a> {
         Ok(v)
     }
 
+    /// The UTF-8 string in length-delimited `field` of message `msg` (read at `at`),
+    /// within the string limit.
+    pub fn string_field(
+        &mut self,
+        field: u32,
+        value: WireValue,
+        at: u64,
+        msg: &str,
+    ) -> Result<String, ProtoError> {
+        let (offset, len) = expect_len(field, value, at, msg)?;
+        let max = self.limits().max_string;
+        self.read_string(offset, len, max)
+    }
+
     /// Reads a UTF-8 string of at most `max` bytes, charging it to the string budget.
     pub fn read_string(&mut self, offset: u64, len: u64, max: usize) -> Result<String, ProtoError> {
         let bytes = self.read_bytes(offset, len, max)?;

@@ -138,11 +138,6 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn string(&mut self, offset: u64, len: u64) -> Result<String, ProtoError> {
-        let max = self.src.limits().max_string;
-        self.src.read_string(offset, len, max)
-    }
-
     /// Returns how many `graph_def` fields the meta graph holds.
     fn meta_graph(&mut self, mut r: MessageReader) -> Result<usize, ProtoError> {
         const M: &str = "MetaGraphDef";
@@ -176,8 +171,7 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 4 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    let tag = self.string(o, l)?;
+                    let tag = self.src.string_field(field, v, at, M)?;
                     self.tags.push(tag);
                 }
                 1 | 2 | 3 | 5 | 6 | 8 => {
@@ -264,7 +258,8 @@ impl Parser<'_> {
                     while let Some((f, sv)) = sig.next_field(&mut self.src)? {
                         if f == 1 {
                             let (so, sl) = expect_len(f, sv, sig.field_offset(), "OpDef")?;
-                            name = self.string(so, sl)?;
+                            let max = self.src.limits().max_string;
+                            name = self.src.read_string(so, sl, max)?;
                         }
                     }
                 }
@@ -299,8 +294,7 @@ impl Parser<'_> {
             let at = r.field_offset();
             match field {
                 1 => {
-                    let (o, l) = expect_len(field, v, at, M)?;
-                    name = self.string(o, l)?;
+                    name = self.src.string_field(field, v, at, M)?;
                 }
                 2 => {
                     let (o, l) = expect_len(field, v, at, M)?;
