@@ -23,6 +23,24 @@ pub(crate) struct RawHit {
     pub(crate) note: String,
 }
 
+/// Compiles `pats` into one set (which patterns match) and one regex each (where).
+fn compile(pats: &[String]) -> Result<(RegexSet, Vec<Regex>), regex::Error> {
+    let set = RegexSetBuilder::new(pats)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(SIZE_LIMIT)
+        .build()?;
+    let regexes = pats
+        .iter()
+        .map(|p| {
+            regex::RegexBuilder::new(p)
+                .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(SIZE_LIMIT)
+                .build()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((set, regexes))
+}
+
 /// All phrase patterns of all phrase detectors, compiled into one set.
 #[derive(Debug)]
 pub(crate) struct PhraseEngine {
@@ -43,19 +61,7 @@ impl PhraseEngine {
                 }
             }
         }
-        let set = RegexSetBuilder::new(&pats)
-            .size_limit(SIZE_LIMIT)
-            .dfa_size_limit(SIZE_LIMIT)
-            .build()?;
-        let regexes = pats
-            .iter()
-            .map(|p| {
-                regex::RegexBuilder::new(p)
-                    .size_limit(SIZE_LIMIT)
-                    .dfa_size_limit(SIZE_LIMIT)
-                    .build()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let (set, regexes) = compile(&pats)?;
         Ok(PhraseEngine {
             set,
             regexes,
@@ -228,21 +234,14 @@ impl TokenEngine {
                 }
             }
         }
-        let set = RegexSetBuilder::new(&pats)
-            .size_limit(SIZE_LIMIT)
-            .dfa_size_limit(SIZE_LIMIT)
-            .build()?;
-        let regexes = pats
-            .iter()
-            .map(|p| {
-                let re = regex::RegexBuilder::new(p)
-                    .size_limit(SIZE_LIMIT)
-                    .dfa_size_limit(SIZE_LIMIT)
-                    .build()?;
+        let (set, regexes) = compile(&pats)?;
+        let regexes = regexes
+            .into_iter()
+            .map(|re| {
                 let has_v = re.capture_names().any(|n| n == Some("v"));
-                Ok((re, has_v))
+                (re, has_v)
             })
-            .collect::<Result<Vec<_>, regex::Error>>()?;
+            .collect();
         Ok(TokenEngine {
             set,
             regexes,
