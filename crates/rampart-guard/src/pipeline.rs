@@ -32,6 +32,9 @@ pub struct PipelineConfig {
     pub classifier: bool,
     /// Override the classifier's calibrated threshold (probability).
     pub classifier_threshold: Option<f32>,
+    /// An operator-supplied ONNX classifier (CLS002); needs the cargo feature `onnx`,
+    /// and building the pipeline fails without it.
+    pub onnx: Option<crate::onnx::OnnxConfig>,
     /// Inputs longer than this many characters are reported (OOD002); 0 disables.
     pub max_chars: usize,
     /// How many layers of encoding are peeled (base64 inside base64 is depth 2).
@@ -52,6 +55,7 @@ impl Default for PipelineConfig {
             allowed_hosts: Vec::new(),
             classifier: true,
             classifier_threshold: None,
+            onnx: None,
             max_chars: 32 * 1024,
             max_decode_depth: 2,
             max_decoded_bytes: 64 * 1024,
@@ -74,6 +78,7 @@ pub struct Pipeline {
     fingerprint: lek002_system_prompt_overlap::Fingerprint,
     canaries: Option<aho_corasick::AhoCorasick>,
     classifier: Option<Classifier>,
+    onnx: Option<crate::onnx::OnnxClassifier>,
 }
 
 /// Categories whose presence inside a decoded segment is worth an OBF003 finding.
@@ -109,6 +114,11 @@ impl Pipeline {
             )
             .map_err(|e| GuardError::Config(format!("canaries: {e}")))?,
             classifier,
+            onnx: cfg
+                .onnx
+                .as_ref()
+                .map(crate::onnx::OnnxClassifier::load)
+                .transpose()?,
             cfg,
         })
     }
@@ -230,6 +240,9 @@ impl Pipeline {
                     }
                 }
             }
+            if let Some(m) = self.onnx.as_ref().filter(|_| self.enabled("CLS002")) {
+                raw.extend(onnx_hit(m, &n.lower, n.text.len()));
+            }
         }
         out.extend(orig.into_iter().map(orig_finding));
         out.extend(raw.into_iter().map(|h| {
@@ -331,6 +344,22 @@ fn classifier_hit(
         end: len,
         score,
         note: format!("classifier probability {p:.3} ({how})"),
+    })
+}
+
+/// CLS002's finding (whole text); a model that fails on a text fails closed.
+fn onnx_hit(m: &crate::onnx::OnnxClassifier, lower: &str, len: usize) -> Option<RawHit> {
+    let (score, note) = match m.probability(lower) {
+        Ok(p) if p >= m.threshold() => (p, format!("ONNX classifier probability {p:.3}")),
+        Ok(_) => return None,
+        Err(e) => (1.0, format!("ONNX classifier failed on this text: {e}")),
+    };
+    Some(RawHit {
+        detector: &crate::detectors::cls002_onnx_classifier::DETECTOR,
+        start: 0,
+        end: len,
+        score,
+        note,
     })
 }
 

@@ -567,6 +567,20 @@ pub struct GuardCheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    #[command(flatten)]
+    pub onnx: GuardOnnxArgs,
+}
+
+/// The optional ONNX classifier (CLS002) of `rampart guard`.
+#[derive(Debug, Args)]
+pub struct GuardOnnxArgs {
+    /// Also score input with this ONNX classifier (CLS002; hashed n-gram input, see
+    /// docs/guard.md). Needs a build with the cargo feature `onnx`.
+    #[arg(long, value_name = "PATH")]
+    pub onnx_model: Option<PathBuf>,
+    /// Probability at which the ONNX classifier reports.
+    #[arg(long, value_name = "P", default_value_t = 0.5, requires = "onnx_model")]
+    pub onnx_threshold: f32,
 }
 
 #[derive(Debug, Args)]
@@ -580,6 +594,8 @@ pub struct GuardScanArgs {
     /// Output format (json: one line per input).
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     pub format: OutputFormat,
+    #[command(flatten)]
+    pub onnx: GuardOnnxArgs,
 }
 
 #[derive(Debug, Args)]
@@ -594,4 +610,6 @@ pub struct GuardEvalArgs {
     /// exfiltration, obfuscation, ...), `attack` (injection or jailbreak) or `benign`.
     #[arg(long, default_value = "label")]
     pub label_field: String,
+    #[command(flatten)]
+    pub onnx: GuardOnnxArgs,
 }

@@ -12,6 +12,7 @@ use rampart_core::RuleMeta;
 use crate::types::{Category, Role};
 
 pub(crate) mod cls001_injection_classifier;
+pub(crate) mod cls002_onnx_classifier;
 pub(crate) mod exf001_exfiltration_request;
 pub(crate) mod exf002_markdown_image_exfiltration;
 pub(crate) mod exf003_link_outside_allow_list;
@@ -120,6 +121,7 @@ pub struct Detector {
 /// Every detector, in code order.
 pub static DETECTORS: &[&Detector] = &[
     &cls001_injection_classifier::DETECTOR,
+    &cls002_onnx_classifier::DETECTOR,
     &exf001_exfiltration_request::DETECTOR,
     &exf002_markdown_image_exfiltration::DETECTOR,
     &exf003_link_outside_allow_list::DETECTOR,

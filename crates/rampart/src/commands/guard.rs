@@ -5,14 +5,23 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
 use anyhow::{anyhow, Context, Result};
-use rampart_guard::{scan_jsonl, Action, JsonlOptions, Pipeline, PipelineConfig, Policy, Role};
+use rampart_guard::{
+    scan_jsonl, Action, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig, Policy, Role,
+};
 use serde_json::{json, Value};
 
-use crate::cli::{GuardCommand, OutputFormat};
+use crate::cli::{GuardCommand, GuardOnnxArgs, OutputFormat};
 use crate::ExitStatus;
 
-fn pipeline() -> Result<(Pipeline, Policy)> {
-    let p = Pipeline::new(PipelineConfig::default()).map_err(|e| anyhow!("{e}"))?;
+fn pipeline(onnx: &GuardOnnxArgs) -> Result<(Pipeline, Policy)> {
+    let cfg = PipelineConfig {
+        onnx: onnx.onnx_model.as_ref().map(|m| OnnxConfig {
+            threshold: onnx.onnx_threshold,
+            ..OnnxConfig::new(m)
+        }),
+        ..PipelineConfig::default()
+    };
+    let p = Pipeline::new(cfg).map_err(|e| anyhow!("{e}"))?;
     Ok((p, Policy::default()))
 }
 
@@ -38,7 +47,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             let role = Role::parse(&a.role).ok_or_else(|| {
                 anyhow!("unknown role {} (system, user, assistant, tool)", a.role)
             })?;
-            let (pipeline, policy) = pipeline()?;
+            let (pipeline, policy) = pipeline(&a.onnx)?;
             let mut map = rampart_guard::Redactions::new();
             let verdict = pipeline.evaluate(&text, role, &policy, &mut map);
             let mut out = io::stdout().lock();
@@ -80,7 +89,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             })
         }
         GuardCommand::Scan(a) => {
-            let (pipeline, policy) = pipeline()?;
+            let (pipeline, policy) = pipeline(&a.onnx)?;
             let opts = JsonlOptions {
                 field: a.field.clone(),
                 ..JsonlOptions::default()
@@ -110,7 +119,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             })
         }
         GuardCommand::Eval(a) => {
-            let (pipeline, policy) = pipeline()?;
+            let (pipeline, policy) = pipeline(&a.onnx)?;
             // label -> (tp, fn); category -> fp over lines whose label is another.
             let mut labels: BTreeSet<String> = BTreeSet::new();
             let mut rows: Vec<(String, BTreeSet<String>)> = Vec::new();
