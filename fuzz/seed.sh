@@ -8,3 +8,7 @@ for target in fuzz_targets/*.rs; do
   find ../crates/rampart-scan/tests/fixtures ../crates/rampart-scan/tests/data -type f ! -name '*.json' -print0 |
     while IFS= read -r -d '' f; do cp "$f" "corpus/$name/seed-$(sha256sum "$f" | cut -c1-16)"; done
 done
+# the CLS002 loader also starts from the guard's valid and invalid test models
+for f in ../crates/rampart-guard/tests/data/onnx/*.onnx; do
+  cp "$f" "corpus/guard_onnx/seed-$(sha256sum "$f" | cut -c1-16)"
+done
