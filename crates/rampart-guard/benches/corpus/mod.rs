@@ -22,15 +22,46 @@ pub fn prompt(target: usize, seed: usize) -> String {
         s.push_str(PARAGRAPHS[i % PARAGRAPHS.len()]);
         i += 3;
     }
-    let mut cut = target.min(s.len());
-    while !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    s.truncate(cut);
-    s
+    cut(s, target)
 }
 
-/// `count` prompts of `target` bytes each, with different starting paragraphs.
+/// `count` prompts of `target` bytes each, with different starting paragraphs. The
+/// same few sentences recur in all of them, so after a few checks the regex engines'
+/// lazy DFAs have every state they need cached: the warm-cache best case.
 pub fn prompts(target: usize, count: usize) -> Vec<String> {
     (0..count).map(|i| prompt(target, i)).collect()
+}
+
+/// `count` prompts of `target` bytes each: the paragraphs' words in pseudo-random
+/// order (xorshift, fixed seed), so no two prompts share more than short runs of words,
+/// as in real traffic. The lazy DFAs keep meeting new states here, which is what
+/// diverse real text costs.
+pub fn varied_prompts(target: usize, count: usize) -> Vec<String> {
+    let words: Vec<&str> = PARAGRAPHS
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..count)
+        .map(|_| {
+            let mut s = String::with_capacity(target + 32);
+            while s.len() < target {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push_str(words[(state % words.len() as u64) as usize]);
+                s.push(' ');
+            }
+            cut(s, target)
+        })
+        .collect()
+}
+
+fn cut(mut s: String, target: usize) -> String {
+    let mut at = target.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    s.truncate(at);
+    s
 }
