@@ -71,7 +71,7 @@ def training_examples() -> list[tuple[str, int, str]]:
                 out.append((d["text"], int(d["label"]), "rampart/own_train"))
     import written
 
-    rng = random.Random(20261122)
+    rng = random.Random(int(os.environ.get("GUARD_WRITTEN_SEED", "20261122")))
     fill_benign = [t for t, l, _ in out if l == 0]
     for text, label in written.examples(rng, fill_benign):
         out.append((text, label, "rampart/written"))
