@@ -211,13 +211,13 @@ def worker(name: str, texts: list[str]) -> dict:
 # Orchestration (target/guard/venv)
 
 
-def rampart(task: str, texts: list[str]) -> tuple[list[bool], float, float]:
+def rampart(task: str, texts: list[str], *args: str) -> tuple[list[bool], float, float]:
     """Returns hits, the in-process scan time guard_scan reports, and the wall time of
     the whole subprocess (process start, pipeline construction, JSON over pipes)."""
     exe = os.path.join(ROOT, "target", "release", "examples", "guard_scan")
     data = "".join(json.dumps({"text": t, "role": "user"}) + "\n" for t in texts).encode()
     start = time.perf_counter()
-    proc = subprocess.run([exe], input=data, capture_output=True, check=True)
+    proc = subprocess.run([exe, *args], input=data, capture_output=True, check=True)
     wall = time.perf_counter() - start
     lines = proc.stdout.decode().splitlines()
     if len(lines) != len(texts):
@@ -235,7 +235,8 @@ def rampart(task: str, texts: list[str]) -> tuple[list[bool], float, float]:
 def remote(name: str, texts_path: str) -> dict:
     proc = subprocess.run([PEERS_PY, os.path.abspath(__file__), "--worker", name, texts_path], capture_output=True, text=True)
     if proc.returncode != 0:
-        return {"error": f"worker exited {proc.returncode}: {proc.stderr.strip().splitlines()[-1:] }"}
+        last = proc.stderr.strip().splitlines()[-1:] or [""]
+        return {"error": f"worker exited {proc.returncode}: {last[0]}"}
     return json.loads(proc.stdout)
 
 
@@ -324,6 +325,10 @@ def main() -> None:
         rf = figures(hits, positive, in_process)
         print(row("rampart guard (default pipeline)", rf))
         res = {"rampart": rf, "rampart_subprocess_texts_per_s": len(texts) / wall, "peers": {}, "not_run": {}}
+        if task == "attack":
+            hits, in_process, _ = rampart(task, texts, "--no-classifier")
+            res["rampart_rules_only"] = figures(hits, positive, in_process)
+            print(row("rampart guard (rules only, --no-classifier)", res["rampart_rules_only"]))
         for name, peer in peers[task]:
             if callable(peer):
                 ph, el = peer(texts)
