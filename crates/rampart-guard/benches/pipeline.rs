@@ -128,9 +128,11 @@ fn main() -> Result<(), GuardError> {
     let mut c = Criterion::default().configure_from_args();
     throughput(&mut c, &default, &no_classifier);
     c.final_summary();
-    // `cargo test --benches` and `--list` run the harness without timing anything.
+    // As criterion decides: `cargo bench` passes `--bench`; `cargo test --benches` does
+    // not (test mode, each benchmark run once), nor does `--list` time anything.
     let args: Vec<String> = std::env::args().collect();
-    if !args.iter().any(|a| a == "--test" || a == "--list") {
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    if flag("--bench") && !flag("--test") && !flag("--list") {
         let large = corpus::prompts(4096, BATCH);
         check_all(&default, &large); // warm-up
         latency("check/4KB", &default, &large, LATENCY_SAMPLES);
