@@ -1,9 +1,14 @@
 //! The two one-pass engines: phrase patterns scored per sentence, and token grammars
 //! with validators.
 
-use aho_corasick::{AhoCorasick, MatchKind};
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 
 use crate::error::GuardError;
 
@@ -27,55 +32,154 @@ pub(crate) struct RawHit {
     pub(crate) note: String,
 }
 
+/// One compiled pattern: the regex, a bounded backtracker for anchored searches when
+/// the pattern's matches have a maximum length, and whether it has a `v` group (the
+/// part of the match that is the value, for token grammars).
+#[derive(Debug)]
+struct Pattern {
+    re: Regex,
+    bounded: Option<Bounded>,
+    has_v: bool,
+}
+
+type BacktrackPool =
+    Pool<(backtrack::Cache, Captures), Box<dyn Fn() -> (backtrack::Cache, Captures) + Send + Sync>>;
+
+/// A backtracker over the pattern's NFA, for anchored searches of at most `max_len`
+/// bytes. On such short spans it beats the lazy DFA, which on text it has not seen
+/// must build a new state at almost every byte of a bounded gap (`[^.!?\n]{0,60}`).
+struct Bounded {
+    bt: BoundedBacktracker,
+    max_len: usize,
+    pool: BacktrackPool,
+}
+
+impl std::fmt::Debug for Bounded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bounded")
+            .field("max_len", &self.max_len)
+            .finish()
+    }
+}
+
+impl Bounded {
+    fn new(pattern: &str) -> Option<Bounded> {
+        let max_len = regex_syntax::parse(pattern)
+            .ok()?
+            .properties()
+            .maximum_len()?;
+        let bt = BoundedBacktracker::new(pattern).ok()?;
+        if max_len == 0 || max_len > bt.max_haystack_len() {
+            return None;
+        }
+        let for_pool = bt.clone();
+        let create: Box<dyn Fn() -> (backtrack::Cache, Captures) + Send + Sync> =
+            Box::new(move || (for_pool.create_cache(), for_pool.create_captures()));
+        Some(Bounded {
+            bt,
+            max_len,
+            pool: Pool::new(create),
+        })
+    }
+
+    /// The match starting at `at`, if any.
+    fn search_at(&self, text: &str, at: usize) -> Option<Hit> {
+        let end = at.saturating_add(self.max_len).min(text.len());
+        let input = Input::new(text).range(at..end).anchored(Anchored::Yes);
+        let mut guard = self.pool.get();
+        let (cache, caps) = &mut *guard;
+        self.bt.try_search(cache, &input, caps).ok()?;
+        let m = caps.get_match()?;
+        Some(Hit {
+            start: m.start(),
+            end: m.end(),
+            v: caps.get_group_by_name("v").map(|g| (g.start, g.end)),
+        })
+    }
+}
+
 /// Compiles each pattern on its own.
 ///
 /// Not one `RegexSet`: an overlapping search over every pattern at once has more lazy
 /// DFA states than any cache holds (many patterns have bounded gaps such as
-/// `.{0,40}`), so on text it has not seen the set spends most of its time building
-/// states (3x slower than this engine without the prefilter, 7-9x slower on distinct
-/// texts than on a repeated corpus). Each pattern alone has a small DFA.
-fn compile(pats: &[String]) -> Result<Vec<Regex>, regex::Error> {
+/// `[^.!?\n]{0,40}`), so on text it has not seen the set spent most of its time
+/// building states (7-9x slower on distinct texts than on a repeated corpus). Each
+/// pattern alone has a small DFA, and is run only where it can match (see [`Anchors`]).
+fn compile(pats: &[String]) -> Result<Vec<Pattern>, GuardError> {
     pats.iter()
         .map(|p| {
-            regex::RegexBuilder::new(p)
-                .size_limit(SIZE_LIMIT)
-                .dfa_size_limit(SIZE_LIMIT)
-                .build()
+            let re = Regex::builder()
+                .configure(
+                    Regex::config()
+                        .nfa_size_limit(Some(SIZE_LIMIT))
+                        .hybrid_cache_capacity(SIZE_LIMIT),
+                )
+                .build(p)
+                .map_err(|e| GuardError::Config(format!("detector pattern {p:?}: {e}")))?;
+            let has_v = re.group_info().to_index(PatternID::ZERO, "v").is_some();
+            Ok(Pattern {
+                re,
+                bounded: Bounded::new(p),
+                has_v,
+            })
         })
         .collect()
 }
 
-/// Shortest literal worth looking for: shorter ones occur in most texts.
-const MIN_ANCHOR: usize = 3;
+/// Shortest literal worth looking for.
+const MIN_LITERAL: usize = 2;
 
-/// One Aho-Corasick pass that tells which patterns can match a text at all.
+/// Words so frequent in ordinary text that a literal set containing one selects
+/// almost every text; such a set is used only when a pattern has no other.
+const COMMON: &[&str] = &[
+    "the", "and", "all", "any", "you", "your", "for", "are", "not", "with", "this", "that", "have",
+    "then", "was", "but", "what", "when", "can", "will", "from", "now", "how", "one", "two", "new",
+    "out", "get", "see", "set", "use", "let", "its", "our",
+];
+
+/// How a pattern is found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every match starts with one of the pattern's literals: searched anchored at each
+    /// place one occurs.
+    Anchor,
+    /// Every match contains one of the pattern's literals: searched in the whole text
+    /// when one occurs.
+    Gate,
+    /// No usable literal: searched in every text.
+    Always,
+}
+
+/// Where each pattern can match, from one Aho-Corasick pass over the text.
 ///
-/// Every match of a pattern starts with one of its prefix literals (extracted from
-/// the pattern's syntax tree by `regex-syntax`, the way the regex crate builds its
-/// own prefilters). All patterns' literals go into one automaton, searched once per
-/// text with overlapping matches; only the patterns whose literals occur are run.
-/// Patterns without a usable literal set (a class or a short literal first) are
-/// always run. The regex crate cannot do this for us: its per-regex prefilters cost
-/// one pass over the text per pattern, and `RegexSet` has no shared prefilter that
-/// avoids its determinisation cost.
+/// From each pattern's syntax tree (`regex-syntax`) we take the literal set of every
+/// part of its top-level sequence that every match must contain (the extraction the
+/// regex crate uses for its own prefilters) and keep the most selective: longest
+/// shortest literal, and no set with a word as common as "the". All patterns' chosen
+/// literals go into one automaton, searched once per text with overlapping matches.
+/// A pattern whose chosen set is its prefix is then run only as an anchored search
+/// where one of its literals occurs (the cost of a possible match, not of the text);
+/// a pattern whose chosen set is inside it is searched in the whole text only when
+/// one occurs; a pattern without a usable set is searched in every text. The regex
+/// crate has no API for this: its per-regex prefilters cost one pass over the text per
+/// pattern, and a `RegexSet` search is the slow path described at [`compile`].
 #[derive(Debug)]
 struct Anchors {
     ac: AhoCorasick,
-    /// literal index -> patterns that start with it
+    /// literal index -> patterns that use it
     owners: Vec<Vec<usize>>,
-    /// patterns run on every text
-    always: Vec<usize>,
-    count: usize,
+    mode: Vec<Mode>,
 }
 
 impl Anchors {
     fn new(pats: &[String]) -> Result<Self, GuardError> {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
+        let mut mode = Vec::with_capacity(pats.len());
         for (i, p) in pats.iter().enumerate() {
-            match prefix_literals(p) {
-                Some(set) => {
+            match required_literals(p) {
+                Some((m, set)) => {
+                    mode.push(m);
                     for lit in set {
                         match lits.iter().position(|l| *l == lit) {
                             Some(j) => owners[j].push(i),
@@ -86,58 +190,185 @@ impl Anchors {
                         }
                     }
                 }
-                None => always.push(i),
+                None => mode.push(Mode::Always),
             }
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&lits)
             .map_err(|e| GuardError::Config(format!("detector literal automaton: {e}")))?;
-        Ok(Anchors {
-            ac,
-            owners,
-            always,
-            count: pats.len(),
-        })
+        Ok(Anchors { ac, owners, mode })
     }
 
-    /// Indices of the patterns that can match `text`, ascending.
-    fn candidates(&self, text: &str) -> Vec<usize> {
-        let mut hit = vec![false; self.count];
-        for &i in &self.always {
-            hit[i] = true;
-        }
+    /// For each pattern that can match `text`: its index and the positions to search
+    /// from anchored (`None`: search the whole text). Ascending by pattern.
+    fn plan(&self, text: &str) -> Vec<(usize, Option<Vec<usize>>)> {
+        let mut gate = vec![false; self.mode.len()];
+        let mut starts: Vec<(usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
-            if let Some(owners) = self.owners.get(m.pattern().as_usize()) {
-                for &i in owners {
-                    hit[i] = true;
+            for &i in self
+                .owners
+                .get(m.pattern().as_usize())
+                .into_iter()
+                .flatten()
+            {
+                match self.mode.get(i) {
+                    Some(Mode::Anchor) => starts.push((i, m.start())),
+                    Some(Mode::Gate) => {
+                        if let Some(g) = gate.get_mut(i) {
+                            *g = true;
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
-        hit.iter()
+        starts.sort_unstable();
+        starts.dedup();
+        let mut plan: Vec<(usize, Option<Vec<usize>>)> = self
+            .mode
+            .iter()
             .enumerate()
-            .filter_map(|(i, &h)| h.then_some(i))
-            .collect()
+            .filter(|&(i, m)| *m == Mode::Always || gate.get(i) == Some(&true))
+            .map(|(i, _)| (i, None))
+            .collect();
+        for (i, pos) in starts {
+            match plan.last_mut() {
+                Some((j, Some(list))) if *j == i => list.push(pos),
+                _ => plan.push((i, Some(vec![pos]))),
+            }
+        }
+        plan.sort_by_key(|(i, _)| *i);
+        plan
     }
 }
 
-/// The finite set of literals every match of `pattern` starts with, if each is at
-/// least [`MIN_ANCHOR`] bytes long.
-fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+/// The most selective literal set that every match of `pattern` contains, and
+/// whether it is the pattern's prefix (then every match starts with one of them).
+fn required_literals(pattern: &str) -> Option<(Mode, Vec<Vec<u8>>)> {
     let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < MIN_ANCHOR) {
-        return None;
+    let parts: Vec<&Hir> = match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().collect(),
+        _ => vec![&hir],
+    };
+    let mut best: Option<(usize, bool, Vec<Vec<u8>>)> = None;
+    let mut first = true;
+    for part in parts {
+        if matches!(part.kind(), HirKind::Look(_)) {
+            continue; // zero-width: does not move the start
+        }
+        let is_prefix = std::mem::take(&mut first);
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(part);
+        let Some(lits) = seq.literals() else { continue };
+        if lits.is_empty() {
+            continue;
+        }
+        let score = lits
+            .iter()
+            .map(|l| {
+                let b = l.as_bytes();
+                let common = std::str::from_utf8(b).is_ok_and(|w| COMMON.contains(&w.trim()));
+                if b.len() < MIN_LITERAL {
+                    0
+                } else if common {
+                    1
+                } else {
+                    b.len()
+                }
+            })
+            .min()
+            .unwrap_or(0);
+        // the prefix wins ties: an anchored search is cheaper than a whole-text one
+        if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((
+                score,
+                is_prefix,
+                lits.iter().map(|l| l.as_bytes().to_vec()).collect(),
+            ));
+        }
     }
-    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+    let (_, is_prefix, lits) = best?;
+    Some((if is_prefix { Mode::Anchor } else { Mode::Gate }, lits))
+}
+
+/// A match: its span and, for patterns with a `v` group, the value's span.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    v: Option<(usize, usize)>,
+}
+
+impl Pattern {
+    /// The non-overlapping matches `find_iter` would report, leftmost first: searched
+    /// in the whole text, or only anchored at `starts` (ascending positions where every
+    /// match must begin). Stops after the first match when `first_only`.
+    fn hits(&self, text: &str, starts: Option<&[usize]>, first_only: bool) -> Vec<Hit> {
+        let mut out = Vec::new();
+        let mut caps = self.has_v.then(|| self.re.create_captures());
+        let mut search = |input: &Input<'_>| -> Option<Hit> {
+            match caps.as_mut() {
+                Some(caps) => {
+                    self.re.search_captures(input, caps);
+                    let m = caps.get_match()?;
+                    let v = caps.get_group_by_name("v").map(|g| (g.start, g.end));
+                    Some(Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        v,
+                    })
+                }
+                None => self.re.search(input).map(|m| Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    v: None,
+                }),
+            }
+        };
+        match starts {
+            Some(starts) => {
+                let mut next = 0;
+                for &at in starts {
+                    if at < next {
+                        continue;
+                    }
+                    let found = match &self.bounded {
+                        Some(b) => b.search_at(text, at),
+                        None => search(&Input::new(text).range(at..).anchored(Anchored::Yes)),
+                    };
+                    if let Some(h) = found {
+                        out.push(h);
+                        if first_only {
+                            break;
+                        }
+                        next = h.end.max(at + 1);
+                    }
+                }
+            }
+            None => {
+                let mut at = 0;
+                while at <= text.len() {
+                    let input = Input::new(text).range(at..);
+                    let Some(h) = search(&input) else { break };
+                    out.push(h);
+                    if first_only {
+                        break;
+                    }
+                    // patterns cannot match empty; step past one anyway
+                    at = if h.end > h.start { h.end } else { h.end + 1 };
+                }
+            }
+        }
+        out
+    }
 }
 
 /// All phrase patterns of all phrase detectors.
 #[derive(Debug)]
 pub(crate) struct PhraseEngine {
     anchors: Anchors,
-    regexes: Vec<Regex>,
+    patterns: Vec<Pattern>,
     owner: Vec<(&'static Detector, f32)>,
 }
 
@@ -153,20 +384,20 @@ impl PhraseEngine {
                 }
             }
         }
-        let regexes = compile(&pats)?;
         Ok(PhraseEngine {
             anchors: Anchors::new(&pats)?,
-            regexes,
+            patterns: compile(&pats)?,
             owner,
         })
     }
 
     /// Whether any phrase pattern matches (cheap pre-check).
     pub(crate) fn any(&self, lower: &str) -> bool {
-        self.anchors
-            .candidates(lower)
-            .into_iter()
-            .any(|i| self.regexes.get(i).is_some_and(|r| r.is_match(lower)))
+        self.anchors.plan(lower).into_iter().any(|(i, starts)| {
+            self.patterns
+                .get(i)
+                .is_some_and(|p| !p.hits(lower, starts.as_deref(), true).is_empty())
+        })
     }
 
     /// Scores each (detector, sentence) pair: `1 - Π(1 - w)` over the distinct
@@ -175,33 +406,35 @@ impl PhraseEngine {
         let mut bounds: Option<Vec<usize>> = None;
         // (detector code, sentence) -> (start, end, Π(1-w), patterns)
         let mut acc: Vec<SentenceHits> = Vec::new();
-        for idx in self.anchors.candidates(lower) {
-            let (Some(re), Some(&(det, weight))) = (self.regexes.get(idx), self.owner.get(idx))
+        for (idx, starts) in self.anchors.plan(lower) {
+            let (Some(pat), Some(&(det, weight))) = (self.patterns.get(idx), self.owner.get(idx))
             else {
                 continue;
             };
-            if !det.roles.contains(&role) || !re.is_match(lower) {
+            if !det.roles.contains(&role) {
+                continue;
+            }
+            let hits = pat.hits(lower, starts.as_deref(), false);
+            if hits.is_empty() {
                 continue;
             }
             let bounds = bounds.get_or_insert_with(|| sentence_starts(lower));
             let w = weight * role_factor(det, role);
-            for m in re.find_iter(lower) {
-                let sent = bounds
-                    .partition_point(|&b| b <= m.start())
-                    .saturating_sub(1);
+            for m in hits {
+                let sent = bounds.partition_point(|&b| b <= m.start).saturating_sub(1);
                 match acc
                     .iter_mut()
                     .find(|a| std::ptr::eq(a.0, det) && a.1 == sent)
                 {
                     Some(a) => {
-                        a.2 = a.2.min(m.start());
-                        a.3 = a.3.max(m.end());
+                        a.2 = a.2.min(m.start);
+                        a.3 = a.3.max(m.end);
                         if !a.5.contains(&idx) {
                             a.5.push(idx);
                             a.4 *= 1.0 - w;
                         }
                     }
-                    None => acc.push((det, sent, m.start(), m.end(), 1.0 - w, vec![idx])),
+                    None => acc.push((det, sent, m.start, m.end, 1.0 - w, vec![idx])),
                 }
             }
         }
@@ -311,7 +544,7 @@ pub(crate) fn sentence_starts(text: &str) -> Vec<usize> {
 #[derive(Debug)]
 pub(crate) struct TokenEngine {
     anchors: Anchors,
-    regexes: Vec<(Regex, bool)>,
+    patterns: Vec<Pattern>,
     owner: Vec<(&'static Detector, Validate)>,
 }
 
@@ -327,33 +560,25 @@ impl TokenEngine {
                 }
             }
         }
-        let anchors = Anchors::new(&pats)?;
-        let regexes = compile(&pats)?
-            .into_iter()
-            .map(|re| {
-                let has_v = re.capture_names().any(|n| n == Some("v"));
-                (re, has_v)
-            })
-            .collect();
         Ok(TokenEngine {
-            anchors,
-            regexes,
+            anchors: Anchors::new(&pats)?,
+            patterns: compile(&pats)?,
             owner,
         })
     }
 
     pub(crate) fn scan(&self, text: &str, role: Role) -> Vec<RawHit> {
         let mut out = Vec::new();
-        for idx in self.anchors.candidates(text) {
-            let (Some((re, has_v)), Some(&(det, validate))) =
-                (self.regexes.get(idx), self.owner.get(idx))
+        for (idx, starts) in self.anchors.plan(text) {
+            let (Some(pat), Some(&(det, validate))) = (self.patterns.get(idx), self.owner.get(idx))
             else {
                 continue;
             };
-            if !det.roles.contains(&role) || !re.is_match(text) {
+            if !det.roles.contains(&role) {
                 continue;
             }
-            let mut push = |s: usize, e: usize| {
+            for h in pat.hits(text, starts.as_deref(), false) {
+                let (s, e) = h.v.unwrap_or((h.start, h.end));
                 if let Some((score, s, e)) = validate(text, s, e) {
                     out.push(RawHit {
                         detector: det,
@@ -362,17 +587,6 @@ impl TokenEngine {
                         score,
                         note: det.meta.summary.to_owned(),
                     });
-                }
-            };
-            if *has_v {
-                for c in re.captures_iter(text) {
-                    if let Some(v) = c.name("v").or_else(|| c.get(0)) {
-                        push(v.start(), v.end());
-                    }
-                }
-            } else {
-                for m in re.find_iter(text) {
-                    push(m.start(), m.end());
                 }
             }
         }
@@ -447,60 +661,80 @@ mod tests {
         out
     }
 
+    /// The anchored search finds exactly what a plain search of the whole text finds.
     #[test]
-    fn anchors_never_hide_a_pattern_that_matches() {
+    fn anchored_search_finds_what_a_full_search_finds() {
         let phrases = PhraseEngine::new().unwrap();
         let tokens = TokenEngine::new().unwrap();
         let mut matched = 0;
         for text in sample_texts() {
             let lower = text.to_lowercase();
-            let cands = phrases.anchors.candidates(&lower);
-            for (i, re) in phrases.regexes.iter().enumerate() {
-                if re.is_match(&lower) {
-                    matched += 1;
-                    assert!(
-                        cands.contains(&i),
-                        "phrase {i} ({re}) matches {lower:?} but was not a candidate"
-                    );
-                }
-            }
-            let cands = tokens.anchors.candidates(&text);
-            for (i, (re, _)) in tokens.regexes.iter().enumerate() {
-                if re.is_match(&text) {
-                    matched += 1;
-                    assert!(
-                        cands.contains(&i),
-                        "token {i} ({re}) matches {text:?} but was not a candidate"
-                    );
+            for (engine, t) in [(&phrases.anchors, &lower), (&tokens.anchors, &text)] {
+                let pats = if std::ptr::eq(engine, &phrases.anchors) {
+                    &phrases.patterns
+                } else {
+                    &tokens.patterns
+                };
+                let plan = engine.plan(t);
+                for (i, p) in pats.iter().enumerate() {
+                    let full: Vec<(usize, usize)> = p
+                        .hits(t, None, false)
+                        .iter()
+                        .map(|h| (h.start, h.end))
+                        .collect();
+                    let planned: Vec<(usize, usize)> = plan
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .map(|(_, starts)| p.hits(t, starts.as_deref(), false))
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|h| (h.start, h.end))
+                        .collect();
+                    assert_eq!(full, planned, "pattern {i} on {t:?}");
+                    matched += full.len();
                 }
             }
         }
-        // the sample exercises the engines: many distinct patterns match
-        assert!(matched > 60, "only {matched} pattern matches in the sample");
+        // the sample exercises the engines: many matches
+        assert!(matched > 60, "only {matched} matches in the sample");
     }
 
     #[test]
     fn most_phrase_patterns_are_anchored() {
         // the engine is fast because few patterns run on an ordinary text
         let phrases = PhraseEngine::new().unwrap();
+        let always = phrases
+            .anchors
+            .mode
+            .iter()
+            .filter(|m| **m == Mode::Always)
+            .count();
         assert!(
-            phrases.anchors.always.len() * 5 < phrases.regexes.len(),
-            "{} of {} phrase patterns have no literal prefix",
-            phrases.anchors.always.len(),
-            phrases.regexes.len()
+            always * 10 < phrases.patterns.len(),
+            "{always} of {} phrase patterns have no required literal",
+            phrases.patterns.len()
         );
         let benign = "Could you help me plan a week in Portugal in May? We like food and hiking.";
-        assert!(phrases.anchors.candidates(&benign.to_lowercase()).len() < 20);
+        assert!(phrases.anchors.plan(&benign.to_lowercase()).len() < 20);
     }
 
     #[test]
-    fn prefix_literals_of_simple_patterns() {
-        let lits = prefix_literals(r"(?-u:\b)(?:ignore|disregard)\s+previous").unwrap();
-        assert!(lits.iter().any(|l| l.starts_with(b"ignore")));
-        assert!(lits.iter().any(|l| l.starts_with(b"disregard")));
-        // a class first: no literal set, the pattern always runs
-        assert!(prefix_literals(r"[a-z]+@[a-z]+").is_none());
-        // a too-short literal is not an anchor
-        assert!(prefix_literals(r"ab\d+").is_none());
+    fn most_selective_required_literals() {
+        let (mode, lits) = required_literals(r"(?-u:\b)(?:ignore|disregard)\s+previous").unwrap();
+        assert_eq!(mode, Mode::Gate); // "previous" (8) beats "ignore" (6)
+        assert_eq!(lits, vec![b"previous".to_vec()]);
+        let (mode, lits) =
+            required_literals(r"(?-u:\b)(?:ignore|disregard)\s+(?:it|them)").unwrap();
+        assert_eq!(mode, Mode::Anchor);
+        assert!(lits.contains(&b"ignore".to_vec()) && lits.contains(&b"disregard".to_vec()));
+        // a common word is used only when nothing else is required
+        let (mode, _) = required_literals(r"(?:the|your)\s+(?:above|previous)").unwrap();
+        assert_eq!(mode, Mode::Gate);
+        // optional parts are not required
+        let (mode, lits) = required_literals(r"(?:secret\s+)?token").unwrap();
+        assert_eq!((mode, lits), (Mode::Gate, vec![b"token".to_vec()]));
+        // a class and a one-byte literal: nothing to look for
+        assert!(required_literals(r"[a-z]+@[a-z]+").is_none());
+        assert!(required_literals(r"a\d+").is_none());
     }
 }
