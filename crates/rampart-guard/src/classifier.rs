@@ -53,12 +53,14 @@ const CRC_TABLE: [u32; 256] = {
 };
 
 #[inline]
-fn crc_update(mut crc: u32, bytes: &[u8]) -> u32 {
-    for &b in bytes {
-        let idx = ((crc ^ u32::from(b)) & 0xFF) as usize;
-        crc = CRC_TABLE.get(idx).copied().unwrap_or(0) ^ (crc >> 8);
-    }
-    crc
+fn crc_update(crc: u32, bytes: &[u8]) -> u32 {
+    bytes.iter().fold(crc, |crc, &b| crc_step(crc, b))
+}
+
+/// One byte of CRC-32 (the index is masked to the table's 256 entries).
+#[inline(always)]
+fn crc_step(crc: u32, b: u8) -> u32 {
+    CRC_TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8)
 }
 
 /// A loaded linear model.
@@ -190,13 +192,33 @@ pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(
         .chain(lower.chars().take(max_chars))
         .chain(std::iter::once(' '))
         .collect();
-    // character n-grams
+    let base = crc_update(0xFFFF_FFFF, b"c");
+    if text.is_ascii() {
+        // one byte per character: the n-grams starting at byte k are bytes k..k+3,
+        // k..k+4 and k..k+5, each CRC continuing the previous one
+        let bytes = text.as_bytes();
+        for k in 0..bytes.len() {
+            let mut crc = base;
+            for (n, &b) in bytes[k..].iter().take(5).enumerate() {
+                crc = crc_step(crc, b);
+                if n >= 2 {
+                    visit(!crc);
+                }
+            }
+        }
+    } else {
+        char_ngrams(&text, base, &mut visit);
+    }
+    word_ngrams(&text, &mut visit);
+}
+
+/// Character 3-5-grams of `text` (any UTF-8), CRCs continuing from `base`.
+fn char_ngrams(text: &str, base: u32, visit: &mut impl FnMut(u32)) {
     let starts: Vec<usize> = text
         .char_indices()
         .map(|(i, _)| i)
         .chain(std::iter::once(text.len()))
         .collect();
-    let base = crc_update(0xFFFF_FFFF, b"c");
     for (k, &s) in starts.iter().enumerate() {
         let mut crc = base;
         let mut prev = s;
@@ -209,21 +231,23 @@ pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(
             }
         }
     }
-    // word unigrams and bigrams
+}
+
+/// Word unigrams and bigrams of `text`.
+fn word_ngrams(text: &str, visit: &mut impl FnMut(u32)) {
     let wbase = crc_update(0xFFFF_FFFF, b"w");
-    let mut prev_word: Option<&str> = None;
+    // the running CRC of "w" + the previous word, continued by " " + word for bigrams
+    let mut prev: Option<u32> = None;
     for word in text
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
     {
-        visit(!crc_update(wbase, word.as_bytes()));
-        if let Some(p) = prev_word {
-            visit(!crc_update(
-                crc_update(crc_update(wbase, p.as_bytes()), b" "),
-                word.as_bytes(),
-            ));
+        let crc = crc_update(wbase, word.as_bytes());
+        visit(!crc);
+        if let Some(p) = prev {
+            visit(!crc_update(crc_step(p, b' '), word.as_bytes()));
         }
-        prev_word = Some(word);
+        prev = Some(crc);
     }
 }
 
