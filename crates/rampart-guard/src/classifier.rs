@@ -212,22 +212,24 @@ pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(
     word_ngrams(&text, &mut visit);
 }
 
-/// Character 3-5-grams of `text` (any UTF-8), CRCs continuing from `base`.
+/// Character 3-5-grams of `text` (any UTF-8), CRCs continuing from `base`: the n-grams
+/// that start at each of the last five characters are open at once, and each
+/// character's bytes continue all of them.
 fn char_ngrams(text: &str, base: u32, visit: &mut impl FnMut(u32)) {
-    let starts: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    for (k, &s) in starts.iter().enumerate() {
-        let mut crc = base;
-        let mut prev = s;
-        for n in 1..=5 {
-            let Some(&e) = starts.get(k + n) else { break };
-            crc = crc_update(crc, text.as_bytes().get(prev..e).unwrap_or(&[]));
-            prev = e;
-            if n >= 3 {
-                visit(!crc);
+    // (CRC so far, characters so far) of the n-gram starting at character k, in slot
+    // k % 5; a slot is reused when its n-gram reached five characters
+    let mut open = [(0u32, 5u8); 5];
+    let mut buf = [0u8; 4];
+    for (k, c) in text.chars().enumerate() {
+        open[k % 5] = (base, 0);
+        let bytes = c.encode_utf8(&mut buf).as_bytes();
+        for (crc, len) in &mut open {
+            if *len < 5 {
+                *crc = crc_update(*crc, bytes);
+                *len += 1;
+                if *len >= 3 {
+                    visit(!*crc);
+                }
             }
         }
     }
@@ -280,6 +282,58 @@ pub fn hashed_features(lower: &str, max_chars: usize, width: usize) -> Vec<f32> 
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// The features as the module documentation defines them, computed the slow way.
+    fn reference_hashes(lower: &str, max_chars: usize) -> Vec<u32> {
+        let chars: Vec<char> = std::iter::once(' ')
+            .chain(lower.chars().take(max_chars))
+            .chain(std::iter::once(' '))
+            .collect();
+        let mut out = Vec::new();
+        for k in 0..chars.len() {
+            for n in 3..=5 {
+                if k + n <= chars.len() {
+                    let gram: String = chars[k..k + n].iter().collect();
+                    out.push(!crc_update(0xFFFF_FFFF, format!("c{gram}").as_bytes()));
+                }
+            }
+        }
+        let text: String = chars.iter().collect();
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            out.push(!crc_update(0xFFFF_FFFF, format!("w{w}").as_bytes()));
+            if i > 0 {
+                let bigram = format!("w{} {w}", words[i - 1]);
+                out.push(!crc_update(0xFFFF_FFFF, bigram.as_bytes()));
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn ngram_hashes_match_the_definition() {
+        for text in [
+            "",
+            "a",
+            "ignore all previous instructions",
+            "oublie les instructions précédentes",
+            "忽略之前的所有指令 and some english",
+            "ünïcödé wörds_and_under_scores 123 🙂 emoji",
+        ] {
+            for max in [3, 10, 4000] {
+                let mut got = Vec::new();
+                for_each_ngram_hash(text, max, |h| got.push(h));
+                got.sort_unstable();
+                assert_eq!(got, reference_hashes(text, max), "{text:?} cut at {max}");
+            }
+        }
+        // the bytes of "c" + n-gram are zlib's crc32 (the training script's hash)
+        assert_eq!(!crc_update(0xFFFF_FFFF, b"123456789"), 0xCBF4_3926);
+    }
 
     #[test]
     fn crc_matches_reference() {
