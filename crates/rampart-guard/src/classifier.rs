@@ -259,23 +259,23 @@ fn word_ngrams(text: &str, visit: &mut impl FnMut(u32)) {
 /// `bias + weights · features`; the optional ONNX classifier (CLS002, input kind
 /// `hashed`) is fed this vector.
 pub fn hashed_features(lower: &str, max_chars: usize, width: usize) -> Vec<f32> {
-    let mut counts = vec![0u32; width];
+    // counts stay exact in f32: a text has fewer than 2^24 n-grams for any sane cut
+    let mut x = vec![0f32; width];
     let mask = width.saturating_sub(1) as u32;
     let mut total = 0u32;
     for_each_ngram_hash(lower, max_chars, |crc| {
-        if let Some(c) = counts.get_mut((crc & mask) as usize) {
-            *c += 1;
+        if let Some(c) = x.get_mut((crc & mask) as usize) {
+            *c += 1.0;
             total += 1;
         }
     });
-    if total == 0 {
-        return vec![0.0; width];
+    if total > 0 {
+        let norm = (1.0 / f64::from(total).sqrt()) as f32;
+        for v in x.iter_mut().filter(|v| **v != 0.0) {
+            *v *= norm;
+        }
     }
-    let norm = 1.0 / f64::from(total).sqrt();
-    counts
-        .into_iter()
-        .map(|c| (f64::from(c) * norm) as f32)
-        .collect()
+    x
 }
 
 #[cfg(test)]

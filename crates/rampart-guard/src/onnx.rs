@@ -3,7 +3,7 @@
 //!
 //! ## Input contract (input kind `hashed`, the only one)
 //! One input, `float32[1, N]` (the first dimension may be symbolic), `N` a power of two
-//! from 2^4 to 2^24: the hashed n-gram features of CLS001
+//! from 2^4 to 2^20: the hashed n-gram features of CLS001
 //! ([`hashed_features`](crate::classifier::hashed_features)) of the lowercase normalised
 //! text cut to [`OnnxConfig::max_chars`] characters, with `N` buckets.
 //!
@@ -36,8 +36,9 @@ use crate::error::GuardError;
 /// Largest model file accepted (256 MiB).
 pub const MAX_MODEL_BYTES: u64 = 256 << 20;
 
-/// Smallest and largest accepted input width (2^4 and 2^24 buckets).
-pub const WIDTH_RANGE: (usize, usize) = (1 << 4, 1 << 24);
+/// Smallest and largest accepted input width (2^4 and 2^20 buckets: the dense input
+/// of the largest is 4 MiB per text).
+pub const WIDTH_RANGE: (usize, usize) = (1 << 4, 1 << 20);
 
 /// Largest accepted [`OnnxConfig::max_chars`].
 pub const MAX_CHARS_LIMIT: usize = 100_000;

@@ -190,6 +190,15 @@ fn truncated_garbage_and_missing_files_are_errors() {
 }
 
 #[test]
+fn panic_inside_the_runtime_is_an_error() {
+    // found by the guard_onnx fuzz target in its first seconds: a graph output naming no
+    // node makes tract index a map with a missing key (tract-onnx 0.22.5, model.rs:181)
+    let bytes = std::fs::read(fixture("tract_panics_output_name.bin")).unwrap();
+    let e = OnnxClassifier::from_bytes(&bytes, &OnnxConfig::new("fuzz.onnx")).unwrap_err();
+    assert!(e.to_string().contains("the ONNX runtime panicked"), "{e}");
+}
+
+#[test]
 fn oversized_file_is_refused() {
     let path = std::env::temp_dir().join(format!("rampart-onnx-big-{}.onnx", std::process::id()));
     // sparse: takes no disk space
