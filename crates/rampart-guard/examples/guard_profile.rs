@@ -39,6 +39,16 @@ fn main() {
     time("classifier", n, || {
         black_box(c.probability(&lower));
     });
+    // distinct texts with some non-ASCII words, as the bench's varied corpus
+    let varied: Vec<String> = corpus::varied_prompts(1024, 300)
+        .into_iter()
+        .map(|t| normalize(&t).lower.into_owned())
+        .collect();
+    let mut i = 0;
+    time("classifier (distinct texts)", 3000, || {
+        i += 1;
+        black_box(c.probability(&varied[i % varied.len()]));
+    });
     time("check System (tokens, decoders, obf)", n, || {
         black_box(p.check(text, Role::System));
     });

@@ -192,11 +192,11 @@ pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(
         .chain(lower.chars().take(max_chars))
         .chain(std::iter::once(' '))
         .collect();
-    let base = crc_update(0xFFFF_FFFF, b"c");
     if text.is_ascii() {
         // one byte per character: the n-grams starting at byte k are bytes k..k+3,
         // k..k+4 and k..k+5, each CRC continuing the previous one
         let bytes = text.as_bytes();
+        let base = crc_update(0xFFFF_FFFF, b"c");
         for k in 0..bytes.len() {
             let mut crc = base;
             for (n, &b) in bytes[k..].iter().take(5).enumerate() {
@@ -207,28 +207,33 @@ pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(
             }
         }
     } else {
-        char_ngrams(&text, base, &mut visit);
+        char_ngrams(text.as_bytes(), &mut visit);
     }
     word_ngrams(&text, &mut visit);
 }
 
-/// Character 3-5-grams of `text` (any UTF-8), CRCs continuing from `base`: the n-grams
-/// that start at each of the last five characters are open at once, and each
-/// character's bytes continue all of them.
-fn char_ngrams(text: &str, base: u32, visit: &mut impl FnMut(u32)) {
-    // (CRC so far, characters so far) of the n-gram starting at character k, in slot
-    // k % 5; a slot is reused when its n-gram reached five characters
-    let mut open = [(0u32, 5u8); 5];
-    let mut buf = [0u8; 4];
-    for (k, c) in text.chars().enumerate() {
-        open[k % 5] = (base, 0);
-        let bytes = c.encode_utf8(&mut buf).as_bytes();
-        for (crc, len) in &mut open {
-            if *len < 5 {
-                *crc = crc_update(*crc, bytes);
-                *len += 1;
-                if *len >= 3 {
-                    visit(!*crc);
+/// Character 3-5-grams of `text` (UTF-8): from each character start, the CRC of "c"
+/// and the following bytes, reported after the third, fourth and fifth character.
+fn char_ngrams(text: &[u8], visit: &mut impl FnMut(u32)) {
+    // a UTF-8 continuation byte is 0b10xx_xxxx
+    let starts_char = |b: u8| b & 0xC0 != 0x80;
+    let base = crc_update(0xFFFF_FFFF, b"c");
+    for (k, &first) in text.iter().enumerate() {
+        if !starts_char(first) {
+            continue;
+        }
+        let rest = &text[k..];
+        let mut crc = base;
+        let mut chars = 0u8;
+        for (j, &b) in rest.iter().enumerate() {
+            crc = crc_step(crc, b);
+            if rest.get(j + 1).is_none_or(|&next| starts_char(next)) {
+                chars += 1;
+                if chars >= 3 {
+                    visit(!crc);
+                }
+                if chars == 5 {
+                    break;
                 }
             }
         }
