@@ -1,6 +1,8 @@
 //! The two one-pass engines: phrase patterns scored per sentence, and token grammars
 //! with validators.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
@@ -175,18 +177,20 @@ impl Anchors {
     fn new(pats: &[String]) -> Result<Self, GuardError> {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut mode = Vec::with_capacity(pats.len());
         for (i, p) in pats.iter().enumerate() {
             match required_literals(p) {
                 Some((m, set)) => {
                     mode.push(m);
                     for lit in set {
-                        match lits.iter().position(|l| *l == lit) {
-                            Some(j) => owners[j].push(i),
-                            None => {
-                                lits.push(lit);
-                                owners.push(vec![i]);
-                            }
+                        let j = *index.entry(lit.clone()).or_insert_with(|| {
+                            lits.push(lit);
+                            owners.push(Vec::new());
+                            owners.len() - 1
+                        });
+                        if let Some(o) = owners.get_mut(j) {
+                            o.push(i);
                         }
                     }
                 }

@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Why a run of original characters was changed or removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,8 +244,14 @@ pub fn normalize(text: &str) -> Normalized<'_> {
         if is_styled(c) {
             push_change(&mut changes, Change::Styled, ci, ci + 1);
         }
-        for d in std::iter::once(c).nfkc() {
-            chars.push((d, s, e));
+        // most non-ASCII letters (accented Latin, CJK) are their own NFKC form: a table
+        // lookup instead of building a normaliser per character
+        if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+            chars.push((c, s, e));
+        } else {
+            for d in std::iter::once(c).nfkc() {
+                chars.push((d, s, e));
+            }
         }
     }
 
