@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import datasets  # noqa: E402
 import features  # noqa: E402
 
-BITS = 18
+BITS = int(os.environ.get("GUARD_BITS", "18"))
 TARGET_FPR = 0.01
 SHORT_CHARS = 200
 HIGH_FPR = 0.005
