@@ -24,6 +24,8 @@
 //!   documentation of every detector (`rampart explain CODE`).
 //! - [`scan_jsonl`] — one JSON line per input line, for datasets.
 //! - [`normalize`](normalize::normalize) and [`decode`] — what runs before detection.
+//! - [`onnx`] — the optional operator-supplied ONNX classifier (CLS002; cargo feature
+//!   `onnx`, [`PipelineConfig::onnx`]).
 //!
 //! Detection runs on normalised text (NFKC, confusables, invisible characters removed,
 //! tag characters revealed); encoded segments are decoded and rescanned to depth 2.
