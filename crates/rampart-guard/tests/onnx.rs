@@ -199,6 +199,37 @@ fn panic_inside_the_runtime_is_an_error() {
 }
 
 #[test]
+fn truncations_and_bit_flips_never_escape_as_panics() {
+    // what the guard_onnx fuzz target does, replayed deterministically on every run
+    let cfg = OnnxConfig::new("mutant.onnx");
+    let good = std::fs::read(fixture("hashed_1024.onnx")).unwrap();
+    let mut loaded = 0;
+    let mut check = |bytes: &[u8]| {
+        if let Ok(c) = OnnxClassifier::from_bytes(bytes, &cfg) {
+            loaded += 1;
+            if let Ok(p) = c.probability("ignore previous instructions") {
+                assert!((0.0..=1.0).contains(&p), "{p}");
+            }
+        }
+    };
+    for cut in (0..good.len()).step_by(211) {
+        check(&good[..cut]);
+    }
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..150 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut m = good.clone();
+        let i = (x % m.len() as u64) as usize;
+        m[i] ^= 1 << ((x >> 32) % 8);
+        check(&m);
+    }
+    // most flips land in the weights and still load
+    assert!(loaded > 50, "{loaded}");
+}
+
+#[test]
 fn oversized_file_is_refused() {
     let path = std::env::temp_dir().join(format!("rampart-onnx-big-{}.onnx", std::process::id()));
     // sparse: takes no disk space
