@@ -169,6 +169,19 @@ fn explain_prints_the_rule_documentation() {
     assert!(text.contains("## Why is this dangerous?"));
     let by_name = rampart(&["explain", "template-injection"]);
     assert!(String::from_utf8_lossy(&by_name.stdout).starts_with("TPL001"));
+    // the guard's detectors and the AI-BOM checks are in the same registry
+    for (code, start) in [
+        ("cls001", "CLS001 injection-classifier (high;"),
+        ("SEC008", "SEC008 "),
+        ("jbk002", "JBK002 restriction-removal (high;"),
+        ("BOM001", "BOM001 "),
+    ] {
+        let out = rampart(&["explain", code]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{code}");
+        assert!(text.starts_with(start), "{code}: {text}");
+        assert!(text.contains("## Why is this dangerous?"), "{code}");
+    }
 }
 
 #[test]
@@ -182,13 +195,18 @@ fn rules_lists_the_registry_as_json() {
         .map(|r| r["code"].as_str().unwrap())
         .collect();
     for expected in [
-        "PKL001", "ZIP001", "KRS002", "TFL001", "ONX002", "TPL001", "SFT002", "SCN001",
+        "PKL001", "ZIP001", "KRS002", "TFL001", "ONX002", "TPL001", "SFT002", "SCN001", "BOM001",
+        "CLS001", "CLS002", "INJ001", "SEC004", "PII003", "OOD001",
     ] {
         assert!(
             codes.contains(&expected),
             "{expected} missing from {codes:?}"
         );
     }
+    let mut unique = codes.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "a code is used twice: {codes:?}");
 }
 
 #[test]

@@ -32,7 +32,10 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Init(args) => bom::init(&args),
         Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args),
         Command::Explain(args) => {
-            let Some(rule) = rules::find(&args.rule) else {
+            let Some(rule) = registry()
+                .into_iter()
+                .find(|m| m.code.eq_ignore_ascii_case(&args.rule) || m.name == args.rule)
+            else {
                 bail!("no rule named `{}` (see `rampart rules`)", args.rule);
             };
             let mut out = io::stdout().lock();
@@ -52,16 +55,25 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
     }
 }
 
+/// Every rule and detector of every tool: model scanning, AI-BOM checks, then the
+/// guard's detectors. Codes are unique across tools (a test checks it).
+fn registry() -> Vec<&'static rampart_core::RuleMeta> {
+    let mut all = rules::all();
+    all.extend(rampart_bom::rules::all());
+    all.extend(rampart_guard::DETECTORS.iter().map(|d| d.meta));
+    all
+}
+
 fn list_rules(args: &RulesArgs) -> Result<ExitStatus> {
     let mut out = io::stdout().lock();
     match args.format {
         RulesFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &rules::all())?;
+            serde_json::to_writer_pretty(&mut out, &registry())?;
             writeln!(out)?;
         }
-        RulesFormat::Markdown => write!(out, "{}", render::rules_markdown(&rules::all()))?,
+        RulesFormat::Markdown => write!(out, "{}", render::rules_markdown(&registry()))?,
         RulesFormat::Human => {
-            for rule in rules::all() {
+            for rule in registry() {
                 writeln!(
                     out,
                     "{:<7} {:<9} {:<28} {}",
