@@ -175,6 +175,12 @@ struct Anchors {
 
 impl Anchors {
     fn new(pats: &[String]) -> Result<Self, GuardError> {
+        Self::with_literals(pats, |l| l)
+    }
+
+    /// Like [`Anchors::new`], with every literal passed through `map` (the ROT13
+    /// pass looks for the ROT13 of the literals in the text as written).
+    fn with_literals(pats: &[String], map: fn(Vec<u8>) -> Vec<u8>) -> Result<Self, GuardError> {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -183,7 +189,7 @@ impl Anchors {
             match required_literals(p) {
                 Some((m, set)) => {
                     mode.push(m);
-                    for lit in set {
+                    for lit in set.into_iter().map(map) {
                         let j = *index.entry(lit.clone()).or_insert_with(|| {
                             lits.push(lit);
                             owners.push(Vec::new());
@@ -208,6 +214,11 @@ impl Anchors {
     /// For each pattern that can match `text`: its index and the positions to search
     /// from anchored (`None`: search the whole text). Ascending by pattern.
     fn plan(&self, text: &str) -> Vec<(usize, Option<Vec<usize>>)> {
+        self.plan_with(text, true)
+    }
+
+    /// [`Anchors::plan`], leaving out the patterns without literals unless `always`.
+    fn plan_with(&self, text: &str, always: bool) -> Vec<(usize, Option<Vec<usize>>)> {
         let mut gate = vec![false; self.mode.len()];
         let mut starts: Vec<(usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
@@ -234,7 +245,7 @@ impl Anchors {
             .mode
             .iter()
             .enumerate()
-            .filter(|&(i, m)| *m == Mode::Always || gate.get(i) == Some(&true))
+            .filter(|&(i, m)| (always && *m == Mode::Always) || gate.get(i) == Some(&true))
             .map(|(i, _)| (i, None))
             .collect();
         for (i, pos) in starts {
@@ -294,6 +305,18 @@ fn required_literals(pattern: &str) -> Option<(Mode, Vec<Vec<u8>>)> {
     }
     let (_, is_prefix, lits) = best?;
     Some((if is_prefix { Mode::Anchor } else { Mode::Gate }, lits))
+}
+
+/// ROT13 of ASCII letters; other bytes (UTF-8 included) unchanged.
+fn rot13_bytes(mut lit: Vec<u8>) -> Vec<u8> {
+    for b in &mut lit {
+        *b = match *b {
+            b'a'..=b'm' | b'A'..=b'M' => *b + 13,
+            b'n'..=b'z' | b'N'..=b'Z' => *b - 13,
+            other => other,
+        };
+    }
+    lit
 }
 
 /// A match: its span and, for patterns with a `v` group, the value's span.
@@ -372,6 +395,8 @@ impl Pattern {
 #[derive(Debug)]
 pub(crate) struct PhraseEngine {
     anchors: Anchors,
+    /// the same literals ROT13-encoded, for [`PhraseEngine::scan_rot13`]
+    rot13_anchors: Anchors,
     patterns: Vec<Pattern>,
     owner: Vec<(&'static Detector, f32)>,
 }
@@ -390,27 +415,42 @@ impl PhraseEngine {
         }
         Ok(PhraseEngine {
             anchors: Anchors::new(&pats)?,
+            rot13_anchors: Anchors::with_literals(&pats, rot13_bytes)?,
             patterns: compile(&pats)?,
             owner,
-        })
-    }
-
-    /// Whether any phrase pattern matches (cheap pre-check).
-    pub(crate) fn any(&self, lower: &str) -> bool {
-        self.anchors.plan(lower).into_iter().any(|(i, starts)| {
-            self.patterns
-                .get(i)
-                .is_some_and(|p| !p.hits(lower, starts.as_deref(), true).is_empty())
         })
     }
 
     /// Scores each (detector, sentence) pair: `1 - Π(1 - w)` over the distinct
     /// patterns that matched in the sentence, scaled by a role factor.
     pub(crate) fn scan(&self, lower: &str, role: Role) -> Vec<RawHit> {
+        self.scan_planned(lower, role, self.anchors.plan(lower))
+    }
+
+    /// [`PhraseEngine::scan`] of the ROT13 decoding of `lower`, with the decoded text;
+    /// `None` (and nothing decoded) when no pattern's literal occurs ROT13-encoded.
+    /// ROT13 keeps byte offsets, so the literal positions found in `lower` are those
+    /// of the decoded text. Patterns without literals (line-start and bracket
+    /// structures) are not looked for in ROT13.
+    pub(crate) fn scan_rot13(&self, lower: &str, role: Role) -> Option<Vec<RawHit>> {
+        let plan = self.rot13_anchors.plan_with(lower, false);
+        if plan.is_empty() {
+            return None;
+        }
+        let decoded = crate::decode::rot13(lower);
+        Some(self.scan_planned(&decoded, role, plan))
+    }
+
+    fn scan_planned(
+        &self,
+        lower: &str,
+        role: Role,
+        plan: Vec<(usize, Option<Vec<usize>>)>,
+    ) -> Vec<RawHit> {
         let mut bounds: Option<Vec<usize>> = None;
         // (detector code, sentence) -> (start, end, Π(1-w), patterns)
         let mut acc: Vec<SentenceHits> = Vec::new();
-        for (idx, starts) in self.anchors.plan(lower) {
+        for (idx, starts) in plan {
             let (Some(pat), Some(&(det, weight))) = (self.patterns.get(idx), self.owner.get(idx))
             else {
                 continue;
@@ -701,6 +741,33 @@ mod tests {
         }
         // the sample exercises the engines: many matches
         assert!(matched > 60, "only {matched} matches in the sample");
+    }
+
+    /// Scanning the ROT13 decoding through the ROT13 literals finds what scanning the
+    /// decoded text directly finds (patterns with literals).
+    #[test]
+    fn rot13_scan_equals_scan_of_the_decoded_text() {
+        let phrases = PhraseEngine::new().unwrap();
+        let key = |h: &RawHit| (h.detector.meta.code, h.start, h.end, (h.score * 1e4) as i32);
+        let mut found = 0;
+        for text in sample_texts() {
+            let plain = text.to_lowercase();
+            let encoded = crate::decode::rot13(&plain);
+            let direct =
+                phrases.scan_planned(&plain, Role::User, phrases.anchors.plan_with(&plain, false));
+            let via: Vec<_> = phrases
+                .scan_rot13(&encoded, Role::User)
+                .unwrap_or_default()
+                .iter()
+                .map(key)
+                .collect();
+            assert_eq!(direct.iter().map(key).collect::<Vec<_>>(), via, "{plain:?}");
+            found += via.len();
+        }
+        assert!(found > 20, "only {found} hits");
+        // ordinary English has no ROT13-encoded literal: nothing is decoded
+        let english = "could you help me plan a week in portugal in may? we like food.";
+        assert!(phrases.scan_rot13(english, Role::User).is_none());
     }
 
     #[test]

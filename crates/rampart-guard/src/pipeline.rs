@@ -4,7 +4,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::classifier::Classifier;
-use crate::decode::{rot13, Budget, Decoders};
+use crate::decode::{Budget, Decoders};
 use crate::detectors::{
     cls001_injection_classifier, exf003_link_outside_allow_list, lek001_canary_token,
     lek002_system_prompt_overlap, obf001_invisible_characters, obf002_lookalike_characters,
@@ -252,14 +252,8 @@ impl Pipeline {
 
         // ROT13 of the whole text: only phrase patterns, only strong hits.
         if depth == 0 && input && n.lower.bytes().filter(u8::is_ascii_alphabetic).count() >= 16 {
-            let r = rot13(&n.lower);
-            if self.phrases.any(&r) {
-                let hits: Vec<RawHit> = self
-                    .phrases
-                    .scan(&r, role)
-                    .into_iter()
-                    .filter(|h| h.score >= 0.6)
-                    .collect();
+            if let Some(all) = self.phrases.scan_rot13(&n.lower, role) {
+                let hits: Vec<RawHit> = all.into_iter().filter(|h| h.score >= 0.6).collect();
                 if let Some(best) = hits.iter().map(|h| h.score).reduce(f32::max) {
                     let whole = (0, n.orig_chars());
                     out.push(Finding {
