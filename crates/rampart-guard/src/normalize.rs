@@ -14,9 +14,11 @@
 //!
 //! Every byte of the normalised text keeps the range of original characters it came
 //! from, so findings report spans in the caller's text ([`Normalized::orig_span`]).
-//! ASCII input takes a fast path with no allocation for the map.
+//! ASCII input takes a fast path with no allocation for the map; non-ASCII input that
+//! normalisation leaves unchanged builds only the lowercase twin.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -42,21 +44,46 @@ pub struct Normalized<'a> {
     pub text: Cow<'a, str>,
     /// Lowercase twin of `text` with the same byte offsets.
     pub lower: Cow<'a, str>,
-    /// Per byte of `text`: the original character range it came from. `None` when the
-    /// mapping is the identity (ASCII input: byte index == char index).
-    map: Option<Vec<(u32, u32)>>,
+    /// How byte offsets of `text` map to characters of the original.
+    map: SpanMap,
     /// Number of characters in the original text.
     orig_chars: usize,
     /// Runs of original characters that normalisation changed, with the reason.
     pub changes: Vec<(Change, usize, usize)>,
 }
 
+/// Byte offsets of the normalised text to character offsets of the original.
+#[derive(Debug)]
+enum SpanMap {
+    /// ASCII input, unchanged: byte index == char index.
+    Identity,
+    /// Non-ASCII input that normalisation left unchanged: the byte offset of each
+    /// character, built on the first lookup (most texts have no finding).
+    Unchanged(OnceCell<Vec<u32>>),
+    /// Per byte of the normalised text: the original character range it came from.
+    Table(Vec<(u32, u32)>),
+}
+
 impl Normalized<'_> {
     /// Maps a byte range of the normalised text to a character range of the original.
     pub fn orig_span(&self, start: usize, end: usize) -> (usize, usize) {
         match &self.map {
-            None => (start.min(self.orig_chars), end.min(self.orig_chars)),
-            Some(map) => {
+            SpanMap::Identity => (start.min(self.orig_chars), end.min(self.orig_chars)),
+            SpanMap::Unchanged(starts) => {
+                let starts = starts
+                    .get_or_init(|| self.text.char_indices().map(|(i, _)| i as u32).collect());
+                // the character containing byte `start`; one past the one containing
+                // byte `end - 1` (the number of characters starting before `end`)
+                let starting_before = |at: usize| starts.partition_point(|&b| (b as usize) < at);
+                let s = if start >= self.text.len() {
+                    self.orig_chars
+                } else {
+                    starting_before(start + 1).saturating_sub(1)
+                };
+                let e = if end > start { starting_before(end) } else { s };
+                (s, e.max(s))
+            }
+            SpanMap::Table(map) => {
                 let s = map.get(start).map_or(self.orig_chars, |m| m.0 as usize);
                 let e = if end > start {
                     map.get(end - 1).map_or(self.orig_chars, |m| m.1 as usize)
@@ -213,8 +240,27 @@ pub fn normalize(text: &str) -> Normalized<'_> {
         return Normalized {
             text: Cow::Borrowed(text),
             lower,
-            map: None,
+            map: SpanMap::Identity,
             orig_chars: text.len(),
+            changes: Vec::new(),
+        };
+    }
+    // Non-ASCII text that nothing below would change (no invisible, styled or
+    // look-alike character, every character its own NFKC form): only the lowercase
+    // twin is built.
+    let unchanged = text.chars().all(|c| {
+        c.is_ascii()
+            || (invisible_kind(c).is_none()
+                && !is_styled(c)
+                && confusable(c).is_none()
+                && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+    });
+    if unchanged {
+        return Normalized {
+            text: Cow::Borrowed(text),
+            lower: Cow::Owned(text.chars().map(lower_same_len).collect()),
+            map: SpanMap::Unchanged(OnceCell::new()),
+            orig_chars: text.chars().count(),
             changes: Vec::new(),
         };
     }
@@ -301,7 +347,7 @@ pub fn normalize(text: &str) -> Normalized<'_> {
     Normalized {
         text: Cow::Owned(out),
         lower: Cow::Owned(lower),
-        map: Some(map),
+        map: SpanMap::Table(map),
         orig_chars,
         changes,
     }
@@ -322,6 +368,35 @@ mod tests {
         assert_eq!(n.text, "Ignore ALL previous");
         assert_eq!(n.lower, "ignore all previous");
         assert_eq!(n.orig_span(7, 10), (7, 10));
+    }
+
+    #[test]
+    fn unchanged_non_ascii_maps_bytes_to_characters() {
+        let t = "Café RÉSUMÉ naïve 日本語 ok";
+        let n = normalize(t);
+        assert!(matches!(n.text, Cow::Borrowed(_)));
+        assert!(matches!(n.map, SpanMap::Unchanged(_)));
+        assert_eq!(n.lower, "café résumé naïve 日本語 ok");
+        assert_eq!(n.orig_chars(), t.chars().count());
+        for word in ["RÉSUMÉ", "日本語", "ok", "Café"] {
+            let b = n.text.find(word).unwrap();
+            let (s, e) = n.orig_span(b, b + word.len());
+            assert_eq!(orig_slice(t, (s, e)), word);
+        }
+        // a byte inside a character maps to that character
+        let b = n.text.find('本').unwrap();
+        assert_eq!(n.orig_span(b + 1, b + 2), n.orig_span(b, b + 3));
+        // the same text with one zero-width character takes the general path and
+        // agrees on every span
+        let z = normalize("Café RÉSUMÉ naïve 日本語 ok\u{200B}");
+        assert!(matches!(z.map, SpanMap::Table(_)));
+        for word in ["RÉSUMÉ", "日本語", "ok"] {
+            let b = n.text.find(word).unwrap();
+            assert_eq!(
+                n.orig_span(b, b + word.len()),
+                z.orig_span(b, b + word.len())
+            );
+        }
     }
 
     #[test]
