@@ -8,7 +8,7 @@ use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, PatternID};
+use regex_automata::{Anchored, Input, MatchError, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -84,19 +84,19 @@ impl Bounded {
         })
     }
 
-    /// The match starting at `at`, if any.
-    fn search_at(&self, text: &str, at: usize) -> Option<Hit> {
+    /// The match starting at `at`, if any; `Err` when the backtracker cannot search
+    /// this span (the caller then uses the regex).
+    fn search_at(&self, text: &str, at: usize) -> Result<Option<Hit>, MatchError> {
         let end = at.saturating_add(self.max_len).min(text.len());
         let input = Input::new(text).range(at..end).anchored(Anchored::Yes);
         let mut guard = self.pool.get();
         let (cache, caps) = &mut *guard;
-        self.bt.try_search(cache, &input, caps).ok()?;
-        let m = caps.get_match()?;
-        Some(Hit {
+        self.bt.try_search(cache, &input, caps)?;
+        Ok(caps.get_match().map(|m| Hit {
             start: m.start(),
             end: m.end(),
             v: caps.get_group_by_name("v").map(|g| (g.start, g.end)),
-        })
+        }))
     }
 }
 
@@ -110,12 +110,10 @@ impl Bounded {
 fn compile(pats: &[String]) -> Result<Vec<Pattern>, GuardError> {
     pats.iter()
         .map(|p| {
+            // the lazy DFA cache keeps its default capacity (2 MiB per pattern and
+            // thread); past it the regex clears the cache or falls back to the PikeVM
             let re = Regex::builder()
-                .configure(
-                    Regex::config()
-                        .nfa_size_limit(Some(SIZE_LIMIT))
-                        .hybrid_cache_capacity(SIZE_LIMIT),
-                )
+                .configure(Regex::config().nfa_size_limit(Some(SIZE_LIMIT)))
                 .build(p)
                 .map_err(|e| GuardError::Config(format!("detector pattern {p:?}: {e}")))?;
             let has_v = re.group_info().to_index(PatternID::ZERO, "v").is_some();
@@ -330,8 +328,8 @@ struct Hit {
 impl Pattern {
     /// The non-overlapping matches `find_iter` would report, leftmost first: searched
     /// in the whole text, or only anchored at `starts` (ascending positions where every
-    /// match must begin). Stops after the first match when `first_only`.
-    fn hits(&self, text: &str, starts: Option<&[usize]>, first_only: bool) -> Vec<Hit> {
+    /// match must begin).
+    fn hits(&self, text: &str, starts: Option<&[usize]>) -> Vec<Hit> {
         let mut out = Vec::new();
         let mut caps = self.has_v.then(|| self.re.create_captures());
         let mut search = |input: &Input<'_>| -> Option<Hit> {
@@ -360,15 +358,14 @@ impl Pattern {
                     if at < next {
                         continue;
                     }
-                    let found = match &self.bounded {
-                        Some(b) => b.search_at(text, at),
-                        None => search(&Input::new(text).range(at..).anchored(Anchored::Yes)),
+                    let found = match self.bounded.as_ref().map(|b| b.search_at(text, at)) {
+                        Some(Ok(found)) => found,
+                        Some(Err(_)) | None => {
+                            search(&Input::new(text).range(at..).anchored(Anchored::Yes))
+                        }
                     };
                     if let Some(h) = found {
                         out.push(h);
-                        if first_only {
-                            break;
-                        }
                         next = h.end.max(at + 1);
                     }
                 }
@@ -379,9 +376,6 @@ impl Pattern {
                     let input = Input::new(text).range(at..);
                     let Some(h) = search(&input) else { break };
                     out.push(h);
-                    if first_only {
-                        break;
-                    }
                     // patterns cannot match empty; step past one anyway
                     at = if h.end > h.start { h.end } else { h.end + 1 };
                 }
@@ -458,7 +452,7 @@ impl PhraseEngine {
             if !det.roles.contains(&role) {
                 continue;
             }
-            let hits = pat.hits(lower, starts.as_deref(), false);
+            let hits = pat.hits(lower, starts.as_deref());
             if hits.is_empty() {
                 continue;
             }
@@ -621,7 +615,7 @@ impl TokenEngine {
             if !det.roles.contains(&role) {
                 continue;
             }
-            for h in pat.hits(text, starts.as_deref(), false) {
+            for h in pat.hits(text, starts.as_deref()) {
                 let (s, e) = h.v.unwrap_or((h.start, h.end));
                 if let Some((score, s, e)) = validate(text, s, e) {
                     out.push(RawHit {
@@ -721,15 +715,12 @@ mod tests {
                 };
                 let plan = engine.plan(t);
                 for (i, p) in pats.iter().enumerate() {
-                    let full: Vec<(usize, usize)> = p
-                        .hits(t, None, false)
-                        .iter()
-                        .map(|h| (h.start, h.end))
-                        .collect();
+                    let full: Vec<(usize, usize)> =
+                        p.hits(t, None).iter().map(|h| (h.start, h.end)).collect();
                     let planned: Vec<(usize, usize)> = plan
                         .iter()
                         .find(|(j, _)| *j == i)
-                        .map(|(_, starts)| p.hits(t, starts.as_deref(), false))
+                        .map(|(_, starts)| p.hits(t, starts.as_deref()))
                         .unwrap_or_default()
                         .iter()
                         .map(|h| (h.start, h.end))
