@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
-use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::{
+    self,
+    backtrack::{self, BoundedBacktracker},
+};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchError, PatternID};
@@ -65,12 +68,10 @@ impl std::fmt::Debug for Bounded {
 }
 
 impl Bounded {
-    fn new(pattern: &str) -> Option<Bounded> {
-        let max_len = regex_syntax::parse(pattern)
-            .ok()?
-            .properties()
-            .maximum_len()?;
-        let bt = BoundedBacktracker::new(pattern).ok()?;
+    fn new(hir: &Hir) -> Option<Bounded> {
+        let max_len = hir.properties().maximum_len()?;
+        let nfa = thompson::Compiler::new().build_from_hir(hir).ok()?;
+        let bt = BoundedBacktracker::new_from_nfa(nfa).ok()?;
         if max_len == 0 || max_len > bt.max_haystack_len() {
             return None;
         }
@@ -100,28 +101,37 @@ impl Bounded {
     }
 }
 
-/// Compiles each pattern on its own.
+/// What every match of a pattern contains (see [`required_literals`]).
+type Required = Option<(Mode, Vec<Vec<u8>>)>;
+
+/// Compiles each pattern on its own, parsing it once for the regex, the backtracker
+/// and its required literals.
 ///
 /// Not one `RegexSet`: an overlapping search over every pattern at once has more lazy
 /// DFA states than any cache holds (many patterns have bounded gaps such as
 /// `[^.!?\n]{0,40}`), so on text it has not seen the set spent most of its time
 /// building states (7-9x slower on distinct texts than on a repeated corpus). Each
 /// pattern alone has a small DFA, and is run only where it can match (see [`Anchors`]).
-fn compile(pats: &[String]) -> Result<Vec<Pattern>, GuardError> {
+fn compile(pats: &[String]) -> Result<(Vec<Pattern>, Vec<Required>), GuardError> {
     pats.iter()
         .map(|p| {
+            let bad = |e: &dyn std::fmt::Display| {
+                GuardError::Config(format!("detector pattern {p:?}: {e}"))
+            };
+            let hir = regex_syntax::parse(p).map_err(|e| bad(&e))?;
             // the lazy DFA cache keeps its default capacity (2 MiB per pattern and
             // thread); past it the regex clears the cache or falls back to the PikeVM
             let re = Regex::builder()
                 .configure(Regex::config().nfa_size_limit(Some(SIZE_LIMIT)))
-                .build(p)
-                .map_err(|e| GuardError::Config(format!("detector pattern {p:?}: {e}")))?;
+                .build_from_hir(&hir)
+                .map_err(|e| bad(&e))?;
             let has_v = re.group_info().to_index(PatternID::ZERO, "v").is_some();
-            Ok(Pattern {
+            let pattern = Pattern {
                 re,
-                bounded: Bounded::new(p),
+                bounded: Bounded::new(&hir),
                 has_v,
-            })
+            };
+            Ok((pattern, required_literals(&hir)))
         })
         .collect()
 }
@@ -172,22 +182,25 @@ struct Anchors {
 }
 
 impl Anchors {
-    fn new(pats: &[String]) -> Result<Self, GuardError> {
-        Self::with_literals(pats, |l| l)
+    fn new(required: &[Required]) -> Result<Self, GuardError> {
+        Self::with_literals(required, |l| l)
     }
 
     /// Like [`Anchors::new`], with every literal passed through `map` (the ROT13
     /// pass looks for the ROT13 of the literals in the text as written).
-    fn with_literals(pats: &[String], map: fn(Vec<u8>) -> Vec<u8>) -> Result<Self, GuardError> {
+    fn with_literals(
+        required: &[Required],
+        map: fn(Vec<u8>) -> Vec<u8>,
+    ) -> Result<Self, GuardError> {
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut mode = Vec::with_capacity(pats.len());
-        for (i, p) in pats.iter().enumerate() {
-            match required_literals(p) {
+        let mut mode = Vec::with_capacity(required.len());
+        for (i, r) in required.iter().enumerate() {
+            match r {
                 Some((m, set)) => {
-                    mode.push(m);
-                    for lit in set.into_iter().map(map) {
+                    mode.push(*m);
+                    for lit in set.iter().cloned().map(map) {
                         let j = *index.entry(lit.clone()).or_insert_with(|| {
                             lits.push(lit);
                             owners.push(Vec::new());
@@ -257,13 +270,12 @@ impl Anchors {
     }
 }
 
-/// The most selective literal set that every match of `pattern` contains, and
-/// whether it is the pattern's prefix (then every match starts with one of them).
-fn required_literals(pattern: &str) -> Option<(Mode, Vec<Vec<u8>>)> {
-    let hir = regex_syntax::parse(pattern).ok()?;
+/// The most selective literal set that every match of the pattern `hir` contains,
+/// and whether it is the pattern's prefix (then every match starts with one of them).
+fn required_literals(hir: &Hir) -> Required {
     let parts: Vec<&Hir> = match hir.kind() {
         HirKind::Concat(parts) => parts.iter().collect(),
-        _ => vec![&hir],
+        _ => vec![hir],
     };
     let mut best: Option<(usize, bool, Vec<Vec<u8>>)> = None;
     let mut first = true;
@@ -407,10 +419,11 @@ impl PhraseEngine {
                 }
             }
         }
+        let (patterns, required) = compile(&pats)?;
         Ok(PhraseEngine {
-            anchors: Anchors::new(&pats)?,
-            rot13_anchors: Anchors::with_literals(&pats, rot13_bytes)?,
-            patterns: compile(&pats)?,
+            anchors: Anchors::new(&required)?,
+            rot13_anchors: Anchors::with_literals(&required, rot13_bytes)?,
+            patterns,
             owner,
         })
     }
@@ -598,9 +611,10 @@ impl TokenEngine {
                 }
             }
         }
+        let (patterns, required) = compile(&pats)?;
         Ok(TokenEngine {
-            anchors: Anchors::new(&pats)?,
-            patterns: compile(&pats)?,
+            anchors: Anchors::new(&required)?,
+            patterns,
             owner,
         })
     }
@@ -780,23 +794,26 @@ mod tests {
         assert!(phrases.anchors.plan(&benign.to_lowercase()).len() < 20);
     }
 
+    fn required(pattern: &str) -> Required {
+        required_literals(&regex_syntax::parse(pattern).unwrap())
+    }
+
     #[test]
     fn most_selective_required_literals() {
-        let (mode, lits) = required_literals(r"(?-u:\b)(?:ignore|disregard)\s+previous").unwrap();
+        let (mode, lits) = required(r"(?-u:\b)(?:ignore|disregard)\s+previous").unwrap();
         assert_eq!(mode, Mode::Gate); // "previous" (8) beats "ignore" (6)
         assert_eq!(lits, vec![b"previous".to_vec()]);
-        let (mode, lits) =
-            required_literals(r"(?-u:\b)(?:ignore|disregard)\s+(?:it|them)").unwrap();
+        let (mode, lits) = required(r"(?-u:\b)(?:ignore|disregard)\s+(?:it|them)").unwrap();
         assert_eq!(mode, Mode::Anchor);
         assert!(lits.contains(&b"ignore".to_vec()) && lits.contains(&b"disregard".to_vec()));
         // a common word is used only when nothing else is required
-        let (mode, _) = required_literals(r"(?:the|your)\s+(?:above|previous)").unwrap();
+        let (mode, _) = required(r"(?:the|your)\s+(?:above|previous)").unwrap();
         assert_eq!(mode, Mode::Gate);
         // optional parts are not required
-        let (mode, lits) = required_literals(r"(?:secret\s+)?token").unwrap();
+        let (mode, lits) = required(r"(?:secret\s+)?token").unwrap();
         assert_eq!((mode, lits), (Mode::Gate, vec![b"token".to_vec()]));
         // a class and a one-byte literal: nothing to look for
-        assert!(required_literals(r"[a-z]+@[a-z]+").is_none());
-        assert!(required_literals(r"a\d+").is_none());
+        assert!(required(r"[a-z]+@[a-z]+").is_none());
+        assert!(required(r"a\d+").is_none());
     }
 }
