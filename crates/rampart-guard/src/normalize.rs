@@ -256,11 +256,17 @@ pub fn normalize(text: &str) -> Normalized<'_> {
                 && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
     });
     if unchanged {
+        let mut orig_chars = 0;
+        let lower = text
+            .chars()
+            .inspect(|_| orig_chars += 1)
+            .map(lower_same_len)
+            .collect();
         return Normalized {
             text: Cow::Borrowed(text),
-            lower: Cow::Owned(text.chars().map(lower_same_len).collect()),
+            lower: Cow::Owned(lower),
             map: SpanMap::Unchanged(OnceCell::new()),
-            orig_chars: text.chars().count(),
+            orig_chars,
             changes: Vec::new(),
         };
     }

@@ -195,14 +195,6 @@ pub fn all() -> Vec<&'static RuleMeta> {
     RULES.iter().map(|r| r.meta).collect()
 }
 
-/// Looks a rule up by code (case-insensitive) or name.
-pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta)
-        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
-}
-
 /// Runs every pickle rule.
 pub(crate) fn run_pickle(ir: &PickleIr, ctx: &mut Ctx<'_>) {
     for rule in RULES {
