@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{codes, pipeline, slice, strong};
+use common::{b64, codes, pipeline, slice, strong};
 use rampart_guard::{Action, Category, Policy, Redactions, Role};
 
 fn blocked(text: &str, role: Role) -> bool {
@@ -213,27 +213,6 @@ fn obfuscated_attacks() {
     let b64 = b64(hex.as_bytes());
     let c = codes(&format!("payload {b64}"), Role::User);
     assert!(c.contains(&"INJ001".to_owned()), "{c:?}");
-}
-
-fn b64(data: &[u8]) -> String {
-    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[test]

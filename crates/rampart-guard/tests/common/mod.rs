@@ -27,3 +27,25 @@ pub fn codes(text: &str, role: Role) -> Vec<String> {
 pub fn slice(text: &str, span: (usize, usize)) -> String {
     text.chars().skip(span.0).take(span.1 - span.0).collect()
 }
+
+/// Standard base64 with padding (the tests' encoder; the crate only decodes).
+pub fn b64(data: &[u8]) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
