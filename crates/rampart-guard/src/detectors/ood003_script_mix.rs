@@ -81,7 +81,12 @@ pub(crate) fn check(text: &str, chars: usize, out: &mut Vec<RawHit>) {
     let mut rare_n = 0usize;
     let mut letters = 0usize;
     for c in text.chars() {
-        if rare(c) {
+        if c.is_ascii() {
+            // ASCII letters are Latin (script 0)
+            let letter = usize::from(c.is_ascii_alphabetic());
+            letters += letter;
+            counts[0] += letter;
+        } else if rare(c) {
             rare_n += 1;
             letters += 1;
         } else if c.is_alphabetic() {

@@ -52,51 +52,30 @@ pub(crate) static DETECTOR: Detector = Detector {
 
 /// Checks repetition in the lowercase normalised text.
 pub(crate) fn check(lower: &str, out: &mut Vec<RawHit>) {
-    // identical character runs
-    let b = lower.as_bytes();
-    let mut run = 1usize;
-    for i in 1..b.len() {
-        if b.get(i) == b.get(i - 1) && !b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            run += 1;
-            if run == 200 {
-                out.push(RawHit {
-                    detector: &DETECTOR,
-                    start: i + 1 - run,
-                    end: i + 1,
-                    score: 0.6,
-                    note: "a character repeated 200+ times".to_owned(),
-                });
-            }
-        } else {
-            run = 1;
-        }
+    if let Some((start, end)) = char_run(lower, 200) {
+        out.push(RawHit {
+            detector: &DETECTOR,
+            start,
+            end,
+            score: 0.6,
+            note: "a character repeated 200+ times".to_owned(),
+        });
     }
-    let words: Vec<(usize, usize, &str)> = {
-        let mut v = Vec::new();
-        let mut start = None;
-        for (i, c) in lower.char_indices() {
-            if c.is_alphanumeric() {
-                if start.is_none() {
-                    start = Some(i);
-                }
-            } else if let Some(s) = start.take() {
-                v.push((s, i, lower.get(s..i).unwrap_or("")));
-            }
-        }
-        if let Some(s) = start {
-            v.push((s, lower.len(), lower.get(s..).unwrap_or("")));
-        }
-        v
-    };
+    let words = words(lower);
     if words.len() < 30 {
         return;
     }
-    // consecutive repeats of a period-1..4 pattern
+    let same = |i: usize, j: usize| match (words.get(i), words.get(j)) {
+        (Some(a), Some(b)) => {
+            a.key == b.key && lower.get(a.start..a.end) == lower.get(b.start..b.end)
+        }
+        _ => false,
+    };
     for period in 1..=4usize {
         let mut run = 0usize;
         let mut run_start = 0usize;
         for i in period..words.len() {
-            if words.get(i).map(|w| w.2) == words.get(i - period).map(|w| w.2) {
+            if same(i, i - period) {
                 if run == 0 {
                     run_start = i - period;
                 }
@@ -117,7 +96,9 @@ pub(crate) fn check(lower: &str, out: &mut Vec<RawHit>) {
     if words.len() >= 200 {
         let mut distinct: HashMap<&str, usize> = HashMap::new();
         for w in &words {
-            *distinct.entry(w.2).or_default() += 1;
+            *distinct
+                .entry(lower.get(w.start..w.end).unwrap_or(""))
+                .or_default() += 1;
         }
         if distinct.len() * 10 < words.len() {
             out.push(RawHit {
@@ -131,21 +112,169 @@ pub(crate) fn check(lower: &str, out: &mut Vec<RawHit>) {
     }
 }
 
-fn report(
-    words: &[(usize, usize, &str)],
-    from: usize,
-    to: usize,
-    times: usize,
-    out: &mut Vec<RawHit>,
-) {
+/// The byte span of the first `n` characters of the first run of at least `n` equal
+/// characters other than white space.
+fn char_run(text: &str, n: usize) -> Option<(usize, usize)> {
+    let mut run = 0usize;
+    let mut start = 0usize;
+    let mut prev = None;
+    let mut step = |i: usize, c: char, len: usize| {
+        if prev == Some(c) && !c.is_whitespace() {
+            run += 1;
+        } else {
+            run = 1;
+            start = i;
+        }
+        prev = Some(c);
+        (run == n).then_some((start, i + len))
+    };
+    if text.is_ascii() {
+        // the same as the loop below, without decoding
+        text.bytes()
+            .enumerate()
+            .find_map(|(i, b)| step(i, char::from(b), 1))
+    } else {
+        text.char_indices()
+            .find_map(|(i, c)| step(i, c, c.len_utf8()))
+    }
+}
+
+/// A maximal run of alphanumeric characters, with a key that differs whenever the
+/// words' lengths or first seven bytes differ (most unequal words are told apart
+/// without comparing their bytes).
+struct Word {
+    start: usize,
+    end: usize,
+    key: u64,
+}
+
+fn words(lower: &str) -> Vec<Word> {
+    let word = |start: usize, end: usize| {
+        let bytes = lower.as_bytes().get(start..end).unwrap_or_default();
+        let mut k = [0u8; 8];
+        for (d, s) in k.iter_mut().zip(bytes.iter().take(7)) {
+            *d = *s;
+        }
+        let len = u64::try_from(bytes.len().min(255)).unwrap_or(255);
+        Word {
+            start,
+            end,
+            key: u64::from_le_bytes(k) | (len << 56),
+        }
+    };
+    let mut v = Vec::with_capacity(lower.len() / 4);
+    let mut start = None;
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        // ASCII bytes are judged as they are; a multi-byte character once, at its
+        // first byte
+        let (alnum, len) = if c.is_ascii() {
+            (c.is_ascii_alphanumeric(), 1)
+        } else {
+            let ch = lower.get(i..).and_then(|t| t.chars().next());
+            (
+                ch.is_some_and(char::is_alphanumeric),
+                ch.map_or(1, char::len_utf8),
+            )
+        };
+        if alnum {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            v.push(word(s, i));
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        v.push(word(s, lower.len()));
+    }
+    v
+}
+
+fn report(words: &[Word], from: usize, to: usize, times: usize, out: &mut Vec<RawHit>) {
     let (Some(a), Some(b)) = (words.get(from), words.get(to.saturating_sub(1))) else {
         return;
     };
     out.push(RawHit {
         detector: &DETECTOR,
-        start: a.0,
-        end: b.1,
+        start: a.start,
+        end: b.end,
         score: if times >= 100 { 0.75 } else { 0.6 },
         note: format!("a word or phrase repeated {times} times in a row"),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition: words are maximal runs of alphanumeric characters, compared
+    /// as strings.
+    fn reference_words(lower: &str) -> Vec<&str> {
+        lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    fn hits(text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        check(text, &mut out);
+        out.into_iter().map(|h| (h.start, h.end, h.note)).collect()
+    }
+
+    #[test]
+    fn words_are_maximal_alphanumeric_runs() {
+        for text in [
+            "poem poem, poem!",
+            "naïve café — 東京タワー and ünïcödé_words 42x",
+            "  leading and trailing  ",
+            "a\u{200b}b c\u{301}d",
+            "",
+        ] {
+            let got: Vec<&str> = words(text)
+                .iter()
+                .map(|w| text.get(w.start..w.end).unwrap())
+                .collect();
+            assert_eq!(got, reference_words(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn repetition_is_found_where_it_is_and_not_in_prose() {
+        // the same first seven bytes and length, different words: not a repetition
+        let near: String = (0..80).map(|i| format!("abcdefg{i:03} ")).collect();
+        assert!(hits(&near).is_empty(), "{near}");
+        let same = "abcdefgh abcdefgh ".repeat(40);
+        let h = hits(&same);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].2, "a word or phrase repeated 79 times in a row");
+        // a phrase of four words, after some prose
+        let text = format!("Hello there, please {}", "say the word now ".repeat(31));
+        let h = hits(&text);
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert_eq!(h[0].0, "Hello there, please ".len());
+        assert_eq!(h[0].1, text.trim_end().len());
+        // characters, and long texts with few distinct words
+        assert_eq!(
+            hits(&format!("ok {}", "é".repeat(250))),
+            [(3, 3 + 400, "a character repeated 200+ times".to_owned())]
+        );
+        assert_eq!(hits(&"é".repeat(199)), []);
+        assert_eq!(hits(&"x".repeat(250)).len(), 1);
+        assert_eq!(hits(&format!("a{}b", " ".repeat(300))), []);
+        let few: String = (0..300)
+            .map(|i| ["alpha ", "beta ", "gamma ", "delta ", "pi "][i * 7 % 5])
+            .collect();
+        assert!(
+            hits(&few).iter().any(|h| h.2 == "5 distinct words in 300"),
+            "{:?}",
+            hits(&few)
+        );
+        // ordinary prose
+        let prose = "We met on Tuesday to go through the plan for the quarter; the team agreed \
+                     to ship the new search first, then the billing changes, and to review \
+                     the results in a month. Everyone had a chance to speak.";
+        assert!(hits(&prose.repeat(3)).is_empty());
+    }
 }
