@@ -171,6 +171,9 @@ enum Mode {
     Gate,
     /// No usable literal: searched in every text.
     Always,
+    /// No usable literal, in a copy of the patterns that is searched only through
+    /// literals (ROT13): never searched.
+    Never,
 }
 
 /// Where each pattern can match, from one Aho-Corasick pass over the text.
@@ -201,33 +204,43 @@ struct Anchors {
 }
 
 impl Anchors {
-    fn new(needs: &[Needs]) -> Result<Self, GuardError> {
-        Self::with_literals(needs, |l| l)
-    }
-
-    /// Like [`Anchors::new`], with every literal passed through `map` (the ROT13
-    /// pass looks for the ROT13 of the literals in the text as written).
-    fn with_literals(needs: &[Needs], map: fn(Vec<u8>) -> Vec<u8>) -> Result<Self, GuardError> {
+    /// The plan for patterns `0..n` (`n = needs.len()`), with their literals looked
+    /// for as written. With `rot13`, patterns `n..2n` are the same patterns again,
+    /// looked for by the ROT13 of their literals in the same pass (the ROT13 scan
+    /// decodes only a text where one occurs); patterns without literals are not
+    /// searched there.
+    fn new(needs: &[Needs], rot13: bool) -> Result<Self, GuardError> {
+        let copies = if rot13 { 2 } else { 1 };
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut mode = Vec::with_capacity(needs.len());
-        for (i, r) in needs.iter().map(|n| &n.literals).enumerate() {
-            match r {
-                Some((m, set)) => {
-                    mode.push(*m);
-                    for lit in set.iter().cloned().map(map) {
-                        let j = *index.entry(lit.clone()).or_insert_with(|| {
-                            lits.push(lit);
-                            owners.push(Vec::new());
-                            owners.len() - 1
-                        });
-                        if let Some(o) = owners.get_mut(j) {
-                            o.push(i);
-                        }
+        let mut mode = Vec::with_capacity(needs.len() * copies);
+        let mut bytes = Vec::with_capacity(needs.len() * copies);
+        for copy in 0..copies {
+            for (i, n) in needs.iter().enumerate() {
+                let Some((m, set)) = &n.literals else {
+                    let searched = copy == 0;
+                    mode.push(if searched { Mode::Always } else { Mode::Never });
+                    bytes.push(if searched {
+                        n.bytes.clone()
+                    } else {
+                        Vec::new()
+                    });
+                    continue;
+                };
+                mode.push(*m);
+                bytes.push(Vec::new());
+                for lit in set.iter().cloned() {
+                    let lit = if copy == 0 { lit } else { rot13_bytes(lit) };
+                    let j = *index.entry(lit.clone()).or_insert_with(|| {
+                        lits.push(lit);
+                        owners.push(Vec::new());
+                        owners.len() - 1
+                    });
+                    if let Some(o) = owners.get_mut(j) {
+                        o.push(copy * needs.len() + i);
                     }
                 }
-                None => mode.push(Mode::Always),
             }
         }
         let ac = AhoCorasick::builder()
@@ -235,7 +248,6 @@ impl Anchors {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&lits)
             .map_err(|e| GuardError::Config(format!("detector literal automaton: {e}")))?;
-        let bytes = needs.iter().map(|n| n.bytes.clone()).collect();
         Ok(Anchors {
             ac,
             owners,
@@ -247,11 +259,6 @@ impl Anchors {
     /// For each pattern that can match `text`: its index and the positions to search
     /// from anchored (`None`: search the whole text). Ascending by pattern.
     fn plan(&self, text: &str) -> Vec<(usize, Option<Vec<usize>>)> {
-        self.plan_with(text, true)
-    }
-
-    /// [`Anchors::plan`], leaving out the patterns without literals unless `always`.
-    fn plan_with(&self, text: &str, always: bool) -> Vec<(usize, Option<Vec<usize>>)> {
         let mut gate = vec![false; self.mode.len()];
         let mut starts: Vec<(usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
@@ -286,9 +293,7 @@ impl Anchors {
             .mode
             .iter()
             .enumerate()
-            .filter(|&(i, m)| {
-                (always && *m == Mode::Always && has_bytes(i)) || gate.get(i) == Some(&true)
-            })
+            .filter(|&(i, m)| (*m == Mode::Always && has_bytes(i)) || gate.get(i) == Some(&true))
             .map(|(i, _)| (i, None))
             .collect();
         for (i, pos) in starts {
@@ -553,9 +558,8 @@ impl Pattern {
 /// All phrase patterns of all phrase detectors.
 #[derive(Debug)]
 pub(crate) struct PhraseEngine {
+    /// the patterns' literals as written and ROT13-encoded (see [`Anchors::new`])
     anchors: Anchors,
-    /// the same literals ROT13-encoded, for [`PhraseEngine::scan_rot13`]
-    rot13_anchors: Anchors,
     patterns: Vec<Pattern>,
     owner: Vec<(&'static Detector, f32)>,
 }
@@ -574,8 +578,7 @@ impl PhraseEngine {
         }
         let (patterns, needs) = compile(&pats)?;
         Ok(PhraseEngine {
-            anchors: Anchors::new(&needs)?,
-            rot13_anchors: Anchors::with_literals(&needs, rot13_bytes)?,
+            anchors: Anchors::new(&needs, true)?,
             patterns,
             owner,
         })
@@ -583,22 +586,29 @@ impl PhraseEngine {
 
     /// Scores each (detector, sentence) pair: `1 - Π(1 - w)` over the distinct
     /// patterns that matched in the sentence, scaled by a role factor.
-    pub(crate) fn scan(&self, lower: &str, role: Role) -> Vec<RawHit> {
-        self.scan_planned(lower, role, self.anchors.plan(lower))
-    }
-
-    /// [`PhraseEngine::scan`] of the ROT13 decoding of `lower`, with the decoded text;
-    /// `None` (and nothing decoded) when no pattern's literal occurs ROT13-encoded.
-    /// ROT13 keeps byte offsets, so the literal positions found in `lower` are those
-    /// of the decoded text. Patterns without literals (line-start and bracket
-    /// structures) are not looked for in ROT13.
-    pub(crate) fn scan_rot13(&self, lower: &str, role: Role) -> Option<Vec<RawHit>> {
-        let plan = self.rot13_anchors.plan_with(lower, false);
-        if plan.is_empty() {
-            return None;
-        }
-        let decoded = crate::decode::rot13(lower);
-        Some(self.scan_planned(&decoded, role, plan))
+    ///
+    /// With `rot13`, also the same scan of the ROT13 decoding of `lower`: `None` (and
+    /// nothing decoded) when no pattern's literal occurs ROT13-encoded. ROT13 keeps
+    /// byte offsets, so the literal positions found in `lower` are those of the
+    /// decoded text. Patterns without literals (line-start and bracket structures)
+    /// are not looked for in ROT13.
+    pub(crate) fn scan(
+        &self,
+        lower: &str,
+        role: Role,
+        rot13: bool,
+    ) -> (Vec<RawHit>, Option<Vec<RawHit>>) {
+        let n = self.patterns.len();
+        let mut plan = self.anchors.plan(lower);
+        let encoded: Vec<_> = plan
+            .split_off(plan.partition_point(|(i, _)| *i < n))
+            .into_iter()
+            .map(|(i, starts)| (i - n, starts))
+            .collect();
+        let hits = self.scan_planned(lower, role, plan);
+        let decoded = (rot13 && !encoded.is_empty())
+            .then(|| self.scan_planned(&crate::decode::rot13(lower), role, encoded));
+        (hits, decoded)
     }
 
     fn scan_planned(
@@ -766,7 +776,7 @@ impl TokenEngine {
         }
         let (patterns, needs) = compile(&pats)?;
         Ok(TokenEngine {
-            anchors: Anchors::new(&needs)?,
+            anchors: Anchors::new(&needs, false)?,
             patterns,
             owner,
         })
@@ -913,10 +923,18 @@ mod tests {
         for text in sample_texts() {
             let plain = text.to_lowercase();
             let encoded = crate::decode::rot13(&plain);
-            let direct =
-                phrases.scan_planned(&plain, Role::User, phrases.anchors.plan_with(&plain, false));
+            // the patterns with literals: the ROT13 scan leaves out the others
+            let with_literals = phrases
+                .anchors
+                .plan(&plain)
+                .into_iter()
+                .filter(|(i, _)| phrases.anchors.mode.get(*i) != Some(&Mode::Always))
+                .filter(|(i, _)| *i < phrases.patterns.len())
+                .collect();
+            let direct = phrases.scan_planned(&plain, Role::User, with_literals);
             let via: Vec<_> = phrases
-                .scan_rot13(&encoded, Role::User)
+                .scan(&encoded, Role::User, true)
+                .1
                 .unwrap_or_default()
                 .iter()
                 .map(key)
@@ -927,7 +945,7 @@ mod tests {
         assert!(found > 20, "only {found} hits");
         // ordinary English has no ROT13-encoded literal: nothing is decoded
         let english = "could you help me plan a week in portugal in may? we like food.";
-        assert!(phrases.scan_rot13(english, Role::User).is_none());
+        assert!(phrases.scan(english, Role::User, true).1.is_none());
     }
 
     #[test]

@@ -201,8 +201,14 @@ impl Pipeline {
             obf001_invisible_characters::check(text, &mut orig);
             obf002_lookalike_characters::check(&n, &mut orig);
         }
+        // ROT13 of the whole text: only phrase patterns, only strong hits (below)
+        let rot13 =
+            depth == 0 && input && n.lower.bytes().filter(u8::is_ascii_alphabetic).count() >= 16;
+        let mut rot13_hits = None;
         if input {
-            raw.extend(self.phrases.scan(&n.lower, role));
+            let (hits, decoded) = self.phrases.scan(&n.lower, role, rot13);
+            raw.extend(hits);
+            rot13_hits = decoded;
         }
         raw.extend(self.tokens.scan(&n.text, role));
         if role == Role::Assistant {
@@ -250,25 +256,24 @@ impl Pipeline {
             to_finding(h, span)
         }));
 
-        // ROT13 of the whole text: only phrase patterns, only strong hits.
-        if depth == 0 && input && n.lower.bytes().filter(u8::is_ascii_alphabetic).count() >= 16 {
-            if let Some(all) = self.phrases.scan_rot13(&n.lower, role) {
-                let hits: Vec<RawHit> = all.into_iter().filter(|h| h.score >= 0.6).collect();
-                if let Some(best) = hits.iter().map(|h| h.score).reduce(f32::max) {
-                    let whole = (0, n.orig_chars());
-                    out.push(Finding {
-                        rule: obf003_encoded_payload::RULE.code.to_owned(),
-                        category: Category::Obfuscation,
-                        score: best,
-                        span: whole,
-                        message: "ROT13-encoded text contains an instruction-override or jailbreak phrase".to_owned(),
-                    });
-                    for h in hits {
-                        let span = n.orig_span(h.start, h.end);
-                        let mut f = to_finding(h, span);
-                        f.message = format!("in ROT13-decoded text: {}", f.message);
-                        out.push(f);
-                    }
+        if let Some(all) = rot13_hits {
+            let hits: Vec<RawHit> = all.into_iter().filter(|h| h.score >= 0.6).collect();
+            if let Some(best) = hits.iter().map(|h| h.score).reduce(f32::max) {
+                let whole = (0, n.orig_chars());
+                out.push(Finding {
+                    rule: obf003_encoded_payload::RULE.code.to_owned(),
+                    category: Category::Obfuscation,
+                    score: best,
+                    span: whole,
+                    message:
+                        "ROT13-encoded text contains an instruction-override or jailbreak phrase"
+                            .to_owned(),
+                });
+                for h in hits {
+                    let span = n.orig_span(h.start, h.end);
+                    let mut f = to_finding(h, span);
+                    f.message = format!("in ROT13-decoded text: {}", f.message);
+                    out.push(f);
                 }
             }
         }
