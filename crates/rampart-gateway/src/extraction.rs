@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::rules;
+
 /// Events kept per key (the window is also cut at this many requests).
 pub const MAX_EVENTS: usize = 4096;
 /// Keys tracked at once.
@@ -316,16 +318,16 @@ impl Extraction {
 
         let mut rules = Vec::new();
         if state.events.len() > t.requests {
-            rules.push("EXT001");
+            rules.push(rules::ext001_request_volume::RULE.code);
         }
         if state.prompts.len() > t.distinct_prompts {
-            rules.push("EXT002");
+            rules.push(rules::ext002_prompt_breadth::RULE.code);
         }
         if state.near_duplicates > t.near_duplicates {
-            rules.push("EXT003");
+            rules.push(rules::ext003_systematic_probing::RULE.code);
         }
         if state.logprobs > t.logprob_requests {
-            rules.push("EXT004");
+            rules.push(rules::ext004_logprob_harvesting::RULE.code);
         }
         Signals {
             throttle: t.throttle && !rules.is_empty(),

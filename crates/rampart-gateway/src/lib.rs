@@ -19,6 +19,7 @@ pub mod limits;
 pub mod metrics;
 pub mod mock;
 pub mod redis_limits;
+pub mod rules;
 pub mod server;
 pub mod tls;
 pub mod tools;

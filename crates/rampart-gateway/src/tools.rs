@@ -10,6 +10,7 @@ use rampart_core::system::SystemDescription;
 use serde_json::Value;
 
 use crate::keys::KeyRecord;
+use crate::rules;
 
 struct ToolRule {
     high_risk: bool,
@@ -74,7 +75,7 @@ impl ToolPolicy {
         match rule {
             Some(r) if r.high_risk && !named => {
                 return Err(Refusal {
-                    rule: "TOOL002",
+                    rule: rules::tool002_high_risk_tool_without_grant::RULE.code,
                     message: format!("high-risk tool {name:?} needs an explicit grant on the key"),
                 })
             }
@@ -82,20 +83,20 @@ impl ToolPolicy {
             None if named => {}
             _ => {
                 return Err(Refusal {
-                    rule: "TOOL001",
+                    rule: rules::tool001_tool_not_granted::RULE.code,
                     message: format!("tool {name:?} is not allowed for this key"),
                 });
             }
         }
         if let Some(schema) = rule.and_then(|r| r.schema.as_ref()) {
             let args: Value = serde_json::from_str(arguments).map_err(|_| Refusal {
-                rule: "TOOL003",
+                rule: rules::tool003_tool_arguments_invalid::RULE.code,
                 message: format!("arguments of {name:?} are not JSON"),
             })?;
             let first = schema.iter_errors(&args).next().map(|e| e.to_string());
             if let Some(e) = first {
                 return Err(Refusal {
-                    rule: "TOOL003",
+                    rule: rules::tool003_tool_arguments_invalid::RULE.code,
                     message: format!("arguments of {name:?} violate its schema: {e}"),
                 });
             }

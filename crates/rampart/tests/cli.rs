@@ -169,12 +169,19 @@ fn explain_prints_the_rule_documentation() {
     assert!(text.contains("## Why is this dangerous?"));
     let by_name = rampart(&["explain", "template-injection"]);
     assert!(String::from_utf8_lossy(&by_name.stdout).starts_with("TPL001"));
-    // the guard's detectors and the AI-BOM checks are in the same registry
+    // the guard's detectors, the AI-BOM checks and the codes the gateway records in
+    // the ledger are in the same registry
     for (code, start) in [
         ("cls001", "CLS001 injection-classifier (high;"),
         ("SEC008", "SEC008 "),
         ("jbk002", "JBK002 restriction-removal (high;"),
         ("BOM001", "BOM001 "),
+        (
+            "gw002",
+            "GW002 rate-limited (medium; guidelines DP-2, SD-3)",
+        ),
+        ("TOOL002", "TOOL002 high-risk-tool-without-grant (high;"),
+        ("ext004", "EXT004 extraction-logprob-harvesting (medium;"),
     ] {
         let out = rampart(&["explain", code]);
         let text = String::from_utf8_lossy(&out.stdout);
@@ -196,7 +203,8 @@ fn rules_lists_the_registry_as_json() {
         .collect();
     for expected in [
         "PKL001", "ZIP001", "KRS002", "TFL001", "ONX002", "TPL001", "SFT002", "SCN001", "BOM001",
-        "CLS001", "CLS002", "INJ001", "SEC004", "PII003", "OOD001",
+        "CLS001", "CLS002", "INJ001", "SEC004", "PII003", "OOD001", "GW001", "GW007", "TOOL001",
+        "EXT001",
     ] {
         assert!(
             codes.contains(&expected),

@@ -55,12 +55,14 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
     }
 }
 
-/// Every rule and detector of every tool: model scanning, AI-BOM checks, then the
-/// guard's detectors. Codes are unique across tools (a test checks it).
+/// Every rule and detector of every tool: model scanning, AI-BOM checks, the guard's
+/// detectors, then the codes the gateway records. Codes are unique across tools (a
+/// test checks it).
 fn registry() -> Vec<&'static rampart_core::RuleMeta> {
     let mut all = rules::all();
     all.extend(rampart_bom::rules::all());
     all.extend(rampart_guard::DETECTORS.iter().map(|d| d.meta));
+    all.extend(rampart_gateway::rules::all());
     all
 }
 
