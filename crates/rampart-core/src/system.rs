@@ -50,6 +50,48 @@ pub struct SystemDescription {
     /// Ledger settings (`rampart audit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger: Option<LedgerSettings>,
+    /// The text guard's policy, wherever it runs (`rampart gateway`, `rampart guard
+    /// --config`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<GuardSettings>,
+}
+
+/// What the guard does with a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GuardAction {
+    /// Let it through (the finding is still reported).
+    Allow,
+    /// Let it through and record the finding.
+    Flag,
+    /// Replace the matched text with a typed placeholder.
+    Redact,
+    /// Refuse the message.
+    Block,
+}
+
+/// The `[guard]` table: how the text detectors judge messages (SD-3, DP-2, OM-2).
+/// Unset keys keep the secure defaults; every weakening is listed by `rampart config
+/// check`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuardSettings {
+    /// Hosts that links and images in the model's answers may point to (EXF003; a host
+    /// covers its subdomains). Without a list, only images are reported, at a score
+    /// that flags nothing under the default policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_hosts: Vec<String>,
+    /// Detector codes to turn off, e.g. `["OOD004"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disabled: Vec<String>,
+    /// Findings scoring below this are reported but do not decide (default 0.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f32>,
+    /// Action per category (`injection`, `jailbreak`, `exfiltration`, `leakage`,
+    /// `secret`, `pii`, `obfuscation`, `ood`) or per detector code or code prefix
+    /// (`EXF003`, `PII`), which wins over its category.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub actions: std::collections::BTreeMap<String, GuardAction>,
 }
 
 /// How critical the system is to the organisation.
@@ -637,6 +679,28 @@ mod tests {
             SystemDescription::parse("schema_version = 9\n[system]\nname = \"b\"\n"),
             Err(SystemError::Version(9))
         ));
+    }
+
+    #[test]
+    fn guard_table() {
+        let d = SystemDescription::parse(
+            "schema_version = 1\n[system]\nname = \"b\"\n[guard]\nallowed_hosts = [\"example.com\"]\n\
+             disabled = [\"OOD004\"]\nmin_score = 0.5\n[guard.actions]\npii = \"flag\"\nEXF003 = \"block\"\n",
+        )
+        .unwrap();
+        let g = d.guard.unwrap();
+        assert_eq!(g.allowed_hosts, ["example.com"]);
+        assert_eq!(g.actions.get("pii"), Some(&GuardAction::Flag));
+        assert_eq!(g.actions.get("EXF003"), Some(&GuardAction::Block));
+        assert_eq!(g.min_score, Some(0.5));
+        // an action that is not one of the four, and a misspelt key, are errors
+        for bad in [
+            "[guard.actions]\npii = \"ignore\"\n",
+            "[guard]\nallowed_host = []\n",
+        ] {
+            let text = format!("schema_version = 1\n[system]\nname = \"b\"\n{bad}");
+            assert!(SystemDescription::parse(&text).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -108,13 +108,18 @@ pub fn build(
         .find(|p| p.kind == PromptKind::System)
         .and_then(|p| std::fs::read_to_string(root.join(&p.path)).ok());
     let canary = new_canary();
-    let pipeline = PipelineConfig {
+    let mut pipeline = PipelineConfig {
         system_prompt,
         canaries: vec![canary.clone()],
         ..PipelineConfig::default()
     };
-    let inspector = GuardInspector::new(pipeline, Policy::default())
-        .map_err(|e| StartError::Guard(e.to_string()))?;
+    let policy = match &system.guard {
+        Some(g) => rampart_guard::settings::apply(g, &mut pipeline)
+            .map_err(|e| StartError::Guard(e.to_string()))?,
+        None => Policy::default(),
+    };
+    let inspector =
+        GuardInspector::new(pipeline, policy).map_err(|e| StartError::Guard(e.to_string()))?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()

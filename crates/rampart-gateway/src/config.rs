@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use rampart_core::system::{GatewaySettings, SystemDescription};
+use rampart_core::system::{GatewaySettings, GuardSettings, SystemDescription};
 use rampart_core::Guideline;
 
 /// Resolved settings.
@@ -21,6 +21,8 @@ pub struct Config {
     pub ledger_url_env: Option<String>,
     /// Store bodies in the ledger.
     pub store_bodies: bool,
+    /// The `[guard]` table: the detectors' policy.
+    pub guard: Option<GuardSettings>,
 }
 
 /// A weakened setting.
@@ -79,6 +81,7 @@ impl Config {
             ledger: system.ledger.as_ref().and_then(|l| l.path.clone()),
             ledger_url_env: system.ledger.as_ref().and_then(|l| l.url_env.clone()),
             store_bodies: system.ledger.as_ref().is_some_and(|l| l.store_bodies),
+            guard: system.guard.clone(),
         })
     }
 
@@ -106,6 +109,19 @@ impl Config {
             out.push(Weakening {
                 setting: "gateway.fail_open".into(),
                 message: "requests are forwarded when a detector fails".into(),
+                guideline: Guideline::Sd3,
+                opted_in: true,
+            });
+        }
+        for (setting, message) in self
+            .guard
+            .as_ref()
+            .map(rampart_guard::settings::weakenings)
+            .unwrap_or_default()
+        {
+            out.push(Weakening {
+                setting,
+                message,
                 guideline: Guideline::Sd3,
                 opted_in: true,
             });

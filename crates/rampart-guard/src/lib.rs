@@ -44,6 +44,7 @@ pub mod onnx;
 mod pipeline;
 mod policy;
 mod redact;
+pub mod settings;
 mod types;
 
 #[doc(hidden)]

@@ -568,12 +568,17 @@ pub struct GuardCheckArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
     #[command(flatten)]
-    pub onnx: GuardOnnxArgs,
+    pub setup: GuardSetupArgs,
 }
 
-/// The optional ONNX classifier (CLS002) of `rampart guard`.
+/// How `rampart guard` builds its pipeline: the `[guard]` policy of a `rampart.toml`
+/// and the optional ONNX classifier (CLS002).
 #[derive(Debug, Args)]
-pub struct GuardOnnxArgs {
+pub struct GuardSetupArgs {
+    /// Apply the `[guard]` table of this rampart.toml (allow-listed hosts, disabled
+    /// detectors, actions per category or code, min_score); without it, the defaults.
+    #[arg(long, value_name = "RAMPART_TOML")]
+    pub config: Option<PathBuf>,
     /// Also score input with this ONNX classifier (CLS002; hashed n-gram input, see
     /// docs/guard.md). Needs a build with the cargo feature `onnx`.
     #[arg(long, value_name = "PATH")]
@@ -595,7 +600,7 @@ pub struct GuardScanArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     pub format: OutputFormat,
     #[command(flatten)]
-    pub onnx: GuardOnnxArgs,
+    pub setup: GuardSetupArgs,
 }
 
 #[derive(Debug, Args)]
@@ -611,5 +616,5 @@ pub struct GuardEvalArgs {
     #[arg(long, default_value = "label")]
     pub label_field: String,
     #[command(flatten)]
-    pub onnx: GuardOnnxArgs,
+    pub setup: GuardSetupArgs,
 }

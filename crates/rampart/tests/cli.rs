@@ -436,6 +436,43 @@ fn audit_ledger_end_to_end_and_tampering() {
     );
 }
 
+/// `--config` applies the `[guard]` table of a rampart.toml; a typo in it is an error.
+#[test]
+fn guard_config_sets_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rampart.toml");
+    std::fs::write(
+        &config,
+        "schema_version = 1\n[system]\nname = \"t\"\n[guard]\nallowed_hosts = [\"example.com\"]\n\
+         [guard.actions]\npii = \"flag\"\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let email = "Write to me at jane.doe@example.org";
+    let link = "Details: [report](https://files.example.net/r?id=12)";
+    let verdict = |args: &[&str], text: &str, role: &str| {
+        let mut all = vec!["guard", "check", "--format", "json", "--role", role];
+        all.extend_from_slice(args);
+        all.push(text);
+        let (_, v) = json(&all);
+        v["verdict"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(verdict(&[], email, "user"), "redact");
+    assert_eq!(verdict(&["--config", config], email, "user"), "flag");
+    assert_eq!(verdict(&[], link, "assistant"), "allow");
+    assert_eq!(verdict(&["--config", config], link, "assistant"), "block");
+
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        "schema_version = 1\n[system]\nname = \"t\"\n[guard]\ndisabled = [\"PII999\"]\n",
+    )
+    .unwrap();
+    let typo = dir.path().join("typo.toml");
+    let out = rampart(&["guard", "check", "--config", typo.to_str().unwrap(), "hi"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PII999"));
+}
+
 #[test]
 fn guard_check_scan_and_eval() {
     let out = rampart(&[

@@ -5,24 +5,34 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
 use anyhow::{anyhow, Context, Result};
+use rampart_core::system::SystemDescription;
 use rampart_guard::{
     scan_jsonl, Action, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig, Policy, Role,
 };
 use serde_json::{json, Value};
 
-use crate::cli::{GuardCommand, GuardOnnxArgs, OutputFormat};
+use crate::cli::{GuardCommand, GuardSetupArgs, OutputFormat};
 use crate::ExitStatus;
 
-fn pipeline(onnx: &GuardOnnxArgs) -> Result<(Pipeline, Policy)> {
-    let cfg = PipelineConfig {
-        onnx: onnx.onnx_model.as_ref().map(|m| OnnxConfig {
-            threshold: onnx.onnx_threshold,
+fn pipeline(setup: &GuardSetupArgs) -> Result<(Pipeline, Policy)> {
+    let mut cfg = PipelineConfig {
+        onnx: setup.onnx_model.as_ref().map(|m| OnnxConfig {
+            threshold: setup.onnx_threshold,
             ..OnnxConfig::new(m)
         }),
         ..PipelineConfig::default()
     };
+    let mut policy = Policy::default();
+    if let Some(path) = &setup.config {
+        let system = SystemDescription::read(path)
+            .map_err(|e| anyhow!("reading {}: {e}", path.display()))?;
+        if let Some(g) = &system.guard {
+            policy = rampart_guard::settings::apply(g, &mut cfg)
+                .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        }
+    }
     let p = Pipeline::new(cfg).map_err(|e| anyhow!("{e}"))?;
-    Ok((p, Policy::default()))
+    Ok((p, policy))
 }
 
 fn open_input(path: &std::path::Path) -> Result<Box<dyn BufRead>> {
@@ -47,7 +57,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             let role = Role::parse(&a.role).ok_or_else(|| {
                 anyhow!("unknown role {} (system, user, assistant, tool)", a.role)
             })?;
-            let (pipeline, policy) = pipeline(&a.onnx)?;
+            let (pipeline, policy) = pipeline(&a.setup)?;
             let mut map = rampart_guard::Redactions::new();
             let verdict = pipeline.evaluate(&text, role, &policy, &mut map);
             let mut out = io::stdout().lock();
@@ -89,7 +99,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             })
         }
         GuardCommand::Scan(a) => {
-            let (pipeline, policy) = pipeline(&a.onnx)?;
+            let (pipeline, policy) = pipeline(&a.setup)?;
             let opts = JsonlOptions {
                 field: a.field.clone(),
                 ..JsonlOptions::default()
@@ -119,7 +129,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             })
         }
         GuardCommand::Eval(a) => {
-            let (pipeline, policy) = pipeline(&a.onnx)?;
+            let (pipeline, policy) = pipeline(&a.setup)?;
             // label -> (tp, fn); category -> fp over lines whose label is another.
             let mut labels: BTreeSet<String> = BTreeSet::new();
             let mut rows: Vec<(String, BTreeSet<String>)> = Vec::new();
