@@ -461,6 +461,19 @@ impl Refusal<'_> {
     }
 }
 
+/// Seconds a refused client should wait (`Retry-After`, RFC 9110 §10.2.3): a request
+/// limit's bucket refills one request in `60 / per_minute` seconds, and a request
+/// refused by a rate limit found less than one left. A token quota (cost 0) is
+/// refused once spent, and how far below zero it went depends on the answers that
+/// spent it: the hint is the one-minute window.
+fn retry_after(per_minute: u32, cost: u32) -> u32 {
+    if cost == 0 {
+        60
+    } else {
+        60u32.div_ceil(per_minute.max(1)).max(1)
+    }
+}
+
 async fn admit(
     gw: &Arc<Gateway>,
     headers: &HeaderMap,
@@ -540,14 +553,19 @@ async fn admit(
             Ok(true) => {}
             Ok(false) => {
                 gw.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-                return Err(refusal.refuse(
+                let mut refused = refusal.refuse(
                     key.as_ref(),
                     "",
                     StatusCode::TOO_MANY_REQUESTS,
                     code,
                     &code.replace('_', " "),
                     vec![rule.into()],
-                ));
+                );
+                refused.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    HeaderValue::from(retry_after(per_minute, cost)),
+                );
+                return Err(refused);
             }
             Err(e) => {
                 gw.metrics.limiter_errors.fetch_add(1, Ordering::Relaxed);

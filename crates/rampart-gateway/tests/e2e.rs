@@ -93,6 +93,22 @@ async fn chat(h: &Harness, key: Option<&str>, body: Value) -> (u16, Value, Optio
     )
 }
 
+/// One chat request's status and `Retry-After` header.
+async fn retry_after(h: &Harness, key: &str) -> (u16, Option<String>) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", h.url))
+        .bearer_auth(key)
+        .json(&user("again"))
+        .send()
+        .await
+        .unwrap();
+    let wait = resp
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (resp.status().as_u16(), wait)
+}
+
 fn user(text: &str) -> Value {
     json!({"model": "tinychat", "messages": [{"role": "user", "content": text}]})
 }
@@ -405,6 +421,19 @@ async fn rate_limits_models_embeddings_and_metrics() {
         "{metrics}"
     );
     assert!(metrics.contains("rampart_requests_total 3"), "{metrics}");
+    // one request a minute: the next one is possible in 60 s
+    assert_eq!(retry_after(&h, &slow).await, (429, Some("60".into())));
+    let (_, busy) =
+        h.gw.keys
+            .as_ref()
+            .unwrap()
+            .create("acme", &["tinychat".into()], 4, 0)
+            .unwrap();
+    for _ in 0..4 {
+        assert_eq!(chat(&h, Some(&busy), user("hi")).await.0, 200);
+    }
+    // four a minute: one refills in 15 s
+    assert_eq!(retry_after(&h, &busy).await, (429, Some("15".into())));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -508,6 +537,7 @@ async fn token_quotas_and_route_scopes() {
     let (s, body, _) = chat(&h, Some(&key), user("hi")).await;
     assert_eq!(s, 429, "{body}");
     assert_eq!(body["error"]["code"], "token_quota_exceeded");
+    assert_eq!(retry_after(&h, &key).await, (429, Some("60".into())));
     assert_eq!(h.mock.received().len(), 2);
     // Another key is not affected.
     assert_eq!(chat(&h, Some(&h.key), user("hi")).await.0, 200);
