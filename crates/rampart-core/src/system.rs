@@ -474,9 +474,15 @@ pub struct GatewaySettings {
     pub default_rpm: Option<u32>,
     /// Requests per minute per client address, keyed or not (unset: only anonymous
     /// requests are limited by address, at `default_rpm`). Behind a load balancer every
-    /// client shares its address: leave unset there.
+    /// client shares its address unless `trusted_proxies` names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_address_rpm: Option<u32>,
+    /// Proxies and load balancers (addresses or CIDR ranges, e.g. `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` header is believed: the client address is then the right-most
+    /// address in it that is not one of them. Empty (the default): the header is
+    /// ignored, since any client can write it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<String>,
     /// Largest request body in bytes (default 1 MiB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_body_bytes: Option<usize>,

@@ -23,6 +23,8 @@ pub struct Config {
     pub store_bodies: bool,
     /// The `[guard]` table: the detectors' policy.
     pub guard: Option<GuardSettings>,
+    /// Proxies whose `X-Forwarded-For` is believed (`[gateway] trusted_proxies`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// A weakened setting.
@@ -48,6 +50,9 @@ pub enum ConfigError {
     /// The listen address is invalid (the user's file).
     #[error("invalid listen address {0:?}")]
     Listen(String),
+    /// A `trusted_proxies` entry is not an address or range (the user's file).
+    #[error("gateway.trusted_proxies: {0}")]
+    TrustedProxy(String),
     /// A weakened default without opt-in (the user's file).
     #[error("refusing to start: {0}")]
     Refused(String),
@@ -76,12 +81,14 @@ impl Config {
             .parse()
             .map_err(|_| ConfigError::Listen(listen_text.clone()))?;
         Ok(Config {
-            settings,
             listen,
             ledger: system.ledger.as_ref().and_then(|l| l.path.clone()),
             ledger_url_env: system.ledger.as_ref().and_then(|l| l.url_env.clone()),
             store_bodies: system.ledger.as_ref().is_some_and(|l| l.store_bodies),
             guard: system.guard.clone(),
+            trusted_proxies: crate::forwarded::parse_trusted(&settings.trusted_proxies)
+                .map_err(ConfigError::TrustedProxy)?,
+            settings,
         })
     }
 
@@ -103,6 +110,14 @@ impl Config {
                 message: format!("plain HTTP on the non-loopback address {}: keys and prompts cross the network unencrypted (set [gateway.tls], or put a TLS-terminating proxy in front)", self.listen),
                 guideline: Guideline::Dp1,
                 opted_in: s.allow_plain_http,
+            });
+        }
+        if self.trusted_proxies.iter().any(|n| n.prefix_len() == 0) {
+            out.push(Weakening {
+                setting: "gateway.trusted_proxies".into(),
+                message: "X-Forwarded-For is believed from any address: clients choose their own address for per-address limits and logs".into(),
+                guideline: Guideline::Dp1,
+                opted_in: false,
             });
         }
         if s.fail_open {

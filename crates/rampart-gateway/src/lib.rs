@@ -12,6 +12,7 @@ pub mod auditor;
 pub mod breaker;
 pub mod config;
 pub mod extraction;
+pub mod forwarded;
 pub mod guard;
 pub mod inspect;
 pub mod keys;

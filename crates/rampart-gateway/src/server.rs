@@ -483,6 +483,11 @@ async fn admit(
 ) -> Result<Admitted, Response> {
     gw.metrics.requests.fetch_add(1, Ordering::Relaxed);
     let rid = request_id();
+    // the client behind trusted proxies: for per-address limits, logs and the ledger
+    let addr = SocketAddr::new(
+        crate::forwarded::client_ip(addr.ip(), headers, &gw.config.trusted_proxies),
+        addr.port(),
+    );
     let refusal = Refusal {
         gw,
         rid: &rid,

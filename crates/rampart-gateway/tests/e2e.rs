@@ -336,6 +336,7 @@ fn config_check_catches_each_weakened_default() {
         ("[gateway]\n[[gateway.upstreams]]\nname = \"x\"\nurl = \"http://api.example.com/v1\"\n[ledger]\npath = \"l\"\n", "gateway.upstreams[x].url", false),
         ("[gateway]\n[ledger]\npath = \"l\"\nstore_bodies = true\n", "ledger.store_bodies", true),
         ("[gateway]\n[ledger]\npath = \"l\"\n[guard]\ndisabled = [\"OOD004\"]\n", "guard.disabled", true),
+        ("[gateway]\ntrusted_proxies = [\"10.0.0.0/8\", \"0.0.0.0/0\"]\n[ledger]\npath = \"l\"\n", "gateway.trusted_proxies", false),
         ("[gateway]\n[ledger]\npath = \"l\"\n[guard.actions]\npii = \"allow\"\n", "guard.actions.pii", true),
     ];
     for (extra, setting, opted_in) in cases {

@@ -258,6 +258,44 @@ async fn per_address_limits_apply_to_keyed_requests_too() {
     assert_eq!(body["error"]["code"], "rate_limit_exceeded");
 }
 
+/// A chat request that claims to come from `forwarded_for`.
+async fn chat_from(s: &Setup, forwarded_for: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", s.url))
+        .bearer_auth(&s.key)
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"model": "tinychat", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Behind a trusted proxy (here loopback, where the test connects from) each client
+/// named by X-Forwarded-For has its own per-address limit; without `trusted_proxies`
+/// the header is ignored and everyone shares the connection's address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_forwarded_for_counts_only_from_trusted_proxies() {
+    let behind = start(
+        "per_address_rpm = 2\ntrusted_proxies = [\"127.0.0.1\"]\n",
+        |_| {},
+    )
+    .await;
+    for client in ["198.51.100.1", "198.51.100.2"] {
+        assert_eq!(chat_from(&behind, client).await, 200);
+        assert_eq!(chat_from(&behind, client).await, 200);
+        assert_eq!(chat_from(&behind, client).await, 429, "{client}");
+    }
+    // what a client writes left of the real chain does not give it a new address
+    assert_eq!(chat_from(&behind, "203.0.113.9, 198.51.100.1").await, 429);
+
+    let exposed = start("per_address_rpm = 2\n", |_| {}).await;
+    assert_eq!(chat_from(&exposed, "198.51.100.1").await, 200);
+    assert_eq!(chat_from(&exposed, "198.51.100.2").await, 200);
+    assert_eq!(chat_from(&exposed, "198.51.100.3").await, 429);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_no_upstream_answers_is_recorded() {
     let s = start("", |_| {}).await;
