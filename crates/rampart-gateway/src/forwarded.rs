@@ -38,17 +38,16 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
     if !is_trusted(client) {
         return client;
     }
-    // every header line's entries, in order; an unreadable line ends the chain there
-    let mut hops: Vec<&str> = Vec::new();
-    for line in headers.get_all("x-forwarded-for") {
-        let Ok(text) = line.to_str() else {
-            hops.push("");
-            continue;
-        };
-        hops.extend(text.split(',').map(str::trim));
-    }
-    for hop in hops.iter().rev().take(MAX_HOPS) {
-        let Some(ip) = parse_hop(hop) else {
+    // from the last header line's last entry backwards, at most MAX_HOPS entries
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .rev()
+        // an unreadable line reads as one empty, malformed entry
+        .flat_map(|line| line.to_str().unwrap_or("").rsplit(','))
+        .take(MAX_HOPS);
+    for hop in hops {
+        let Some(ip) = parse_hop(hop.trim()) else {
             return client;
         };
         client = ip;
@@ -65,6 +64,40 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         .or_else(|_| hop.parse::<SocketAddr>().map(|s| s.ip()))
         .ok()
         .map(|ip| ip.to_canonical())
+}
+
+/// Entry point for the `gateway_forwarded` fuzz target: the first 16 bytes are the peer
+/// (an IPv6 address, maybe IPv4-mapped), the rest are `X-Forwarded-For` lines split at
+/// `\n`. Panics if the client is neither the peer nor an address from the header.
+#[doc(hidden)]
+pub fn fuzz_client_ip(data: &[u8]) {
+    let Some((peer, rest)) = data.split_first_chunk::<16>() else {
+        return;
+    };
+    let peer = IpAddr::from(*peer);
+    let mut headers = HeaderMap::new();
+    for line in rest.split(|&b| b == b'\n') {
+        if let Ok(v) = axum::http::HeaderValue::from_bytes(line) {
+            headers.append("x-forwarded-for", v);
+        }
+    }
+    let trusted = [
+        IpNet::from(peer),
+        "10.0.0.0/8".parse().unwrap_or(IpNet::from(peer)),
+        "::ffff:0:0/96".parse().unwrap_or(IpNet::from(peer)),
+    ];
+    let client = client_ip(peer, &headers, &trusted);
+    let from_header = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|t| t.split(','))
+        .filter_map(|h| parse_hop(h.trim()))
+        .any(|ip| ip == client);
+    assert!(
+        client == peer.to_canonical() || from_header,
+        "{client} came from nowhere"
+    );
 }
 
 #[cfg(test)]
