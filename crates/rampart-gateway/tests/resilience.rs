@@ -54,14 +54,16 @@ async fn start(extra: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
     }
 }
 
-async fn chat(s: &Setup, text: &str) -> (u16, Value) {
-    let resp = reqwest::Client::new()
+/// A chat request with the set-up's key, not yet sent.
+fn chat_request(s: &Setup, text: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
         .post(format!("{}/v1/chat/completions", s.url))
         .bearer_auth(&s.key)
         .json(&json!({"model": "tinychat", "messages": [{"role": "user", "content": text}]}))
-        .send()
-        .await
-        .unwrap();
+}
+
+async fn chat(s: &Setup, text: &str) -> (u16, Value) {
+    let resp = chat_request(s, text).send().await.unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
 }
@@ -260,11 +262,8 @@ async fn per_address_limits_apply_to_keyed_requests_too() {
 
 /// A chat request that claims to come from `forwarded_for`.
 async fn chat_from(s: &Setup, forwarded_for: &str) -> u16 {
-    reqwest::Client::new()
-        .post(format!("{}/v1/chat/completions", s.url))
-        .bearer_auth(&s.key)
+    chat_request(s, "hi")
         .header("x-forwarded-for", forwarded_for)
-        .json(&json!({"model": "tinychat", "messages": [{"role": "user", "content": "hi"}]}))
         .send()
         .await
         .unwrap()
