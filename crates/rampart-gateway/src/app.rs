@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::guard::GuardInspector;
 use crate::keys::KeyStore;
 use crate::limits::Limiter;
-use crate::server::{new_canary, Gateway, Metrics};
+use crate::server::{Gateway, Metrics};
 
 /// Why the gateway cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -107,10 +107,9 @@ pub fn build(
         .iter()
         .find(|p| p.kind == PromptKind::System)
         .and_then(|p| std::fs::read_to_string(root.join(&p.path)).ok());
-    let canary = new_canary();
+    // Canaries are planted and looked for per request (see `server::new_canary`).
     let mut pipeline = PipelineConfig {
         system_prompt,
-        canaries: vec![canary.clone()],
         ..PipelineConfig::default()
     };
     let policy = match &system.guard {
@@ -122,6 +121,8 @@ pub fn build(
         GuardInspector::new(pipeline, policy).map_err(|e| StartError::Guard(e.to_string()))?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
+        // a redirect would re-post the prompt to another host: never followed
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| StartError::Client(e.to_string()))?;
     let tools = crate::tools::ToolPolicy::from_system(system).map_err(StartError::Guard)?;
@@ -152,7 +153,6 @@ pub fn build(
         breakers,
         extraction,
         token_quotas: std::sync::Mutex::default(),
-        canary: Some(canary),
         tools,
         tls,
     }))

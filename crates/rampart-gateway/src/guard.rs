@@ -5,7 +5,16 @@
 
 use rampart_guard::{redact_all, Category, Pipeline, PipelineConfig, Policy, Role};
 
-use crate::inspect::{Action, Inspector, Vault, Verdict};
+use crate::inspect::{Action, Hit, Inspector, Vault, Verdict};
+
+fn action(a: rampart_guard::Action) -> Action {
+    match a {
+        rampart_guard::Action::Allow => Action::Allow,
+        rampart_guard::Action::Flag => Action::Flag,
+        rampart_guard::Action::Redact => Action::Redact,
+        rampart_guard::Action::Block => Action::Block,
+    }
+}
 
 /// rampart-guard as an [`Inspector`].
 pub struct GuardInspector {
@@ -32,14 +41,8 @@ impl GuardInspector {
             .collect();
         rules.sort();
         rules.dedup();
-        let action = match v.action {
-            rampart_guard::Action::Allow => Action::Allow,
-            rampart_guard::Action::Flag => Action::Flag,
-            rampart_guard::Action::Redact => Action::Redact,
-            rampart_guard::Action::Block => Action::Block,
-        };
         Verdict {
-            action,
+            action: action(v.action),
             rules,
             replacement: v.redacted,
         }
@@ -51,9 +54,20 @@ impl Inspector for GuardInspector {
         self.judge(text, Role::parse(role).unwrap_or(Role::User), &mut vault.0)
     }
 
-    fn outbound(&self, text: &str) -> Verdict {
-        // Output redactions are not reversible: a fresh map, dropped.
-        self.judge(text, Role::Assistant, &mut rampart_guard::Redactions::new())
+    fn outbound(&self, text: &str) -> Vec<Hit> {
+        self.pipeline
+            .check(text, Role::Assistant)
+            .into_iter()
+            .filter(|f| self.policy.counts(f))
+            .map(|f| Hit {
+                action: action(self.policy.action_for(&f)),
+                start: f.span.0,
+                end: f.span.1,
+                label: f.detector().map_or("DATA", |d| d.placeholder),
+                rule: f.rule,
+            })
+            .filter(|h| h.action != Action::Allow)
+            .collect()
     }
 
     fn egress(&self, text: &str, vault: &mut Vault) -> String {

@@ -49,6 +49,23 @@ impl Verdict {
     }
 }
 
+/// One finding on output text under the gateway's policy: the rule, what the policy
+/// does with it, its character span in the judged text, and the placeholder label
+/// used when it is redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Rule code.
+    pub rule: String,
+    /// What the policy does with this finding.
+    pub action: Action,
+    /// Start, in characters of the judged text.
+    pub start: usize,
+    /// End (exclusive), in characters of the judged text.
+    pub end: usize,
+    /// Placeholder label (`EMAIL`, `PRIVATE_KEY`, ...).
+    pub label: &'static str,
+}
+
 /// Placeholders created while redacting one request, to restore them in the response.
 #[derive(Debug, Default)]
 pub struct Vault(pub rampart_guard::Redactions);
@@ -67,8 +84,9 @@ pub trait Inspector: Send + Sync {
     /// placeholders of a redaction go to `vault`, so the caller's own data can be
     /// restored in the response.
     fn inbound(&self, role: &str, text: &str, vault: &mut Vault) -> Verdict;
-    /// Judges model output (the whole text so far, for streams).
-    fn outbound(&self, text: &str) -> Verdict;
+    /// Judges model output: the findings that count under the policy, with spans.
+    /// Streams call it on windows of the text (see [`crate::judge`]).
+    fn outbound(&self, text: &str) -> Vec<Hit>;
     /// Replaces personal data and secrets in text bound for an external upstream,
     /// recording the placeholders in `vault`.
     fn egress(&self, text: &str, vault: &mut Vault) -> String;

@@ -7,6 +7,8 @@
 
 #![forbid(unsafe_code)]
 
+mod admit;
+mod answer;
 pub mod app;
 pub mod auditor;
 pub mod breaker;
@@ -15,12 +17,17 @@ pub mod extraction;
 pub mod forwarded;
 pub mod guard;
 pub mod inspect;
+pub mod judge;
 pub mod keys;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
+mod record;
 pub mod redis_limits;
 pub mod rules;
 pub mod server;
+mod stream;
 pub mod tls;
 pub mod tools;
+mod upstream;
+pub mod view;

@@ -32,6 +32,87 @@ pub struct MockState {
     pub latency_ms: AtomicU64,
     /// Answer every request with 503 (to test failover).
     pub failing: AtomicBool,
+    /// When set, every request is answered with this, verbatim (attack tests make the
+    /// upstream say exactly what they need).
+    pub script: Mutex<Option<Scripted>>,
+}
+
+/// A scripted upstream answer.
+#[derive(Debug, Clone, Default)]
+pub struct Scripted {
+    /// HTTP status.
+    pub status: u16,
+    /// Extra response headers.
+    pub headers: Vec<(String, String)>,
+    /// The body, sent as these chunks in order (one chunk: a plain body).
+    pub chunks: Vec<Vec<u8>>,
+    /// Pause between chunks, in milliseconds.
+    pub pause_ms: u64,
+}
+
+impl Scripted {
+    /// A JSON answer with `status`.
+    pub fn json(status: u16, body: &Value) -> Scripted {
+        Scripted {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            chunks: vec![body.to_string().into_bytes()],
+            pause_ms: 0,
+        }
+    }
+
+    /// A server-sent-event stream of `events` (each a JSON value or `[DONE]`), cut
+    /// into chunks at the byte offsets `cuts` of the whole stream.
+    pub fn sse(events: &[String], cuts: &[usize]) -> Scripted {
+        let mut all = Vec::new();
+        for e in events {
+            all.extend_from_slice(format!("data: {e}\n\n").as_bytes());
+        }
+        let mut chunks = Vec::new();
+        let mut at = 0;
+        for &c in cuts {
+            let c = c.clamp(at, all.len());
+            if c > at {
+                chunks.push(all[at..c].to_vec());
+                at = c;
+            }
+        }
+        if at < all.len() {
+            chunks.push(all[at..].to_vec());
+        }
+        Scripted {
+            status: 200,
+            headers: vec![("content-type".into(), "text/event-stream".into())],
+            chunks,
+            pause_ms: 0,
+        }
+    }
+
+    fn response(&self) -> Response {
+        let chunks = self.chunks.clone();
+        let pause = self.pause_ms;
+        let stream = futures_util::stream::unfold(0usize, move |i| {
+            let chunks = chunks.clone();
+            async move {
+                let c = chunks.get(i)?.clone();
+                if i > 0 && pause > 0 {
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                }
+                Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(c)), i + 1))
+            }
+        });
+        let mut r = Response::new(Body::from_stream(stream));
+        *r.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        for (k, v) in &self.headers {
+            if let (Ok(k), Ok(v)) = (
+                header::HeaderName::from_bytes(k.as_bytes()),
+                header::HeaderValue::from_str(v),
+            ) {
+                r.headers_mut().insert(k, v);
+            }
+        }
+        r
+    }
 }
 
 impl MockState {
@@ -51,6 +132,15 @@ fn reply_for(body: &Value) -> String {
         .and_then(|m| m["content"].as_str())
         .or_else(|| body["prompt"].as_str())
         .unwrap_or_default();
+    // `REPLY_SYSTEM` makes the upstream repeat its system message (a leak).
+    if last_user.contains("REPLY_SYSTEM") {
+        return body["messages"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["role"] == "system"))
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default()
+            .to_string();
+    }
     // `REPLY_REVERSED:` lets a test make the upstream say something the request
     // does not contain (a leak the gateway must catch on the way out).
     if let Some((_, r)) = last_user.split_once("REPLY_REVERSED:") {
@@ -69,6 +159,9 @@ async fn record(state: &MockState, body: &Value) -> Option<Response> {
             r.pop_front();
         }
         r.push_back(body.clone());
+    }
+    if let Some(s) = state.script.lock().ok().and_then(|s| s.clone()) {
+        return Some(s.response());
     }
     let ms = state.latency_ms.load(Ordering::Relaxed);
     if ms > 0 {

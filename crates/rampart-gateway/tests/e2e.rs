@@ -243,21 +243,26 @@ async fn a_leaking_stream_is_cut_before_the_secret_reaches_the_client() {
         text.contains("[REDACTED:"),
         "the secret is redacted in the stream: {text}"
     );
-    // A canary leak ends the stream with an error event.
-    let canary = h.gw.canary.clone().unwrap();
-    let reversed: String = format!("my hidden instructions say {canary} so there.")
-        .chars()
-        .rev()
-        .collect();
-    let mut body = user(&format!("REPLY_REVERSED: {reversed}"));
+    // A canary leak ends the stream with an error event: the upstream repeats the
+    // system message, which carries this request's canary.
+    let mut body = json!({"model": "tinychat", "stream": true, "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "REPLY_SYSTEM"}]});
     body["stream"] = json!(true);
     let (_, text, _) = chat(&h, Some(&h.key), body).await;
     let text = text
         .as_str()
         .map(str::to_string)
         .unwrap_or_else(|| text.to_string());
-    assert!(!text.contains(&canary), "{text}");
+    let sent = h.mock.received().last().unwrap()["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let canary = sent.split("<!-- ").nth(1).unwrap().trim_end_matches(" -->");
+    assert!(canary.starts_with("rk-canary-"), "{sent}");
+    assert!(!text.contains(canary), "{text}");
     assert!(text.contains("content_policy_violation"), "{text}");
+    assert!(text.contains("LEK001"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -409,8 +414,32 @@ async fn rate_limits_models_embeddings_and_metrics() {
         .await
         .unwrap();
     assert_eq!(emb.status().as_u16(), 200);
+    // /metrics needs the admin scope: refused to the caller's key and anonymously
+    for key in [Some(h.key.as_str()), None] {
+        let mut req = client.get(format!("{}/metrics", h.url));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        assert_eq!(req.send().await.unwrap().status().as_u16(), 401);
+    }
+    let admin =
+        h.gw.keys
+            .as_ref()
+            .unwrap()
+            .create_spec(&rampart_gateway::keys::KeySpec {
+                tenant: "ops".into(),
+                models: Vec::new(),
+                tools: Vec::new(),
+                routes: vec!["/metrics".into()],
+                rpm: 10_000,
+                tpm: 0,
+                expires: 0,
+            })
+            .unwrap()
+            .1;
     let metrics = client
         .get(format!("{}/metrics", h.url))
+        .bearer_auth(&admin)
         .send()
         .await
         .unwrap()

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use rampart_core::system::SystemDescription;
-use rampart_gateway::inspect::{Inspector, Vault, Verdict};
+use rampart_gateway::inspect::{Hit, Inspector, Vault, Verdict};
 use rampart_gateway::mock::{self, MockState};
 use rampart_gateway::server::{self, Gateway};
 use serde_json::{json, Value};
@@ -15,6 +15,7 @@ struct Setup {
     url: String,
     mock: Arc<MockState>,
     key: String,
+    admin: String,
     _dir: tempfile::TempDir,
 }
 
@@ -43,6 +44,7 @@ async fn start(extra: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
         .unwrap()
         .create("acme", &["tinychat".into()], 10_000, 0)
         .unwrap();
+    let admin = admin_key(&gw);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { server::serve(gw, listener, std::future::pending()).await });
@@ -50,8 +52,27 @@ async fn start(extra: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
         url: format!("http://{addr}"),
         mock,
         key,
+        admin,
         _dir: dir,
     }
+}
+
+/// A key with the admin scope: it may read `/metrics` and nothing else.
+fn admin_key(gw: &Gateway) -> String {
+    gw.keys
+        .as_ref()
+        .unwrap()
+        .create_spec(&rampart_gateway::keys::KeySpec {
+            tenant: "ops".into(),
+            models: Vec::new(),
+            tools: Vec::new(),
+            routes: vec!["/metrics".into()],
+            rpm: 10_000,
+            tpm: 0,
+            expires: 0,
+        })
+        .unwrap()
+        .1
 }
 
 /// A chat request with the set-up's key, not yet sent.
@@ -69,7 +90,10 @@ async fn chat(s: &Setup, text: &str) -> (u16, Value) {
 }
 
 async fn metrics(s: &Setup) -> String {
-    reqwest::get(format!("{}/metrics", s.url))
+    reqwest::Client::new()
+        .get(format!("{}/metrics", s.url))
+        .bearer_auth(&s.admin)
+        .send()
         .await
         .unwrap()
         .text()
@@ -150,7 +174,7 @@ impl Inspector for Broken {
     fn inbound(&self, _: &str, _: &str, _: &mut Vault) -> Verdict {
         panic!("detector failure")
     }
-    fn outbound(&self, _: &str) -> Verdict {
+    fn outbound(&self, _: &str) -> Vec<Hit> {
         panic!("detector failure")
     }
     fn egress(&self, _: &str, _: &mut Vault) -> String {

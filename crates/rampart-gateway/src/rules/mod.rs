@@ -15,6 +15,8 @@ pub(crate) mod gw004_rate_limiter_unavailable;
 pub(crate) mod gw005_token_quota_exceeded;
 pub(crate) mod gw006_route_outside_scope;
 pub(crate) mod gw007_no_upstream;
+pub(crate) mod gw008_answer_not_judged;
+pub(crate) mod gw009_request_not_accepted;
 pub(crate) mod tool001_tool_not_granted;
 pub(crate) mod tool002_high_risk_tool_without_grant;
 pub(crate) mod tool003_tool_arguments_invalid;
@@ -28,6 +30,8 @@ pub static RULES: &[&RuleMeta] = &[
     &gw005_token_quota_exceeded::RULE,
     &gw006_route_outside_scope::RULE,
     &gw007_no_upstream::RULE,
+    &gw008_answer_not_judged::RULE,
+    &gw009_request_not_accepted::RULE,
     &tool001_tool_not_granted::RULE,
     &tool002_high_risk_tool_without_grant::RULE,
     &tool003_tool_arguments_invalid::RULE,
@@ -76,6 +80,8 @@ mod tests {
             server::TOKEN_QUOTA_RULE,
             server::ROUTE_SCOPE_RULE,
             server::NO_UPSTREAM_RULE,
+            server::UNJUDGED_ANSWER_RULE,
+            server::BAD_REQUEST_RULE,
         ];
         let gw: Vec<&str> = RULES
             .iter()

@@ -1,0 +1,596 @@
+//! A streamed answer (server-sent events) judged as it arrives.
+//!
+//! Every text field of every choice — content (or a completion's `text`), reasoning,
+//! refusal — has its own [`OutputJudge`], which releases text only once it is
+//! judged final: the stream and the non-stream answer to the same upstream output
+//! are judged the same, and no byte leaves that a later, longer match would have
+//! redacted or blocked. Tool calls and legacy `function_call`s are assembled from
+//! their deltas and judged whole (guard and tool control) before any of them is
+//! sent. Events are parsed line by line from a byte buffer (linear in the stream's
+//! length; a character split across network chunks stays whole), and the gateway
+//! writes its own events: fields it does not know — log probabilities included —
+//! are not forwarded, so nothing reaches the client unjudged. The stream is capped
+//! at [`DEFAULT_MAX_ANSWER_BYTES`]; past it the stream ends with an error (GW008).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::HeaderValue;
+use axum::response::Response;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+use crate::inspect::{Action, Vault, Verdict};
+use crate::judge::{join, judge_whole, OutputJudge};
+use crate::keys::KeyRecord;
+use crate::record::{merge, Audit};
+use crate::server::{
+    estimate_tokens, with_request_id, Gateway, DEFAULT_MAX_ANSWER_BYTES, UNJUDGED_ANSWER_RULE,
+};
+use crate::view::Endpoint;
+
+/// Most choices, and tool calls per choice, followed in one stream.
+const MAX_INDEX: u64 = 64;
+
+/// What a streamed request carries into its stream.
+pub(crate) struct Streamed {
+    pub endpoint: Endpoint,
+    pub rid: String,
+    pub verdict: Verdict,
+    pub vault: Vault,
+    pub key: Option<KeyRecord>,
+    pub audit: Audit,
+    pub canary: String,
+    /// The client asked for a usage chunk (`stream_options.include_usage`).
+    pub wants_usage: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Content,
+    Reasoning,
+    Refusal,
+}
+
+#[derive(Debug, Default)]
+struct Call {
+    id: String,
+    name: String,
+    args: String,
+    legacy: bool,
+}
+
+/// How a stream ended.
+#[derive(Debug, PartialEq)]
+enum End {
+    Normal,
+    Blocked,
+    Disconnected,
+    Unjudged(String),
+    UpstreamError(Value),
+}
+
+/// Splits a byte stream into lines, linear in its length.
+#[derive(Default)]
+struct Lines {
+    buf: Vec<u8>,
+    scanned: usize,
+}
+
+impl Lines {
+    fn feed(&mut self, chunk: &[u8]) -> Vec<String> {
+        self.buf.extend_from_slice(chunk);
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = self.scanned;
+        while let Some(p) = self
+            .buf
+            .get(i..)
+            .and_then(|b| b.iter().position(|&c| c == b'\n'))
+        {
+            let end = i + p;
+            let mut line = self.buf.get(start..end).unwrap_or_default();
+            if line.last() == Some(&b'\r') {
+                line = line.get(..line.len() - 1).unwrap_or_default();
+            }
+            out.push(String::from_utf8_lossy(line).into_owned());
+            start = end + 1;
+            i = start;
+        }
+        self.buf.drain(..start);
+        self.scanned = self.buf.len();
+        out
+    }
+
+    fn rest(&mut self) -> Option<String> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let line = String::from_utf8_lossy(&self.buf).into_owned();
+        self.buf.clear();
+        Some(line.trim_end_matches('\r').to_string())
+    }
+}
+
+struct State {
+    gw: Arc<Gateway>,
+    endpoint: Endpoint,
+    rid: String,
+    canary: String,
+    vault: Vault,
+    key: Option<KeyRecord>,
+    model: String,
+    verdict: Verdict,
+    judges: BTreeMap<(u64, Field), OutputJudge>,
+    calls: BTreeMap<(u64, u64), Call>,
+    finish: BTreeMap<u64, String>,
+    usage: Option<(Option<u64>, Option<u64>)>,
+    released: String,
+    judged_chars: usize,
+    end: End,
+}
+
+fn sse(v: &Value) -> Bytes {
+    Bytes::from(format!("data: {v}\n\n"))
+}
+
+impl State {
+    fn text_event(&self, choice: u64, field: Field, text: &str) -> Bytes {
+        match self.endpoint {
+            Endpoint::Completions => sse(&json!({"id": self.rid, "object": "text_completion",
+                "model": self.model, "choices": [{"index": choice, "text": text, "finish_reason": null}]})),
+            _ => {
+                let key = match field {
+                    Field::Content => "content",
+                    Field::Reasoning => "reasoning_content",
+                    Field::Refusal => "refusal",
+                };
+                sse(
+                    &json!({"id": self.rid, "object": "chat.completion.chunk", "model": self.model,
+                    "choices": [{"index": choice, "delta": {key: text}, "finish_reason": null}]}),
+                )
+            }
+        }
+    }
+
+    /// Feeds one field's text to its judge; returns the event for what it released.
+    fn push(&mut self, choice: u64, field: Field, text: &str) -> Option<Bytes> {
+        let gw = &self.gw;
+        let canary = &self.canary;
+        let judge = |w: &str| gw.outbound(w, canary);
+        let holdback = gw.holdback();
+        self.judged_chars += text.chars().count();
+        let j = self
+            .judges
+            .entry((choice, field))
+            .or_insert_with(|| OutputJudge::new(holdback));
+        let parts = j.push(text, &judge);
+        if j.blocked() {
+            merge(&mut self.verdict, j.verdict().clone());
+            self.end = End::Blocked;
+            return None;
+        }
+        let out = join(&parts, |t| self.vault.restore(t));
+        if out.is_empty() {
+            return None;
+        }
+        self.released.push_str(&out);
+        Some(self.text_event(choice, field, &out))
+    }
+
+    /// One event's data.
+    fn event(&mut self, data: &str) -> Vec<Bytes> {
+        let mut out = Vec::new();
+        if data.trim() == "[DONE]" {
+            return out;
+        }
+        // Not JSON: dropped (never forwarded unjudged).
+        let Ok(v) = serde_json::from_str::<Value>(data) else {
+            return out;
+        };
+        if v.get("error").is_some() {
+            let mut err = v;
+            let judged = crate::answer::judge(
+                &self.gw,
+                self.key.as_ref(),
+                &mut err,
+                &self.canary,
+                &self.vault,
+            );
+            let blocked = judged.verdict.action == Action::Block;
+            merge(&mut self.verdict, judged.verdict);
+            self.end = if blocked {
+                End::Blocked
+            } else {
+                End::UpstreamError(err)
+            };
+            return out;
+        }
+        if let Some(m) = v["model"].as_str() {
+            self.model = m.chars().take(256).collect();
+        }
+        if v["usage"].is_object() {
+            self.usage = Some((
+                v["usage"]["prompt_tokens"].as_u64(),
+                v["usage"]["completion_tokens"].as_u64(),
+            ));
+        }
+        let Some(choices) = v["choices"].as_array() else {
+            return out;
+        };
+        for c in choices {
+            let i = c["index"].as_u64().unwrap_or(0);
+            if i >= MAX_INDEX {
+                continue;
+            }
+            let texts: Vec<(Field, &str)> = match self.endpoint {
+                Endpoint::Completions => c["text"]
+                    .as_str()
+                    .map(|t| (Field::Content, t))
+                    .into_iter()
+                    .collect(),
+                _ => {
+                    let d = &c["delta"];
+                    [
+                        (Field::Content, "content"),
+                        (Field::Reasoning, "reasoning_content"),
+                        (Field::Reasoning, "reasoning"),
+                        (Field::Refusal, "refusal"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(f, k)| d[k].as_str().map(|t| (f, t)))
+                    .collect()
+                }
+            };
+            for (field, text) in texts {
+                if let Some(e) = self.push(i, field, text) {
+                    out.push(e);
+                }
+                if self.end != End::Normal {
+                    return out;
+                }
+            }
+            if let Some(deltas) = c["delta"]["tool_calls"].as_array() {
+                for d in deltas {
+                    let j = d["index"].as_u64().unwrap_or(0);
+                    if j >= MAX_INDEX {
+                        continue;
+                    }
+                    let slot = self.calls.entry((i, j)).or_default();
+                    if let Some(id) = d["id"].as_str() {
+                        slot.id = id.chars().take(256).collect();
+                    }
+                    if let Some(n) = d["function"]["name"].as_str() {
+                        slot.name.push_str(n);
+                    }
+                    if let Some(a) = d["function"]["arguments"].as_str() {
+                        slot.args.push_str(a);
+                    }
+                }
+            }
+            let f = &c["delta"]["function_call"];
+            if f.is_object() {
+                let slot = self.calls.entry((i, MAX_INDEX)).or_default();
+                slot.legacy = true;
+                if let Some(n) = f["name"].as_str() {
+                    slot.name.push_str(n);
+                }
+                if let Some(a) = f["arguments"].as_str() {
+                    slot.args.push_str(a);
+                }
+            }
+            if let Some(r) = c["finish_reason"].as_str() {
+                self.finish.insert(i, r.chars().take(64).collect());
+            }
+        }
+        out
+    }
+
+    /// The upstream is done: the rest of every field, then the tool calls, judged.
+    fn finish(&mut self) -> Vec<Bytes> {
+        let mut out = Vec::new();
+        let gw = Arc::clone(&self.gw);
+        let canary = self.canary.clone();
+        let judge = |w: &str| gw.outbound(w, &canary);
+        let keys: Vec<(u64, Field)> = self.judges.keys().copied().collect();
+        for k in keys {
+            let Some(j) = self.judges.get_mut(&k) else {
+                continue;
+            };
+            let parts = j.finish(&judge);
+            merge(&mut self.verdict, j.verdict().clone());
+            if j.blocked() {
+                self.end = End::Blocked;
+                return out;
+            }
+            let text = join(&parts, |t| self.vault.restore(t));
+            if !text.is_empty() {
+                self.released.push_str(&text);
+                out.push(self.text_event(k.0, k.1, &text));
+            }
+        }
+        let holdback = gw.holdback();
+        let mut kept: BTreeMap<u64, Vec<Value>> = BTreeMap::new();
+        let calls = std::mem::take(&mut self.calls);
+        for ((choice, j), call) in calls {
+            let (vn, name) = judge_whole(&call.name, holdback, &judge);
+            let (va, args) = judge_whole(&call.args, holdback, &judge);
+            merge(&mut self.verdict, vn);
+            merge(&mut self.verdict, va);
+            if self.verdict.action == Action::Block {
+                self.end = End::Blocked;
+                return out;
+            }
+            let name = join(&name, |t| self.vault.restore(t));
+            let args = join(&args, |t| self.vault.restore(t));
+            self.judged_chars += call.name.chars().count() + call.args.chars().count();
+            if let Err(r) = gw.tools.judge(self.key.as_ref(), &name, &args) {
+                // a call half-sent cannot be taken back: the stream ends instead
+                merge(
+                    &mut self.verdict,
+                    Verdict {
+                        action: Action::Block,
+                        rules: vec![r.rule.to_string()],
+                        replacement: None,
+                    },
+                );
+                self.end = End::Blocked;
+                return out;
+            }
+            self.released.push_str(&args);
+            kept.entry(choice).or_default().push(if call.legacy {
+                json!({"function_call": {"name": name, "arguments": args}})
+            } else {
+                json!({"index": j, "id": call.id, "type": "function", "function": {"name": name, "arguments": args}})
+            });
+        }
+        for (choice, calls) in kept {
+            let (legacy, calls): (Vec<Value>, Vec<Value>) = calls
+                .into_iter()
+                .partition(|c| c.get("function_call").is_some());
+            let mut delta = serde_json::Map::new();
+            if !calls.is_empty() {
+                delta.insert("tool_calls".into(), Value::Array(calls));
+            }
+            if let Some(f) = legacy.into_iter().next() {
+                delta.insert("function_call".into(), f["function_call"].clone());
+            }
+            out.push(sse(
+                &json!({"id": self.rid, "object": "chat.completion.chunk", "model": self.model,
+                "choices": [{"index": choice, "delta": delta, "finish_reason": null}]}),
+            ));
+        }
+        let mut choices: Vec<u64> = self
+            .judges
+            .keys()
+            .map(|k| k.0)
+            .chain(self.finish.keys().copied())
+            .collect();
+        if choices.is_empty() {
+            choices.push(0);
+        }
+        choices.sort_unstable();
+        choices.dedup();
+        for i in choices {
+            let reason = self
+                .finish
+                .get(&i)
+                .cloned()
+                .unwrap_or_else(|| "stop".into());
+            out.push(match self.endpoint {
+                Endpoint::Completions => sse(
+                    &json!({"id": self.rid, "object": "text_completion", "model": self.model,
+                    "choices": [{"index": i, "text": "", "finish_reason": reason}]}),
+                ),
+                _ => sse(
+                    &json!({"id": self.rid, "object": "chat.completion.chunk", "model": self.model,
+                    "choices": [{"index": i, "delta": {}, "finish_reason": reason}]}),
+                ),
+            });
+        }
+        out
+    }
+}
+
+async fn send(tx: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>, b: Bytes) -> bool {
+    tx.send(Ok(b)).await.is_ok()
+}
+
+async fn run(
+    gw: Arc<Gateway>,
+    s: Streamed,
+    resp: reqwest::Response,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+) {
+    let Streamed {
+        endpoint,
+        rid,
+        verdict,
+        vault,
+        key,
+        mut audit,
+        canary,
+        wants_usage,
+    } = s;
+    let mut st = State {
+        gw: Arc::clone(&gw),
+        endpoint,
+        model: audit.model.clone(),
+        rid,
+        canary,
+        vault,
+        key,
+        verdict,
+        judges: BTreeMap::new(),
+        calls: BTreeMap::new(),
+        finish: BTreeMap::new(),
+        usage: None,
+        released: String::new(),
+        judged_chars: 0,
+        end: End::Normal,
+    };
+    let mut lines = Lines::default();
+    let mut data = String::new();
+    let mut total = 0usize;
+    let mut upstream = resp.bytes_stream();
+    let dispatch = |line: String, data: &mut String, events: &mut Vec<String>| {
+        if line.is_empty() {
+            if !data.is_empty() {
+                events.push(std::mem::take(data));
+            }
+        } else if let Some(d) = line.strip_prefix("data:") {
+            if !data.is_empty() {
+                data.push('\n');
+            }
+            data.push_str(d.strip_prefix(' ').unwrap_or(d));
+        }
+    };
+    'read: while let Some(chunk) = upstream.next().await {
+        // a broken upstream stream ends it; what arrived is judged below
+        let Ok(chunk) = chunk else { break };
+        total += chunk.len();
+        if total > DEFAULT_MAX_ANSWER_BYTES {
+            st.end = End::Unjudged(format!(
+                "the stream is larger than {DEFAULT_MAX_ANSWER_BYTES} bytes"
+            ));
+            break;
+        }
+        let mut events = Vec::new();
+        for line in lines.feed(&chunk) {
+            dispatch(line, &mut data, &mut events);
+        }
+        for e in events {
+            for b in st.event(&e) {
+                if !send(&tx, b).await {
+                    st.end = End::Disconnected;
+                    break 'read;
+                }
+            }
+            if st.end != End::Normal {
+                break 'read;
+            }
+        }
+    }
+    if st.end == End::Normal {
+        let mut events = Vec::new();
+        if let Some(line) = lines.rest() {
+            dispatch(line, &mut data, &mut events);
+        }
+        if !data.is_empty() {
+            events.push(std::mem::take(&mut data));
+        }
+        for e in events {
+            for b in st.event(&e) {
+                if !send(&tx, b).await {
+                    st.end = End::Disconnected;
+                }
+            }
+        }
+    }
+    if matches!(st.end, End::Normal | End::UpstreamError(_)) {
+        for b in st.finish() {
+            if !send(&tx, b).await {
+                st.end = End::Disconnected;
+                break;
+            }
+        }
+    }
+    match std::mem::replace(&mut st.end, End::Normal) {
+        End::Blocked => {
+            gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
+            let event = json!({"error": {"message": format!("response blocked by policy ({})", st.verdict.rules.join(", ")), "type": "content_policy_violation", "code": "content_policy_violation"}});
+            let _ = send(
+                &tx,
+                Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n")),
+            )
+            .await;
+        }
+        End::Unjudged(why) => {
+            merge(
+                &mut st.verdict,
+                Verdict {
+                    action: Action::Block,
+                    rules: vec![UNJUDGED_ANSWER_RULE.into()],
+                    replacement: None,
+                },
+            );
+            gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
+            let event = json!({"error": {"message": format!("the upstream answer was withheld: {why}"), "type": "upstream_error", "code": "upstream_error"}});
+            let _ = send(
+                &tx,
+                Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n")),
+            )
+            .await;
+        }
+        End::UpstreamError(err) => {
+            let _ = send(&tx, Bytes::from(format!("data: {err}\n\ndata: [DONE]\n\n"))).await;
+        }
+        End::Disconnected => {
+            tracing::info!(target: "rampart::gateway", request_id = %audit.request_id, "client disconnected mid-stream");
+        }
+        End::Normal => {
+            if wants_usage {
+                if let Some((p, c)) = st.usage {
+                    let usage = json!({"prompt_tokens": p, "completion_tokens": c,
+                        "total_tokens": p.unwrap_or(0) + c.unwrap_or(0)});
+                    let event = json!({"id": st.rid, "object": "chat.completion.chunk", "model": st.model, "choices": [], "usage": usage});
+                    let _ = send(&tx, sse(&event)).await;
+                }
+            }
+            let _ = send(&tx, Bytes::from_static(b"data: [DONE]\n\n")).await;
+        }
+    }
+    if st.verdict.action == Action::Redact {
+        gw.metrics.redacted.fetch_add(1, Ordering::Relaxed);
+    }
+    let (p, c) = st.usage.unwrap_or((None, None));
+    audit.tokens = (
+        p.unwrap_or(audit.tokens.0),
+        c.unwrap_or_else(|| estimate_tokens(st.judged_chars)),
+    );
+    audit.decision = st.verdict.action.decision();
+    audit.rules = st.verdict.rules;
+    if gw.config.store_bodies {
+        let mut scratch = Vault::default();
+        audit.stored_response = Some(gw.egress(&st.released, &mut scratch));
+    }
+    audit.response = st.released.into_bytes();
+    gw.audit(audit);
+}
+
+/// Answers with the judged stream.
+pub(crate) fn respond(gw: Arc<Gateway>, s: Streamed, resp: reqwest::Response) -> Response {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(32);
+    let rid = s.rid.clone();
+    tokio::spawn(run(gw, s, resp, tx));
+    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    with_request_id(&mut r, &rid);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn lines_survive_any_chunking() {
+        let text = "data: {\"a\":\"é\"}\r\n\r\ndata: x\n\n";
+        for n in 1..text.len() {
+            let mut l = Lines::default();
+            let mut got = Vec::new();
+            for c in text.as_bytes().chunks(n) {
+                got.extend(l.feed(c));
+            }
+            assert_eq!(got, ["data: {\"a\":\"é\"}", "", "data: x", ""], "chunk {n}");
+            assert!(l.rest().is_none());
+        }
+    }
+}

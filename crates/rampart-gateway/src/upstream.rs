@@ -1,0 +1,146 @@
+//! The upstream call: the model's upstreams in order, failing over on connection
+//! errors, 5xx answers and redirects (never followed). Egress redaction is decided
+//! **per attempt**, for the upstream actually being called: a request that fails
+//! over from an internal upstream to an `external` one is redacted before it leaves.
+//! Errors name upstreams by their configured names only, never their addresses.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rampart_core::system::Upstream;
+use serde_json::Value;
+
+use crate::inspect::Vault;
+use crate::server::Gateway;
+use crate::view::{self, Piece};
+
+/// `body` with every text of the view passed through egress redaction (personal
+/// data and secrets replaced by placeholders recorded in `vault`).
+pub(crate) fn egress_body(
+    gw: &Gateway,
+    body: &Value,
+    pieces: &[Piece],
+    vault: &mut Vault,
+) -> Value {
+    let mut out = body.clone();
+    for p in pieces {
+        let Some(text) = view::get(&out, &p.path).and_then(Value::as_str) else {
+            continue;
+        };
+        let redacted = gw.egress(text, vault);
+        if redacted != text {
+            view::set_text(&mut out, &p.path, redacted);
+        }
+    }
+    out
+}
+
+/// What the ledger keeps of a request with `store_bodies`: the body as judged, with
+/// personal data and secrets redacted (placeholders are not reversible here).
+pub(crate) fn stored_text(gw: &Gateway, body: &Value, pieces: &[Piece]) -> String {
+    let mut scratch = Vault::default();
+    egress_body(gw, body, pieces, &mut scratch).to_string()
+}
+
+/// What the ledger keeps of an answer with `store_bodies`, redacted the same way.
+pub(crate) fn stored_answer(gw: &Gateway, answer: &Value) -> String {
+    match view::answer(answer) {
+        Ok(v) => stored_text(gw, answer, &v.pieces),
+        Err(_) => String::new(),
+    }
+}
+
+/// Why an attempt failed, without the upstream's address (reqwest's messages name
+/// the URL).
+fn describe(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "the answer could not be read"
+    } else {
+        "the request failed"
+    }
+}
+
+/// Sends the request to the model's upstreams in order, moving to the next on
+/// connection errors, 5xx answers and redirects.
+pub(crate) async fn forward(
+    gw: &Gateway,
+    path: &str,
+    body: &Value,
+    pieces: &[Piece],
+    upstreams: &[Upstream],
+    vault: &mut Vault,
+) -> Result<(reqwest::Response, String), String> {
+    let timeout = Duration::from_secs(gw.config.settings.upstream_timeout_secs.unwrap_or(60));
+    let mut last = String::from("no upstream serves this model");
+    let mut redacted: Option<Value> = None;
+    for u in upstreams {
+        if !gw.breakers.allow(&u.name) {
+            last = format!("{}: circuit open after repeated failures", u.name);
+            continue;
+        }
+        let send: &Value = if u.external {
+            redacted.get_or_insert_with(|| egress_body(gw, body, pieces, vault))
+        } else {
+            body
+        };
+        let mut req = gw
+            .client
+            .post(format!("{}{path}", u.url.trim_end_matches('/')))
+            .json(send)
+            .timeout(timeout);
+        if let Some(env) = &u.api_key_env {
+            if let Ok(secret) = std::env::var(env) {
+                req = req.bearer_auth(secret);
+            }
+        }
+        let started = std::time::Instant::now();
+        let result = req.send().await;
+        gw.metrics.observe_upstream(&u.name, started.elapsed());
+        match result {
+            Ok(resp) if resp.status().is_server_error() => {
+                last = format!("{} answered {}", u.name, resp.status().as_u16());
+            }
+            Ok(resp) if resp.status().is_redirection() => {
+                last = format!(
+                    "{} answered with a redirect {} (not followed)",
+                    u.name,
+                    resp.status().as_u16()
+                );
+            }
+            Ok(resp) => {
+                gw.breakers.success(&u.name);
+                return Ok((resp, u.name.clone()));
+            }
+            Err(e) => last = format!("{}: {}", u.name, describe(&e)),
+        }
+        tracing::warn!(target: "rampart::gateway", upstream = %u.name, error = %last, "upstream attempt failed");
+        if gw.breakers.failure(&u.name) {
+            tracing::warn!(target: "rampart::gateway", upstream = %u.name, "circuit opened: the upstream is skipped until its cooldown ends");
+        }
+        gw.metrics.upstream_failed(&u.name);
+    }
+    gw.metrics.upstream_errors.fetch_add(1, Ordering::Relaxed);
+    Err(last)
+}
+
+/// Reads an answer body of at most `max` bytes.
+pub(crate) async fn read_capped(resp: reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(format!("the answer is larger than {max} bytes"));
+    }
+    let mut out = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| describe(&e).to_string())?;
+        if out.len() + chunk.len() > max {
+            return Err(format!("the answer is larger than {max} bytes"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
