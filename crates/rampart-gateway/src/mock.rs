@@ -88,8 +88,30 @@ impl Scripted {
         }
     }
 
-    fn response(&self) -> Response {
-        let chunks = self.chunks.clone();
+    /// The answer to `request`: `{{SYSTEM}}` in the script becomes the request's
+    /// system message (JSON-escaped), so a test can make the upstream leak it.
+    fn response(&self, request: &Value) -> Response {
+        let system = request["messages"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["role"] == "system"))
+            .map(|m| match &m["content"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default();
+        let escaped = Value::String(system).to_string();
+        let escaped = escaped
+            .get(1..escaped.len().saturating_sub(1))
+            .unwrap_or_default();
+        let chunks: Vec<Vec<u8>> = self
+            .chunks
+            .iter()
+            .map(|c| {
+                String::from_utf8_lossy(c)
+                    .replace("{{SYSTEM}}", escaped)
+                    .into_bytes()
+            })
+            .collect();
         let pause = self.pause_ms;
         let stream = futures_util::stream::unfold(0usize, move |i| {
             let chunks = chunks.clone();
@@ -161,7 +183,7 @@ async fn record(state: &MockState, body: &Value) -> Option<Response> {
         r.push_back(body.clone());
     }
     if let Some(s) = state.script.lock().ok().and_then(|s| s.clone()) {
-        return Some(s.response());
+        return Some(s.response(body));
     }
     let ms = state.latency_ms.load(Ordering::Relaxed);
     if ms > 0 {

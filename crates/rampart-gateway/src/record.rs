@@ -37,7 +37,8 @@ pub(crate) struct Audit {
     pub decision: Decision,
     pub rules: Vec<String>,
     /// Hashed into the entry: the request as judged (or as received, when refused
-    /// before it was read as JSON).
+    /// before it was read as JSON); with `store_bodies`, the stored text is hashed
+    /// instead, so the entry binds what is kept.
     pub prompt: Vec<u8>,
     /// Hashed into the entry: the answer as released.
     pub response: Vec<u8>,
@@ -113,8 +114,15 @@ impl Gateway {
             rules: a.rules,
             tokens_in: a.tokens.0,
             tokens_out: a.tokens.1,
-            prompt_sha256: Some(sha(&a.prompt)),
-            response_sha256: Some(sha(&a.response)),
+            // A stored body is what the entry's hash binds (the ledger checks it).
+            prompt_sha256: Some(match (&a.stored_prompt, self.config.store_bodies) {
+                (Some(p), true) => sha(p.as_bytes()),
+                _ => sha(&a.prompt),
+            }),
+            response_sha256: Some(match (&a.stored_response, self.config.store_bodies) {
+                (Some(r), true) => sha(r.as_bytes()),
+                _ => sha(&a.response),
+            }),
         };
         let bodies = self.config.store_bodies.then(|| Bodies {
             prompt: a.stored_prompt,

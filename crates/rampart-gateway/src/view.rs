@@ -147,10 +147,13 @@ pub enum Origin {
 }
 
 impl Origin {
-    /// The role under which the guard judges this text on the way in.
+    /// The role under which the guard judges this text on the way in. Only `system`
+    /// messages are judged as the operator's own text; everything else — `developer`
+    /// messages included, which end users can write in clients that expose them — is
+    /// judged as untrusted input, and tool results and definitions as retrieved data.
     pub fn guard_role(self) -> &'static str {
         match self {
-            Origin::System | Origin::Developer => "system",
+            Origin::System => "system",
             Origin::ToolResult | Origin::ToolDescription => "tool",
             _ => "user",
         }
