@@ -3,6 +3,7 @@
 //! a weakening that was not explicitly opted into.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use rampart_core::system::{GatewaySettings, GuardSettings, SystemDescription};
 use rampart_core::Guideline;
@@ -56,6 +57,30 @@ pub enum ConfigError {
     /// A weakened default without opt-in (the user's file).
     #[error("refusing to start: {0}")]
     Refused(String),
+}
+
+/// The key database when `[gateway] keys` names none.
+pub const DEFAULT_KEY_DB: &str = "rampart-keys.sqlite";
+
+/// The key database the gateway reads: `[gateway] keys` (default
+/// [`DEFAULT_KEY_DB`]) relative to `root`, the folder of the `rampart.toml`. `None`
+/// when the gateway reads no keys (`allow_anonymous` without `keys`). The one rule
+/// shared by the gateway and `rampart keys`.
+pub fn key_db_path(root: &Path, settings: &GatewaySettings) -> Option<PathBuf> {
+    match &settings.keys {
+        Some(keys) => Some(root.join(keys)),
+        None if settings.allow_anonymous => None,
+        None => Some(root.join(DEFAULT_KEY_DB)),
+    }
+}
+
+/// The folder paths in a `rampart.toml` are relative to: the file's folder (`.` for
+/// a bare file name).
+pub fn config_root(config_file: &Path) -> &Path {
+    config_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Secret-looking key names that must never hold literal values in the file.
