@@ -51,8 +51,10 @@ pub fn build(
     system: &SystemDescription,
     raw_toml: &str,
 ) -> Result<Arc<Gateway>, StartError> {
+    // The validator `rampart config check` runs: any problem, or a weakening not
+    // opted into, stops the start.
+    crate::validate::check(root, system, raw_toml)?.enforce()?;
     let config = Config::from_system(system)?;
-    config.enforce(raw_toml)?;
     let keys = match crate::config::key_db_path(root, &config.settings) {
         Some(path) => {
             let store = KeyStore::open(&path)?;

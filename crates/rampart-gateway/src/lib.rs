@@ -24,3 +24,4 @@ pub mod rules;
 pub mod server;
 pub mod tls;
 pub mod tools;
+pub mod validate;

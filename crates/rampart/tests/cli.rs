@@ -524,6 +524,48 @@ fn guard_check_scan_and_eval() {
     assert!(text.contains("benign lines flagged: 0/1"), "{text}");
 }
 
+/// `rampart config check` runs the gateway's validator: a weak or broken setting exits
+/// 1 and is named with its guideline; paths are relative to the file's folder.
+#[test]
+fn config_check_refuses_what_the_gateway_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rampart.toml");
+    let base =
+        "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\n[gateway]\n";
+    let check = |extra: &str| {
+        std::fs::write(&config, format!("{base}{extra}")).unwrap();
+        let out = rampart(&["config", "check", config.to_str().unwrap()]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) =
+        check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"HTTP://api.example.com/v1\"\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("REFUSED")
+            && text.contains("gateway.upstreams[api].url")
+            && text.contains("DP-1"),
+        "{text}"
+    );
+    let (code, text) = check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"not a url\"\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("PROBLEM") && text.contains("upstream api"),
+        "{text}"
+    );
+    let (code, text) = check("[gateway.tls]\ncert = \"server.crt\"\nkey = \"server.key\"\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("gateway.tls") && text.contains("server.crt"),
+        "{text}"
+    );
+    let (code, text) =
+        check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/v1\"\n");
+    assert_eq!(code, Some(0), "{text}");
+}
+
 /// `rampart keys` in `cwd`.
 fn keys_in(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rampart"))

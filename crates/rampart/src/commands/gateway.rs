@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
 use rampart_core::system::SystemDescription;
-use rampart_gateway::config::{config_root, key_db_path, Config};
+use rampart_gateway::config::{config_root, key_db_path};
 use rampart_gateway::keys::KeyStore;
 
 use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel};
@@ -211,25 +211,30 @@ pub fn config_check(args: &ConfigCheckArgs) -> Result<ExitStatus> {
     let raw = std::fs::read_to_string(&args.config)
         .with_context(|| format!("reading {}", args.config.display()))?;
     let system = SystemDescription::parse(&raw)?;
-    let config = Config::from_system(&system)?;
-    let weakenings = config.weakenings(&raw);
-    if weakenings.is_empty() {
+    // The gateway's own validator, with paths relative to the file's folder as the
+    // gateway resolves them.
+    let report = rampart_gateway::validate::check(config_root(&args.config), &system, &raw)?;
+    if report.problems.is_empty() && report.weakenings.is_empty() {
         println!(
             "{}: every gateway setting is at its secure default",
             args.config.display()
         );
         return Ok(ExitStatus::Success);
     }
-    let mut refused = false;
-    for w in &weakenings {
+    for p in &report.problems {
+        println!(
+            "PROBLEM   {:<32} {}  ({})",
+            p.setting, p.message, p.guideline
+        );
+    }
+    for w in &report.weakenings {
         let state = if w.opted_in { "opted in" } else { "REFUSED " };
-        refused |= !w.opted_in;
         println!(
             "{state}  {:<32} {}  ({})",
             w.setting, w.message, w.guideline
         );
     }
-    Ok(if refused {
+    Ok(if report.refused() {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
