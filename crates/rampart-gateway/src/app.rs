@@ -51,19 +51,34 @@ pub fn build(
     system: &SystemDescription,
     raw_toml: &str,
 ) -> Result<Arc<Gateway>, StartError> {
+    // The validator `rampart config check` runs: any problem, or a weakening not
+    // opted into, stops the start.
+    crate::validate::check(root, system, raw_toml)?.enforce()?;
     let config = Config::from_system(system)?;
-    config.enforce(raw_toml)?;
-    let keys = if config.settings.allow_anonymous && config.settings.keys.is_none() {
-        None
-    } else {
-        let path = root.join(
-            config
-                .settings
-                .keys
-                .as_deref()
-                .unwrap_or("rampart-keys.sqlite"),
-        );
-        Some(KeyStore::open(&path)?)
+    let keys = match crate::config::key_db_path(root, &config.settings) {
+        Some(path) => {
+            let store = KeyStore::open(&path)?;
+            let count = store.count()?;
+            tracing::info!(
+                target: "rampart::gateway",
+                path = %path.display(),
+                keys = count,
+                "key database"
+            );
+            if count == 0 && !config.settings.allow_anonymous {
+                tracing::warn!(
+                    target: "rampart::gateway",
+                    path = %path.display(),
+                    "the key database holds no keys: every request will be refused with 401 \
+                     (create keys with `rampart keys create --config <this rampart.toml>`)"
+                );
+            }
+            Some(store)
+        }
+        None => {
+            tracing::info!(target: "rampart::gateway", "no key database: anonymous requests only");
+            None
+        }
     };
     let ledger: Option<Arc<dyn Storage>> =
         match (&config.ledger, &config.ledger_url_env) {

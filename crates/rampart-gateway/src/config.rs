@@ -1,8 +1,11 @@
-//! Gateway configuration from `rampart.toml`, and `rampart config check`: every
-//! weakened default, with the guideline it weakens. The gateway refuses to start with
-//! a weakening that was not explicitly opted into.
+//! Gateway configuration from `rampart.toml`: the resolved settings, the key-database
+//! rule, and every weakened default with the guideline it weakens. The whole validator
+//! that `rampart config check` and the gateway's start share is
+//! [`crate::validate::check`]; the gateway refuses to start with a weakening that was
+//! not explicitly opted into.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use rampart_core::system::{GatewaySettings, GuardSettings, SystemDescription};
 use rampart_core::Guideline;
@@ -56,6 +59,30 @@ pub enum ConfigError {
     /// A weakened default without opt-in (the user's file).
     #[error("refusing to start: {0}")]
     Refused(String),
+}
+
+/// The key database when `[gateway] keys` names none.
+pub const DEFAULT_KEY_DB: &str = "rampart-keys.sqlite";
+
+/// The key database the gateway reads: `[gateway] keys` (default
+/// [`DEFAULT_KEY_DB`]) relative to `root`, the folder of the `rampart.toml`. `None`
+/// when the gateway reads no keys (`allow_anonymous` without `keys`). The one rule
+/// shared by the gateway and `rampart keys`.
+pub fn key_db_path(root: &Path, settings: &GatewaySettings) -> Option<PathBuf> {
+    match &settings.keys {
+        Some(keys) => Some(root.join(keys)),
+        None if settings.allow_anonymous => None,
+        None => Some(root.join(DEFAULT_KEY_DB)),
+    }
+}
+
+/// The folder paths in a `rampart.toml` are relative to: the file's folder (`.` for
+/// a bare file name).
+pub fn config_root(config_file: &Path) -> &Path {
+    config_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Secret-looking key names that must never hold literal values in the file.
@@ -112,11 +139,28 @@ impl Config {
                 opted_in: s.allow_plain_http,
             });
         }
-        if self.trusted_proxies.iter().any(|n| n.prefix_len() == 0) {
+        if covers_every_address(&self.trusted_proxies) {
             out.push(Weakening {
                 setting: "gateway.trusted_proxies".into(),
-                message: "X-Forwarded-For is believed from any address: clients choose their own address for per-address limits and logs".into(),
+                message: "X-Forwarded-For is believed from any address (the ranges cover all of IPv4 or IPv6): clients choose their own address for per-address limits and logs".into(),
                 guideline: Guideline::Dp1,
+                opted_in: false,
+            });
+        }
+        if s.stream_holdback == Some(0) {
+            out.push(Weakening {
+                setting: "gateway.stream_holdback".into(),
+                message: "0 releases streamed output before the guard has judged it: a leaking secret or canary reaches the client before the stream is stopped".into(),
+                guideline: Guideline::Sd3,
+                opted_in: false,
+            });
+        }
+        let scan_window = rampart_guard::PipelineConfig::default().max_scan_bytes;
+        if let Some(max) = s.max_body_bytes.filter(|m| *m > scan_window) {
+            out.push(Weakening {
+                setting: "gateway.max_body_bytes".into(),
+                message: format!("requests of up to {max} bytes are accepted but the guard judges only the first {scan_window} bytes of text: the rest would reach the upstream unjudged"),
+                guideline: Guideline::Sd3,
                 opted_in: false,
             });
         }
@@ -158,10 +202,27 @@ impl Config {
             });
         }
         for u in &s.upstreams {
-            if u.url.starts_with("http://") && !is_loopback_url(&u.url) {
+            // An unparseable URL is a problem `validate::check` reports.
+            let Ok(url) = url::Url::parse(&u.url) else {
+                continue;
+            };
+            let setting = format!("gateway.upstreams[{}].url", u.name);
+            if !url.username().is_empty() || url.password().is_some() {
                 out.push(Weakening {
-                    setting: format!("gateway.upstreams[{}].url", u.name),
-                    message: format!("upstream {} is reached over plain HTTP", u.url),
+                    setting: setting.clone(),
+                    message: format!("upstream {}: credentials are written in the URL (user:password@host); put the key in an environment variable and name it with api_key_env", u.name),
+                    guideline: Guideline::Dp1,
+                    opted_in: false,
+                });
+            }
+            if url.scheme() == "http" && !is_loopback_url(&url) {
+                out.push(Weakening {
+                    setting,
+                    message: format!(
+                        "upstream {} is reached over plain HTTP (host {}); only a loopback host may be",
+                        u.name,
+                        url.host_str().unwrap_or_default()
+                    ),
                     guideline: Guideline::Dp1,
                     opted_in: false,
                 });
@@ -196,7 +257,9 @@ impl Config {
         out
     }
 
-    /// Fails when a weakening was not opted into.
+    /// Fails when a weakening was not opted into. Only the weakenings of the file:
+    /// [`crate::validate::check`] is the whole validator the gateway and `rampart
+    /// config check` run (broken settings, the environment, TLS files, the guard table).
     pub fn enforce(&self, raw_toml: &str) -> Result<(), ConfigError> {
         let refused: Vec<String> = self
             .weakenings(raw_toml)
@@ -212,11 +275,22 @@ impl Config {
     }
 }
 
-fn is_loopback_url(url: &str) -> bool {
-    let host = url
-        .trim_start_matches("http://")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default();
-    host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host.starts_with("127.")
+/// True when the URL's host is a loopback IP literal (IPv4 127.0.0.0/8, `[::1]`) or
+/// exactly `localhost`. Decided from the parsed host, so `127.0.0.1.nip.io` and
+/// `127.0.0.1@evil.example` are not loopback.
+pub fn is_loopback_url(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// True when the ranges together cover every IPv4 or every IPv6 address (`0.0.0.0/0`,
+/// or `0.0.0.0/1` with `128.0.0.0/1`, ...).
+pub fn covers_every_address(nets: &[ipnet::IpNet]) -> bool {
+    ipnet::IpNet::aggregate(&nets.to_vec())
+        .iter()
+        .any(|n| n.prefix_len() == 0)
 }

@@ -74,6 +74,21 @@ pub enum KeyError {
     /// No such key id (caller's input).
     #[error("no key with id {0}")]
     NotFound(String),
+    /// The key is revoked; revoked keys stay revoked (caller's input).
+    #[error("key {0} is revoked and cannot be rotated; create a new key instead")]
+    Revoked(String),
+    /// The key database does not exist (caller's input: a read-only command never
+    /// creates one).
+    #[error("no key database at {0}")]
+    NoDatabase(String),
+    /// The key database file cannot be created (operator's environment).
+    #[error("creating {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The system random generator failed.
     #[error("random generator: {0}")]
     Random(String),
@@ -133,9 +148,28 @@ fn now() -> u64 {
 }
 
 impl KeyStore {
-    /// Opens (creating) the key database.
+    /// Opens the key database, creating it (mode 0600 on Unix) when it is missing.
     pub fn open(path: &Path) -> Result<KeyStore, KeyError> {
-        let conn = Connection::open(path)?;
+        rampart_ledger::store::create_private_file(path).map_err(|source| KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::open_file(path)
+    }
+
+    /// Opens an existing key database; a missing one is an error, never created.
+    pub fn open_existing(path: &Path) -> Result<KeyStore, KeyError> {
+        if !path.is_file() {
+            return Err(KeyError::NoDatabase(path.display().to_string()));
+        }
+        Self::open_file(path)
+    }
+
+    fn open_file(path: &Path) -> Result<KeyStore, KeyError> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              CREATE TABLE IF NOT EXISTS api_key (
@@ -241,6 +275,14 @@ impl KeyStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// How many keys are stored (revoked and expired ones included).
+    pub fn count(&self) -> Result<u64, KeyError> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM api_key", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Revokes a key.
     pub fn revoke(&self, id: &str) -> Result<(), KeyError> {
         let n = self
@@ -253,15 +295,26 @@ impl KeyStore {
     }
 
     /// Replaces a key's secret (same id, tenant and scopes); returns the new key.
+    /// A revoked key stays revoked: rotating it is [`KeyError::Revoked`].
     pub fn rotate(&self, id: &str) -> Result<String, KeyError> {
         let secret = random_token(24)?;
         let key = format!("rk_{id}_{secret}");
-        let n = self.conn().execute(
-            "UPDATE api_key SET hash = ?2, revoked = 0 WHERE id = ?1",
+        let conn = self.conn();
+        let n = conn.execute(
+            "UPDATE api_key SET hash = ?2 WHERE id = ?1 AND revoked = 0",
             params![id, hash(&key)],
         )?;
         if n == 0 {
-            return Err(KeyError::NotFound(id.into()));
+            let exists: bool = conn.query_row(
+                "SELECT COUNT(*) > 0 FROM api_key WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
+            return Err(if exists {
+                KeyError::Revoked(id.into())
+            } else {
+                KeyError::NotFound(id.into())
+            });
         }
         Ok(key)
     }
@@ -321,5 +374,60 @@ mod tests {
             store.revoke("missing"),
             Err(KeyError::NotFound(_))
         ));
+        assert!(matches!(
+            store.rotate("missing"),
+            Err(KeyError::NotFound(_))
+        ));
+        assert_eq!(store.count().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_revoked_key_stays_revoked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(&dir.path().join("k.db")).unwrap();
+        let (rec, old) = store.create("acme", &[], 0, 0).unwrap();
+        let rotated = store.rotate(&rec.id).unwrap();
+        store.revoke(&rec.id).unwrap();
+        let err = store.rotate(&rec.id).unwrap_err();
+        assert!(matches!(err, KeyError::Revoked(_)), "{err}");
+        assert!(err.to_string().contains("revoked"), "{err}");
+        for secret in [&old, &rotated] {
+            assert!(store.authenticate(secret).unwrap().is_none());
+        }
+        assert!(store.list().unwrap()[0].revoked);
+        // A secret made up for the id (what a rotation would have returned) is refused.
+        let forged = format!("rk_{}_{}", rec.id, "0".repeat(48));
+        assert!(store.authenticate(&forged).unwrap().is_none());
+    }
+
+    #[test]
+    fn open_existing_never_creates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.db");
+        assert!(matches!(
+            KeyStore::open_existing(&path),
+            Err(KeyError::NoDatabase(_))
+        ));
+        assert!(!path.exists());
+        KeyStore::open(&path).unwrap();
+        assert_eq!(KeyStore::open_existing(&path).unwrap().count().unwrap(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_database_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        let store = KeyStore::open(&path).unwrap();
+        store.create("acme", &[], 0, 0).unwrap();
+        for name in ["k.db", "k.db-wal", "k.db-shm"] {
+            let p = dir.path().join(name);
+            if p.exists() {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{name}");
+            }
+        }
+        assert!(dir.path().join("k.db-wal").exists(), "WAL mode");
     }
 }

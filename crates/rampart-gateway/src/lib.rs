@@ -30,4 +30,5 @@ mod stream;
 pub mod tls;
 pub mod tools;
 mod upstream;
+pub mod validate;
 pub mod view;

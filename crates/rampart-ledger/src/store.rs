@@ -86,6 +86,15 @@ pub enum LedgerError {
     /// A body key problem (wrong key, unreadable key file).
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// The database file cannot be created (the operator's environment: permissions,
+    /// a missing folder).
+    #[error("creating {}: {source}", path.display())]
+    Create {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The writer thread has stopped (after a panic): a bug; reopen the ledger.
     #[error("the ledger writer has stopped")]
     WriterStopped,
@@ -503,7 +512,34 @@ fn hash_from_blob(blob: &[u8], what: impl FnOnce() -> String) -> Result<Hash, Le
     Hash::try_from(blob).map_err(|_| LedgerError::Damaged { what: what() })
 }
 
+/// Creates `path` as an empty file readable and writable by its owner only (mode 0600
+/// on Unix, whatever the umask) when it does not exist; an existing file is left as
+/// it is. Called before SQLite opens a database it may create: SQLite gives the `-wal`
+/// and `-shm` files it makes beside a database the database file's mode, so they are
+/// private too.
+///
+/// # Errors
+/// The file cannot be created (a missing folder, permissions).
+pub fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 fn open_connection(path: &Path) -> Result<Connection, LedgerError> {
+    create_private_file(path).map_err(|source| LedgerError::Create {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -490,11 +490,17 @@ pub enum KeysCommand {
     Rotate(KeysIdArgs),
 }
 
+/// Which key database: the one the gateway of a `rampart.toml` reads, or an explicit file.
 #[derive(Debug, Args)]
 pub struct KeysDbArgs {
-    /// Key database.
-    #[arg(long, default_value = "rampart-keys.sqlite")]
-    pub db: PathBuf,
+    /// The gateway's system description: the key database is the one the gateway
+    /// reads (`[gateway] keys`, default `rampart-keys.sqlite`, relative to the file's
+    /// folder). Default: `rampart.toml` in the current folder.
+    #[arg(long, conflicts_with = "db")]
+    pub config: Option<PathBuf>,
+    /// Key database file, instead of the one a `rampart.toml` names.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

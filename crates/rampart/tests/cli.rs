@@ -524,6 +524,141 @@ fn guard_check_scan_and_eval() {
     assert!(text.contains("benign lines flagged: 0/1"), "{text}");
 }
 
+/// `rampart config check` runs the gateway's validator: a weak or broken setting exits
+/// 1 and is named with its guideline; paths are relative to the file's folder.
+#[test]
+fn config_check_refuses_what_the_gateway_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rampart.toml");
+    let base =
+        "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\n[gateway]\n";
+    let check = |extra: &str| {
+        std::fs::write(&config, format!("{base}{extra}")).unwrap();
+        let out = rampart(&["config", "check", config.to_str().unwrap()]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) =
+        check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"HTTP://api.example.com/v1\"\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("REFUSED")
+            && text.contains("gateway.upstreams[api].url")
+            && text.contains("DP-1"),
+        "{text}"
+    );
+    let (code, text) = check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"not a url\"\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("PROBLEM") && text.contains("upstream api"),
+        "{text}"
+    );
+    let (code, text) = check("[gateway.tls]\ncert = \"server.crt\"\nkey = \"server.key\"\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("gateway.tls") && text.contains("server.crt"),
+        "{text}"
+    );
+    let (code, text) =
+        check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/v1\"\n");
+    assert_eq!(code, Some(0), "{text}");
+}
+
+/// `rampart keys` in `cwd`.
+fn keys_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .arg("keys")
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rampart")
+}
+
+/// `rampart keys` finds the key database by the gateway's rule (`[gateway] keys`
+/// relative to the rampart.toml's folder), never creates one for a read, and keeps a
+/// revoked key revoked.
+#[test]
+fn keys_use_the_gateways_database_and_revoked_keys_stay_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(
+        project.join("rampart.toml"),
+        "schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nkeys = \"state/keys.sqlite\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(project.join("state")).unwrap();
+    let config = project.join("rampart.toml");
+    let config = config.to_str().unwrap();
+
+    // Neither a rampart.toml in the current folder nor --config/--db: an error that
+    // says what to pass, and no database appears.
+    let out = keys_in(&elsewhere, &["create", "--tenant", "acme"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--config") && err.contains("--db"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+
+    // A read-only command never creates a database.
+    let out = keys_in(&elsewhere, &["list", "--config", config]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!project.join("state/keys.sqlite").exists());
+    let out = keys_in(&elsewhere, &["list", "--db", "missing.sqlite"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!elsewhere.join("missing.sqlite").exists());
+
+    // --config from another folder and the default ./rampart.toml reach one database.
+    let out = keys_in(
+        &elsewhere,
+        &["create", "--config", config, "--tenant", "acme"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = project.join("state/keys.sqlite");
+    assert!(db.is_file());
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the key database is private");
+    }
+    let out = keys_in(&project, &["list"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let rec: Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let id = rec["id"].as_str().unwrap().to_string();
+    assert_eq!(rec["tenant"], "acme");
+
+    // Revoked stays revoked: rotating it is an error and it is still revoked after.
+    let out = keys_in(&project, &["revoke", &id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = keys_in(&project, &["rotate", &id]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no new secret is printed");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("revoked"), "{err}");
+    let out = keys_in(&project, &["list", "--db", db.to_str().unwrap()]);
+    let rec: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rec["revoked"], true);
+}
+
 /// Reads stderr lines of a child until one satisfies `want` (or the stream ends).
 fn wait_for_line(
     lines: &std::sync::mpsc::Receiver<String>,
@@ -615,12 +750,13 @@ fn gateway_logs_json_per_request_and_drains_on_sigterm() {
         format!("schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"{mock_url}\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n"),
     )
     .unwrap();
-    let db = dir.path().join("keys.sqlite");
+    // The key is created in the database the gateway reads: `keys` is resolved from
+    // the rampart.toml, relative to its folder, not to the current folder.
     let out = rampart(&[
         "keys",
         "create",
-        "--db",
-        db.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
         "--tenant",
         "acme",
         "--model",
@@ -634,6 +770,15 @@ fn gateway_logs_json_per_request_and_drains_on_sigterm() {
     let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
 
     let (mut gw, lines) = spawn_with_stderr(&["gateway", "--config", config.to_str().unwrap()]);
+    let opened = wait_for_line(&lines, |l| l.contains("\"key database\""))
+        .expect("the key database is logged at start");
+    let event: Value = serde_json::from_str(&opened).unwrap();
+    assert_eq!(event["target"], "rampart::gateway");
+    assert_eq!(event["keys"], 1);
+    assert_eq!(
+        Path::new(event["path"].as_str().unwrap()),
+        dir.path().join("keys.sqlite")
+    );
     let listening =
         wait_for_line(&lines, |l| l.contains("\"listening\"")).expect("a listening event");
     let event: Value = serde_json::from_str(&listening).unwrap();

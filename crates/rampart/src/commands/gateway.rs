@@ -1,13 +1,13 @@
 //! `rampart gateway`, `rampart keys` and `rampart config check`.
 
-use std::path::Path;
+use std::path::PathBuf;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use rampart_core::system::SystemDescription;
-use rampart_gateway::config::Config;
+use rampart_gateway::config::{config_root, key_db_path};
 use rampart_gateway::keys::KeyStore;
 
-use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand, LogFormat, LogLevel};
+use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel};
 use crate::ExitStatus;
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -83,11 +83,7 @@ pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
     let raw = std::fs::read_to_string(&args.config)
         .with_context(|| format!("reading {}", args.config.display()))?;
     let system = SystemDescription::parse(&raw)?;
-    let root = args
-        .config
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let root = config_root(&args.config);
     let gw = rampart_gateway::app::build(root, &system, &raw)?;
     let listen = gw.config.listen;
     rt.block_on(async move {
@@ -112,11 +108,62 @@ pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// The key database a `rampart keys` command works on: `--db`, or the one the gateway
+/// of `--config` (default `./rampart.toml`) reads, by the gateway's own rule.
+fn key_db(args: &KeysDbArgs) -> Result<PathBuf> {
+    if let Some(db) = &args.db {
+        return Ok(db.clone());
+    }
+    let config = match &args.config {
+        Some(c) => c.clone(),
+        None => {
+            let c = PathBuf::from("rampart.toml");
+            if !c.is_file() {
+                bail!(
+                    "no rampart.toml in the current folder: pass --config PATH (the gateway's \
+                     rampart.toml; its key database is used) or --db PATH (a key database file)"
+                );
+            }
+            c
+        }
+    };
+    let raw = std::fs::read_to_string(&config)
+        .with_context(|| format!("reading {}", config.display()))?;
+    let system =
+        SystemDescription::parse(&raw).with_context(|| format!("reading {}", config.display()))?;
+    let settings = system.gateway.as_ref().ok_or_else(|| {
+        anyhow!(
+            "{} has no [gateway] table, so no gateway reads keys from it: add one, or pass --db PATH",
+            config.display()
+        )
+    })?;
+    key_db_path(config_root(&config), settings).ok_or_else(|| {
+        anyhow!(
+            "the gateway of {} serves anonymous requests and reads no key database \
+             (allow_anonymous without keys): set [gateway] keys to use API keys",
+            config.display()
+        )
+    })
+}
+
+/// Opens the key database of an existing deployment: a missing file is an error, so a
+/// typo never creates an empty database beside the real one.
+fn open_existing(args: &KeysDbArgs) -> Result<KeyStore> {
+    let path = key_db(args)?;
+    KeyStore::open_existing(&path).with_context(|| {
+        format!(
+            "opening {} (create a key first with `rampart keys create`)",
+            path.display()
+        )
+    })
+}
+
 pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
-    let open = |p: &Path| KeyStore::open(p).with_context(|| format!("opening {}", p.display()));
     match cmd {
         KeysCommand::Create(a) => {
-            let store = open(&a.db.db)?;
+            let path = key_db(&a.db)?;
+            let store =
+                KeyStore::open(&path).with_context(|| format!("opening {}", path.display()))?;
             let expires = if a.days == 0 {
                 0
             } else {
@@ -136,23 +183,24 @@ pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
             })?;
             println!("{key}");
             eprintln!(
-                "created key {} for tenant {} (models: {}); it is shown only now",
+                "created key {} for tenant {} (models: {}) in {}; it is shown only now",
                 rec.id,
                 rec.tenant,
-                rec.models.join(",")
+                rec.models.join(","),
+                path.display()
             );
         }
         KeysCommand::List(a) => {
-            for rec in open(&a.db)?.list()? {
+            for rec in open_existing(a)?.list()? {
                 println!("{}", serde_json::to_string(&rec)?);
             }
         }
         KeysCommand::Revoke(a) => {
-            open(&a.db.db)?.revoke(&a.id)?;
+            open_existing(&a.db)?.revoke(&a.id)?;
             eprintln!("revoked {}", a.id);
         }
         KeysCommand::Rotate(a) => {
-            println!("{}", open(&a.db.db)?.rotate(&a.id)?);
+            println!("{}", open_existing(&a.db)?.rotate(&a.id)?);
             eprintln!("rotated {}: the old secret no longer works", a.id);
         }
     }
@@ -163,25 +211,30 @@ pub fn config_check(args: &ConfigCheckArgs) -> Result<ExitStatus> {
     let raw = std::fs::read_to_string(&args.config)
         .with_context(|| format!("reading {}", args.config.display()))?;
     let system = SystemDescription::parse(&raw)?;
-    let config = Config::from_system(&system)?;
-    let weakenings = config.weakenings(&raw);
-    if weakenings.is_empty() {
+    // The gateway's own validator, with paths relative to the file's folder as the
+    // gateway resolves them.
+    let report = rampart_gateway::validate::check(config_root(&args.config), &system, &raw)?;
+    if report.problems.is_empty() && report.weakenings.is_empty() {
         println!(
             "{}: every gateway setting is at its secure default",
             args.config.display()
         );
         return Ok(ExitStatus::Success);
     }
-    let mut refused = false;
-    for w in &weakenings {
+    for p in &report.problems {
+        println!(
+            "PROBLEM   {:<32} {}  ({})",
+            p.setting, p.message, p.guideline
+        );
+    }
+    for w in &report.weakenings {
         let state = if w.opted_in { "opted in" } else { "REFUSED " };
-        refused |= !w.opted_in;
         println!(
             "{state}  {:<32} {}  ({})",
             w.setting, w.message, w.guideline
         );
     }
-    Ok(if refused {
+    Ok(if report.refused() {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
