@@ -51,6 +51,15 @@ impl GuardInspector {
 
 impl Inspector for GuardInspector {
     fn inbound(&self, role: &str, text: &str, vault: &mut Vault) -> Verdict {
+        // The body limit keeps every text inside the guard's window; should one get
+        // past it, it is refused rather than judged in part.
+        if self.pipeline.ensure_whole(text).is_err() {
+            return Verdict {
+                action: Action::Block,
+                rules: vec![crate::server::BAD_REQUEST_RULE.to_string()],
+                replacement: None,
+            };
+        }
         self.judge(text, Role::parse(role).unwrap_or(Role::User), &mut vault.0)
     }
 

@@ -18,4 +18,13 @@ pub enum GuardError {
     /// configuration).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The text is longer than the pipeline judges (`max_scan_bytes`): it was not
+    /// judged, and must not be taken as clean (the caller's input).
+    #[error("the text is {bytes} bytes; the guard judges at most {max} bytes of one text (max_scan_bytes), so it was not judged")]
+    TooLong {
+        /// The text's length in bytes.
+        bytes: usize,
+        /// The pipeline's `max_scan_bytes`.
+        max: usize,
+    },
 }

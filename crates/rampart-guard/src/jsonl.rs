@@ -143,7 +143,13 @@ pub fn scan_jsonl<R: BufRead, W: Write>(
             continue;
         }
         summary.lines += 1;
-        match text_and_role(&line, opts) {
+        let judged = text_and_role(&line, opts).and_then(|(text, role)| {
+            pipeline
+                .ensure_whole(&text)
+                .map(|()| (text, role))
+                .map_err(|e| e.to_string())
+        });
+        match judged {
             Ok((text, role)) => {
                 let findings = pipeline.check(&text, role);
                 let verdict = policy.decide(&findings);

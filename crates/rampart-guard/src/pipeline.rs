@@ -136,6 +136,19 @@ impl Pipeline {
             .any(|d| code.starts_with(d.as_str()))
     }
 
+    /// Whether [`Pipeline::check`] judges all of `text`: it reads only the first
+    /// `max_scan_bytes`, so a longer text is an error for callers that must not take
+    /// an unjudged tail as clean (the gateway ties its body limit to this window).
+    pub fn ensure_whole(&self, text: &str) -> Result<(), GuardError> {
+        if text.len() > self.cfg.max_scan_bytes {
+            return Err(GuardError::TooLong {
+                bytes: text.len(),
+                max: self.cfg.max_scan_bytes,
+            });
+        }
+        Ok(())
+    }
+
     /// Runs every detector that applies to `role` on `text`. Findings are sorted by
     /// span; spans are character ranges of `text`.
     pub fn check(&self, text: &str, role: Role) -> Vec<Finding> {

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -964,4 +964,34 @@ fn guard_onnx_model_flag() {
         lines[0].contains("CLS002") && !lines[1].contains("CLS002"),
         "{text}"
     );
+}
+
+#[test]
+fn guard_never_calls_a_text_it_did_not_judge_clean() {
+    // A key at the end of a 1.4 MB text lies past the guard's 1 MiB window.
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!(
+        "{} ghp_R7x2Kq9Lm4Np8Vt3Wy6Zb1Cd5Ef0Gh2Ij4Kl",
+        "lorem ipsum ".repeat(120_000)
+    );
+    let file = dir.path().join("long.txt");
+    std::fs::write(&file, &long).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["guard", "check", "-"])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not judged"));
+    // one such line in a JSONL scan: the run is incomplete, not clean
+    let jsonl = dir.path().join("texts.jsonl");
+    std::fs::write(
+        &jsonl,
+        format!("{}\n{}\n", json!({"text": "hello"}), json!({"text": long})),
+    )
+    .unwrap();
+    let out = rampart(&["guard", "scan", "--jsonl", jsonl.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let lines = String::from_utf8_lossy(&out.stdout);
+    assert!(lines.contains("not judged"), "{lines}");
 }

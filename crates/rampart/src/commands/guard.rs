@@ -58,6 +58,8 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                 anyhow!("unknown role {} (system, user, assistant, tool)", a.role)
             })?;
             let (pipeline, policy) = pipeline(&a.setup)?;
+            // a text the guard would judge only in part is an error, never "allow"
+            pipeline.ensure_whole(&text)?;
             let mut map = rampart_guard::Redactions::new();
             let verdict = pipeline.evaluate(&text, role, &policy, &mut map);
             let mut out = io::stdout().lock();
@@ -122,7 +124,10 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                 summary.verdicts[3],
                 summary.errors
             );
-            Ok(if summary.verdicts[3] > 0 {
+            // a line that was not judged leaves the run incomplete: never "clean"
+            Ok(if summary.errors > 0 {
+                ExitStatus::Error
+            } else if summary.verdicts[3] > 0 {
                 ExitStatus::Findings
             } else {
                 ExitStatus::Success
@@ -147,6 +152,9 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                     .as_str()
                     .ok_or_else(|| anyhow!("line {}: no {:?} label", n + 1, a.label_field))?
                     .to_lowercase();
+                pipeline
+                    .ensure_whole(text)
+                    .with_context(|| format!("line {}", n + 1))?;
                 let predicted: BTreeSet<String> = pipeline
                     .check(text, Role::User)
                     .iter()
