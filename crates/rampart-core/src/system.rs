@@ -500,6 +500,16 @@ pub struct GatewaySettings {
     /// (default 256).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_holdback: Option<usize>,
+    /// Seconds a client may take to send its body once its headers are in (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_timeout_secs: Option<u64>,
+    /// Connections served at once; further ones wait to be accepted (default 1024).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<usize>,
+    /// Largest upstream answer (or whole stream) read, in bytes; a larger one is
+    /// withheld (GW008). Default 16 MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_answer_bytes: Option<usize>,
     /// Opt-in: serve without API keys (weakens DP-1).
     #[serde(default)]
     pub allow_anonymous: bool,
@@ -578,9 +588,18 @@ pub struct LedgerSettings {
     /// Store request and response bodies (redacted) in the ledger.
     #[serde(default)]
     pub store_bodies: bool,
-    /// How long bodies are kept.
+    /// How long stored bodies are kept, as an ISO 8601 duration (`P30D`, `PT12H`,
+    /// `P2W`); the gateway prunes older ones. Default `P30D`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<String>,
+    /// Key file sealing stored bodies (XChaCha20-Poly1305), relative to the
+    /// `rampart.toml`; created (mode 0600) when missing. Required with `store_bodies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_key: Option<String>,
+    /// Answer a request only once its ledger entry is durable (default false: the
+    /// entry is committed within one batch after the answer; see docs).
+    #[serde(default)]
+    pub durable: bool,
 }
 
 /// Why a system description could not be read.

@@ -22,9 +22,6 @@ use crate::server::{
 };
 use crate::view::{self, Endpoint, RequestView};
 
-/// How long a client may take to send its whole body once the headers are in.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// An admitted request.
 pub(crate) struct Admitted {
     pub rid: String,
@@ -108,9 +105,13 @@ enum BodyError {
     Broken,
 }
 
-/// Reads at most `limit` bytes of body within [`BODY_TIMEOUT`]; a declared
+/// Reads at most `limit` bytes of body within `timeout`; a declared
 /// `Content-Length` over the limit is refused before reading.
-async fn read_body(req: Request, limit: usize) -> Result<Vec<u8>, (BodyError, Vec<u8>)> {
+async fn read_body(
+    req: Request,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>, (BodyError, Vec<u8>)> {
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -133,7 +134,7 @@ async fn read_body(req: Request, limit: usize) -> Result<Vec<u8>, (BodyError, Ve
         }
         Ok(())
     };
-    match tokio::time::timeout(BODY_TIMEOUT, read).await {
+    match tokio::time::timeout(timeout, read).await {
         Ok(Ok(())) => Ok(out),
         Ok(Err(e)) => Err((e, out)),
         Err(_) => Err((BodyError::Slow, out)),
@@ -256,8 +257,8 @@ pub(crate) async fn admit(
             }
         }
     }
-    let limit = gw.max_body_bytes();
-    let raw = match read_body(req, limit).await {
+    let limit = gw.config.max_body_bytes;
+    let raw = match read_body(req, limit, gw.config.body_timeout).await {
         Ok(raw) => raw,
         Err((why, partial)) => {
             let (status, code, message) = match why {
@@ -269,7 +270,10 @@ pub(crate) async fn admit(
                 BodyError::Slow => (
                     StatusCode::REQUEST_TIMEOUT,
                     "request_timeout",
-                    format!("the body took longer than {}s", BODY_TIMEOUT.as_secs()),
+                    format!(
+                        "the body took longer than {}s",
+                        gw.config.body_timeout.as_secs()
+                    ),
                 ),
                 BodyError::Broken => (
                     StatusCode::BAD_REQUEST,

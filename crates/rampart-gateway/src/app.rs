@@ -89,6 +89,7 @@ pub fn build(
             (Some(p), None) => {
                 let mut cfg = SqliteConfig::new(root.join(p));
                 cfg.store_bodies = config.store_bodies;
+                cfg.body_key = body_key(root, &config)?;
                 Some(Arc::new(
                     SqliteLedger::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
                 ))
@@ -97,6 +98,7 @@ pub fn build(
                 let url = secret_env(var).map_err(StartError::Ledger)?;
                 let mut cfg = PostgresConfig::new(url);
                 cfg.store_bodies = config.store_bodies;
+                cfg.body_key = body_key(root, &config)?;
                 Some(Arc::new(
                     OffRuntime::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
                 ))
@@ -171,6 +173,28 @@ pub fn build(
         tools,
         tls,
     }))
+}
+
+/// The key sealing stored bodies: `[ledger] body_key`, created (mode 0600) on first
+/// use. Bodies are only stored sealed: the validator refuses `store_bodies` without it.
+fn body_key(
+    root: &Path,
+    config: &Config,
+) -> Result<Option<rampart_ledger::crypto::BodyKey>, StartError> {
+    use rampart_ledger::crypto::BodyKey;
+    let Some(p) = config.body_key.as_ref().filter(|_| config.store_bodies) else {
+        return Ok(None);
+    };
+    let path = root.join(p);
+    if !path.exists() {
+        BodyKey::generate()
+            .and_then(|k| k.save(&path))
+            .map_err(|e| StartError::Ledger(format!("creating {}: {e}", path.display())))?;
+        tracing::info!(target: "rampart::gateway", path = %path.display(), "body key created");
+    }
+    BodyKey::load(&path)
+        .map(Some)
+        .map_err(|e| StartError::Ledger(format!("{}: {e}", path.display())))
 }
 
 /// The value of the environment variable `var`, which holds a secret (a connection

@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rampart_core::system::{GatewaySettings, GuardSettings, SystemDescription};
 use rampart_core::Guideline;
@@ -28,6 +29,90 @@ pub struct Config {
     pub guard: Option<GuardSettings>,
     /// Proxies whose `X-Forwarded-For` is believed (`[gateway] trusted_proxies`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Largest request body ([`DEFAULT_MAX_BODY_BYTES`]).
+    pub max_body_bytes: usize,
+    /// Time for a client to send its body ([`DEFAULT_BODY_TIMEOUT`]).
+    pub body_timeout: Duration,
+    /// Connections served at once ([`DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: usize,
+    /// Largest upstream answer read ([`DEFAULT_MAX_ANSWER_BYTES`]).
+    pub max_answer_bytes: usize,
+    /// Output held back while streaming ([`DEFAULT_STREAM_HOLDBACK`]).
+    pub stream_holdback: usize,
+    /// Time for one upstream attempt ([`DEFAULT_UPSTREAM_TIMEOUT`]).
+    pub upstream_timeout: Duration,
+    /// How long stored bodies are kept ([`DEFAULT_RETENTION`]).
+    pub retention: Duration,
+    /// Key file sealing stored bodies (`[ledger] body_key`, relative to the file).
+    pub body_key: Option<String>,
+    /// Answer only once the ledger entry is durable (`[ledger] durable`).
+    pub durable: bool,
+}
+
+/// Default largest request body: the guard's scan window, so no text is judged in part.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// Default time for a client to send its body once its headers are in.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default largest upstream answer (or whole stream) read.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
+/// Default output held back while streaming (characters; also the judge's window step).
+pub const DEFAULT_STREAM_HOLDBACK: usize = 256;
+/// Default time for one upstream attempt.
+pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default retention of stored bodies: 30 days.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 86_400);
+
+/// Parses the ISO 8601 durations `retention` takes: `PnW`, or `PnD` with an optional
+/// time part `TnHnMnS` (`P30D`, `PT12H`, `P1DT6H`, `PT90S`). Years and months have no
+/// fixed length and are refused. Hand-written: these six designators are all a
+/// retention needs, and no small crate parses exactly them.
+pub fn parse_retention(s: &str) -> Result<Duration, String> {
+    let bad = || format!("{s:?} is not an ISO 8601 duration such as P30D, PT12H or P2W");
+    let rest = s.trim().strip_prefix('P').ok_or_else(bad)?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return Err(bad()),
+        None => (rest, None),
+    };
+    let mut secs: u64 = 0;
+    let mut any = false;
+    let mut take = |part: &str, units: &[(char, u64)]| -> Result<(), String> {
+        let mut n = String::new();
+        let mut last = 0usize;
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                n.push(c);
+                continue;
+            }
+            let pos = units.iter().position(|(u, _)| *u == c).ok_or_else(bad)?;
+            if n.is_empty() || (any && pos < last) {
+                return Err(bad());
+            }
+            let v: u64 = n.parse().map_err(|_| bad())?;
+            secs = v
+                .checked_mul(units[pos].1)
+                .and_then(|x| secs.checked_add(x))
+                .ok_or_else(bad)?;
+            n.clear();
+            last = pos + 1;
+            any = true;
+        }
+        if n.is_empty() {
+            Ok(())
+        } else {
+            Err(bad())
+        }
+    };
+    take(date, &[('W', 7 * 86_400), ('D', 86_400)])?;
+    if let Some(t) = time {
+        take(t, &[('H', 3600), ('M', 60), ('S', 1)])?;
+    }
+    if !any {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// A weakened setting.
@@ -107,8 +192,31 @@ impl Config {
         let listen = listen_text
             .parse()
             .map_err(|_| ConfigError::Listen(listen_text.clone()))?;
+        let ledger = system.ledger.as_ref();
         Ok(Config {
             listen,
+            max_body_bytes: settings.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            body_timeout: settings
+                .body_timeout_secs
+                .map_or(DEFAULT_BODY_TIMEOUT, Duration::from_secs),
+            max_connections: settings
+                .max_connections
+                .unwrap_or(DEFAULT_MAX_CONNECTIONS)
+                .max(1),
+            max_answer_bytes: settings
+                .max_answer_bytes
+                .unwrap_or(DEFAULT_MAX_ANSWER_BYTES),
+            stream_holdback: settings.stream_holdback.unwrap_or(DEFAULT_STREAM_HOLDBACK),
+            upstream_timeout: settings
+                .upstream_timeout_secs
+                .map_or(DEFAULT_UPSTREAM_TIMEOUT, Duration::from_secs),
+            // an unparsable retention is refused by the validator
+            retention: ledger
+                .and_then(|l| l.retention.as_deref())
+                .and_then(|r| parse_retention(r).ok())
+                .unwrap_or(DEFAULT_RETENTION),
+            body_key: ledger.and_then(|l| l.body_key.clone()),
+            durable: ledger.is_some_and(|l| l.durable),
             ledger: system.ledger.as_ref().and_then(|l| l.path.clone()),
             ledger_url_env: system.ledger.as_ref().and_then(|l| l.url_env.clone()),
             store_bodies: system.ledger.as_ref().is_some_and(|l| l.store_bodies),
@@ -293,4 +401,39 @@ pub fn covers_every_address(nets: &[ipnet::IpNet]) -> bool {
     ipnet::IpNet::aggregate(&nets.to_vec())
         .iter()
         .any(|n| n.prefix_len() == 0)
+}
+
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+
+    #[test]
+    fn retention_durations() {
+        for (s, secs) in [
+            ("P30D", 30 * 86_400),
+            ("PT12H", 12 * 3600),
+            ("P2W", 14 * 86_400),
+            ("P1DT6H30M", 86_400 + 6 * 3600 + 1800),
+            ("PT90S", 90),
+        ] {
+            assert_eq!(parse_retention(s), Ok(Duration::from_secs(secs)), "{s}");
+        }
+        for s in [
+            "",
+            "P",
+            "PT",
+            "30D",
+            "P1M",
+            "P1Y",
+            "PT5D",
+            "P5H",
+            "P-1D",
+            "P1DT",
+            "PD",
+            "P99999999999999999999D",
+            "P1H1D",
+        ] {
+            assert!(parse_retention(s).is_err(), "{s}");
+        }
+    }
 }

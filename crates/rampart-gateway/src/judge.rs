@@ -129,7 +129,8 @@ impl OutputJudge {
                 return out;
             }
             let full = self.text.len() >= self.end;
-            if !full && !(last && self.start < self.text.len()) {
+            let rest = last && self.start < self.text.len();
+            if !(full || rest) {
                 return out;
             }
             let wend = if full {

@@ -124,7 +124,7 @@ impl Gateway {
                 _ => sha(&a.response),
             }),
         };
-        let bodies = self.config.store_bodies.then(|| Bodies {
+        let bodies = self.config.store_bodies.then_some(Bodies {
             prompt: a.stored_prompt,
             response: a.stored_response,
         });
@@ -249,4 +249,36 @@ pub(crate) fn merge(into: &mut Verdict, v: Verdict) {
             into.rules.push(r);
         }
     }
+}
+
+/// Prunes stored bodies older than the retention, at start and then every quarter
+/// of it (between one second and ten minutes), when bodies are stored.
+pub(crate) fn start_pruner(gw: &Arc<Gateway>) -> Option<tokio::task::JoinHandle<()>> {
+    let ledger = gw.ledger.clone().filter(|_| gw.config.store_bodies)?;
+    let retention = gw.config.retention;
+    let every = (retention / 4).clamp(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(600),
+    );
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let ledger = Arc::clone(&ledger);
+            let cutoff = Timestamp::now().unix_millis()
+                - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+            let Some(older_than) = Timestamp::from_unix_millis(cutoff.max(0)) else {
+                continue;
+            };
+            match tokio::task::spawn_blocking(move || ledger.prune_bodies(older_than)).await {
+                Ok(Ok(n)) if n > 0 => {
+                    tracing::info!(target: "rampart::gateway", pruned = n, "stored bodies past their retention removed");
+                }
+                Ok(Err(e)) => {
+                    tracing::error!(target: "rampart::gateway", error = %e, "pruning stored bodies failed");
+                }
+                _ => {}
+            }
+        }
+    }))
 }

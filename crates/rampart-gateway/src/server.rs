@@ -127,11 +127,6 @@ pub const BAD_REQUEST_RULE: &str = "GW009";
 /// The canary rule (LEK001 of rampart-guard).
 pub const CANARY_RULE: &str = "LEK001";
 
-/// Largest upstream answer read, in bytes (non-stream and stream alike).
-pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
-/// Characters of streamed output held back (and the window step of the judge).
-pub const DEFAULT_STREAM_HOLDBACK: usize = 256;
-
 impl Gateway {
     /// What a failed detector means: a block (fail closed, the default), or a flag
     /// and the request goes on (`fail_open`).
@@ -226,14 +221,7 @@ impl Gateway {
     }
 
     pub(crate) fn holdback(&self) -> usize {
-        self.config
-            .settings
-            .stream_holdback
-            .unwrap_or(DEFAULT_STREAM_HOLDBACK)
-    }
-
-    pub(crate) fn max_body_bytes(&self) -> usize {
-        self.config.settings.max_body_bytes.unwrap_or(1 << 20)
+        self.config.stream_holdback
     }
 }
 
@@ -544,8 +532,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         .and_then(|v| v.to_str().ok())
         .map(str::to_ascii_lowercase)
         .filter(|e| e != "identity");
-    let max = DEFAULT_MAX_ANSWER_BYTES;
-    let bytes = match crate::upstream::read_capped(resp, max).await {
+    let bytes = match crate::upstream::read_capped(resp, gw.config.max_answer_bytes).await {
         Ok(b) => b,
         Err(why) => return unjudged(&gw, audit, verdict, &why),
     };
@@ -604,7 +591,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let tls = gw.tls.clone();
-    crate::tls::serve(router(gw), listener, tls, shutdown).await
+    let max_connections = gw.config.max_connections;
+    let pruner = crate::record::start_pruner(&gw);
+    let served = crate::tls::serve(router(gw), listener, tls, max_connections, shutdown).await;
+    if let Some(p) = pruner {
+        p.abort();
+    }
+    served
 }
 
 #[cfg(test)]

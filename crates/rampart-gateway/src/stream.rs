@@ -10,7 +10,7 @@
 //! length; a character split across network chunks stays whole), and the gateway
 //! writes its own events: fields it does not know — log probabilities included —
 //! are not forwarded, so nothing reaches the client unjudged. The stream is capped
-//! at [`DEFAULT_MAX_ANSWER_BYTES`]; past it the stream ends with an error (GW008).
+//! at `max_answer_bytes` (16 MiB by default); past it the stream ends with an error (GW008).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
@@ -26,9 +26,7 @@ use crate::inspect::{Action, Vault, Verdict};
 use crate::judge::{join, judge_whole, OutputJudge};
 use crate::keys::KeyRecord;
 use crate::record::{merge, Audit};
-use crate::server::{
-    estimate_tokens, with_request_id, Gateway, DEFAULT_MAX_ANSWER_BYTES, UNJUDGED_ANSWER_RULE,
-};
+use crate::server::{estimate_tokens, with_request_id, Gateway, UNJUDGED_ANSWER_RULE};
 use crate::view::Endpoint;
 
 /// Most choices, and tool calls per choice, followed in one stream.
@@ -451,9 +449,10 @@ async fn run(
         // a broken upstream stream ends it; what arrived is judged below
         let Ok(chunk) = chunk else { break };
         total += chunk.len();
-        if total > DEFAULT_MAX_ANSWER_BYTES {
+        if total > gw.config.max_answer_bytes {
             st.end = End::Unjudged(format!(
-                "the stream is larger than {DEFAULT_MAX_ANSWER_BYTES} bytes"
+                "the stream is larger than {} bytes",
+                gw.config.max_answer_bytes
             ));
             break;
         }

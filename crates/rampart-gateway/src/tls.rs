@@ -117,17 +117,28 @@ async fn connection<I>(
 }
 
 /// Serves `app` on `listener` (over TLS when `tls` is given) until `shutdown`
-/// resolves, then drains.
+/// resolves, then drains. At most `max_connections` connections are served at once:
+/// past that, new connections wait in the kernel's accept queue until one ends, so a
+/// flood of idle or slow clients cannot hold unbounded memory.
 pub async fn serve(
     app: Router,
     listener: TcpListener,
     tls: Option<Arc<ServerConfig>>,
+    max_connections: usize,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let acceptor = tls.map(TlsAcceptor::from);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
     tokio::pin!(shutdown);
     loop {
+        let permit = tokio::select! {
+            p = Arc::clone(&slots).acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (tcp, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -144,6 +155,7 @@ pub async fn serve(
         let app = app.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
+            let _permit = permit;
             let Some(acceptor) = acceptor else {
                 return connection(tcp, app, peer, watcher).await;
             };

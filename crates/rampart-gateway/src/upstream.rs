@@ -5,7 +5,6 @@
 //! Errors name upstreams by their configured names only, never their addresses.
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use futures_util::StreamExt;
 use rampart_core::system::Upstream;
@@ -75,7 +74,7 @@ pub(crate) async fn forward(
     upstreams: &[Upstream],
     vault: &mut Vault,
 ) -> Result<(reqwest::Response, String), String> {
-    let timeout = Duration::from_secs(gw.config.settings.upstream_timeout_secs.unwrap_or(60));
+    let timeout = gw.config.upstream_timeout;
     let mut last = String::from("no upstream serves this model");
     let mut redacted: Option<Value> = None;
     for u in upstreams {

@@ -166,7 +166,41 @@ pub fn check_with_env(
             );
         }
     }
+    for (setting, zero) in [
+        (
+            "gateway.body_timeout_secs",
+            settings.body_timeout_secs == Some(0),
+        ),
+        (
+            "gateway.max_connections",
+            settings.max_connections == Some(0),
+        ),
+        (
+            "gateway.max_answer_bytes",
+            settings.max_answer_bytes == Some(0),
+        ),
+    ] {
+        if zero {
+            report.problem(
+                setting,
+                Guideline::Dp1,
+                "0 refuses every request; leave it unset for the default".into(),
+            );
+        }
+    }
     if let Some(ledger) = &system.ledger {
+        if let Some(r) = &ledger.retention {
+            if let Err(e) = crate::config::parse_retention(r) {
+                report.problem("ledger.retention", Guideline::Dp3, e);
+            }
+        }
+        if ledger.store_bodies && ledger.body_key.is_none() {
+            report.problem(
+                "ledger.store_bodies",
+                Guideline::Dv2,
+                "stored bodies are sealed: name a key file with [ledger] body_key (created, mode 0600, when missing)".into(),
+            );
+        }
         if ledger.path.is_some() && ledger.url_env.is_some() {
             report.problem(
                 "ledger",

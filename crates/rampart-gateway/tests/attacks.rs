@@ -633,7 +633,13 @@ async fn every_authenticated_request_has_one_entry_whatever_its_outcome() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stored_bodies_are_redacted_text() {
-    let h = start_with(false, None, "", "store_bodies = true").await;
+    let h = start_with(
+        false,
+        None,
+        "",
+        "store_bodies = true\nbody_key = \"body.key\"\nretention = \"PT2S\"",
+    )
+    .await;
     // forwarded, blocked, and refused before judgement
     let (s, _) = chat(&h, &with_system(&format!("REPLY: write to {EMAIL}"))).await;
     assert_eq!(s, 200);
@@ -665,6 +671,35 @@ async fn stored_bodies_are_redacted_text() {
         .as_ref()
         .and_then(|b| b.prompt.as_ref())
         .is_none());
+    // sealed on disk with the body key (created 0600 on first use)
+    let key = h._dir.path().join("body.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let db = std::fs::read(h._dir.path().join("ledger.sqlite")).unwrap();
+    let wal = std::fs::read(h._dir.path().join("ledger.sqlite-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(
+            !bytes.windows(10).any(|w| w == b"[REDACTED:"),
+            "a stored body is in the clear"
+        );
+    }
+    // pruned once past the retention (2 s; the pruner runs every second)
+    let l = h.gw.ledger.as_ref().unwrap();
+    let mut pruned = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if l.entries(0..3).unwrap().iter().all(|e| e.bodies.is_none()) {
+            pruned = true;
+            break;
+        }
+    }
+    assert!(pruned, "bodies past their retention are pruned");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -717,4 +752,103 @@ async fn streamed_and_passthrough_usage_counts_against_the_token_quota() {
         429,
         "150 tokens of a 100-token quota were spent"
     );
+
+    // passthrough routes count the usage they report, or an estimate
+    for (path, answer) in [
+        (
+            "/v1/embeddings",
+            json!({"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.1]}], "usage": {"prompt_tokens": 150, "total_tokens": 150}}),
+        ),
+        (
+            "/v1/completions",
+            json!({"object": "text_completion", "choices": [{"index": 0, "text": "word ".repeat(200)}]}),
+        ),
+    ] {
+        let (_, key) =
+            h.gw.keys
+                .as_ref()
+                .unwrap()
+                .create_spec(&rampart_gateway::keys::KeySpec {
+                    tenant: "acme".into(),
+                    models: vec!["m".into()],
+                    rpm: 10_000,
+                    tpm: 100,
+                    ..Default::default()
+                })
+                .unwrap();
+        script(&h, Scripted::json(200, &answer));
+        let body = json!({"model": "m", "input": "hello", "prompt": "hello"});
+        let send = || {
+            client
+                .post(format!("{}{path}", h.url))
+                .bearer_auth(&key)
+                .json(&body)
+                .send()
+        };
+        assert_eq!(send().await.unwrap().status().as_u16(), 200, "{path}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(send().await.unwrap().status().as_u16(), 429, "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_is_checked_before_the_body_is_read_and_slow_bodies_time_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let h = start(false, None, "body_timeout_secs = 1\n").await;
+    let addr = h.url.trim_start_matches("http://").to_string();
+    // no key, a promised megabyte, nothing sent: refused at once
+    let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    c.write_all(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 512];
+    let n = tokio::time::timeout(Duration::from_secs(2), c.read(&mut buf))
+        .await
+        .expect("answered before the body")
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    // with a key, a body that stalls: 408 after body_timeout_secs, and in the ledger
+    let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"model\"",
+        h.key
+    );
+    c.write_all(request.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let n = tokio::time::timeout(Duration::from_secs(5), c.read(&mut buf))
+        .await
+        .expect("answered")
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    let entries = ledger(&h, 1).await;
+    assert_eq!(entries[0].entry.rules, ["GW009"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_past_the_cap_wait_for_a_free_slot() {
+    let h = start(false, None, "max_connections = 2\n").await;
+    let addr = h.url.trim_start_matches("http://").to_string();
+    // two idle connections take both slots
+    let a = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let b = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let url = format!("{}/healthz", h.url);
+    let waiting = tokio::time::timeout(Duration::from_millis(500), client.get(&url).send()).await;
+    assert!(
+        waiting.is_err(),
+        "a third connection was served past the cap"
+    );
+    drop((a, b));
+    let r = tokio::time::timeout(Duration::from_secs(5), client.get(&url).send())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
 }

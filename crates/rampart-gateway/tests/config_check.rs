@@ -56,6 +56,9 @@ fn weak_and_broken_configurations_are_refused_by_check_and_by_the_gateway() {
         ("no stream hold-back", "[gateway]\nstream_holdback = 0\n".into(), "gateway.stream_holdback", Expect::Refused, "before the guard"),
         ("bodies larger than the guard's scan window", "[gateway]\nmax_body_bytes = 1048577\n".into(), "gateway.max_body_bytes", Expect::Refused, "unjudged"),
         ("a zero body limit", "[gateway]\nmax_body_bytes = 0\n".into(), "gateway.max_body_bytes", Expect::Problem, "every request"),
+        ("a zero body timeout", "[gateway]\nbody_timeout_secs = 0\n".into(), "gateway.body_timeout_secs", Expect::Problem, "every request"),
+        ("no connection allowed", "[gateway]\nmax_connections = 0\n".into(), "gateway.max_connections", Expect::Problem, "every request"),
+        ("a zero answer cap", "[gateway]\nmax_answer_bytes = 0\n".into(), "gateway.max_answer_bytes", Expect::Problem, "every request"),
         ("an invalid listen address", "[gateway]\nlisten = \"localhost:http\"\n".into(), "gateway.listen", Expect::Problem, "listen"),
         // the guard table, as the gateway applies it
         ("min_score above 1", "[gateway]\n[guard]\nmin_score = 1.5\n".into(), "guard", Expect::Problem, "min_score"),
@@ -192,4 +195,26 @@ fn the_bundled_example_checks_clean_with_its_key_set() {
     let r = check_with_env(root, &system, &text, &|_| None).unwrap();
     assert_eq!(r.problems.len(), 1, "{r:?}");
     assert!(r.problems[0].message.contains("EXAMPLE_AI_API_KEY"));
+}
+
+#[test]
+fn unsealed_bodies_and_a_bad_retention_are_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ledger, setting, says) in [
+        ("store_bodies = true\n", "ledger.store_bodies", "body_key"),
+        ("retention = \"30 days\"\n", "ledger.retention", "ISO 8601"),
+    ] {
+        let text = format!(
+            "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\n{ledger}[gateway]\n"
+        );
+        let r = report(dir.path(), &text, &|_| None);
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.setting == setting && p.message.contains(says)),
+            "{setting}: {r:?}"
+        );
+    }
+    let sealed = "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\nstore_bodies = true\nbody_key = \"b.key\"\nretention = \"P7D\"\n[gateway]\n";
+    assert!(report(dir.path(), sealed, &|_| None).problems.is_empty());
 }
