@@ -19,7 +19,12 @@ const QUEUE: usize = 65_536;
 /// Largest batch appended at once.
 const BATCH: usize = 4096;
 
-type Item = (AuditEntry, Option<Bodies>);
+/// An entry, its bodies, and who waits to hear it is durable (durable mode).
+type Item = (
+    AuditEntry,
+    Option<Bodies>,
+    Option<tokio::sync::oneshot::Sender<bool>>,
+);
 
 /// The audit queue and its thread.
 pub struct Auditor {
@@ -57,10 +62,26 @@ impl Auditor {
 
     /// Queues an entry; returns at once.
     pub fn submit(&self, entry: AuditEntry, bodies: Option<Bodies>) {
+        self.enqueue((entry, bodies, None));
+    }
+
+    /// [`Auditor::submit`], and a receiver told `true` once the entry is durable
+    /// (`false` when the ledger refused it).
+    pub fn submit_durable(
+        &self,
+        entry: AuditEntry,
+        bodies: Option<Bodies>,
+    ) -> tokio::sync::oneshot::Receiver<bool> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.enqueue((entry, bodies, Some(tx)));
+        rx
+    }
+
+    fn enqueue(&self, item: Item) {
         let Some(tx) = &self.tx else {
             return;
         };
-        match tx.try_send((entry, bodies)) {
+        match tx.try_send(item) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(item)) => {
                 let tx = tx.clone();
@@ -92,21 +113,40 @@ impl Auditor {
 /// entry cannot take the others with it.
 fn append(ledger: &dyn Storage, batch: Vec<Item>, failures: &AtomicU64) {
     let n = batch.len();
-    let retry = if n > 1 { Some(batch.clone()) } else { None };
-    let Err(e) = ledger.append_batch(batch) else {
+    let mut acks = Vec::with_capacity(n);
+    let mut items = Vec::with_capacity(n);
+    for (entry, bodies, ack) in batch {
+        acks.push(ack);
+        items.push((entry, bodies));
+    }
+    let retry = if n > 1 { Some(items.clone()) } else { None };
+    let Err(e) = ledger.append_batch(items) else {
+        for ack in acks.into_iter().flatten() {
+            let _ = ack.send(true);
+        }
         return;
     };
     let Some(items) = retry else {
         failures.fetch_add(1, Ordering::Relaxed);
         tracing::error!(target: "rampart::gateway", error = %e, "audit entry not appended");
+        for ack in acks.into_iter().flatten() {
+            let _ = ack.send(false);
+        }
         return;
     };
     tracing::warn!(target: "rampart::gateway", error = %e, entries = n, "audit batch refused; appending one by one");
-    for (entry, bodies) in items {
+    for ((entry, bodies), ack) in items.into_iter().zip(acks) {
         let id = entry.request_id.clone();
-        if let Err(e) = ledger.append(entry, bodies) {
-            failures.fetch_add(1, Ordering::Relaxed);
-            tracing::error!(target: "rampart::gateway", request_id = %id, error = %e, "audit entry not appended");
+        let ok = match ledger.append(entry, bodies) {
+            Ok(_) => true,
+            Err(e) => {
+                failures.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(target: "rampart::gateway", request_id = %id, error = %e, "audit entry not appended");
+                false
+            }
+        };
+        if let Some(ack) = ack {
+            let _ = ack.send(ok);
         }
     }
 }

@@ -80,7 +80,9 @@ impl Audit {
 impl Gateway {
     /// Appends an audit entry without delaying the response; the ledger's group
     /// commit makes it durable within milliseconds, and shutdown drains pending ones.
-    pub(crate) fn audit(self: &Arc<Self>, a: Audit) {
+    /// In durable mode (`[ledger] durable`) it returns a receiver told once the entry
+    /// is durable, which answer paths await before they answer ([`is_durable`]).
+    pub(crate) fn audit(self: &Arc<Self>, a: Audit) -> Option<Durable> {
         self.metrics
             .record_outcome(decision_label(a.decision), &a.rules, a.tokens);
         tracing::info!(
@@ -99,7 +101,7 @@ impl Gateway {
         );
         self.debit_tokens(&a.principal, a.tokens.0 + a.tokens.1);
         let Some(auditor) = &self.auditor else {
-            return;
+            return None;
         };
         let entry = AuditEntry {
             time: Timestamp::now(),
@@ -128,7 +130,11 @@ impl Gateway {
             prompt: a.stored_prompt,
             response: a.stored_response,
         });
+        if self.config.durable {
+            return Some(auditor.submit_durable(entry, bodies));
+        }
         auditor.submit(entry, bodies);
+        None
     }
 
     /// Debits `tokens` from the key's token quota, if it has one (usage is known only
@@ -156,6 +162,18 @@ impl Gateway {
                 tracing::error!(target: "rampart::gateway", error = %e, "token usage not debited");
             }
         });
+    }
+}
+
+/// A receiver told whether an entry became durable.
+pub(crate) type Durable = tokio::sync::oneshot::Receiver<bool>;
+
+/// Whether an entry is durable: always, outside durable mode (nothing to wait for);
+/// in durable mode once the ledger has committed it.
+pub(crate) async fn is_durable(d: Option<Durable>) -> bool {
+    match d {
+        None => true,
+        Some(rx) => rx.await.unwrap_or(false),
     }
 }
 

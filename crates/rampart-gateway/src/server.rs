@@ -358,7 +358,14 @@ async fn models(
     let (principal, tenant) = principal(&key);
     let mut audit = Audit::new(rid.clone(), principal, tenant, "/v1/models", String::new());
     audit.response = bytes.clone();
-    gw.audit(audit);
+    if !crate::record::is_durable(gw.audit(audit)).await {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "audit_error",
+            "the answer was withheld: its ledger entry could not be made durable",
+            &rid,
+        );
+    }
     let mut r = (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         bytes,
@@ -564,7 +571,15 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         audit.stored_response = Some(crate::upstream::stored_answer(&gw, &answer));
     }
     audit.response = response_bytes.clone();
-    gw.audit(audit);
+    // durable mode: nothing is answered before its entry is durable
+    if !crate::record::is_durable(gw.audit(audit)).await {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "audit_error",
+            "the answer was withheld: its ledger entry could not be made durable",
+            &rid,
+        );
+    }
     if verdict.action == Action::Block {
         return error(
             StatusCode::BAD_GATEWAY,

@@ -496,15 +496,13 @@ async fn run(
             }
         }
     }
-    match std::mem::replace(&mut st.end, End::Normal) {
+    // The closing events; sent after the entry is queued (and, in durable mode,
+    // only once it is durable).
+    let closing: Option<Bytes> = match std::mem::replace(&mut st.end, End::Normal) {
         End::Blocked => {
             gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
             let event = json!({"error": {"message": format!("response blocked by policy ({})", st.verdict.rules.join(", ")), "type": "content_policy_violation", "code": "content_policy_violation"}});
-            let _ = send(
-                &tx,
-                Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n")),
-            )
-            .await;
+            Some(Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n")))
         }
         End::Unjudged(why) => {
             merge(
@@ -517,30 +515,27 @@ async fn run(
             );
             gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
             let event = json!({"error": {"message": format!("the upstream answer was withheld: {why}"), "type": "upstream_error", "code": "upstream_error"}});
-            let _ = send(
-                &tx,
-                Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n")),
-            )
-            .await;
+            Some(Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n")))
         }
-        End::UpstreamError(err) => {
-            let _ = send(&tx, Bytes::from(format!("data: {err}\n\ndata: [DONE]\n\n"))).await;
-        }
+        End::UpstreamError(err) => Some(Bytes::from(format!("data: {err}\n\ndata: [DONE]\n\n"))),
         End::Disconnected => {
             tracing::info!(target: "rampart::gateway", request_id = %audit.request_id, "client disconnected mid-stream");
+            None
         }
         End::Normal => {
+            let mut out = String::new();
             if wants_usage {
                 if let Some((p, c)) = st.usage {
                     let usage = json!({"prompt_tokens": p, "completion_tokens": c,
                         "total_tokens": p.unwrap_or(0) + c.unwrap_or(0)});
                     let event = json!({"id": st.rid, "object": "chat.completion.chunk", "model": st.model, "choices": [], "usage": usage});
-                    let _ = send(&tx, sse(&event)).await;
+                    out.push_str(&format!("data: {event}\n\n"));
                 }
             }
-            let _ = send(&tx, Bytes::from_static(b"data: [DONE]\n\n")).await;
+            out.push_str("data: [DONE]\n\n");
+            Some(Bytes::from(out))
         }
-    }
+    };
     if st.verdict.action == Action::Redact {
         gw.metrics.redacted.fetch_add(1, Ordering::Relaxed);
     }
@@ -556,7 +551,15 @@ async fn run(
         audit.stored_response = Some(gw.egress(&st.released, &mut scratch));
     }
     audit.response = st.released.into_bytes();
-    gw.audit(audit);
+    let durable = gw.audit(audit);
+    let Some(mut closing) = closing else {
+        return;
+    };
+    if !crate::record::is_durable(durable).await {
+        let event = json!({"error": {"message": "the answer's ledger entry could not be made durable", "type": "audit_error", "code": "audit_error"}});
+        closing = Bytes::from(format!("data: {event}\n\ndata: [DONE]\n\n"));
+    }
+    let _ = send(&tx, closing).await;
 }
 
 /// Answers with the judged stream.
