@@ -22,6 +22,15 @@ struct Setup {
 /// A gateway whose first upstream refuses connections and whose second is the mock.
 /// `adjust` may change the gateway before it serves (e.g. swap the inspector).
 async fn start(extra: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
+    start_full(extra, "", adjust).await
+}
+
+/// [`start`] with `ledger` added to the `[ledger]` table.
+async fn start_ledger(ledger: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
+    start_full("", ledger, adjust).await
+}
+
+async fn start_full(extra: &str, ledger: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
     let (mock_addr, mock, _t) = mock::serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let dead = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -29,7 +38,7 @@ async fn start(extra: &str, adjust: impl FnOnce(&mut Gateway)) -> Setup {
     };
     let dir = tempfile::tempdir().unwrap();
     let toml = format!(
-        "schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\nbreaker_failures = 3\nbreaker_cooldown_secs = 600\n{extra}[[gateway.upstreams]]\nname = \"dead\"\nurl = \"http://{dead}/v1\"\nmodels = [\"tinychat\"]\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"http://{mock_addr}/v1\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n"
+        "schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\nbreaker_failures = 3\nbreaker_cooldown_secs = 600\n{extra}[[gateway.upstreams]]\nname = \"dead\"\nurl = \"http://{dead}/v1\"\nmodels = [\"tinychat\"]\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"http://{mock_addr}/v1\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n{ledger}\n"
     );
     let system = SystemDescription::parse(&toml).unwrap();
     let gw = rampart_gateway::app::build(dir.path(), &system, &toml).unwrap();
@@ -338,4 +347,94 @@ async fn a_request_no_upstream_answers_is_recorded() {
         value(&m, "rampart_decisions_total{decision=\"allow\"}"),
         Some(1.0)
     );
+}
+
+/// A ledger whose commits take 300 ms.
+struct Slow(Arc<dyn rampart_ledger::Storage>);
+
+impl rampart_ledger::Storage for Slow {
+    fn append(
+        &self,
+        entry: rampart_ledger::AuditEntry,
+        bodies: Option<rampart_ledger::Bodies>,
+    ) -> Result<u64, rampart_ledger::LedgerError> {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        self.0.append(entry, bodies)
+    }
+    fn append_batch(
+        &self,
+        items: Vec<(rampart_ledger::AuditEntry, Option<rampart_ledger::Bodies>)>,
+    ) -> Result<std::ops::Range<u64>, rampart_ledger::LedgerError> {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        self.0.append_batch(items)
+    }
+    fn tree_head(&self) -> Result<rampart_ledger::TreeHead, rampart_ledger::LedgerError> {
+        self.0.tree_head()
+    }
+    fn tree_head_at(
+        &self,
+        size: u64,
+    ) -> Result<rampart_ledger::TreeHead, rampart_ledger::LedgerError> {
+        self.0.tree_head_at(size)
+    }
+    fn inclusion_proof(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<Vec<rampart_ledger::Hash>, rampart_ledger::LedgerError> {
+        self.0.inclusion_proof(index, size)
+    }
+    fn consistency_proof(
+        &self,
+        old: u64,
+        new: u64,
+    ) -> Result<Vec<rampart_ledger::Hash>, rampart_ledger::LedgerError> {
+        self.0.consistency_proof(old, new)
+    }
+    fn entry(
+        &self,
+        index: u64,
+    ) -> Result<rampart_ledger::store::StoredEntry, rampart_ledger::LedgerError> {
+        self.0.entry(index)
+    }
+    fn entries(
+        &self,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<rampart_ledger::store::StoredEntry>, rampart_ledger::LedgerError> {
+        self.0.entries(range)
+    }
+    fn verify_all(
+        &self,
+        trusted: Option<&rampart_ledger::TreeHead>,
+    ) -> Result<rampart_ledger::Verification, rampart_ledger::LedgerError> {
+        self.0.verify_all(trusted)
+    }
+    fn prune_bodies(
+        &self,
+        older_than: rampart_ledger::Timestamp,
+    ) -> Result<u64, rampart_ledger::LedgerError> {
+        self.0.prune_bodies(older_than)
+    }
+}
+
+/// With a slow ledger, the default mode answers before the entry is committed and
+/// durable mode only after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn durable_mode_answers_only_once_the_entry_is_committed() {
+    for durable in [false, true] {
+        let extra = if durable { "durable = true\n" } else { "" };
+        let inner = std::sync::OnceLock::new();
+        let s = start_ledger(extra, |gw| {
+            let real = gw.ledger.clone().unwrap();
+            let slow: Arc<dyn rampart_ledger::Storage> = Arc::new(Slow(Arc::clone(&real)));
+            gw.auditor = Some(rampart_gateway::auditor::Auditor::start(Arc::clone(&slow)).unwrap());
+            gw.ledger = Some(slow);
+            let _ = inner.set(real);
+        })
+        .await;
+        let (status, _) = chat(&s, "hello").await;
+        assert_eq!(status, 200);
+        let committed = inner.get().unwrap().tree_head().unwrap().size;
+        assert_eq!(committed, u64::from(durable), "durable = {durable}");
+    }
 }
