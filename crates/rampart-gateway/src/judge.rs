@@ -425,6 +425,45 @@ mod tests {
         }
     }
 
+    /// Streamed in any chunking, a text is judged as it is whole: the same verdict
+    /// and the same released text, blocked or not.
+    #[test]
+    fn any_chunking_is_judged_as_the_whole_text() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let frag = prop_oneof![
+            6 => prop::sample::select(vec![
+                "a", "the ", "word ", "é", "ü ", "日本", "🙂", "\n", "[", "]", "[REDACT",
+                "SECRET", "7", "BLOCK", "ME",
+            ])
+            .prop_map(str::to_string),
+            2 => (1usize..400).prop_map(|n| format!(" SECRET{} ", "9".repeat(n))),
+            2 => Just("[REDACTED:EMAIL_1]".to_string()),
+            1 => Just("BLOCKME".to_string()),
+        ];
+        let case = (
+            prop::collection::vec(frag, 0..60),
+            prop::collection::vec(1usize..50, 1..20),
+            16usize..80,
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: 256,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&case, |(frags, sizes, holdback)| {
+                let text = frags.concat();
+                let chunks: Vec<usize> = sizes.iter().copied().cycle().take(text.len()).collect();
+                let (v1, whole) = judge_whole(&text, holdback, &toy);
+                let (v2, streamed) = stream(&text, &chunks, holdback);
+                prop_assert_eq!(&v1, &v2, "{:?}", text);
+                prop_assert_eq!(join(&whole, str::to_string), streamed, "{:?}", text);
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn multibyte_text_and_spans() {
         let text = "ééé SECRET42 ü".repeat(50);

@@ -103,14 +103,11 @@ impl Scripted {
         let escaped = escaped
             .get(1..escaped.len().saturating_sub(1))
             .unwrap_or_default();
+        // bytes, not text: a chunk may end inside a multi-byte character
         let chunks: Vec<Vec<u8>> = self
             .chunks
             .iter()
-            .map(|c| {
-                String::from_utf8_lossy(c)
-                    .replace("{{SYSTEM}}", escaped)
-                    .into_bytes()
-            })
+            .map(|c| replace_bytes(c, b"{{SYSTEM}}", escaped.as_bytes()))
             .collect();
         let pause = self.pause_ms;
         let stream = futures_util::stream::unfold(0usize, move |i| {
@@ -135,6 +132,22 @@ impl Scripted {
         }
         r
     }
+}
+
+/// `hay` with every `from` replaced by `to`.
+fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay.get(i..i + from.len()) == Some(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 impl MockState {
@@ -309,4 +322,18 @@ pub async fn serve(
         let _ = axum::serve(listener, app).await;
     });
     Ok((local, state, task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cut_inside_a_character_stay_byte_exact() {
+        let text = "é {{SYSTEM}} ü".as_bytes();
+        let (a, b) = text.split_at(1);
+        let mut got = replace_bytes(a, b"{{SYSTEM}}", b"S");
+        got.extend(replace_bytes(b, b"{{SYSTEM}}", b"S"));
+        assert_eq!(got, "é S ü".as_bytes());
+    }
 }
