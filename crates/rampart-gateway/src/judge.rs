@@ -13,14 +13,18 @@
 //! Guarantees:
 //! - **Linear**: each byte is judged in at most `(overlap + step) / step` windows
 //!   (2 with the default hold-back), plus the re-judging of a window that grows
-//!   (below), which is capped at [`MAX_WINDOW`] bytes.
+//!   (below): growth doubles the window, so a window that reaches `n` bytes cost at
+//!   most `2n`, and it stops at [`MAX_WINDOW`] bytes.
 //! - **No released byte is ever rewritten**: a finding that crosses the release
 //!   point holds the release back to its start, and the next window starts there,
 //!   so the finding is judged whole before any of it leaves.
+//! - **No token is cut**: the release point never falls inside a run without
+//!   whitespace, so a secret longer than the overlap (a long JWT, a base64 key) is
+//!   judged whole in the next window, which starts where the run starts.
 //! - **Longer matches than the overlap**: a finding that reaches the end of its
-//!   window may go on (a PEM key, a long JWT), so the window grows by `step` and is
-//!   judged again, up to [`MAX_WINDOW`]; past that the window is cut there, and a
-//!   finding in it is redacted up to the cut.
+//!   window may go on (a PEM key whose `END` line is not in view yet), so the window
+//!   grows and is judged again, up to [`MAX_WINDOW`]; past that the window is cut
+//!   there, and a finding in it is redacted up to the cut.
 //! - A block ends the judge: nothing more is released.
 
 use rampart_guard::Redactions;
@@ -141,10 +145,12 @@ impl OutputJudge {
             let window = self.text.get(self.start..wend).unwrap_or_default();
             let hits = to_bytes(window, judge(window));
             let size = wend - self.start;
+            // the window's planned size (`size` may be a few bytes less: char boundary)
+            let planned = self.end - self.start;
             // A finding that reaches the end of a full window may go on: judge the
             // window again once it has grown.
-            if full && size < MAX_WINDOW && hits.iter().any(|h| h.end == window.len()) {
-                self.end += self.step;
+            if full && planned < MAX_WINDOW && hits.iter().any(|h| h.end == window.len()) {
+                self.grow();
                 continue;
             }
             for h in &hits {
@@ -160,31 +166,45 @@ impl OutputJudge {
             } else {
                 window.len()
             };
-            let forced = full && size >= MAX_WINDOW;
+            let forced = full && planned >= MAX_WINDOW;
             if forced {
                 cut = window.len();
             }
             if !forced {
-                // never release the start of a finding without its end
-                for h in &hits {
-                    if h.start < cut && h.end > cut {
-                        cut = h.start;
+                // Each rule can only move the cut back; repeat until none moves it.
+                loop {
+                    let before = cut;
+                    // never release the start of a finding without its end
+                    for h in &hits {
+                        if h.start < cut && h.end > cut {
+                            cut = h.start;
+                        }
                     }
-                }
-                // never split a placeholder (it could not be restored)
-                if let Some(open) = window.get(..cut).and_then(|w| w.rfind('[')) {
-                    let tail = window.get(open..cut).unwrap_or_default();
-                    let placeholder =
-                        tail.starts_with(PLACEHOLDER) || PLACEHOLDER.starts_with(tail);
-                    if placeholder && !tail.contains(']') && cut - open <= 64 && cut < window.len()
-                    {
-                        cut = open;
+                    // never cut inside a run without whitespace: a token longer than
+                    // the overlap (a long JWT, a key) may run on past the window's
+                    // end, and its start must not leave before all of it is judged
+                    cut = token_start(window, cut);
+                    // never split a placeholder (it could not be restored)
+                    if let Some(open) = window.get(..cut).and_then(|w| w.rfind('[')) {
+                        let tail = window.get(open..cut).unwrap_or_default();
+                        let placeholder =
+                            tail.starts_with(PLACEHOLDER) || PLACEHOLDER.starts_with(tail);
+                        if placeholder
+                            && !tail.contains(']')
+                            && cut - open <= 64
+                            && cut < window.len()
+                        {
+                            cut = open;
+                        }
+                    }
+                    if cut == before {
+                        break;
                     }
                 }
             }
             if cut == 0 && full {
                 // nothing can be released yet: grow the window
-                self.end += self.step;
+                self.grow();
                 continue;
             }
             let redact: Vec<(usize, usize, &'static str)> = hits
@@ -202,6 +222,36 @@ impl OutputJudge {
             self.end = self.start + self.overlap + self.step;
         }
     }
+}
+
+impl OutputJudge {
+    /// Doubles the current window (geometric growth keeps re-judging linear: a
+    /// window that grows to `n` bytes has cost at most `2n` in all).
+    fn grow(&mut self) {
+        let size = self.end.saturating_sub(self.start).max(self.step);
+        self.end = self.start + (2 * size).min(MAX_WINDOW);
+    }
+}
+
+/// The start of the whitespace-free run that `cut` falls inside (`cut` itself when
+/// it falls between runs).
+fn token_start(window: &str, cut: usize) -> usize {
+    let (Some(before), Some(after)) = (window.get(..cut), window.get(cut..)) else {
+        return cut;
+    };
+    let inside = before
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace())
+        && after.chars().next().is_some_and(|c| !c.is_whitespace());
+    if !inside {
+        return cut;
+    }
+    before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// Converts character spans of `window` to byte spans.

@@ -67,8 +67,34 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
                 .and_then(|t| t.find("-----"))
                 .map(|j| e + i + 9 + j + 5)
         })
-        .unwrap_or(e);
+        .unwrap_or_else(|| e + body_end(rest));
     Some((0.99, s, end))
+}
+
+/// Without an `END` line (a truncated key, or one still streaming), the finding runs
+/// over the body: header lines (`Proc-Type: ...`) and lines of base-64, up to the
+/// first line that is neither, or the end of the text (at most 16 KiB).
+fn body_end(rest: &str) -> usize {
+    let limit = rest.len().min(16 * 1024);
+    let b64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let (mut pos, mut end) = (0, 0);
+    for line in rest.split_inclusive('\n') {
+        if pos + line.len() > limit {
+            break;
+        }
+        let t = line.trim();
+        let body = !t.is_empty() && (t.contains(':') || t.bytes().all(b64));
+        // the rest of the BEGIN line, and blank lines before the body
+        let gap = end == 0 && t.is_empty();
+        if !(body || gap) {
+            break;
+        }
+        if body {
+            end = pos + line.trim_end().len();
+        }
+        pos += line.len();
+    }
+    end
 }
 
 /// Registry entry.
