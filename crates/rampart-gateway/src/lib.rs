@@ -15,6 +15,8 @@ pub mod breaker;
 pub mod config;
 pub mod extraction;
 pub mod forwarded;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod guard;
 pub mod inspect;
 pub mod judge;

@@ -112,6 +112,18 @@ impl Lines {
     }
 }
 
+/// Every line of `bytes` fed in chunks of `step` (the fuzz target's view of
+/// [`Lines`]).
+pub(crate) fn split_lines(bytes: &[u8], step: usize) -> Vec<String> {
+    let mut l = Lines::default();
+    let mut out = Vec::new();
+    for c in bytes.chunks(step.max(1)) {
+        out.extend(l.feed(c));
+    }
+    out.extend(l.rest());
+    out
+}
+
 struct State {
     gw: Arc<Gateway>,
     endpoint: Endpoint,
