@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Gateway benchmark: the same chat-completion load (a ~2 KB support conversation)
 # (a) straight to the mock upstream, (b) through `rampart gateway` with its default
-# guards, API keys, rate limits and the SQLite audit ledger, and (c) through the
-# LiteLLM proxy in front of the same mock. Two phases per target:
+# guards, API keys, rate limits and the SQLite audit ledger, (c) the same with every
+# detector off (the proxy's own cost), (d) the same in durable mode ([ledger] durable),
+# and (e) through the LiteLLM proxy in front of the same mock. Two phases per target:
 #   1. a fixed rate (BENCH_RATE, default 500 req/s) for BENCH_DURATION (20 s):
 #      p50/p99 latency, latency-corrected (oha -q ... --latency-correction);
 #   2. maximum throughput at BENCH_CONC connections (32) for BENCH_DURATION.
@@ -16,8 +17,12 @@
 #   BENCH_TARGETS="direct rampart" bash bench/gateway.sh   # skip LiteLLM
 #   BENCH_RAMPART_BIN=path/to/rampart bash bench/gateway.sh  # use that binary, no build
 #
-# Targets checked (from the issue): added p99 <= 2 ms over direct at 500 req/s with
-# guards on, >= 10x LiteLLM's throughput, rampart RSS < 64 MB. Exit 0 when all hold,
+# After (b) it also measures the streaming cost per KB of output (32 KB answers in
+# 8-character deltas, gateway vs direct) and the ledger's loss window (SIGKILL under
+# load in the default mode: answered requests missing from the ledger).
+# Targets checked (issue #14): added p99 <= 1 ms over direct at 500 req/s with guards
+# and ledger on, >= 60x LiteLLM's throughput with guards on, >= 50% of direct
+# throughput with guards off, rampart RSS < 64 MB. Exit 0 when all hold,
 # 1 when one is missed, anything else for a setup error. Everything it writes is under
 # bench/work/ (gitignored): the venv, oha, and bench/work/gateway/ (results, logs).
 set -euo pipefail
@@ -35,7 +40,7 @@ duration="${BENCH_DURATION:-20}"
 conc="${BENCH_CONC:-32}"
 rate_conns="${BENCH_RATE_CONNS:-64}"
 warmup="${BENCH_WARMUP:-3}"
-targets="${BENCH_TARGETS:-direct rampart litellm}"
+targets="${BENCH_TARGETS:-direct rampart rampart-noguard rampart-durable litellm}"
 mock_port="${BENCH_MOCK_PORT:-18081}"
 rampart_port="${BENCH_RAMPART_PORT:-18080}"
 litellm_port="${BENCH_LITELLM_PORT:-18082}"
@@ -152,6 +157,9 @@ done
 key="$("$rampart" keys create --db "$work/keys.sqlite" --tenant bench --model tinychat \
     --rpm 100000000 --days 0 2>/dev/null)"
 [[ $key == rk_* ]] || { echo "could not create a key" >&2; exit 2; }
+# /metrics is served to keys with the admin scope only
+admin="$("$rampart" keys create --db "$work/keys.sqlite" --tenant ops --route /metrics \
+    --rpm 100000000 --days 0 2>/dev/null)"
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # oha_run NAME URL AUTH ARGS...: one bounded oha run, JSON to $work/NAME.json.
@@ -198,14 +206,25 @@ for t in $targets; do
         direct)
             measure direct "$mock_url" none "$mock_pid"
             ;;
-        rampart)
+        rampart|rampart-noguard|rampart-durable)
             rm -f "$work"/ledger.sqlite*
-            start rampart "$rampart" gateway --config "$work/rampart.toml"
+            start "$t" "$rampart" gateway --config "$work/$t.toml"
             gw_pid=$started
-            wait_ready rampart "http://127.0.0.1:$rampart_port/v1/chat/completions" "$key" 20 "$gw_pid"
-            measure rampart "http://127.0.0.1:$rampart_port/v1/chat/completions" "$key" "$gw_pid"
-            curl -s --max-time 5 "http://127.0.0.1:$rampart_port/metrics" | grep -v '^#' > "$work/rampart-metrics.txt" || true
+            gw_url="http://127.0.0.1:$rampart_port/v1/chat/completions"
+            wait_ready "$t" "$gw_url" "$key" 20 "$gw_pid"
+            measure "$t" "$gw_url" "$key" "$gw_pid"
+            if [[ $t == rampart ]]; then
+                curl -s --max-time 5 -H "Authorization: Bearer $admin" \
+                    "http://127.0.0.1:$rampart_port/metrics" | grep -v '^#' > "$work/rampart-metrics.txt" || true
+                echo "== streaming cost per KB of output"
+                "${helper[@]}" stream --work "$work" --gateway "$gw_url" --direct "$mock_url" --key "$key"
+            fi
             stop "$gw_pid"
+            if [[ $t == rampart ]]; then
+                echo "== ledger loss window: SIGKILL under load (default mode)"
+                "${helper[@]}" crash --work "$work" --rampart "$rampart" --config "$work/rampart.toml" \
+                    --url "$gw_url" --key "$key"
+            fi
             ;;
         litellm)
             start litellm env LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_TELEMETRY=False \

@@ -2,7 +2,8 @@
 //! (streaming and not), completions, embeddings and models, with configurable latency.
 //! It records every request body it receives, so tests can assert on what reached it.
 //! The reply is the text after `REPLY:` in the last user message (reversed after
-//! `REPLY_REVERSED:`), or a fixed greeting; `TOOL_CALL: name {args}` makes it call a tool.
+//! `REPLY_REVERSED:`; `REPLY_LONG: N` gives N bytes of prose; `REPLY_SYSTEM` repeats
+//! the system message), or a fixed greeting; `TOOL_CALL: name {args}` makes it call a tool.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -167,6 +168,20 @@ fn reply_for(body: &Value) -> String {
         .and_then(|m| m["content"].as_str())
         .or_else(|| body["prompt"].as_str())
         .unwrap_or_default();
+    // `REPLY_LONG: N` makes the upstream answer N bytes of ordinary prose (the
+    // benchmark's streaming cost per KB, with a short request).
+    if let Some((_, n)) = last_user.split_once("REPLY_LONG:") {
+        let n: usize = n.trim().parse().unwrap_or(0).min(16 << 20);
+        let words = ["the ", "order ", "shipped ", "today ", "and ", "arrives ", "soon. "];
+        let mut out = String::with_capacity(n + 8);
+        let mut i = 0;
+        while out.len() < n {
+            out.push_str(words[i % words.len()]);
+            i += 1;
+        }
+        out.truncate(n);
+        return out;
+    }
     // `REPLY_SYSTEM` makes the upstream repeat its system message (a leak).
     if last_user.contains("REPLY_SYSTEM") {
         return body["messages"]
