@@ -172,7 +172,9 @@ fn reply_for(body: &Value) -> String {
     // benchmark's streaming cost per KB, with a short request).
     if let Some((_, n)) = last_user.split_once("REPLY_LONG:") {
         let n: usize = n.trim().parse().unwrap_or(0).min(16 << 20);
-        let words = ["the ", "order ", "shipped ", "today ", "and ", "arrives ", "soon. "];
+        let words = [
+            "the ", "order ", "shipped ", "today ", "and ", "arrives ", "soon. ",
+        ];
         let mut out = String::with_capacity(n + 8);
         let mut i = 0;
         while out.len() < n {

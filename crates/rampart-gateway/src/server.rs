@@ -496,7 +496,14 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     if view.stream && ep != Endpoint::Embeddings {
         // ask for streamed usage, so token quotas count streams too
         if let Some(map) = body.as_object_mut() {
-            map.insert("stream_options".into(), json!({"include_usage": true}));
+            match map.get_mut("stream_options").and_then(Value::as_object_mut) {
+                Some(o) => {
+                    o.insert("include_usage".into(), Value::Bool(true));
+                }
+                None => {
+                    map.insert("stream_options".into(), json!({"include_usage": true}));
+                }
+            }
         }
     }
     let (resp, upstream) = match crate::upstream::forward(
@@ -517,7 +524,13 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     };
     audit.upstream = upstream;
     let status = resp.status();
-    if view.stream && status.is_success() && ep != Endpoint::Embeddings {
+    // an upstream that answers a stream request with plain JSON is judged as a whole
+    let event_stream = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.trim_start().starts_with("text/event-stream"));
+    if view.stream && status.is_success() && event_stream && ep != Endpoint::Embeddings {
         return crate::stream::respond(
             gw,
             crate::stream::Streamed {

@@ -852,3 +852,24 @@ async fn connections_past_the_cap_wait_for_a_free_slot() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_request_answered_with_plain_json_is_judged_whole() {
+    let h = start(false, None, "").await;
+    let answer = json!({"choices": [{"index": 0, "message": {"role": "assistant",
+        "content": format!("the key is {AWS_KEY}")}, "finish_reason": "stop"}]});
+    script(&h, Scripted::json(200, &answer));
+    let mut body = with_system("hi");
+    body["stream"] = json!(true);
+    body["stream_options"] = json!({"include_usage": false, "other": 1});
+    let (s, text) = chat(&h, &body).await;
+    assert_eq!(s, 200, "{text}");
+    assert!(!text.contains("AKIA"), "{text}");
+    assert!(text.contains("[REDACTED:"), "{text}");
+    // the client's other stream options are kept; usage is asked for
+    let sent = h.mock.received();
+    assert_eq!(
+        sent[0]["stream_options"],
+        json!({"include_usage": true, "other": 1})
+    );
+}

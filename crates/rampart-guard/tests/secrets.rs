@@ -146,7 +146,10 @@ fn a_private_key_without_its_end_line_covers_its_body() {
     let body = "MIIEpAIBAAKCAQEA1c7Hq3WVGhBDe9bEkOqtBnKhDBTl8XvZqIRDwR0m5S3u1FVJ\nWz3eXG5hYjUXyN8iIMpEt0XkZuzqyB3LxmRdNmr/WOSGfXn2kbn+3K9Qy7u1m8/r";
     let text = format!("key:\n-----BEGIN RSA PRIVATE KEY-----\n{body}\n\nThanks, see you.");
     let findings = rampart_guard::check(&text, Role::Assistant).unwrap();
-    let f = findings.iter().find(|f| f.rule == "SEC012").expect("SEC012");
+    let f = findings
+        .iter()
+        .find(|f| f.rule == "SEC012")
+        .expect("SEC012");
     let chars: Vec<char> = text.chars().collect();
     let covered: String = chars[f.span.0..f.span.1].iter().collect();
     assert!(covered.starts_with("-----BEGIN"), "{covered}");
