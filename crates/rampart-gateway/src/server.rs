@@ -251,13 +251,24 @@ fn find_canary(window: &str, canary: &str) -> Option<usize> {
         .and_then(|p| kept.get(p).map(|k| k.1))
 }
 
+/// The handler of one proxied endpoint.
+macro_rules! proxied {
+    ($ep:expr) => {
+        post(
+            |State(gw): State<Arc<Gateway>>,
+             ConnectInfo(addr): ConnectInfo<SocketAddr>,
+             req: Request| proxy(gw, addr, req, $ep),
+        )
+    };
+}
+
 /// Builds the router. The public listener serves the API; `/metrics` is served only
 /// to keys with the admin scope (the `/metrics` route granted explicitly).
 pub fn router(gw: Arc<Gateway>) -> Router {
     Router::new()
-        .route("/v1/chat/completions", post(chat_completions))
-        .route("/v1/completions", post(completions))
-        .route("/v1/embeddings", post(embeddings))
+        .route("/v1/chat/completions", proxied!(Endpoint::Chat))
+        .route("/v1/completions", proxied!(Endpoint::Completions))
+        .route("/v1/embeddings", proxied!(Endpoint::Embeddings))
         .route("/v1/responses", post(responses))
         .route("/v1/models", get(models))
         .route("/healthz", get(|| async { "ok" }))
@@ -384,30 +395,6 @@ async fn responses() -> Response {
         "/v1/responses is not served by this gateway: its texts are not judged yet; use /v1/chat/completions",
         &request_id(),
     )
-}
-
-async fn chat_completions(
-    State(gw): State<Arc<Gateway>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    req: Request,
-) -> Response {
-    proxy(gw, addr, req, Endpoint::Chat).await
-}
-
-async fn completions(
-    State(gw): State<Arc<Gateway>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    req: Request,
-) -> Response {
-    proxy(gw, addr, req, Endpoint::Completions).await
-}
-
-async fn embeddings(
-    State(gw): State<Arc<Gateway>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    req: Request,
-) -> Response {
-    proxy(gw, addr, req, Endpoint::Embeddings).await
 }
 
 /// The route's name in logs and the ledger, and the path under an upstream's URL.

@@ -106,6 +106,22 @@ async fn chat(h: &Harness, body: &Value) -> (u16, String) {
     post(h, "/v1/chat/completions", body).await
 }
 
+/// A key with a quota of 100 tokens a minute.
+fn quota_key(h: &Harness) -> String {
+    h.gw.keys
+        .as_ref()
+        .unwrap()
+        .create_spec(&rampart_gateway::keys::KeySpec {
+            tenant: "acme".into(),
+            models: vec!["m".into()],
+            rpm: 10_000,
+            tpm: 100,
+            ..Default::default()
+        })
+        .unwrap()
+        .1
+}
+
 fn script(h: &Harness, s: Scripted) {
     *h.mock.script.lock().unwrap() = Some(s);
 }
@@ -705,18 +721,7 @@ async fn stored_bodies_are_redacted_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streamed_and_passthrough_usage_counts_against_the_token_quota() {
     let h = start(false, None, "").await;
-    let (_, key) =
-        h.gw.keys
-            .as_ref()
-            .unwrap()
-            .create_spec(&rampart_gateway::keys::KeySpec {
-                tenant: "acme".into(),
-                models: vec!["m".into()],
-                rpm: 10_000,
-                tpm: 100,
-                ..Default::default()
-            })
-            .unwrap();
+    let key = quota_key(&h);
     let events = [
         json!({"choices": [{"index": 0, "delta": {"content": "hello"}}]}).to_string(),
         json!({"choices": [], "usage": {"prompt_tokens": 60, "completion_tokens": 90}}).to_string(),
@@ -764,18 +769,7 @@ async fn streamed_and_passthrough_usage_counts_against_the_token_quota() {
             json!({"object": "text_completion", "choices": [{"index": 0, "text": "word ".repeat(200)}]}),
         ),
     ] {
-        let (_, key) =
-            h.gw.keys
-                .as_ref()
-                .unwrap()
-                .create_spec(&rampart_gateway::keys::KeySpec {
-                    tenant: "acme".into(),
-                    models: vec!["m".into()],
-                    rpm: 10_000,
-                    tpm: 100,
-                    ..Default::default()
-                })
-                .unwrap();
+        let key = quota_key(&h);
         script(&h, Scripted::json(200, &answer));
         let body = json!({"model": "m", "input": "hello", "prompt": "hello"});
         let send = || {

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use rampart_core::system::SystemDescription;
 use rampart_gateway::mock::{self, MockState};
+
+mod common;
 use rampart_gateway::server::{self, Gateway, REQUEST_ID_HEADER};
 use rampart_ledger::merkle::verify_inclusion;
 use serde_json::{json, Value};
@@ -422,21 +424,7 @@ async fn rate_limits_models_embeddings_and_metrics() {
         }
         assert_eq!(req.send().await.unwrap().status().as_u16(), 401);
     }
-    let admin =
-        h.gw.keys
-            .as_ref()
-            .unwrap()
-            .create_spec(&rampart_gateway::keys::KeySpec {
-                tenant: "ops".into(),
-                models: Vec::new(),
-                tools: Vec::new(),
-                routes: vec!["/metrics".into()],
-                rpm: 10_000,
-                tpm: 0,
-                expires: 0,
-            })
-            .unwrap()
-            .1;
+    let admin = common::admin_key(&h.gw);
     let metrics = client
         .get(format!("{}/metrics", h.url))
         .bearer_auth(&admin)

@@ -8,6 +8,9 @@ use std::sync::Arc;
 use rampart_core::system::SystemDescription;
 use rampart_gateway::inspect::{Hit, Inspector, Vault, Verdict};
 use rampart_gateway::mock::{self, MockState};
+
+mod common;
+use common::admin_key;
 use rampart_gateway::server::{self, Gateway};
 use serde_json::{json, Value};
 
@@ -64,24 +67,6 @@ async fn start_full(extra: &str, ledger: &str, adjust: impl FnOnce(&mut Gateway)
         admin,
         _dir: dir,
     }
-}
-
-/// A key with the admin scope: it may read `/metrics` and nothing else.
-fn admin_key(gw: &Gateway) -> String {
-    gw.keys
-        .as_ref()
-        .unwrap()
-        .create_spec(&rampart_gateway::keys::KeySpec {
-            tenant: "ops".into(),
-            models: Vec::new(),
-            tools: Vec::new(),
-            routes: vec!["/metrics".into()],
-            rpm: 10_000,
-            tpm: 0,
-            expires: 0,
-        })
-        .unwrap()
-        .1
 }
 
 /// A chat request with the set-up's key, not yet sent.
