@@ -500,6 +500,11 @@ pub struct GatewaySettings {
     /// (default 256).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_holdback: Option<usize>,
+    /// Seconds a whole request may take once admitted — every upstream attempt and
+    /// the whole answer, streams included (default 600); past it the answer ends with
+    /// an error and the ledger records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_timeout_secs: Option<u64>,
     /// Seconds a client may take to send its body once its headers are in (default 30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_timeout_secs: Option<u64>,

@@ -41,6 +41,8 @@ pub struct Config {
     pub stream_holdback: usize,
     /// Time for one upstream attempt ([`DEFAULT_UPSTREAM_TIMEOUT`]).
     pub upstream_timeout: Duration,
+    /// Time for a whole admitted request ([`DEFAULT_REQUEST_TIMEOUT`]).
+    pub request_timeout: Duration,
     /// How long stored bodies are kept ([`DEFAULT_RETENTION`]).
     pub retention: Duration,
     /// Key file sealing stored bodies (`[ledger] body_key`, relative to the file).
@@ -61,6 +63,8 @@ pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
 pub const DEFAULT_STREAM_HOLDBACK: usize = 256;
 /// Default time for one upstream attempt.
 pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time for a whole admitted request: every attempt and the whole answer.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 /// Default retention of stored bodies: 30 days.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 86_400);
 
@@ -210,6 +214,9 @@ impl Config {
             upstream_timeout: settings
                 .upstream_timeout_secs
                 .map_or(DEFAULT_UPSTREAM_TIMEOUT, Duration::from_secs),
+            request_timeout: settings
+                .request_timeout_secs
+                .map_or(DEFAULT_REQUEST_TIMEOUT, Duration::from_secs),
             // an unparsable retention is refused by the validator
             retention: ledger
                 .and_then(|l| l.retention.as_deref())

@@ -435,6 +435,7 @@ pub(crate) fn estimate_tokens(chars: usize) -> u64 {
 
 async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -> Response {
     let (route, path) = route_of(ep);
+    let deadline = tokio::time::Instant::now() + gw.config.request_timeout;
     let Admitted {
         rid,
         key,
@@ -500,6 +501,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         &view.pieces,
         &upstreams,
         &mut vault,
+        deadline,
     )
     .await
     {
@@ -529,6 +531,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
                 audit,
                 canary,
                 wants_usage,
+                deadline,
             },
             resp,
         );
@@ -539,7 +542,8 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         .and_then(|v| v.to_str().ok())
         .map(str::to_ascii_lowercase)
         .filter(|e| e != "identity");
-    let bytes = match crate::upstream::read_capped(resp, gw.config.max_answer_bytes).await {
+    let bytes = match crate::upstream::read_capped(resp, gw.config.max_answer_bytes, deadline).await
+    {
         Ok(b) => b,
         Err(why) => return unjudged(&gw, audit, verdict, &why),
     };

@@ -43,6 +43,8 @@ pub(crate) struct Streamed {
     pub canary: String,
     /// The client asked for a usage chunk (`stream_options.include_usage`).
     pub wants_usage: bool,
+    /// When the whole request must be over.
+    pub deadline: tokio::time::Instant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -423,6 +425,7 @@ async fn run(
         mut audit,
         canary,
         wants_usage,
+        deadline,
     } = s;
     let mut st = State {
         gw: Arc::clone(&gw),
@@ -457,9 +460,17 @@ async fn run(
             data.push_str(d.strip_prefix(' ').unwrap_or(d));
         }
     };
-    'read: while let Some(chunk) = upstream.next().await {
-        // a broken upstream stream ends it; what arrived is judged below
-        let Ok(chunk) = chunk else { break };
+    'read: loop {
+        let Ok(next) = tokio::time::timeout_at(deadline, upstream.next()).await else {
+            st.end = End::Unjudged("the stream took longer than the request's time".into());
+            break;
+        };
+        let Some(chunk) = next else { break };
+        // a broken upstream stream (reset, or past its time) ends with an error
+        let Ok(chunk) = chunk else {
+            st.end = End::Unjudged("the upstream stream broke off or ran out of time".into());
+            break;
+        };
         total += chunk.len();
         if total > gw.config.max_answer_bytes {
             st.end = End::Unjudged(format!(

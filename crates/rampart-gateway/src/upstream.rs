@@ -73,8 +73,8 @@ pub(crate) async fn forward(
     pieces: &[Piece],
     upstreams: &[Upstream],
     vault: &mut Vault,
+    deadline: tokio::time::Instant,
 ) -> Result<(reqwest::Response, String), String> {
-    let timeout = gw.config.upstream_timeout;
     let mut last = String::from("no upstream serves this model");
     let mut redacted: Option<Value> = None;
     for u in upstreams {
@@ -82,6 +82,12 @@ pub(crate) async fn forward(
             last = format!("{}: circuit open after repeated failures", u.name);
             continue;
         }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            last = format!("{last}; the request's time ran out");
+            break;
+        }
+        let timeout = gw.config.upstream_timeout.min(left);
         let send: &Value = if u.external {
             redacted.get_or_insert_with(|| egress_body(gw, body, pieces, vault))
         } else {
@@ -127,19 +133,28 @@ pub(crate) async fn forward(
     Err(last)
 }
 
-/// Reads an answer body of at most `max` bytes.
-pub(crate) async fn read_capped(resp: reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
+/// Reads an answer body of at most `max` bytes, before `deadline`.
+pub(crate) async fn read_capped(
+    resp: reqwest::Response,
+    max: usize,
+    deadline: tokio::time::Instant,
+) -> Result<Vec<u8>, String> {
     if resp.content_length().is_some_and(|n| n > max as u64) {
         return Err(format!("the answer is larger than {max} bytes"));
     }
     let mut out = Vec::new();
     let mut stream = resp.bytes_stream();
-    while let Some(chunk) = stream.next().await {
+    loop {
+        let next = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .map_err(|_| "the answer took longer than the request's time".to_string())?;
+        let Some(chunk) = next else {
+            return Ok(out);
+        };
         let chunk = chunk.map_err(|e| describe(&e).to_string())?;
         if out.len() + chunk.len() > max {
             return Err(format!("the answer is larger than {max} bytes"));
         }
         out.extend_from_slice(&chunk);
     }
-    Ok(out)
 }

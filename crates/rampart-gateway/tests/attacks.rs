@@ -867,3 +867,40 @@ async fn a_stream_request_answered_with_plain_json_is_judged_whole() {
         json!({"include_usage": true, "other": 1})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trickling_upstream_is_cut_at_the_request_deadline() {
+    let h = start(false, None, "request_timeout_secs = 1\n").await;
+    // a stream whose events come every 300 ms, for 30 s
+    let mut events: Vec<String> = (0..100)
+        .map(|i| {
+            json!({"choices": [{"index": 0, "delta": {"content": format!("w{i} ")}}]}).to_string()
+        })
+        .collect();
+    events.push("[DONE]".into());
+    let cuts: Vec<usize> = (1..100).map(|i| i * 60).collect();
+    let mut sse = Scripted::sse(&events, &cuts);
+    sse.pause_ms = 300;
+    script(&h, sse.clone());
+    let mut body = with_system("talk");
+    body["stream"] = json!(true);
+    let started = std::time::Instant::now();
+    let (_, text) = chat(&h, &body).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(text.contains("withheld"), "{text}");
+    // and a whole answer that trickles
+    sse.headers = vec![("content-type".into(), "application/json".into())];
+    script(&h, sse);
+    let started = std::time::Instant::now();
+    let (s, text) = chat(&h, &with_system("talk")).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(s, 502, "{text}");
+    let entries = ledger(&h, 2).await;
+    assert!(entries
+        .iter()
+        .all(|e| e.entry.rules.contains(&"GW008".to_string())));
+}
