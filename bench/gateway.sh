@@ -3,7 +3,9 @@
 # (a) straight to the mock upstream, (b) through `rampart gateway` with its default
 # guards, API keys, rate limits and the SQLite audit ledger, (c) the same with every
 # detector off (the proxy's own cost), (d) the same in durable mode ([ledger] durable),
-# and (e) through the LiteLLM proxy in front of the same mock. Two phases per target:
+# (e) through nginx as a plain reverse proxy (no checks at all: what one proxy hop
+# costs on this machine, the physical reference for "share of direct"), and (f)
+# through the LiteLLM proxy in front of the same mock. Two phases per target:
 #   1. a fixed rate (BENCH_RATE, default 500 req/s) for BENCH_DURATION (20 s):
 #      p50/p99 latency, latency-corrected (oha -q ... --latency-correction);
 #   2. maximum throughput at BENCH_CONC connections (32) for BENCH_DURATION.
@@ -40,10 +42,11 @@ duration="${BENCH_DURATION:-20}"
 conc="${BENCH_CONC:-32}"
 rate_conns="${BENCH_RATE_CONNS:-64}"
 warmup="${BENCH_WARMUP:-3}"
-targets="${BENCH_TARGETS:-direct rampart rampart-noguard rampart-durable litellm}"
+targets="${BENCH_TARGETS:-direct nginx rampart rampart-noguard rampart-durable litellm}"
 mock_port="${BENCH_MOCK_PORT:-18081}"
 rampart_port="${BENCH_RAMPART_PORT:-18080}"
 litellm_port="${BENCH_LITELLM_PORT:-18082}"
+nginx_port="${BENCH_NGINX_PORT:-18083}"
 litellm_workers="${BENCH_LITELLM_WORKERS:-$(nproc)}"
 helper=(python3 "$bench/gateway_bench.py")
 mkdir -p "$bench/work"
@@ -225,6 +228,36 @@ for t in $targets; do
                 "${helper[@]}" crash --work "$work" --rampart "$rampart" --config "$work/rampart.toml" \
                     --url "$gw_url" --key "$key"
             fi
+            ;;
+        nginx)
+            command -v nginx >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light >/dev/null; }
+            mkdir -p "$work/nginx"
+            cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    upstream mock { server 127.0.0.1:$mock_port; keepalive 64; }
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / {
+            proxy_pass http://mock;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+NGINX
+            start nginx nginx -c "$work/nginx/nginx.conf"
+            ng_pid=$started
+            wait_ready nginx "http://127.0.0.1:$nginx_port/v1/chat/completions" none 20 "$ng_pid"
+            measure nginx "http://127.0.0.1:$nginx_port/v1/chat/completions" none "$ng_pid"
+            stop "$ng_pid"
             ;;
         litellm)
             start litellm env LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_TELEMETRY=False \

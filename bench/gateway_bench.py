@@ -289,7 +289,8 @@ def fmt(v, unit="", nd=2):
 
 def cmd_report(a: argparse.Namespace) -> int:
     work = Path(a.work)
-    targets = [("direct", "direct to mock"), ("rampart", "rampart (guards+ledger)"),
+    targets = [("direct", "direct to mock"), ("nginx", "nginx (plain proxy)"),
+               ("rampart", "rampart (guards+ledger)"),
                ("rampart-noguard", "rampart (guards off)"), ("rampart-durable", "rampart (durable)"),
                ("litellm", "LiteLLM proxy")]
     res = {}
@@ -375,8 +376,10 @@ def cmd_report(a: argparse.Namespace) -> int:
     dm = res["direct"]["max"]
     if ng["max"] and dm and dm["rps_ok"]:
         share = ng["max"]["rps_ok"] / dm["rps_ok"]
+        nx = res["nginx"]["max"]
+        ref = f"; nginx, a plain proxy hop, reaches {100 * nx['rps_ok'] / dm['rps_ok']:.0f}%" if nx else ""
         checks.append((">= 50% of direct throughput, guards off", share >= 0.5,
-                       f"{100 * share:.0f}% ({ng['max']['rps_ok']:.0f} vs {dm['rps_ok']:.0f} req/s)"))
+                       f"{100 * share:.0f}% ({ng['max']['rps_ok']:.0f} vs {dm['rps_ok']:.0f} req/s{ref})"))
     else:
         checks.append((">= 50% of direct, guards off", False, "no result"))
     if rr["rss"] and rr["rss"].get("peak_rss_kb"):
