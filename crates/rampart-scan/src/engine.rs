@@ -30,7 +30,7 @@ pub(crate) fn scan_blob(blob: &dyn Blob, name: &str, ctx: &mut Ctx<'_>) -> Forma
         }
     };
     if head.is_empty() {
-        return Format::Unknown;
+        return Format::Empty;
     }
     if head.starts_with(npy::MAGIC) {
         return npy::scan(blob, ctx);
@@ -319,7 +319,7 @@ fn scan_compressed(
     let inner = ctx.in_member(&inner_name, |ctx| scan_blob(&data, &inner_name, ctx));
     Some(match inner {
         Format::Pickle | Format::Joblib => Format::Joblib,
-        Format::Unknown => Format::Compressed,
+        Format::Unknown | Format::Empty => Format::Compressed,
         other => other,
     })
 }
@@ -470,7 +470,7 @@ fn scan_member(data: &dyn Blob, entry: &zip::Entry, archive: Format, ctx: &mut C
     }
     let inner = scan_blob(data, &entry.name, ctx);
     let must_be_pickle = entry.name.ends_with(".pkl") || entry.name.ends_with(".pickle");
-    if must_be_pickle && inner == Format::Unknown {
+    if must_be_pickle && matches!(inner, Format::Unknown | Format::Empty) {
         ctx.report(
             &pkl006_malformed_pickle::RULE,
             "member is named as a pickle but is not valid pickle data",
