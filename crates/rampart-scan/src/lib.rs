@@ -495,6 +495,20 @@ pub mod fuzzing {
         let _ = formats::tar::read_entries(&data, &mut ctx);
     }
 
+    /// The compressed-stream decoders, each tried on the data under a 1 MiB cap, and
+    /// the whole stream path (detection, decoding, the scan of the content).
+    pub fn decompress(data: &[u8]) {
+        for kind in crate::engine::Compression::ALL {
+            let mut out = Vec::new();
+            let _ = crate::engine::decompress(&data, kind, 1 << 20, &mut out);
+        }
+        let limits = Limits {
+            member_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let _ = crate::scan_bytes(data, "fuzz.joblib", &limits);
+    }
+
     /// A fuzz entry point.
     pub type Target = fn(&[u8]);
 
@@ -511,5 +525,6 @@ pub mod fuzzing {
         ("hdf5", hdf5),
         ("protobuf", protobuf),
         ("tar", tar),
+        ("decompress", decompress),
     ];
 }
