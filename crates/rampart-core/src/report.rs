@@ -26,13 +26,15 @@
 //!     }
 //!   ],
 //!   "summary": {"files": 1, "clean": 0, "suspicious": 0, "malicious": 1, "error": 0,
+//!               "unrecognized": 0, "skipped": 0,
 //!               "findings": {"critical": 1, "high": 0, "medium": 0, "low": 0, "info": 0}}
 //! }
 //! ```
 //!
 //! Fields are only ever added within a schema version; a removal or change of meaning
 //! increments [`SCHEMA_VERSION`]. `location` fields are omitted when unknown; `error`
-//! is present only when the file could not be read.
+//! is present only when the file could not be read, `skipped` (the reason) only for
+//! entries that were not read, `target` only for paths reached through a symbolic link.
 
 use serde::Serialize;
 
@@ -96,12 +98,20 @@ impl Finding {
     }
 }
 
-/// The judgement of one file.
+/// The judgement of one file. Only `clean` says "judged, and nothing found": a file
+/// whose content was not recognised (`unrecognized`) or that was not read at all
+/// (`skipped`) is never counted clean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// Nothing at or above low severity.
+    /// Recognised, judged completely, nothing at or above low severity.
     Clean,
+    /// Read, but its content is not a format the tool judges (including empty files,
+    /// whose `format` is `empty`); nothing was judged, so nothing is vouched for.
+    Unrecognized,
+    /// Not read: a symbolic link that was not followed, a device, a FIFO, a socket.
+    /// [`FileReport::skipped`] says why.
+    Skipped,
     /// Findings of low or medium severity only.
     Suspicious,
     /// The file could not be read or judged completely, and nothing high was found in
@@ -128,6 +138,12 @@ pub struct FileReport {
     /// An I/O error that stopped the file from being read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why the entry was not read (verdict `skipped`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// For a path reached through a symbolic link: the file that was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 impl FileReport {
@@ -155,7 +171,32 @@ impl FileReport {
             verdict,
             findings,
             error,
+            skipped: None,
+            target: None,
         }
+    }
+
+    /// An entry that was listed but not read, with the reason (verdict `skipped`).
+    pub fn skipped(path: String, format: String, reason: String) -> Self {
+        FileReport {
+            path,
+            format,
+            size: None,
+            verdict: Verdict::Skipped,
+            findings: Vec::new(),
+            error: None,
+            skipped: Some(reason),
+            target: None,
+        }
+    }
+
+    /// Marks a file whose content was not recognised: a verdict that would have been
+    /// `clean` becomes `unrecognized` (findings, errors and incompleteness keep theirs).
+    pub fn unrecognized(mut self) -> Self {
+        if self.verdict == Verdict::Clean {
+            self.verdict = Verdict::Unrecognized;
+        }
+        self
     }
 
     /// The most serious finding's severity.
@@ -177,6 +218,10 @@ pub struct Summary {
     pub malicious: usize,
     /// See [`Verdict::Error`].
     pub error: usize,
+    /// See [`Verdict::Unrecognized`].
+    pub unrecognized: usize,
+    /// See [`Verdict::Skipped`].
+    pub skipped: usize,
     /// Findings per severity.
     pub findings: SeverityCounts,
 }
@@ -234,6 +279,8 @@ impl Report {
                 Verdict::Suspicious => summary.suspicious += 1,
                 Verdict::Malicious => summary.malicious += 1,
                 Verdict::Error => summary.error += 1,
+                Verdict::Unrecognized => summary.unrecognized += 1,
+                Verdict::Skipped => summary.skipped += 1,
             }
             for finding in &file.findings {
                 let slot = match finding.severity {
@@ -263,6 +310,11 @@ impl Report {
         self.files
             .iter()
             .any(|f| f.worst().is_some_and(|w| w >= threshold))
+    }
+
+    /// True when any file has the verdict `verdict`.
+    pub fn has_verdict(&self, verdict: Verdict) -> bool {
+        self.files.iter().any(|f| f.verdict == verdict)
     }
 
     /// True when any file could not be read.
@@ -325,6 +377,36 @@ mod tests {
             .verdict,
             Verdict::Malicious
         );
+    }
+
+    #[test]
+    fn unrecognized_and_skipped_are_never_clean() {
+        let loc = Location::default();
+        assert_eq!(
+            file(vec![], false).unrecognized().verdict,
+            Verdict::Unrecognized
+        );
+        assert_eq!(
+            file(vec![Finding::new(&MED, "m", loc)], false)
+                .unrecognized()
+                .verdict,
+            Verdict::Suspicious
+        );
+        let report = Report::new(
+            "scan",
+            "0.0.0",
+            vec![
+                file(vec![], false).unrecognized(),
+                FileReport::skipped("l".into(), "unknown".into(), "link".into()),
+            ],
+        );
+        assert_eq!(report.summary.clean, 0);
+        assert_eq!(report.summary.unrecognized, 1);
+        assert_eq!(report.summary.skipped, 1);
+        assert!(report.has_verdict(Verdict::Skipped));
+        let json = serde_json::to_value(&report).unwrap_or_default();
+        assert_eq!(json["files"][1]["skipped"], "link");
+        assert_eq!(json["files"][0]["verdict"], "unrecognized");
     }
 
     #[test]

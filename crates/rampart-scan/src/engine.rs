@@ -30,7 +30,7 @@ pub(crate) fn scan_blob(blob: &dyn Blob, name: &str, ctx: &mut Ctx<'_>) -> Forma
         }
     };
     if head.is_empty() {
-        return Format::Unknown;
+        return Format::Empty;
     }
     if head.starts_with(npy::MAGIC) {
         return npy::scan(blob, ctx);
@@ -231,14 +231,49 @@ pub(crate) fn judge_pickle(ir: &pickle::PickleIr, ctx: &mut Ctx<'_>) {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Compression {
+/// A compressed stream the scanner opens: everything joblib (`compress=` zlib, gzip,
+/// bz2, lzma, xz, lz4) and pandas (`compression=` gzip, bz2, xz, zstd) write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compression {
     Gzip,
     Zlib,
-    Other(&'static str),
+    Bzip2,
+    Xz,
+    /// The legacy `.lzma` ("lzma-alone") container: joblib's `compress='lzma'`.
+    Lzma,
+    Lz4,
+    Zstd,
 }
 
-fn compression(head: &[u8]) -> Option<Compression> {
+impl Compression {
+    /// Every kind, for the fuzz target.
+    pub(crate) const ALL: [Compression; 7] = [
+        Compression::Gzip,
+        Compression::Zlib,
+        Compression::Bzip2,
+        Compression::Xz,
+        Compression::Lzma,
+        Compression::Lz4,
+        Compression::Zstd,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zlib => "zlib",
+            Compression::Bzip2 => "bzip2",
+            Compression::Xz => "xz",
+            Compression::Lzma => "lzma",
+            Compression::Lz4 => "LZ4",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// Recognises a compressed stream by its magic (joblib's own prefixes in
+/// `joblib/compressor.py` are these same magics: zlib `78`, gzip `1f 8b`, bz2 `BZ`,
+/// xz `fd 37 7a 58 5a`, lzma `5d 00`, lz4 `04 22 4d 18`).
+pub(crate) fn compression(head: &[u8]) -> Option<Compression> {
     match head {
         [0x1f, 0x8b, 0x08, ..] => Some(Compression::Gzip),
         [0x78, second, ..]
@@ -247,45 +282,93 @@ fn compression(head: &[u8]) -> Option<Compression> {
         {
             Some(Compression::Zlib)
         }
-        [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Compression::Other("bzip2")),
-        [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Some(Compression::Other("xz")),
-        [0x04, 0x22, 0x4d, 0x18, ..] => Some(Compression::Other("LZ4")),
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some(Compression::Other("zstd")),
+        [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Compression::Bzip2),
+        [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Some(Compression::Xz),
+        // properties lc=3 lp=0 pb=2 (every encoder's default), then a dictionary size
+        // whose low 16 bits are zero (a power of two of 64 KiB or more), 13-byte header.
+        [0x5d, 0x00, 0x00, _, _, _, _, _, _, _, _, _, _, ..] => Some(Compression::Lzma),
+        [0x04, 0x22, 0x4d, 0x18, ..] => Some(Compression::Lz4),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some(Compression::Zstd),
         _ => None,
     }
 }
 
-/// Decompresses a gzip or zlib stream within the budget and scans the content.
-/// Returns `None` when the stream does not decompress (then it is not compressed data).
+/// Decompresses `blob` as `kind` into `data`, reading at most `cap` bytes of output.
+/// Returns the decoder's error, if any; reaching the cap is not an error here (the
+/// caller sees `data.len() == cap`).
+pub(crate) fn decompress(
+    blob: &dyn Blob,
+    kind: Compression,
+    cap: u64,
+    data: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let reader = zip::BlobReader::new(blob);
+    match kind {
+        Compression::Gzip => flate2::read::MultiGzDecoder::new(reader)
+            .take(cap)
+            .read_to_end(data)
+            .map(drop),
+        Compression::Zlib => flate2::read::ZlibDecoder::new(reader)
+            .take(cap)
+            .read_to_end(data)
+            .map(drop),
+        Compression::Bzip2 => bzip2::read::MultiBzDecoder::new(reader)
+            .take(cap)
+            .read_to_end(data)
+            .map(drop),
+        Compression::Lz4 => lz4_flex::frame::FrameDecoder::new(reader)
+            .take(cap)
+            .read_to_end(data)
+            .map(drop),
+        Compression::Zstd => {
+            let decoder = ruzstd::decoding::StreamingDecoder::new(reader)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            decoder.take(cap).read_to_end(data).map(drop)
+        }
+        Compression::Xz | Compression::Lzma => {
+            // The decoder's dictionary is refused above this (never below 64 MiB, the
+            // dictionary of `xz -9`), so memory stays bounded whatever the header says.
+            let mem_limit_kb =
+                u32::try_from(cap.max(BOMB_MIN_BYTES) / 1024).unwrap_or(u32::MAX - 1);
+            if kind == Compression::Xz {
+                lzma_rust2::XzReader::new_mem_limit(reader, true, mem_limit_kb)
+                    .take(cap)
+                    .read_to_end(data)
+                    .map(drop)
+            } else {
+                lzma_rust2::LzmaReader::new_mem_limit(reader, mem_limit_kb, None)?
+                    .take(cap)
+                    .read_to_end(data)
+                    .map(drop)
+            }
+        }
+    }
+}
+
+/// Decompresses a compressed stream within the budget and scans the content. Returns
+/// `None` when the stream does not decompress at all (then it is not compressed data).
+///
+/// The output is capped at the member size limit, at what is left of the per-file
+/// budget, and — for inputs of more than a few bytes — at the compression-ratio limit
+/// times the input size (never below 64 MiB): a bomb is reported (`SCN002`) and the
+/// part read is still judged.
 fn scan_compressed(
     blob: &dyn Blob,
     kind: Compression,
     name: &str,
     ctx: &mut Ctx<'_>,
 ) -> Option<Format> {
-    let reader = zip::BlobReader::new(blob);
-    let max = ctx.limits.member_bytes.min(ctx.decompress_budget());
+    let by_ratio = blob
+        .len()
+        .saturating_mul(ctx.limits.compression_ratio)
+        .max(BOMB_MIN_BYTES);
+    let max = ctx
+        .limits
+        .member_bytes
+        .min(ctx.decompress_budget())
+        .min(by_ratio);
     let mut data = Vec::new();
-    let result = match kind {
-        Compression::Gzip => flate2::read::MultiGzDecoder::new(reader)
-            .take(max + 1)
-            .read_to_end(&mut data),
-        Compression::Zlib => flate2::read::ZlibDecoder::new(reader)
-            .take(max + 1)
-            .read_to_end(&mut data),
-        Compression::Other(what) => {
-            ctx.report(
-                &scn003::RULE,
-                format!(
-                    "{what}-compressed stream: its content cannot be opened and was not judged"
-                ),
-                None,
-                None,
-            );
-            ctx.mark_incomplete();
-            return Some(Format::Compressed);
-        }
-    };
+    let result = decompress(blob, kind, max.saturating_add(1), &mut data);
     if let Err(e) = result {
         if data.is_empty() {
             return None;
@@ -293,7 +376,8 @@ fn scan_compressed(
         ctx.report(
             &scn001::RULE,
             format!(
-                "compressed stream is corrupt after {} bytes: {e}",
+                "{} stream is corrupt after {} bytes: {e}",
+                kind.name(),
                 data.len()
             ),
             None,
@@ -304,9 +388,20 @@ fn scan_compressed(
     ctx.charge_decompressed(data.len() as u64);
     if data.len() as u64 > max {
         data.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+        let why = if max == by_ratio && by_ratio < ctx.limits.member_bytes {
+            format!(
+                " (ratio above {}:1: a decompression bomb)",
+                ctx.limits.compression_ratio
+            )
+        } else {
+            String::new()
+        };
         ctx.report(
             &scn002::RULE,
-            format!("compressed stream decompresses to more than {max} bytes; only the first {max} were judged"),
+            format!(
+                "{} stream decompresses to more than {max} bytes{why}; only the first {max} were judged",
+                kind.name()
+            ),
             None,
             None,
         );
@@ -319,7 +414,7 @@ fn scan_compressed(
     let inner = ctx.in_member(&inner_name, |ctx| scan_blob(&data, &inner_name, ctx));
     Some(match inner {
         Format::Pickle | Format::Joblib => Format::Joblib,
-        Format::Unknown => Format::Compressed,
+        Format::Unknown | Format::Empty => Format::Compressed,
         other => other,
     })
 }
@@ -470,7 +565,7 @@ fn scan_member(data: &dyn Blob, entry: &zip::Entry, archive: Format, ctx: &mut C
     }
     let inner = scan_blob(data, &entry.name, ctx);
     let must_be_pickle = entry.name.ends_with(".pkl") || entry.name.ends_with(".pickle");
-    if must_be_pickle && inner == Format::Unknown {
+    if must_be_pickle && matches!(inner, Format::Unknown | Format::Empty) {
         ctx.report(
             &pkl006_malformed_pickle::RULE,
             "member is named as a pickle but is not valid pickle data",

@@ -43,12 +43,15 @@ pub enum Format {
     Zip,
     /// Other tar archive.
     Tar,
-    /// gzip/zlib stream whose content is not a model format.
+    /// Compressed stream (gzip, zlib, bzip2, xz, lzma, LZ4, zstd) whose content is not
+    /// a model format, or that could not be opened.
     Compressed,
     /// 7z archive (not opened).
     SevenZip,
     /// RAR archive (not opened).
     Rar,
+    /// A file or member with no bytes.
+    Empty,
     /// Not a format the scanner judges.
     Unknown,
 }
@@ -79,6 +82,7 @@ impl Format {
             Format::Compressed => "compressed",
             Format::SevenZip => "7z",
             Format::Rar => "rar",
+            Format::Empty => "empty",
             Format::Unknown => "unknown",
         }
     }

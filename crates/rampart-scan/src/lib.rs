@@ -24,6 +24,7 @@ mod engine;
 pub mod format;
 pub mod formats;
 pub mod limits;
+mod naming;
 pub mod rules;
 
 use std::fs::File;
@@ -63,7 +64,8 @@ pub fn scan_bytes(data: &[u8], name: &str, limits: &Limits) -> BlobScan {
 }
 
 /// Scans any [`blob::Blob`] as if it were a file named `name` in `base_dir` (the folder
-/// used to resolve relative references such as ONNX external data).
+/// used to resolve relative references such as ONNX external data). A name that
+/// promises a model format the content is not is reported (`FMT001`).
 pub fn scan_blob(
     data: &dyn blob::Blob,
     name: &str,
@@ -72,6 +74,7 @@ pub fn scan_blob(
 ) -> BlobScan {
     let mut ctx = context::Ctx::new(limits, base_dir);
     let format = engine::scan_blob(data, name, &mut ctx);
+    naming::check(data, name, false, format, &mut ctx);
     let (findings, incomplete) = ctx.finish();
     BlobScan {
         format,
@@ -80,9 +83,26 @@ pub fn scan_blob(
     }
 }
 
+/// True for formats whose content was not judged: the file report's verdict becomes
+/// `unrecognized` unless something was found.
+fn unjudged(format: Format) -> bool {
+    matches!(format, Format::Unknown | Format::Empty | Format::Compressed)
+}
+
 /// Scans one file.
 pub fn scan_file(path: &Path, display: String, options: &ScanOptions) -> FileReport {
-    let file = match File::open(path).and_then(blob::FileBlob::new) {
+    scan_file_named(path, Path::new(&display), display.clone(), options)
+}
+
+/// Scans the file at `read`, judging its name and folder from `named` (the path a
+/// symbolic link was found at, or the file itself).
+fn scan_file_named(
+    read: &Path,
+    named: &Path,
+    display: String,
+    options: &ScanOptions,
+) -> FileReport {
+    let file = match File::open(read).and_then(blob::FileBlob::new) {
         Ok(f) => f,
         Err(e) => {
             return FileReport::new(
@@ -96,42 +116,171 @@ pub fn scan_file(path: &Path, display: String, options: &ScanOptions) -> FileRep
         }
     };
     let size = blob::Blob::len(&file);
-    let name = path
+    let name = named
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut ctx = context::Ctx::new(&options.limits, path.parent().map(Path::to_path_buf));
+    let folder = named.parent().map(Path::to_path_buf);
+    let model_folder = folder
+        .as_ref()
+        .is_some_and(|f| f.join("config.json").is_file());
+    let mut ctx = context::Ctx::new(&options.limits, folder);
     let format = engine::scan_blob(&file, &name, &mut ctx);
+    naming::check(&file, &name, model_folder, format, &mut ctx);
     let (findings, incomplete) = ctx.finish();
-    FileReport::new(
+    let report = FileReport::new(
         display,
         format.name().into(),
         Some(size),
         findings,
         incomplete,
         None,
-    )
+    );
+    if unjudged(format) {
+        report.unrecognized()
+    } else {
+        report
+    }
 }
 
-/// One file to scan, or a path that could not be walked.
+/// One entry found while walking the paths.
 enum Target {
-    File(PathBuf),
+    /// A file to judge: `read` is what is read, `at` where it was found (they differ
+    /// for a symbolic link that was resolved).
+    File { at: PathBuf, read: PathBuf },
+    /// An entry that is listed but not read, with the reason.
+    Skipped(PathBuf, String),
+    /// A path that could not be walked.
     Error(PathBuf, String),
+}
+
+/// Hugging Face hub cache repository folders: `models--org--name`, `datasets--…`,
+/// `spaces--…`, each holding `blobs/`, `snapshots/REV/` and `refs/`.
+fn is_hf_repo_folder(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        ["models--", "datasets--", "spaces--"]
+            .iter()
+            .any(|p| n.starts_with(p))
+    })
+}
+
+/// True for `…/models--*/blobs/SHA`.
+fn is_hf_blob_path(path: &Path) -> bool {
+    path.parent().is_some_and(|blobs| {
+        blobs.file_name().and_then(|n| n.to_str()) == Some("blobs")
+            && blobs.parent().is_some_and(is_hf_repo_folder)
+    })
+}
+
+/// True when `target` (canonical) is a blob of a Hugging Face cache that the link at
+/// `link` may read: a blob of the same `models--*` folder when the link is inside one
+/// (a cache snapshot), any cache blob when it is not (a snapshot downloaded to a local
+/// folder whose files link into the cache).
+fn is_hf_blob_for(link: &Path, target: &Path) -> bool {
+    let Some(blobs) = target.parent() else {
+        return false;
+    };
+    let Some(repo) = blobs.parent() else {
+        return false;
+    };
+    if blobs.file_name().and_then(|n| n.to_str()) != Some("blobs") || !is_hf_repo_folder(repo) {
+        return false;
+    }
+    let Some(link_dir) = link.parent().and_then(|d| std::fs::canonicalize(d).ok()) else {
+        return false;
+    };
+    match link_dir.ancestors().find(|a| is_hf_repo_folder(a)) {
+        Some(own_repo) => own_repo == repo,
+        None => true,
+    }
+}
+
+/// Decides what to do with a symbolic link met while walking `root` (canonical)
+/// without `--follow-symlinks`: reading a regular file is safe, so a link to a file
+/// inside the scanned tree or to a Hugging Face cache blob is judged; anything else is
+/// listed as skipped with the reason.
+fn resolve_link(link: &Path, root: Option<&Path>) -> Result<PathBuf, String> {
+    let target = std::fs::canonicalize(link)
+        .map_err(|e| format!("symbolic link that does not resolve ({e}); not followed"))?;
+    let meta = std::fs::metadata(&target).map_err(|e| {
+        format!(
+            "symbolic link to {} that cannot be read ({e}); not followed",
+            target.display()
+        )
+    })?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a directory"
+        } else {
+            "a special file"
+        };
+        return Err(format!(
+            "symbolic link to {kind} ({}); not followed (use --follow-symlinks)",
+            target.display()
+        ));
+    }
+    if root.is_some_and(|r| target.starts_with(r)) || is_hf_blob_for(link, &target) {
+        return Ok(target);
+    }
+    Err(format!(
+        "symbolic link to {} outside the scanned tree; not followed (use --follow-symlinks)",
+        target.display()
+    ))
+}
+
+/// Why an entry that is neither a file, a directory nor a link is not read.
+fn special_kind(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe); not read";
+        }
+        if file_type.is_socket() {
+            return "a socket; not read";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device; not read";
+        }
+    }
+    let _ = file_type;
+    "not a regular file; not read"
 }
 
 fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
     let mut out = Vec::new();
     for root in paths {
         match std::fs::metadata(root) {
-            Ok(meta) if meta.is_file() => out.push(Target::File(root.clone())),
+            Ok(meta) if meta.is_file() => out.push(Target::File {
+                at: root.clone(),
+                read: root.clone(),
+            }),
             Ok(meta) if meta.is_dir() => {
+                let canonical_root = std::fs::canonicalize(root).ok();
                 let walker = walkdir::WalkDir::new(root)
                     .follow_links(options.follow_symlinks)
                     .sort_by_file_name();
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_file() => out.push(Target::File(e.into_path())),
-                        Ok(_) => {}
+                        Ok(e) if e.file_type().is_file() => {
+                            let path = e.into_path();
+                            out.push(Target::File {
+                                at: path.clone(),
+                                read: path,
+                            });
+                        }
+                        Ok(e) if e.file_type().is_dir() => {}
+                        Ok(e) if e.path_is_symlink() && e.file_type().is_symlink() => {
+                            let at = e.into_path();
+                            match resolve_link(&at, canonical_root.as_deref()) {
+                                Ok(read) => out.push(Target::File { at, read }),
+                                Err(why) => out.push(Target::Skipped(at, why)),
+                            }
+                        }
+                        Ok(e) => {
+                            let why = special_kind(e.file_type()).to_string();
+                            out.push(Target::Skipped(e.into_path(), why));
+                        }
                         Err(e) => {
                             let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
                             out.push(Target::Error(path, e.to_string()));
@@ -139,14 +288,68 @@ fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
                     }
                 }
             }
-            Ok(_) => out.push(Target::Error(
+            Ok(meta) => out.push(Target::Error(
                 root.clone(),
-                "not a regular file or directory".into(),
+                format!(
+                    "{}; not a regular file or directory",
+                    special_kind(meta.file_type())
+                ),
             )),
             Err(e) => out.push(Target::Error(root.clone(), e.to_string())),
         }
     }
     out
+}
+
+/// The work of a scan: each distinct file judged once, under every path it was found at.
+enum Job {
+    /// Read `read` once; report it under each path (with the link target when the
+    /// path is a symbolic link).
+    Judge {
+        read: PathBuf,
+        paths: Vec<(PathBuf, bool)>,
+    },
+    Skipped(PathBuf, String),
+    Error(PathBuf, String),
+}
+
+/// Groups the files by the file actually read (its canonical path), so that a blob
+/// that several snapshot links point to is judged once. When a Hugging Face cache blob
+/// is reached both directly and through links (a whole cache folder: `blobs/SHA` and
+/// `snapshots/REV/name`), it is reported under the link paths only: those carry the
+/// names a loader uses.
+fn plan(targets: Vec<Target>) -> Vec<Job> {
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for target in targets {
+        match target {
+            Target::File { at, read } => {
+                let linked = at != read;
+                let key = std::fs::canonicalize(&read).unwrap_or_else(|_| read.clone());
+                if let Some(&i) = index.get(&key) {
+                    if let Some(Job::Judge { paths, .. }) = jobs.get_mut(i) {
+                        paths.push((at, linked));
+                    }
+                } else {
+                    index.insert(key, jobs.len());
+                    jobs.push(Job::Judge {
+                        read,
+                        paths: vec![(at, linked)],
+                    });
+                }
+            }
+            Target::Skipped(p, why) => jobs.push(Job::Skipped(p, why)),
+            Target::Error(p, why) => jobs.push(Job::Error(p, why)),
+        }
+    }
+    for job in &mut jobs {
+        if let Job::Judge { paths, .. } = job {
+            if paths.iter().any(|(_, linked)| *linked) {
+                paths.retain(|(p, linked)| *linked || !is_hf_blob_path(p));
+            }
+        }
+    }
+    jobs
 }
 
 /// Receives progress while [`scan_paths`] runs (a progress bar, for instance). Both
@@ -161,25 +364,59 @@ pub trait Progress: Sync {
 impl Progress for () {}
 
 /// Scans files and directories (recursively) in parallel and returns the report.
+///
+/// Inside directories, symbolic links are judged when they resolve to a regular file
+/// inside the scanned tree or to a blob of a Hugging Face cache (`models--*/blobs/`),
+/// so caches and downloaded snapshots scan through their links; each file is read once
+/// and reported under every path that reaches it. Other links (unless
+/// `follow_symlinks`), FIFOs, sockets and devices are listed with the verdict
+/// `skipped` and the reason.
 pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, progress: &dyn Progress) -> Report {
-    let targets = collect(paths, options);
-    progress.start(targets.len());
-    let files: Vec<FileReport> = targets
+    let jobs = plan(collect(paths, options));
+    progress.start(jobs.len());
+    let files: Vec<FileReport> = jobs
         .par_iter()
-        .map(|t| {
-            let report = match t {
-                Target::File(p) => scan_file(p, p.display().to_string(), options),
-                Target::Error(p, e) => FileReport::new(
+        .flat_map_iter(|job| {
+            let reports = match job {
+                Job::Judge { read, paths } => {
+                    let (first, first_linked) = match paths.first() {
+                        Some((p, linked)) => (p.clone(), *linked),
+                        None => (read.clone(), false),
+                    };
+                    let named = if first_linked {
+                        first.as_path()
+                    } else {
+                        read.as_path()
+                    };
+                    let judged = scan_file_named(read, named, first.display().to_string(), options);
+                    paths
+                        .iter()
+                        .map(|(p, linked)| {
+                            let mut r = judged.clone();
+                            r.path = p.display().to_string();
+                            if *linked {
+                                r.target = Some(read.display().to_string());
+                            }
+                            r
+                        })
+                        .collect::<Vec<_>>()
+                }
+                Job::Skipped(p, why) => vec![FileReport::skipped(
+                    p.display().to_string(),
+                    Format::Unknown.name().into(),
+                    why.clone(),
+                )],
+                Job::Error(p, e) => vec![FileReport::new(
                     p.display().to_string(),
                     Format::Unknown.name().into(),
                     None,
                     Vec::new(),
                     true,
                     Some(e.clone()),
-                ),
+                )],
             };
             progress.file_done();
-            report
+            reports
         })
         .collect();
     Report::new("scan", env!("CARGO_PKG_VERSION"), files)
@@ -258,6 +495,20 @@ pub mod fuzzing {
         let _ = formats::tar::read_entries(&data, &mut ctx);
     }
 
+    /// The compressed-stream decoders, each tried on the data under a 1 MiB cap, and
+    /// the whole stream path (detection, decoding, the scan of the content).
+    pub fn decompress(data: &[u8]) {
+        for kind in crate::engine::Compression::ALL {
+            let mut out = Vec::new();
+            let _ = crate::engine::decompress(&data, kind, 1 << 20, &mut out);
+        }
+        let limits = Limits {
+            member_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let _ = crate::scan_bytes(data, "fuzz.joblib", &limits);
+    }
+
     /// A fuzz entry point.
     pub type Target = fn(&[u8]);
 
@@ -274,5 +525,6 @@ pub mod fuzzing {
         ("hdf5", hdf5),
         ("protobuf", protobuf),
         ("tar", tar),
+        ("decompress", decompress),
     ];
 }

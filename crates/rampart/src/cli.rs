@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rampart_core::Severity;
+use rampart_core::{Severity, Verdict};
 
 /// rampart: the Guidelines for secure AI system development, as a tool.
 #[derive(Debug, Parser)]
@@ -80,10 +80,15 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Exit with status 1 when a finding at or above this severity exists.
-    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
-    pub fail_on: Severity,
-    /// Follow symbolic links found inside directories (paths given here are always followed).
+    /// Exit with status 1 when a finding at or above this severity exists. Add
+    /// `unrecognized` and/or `skipped`, comma-separated, to also fail when a file's
+    /// content was not recognised or an entry was not read (e.g. `high,unrecognized`;
+    /// `unrecognized` alone keeps the default severity, high).
+    #[arg(long, value_name = "SEVERITY[,VERDICT…]", default_value = "high", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Follow every symbolic link found inside directories (paths given here are always
+    /// followed; without this, links to files inside the scanned tree or into a Hugging
+    /// Face cache's blobs are judged and other links are listed as skipped).
     #[arg(long)]
     pub follow_symlinks: bool,
     /// Do not show a progress bar.
@@ -122,6 +127,40 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
     pub format: RulesFormat,
+}
+
+/// When `rampart scan` exits with status 1: findings at or above a severity, and
+/// optionally files with the verdicts `unrecognized` or `skipped`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailOn {
+    /// Findings at or above this severity fail.
+    pub severity: Severity,
+    /// These verdicts fail too.
+    pub verdicts: Vec<Verdict>,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    let mut severity = None;
+    let mut verdicts = Vec::new();
+    for part in s.split(',').map(str::trim) {
+        match part.to_ascii_lowercase().as_str() {
+            "unrecognized" | "unrecognised" => verdicts.push(Verdict::Unrecognized),
+            "skipped" => verdicts.push(Verdict::Skipped),
+            _ => {
+                if severity.is_some() {
+                    return Err(format!("`{s}` names more than one severity"));
+                }
+                severity = Some(
+                    parse_severity(part)
+                        .map_err(|e| format!("{e}; or a verdict: unrecognized, skipped"))?,
+                );
+            }
+        }
+    }
+    Ok(FailOn {
+        severity: severity.unwrap_or(Severity::High),
+        verdicts,
+    })
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

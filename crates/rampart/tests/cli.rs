@@ -114,7 +114,14 @@ fn json_report_follows_its_schema() {
     for file in files {
         let path = file["path"].as_str().unwrap();
         if path.contains("/benign/") {
-            assert_eq!(file["verdict"], "clean", "{path}");
+            // Judged benign files are clean; content rampart does not judge is
+            // `unrecognized`, never clean.
+            let expected = if file["format"] == "unknown" {
+                "unrecognized"
+            } else {
+                "clean"
+            };
+            assert_eq!(file["verdict"], expected, "{path}");
         }
         if path.contains("/malicious/pickle/bypass/") {
             assert_eq!(file["verdict"], "malicious", "{path}");
@@ -223,12 +230,114 @@ fn symlinks_inside_directories_are_not_followed_unless_asked() {
     let target = root().join("examples/support-bot/models/community-adapter.bin");
     std::os::unix::fs::symlink(&target, dir.path().join("link.bin")).unwrap();
     let d = dir.path().to_str().unwrap();
+    // A link out of the scanned tree is not read, but it is listed with the reason.
     let (code, report) = json(&["scan", "--format", "json", d]);
     assert_eq!(code, 0);
-    assert_eq!(report["summary"]["files"], 0);
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["skipped"], 1);
+    assert_eq!(report["summary"]["clean"], 0);
+    assert_eq!(report["files"][0]["verdict"], "skipped");
+    assert!(report["files"][0]["skipped"]
+        .as_str()
+        .unwrap()
+        .contains("outside the scanned tree"));
+    let out = rampart(&["scan", d]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("link.bin") && stdout.contains("SKIPPED"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 skipped"), "{stdout}");
+    let (code, _) = json(&["scan", "--format", "json", "--fail-on", "high,skipped", d]);
+    assert_eq!(code, 1);
     let (code, report) = json(&["scan", "--format", "json", "--follow-symlinks", d]);
     assert_eq!(code, 1);
     assert_eq!(report["summary"]["malicious"], 1);
+}
+
+#[test]
+fn unrecognized_files_are_listed_and_can_fail_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty"), b"").unwrap();
+    std::fs::write(
+        dir.path().join("notes.dat"),
+        [0xffu8, 0x13, 0x37, 0x00, 0x42],
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, report) = json(&["scan", "--format", "json", d]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["unrecognized"], 2);
+    assert_eq!(report["summary"]["clean"], 0);
+    let validator = schema(&root().join("docs/schemas/scan-report-v1.schema.json"));
+    assert!(validator.is_valid(&report));
+    let out = rampart(&["scan", d]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("notes.dat") && stdout.contains("UNRECOGNIZED"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 unrecognized"), "{stdout}");
+    for fail_on in [
+        "unrecognized",
+        "medium,unrecognized",
+        "unrecognized,skipped",
+    ] {
+        assert_eq!(
+            rampart(&["scan", "--fail-on", fail_on, d]).status.code(),
+            Some(1),
+            "{fail_on}"
+        );
+    }
+    assert_eq!(
+        rampart(&["scan", "--fail-on", "high,low", d]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        rampart(&["scan", "--fail-on", "high,cleanish", d])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_malformed_safetensors_is_not_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = (u64::MAX >> 1).to_le_bytes().to_vec();
+    data.extend_from_slice(b"{}");
+    std::fs::write(dir.path().join("model.safetensors"), &data).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, report) = json(&["scan", "--format", "json", d]);
+    assert_eq!(code, 0);
+    assert_eq!(report["files"][0]["verdict"], "suspicious");
+    assert_eq!(report["files"][0]["findings"][0]["rule"], "FMT001");
+    assert_eq!(
+        rampart(&["scan", "--fail-on", "medium", d]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn a_hugging_face_cache_with_a_malicious_blob_fails_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("hub/models--acme--tiny");
+    let snap = repo.join("snapshots/0123abcd");
+    std::fs::create_dir_all(repo.join("blobs")).unwrap();
+    std::fs::create_dir_all(&snap).unwrap();
+    std::fs::write(repo.join("blobs/5e1f"), b"cos\nsystem\n(S'echo pwned'\ntR.").unwrap();
+    std::os::unix::fs::symlink("../../blobs/5e1f", snap.join("pytorch_model.bin")).unwrap();
+    for scanned in [dir.path().join("hub"), snap.clone()] {
+        let (code, report) = json(&["scan", "--format", "json", scanned.to_str().unwrap()]);
+        assert_eq!(code, 1, "{report}");
+        assert_eq!(report["summary"]["malicious"], 1, "{report}");
+        let file = &report["files"][0];
+        assert!(file["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("0123abcd/pytorch_model.bin"));
+        assert!(file["target"].as_str().unwrap().ends_with("blobs/5e1f"));
+    }
 }
 
 /// docs/rules.md is generated from the registry; this fails when it is stale.

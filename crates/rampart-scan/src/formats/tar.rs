@@ -195,7 +195,7 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
             } else {
                 let format = engine::scan_blob(&member, &entry.name, ctx);
                 if legacy
-                    && format == Format::Unknown
+                    && matches!(format, Format::Unknown | Format::Empty)
                     && (entry.name == "pickle" || entry.name == "sys_info")
                 {
                     ctx.report(

@@ -17,6 +17,7 @@ use crate::formats::tensorflow::TfIr;
 use crate::formats::zip::Archive;
 
 mod arc001_path_traversal_member;
+pub(crate) mod fmt001_format_name_mismatch;
 mod krs001_lambda_layer;
 mod krs002_lambda_dangerous_code;
 mod krs003_foreign_module;
@@ -79,6 +80,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &arc001_path_traversal_member::RULE,
         check: Check::Archive(arc001_path_traversal_member::check),
+    },
+    Rule {
+        meta: &fmt001_format_name_mismatch::RULE,
+        check: Check::Engine,
     },
     Rule {
         meta: &krs001_lambda_layer::RULE,

@@ -2,10 +2,11 @@ use rampart_core::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an archive or compressed stream that rampart cannot open: 7z and RAR
-    /// archives, zip members with compression methods other than stored and deflate,
-    /// and compressed streams (bzip2, xz, LZ4, zstd) whose content therefore could not
-    /// be judged.
+    /// Reports an archive that rampart cannot open: 7z and RAR archives, and zip
+    /// members with compression methods other than stored and deflate, whose content
+    /// therefore could not be judged. (Compressed streams — gzip, zlib, bzip2, xz,
+    /// lzma, LZ4, zstd, everything joblib and pandas write — are opened and judged
+    /// within the decompression limits.)
     ///
     /// ## Why is this dangerous?
     /// Unopened content is unjudged content. Malicious models have been distributed in

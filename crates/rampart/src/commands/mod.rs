@@ -170,7 +170,9 @@ fn scan(args: &ScanArgs) -> Result<ExitStatus> {
 
     Ok(if report.has_io_errors() {
         ExitStatus::Error
-    } else if report.has_findings_at(args.fail_on) {
+    } else if report.has_findings_at(args.fail_on.severity)
+        || args.fail_on.verdicts.iter().any(|v| report.has_verdict(*v))
+    {
         ExitStatus::Findings
     } else {
         ExitStatus::Success

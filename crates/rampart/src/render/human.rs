@@ -42,6 +42,8 @@ impl Style {
             Verdict::Suspicious => self.paint("33", "SUSPICIOUS"),
             Verdict::Error => self.paint("35", "ERROR"),
             Verdict::Clean => self.paint("32", "clean"),
+            Verdict::Unrecognized => self.paint("34", "UNRECOGNIZED"),
+            Verdict::Skipped => self.paint("34", "SKIPPED"),
         }
     }
 }
@@ -63,6 +65,22 @@ fn file_block(out: &mut impl Write, file: &FileReport, style: &Style) -> io::Res
         file.format,
         style.verdict(file.verdict)
     )?;
+    if let Some(target) = &file.target {
+        writeln!(out, "  (symbolic link to {target})")?;
+    }
+    if let Some(why) = &file.skipped {
+        writeln!(out, "  {}", style.paint("34", &format!("skipped: {why}")))?;
+    }
+    if file.verdict == Verdict::Unrecognized && file.findings.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            style.paint(
+                "34",
+                "content not recognised as a format rampart judges: not judged"
+            )
+        )?;
+    }
     if let Some(err) = &file.error {
         writeln!(
             out,
@@ -113,10 +131,10 @@ pub fn scan_report(
             file_block(out, file, style)?;
         }
     }
-    if quiet && report.summary.malicious + report.summary.suspicious + report.summary.error == 0 {
+    let s = &report.summary;
+    if quiet && s.malicious + s.suspicious + s.error + s.unrecognized + s.skipped == 0 {
         return Ok(());
     }
-    let s = &report.summary;
     let f = &s.findings;
     if report.command != "scan" {
         writeln!(
@@ -132,13 +150,15 @@ pub fn scan_report(
     }
     writeln!(
         out,
-        "\nScanned {} file{} in {:.2?}: {} malicious, {} suspicious, {} error, {} clean ({} critical, {} high, {} medium, {} low findings)",
+        "\nScanned {} file{} in {:.2?}: {} malicious, {} suspicious, {} error, {} unrecognized, {} skipped, {} clean ({} critical, {} high, {} medium, {} low findings)",
         s.files,
         if s.files == 1 { "" } else { "s" },
         elapsed,
         s.malicious,
         s.suspicious,
         s.error,
+        s.unrecognized,
+        s.skipped,
         s.clean,
         f.critical,
         f.high,
