@@ -845,22 +845,21 @@ fn http(addr: &str, method: &str, path: &str, key: &str, body: &str) -> (String,
     (head.to_string(), body.to_string())
 }
 
+/// A mock upstream, a `rampart.toml` in `dir` whose gateway fronts it (with `ledger`
+/// added to its `[ledger]` table), and a key created through `keys --config`: the key
+/// lands in the database the gateway reads (`keys` is resolved from the rampart.toml,
+/// relative to its folder, not to the current folder).
 #[cfg(unix)]
-#[test]
-fn gateway_logs_json_per_request_and_drains_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut mock, mock_lines) = spawn_with_stderr(&["gateway", "--mock-upstream", "127.0.0.1:0"]);
+fn gateway_fixture(dir: &Path, ledger: &str) -> (Reaped, PathBuf, String) {
+    let (mock, mock_lines) = spawn_with_stderr(&["gateway", "--mock-upstream", "127.0.0.1:0"]);
     let line = wait_for_line(&mock_lines, |l| l.contains("mock upstream listening")).unwrap();
     let mock_url = line.rsplit(' ').next().unwrap().to_string();
-
-    let config = dir.path().join("rampart.toml");
+    let config = dir.join("rampart.toml");
     std::fs::write(
         &config,
-        format!("schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"{mock_url}\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n"),
+        format!("schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\ndefault_rpm = 1000000\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"{mock_url}\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n{ledger}\n"),
     )
     .unwrap();
-    // The key is created in the database the gateway reads: `keys` is resolved from
-    // the rampart.toml, relative to its folder, not to the current folder.
     let out = rampart(&[
         "keys",
         "create",
@@ -870,6 +869,8 @@ fn gateway_logs_json_per_request_and_drains_on_sigterm() {
         "acme",
         "--model",
         "tinychat",
+        "--rpm",
+        "1000000",
     ]);
     assert!(
         out.status.success(),
@@ -877,6 +878,14 @@ fn gateway_logs_json_per_request_and_drains_on_sigterm() {
         String::from_utf8_lossy(&out.stderr)
     );
     let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    (mock, config, key)
+}
+
+#[cfg(unix)]
+#[test]
+fn gateway_logs_json_per_request_and_drains_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut mock, config, key) = gateway_fixture(dir.path(), "");
 
     let (mut gw, lines) = spawn_with_stderr(&["gateway", "--config", config.to_str().unwrap()]);
     let opened = wait_for_line(&lines, |l| l.contains("\"key database\""))
@@ -1121,31 +1130,7 @@ type Started = (
 /// its `[ledger]` table.
 #[cfg(unix)]
 fn crash_setup(dir: &Path, ledger: &str) -> Started {
-    let (mock, mock_lines) = spawn_with_stderr(&["gateway", "--mock-upstream", "127.0.0.1:0"]);
-    let line = wait_for_line(&mock_lines, |l| l.contains("mock upstream listening")).unwrap();
-    let mock_url = line.rsplit(' ').next().unwrap().to_string();
-    let config = dir.join("rampart.toml");
-    std::fs::write(
-        &config,
-        format!("schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\ndefault_rpm = 1000000\n[[gateway.upstreams]]\nname = \"mock\"\nurl = \"{mock_url}\"\nmodels = [\"tinychat\"]\n[ledger]\npath = \"ledger.sqlite\"\n{ledger}\n"),
-    )
-    .unwrap();
-    let out = rampart(&[
-        "keys",
-        "create",
-        "--config",
-        config.to_str().unwrap(),
-        "--tenant",
-        "acme",
-        "--rpm",
-        "1000000",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let (mock, config, key) = gateway_fixture(dir, ledger);
     let (gw, lines) = spawn_with_stderr(&["gateway", "--config", config.to_str().unwrap()]);
     let listening = wait_for_line(&lines, |l| l.contains("\"listening\"")).expect("listening");
     let event: Value = serde_json::from_str(&listening).unwrap();
