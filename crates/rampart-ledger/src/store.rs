@@ -830,10 +830,10 @@ impl Storage for SqliteLedger {
             let rows = st.query_map([to_i64(start), to_i64(end)], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
-                    r.get::<_, Vec<u8>>(1)?,
-                    r.get::<_, Option<Vec<u8>>>(2)?,
-                    r.get::<_, bool>(3)?,
-                    r.get::<_, bool>(4)?,
+                    lenient_bytes(r, 1)?.unwrap_or_default(),
+                    lenient_bytes(r, 2)?,
+                    lenient_flag(r, 3)?,
+                    lenient_flag(r, 4)?,
                 ))
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
@@ -915,6 +915,31 @@ impl Storage for SqliteLedger {
 /// whether the body is sealed.
 pub(crate) type EntryRow = (i64, Vec<u8>, Option<Vec<u8>>, bool);
 
+/// A byte column read whatever type a hand edit gave it (SQLite columns are dynamically
+/// typed): text as its bytes, numbers as their text, NULL as `None`. The bytes then
+/// fail their hash and the entry is named, instead of the read failing with a type
+/// error that names nothing.
+fn lenient_bytes(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Vec<u8>>> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(i)? {
+        ValueRef::Null => None,
+        ValueRef::Blob(b) | ValueRef::Text(b) => Some(b.to_vec()),
+        ValueRef::Integer(n) => Some(n.to_string().into_bytes()),
+        ValueRef::Real(f) => Some(f.to_string().into_bytes()),
+    })
+}
+
+/// A flag column read leniently: any non-zero number is set, anything else is not
+/// (a wrong flag makes the body fail its check, which names the entry).
+fn lenient_flag(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<bool> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(i)? {
+        ValueRef::Integer(n) => n != 0,
+        ValueRef::Real(f) => f != 0.0,
+        _ => false,
+    })
+}
+
 /// A consistent snapshot of a backend's rows, read in order by [`verify_log`].
 pub(crate) trait SnapshotRows {
     /// The next entry row with `0 <= idx < size`, in index order.
@@ -937,7 +962,12 @@ struct SqliteRows<'a> {
 impl SnapshotRows for SqliteRows<'_> {
     fn next_entry(&mut self) -> Result<Option<EntryRow>, LedgerError> {
         match self.entries.next()? {
-            Some(r) => Ok(Some((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))),
+            Some(r) => Ok(Some((
+                r.get(0)?,
+                lenient_bytes(r, 1)?.unwrap_or_default(),
+                lenient_bytes(r, 2)?,
+                lenient_flag(r, 3)?,
+            ))),
             None => Ok(None),
         }
     }
@@ -947,7 +977,7 @@ impl SnapshotRows for SqliteRows<'_> {
             return Ok(None);
         };
         match cur.next()? {
-            Some(r) => Ok(Some((r.get(0)?, r.get(1)?))),
+            Some(r) => Ok(Some((r.get(0)?, lenient_bytes(r, 1)?.unwrap_or_default()))),
             None => Ok(None),
         }
     }
@@ -976,7 +1006,7 @@ impl SnapshotRows for SqliteRows<'_> {
     }
 }
 
-/// The size to verify: the trusted head's, or the stored one without a trusted head.
+/// The size to verify: the whole stored tree (a signed head is checked as its prefix).
 /// A trusted head larger than the stored tree means the log was truncated.
 pub(crate) fn checked_size(trusted: Option<&TreeHead>, stored_size: u64) -> Result<u64, Tamper> {
     match trusted {
@@ -984,8 +1014,7 @@ pub(crate) fn checked_size(trusted: Option<&TreeHead>, stored_size: u64) -> Resu
             size: stored_size,
             trusted: t.size,
         }),
-        Some(t) => Ok(t.size),
-        None => Ok(stored_size),
+        _ => Ok(stored_size),
     }
 }
 
@@ -999,7 +1028,7 @@ pub(crate) fn verify_log<S: SnapshotRows>(
     trusted: Option<&TreeHead>,
     key: Option<&BodyKey>,
 ) -> Result<Verification, LedgerError> {
-    let verdict = verify_rows(rows, size, key)?;
+    let (verdict, prefix) = verify_rows(rows, size, trusted.map(|t| t.size), key)?;
     if let Verification::Tampered(t) = verdict {
         return Ok(Verification::Tampered(t));
     }
@@ -1009,12 +1038,14 @@ pub(crate) fn verify_log<S: SnapshotRows>(
             index: u64::try_from(i).unwrap_or(u64::MAX),
         }));
     }
-    if let (Some(t), Verification::Intact { head, .. }) = (trusted, &verdict) {
-        if head.root != t.root {
+    // The signed head must be the root of the first `t.size` entries: the log may have
+    // grown since, but never rewritten what was signed.
+    if let (Some(t), Some(computed)) = (trusted, prefix) {
+        if computed != t.root {
             return Ok(Verification::Tampered(Tamper::RootMismatch {
-                size,
+                size: t.size,
                 trusted: t.root,
-                computed: head.root,
+                computed,
             }));
         }
     }
@@ -1022,20 +1053,24 @@ pub(crate) fn verify_log<S: SnapshotRows>(
 }
 
 /// Recomputes the tree of the first `size` entries and compares it with the stored one.
+/// Also returns the root of the first `prefix` entries (when `prefix <= size`), the
+/// head a signed checkpoint is compared with.
 fn verify_rows<S: SnapshotRows>(
     rows: &mut S,
     size: u64,
+    prefix: Option<u64>,
     key: Option<&BodyKey>,
-) -> Result<Verification, LedgerError> {
+) -> Result<(Verification, Option<Hash>), LedgerError> {
     let mut range = CompactRange::new();
     let mut bodies_checked = 0u64;
     let mut found: Option<Tamper> = None;
+    let mut prefix_root = (prefix == Some(0)).then(Rfc9162Hasher::empty_root);
     for i in 0..size {
         let Some((idx, data, body, sealed)) = rows.next_entry()? else {
-            return Ok(Verification::Tampered(Tamper::Removed { index: i }));
+            return Ok((Verification::Tampered(Tamper::Removed { index: i }), None));
         };
         if idx != to_i64(i) {
-            return Ok(Verification::Tampered(Tamper::Removed { index: i }));
+            return Ok((Verification::Tampered(Tamper::Removed { index: i }), None));
         }
         let leaf = Rfc9162Hasher::hash_leaf(&data);
         if let Some(blob) = body {
@@ -1065,32 +1100,38 @@ fn verify_rows<S: SnapshotRows>(
                 Some(true) if level == 0 => {
                     // The entry row does not hash to the stored leaf: was it moved
                     // here from another position, or changed?
-                    return Ok(Verification::Tampered(match rows.leaf_position(&leaf)? {
+                    let tamper = match rows.leaf_position(&leaf)? {
                         Some(j) if j != to_i64(i) => Tamper::Reordered {
                             index: i,
                             committed_at: u64::try_from(j).unwrap_or(u64::MAX),
                         },
                         _ => Tamper::Modified { index: i },
-                    }));
+                    };
+                    return Ok((Verification::Tampered(tamper), None));
                 }
                 Some(_) => {
-                    return Ok(Verification::Tampered(Tamper::NodeAltered {
+                    let tamper = Tamper::NodeAltered {
                         level,
                         node: index,
                         first: index << level,
                         end: ((index + 1) << level).min(size),
-                    }))
+                    };
+                    return Ok((Verification::Tampered(tamper), None));
                 }
             }
         }
         if let Some(t) = found {
-            return Ok(Verification::Tampered(t));
+            return Ok((Verification::Tampered(t), None));
+        }
+        if prefix == Some(i + 1) {
+            prefix_root = Some(range.root());
         }
     }
-    Ok(Verification::Intact {
+    let verdict = Verification::Intact {
         head: range.tree_head(),
         bodies_checked,
-    })
+    };
+    Ok((verdict, prefix_root))
 }
 
 /// Whether a stored body matches the hashes in its entry. Sealed bodies are checked

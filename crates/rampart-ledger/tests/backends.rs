@@ -141,6 +141,7 @@ suite!(
     reordered_entries_are_named,
     inserted_row_is_named,
     truncation_and_rewrite_are_caught_by_a_trusted_head,
+    entries_after_a_trusted_head_are_verified_too,
 );
 
 fn fill(l: &dyn Storage, n: u64) {
@@ -466,6 +467,66 @@ fn truncation_and_rewrite_are_caught_by_a_trusted_head(b: &dyn Backend) {
     assert!(matches!(
         tampered(&*l, Some(&trusted)),
         Tamper::RootMismatch { size: 40, .. }
+    ));
+}
+
+/// A signed checkpoint vouches for a prefix of the log; verifying against it must still
+/// check every entry written since (an edit after the checkpoint is tampering), and a
+/// log that only grew is intact.
+fn entries_after_a_trusted_head_are_verified_too(b: &dyn Backend) {
+    let l = b.open();
+    fill(&*l, 20);
+    let trusted = l.tree_head().unwrap();
+    l.append_batch((20..45).map(|i| (entry(i), None)).collect())
+        .unwrap();
+    let head = intact(&*l, Some(&trusted));
+    assert_eq!(
+        head.size, 45,
+        "the whole log is verified, not only the signed prefix"
+    );
+    // An empty signed head is a prefix of every log.
+    intact(&*l, Some(&TreeHead::empty()));
+
+    let data = b.query_blob("SELECT data FROM entry WHERE idx = 33");
+    let edited = String::from_utf8(data)
+        .unwrap()
+        .replace("\"flag\"", "\"allow\"");
+    b.exec_blob(
+        "UPDATE entry SET data = $1 WHERE idx = 33",
+        edited.as_bytes(),
+    );
+    assert_eq!(
+        tampered(&*l, Some(&trusted)),
+        Tamper::Modified { index: 33 }
+    );
+    assert_eq!(tampered(&*l, None), Tamper::Modified { index: 33 });
+}
+
+/// SQLite columns take any type: a row rewritten by hand as TEXT or a number is read
+/// as bytes and named by verify (and by reads), never a bare column-type error.
+#[test]
+fn sqlite_columns_rewritten_with_another_type_are_named() {
+    let b = Sqlite::new();
+    let l = b.open();
+    fill(&*l, 10);
+    // The same bytes stored as TEXT: the content is unchanged.
+    b.exec("UPDATE entry SET data = CAST(data AS TEXT) WHERE idx = 3");
+    intact(&*l, None);
+    assert_eq!(l.entry(3).unwrap().index, 3);
+
+    b.exec("UPDATE entry SET data = 'not an entry' WHERE idx = 4");
+    assert_eq!(tampered(&*l, None), Tamper::Modified { index: 4 });
+    let err = l.entry(4).unwrap_err().to_string();
+    assert!(err.contains("entry 4"), "{err}");
+
+    b.exec("UPDATE entry SET data = 42 WHERE idx = 4");
+    assert_eq!(tampered(&*l, None), Tamper::Modified { index: 4 });
+    b.exec("UPDATE entry SET data = 4.5 WHERE idx = 4");
+    assert_eq!(tampered(&*l, None), Tamper::Modified { index: 4 });
+    b.exec("UPDATE node SET hash = 'text' WHERE level = 1 AND idx = 0");
+    assert!(matches!(
+        tampered(&*l, None),
+        Tamper::NodeAltered { level: 1, .. }
     ));
 }
 

@@ -5,12 +5,12 @@
 //! next to the signing key (`<key>.vkey`) so customers can be given it.
 
 use std::fs;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use rampart_ledger::crypto::BodyKey;
-use rampart_ledger::merkle::{verify_consistency, verify_inclusion};
+use rampart_ledger::merkle::verify_consistency;
 use rampart_ledger::{
     AuditEntry, Bodies, Checkpoint, NoteSigner, NoteVerifier, SqliteConfig, SqliteLedger, Storage,
     Timestamp, Verification,
@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use crate::cli::{AuditArgs, AuditCommand};
 use crate::ExitStatus;
 
-use rampart_ledger::evidence::{self, EVIDENCE_FORMAT};
+use rampart_ledger::evidence::{self, Evidence, EvidenceVerdict};
 /// Longest JSON line accepted by `append`.
 const MAX_LINE: usize = 1 << 20;
 
@@ -43,27 +43,24 @@ fn open(args: &AuditArgs) -> Result<SqliteLedger> {
     SqliteLedger::open(config).with_context(|| format!("opening ledger {}", args.db.display()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Result<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        bail!("odd-length hex");
+/// Opens a ledger that must already exist: the commands that read or check a ledger
+/// never create one (an empty new file would verify as "intact: 0 entries").
+fn open_existing(args: &AuditArgs) -> Result<SqliteLedger> {
+    match fs::metadata(&args.db) {
+        Ok(m) if m.is_file() => open(args),
+        Ok(_) => bail!("{}: not a ledger file", args.db.display()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => bail!(
+            "{}: no such ledger (nothing was created; `rampart audit append` or the gateway creates one)",
+            args.db.display()
+        ),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", args.db.display())),
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(s.get(i..i + 2).unwrap_or("zz"), 16)
-                .map_err(|_| anyhow!("bad hex {s:?}"))
-        })
-        .collect()
 }
 
 /// A verifier key given inline or as a file.
 fn verifier(key: &str) -> Result<NoteVerifier> {
     let text = if Path::new(key).is_file() {
-        fs::read_to_string(key)?
+        fs::read_to_string(key).with_context(|| format!("cannot read the verifier key {key}"))?
     } else {
         key.to_string()
     };
@@ -112,7 +109,7 @@ fn unsigned_checkpoint(note: &str) -> Result<Checkpoint> {
     Checkpoint::from_text(&text).map_err(|e| anyhow!("stored checkpoint is unreadable: {e}"))
 }
 
-fn write_out(out: Option<&Path>, value: &Value) -> Result<()> {
+fn write_out(out: Option<&Path>, value: &Evidence) -> Result<()> {
     let text = serde_json::to_string_pretty(value)? + "\n";
     match out {
         Some(p) => rampart_sign::write_atomically(p, text.as_bytes())?,
@@ -143,49 +140,14 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
         AuditCommand::VerifyProof(v) => verify_proof(&v.file, &v.key),
         AuditCommand::Append => {
             let ledger = open(args)?;
-            let stdin = io::stdin();
-            let mut out = io::stdout().lock();
-            let mut batch = Vec::new();
-            for (n, line) in stdin.lock().lines().enumerate() {
-                let line = line?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                if line.len() > MAX_LINE {
-                    bail!("line {}: longer than {MAX_LINE} bytes", n + 1);
-                }
-                let mut value: Value = serde_json::from_str(&line)
-                    .with_context(|| format!("line {}: not JSON", n + 1))?;
-                let bodies = match value.as_object_mut().and_then(|o| o.remove("bodies")) {
-                    Some(b) => Some(
-                        serde_json::from_value::<Bodies>(b)
-                            .with_context(|| format!("line {}: bad bodies", n + 1))?,
-                    ),
-                    None => None,
-                };
-                let entry: AuditEntry = serde_json::from_value(value)
-                    .with_context(|| format!("line {}: not an audit entry", n + 1))?;
-                batch.push((entry, bodies));
-                if batch.len() >= 4096 {
-                    let range = ledger.append_batch(std::mem::take(&mut batch))?;
-                    for i in range {
-                        writeln!(out, "{i}")?;
-                    }
-                }
-            }
-            if !batch.is_empty() {
-                let range = ledger.append_batch(batch)?;
-                for i in range {
-                    writeln!(out, "{i}")?;
-                }
-            }
+            append_stdin(&ledger)?;
             if let Some(signer) = signer(args)? {
                 write_checkpoint(&ledger, &args.db, &signer)?;
             }
             Ok(ExitStatus::Success)
         }
         AuditCommand::Checkpoint => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let Some(signer) = signer(args)? else {
                 bail!(
                     "--checkpoint-key (or RAMPART_CHECKPOINT_KEY) is needed to sign a checkpoint"
@@ -195,18 +157,22 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         AuditCommand::Verify(v) => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let trusted = match &v.key {
                 Some(key) => {
                     let note = match &v.checkpoint {
-                        Some(p) => fs::read_to_string(p)?,
+                        Some(p) => fs::read_to_string(p)
+                            .with_context(|| format!("cannot read {}", p.display()))?,
                         None => latest_note(&args.db)?,
                     };
                     let verifier = verifier(key)?;
-                    let cp = verifier
-                        .verify_checkpoint(&note, verifier.name())
-                        .map_err(|e| anyhow!("the checkpoint does not verify: {e}"))?;
-                    Some(cp.tree_head())
+                    match verifier.verify_checkpoint(&note, verifier.name()) {
+                        Ok(cp) => Some(cp.tree_head()),
+                        Err(e) => {
+                            println!("ledger NOT VERIFIED: the checkpoint does not verify with the given key: {e}");
+                            return Ok(ExitStatus::Findings);
+                        }
+                    }
                 }
                 None => None,
             };
@@ -218,7 +184,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
                     println!(
                         "ledger intact: {} entries, root {}{}; {bodies_checked} bodies checked",
                         head.size,
-                        hex(&head.root),
+                        rampart_ledger::hex::encode(&head.root),
                         if trusted.is_some() {
                             ", consistent with the signed checkpoint"
                         } else {
@@ -234,7 +200,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             }
         }
         AuditCommand::Prove(p) => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let note = latest_note(&args.db)?;
             let cp = unsigned_checkpoint(&note)?;
             if p.entry >= cp.size {
@@ -246,15 +212,26 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         AuditCommand::Consistency(c) => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let verifier = verifier(&c.key)?;
-            let old_note = fs::read_to_string(&c.old_checkpoint)?;
-            let old = verifier
-                .verify_checkpoint(&old_note, verifier.name())
-                .map_err(|e| anyhow!("the old checkpoint does not verify: {e}"))?;
-            let new = verifier
-                .verify_checkpoint(&latest_note(&args.db)?, verifier.name())
-                .map_err(|e| anyhow!("the latest checkpoint does not verify: {e}"))?;
+            let old_note = fs::read_to_string(&c.old_checkpoint)
+                .with_context(|| format!("cannot read {}", c.old_checkpoint.display()))?;
+            let new_note = latest_note(&args.db)?;
+            let checked = (
+                verifier.verify_checkpoint(&old_note, verifier.name()),
+                verifier.verify_checkpoint(&new_note, verifier.name()),
+            );
+            let (old, new) = match checked {
+                (Ok(old), Ok(new)) => (old, new),
+                (Err(e), _) => {
+                    println!("INCONSISTENT: the old checkpoint {} does not verify with the given key: {e}", c.old_checkpoint.display());
+                    return Ok(ExitStatus::Findings);
+                }
+                (_, Err(e)) => {
+                    println!("INCONSISTENT: the latest checkpoint does not verify with the given key: {e}");
+                    return Ok(ExitStatus::Findings);
+                }
+            };
             let proof = ledger.consistency_proof(old.size, new.size)?;
             match verify_consistency(old.size, new.size, &old.root, &new.root, &proof) {
                 Ok(()) => {
@@ -271,7 +248,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             }
         }
         AuditCommand::Export(e) => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let since = Timestamp::parse(&e.since).map_err(|err| anyhow!("--since: {err}"))?;
             let until = Timestamp::parse(&e.until).map_err(|err| anyhow!("--until: {err}"))?;
             let note = latest_note(&args.db)?;
@@ -299,7 +276,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
         }
         AuditCommand::Serve(a) => serve(args, a),
         AuditCommand::Tail(t) => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let size = ledger.tree_head()?.size;
             let mut out = io::stdout().lock();
             for s in ledger.entries(size.saturating_sub(t.lines)..size)? {
@@ -312,7 +289,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         AuditCommand::Prune(p) => {
-            let ledger = open(args)?;
+            let ledger = open_existing(args)?;
             let t = Timestamp::parse(&p.older_than).map_err(|e| anyhow!("--older-than: {e}"))?;
             let n = ledger.prune_bodies(t)?;
             println!("pruned the bodies of {n} entries older than {}; their hashes and proofs are unchanged", p.older_than);
@@ -321,66 +298,148 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
     }
 }
 
+/// Most entries committed (and acknowledged) together by `append`.
+const APPEND_BATCH: usize = 4096;
+
+/// `audit append`: one JSON entry per stdin line; each committed index is printed.
+///
+/// A reader thread parses lines while the ledger commits: whatever has arrived when
+/// the previous commit ends goes into the next batch (up to [`APPEND_BATCH`]), so a
+/// fast producer gets large transactions and a slow one gets its index as soon as
+/// its line is committed, not after thousands more lines.
+fn append_stdin(ledger: &SqliteLedger) -> Result<()> {
+    use std::sync::mpsc;
+    type Parsed = Result<(AuditEntry, Option<Bodies>)>;
+    let (tx, rx) = mpsc::sync_channel::<Parsed>(APPEND_BATCH);
+    let reader = std::thread::spawn(move || {
+        let stdin = io::stdin();
+        let mut input = stdin.lock();
+        let mut buf = Vec::new();
+        for n in 1.. {
+            buf.clear();
+            // Bounded: a line is never read past MAX_LINE bytes.
+            let read = (&mut input)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf)
+                .with_context(|| format!("reading stdin line {n}"));
+            let parsed = match read {
+                Ok(0) => return,
+                Ok(_) if buf.len() > MAX_LINE => {
+                    Err(anyhow!("stdin line {n}: longer than {MAX_LINE} bytes"))
+                }
+                Ok(_) => std::str::from_utf8(&buf)
+                    .map_err(|_| anyhow!("stdin line {n}: not UTF-8"))
+                    .and_then(|line| parse_append_line(n, line)),
+                Err(e) => Err(e),
+            };
+            let stop = parsed.is_err();
+            match parsed {
+                Ok(None) => continue,
+                Ok(Some(item)) => {
+                    if tx.send(Ok(item)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                }
+            }
+            if stop {
+                return;
+            }
+        }
+    });
+    let mut out = io::stdout().lock();
+    let mut result = Ok(());
+    'commit: while let Ok(first) = rx.recv() {
+        let mut batch = Vec::new();
+        let mut failed = None;
+        for item in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+            match item {
+                Ok(item) => batch.push(item),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            if batch.len() >= APPEND_BATCH {
+                break;
+            }
+        }
+        // The lines before a bad one are committed and acknowledged; then it stops.
+        if !batch.is_empty() {
+            let range = ledger.append_batch(batch)?;
+            for i in range {
+                writeln!(out, "{i}")?;
+            }
+            out.flush()?;
+        }
+        if let Some(e) = failed {
+            result = Err(e);
+            break 'commit;
+        }
+    }
+    drop(rx);
+    let _ = reader.join();
+    result
+}
+
+/// One line of `audit append` input: `None` for a blank line.
+fn parse_append_line(n: usize, line: &str) -> Result<Option<(AuditEntry, Option<Bodies>)>> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut value: Value =
+        serde_json::from_str(line).with_context(|| format!("stdin line {n}: not JSON"))?;
+    let bodies = match value.as_object_mut().and_then(|o| o.remove("bodies")) {
+        Some(b) => Some(
+            serde_json::from_value::<Bodies>(b)
+                .with_context(|| format!("stdin line {n}: bad bodies"))?,
+        ),
+        None => None,
+    };
+    let entry: AuditEntry = serde_json::from_value(value)
+        .with_context(|| format!("stdin line {n}: not an audit entry"))?;
+    Ok(Some((entry, bodies)))
+}
+
 /// Offline verification of an evidence file.
 fn verify_proof(file: &Path, key: &str) -> Result<ExitStatus> {
-    let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let evidence: Value = serde_json::from_str(&text).context("evidence is not JSON")?;
-    if evidence["format"] != EVIDENCE_FORMAT {
-        bail!(
-            "not a rampart audit evidence file (format {})",
-            evidence["format"]
-        );
-    }
+    let text = read_bounded(file, evidence::MAX_EVIDENCE_BYTES)?;
+    let evidence = Evidence::parse(&text).with_context(|| file.display().to_string())?;
     let verifier = verifier(key)?;
-    let note = evidence["checkpoint"]
-        .as_str()
-        .ok_or_else(|| anyhow!("evidence has no checkpoint"))?;
-    let cp = match verifier.verify_checkpoint(note, verifier.name()) {
-        Ok(cp) => cp,
-        Err(e) => {
-            println!("INVALID: the checkpoint signature does not verify with the given key: {e}");
-            return Ok(ExitStatus::Findings);
-        }
-    };
-    let entries = evidence["entries"]
-        .as_array()
-        .ok_or_else(|| anyhow!("evidence has no entries"))?;
-    for item in entries {
-        let index = item["index"]
-            .as_u64()
-            .ok_or_else(|| anyhow!("entry without index"))?;
-        let entry: AuditEntry = serde_json::from_value(item["entry"].clone())
-            .context("evidence entry is not an audit entry")?;
-        let leaf = entry
-            .leaf_hash()
-            .map_err(|e| anyhow!("entry {index}: {e}"))?;
-        let proof: Vec<Vec<u8>> = item["inclusion_proof"]
-            .as_array()
-            .ok_or_else(|| anyhow!("entry {index}: no inclusion proof"))?
-            .iter()
-            .map(|h| unhex(h.as_str().unwrap_or_default()))
-            .collect::<Result<_>>()?;
-        if let Err(e) = verify_inclusion(index, cp.size, &leaf, &proof, &cp.root) {
+    match evidence::verify(&evidence, &verifier) {
+        EvidenceVerdict::Valid {
+            checkpoint,
+            entries,
+        } => {
             println!(
-                "INVALID: entry {index} is not in the log signed at size {} ({e})",
-                cp.size
+                "valid: {entries} entr{} included in the log {} at size {} (checkpoint signed by {})",
+                if entries == 1 { "y is" } else { "ies are" },
+                checkpoint.origin,
+                checkpoint.size,
+                verifier.name()
             );
-            return Ok(ExitStatus::Findings);
+            Ok(ExitStatus::Success)
+        }
+        EvidenceVerdict::Invalid(why) => {
+            println!("INVALID: {why}");
+            Ok(ExitStatus::Findings)
         }
     }
-    println!(
-        "valid: {} entr{} included in the log {} at size {} (checkpoint signed by {})",
-        entries.len(),
-        if entries.len() == 1 {
-            "y is"
-        } else {
-            "ies are"
-        },
-        cp.origin,
-        cp.size,
-        verifier.name()
-    );
-    Ok(ExitStatus::Success)
+}
+
+/// Reads a whole file of at most `max` bytes, naming the file in every error.
+fn read_bounded(file: &Path, max: usize) -> Result<Vec<u8>> {
+    let f = fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let mut buf = Vec::new();
+    f.take(max as u64 + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    if buf.len() > max {
+        bail!("{}: larger than {max} bytes", file.display());
+    }
+    Ok(buf)
 }
 
 fn serve(args: &AuditArgs, a: &crate::cli::AuditServeArgs) -> Result<ExitStatus> {
