@@ -64,7 +64,7 @@ fn signed_cache(signature: &Path, key: Option<&Path>) -> (Option<HashManifest>, 
             Err(_) => return (None, Some(false)),
         },
         Some(Err(_)) => return (None, Some(false)),
-        None => std::fs::read_to_string(signature)
+        None => rampart_sign::read_signature(signature)
             .ok()
             .and_then(|t| oms::parse_bundle(&t).ok())
             .and_then(|b| oms::parse_statement(&b.payload).ok())

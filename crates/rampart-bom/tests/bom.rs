@@ -262,6 +262,46 @@ fn signed_models_reuse_the_signing_manifest_without_reading_them() {
         .findings
         .iter()
         .any(|f| f.rule == "BOM002" && f.message.contains("config.json")));
+
+    // Change a byte and set the modification time back (`touch -d`): the size and
+    // mtime are those of the signed file, but the content is not. It is read again
+    // and reported, and the BOM carries the new hash.
+    let b = model.join("b.safetensors");
+    let mtime = fs::metadata(&b).unwrap().modified().unwrap();
+    let mut bytes = fs::read(&b).unwrap();
+    bytes[1000] ^= 1;
+    fs::write(&b, &bytes).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&b)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(fs::metadata(&b).unwrap().modified().unwrap(), mtime);
+    let bom = build(root, &system, SpecVersion::V1_6);
+    let report = check(&system, &bom, Some((2026, 1, 1)));
+    assert!(
+        report.files[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "BOM002" && f.message.contains("b.safetensors")),
+        "a restored mtime hid a changed file: {:?}",
+        report.files[0].findings
+    );
+    let (_, artifact) = &bom.artifacts[0];
+    let new_hash = hex_sha256(&bytes);
+    assert!(
+        artifact
+            .files
+            .iter()
+            .any(|f| f.rel == "b.safetensors" && f.sha256 == new_hash),
+        "the BOM kept the signed hash of a changed file"
+    );
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use rampart_sign::hashing::{hex, HashAlgorithm};
+    hex(&HashAlgorithm::Sha256.digest(bytes))
 }
 
 #[test]

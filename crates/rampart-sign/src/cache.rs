@@ -2,8 +2,14 @@
 //! modification time and digests. `rampart sign` writes it next to the signature
 //! (`model.sig.manifest.json`) and `rampart hash` writes it alone. Other commands
 //! reuse it so that a large model is never hashed twice: incremental re-signing
-//! (`--reuse`) rehashes only files whose size or modification time changed, and the
+//! (`--reuse`) rehashes only files whose size or time stamps changed, and the
 //! AI-BOM takes its file hashes from it.
+//!
+//! A digest is reused only when the file's size, modification time, status-change
+//! time (`ctime`) and inode are all unchanged. The modification time alone is not
+//! enough: anyone who can write the file can also set it back (`touch -d`), but
+//! setting it changes the status-change time, which only the kernel sets. Where
+//! there is no status-change time (not Unix) nothing is reused.
 //!
 //! A manifest next to a signature is trusted only when its digests equal the ones
 //! in the verified signature, so a tampered cache cannot smuggle digests in.
@@ -41,6 +47,13 @@ pub struct FileRecord {
     pub size: u64,
     /// Modification time when hashed, nanoseconds since the Unix epoch.
     pub mtime_ns: u128,
+    /// Status-change time (`ctime`) when hashed, nanoseconds since the Unix epoch;
+    /// 0 when unknown (older manifests), which never matches.
+    #[serde(default)]
+    pub ctime_ns: u128,
+    /// Inode number when hashed (0 when unknown).
+    #[serde(default)]
+    pub inode: u64,
     /// The file's items (one, or one per shard).
     pub resources: Vec<CachedResource>,
 }
@@ -80,12 +93,49 @@ pub struct HashStats {
     pub hashed_bytes: u64,
 }
 
-fn mtime_ns(path: &Path) -> u128 {
-    fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
+/// The time stamps a cached digest is tied to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Stamp {
+    mtime_ns: u128,
+    ctime_ns: u128,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Stamp {
+        let Ok(meta) = fs::metadata(path) else {
+            return Stamp::default();
+        };
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        #[cfg(unix)]
+        let (ctime_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let ns = u128::try_from(meta.ctime()).ok().and_then(|s| {
+                let nsec = u128::try_from(meta.ctime_nsec()).ok()?;
+                Some(s * 1_000_000_000 + nsec)
+            });
+            (ns.unwrap_or(0), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, inode) = (0, 0);
+        Stamp {
+            mtime_ns,
+            ctime_ns,
+            inode,
+        }
+    }
+
+    /// Whether `rec` was hashed from this very file state.
+    fn matches(&self, rec: &FileRecord) -> bool {
+        self.ctime_ns != 0
+            && self.mtime_ns == rec.mtime_ns
+            && self.ctime_ns == rec.ctime_ns
+            && self.inode == rec.inode
+    }
 }
 
 fn method_name(method: Method) -> (&'static str, Option<u64>) {
@@ -146,7 +196,7 @@ impl HashManifest {
 }
 
 /// Builds the OMS manifest of `model`, reusing the digests of files in `cache` whose
-/// path, size and modification time are unchanged (and whose hashing settings
+/// path, size and time stamps are unchanged (and whose hashing settings
 /// match). Returns the manifest, the JSON manifest to store, and statistics.
 pub fn build_with_cache(
     model: &Path,
@@ -171,12 +221,12 @@ pub fn build_with_cache(
     let cached: HashMap<&str, &FileRecord> = usable
         .map(|c| c.files.iter().map(|f| (f.path.as_str(), f)).collect())
         .unwrap_or_default();
-    let mtimes: Vec<u128> = files.par_iter().map(|f| mtime_ns(&f.path)).collect();
+    let stamps: Vec<Stamp> = files.par_iter().map(|f| Stamp::of(&f.path)).collect();
     let mut to_hash: Vec<ModelFile> = Vec::new();
     let mut records: Vec<FileRecord> = Vec::new();
-    for (file, mtime) in files.iter().zip(&mtimes) {
+    for (file, stamp) in files.iter().zip(&stamps) {
         match cached.get(file.rel.as_str()) {
-            Some(rec) if rec.size == file.size && rec.mtime_ns == *mtime && *mtime != 0 => {
+            Some(rec) if rec.size == file.size && stamp.matches(rec) => {
                 records.push((*rec).clone())
             }
             _ => to_hash.push(file.clone()),
@@ -199,12 +249,14 @@ pub fn build_with_cache(
                 digest: hex(&r.digest),
             });
     }
-    for (file, mtime) in files.iter().zip(&mtimes) {
+    for (file, stamp) in files.iter().zip(&stamps) {
         if let Some(resources) = by_file.remove(&file.rel) {
             records.push(FileRecord {
                 path: file.rel.clone(),
                 size: file.size,
-                mtime_ns: *mtime,
+                mtime_ns: stamp.mtime_ns,
+                ctime_ns: stamp.ctime_ns,
+                inode: stamp.inode,
                 resources,
             });
         } else if to_hash.iter().any(|f| f.rel == file.rel) {
@@ -212,7 +264,9 @@ pub fn build_with_cache(
             records.push(FileRecord {
                 path: file.rel.clone(),
                 size: file.size,
-                mtime_ns: *mtime,
+                mtime_ns: stamp.mtime_ns,
+                ctime_ns: stamp.ctime_ns,
+                inode: stamp.inode,
                 resources: Vec::new(),
             });
         }

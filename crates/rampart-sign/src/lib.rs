@@ -25,7 +25,8 @@ pub mod pyjson;
 mod sign;
 
 pub use sign::{
-    check_bundle, manifest_path_for, read_certificate_files, read_passphrase, restore_model,
-    sign_model, sign_model_with_progress, verify_model, verify_model_with_progress,
+    check_bundle, manifest_path_for, read_certificate_files, read_passphrase, read_signature,
+    restore_model, sign_model, sign_model_with_progress, verify_model, verify_model_with_progress,
     write_atomically, RestoreReport, SignOptions, Signed, Trust, Verified, VerifyOptions,
+    MAX_SIGNATURE_BYTES,
 };

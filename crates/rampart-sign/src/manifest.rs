@@ -211,7 +211,7 @@ pub fn enumerate(
         .map_err(|e| Error::io(format!("reading {}", model.display()), e))?;
     if meta.file_type().is_symlink() && !config.allow_symlinks {
         return Err(Error::Key(format!(
-            "cannot use '{}' because it is a symlink (allow with --allow-symlinks)",
+            "cannot use '{}' because it is a symlink (sign with --allow-symlinks to follow links)",
             model.display()
         )));
     }
@@ -237,7 +237,7 @@ pub fn enumerate(
         if ft.is_symlink() {
             if !config.allow_symlinks {
                 return Err(Error::Key(format!(
-                    "cannot use '{}' because it is a symlink (allow with --allow-symlinks)",
+                    "cannot use '{}' because it is a symlink (sign with --allow-symlinks to follow links)",
                     path.display()
                 )));
             }
@@ -314,8 +314,16 @@ struct Item<'a> {
     end: u64,
 }
 
+/// Most shards one signature may list. Each is a resource of about 250 bytes in the
+/// signature and a work item in memory while hashing, so a tiny shard size on a large
+/// model would otherwise allocate without bound (1 byte shards of 1 GiB: 2^30 items).
+pub const MAX_SHARDS: u64 = 100_000;
+
 /// Hashes the given files (whole or in shards) in parallel and returns resources in
 /// OMS order. `progress` receives byte counts as they are hashed.
+///
+/// # Errors
+/// [`Error::Key`] when the shard size would make more than [`MAX_SHARDS`] shards.
 pub fn hash_files(
     files: &[ModelFile],
     config: &HashingConfig,
@@ -327,6 +335,22 @@ pub fn hash_files(
     } else {
         config.method
     };
+    if let Method::Shards(size) = method {
+        let size = size.max(1);
+        let shards: u64 = files
+            .iter()
+            .map(|f| f.size.div_ceil(size))
+            .fold(0, u64::saturating_add);
+        if shards > MAX_SHARDS {
+            let total: u64 = files.iter().map(|f| f.size).fold(0, u64::saturating_add);
+            return Err(Error::Key(format!(
+                "a shard size of {size} bytes makes {shards} shards (at most {MAX_SHARDS}, \
+                 about {} MB of signature): use a shard size of at least {} bytes",
+                MAX_SHARDS * 250 / 1_000_000,
+                total.div_ceil(MAX_SHARDS).max(1)
+            )));
+        }
+    }
     let mut items = Vec::new();
     for file in files {
         match method {

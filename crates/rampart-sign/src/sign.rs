@@ -50,8 +50,7 @@ pub fn manifest_path_for(signature: &Path) -> PathBuf {
 /// Loads the JSON manifest of a previous signature made by `key`, only if the
 /// signature verifies with the key and the manifest matches it exactly.
 fn trusted_cache(previous: &Path, key: &VerifyingKey) -> std::result::Result<HashManifest, String> {
-    let text = fs::read_to_string(previous)
-        .map_err(|e| format!("cannot read {}: {e}", previous.display()))?;
+    let text = read_signature(previous).map_err(|e| e.to_string())?;
     let bundle = oms::parse_bundle(&text).map_err(|e| e.to_string())?;
     key.verify(&oms::pae(&bundle.payload), &bundle.signature)
         .map_err(|_| format!("{} was not signed by this key", previous.display()))?;
@@ -211,11 +210,38 @@ pub fn verify_model(
     verify_model_with_progress(model, signature, trust, options, &|_| {})
 }
 
+/// Largest signature file read: [`crate::manifest::MAX_SHARDS`] resources of about
+/// 250 bytes each, base64-encoded in the bundle, fit with room to spare.
+pub const MAX_SIGNATURE_BYTES: u64 = 64 << 20;
+
+/// Reads a signature file, bounded by [`MAX_SIGNATURE_BYTES`]. A file that cannot be
+/// opened or read is an I/O error; one that is too large or not UTF-8 is a malformed
+/// signature ([`Error::Format`]), like one that is truncated.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::Format`].
+pub fn read_signature(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let file =
+        fs::File::open(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SIGNATURE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    if bytes.len() as u64 > MAX_SIGNATURE_BYTES {
+        return Err(Error::Format(format!(
+            "{} is larger than {MAX_SIGNATURE_BYTES} bytes",
+            path.display()
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Error::Format(format!("{} is not UTF-8 text", path.display())))
+}
+
 /// Reads and checks the bundle: signature over the exact payload bytes, then the
 /// payload parsed leniently. Returns the manifest and who signed it.
 pub fn check_bundle(signature: &Path, trust: &Trust) -> Result<(Manifest, String)> {
-    let text = fs::read_to_string(signature)
-        .map_err(|e| Error::io(format!("reading {}", signature.display()), e))?;
+    let text = read_signature(signature)?;
     let bundle = oms::parse_bundle(&text)?;
     let (key, signer) = match trust {
         Trust::Key(key) => {

@@ -55,10 +55,27 @@ pub enum Command {
 pub enum OutputFormat {
     /// Readable text.
     Human,
-    /// JSON with a versioned schema (see docs/scan-json.md).
+    /// JSON with a versioned schema (docs/schemas/scan-report-v1.schema.json for scan).
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+}
+
+/// Output formats of commands without findings to put in SARIF (sign, verify, guard
+/// check): only the formats they really write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable text.
+    Human,
+    /// JSON.
+    Json,
+}
+
+/// Output format of `guard scan`: one JSON object per input line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinesFormat {
+    /// JSON Lines, one result per input line (docs/guard.md).
+    Json,
 }
 
 /// When to colour output.
@@ -217,8 +234,8 @@ pub struct SignArgs {
     #[command(flatten)]
     pub hashing: HashingArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
     /// Do not show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -256,8 +273,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     pub restore_from: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
     /// Do not show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -307,7 +324,7 @@ pub struct BomArgs {
     /// CycloneDX specification version.
     #[arg(long, default_value = "1.6", value_parser = ["1.6", "1.7"])]
     pub spec: String,
-    /// Write the BOM here instead of stdout.
+    /// Write the BOM (or, with --check, the report) here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Check documentation, hashes and review dates instead of writing the BOM.
@@ -319,6 +336,9 @@ pub struct BomArgs {
     /// With --check: exit 1 when a finding at or above this severity exists.
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     pub fail_on: Severity,
+    /// When to use colours (human output of --check).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -341,7 +361,7 @@ pub struct AuditArgs {
         env = "RAMPART_LEDGER"
     )]
     pub db: PathBuf,
-    /// Checkpoint signing key (signed-note private key, from `rampart audit key generate`).
+    /// Checkpoint signing key (signed-note private key, from `rampart audit keygen`).
     #[arg(
         long,
         global = true,
@@ -610,8 +630,8 @@ pub struct GuardCheckArgs {
     #[arg(long, default_value = "user")]
     pub role: String,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub setup: GuardSetupArgs,
 }
@@ -642,8 +662,8 @@ pub struct GuardScanArgs {
     #[arg(long, default_value = "text")]
     pub field: String,
     /// Output format (json: one line per input).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = LinesFormat::Json)]
+    pub format: LinesFormat,
     #[command(flatten)]
     pub setup: GuardSetupArgs,
 }

@@ -44,14 +44,38 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(status) => status.into(),
         Err(err) => {
-            if err.chain().any(|c| {
-                c.downcast_ref::<io::Error>()
-                    .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            }) {
+            if is_broken_pipe(&err) {
                 return ExitCode::from(0);
             }
-            let _ = writeln!(io::stderr(), "rampart: error: {err:#}");
+            let _ = writeln!(io::stderr(), "rampart: error: {}", message(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// A reader that went away (`rampart … | head`): not an error of ours.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// The error and its causes on one line, each said once: an error whose text already
+/// includes its cause (`reading key x: No such file…`) does not repeat it.
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }

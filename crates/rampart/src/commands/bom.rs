@@ -1,6 +1,6 @@
 //! `rampart bom` and `rampart init`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use anyhow::{bail, Context, Result};
 use rampart_bom::{build, check, init as discover, read_system, SpecVersion};
@@ -20,18 +20,19 @@ pub fn bom(args: &BomArgs) -> Result<ExitStatus> {
     let bom = build(&args.dir, &system, spec);
     if args.check {
         let report = check(&system, &bom, None);
-        let mut out = io::stdout().lock();
+        let mut text = Vec::new();
         match args.format {
-            OutputFormat::Json => serde_json::to_writer_pretty(&mut out, &report)?,
+            OutputFormat::Json => serde_json::to_writer_pretty(&mut text, &report)?,
             OutputFormat::Sarif => {
                 let sarif = rampart_core::sarif::to_sarif(&report, &rampart_bom::rules::all());
-                serde_json::to_writer_pretty(&mut out, &sarif)?;
+                serde_json::to_writer_pretty(&mut text, &sarif)?;
             }
             OutputFormat::Human => {
-                let color = std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal();
+                // Colour only on a terminal, never into a file.
+                let color = args.out.is_none() && super::use_color(args.color);
                 let style = render::human::Style::new(color);
                 render::human::scan_report(
-                    &mut out,
+                    &mut text,
                     &report,
                     &style,
                     false,
@@ -40,7 +41,12 @@ pub fn bom(args: &BomArgs) -> Result<ExitStatus> {
                 )?;
             }
         }
-        writeln!(out)?;
+        text.push(b'\n');
+        match &args.out {
+            Some(path) => rampart_sign::write_atomically(path, &text)
+                .with_context(|| format!("writing {}", path.display()))?,
+            None => io::stdout().lock().write_all(&text)?,
+        }
         return Ok(if report.has_findings_at(args.fail_on) {
             ExitStatus::Findings
         } else {

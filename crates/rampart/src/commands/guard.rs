@@ -11,7 +11,7 @@ use rampart_guard::{
 };
 use serde_json::{json, Value};
 
-use crate::cli::{GuardCommand, GuardSetupArgs, OutputFormat};
+use crate::cli::{GuardCommand, GuardSetupArgs, ReportFormat};
 use crate::ExitStatus;
 
 fn pipeline(setup: &GuardSetupArgs) -> Result<(Pipeline, Policy)> {
@@ -35,13 +35,25 @@ fn pipeline(setup: &GuardSetupArgs) -> Result<(Pipeline, Policy)> {
     Ok((p, policy))
 }
 
+/// A score as JSON with the digits it has as an `f32` (`0.9`, not the widened
+/// `0.8999999761581421`).
+fn score(x: f32) -> Value {
+    x.to_string()
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
+}
+
 fn open_input(path: &std::path::Path) -> Result<Box<dyn BufRead>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(BufReader::new(io::stdin())));
     }
-    Ok(Box::new(BufReader::new(
-        File::open(path).with_context(|| format!("reading {}", path.display()))?,
-    )))
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        anyhow::bail!("{}: is a directory, not a JSON Lines file", path.display());
+    }
+    Ok(Box::new(BufReader::new(file)))
 }
 
 pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
@@ -64,11 +76,11 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             let verdict = pipeline.evaluate(&text, role, &policy, &mut map);
             let mut out = io::stdout().lock();
             match a.format {
-                OutputFormat::Json | OutputFormat::Sarif => {
+                ReportFormat::Json => {
                     let findings: Vec<Value> = verdict
                         .findings
                         .iter()
-                        .map(|f| json!({"rule": f.rule, "category": f.category.as_str(), "score": f.score, "span": [f.span.0, f.span.1], "message": f.message}))
+                        .map(|f| json!({"rule": f.rule, "category": f.category.as_str(), "score": score(f.score), "span": [f.span.0, f.span.1], "message": f.message}))
                         .collect();
                     let mut v = json!({"verdict": verdict.action.as_str(), "findings": findings});
                     if let Some(r) = &verdict.redacted {
@@ -76,7 +88,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                     }
                     writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
                 }
-                OutputFormat::Human => {
+                ReportFormat::Human => {
                     writeln!(out, "verdict: {}", verdict.action.as_str())?;
                     for f in &verdict.findings {
                         writeln!(
@@ -107,6 +119,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                 ..JsonlOptions::default()
             };
             let stdout = io::stdout();
+            // The error keeps its cause, so a closed stdout (`| head`) ends quietly.
             let summary = scan_jsonl(
                 &pipeline,
                 &policy,
@@ -114,7 +127,8 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                 stdout.lock(),
                 &opts,
             )
-            .map_err(|e| anyhow!("{e}"))?;
+            .map_err(anyhow::Error::new)
+            .with_context(|| format!("scanning {}", a.jsonl.display()))?;
             eprintln!(
                 "{} lines: {} allow, {} flag, {} redact, {} block, {} unreadable",
                 summary.lines,

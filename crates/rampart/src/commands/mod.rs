@@ -90,7 +90,7 @@ fn list_rules(args: &RulesArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+pub(crate) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -17,7 +17,7 @@ use rampart_sign::{
 };
 use serde_json::json;
 
-use crate::cli::{HashArgs, HashingArgs, KeyGenerateArgs, OutputFormat, SignArgs, VerifyArgs};
+use crate::cli::{HashArgs, HashingArgs, KeyGenerateArgs, ReportFormat, SignArgs, VerifyArgs};
 use crate::ExitStatus;
 
 fn hashing_config(args: &HashingArgs) -> Result<HashingConfig> {
@@ -89,7 +89,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitStatus> {
     let m = &signed.manifest;
     let mut out = io::stdout().lock();
     match args.format {
-        OutputFormat::Json | OutputFormat::Sarif => {
+        ReportFormat::Json => {
             let report = json!({
                 "schema_version": 1,
                 "command": "sign",
@@ -111,7 +111,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitStatus> {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
-        OutputFormat::Human => {
+        ReportFormat::Human => {
             writeln!(
                 out,
                 "signed {} ({} {}, {} items, root sha256:{})",
@@ -209,7 +209,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitStatus> {
         Err(_) => (false, ExitStatus::Error),
     };
     match args.format {
-        OutputFormat::Json | OutputFormat::Sarif => {
+        ReportFormat::Json => {
             let mut report = json!({
                 "schema_version": 1,
                 "command": "verify",
@@ -235,7 +235,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitStatus> {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
-        OutputFormat::Human => {
+        ReportFormat::Human => {
             if let Some(r) = &restore {
                 for f in &r.restored {
                     writeln!(
@@ -267,7 +267,11 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitStatus> {
                     },
                     v.signer
                 )?,
-                Err(e) => writeln!(out, "verification FAILED for {}: {e}", args.model.display())?,
+                Err(e) if is_verification_failure(e) => {
+                    writeln!(out, "verification FAILED for {}: {e}", args.model.display())?;
+                }
+                // An error (I/O, bad key) is printed once, on stderr, by the caller.
+                Err(_) => {}
             }
         }
     }

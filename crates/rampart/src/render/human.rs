@@ -57,14 +57,25 @@ pub fn dedent_doc(doc: &str) -> String {
         + "\n"
 }
 
-fn file_block(out: &mut impl Write, file: &FileReport, style: &Style) -> io::Result<()> {
-    writeln!(
-        out,
-        "{}  {}  {}",
-        style.paint("1", &file.path),
-        file.format,
-        style.verdict(file.verdict)
-    )?;
+fn file_block(
+    out: &mut impl Write,
+    file: &FileReport,
+    style: &Style,
+    judged: bool,
+) -> io::Result<()> {
+    if judged {
+        writeln!(
+            out,
+            "{}  {}  {}",
+            style.paint("1", &file.path),
+            file.format,
+            style.verdict(file.verdict)
+        )?;
+    } else {
+        // A checked document (bom --check's rampart.toml), not a scanned artefact:
+        // no malicious/suspicious verdict, only its findings.
+        writeln!(out, "{}", style.paint("1", &file.path))?;
+    }
     if let Some(target) = &file.target {
         writeln!(out, "  (symbolic link to {target})")?;
     }
@@ -128,7 +139,7 @@ pub fn scan_report(
     for file in &report.files {
         let show = file.verdict != Verdict::Clean || !file.findings.is_empty() || verbose;
         if show {
-            file_block(out, file, style)?;
+            file_block(out, file, style, report.command == "scan")?;
         }
     }
     let s = &report.summary;
