@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod guideline;
+pub mod reference;
 pub mod report;
 pub mod rule;
 pub mod sarif;

@@ -227,8 +227,8 @@ pub struct SignArgs {
     /// Further certificates of the chain (PEM), in order.
     #[arg(long, value_name = "CERT.pem", num_args = 1.., requires = "certificate")]
     pub certificate_chain: Vec<PathBuf>,
-    /// Reuse digests of unchanged files (same size and mtime) from a previous signature
-    /// by the same key and its JSON manifest (extension).
+    /// Reuse digests of unchanged files (same size, mtime, ctime and inode) from a
+    /// previous signature by the same key and its JSON manifest (extension).
     #[arg(long, value_name = "OLD.sig")]
     pub reuse: Option<PathBuf>,
     #[command(flatten)]
@@ -353,39 +353,57 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Ledger database (SQLite).
-    #[arg(
-        long,
-        global = true,
-        default_value = "rampart-ledger.sqlite",
-        env = "RAMPART_LEDGER"
-    )]
-    pub db: PathBuf,
-    /// Checkpoint signing key (signed-note private key, from `rampart audit keygen`).
-    #[arg(
-        long,
-        global = true,
-        value_name = "FILE",
-        env = "RAMPART_CHECKPOINT_KEY"
-    )]
-    pub checkpoint_key: Option<PathBuf>,
-    /// Key file sealing stored bodies (XChaCha20-Poly1305, mode 0600).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub body_key: Option<PathBuf>,
-    /// Store request and response bodies given to `append` (off by default).
-    #[arg(long, global = true)]
-    pub store_bodies: bool,
     #[command(subcommand)]
     pub command: AuditCommand,
+}
+
+/// The ledger a subcommand works on.
+#[derive(Debug, Args)]
+pub struct LedgerDbArgs {
+    /// Ledger database (SQLite).
+    #[arg(long, default_value = "rampart-ledger.sqlite", env = "RAMPART_LEDGER")]
+    pub db: PathBuf,
+}
+
+/// The key sealing stored bodies.
+#[derive(Debug, Args)]
+pub struct BodyKeyArgs {
+    /// Key file sealing stored bodies (XChaCha20-Poly1305, mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub body_key: Option<PathBuf>,
+}
+
+/// Writing entries: bodies and the checkpoint key.
+#[derive(Debug, Args)]
+pub struct AuditWriteArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
+    #[command(flatten)]
+    pub body: BodyKeyArgs,
+    /// Store request and response bodies given with the entries (off by default).
+    #[arg(long)]
+    pub store_bodies: bool,
+    /// Checkpoint signing key (signed-note private key, from `rampart audit keygen`).
+    #[arg(long, value_name = "FILE", env = "RAMPART_CHECKPOINT_KEY")]
+    pub checkpoint_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditCheckpointArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
+    /// Checkpoint signing key (signed-note private key, from `rampart audit keygen`).
+    #[arg(long, value_name = "FILE", env = "RAMPART_CHECKPOINT_KEY")]
+    pub checkpoint_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Append entries given as JSON lines on stdin (`{...entry, "bodies": {...}}`); prints
     /// each index once durable, then writes a signed checkpoint when a key is given.
-    Append,
+    Append(AuditWriteArgs),
     /// Sign and store a checkpoint of the current tree head.
-    Checkpoint,
+    Checkpoint(AuditCheckpointArgs),
     /// Recompute every leaf and the tree; name the first entry modified, removed or
     /// reordered. With --key, the latest stored checkpoint must also verify and match.
     Verify(AuditVerifyArgs),
@@ -412,6 +430,10 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct AuditVerifyArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
+    #[command(flatten)]
+    pub body: BodyKeyArgs,
     /// Verifier key (string `name+id+key` or a file holding it).
     #[arg(long, value_name = "VKEY")]
     pub key: Option<String>,
@@ -422,6 +444,8 @@ pub struct AuditVerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditProveArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
     /// Entry index.
     #[arg(long)]
     pub entry: u64,
@@ -441,6 +465,8 @@ pub struct AuditVerifyProofArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditConsistencyArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
     /// An older signed checkpoint.
     pub old_checkpoint: PathBuf,
     /// Verifier key of the log (string or file).
@@ -450,6 +476,8 @@ pub struct AuditConsistencyArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditExportArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
     /// First time included (RFC 3339).
     #[arg(long)]
     pub since: String,
@@ -463,6 +491,8 @@ pub struct AuditExportArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditServeArgs {
+    #[command(flatten)]
+    pub write: AuditWriteArgs,
     /// Listen address.
     #[arg(long, default_value = "127.0.0.1:8090")]
     pub listen: std::net::SocketAddr,
@@ -477,6 +507,8 @@ pub struct AuditServeArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditTailArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
     /// How many entries.
     #[arg(short = 'n', long, default_value_t = 10)]
     pub lines: u64,
@@ -484,6 +516,8 @@ pub struct AuditTailArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditPruneArgs {
+    #[command(flatten)]
+    pub ledger: LedgerDbArgs,
     /// Delete bodies of entries older than this time (RFC 3339).
     #[arg(long)]
     pub older_than: String,

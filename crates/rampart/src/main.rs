@@ -2,6 +2,8 @@
 //! in the library crates.
 
 mod cli;
+#[cfg(test)]
+mod cli_reference;
 mod commands;
 mod render;
 

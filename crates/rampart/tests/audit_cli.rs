@@ -61,11 +61,11 @@ fn signed_ledger(dir: &Path, n: usize) {
         dir,
         &[
             "audit",
+            "append",
             "--db",
             "l.db",
             "--checkpoint-key",
             "cp.key",
-            "append",
         ],
         Some(&entries("r", n)),
     );
@@ -78,15 +78,15 @@ fn read_only_commands_never_create_a_ledger() {
     let d = dir.path();
     std::fs::write(d.join("old.note"), "x").unwrap();
     let commands: &[&[&str]] = &[
-        &["audit", "--db", "missing.db", "verify"],
-        &["audit", "--db", "missing.db", "verify", "--key", "k"],
-        &["audit", "--db", "missing.db", "tail"],
-        &["audit", "--db", "missing.db", "prove", "--entry", "0"],
+        &["audit", "verify", "--db", "missing.db"],
+        &["audit", "verify", "--db", "missing.db", "--key", "k"],
+        &["audit", "tail", "--db", "missing.db"],
+        &["audit", "prove", "--db", "missing.db", "--entry", "0"],
         &[
             "audit",
+            "export",
             "--db",
             "missing.db",
-            "export",
             "--since",
             "2026-01-01T00:00:00Z",
             "--until",
@@ -94,22 +94,22 @@ fn read_only_commands_never_create_a_ledger() {
         ],
         &[
             "audit",
+            "consistency",
             "--db",
             "missing.db",
-            "consistency",
             "old.note",
             "--key",
             "k",
         ],
         &[
             "audit",
+            "prune",
             "--db",
             "missing.db",
-            "prune",
             "--older-than",
             "2026-01-01T00:00:00Z",
         ],
-        &["audit", "--db", "missing.db", "checkpoint"],
+        &["audit", "checkpoint", "--db", "missing.db"],
     ];
     for args in commands {
         let out = rampart(d, args, None);
@@ -139,13 +139,13 @@ fn verify_with_a_key_checks_entries_written_after_the_checkpoint() {
     // Grow the log without a new checkpoint: still intact, the whole log verified.
     let out = rampart(
         d,
-        &["audit", "--db", "l.db", "append"],
+        &["audit", "append", "--db", "l.db"],
         Some(&entries("s", 6)),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = rampart(
         d,
-        &["audit", "--db", "l.db", "verify", "--key", "cp.key.vkey"],
+        &["audit", "verify", "--db", "l.db", "--key", "cp.key.vkey"],
         None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
@@ -169,7 +169,7 @@ fn verify_with_a_key_checks_entries_written_after_the_checkpoint() {
     drop(conn);
     let out = rampart(
         d,
-        &["audit", "--db", "l.db", "verify", "--key", "cp.key.vkey"],
+        &["audit", "verify", "--db", "l.db", "--key", "cp.key.vkey"],
         None,
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
@@ -200,7 +200,7 @@ fn a_checkpoint_signed_by_another_key_is_a_failed_check_not_an_error() {
     assert!(out.status.success());
     let out = rampart(
         d,
-        &["audit", "--db", "l.db", "verify", "--key", "other.key.vkey"],
+        &["audit", "verify", "--db", "l.db", "--key", "other.key.vkey"],
         None,
     );
     assert_eq!(
@@ -225,7 +225,7 @@ fn a_checkpoint_signed_by_another_key_is_a_failed_check_not_an_error() {
     drop(conn);
     let out = rampart(
         d,
-        &["audit", "--db", "l.db", "verify", "--key", "cp.key.vkey"],
+        &["audit", "verify", "--db", "l.db", "--key", "cp.key.vkey"],
         None,
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
@@ -239,7 +239,7 @@ fn verify_proof_checks_the_stated_leaf_hash() {
     let out = rampart(
         d,
         &[
-            "audit", "--db", "l.db", "prove", "--entry", "2", "--out", "ev.json",
+            "audit", "prove", "--db", "l.db", "--entry", "2", "--out", "ev.json",
         ],
         None,
     );
@@ -296,7 +296,7 @@ fn verify_proof_checks_the_stated_leaf_hash() {
 fn append_acknowledges_each_line_before_more_arrive() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(["audit", "--db", "l.db", "append"])
+        .args(["audit", "append", "--db", "l.db"])
         .current_dir(dir.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -332,7 +332,7 @@ fn append_commits_the_lines_before_a_bad_one_and_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let input = format!("{}not json\n{}", entries("r", 2), entries("s", 2));
-    let out = rampart(d, &["audit", "--db", "l.db", "append"], Some(&input));
+    let out = rampart(d, &["audit", "append", "--db", "l.db"], Some(&input));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "0\n1\n");
     assert!(
@@ -340,10 +340,79 @@ fn append_commits_the_lines_before_a_bad_one_and_names_it() {
         "{}",
         text(&out.stderr)
     );
-    let out = rampart(d, &["audit", "--db", "l.db", "verify"], None);
+    let out = rampart(d, &["audit", "verify", "--db", "l.db"], None);
     assert!(
         text(&out.stdout).contains("2 entries"),
         "{}",
         text(&out.stdout)
     );
+}
+
+#[test]
+fn each_audit_subcommand_offers_only_the_options_it_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |sub: &str| {
+        let out = rampart(dir.path(), &["audit", sub, "--help"], None);
+        assert!(out.status.success(), "{sub}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "keygen",
+            &[],
+            &["--db", "--checkpoint-key", "--body-key", "--store-bodies"],
+        ),
+        (
+            "verify-proof",
+            &[],
+            &["--db", "--checkpoint-key", "--body-key", "--store-bodies"],
+        ),
+        (
+            "verify",
+            &["--db", "--body-key"],
+            &["--checkpoint-key", "--store-bodies"],
+        ),
+        (
+            "tail",
+            &["--db"],
+            &["--checkpoint-key", "--store-bodies", "--body-key"],
+        ),
+        (
+            "prove",
+            &["--db"],
+            &["--checkpoint-key", "--store-bodies", "--body-key"],
+        ),
+        (
+            "checkpoint",
+            &["--db", "--checkpoint-key"],
+            &["--store-bodies", "--body-key"],
+        ),
+        (
+            "append",
+            &["--db", "--checkpoint-key", "--body-key", "--store-bodies"],
+            &[],
+        ),
+        (
+            "serve",
+            &["--db", "--checkpoint-key", "--body-key", "--store-bodies"],
+            &[],
+        ),
+    ];
+    for (sub, has, lacks) in cases {
+        let h = help(sub);
+        for o in *has {
+            assert!(h.contains(o), "audit {sub} lacks {o}");
+        }
+        for o in *lacks {
+            assert!(
+                !h.contains(o),
+                "audit {sub} offers {o}, which means nothing there"
+            );
+        }
+        // And giving it is a usage error, not silently ignored.
+        if let Some(o) = lacks.first() {
+            let out = rampart(dir.path(), &["audit", sub, o, "x"], None);
+            assert_eq!(out.status.code(), Some(2), "audit {sub} {o}");
+        }
+    }
 }

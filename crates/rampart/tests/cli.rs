@@ -459,7 +459,7 @@ fn audit_ledger_end_to_end_and_tampering() {
         ))
         .collect();
     let out = run_in(
-        &["audit", "--db", &db, "--checkpoint-key", &key, "append"],
+        &["audit", "append", "--db", &db, "--checkpoint-key", &key],
         Some(&lines),
     );
     assert!(
@@ -476,7 +476,7 @@ fn audit_ledger_end_to_end_and_tampering() {
     .unwrap();
     let more = lines.replace("\"request_id\":\"r", "\"request_id\":\"s");
     assert!(run_in(
-        &["audit", "--db", &db, "--checkpoint-key", &key, "append"],
+        &["audit", "append", "--db", &db, "--checkpoint-key", &key],
         Some(&more)
     )
     .status
@@ -485,7 +485,7 @@ fn audit_ledger_end_to_end_and_tampering() {
     // Proofs verify offline; a forged entry in the evidence does not.
     let ev = d("ev.json");
     assert!(run_in(
-        &["audit", "--db", &db, "prove", "--entry", "7", "--out", &ev],
+        &["audit", "prove", "--db", &db, "--entry", "7", "--out", &ev],
         None
     )
     .status
@@ -508,7 +508,7 @@ fn audit_ledger_end_to_end_and_tampering() {
     );
     // The log only grew since the old checkpoint.
     let out = run_in(
-        &["audit", "--db", &db, "consistency", &old, "--key", &vkey],
+        &["audit", "consistency", "--db", &db, &old, "--key", &vkey],
         None,
     );
     assert_eq!(
@@ -518,7 +518,7 @@ fn audit_ledger_end_to_end_and_tampering() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(
-        run_in(&["audit", "--db", &db, "verify", "--key", &vkey], None)
+        run_in(&["audit", "verify", "--db", &db, "--key", &vkey], None)
             .status
             .code(),
         Some(0)
@@ -536,7 +536,7 @@ fn audit_ledger_end_to_end_and_tampering() {
     )
     .unwrap();
     drop(conn);
-    let out = run_in(&["audit", "--db", &db, "verify", "--key", &vkey], None);
+    let out = run_in(&["audit", "verify", "--db", &db, "--key", &vkey], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("entry 2"),
@@ -963,11 +963,11 @@ fn audit_serve_appends_with_the_token_and_its_evidence_verifies_offline() {
         let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"))
             .args([
                 "audit",
+                "serve",
                 "--db",
                 &db,
                 "--checkpoint-key",
                 &key,
-                "serve",
                 "--listen",
                 "127.0.0.1:0",
             ])

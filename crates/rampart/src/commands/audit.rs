@@ -17,7 +17,7 @@ use rampart_ledger::{
 };
 use serde_json::{json, Value};
 
-use crate::cli::{AuditArgs, AuditCommand};
+use crate::cli::{AuditArgs, AuditCommand, AuditWriteArgs, BodyKeyArgs, LedgerDbArgs};
 use crate::ExitStatus;
 
 use rampart_ledger::evidence::{self, Evidence, EvidenceVerdict};
@@ -30,30 +30,55 @@ fn checkpoint_dir(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-fn open(args: &AuditArgs) -> Result<SqliteLedger> {
-    let mut config = SqliteConfig::new(&args.db);
-    config.store_bodies = args.store_bodies;
-    if let Some(k) = &args.body_key {
+/// How to open a ledger: its file, and for writes whether and how bodies are kept.
+struct Opening<'a> {
+    db: &'a Path,
+    store_bodies: bool,
+    body_key: Option<&'a Path>,
+}
+
+impl<'a> Opening<'a> {
+    fn read(db: &'a LedgerDbArgs, body: Option<&'a BodyKeyArgs>) -> Self {
+        Opening {
+            db: &db.db,
+            store_bodies: false,
+            body_key: body.and_then(|b| b.body_key.as_deref()),
+        }
+    }
+
+    fn write(w: &'a AuditWriteArgs) -> Self {
+        Opening {
+            db: &w.ledger.db,
+            store_bodies: w.store_bodies,
+            body_key: w.body.body_key.as_deref(),
+        }
+    }
+}
+
+fn open(o: &Opening<'_>) -> Result<SqliteLedger> {
+    let mut config = SqliteConfig::new(o.db);
+    config.store_bodies = o.store_bodies;
+    if let Some(k) = o.body_key {
         config.body_key = Some(
             BodyKey::load(k)
                 .map_err(|e| anyhow!("{e}"))
                 .with_context(|| format!("body key {}", k.display()))?,
         );
     }
-    SqliteLedger::open(config).with_context(|| format!("opening ledger {}", args.db.display()))
+    SqliteLedger::open(config).with_context(|| format!("opening ledger {}", o.db.display()))
 }
 
 /// Opens a ledger that must already exist: the commands that read or check a ledger
 /// never create one (an empty new file would verify as "intact: 0 entries").
-fn open_existing(args: &AuditArgs) -> Result<SqliteLedger> {
-    match fs::metadata(&args.db) {
-        Ok(m) if m.is_file() => open(args),
-        Ok(_) => bail!("{}: not a ledger file", args.db.display()),
+fn open_existing(o: &Opening<'_>) -> Result<SqliteLedger> {
+    match fs::metadata(o.db) {
+        Ok(m) if m.is_file() => open(o),
+        Ok(_) => bail!("{}: not a ledger file", o.db.display()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => bail!(
             "{}: no such ledger (nothing was created; `rampart audit append` or the gateway creates one)",
-            args.db.display()
+            o.db.display()
         ),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", args.db.display())),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", o.db.display())),
     }
 }
 
@@ -67,8 +92,8 @@ fn verifier(key: &str) -> Result<NoteVerifier> {
     NoteVerifier::parse(text.trim()).map_err(|e| anyhow!("invalid verifier key: {e}"))
 }
 
-fn signer(args: &AuditArgs) -> Result<Option<NoteSigner>> {
-    match &args.checkpoint_key {
+fn signer(checkpoint_key: Option<&Path>) -> Result<Option<NoteSigner>> {
+    match checkpoint_key {
         Some(p) => Ok(Some(
             NoteSigner::load(p)
                 .map_err(|e| anyhow!("{e}"))
@@ -138,32 +163,32 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         AuditCommand::VerifyProof(v) => verify_proof(&v.file, &v.key),
-        AuditCommand::Append => {
-            let ledger = open(args)?;
+        AuditCommand::Append(w) => {
+            let ledger = open(&Opening::write(w))?;
             append_stdin(&ledger)?;
-            if let Some(signer) = signer(args)? {
-                write_checkpoint(&ledger, &args.db, &signer)?;
+            if let Some(signer) = signer(w.checkpoint_key.as_deref())? {
+                write_checkpoint(&ledger, &w.ledger.db, &signer)?;
             }
             Ok(ExitStatus::Success)
         }
-        AuditCommand::Checkpoint => {
-            let ledger = open_existing(args)?;
-            let Some(signer) = signer(args)? else {
+        AuditCommand::Checkpoint(c) => {
+            let ledger = open_existing(&Opening::read(&c.ledger, None))?;
+            let Some(signer) = signer(c.checkpoint_key.as_deref())? else {
                 bail!(
                     "--checkpoint-key (or RAMPART_CHECKPOINT_KEY) is needed to sign a checkpoint"
                 );
             };
-            print!("{}", write_checkpoint(&ledger, &args.db, &signer)?);
+            print!("{}", write_checkpoint(&ledger, &c.ledger.db, &signer)?);
             Ok(ExitStatus::Success)
         }
         AuditCommand::Verify(v) => {
-            let ledger = open_existing(args)?;
+            let ledger = open_existing(&Opening::read(&v.ledger, Some(&v.body)))?;
             let trusted = match &v.key {
                 Some(key) => {
                     let note = match &v.checkpoint {
                         Some(p) => fs::read_to_string(p)
                             .with_context(|| format!("cannot read {}", p.display()))?,
-                        None => latest_note(&args.db)?,
+                        None => latest_note(&v.ledger.db)?,
                     };
                     let verifier = verifier(key)?;
                     match verifier.verify_checkpoint(&note, verifier.name()) {
@@ -200,8 +225,8 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             }
         }
         AuditCommand::Prove(p) => {
-            let ledger = open_existing(args)?;
-            let note = latest_note(&args.db)?;
+            let ledger = open_existing(&Opening::read(&p.ledger, None))?;
+            let note = latest_note(&p.ledger.db)?;
             let cp = unsigned_checkpoint(&note)?;
             if p.entry >= cp.size {
                 bail!("entry {} is not covered by the latest checkpoint (size {}); run `rampart audit checkpoint`", p.entry, cp.size);
@@ -212,11 +237,11 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         AuditCommand::Consistency(c) => {
-            let ledger = open_existing(args)?;
+            let ledger = open_existing(&Opening::read(&c.ledger, None))?;
             let verifier = verifier(&c.key)?;
             let old_note = fs::read_to_string(&c.old_checkpoint)
                 .with_context(|| format!("cannot read {}", c.old_checkpoint.display()))?;
-            let new_note = latest_note(&args.db)?;
+            let new_note = latest_note(&c.ledger.db)?;
             let checked = (
                 verifier.verify_checkpoint(&old_note, verifier.name()),
                 verifier.verify_checkpoint(&new_note, verifier.name()),
@@ -248,10 +273,10 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             }
         }
         AuditCommand::Export(e) => {
-            let ledger = open_existing(args)?;
+            let ledger = open_existing(&Opening::read(&e.ledger, None))?;
             let since = Timestamp::parse(&e.since).map_err(|err| anyhow!("--since: {err}"))?;
             let until = Timestamp::parse(&e.until).map_err(|err| anyhow!("--until: {err}"))?;
-            let note = latest_note(&args.db)?;
+            let note = latest_note(&e.ledger.db)?;
             let size = unsigned_checkpoint(&note)?.size;
             let mut entries = Vec::new();
             let mut start = 0u64;
@@ -274,9 +299,9 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             write_out(e.out.as_deref(), &evidence::document(&note, entries))?;
             Ok(ExitStatus::Success)
         }
-        AuditCommand::Serve(a) => serve(args, a),
+        AuditCommand::Serve(a) => serve(a),
         AuditCommand::Tail(t) => {
-            let ledger = open_existing(args)?;
+            let ledger = open_existing(&Opening::read(&t.ledger, None))?;
             let size = ledger.tree_head()?.size;
             let mut out = io::stdout().lock();
             for s in ledger.entries(size.saturating_sub(t.lines)..size)? {
@@ -289,7 +314,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         AuditCommand::Prune(p) => {
-            let ledger = open_existing(args)?;
+            let ledger = open_existing(&Opening::read(&p.ledger, None))?;
             let t = Timestamp::parse(&p.older_than).map_err(|e| anyhow!("--older-than: {e}"))?;
             let n = ledger.prune_bodies(t)?;
             println!("pruned the bodies of {n} entries older than {}; their hashes and proofs are unchanged", p.older_than);
@@ -442,7 +467,7 @@ fn read_bounded(file: &Path, max: usize) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn serve(args: &AuditArgs, a: &crate::cli::AuditServeArgs) -> Result<ExitStatus> {
+fn serve(a: &crate::cli::AuditServeArgs) -> Result<ExitStatus> {
     if !a.listen.ip().is_loopback() && !a.allow_plain_http {
         bail!(
             "refusing plain HTTP on the non-loopback address {} (DP-1): put a TLS proxy in front, or pass --allow-plain-http",
@@ -453,10 +478,10 @@ fn serve(args: &AuditArgs, a: &crate::cli::AuditServeArgs) -> Result<ExitStatus>
     if token.is_none() {
         eprintln!("{} is not set: the API is read-only", a.token_env);
     }
-    let ledger: std::sync::Arc<dyn Storage> = std::sync::Arc::new(open(args)?);
+    let ledger: std::sync::Arc<dyn Storage> = std::sync::Arc::new(open(&Opening::write(&a.write))?);
     let api = std::sync::Arc::new(rampart_ledger::http::Api::new(
         ledger,
-        signer(args)?,
+        signer(a.write.checkpoint_key.as_deref())?,
         token.as_deref(),
     ));
     let rt = tokio::runtime::Builder::new_multi_thread()
