@@ -314,6 +314,17 @@ struct Item<'a> {
     end: u64,
 }
 
+/// Whether a signed manifest covers one file given as the model itself (every
+/// resource is the file `.`), rather than the files of a directory.
+#[must_use]
+pub fn resource_file_is_whole_model(signed: &Manifest) -> bool {
+    !signed.resources.is_empty()
+        && signed
+            .resources
+            .iter()
+            .all(|r| resource_file(&r.name, signed.method) == ".")
+}
+
 /// Most shards one signature may list. Each is a resource of about 250 bytes in the
 /// signature and a work item in memory while hashing, so a tiny shard size on a large
 /// model would otherwise allocate without bound (1 byte shards of 1 GiB: 2^30 items).

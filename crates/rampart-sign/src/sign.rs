@@ -319,6 +319,23 @@ pub fn verify_model_with_progress(
         ignore_git_paths: options.ignore_git_paths,
     };
     let (mut files, _) = manifest::enumerate(model, &config, &extra)?;
+    // A signature of one file checked against a folder (or the other way round) is a
+    // wrong target, not a rename: say so instead of comparing names.
+    let signed_file = manifest::resource_file_is_whole_model(&signed);
+    let model_is_file = files.len() == 1 && files.first().is_some_and(|f| f.rel == ".");
+    if !signed.resources.is_empty() && signed_file != model_is_file {
+        return Err(Error::Mismatch(vec![if signed_file {
+            format!(
+                "the signature covers a single file, but {} is a directory: verify the signed file itself",
+                model.display()
+            )
+        } else {
+            format!(
+                "the signature covers a directory, but {} is a single file: verify the signed directory",
+                model.display()
+            )
+        }]));
+    }
     let mut differences = Vec::new();
     let expected: BTreeMap<&str, &manifest::Resource> = signed
         .resources

@@ -288,3 +288,71 @@ fn a_shard_size_that_would_explode_the_signature_is_refused() {
     assert!(err.contains("shard size of at least"), "{err}");
     assert!(!d.join("model.sig").exists(), "a signature was written");
 }
+
+#[test]
+fn a_single_file_signature_checked_against_a_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    key(d);
+    std::fs::create_dir(d.join("m")).unwrap();
+    std::fs::write(d.join("m/tinychat.gguf"), b"weights").unwrap();
+    let out = run(
+        d,
+        &[
+            "sign",
+            "m/tinychat.gguf",
+            "--key",
+            "k.pem",
+            "--signature",
+            "f.sig",
+            "--no-progress",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        d,
+        &[
+            "verify",
+            "m",
+            "--signature",
+            "f.sig",
+            "--key",
+            "k.pub.pem",
+            "--no-progress",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("covers a single file"), "{stdout}");
+    assert!(!stdout.contains("renamed"), "{stdout}");
+
+    // And a folder's signature against one of its files.
+    let out = run(
+        d,
+        &[
+            "sign",
+            "m",
+            "--key",
+            "k.pem",
+            "--signature",
+            "d.sig",
+            "--no-progress",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        d,
+        &[
+            "verify",
+            "m/tinychat.gguf",
+            "--signature",
+            "d.sig",
+            "--key",
+            "k.pub.pem",
+            "--no-progress",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("covers a directory"), "{stdout}");
+}
