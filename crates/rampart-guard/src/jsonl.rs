@@ -127,8 +127,50 @@ fn text_and_role(line: &str, opts: &JsonlOptions) -> Result<(String, Role), Stri
     }
 }
 
+/// Reads one line (without its `\n`) into `buf`, keeping at most `max` bytes: `None` at
+/// the end of input, `Some(false)` when the line was longer (the rest of it is read
+/// and dropped), `Some(true)` otherwise.
+fn read_line_bounded<R: BufRead>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let mut complete = true;
+    let mut any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(any.then_some(complete));
+        }
+        any = true;
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        if complete {
+            if buf.len() + take > max {
+                complete = false;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        input.consume(if done { take + 1 } else { take });
+        if done {
+            return Ok(Some(complete));
+        }
+    }
+}
+
 /// Scans a JSON Lines stream and writes one result line per input line (see the
-/// module documentation for the format).
+/// module documentation for the format). Lines are read bounded: one too long to hold
+/// a text the pipeline judges whole, or not UTF-8, is an error line, never skipped
+/// silently.
 pub fn scan_jsonl<R: BufRead, W: Write>(
     pipeline: &Pipeline,
     policy: &Policy,
@@ -137,18 +179,36 @@ pub fn scan_jsonl<R: BufRead, W: Write>(
     opts: &JsonlOptions,
 ) -> Result<ScanSummary, GuardError> {
     let mut summary = ScanSummary::default();
-    for (index, line) in input.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
+    let mut input = input;
+    // A text may be JSON-escaped up to six bytes per byte; a line longer than that
+    // could not hold a text the pipeline judges whole, so it is not read into memory.
+    let max_line = pipeline
+        .max_text_bytes()
+        .saturating_mul(6)
+        .saturating_add(64 << 10);
+    let mut buf = Vec::new();
+    for index in 0.. {
+        let Some(complete) = read_line_bounded(&mut input, &mut buf, max_line)? else {
+            break;
+        };
+        let line = if complete {
+            std::str::from_utf8(&buf).map_err(|_| "line is not UTF-8".to_owned())
+        } else {
+            Err(format!("line longer than {max_line} bytes: not judged"))
+        };
+        if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
             continue;
         }
+        let line = line.map(str::trim_end);
         summary.lines += 1;
-        let judged = text_and_role(&line, opts).and_then(|(text, role)| {
-            pipeline
-                .ensure_whole(&text)
-                .map(|()| (text, role))
-                .map_err(|e| e.to_string())
-        });
+        let judged = line
+            .and_then(|l| text_and_role(l, opts))
+            .and_then(|(text, role)| {
+                pipeline
+                    .ensure_whole(&text)
+                    .map(|()| (text, role))
+                    .map_err(|e| e.to_string())
+            });
         match judged {
             Ok((text, role)) => {
                 let findings = pipeline.check(&text, role);
@@ -175,4 +235,76 @@ pub fn scan_jsonl<R: BufRead, W: Write>(
     }
     output.flush()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::pipeline::PipelineConfig;
+
+    fn scan(input: &[u8]) -> (ScanSummary, Vec<serde_json::Value>) {
+        let pipeline = Pipeline::new(PipelineConfig {
+            max_scan_bytes: 1000,
+            ..PipelineConfig::default()
+        })
+        .unwrap();
+        let mut out = Vec::new();
+        let summary = scan_jsonl(
+            &pipeline,
+            &Policy::default(),
+            input,
+            &mut out,
+            &JsonlOptions::default(),
+        )
+        .unwrap();
+        let lines = out
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        (summary, lines)
+    }
+
+    /// A line too long to hold a judged text is an error line (not read into memory,
+    /// never "allow"), and the lines after it are still judged.
+    #[test]
+    fn an_overlong_line_is_an_error_and_the_scan_goes_on() {
+        let long = format!("{{\"text\":\"{}\"}}\n", "a".repeat(200_000));
+        let input = format!("{{\"text\":\"hi\"}}\n{long}{{\"text\":\"there\"}}\n");
+        let (summary, lines) = scan(input.as_bytes());
+        assert_eq!(summary.lines, 3);
+        assert_eq!(summary.errors, 1);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0]["verdict"], "allow");
+        assert!(lines[1]["error"].as_str().unwrap().contains("longer than"));
+        assert_eq!(lines[1]["index"], 1);
+        assert_eq!(lines[2]["verdict"], "allow");
+        assert_eq!(lines[2]["index"], 2);
+    }
+
+    /// A line that is not UTF-8 is an error line; CRLF endings and a last line
+    /// without a newline are read as usual.
+    #[test]
+    fn bad_bytes_and_line_endings() {
+        let mut input = b"{\"text\":\"hi\"}\r\n".to_vec();
+        input.extend_from_slice(b"{\"text\":\"\xff\xfe\"}\n");
+        input.extend_from_slice(b"\n{\"text\":\"end\"}");
+        let (summary, lines) = scan(&input);
+        assert_eq!(summary.lines, 3);
+        assert_eq!(summary.errors, 1);
+        assert_eq!(lines[0]["verdict"], "allow");
+        assert!(lines[1]["error"].as_str().unwrap().contains("UTF-8"));
+        assert_eq!(lines[2]["index"], 3);
+        assert_eq!(lines[2]["verdict"], "allow");
+    }
+
+    /// A text just over the judged window is refused by length, not cut.
+    #[test]
+    fn a_text_over_the_window_is_not_judged() {
+        let input = format!("{{\"text\":\"{}\"}}\n", "b".repeat(1001));
+        let (summary, lines) = scan(input.as_bytes());
+        assert_eq!(summary.errors, 1);
+        assert!(lines[0].get("verdict").is_none());
+    }
 }

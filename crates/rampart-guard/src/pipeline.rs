@@ -136,9 +136,15 @@ impl Pipeline {
             .any(|d| code.starts_with(d.as_str()))
     }
 
-    /// Whether [`Pipeline::check`] judges all of `text`: it reads only the first
+    /// The longest text [`Pipeline::check`] judges whole: it reads only the first
     /// `max_scan_bytes`, so a longer text is an error for callers that must not take
     /// an unjudged tail as clean (the gateway ties its body limit to this window).
+    pub fn max_text_bytes(&self) -> usize {
+        self.cfg.max_scan_bytes
+    }
+
+    /// Errors with [`GuardError::TooLong`] when [`Pipeline::check`] would not judge
+    /// all of `text` (see [`Pipeline::max_text_bytes`]).
     pub fn ensure_whole(&self, text: &str) -> Result<(), GuardError> {
         if text.len() > self.cfg.max_scan_bytes {
             return Err(GuardError::TooLong {
