@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 
 use rampart_sign::cache::{build_with_cache, HashManifest};
-use rampart_sign::hashing::hex;
 use rampart_sign::keys::VerifyingKey;
 use rampart_sign::manifest::HashingConfig;
 use rampart_sign::{check_bundle, manifest_path_for, oms, Trust};
@@ -127,7 +126,7 @@ pub fn hash_artifact(
             .iter()
             .map(|r| FileHash {
                 rel: r.name.clone(),
-                sha256: hex(&r.digest),
+                sha256: hex::encode(&r.digest),
             })
             .collect(),
         from_manifest: cache.is_some(),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rampart_core::system::{DataClass, Model, ModelSource, SystemDescription};
 use rampart_scan::{scan_paths, ScanOptions};
-use rampart_sign::hashing::{hex, HashAlgorithm};
+use rampart_sign::hashing::HashAlgorithm;
 use serde_json::{json, Map, Value};
 
 use crate::artifacts::{hash_artifact, Artifact};
@@ -608,7 +608,7 @@ pub fn build(root: &Path, system: &SystemDescription, spec: SpecVersion) -> Bom 
         u[6] = (u[6] & 0x0f) | 0x50;
         u[8] = (u[8] & 0x3f) | 0x80;
     }
-    let h = hex(&u);
+    let h = hex::encode(&u);
     let serial = format!(
         "urn:uuid:{}-{}-{}-{}-{}",
         &h[0..8],

@@ -300,8 +300,8 @@ fn signed_models_reuse_the_signing_manifest_without_reading_them() {
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    use rampart_sign::hashing::{hex, HashAlgorithm};
-    hex(&HashAlgorithm::Sha256.digest(bytes))
+    use rampart_sign::hashing::HashAlgorithm;
+    hex::encode(HashAlgorithm::Sha256.digest(bytes))
 }
 
 #[test]

@@ -111,7 +111,7 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 fn random_token(bytes: usize) -> Result<String, KeyError> {
     let mut buf = vec![0u8; bytes];
     getrandom::getrandom(&mut buf).map_err(|e| KeyError::Random(e.to_string()))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(buf))
 }
 
 /// A key record from a row whose columns 1 to 8 are tenant, models, rpm, expires,

@@ -220,7 +220,7 @@ impl fmt::Debug for NoteSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NoteSigner")
             .field("name", &self.name)
-            .field("key_id", &crate::hex::encode(&self.id))
+            .field("key_id", &::hex::encode(self.id))
             .finish_non_exhaustive()
     }
 }
@@ -275,7 +275,7 @@ impl NoteSigner {
         Zeroizing::new(format!(
             "PRIVATE+KEY+{}+{}+{}",
             self.name,
-            crate::hex::encode(&self.id),
+            ::hex::encode(self.id),
             STANDARD.encode(material.as_slice())
         ))
     }
@@ -309,7 +309,7 @@ impl NoteSigner {
             return Err(bad("signer key is not an Ed25519 key"));
         };
         let signer = Self::from_seed(name, &seed)?;
-        if crate::hex::encode(&signer.id) != id.to_ascii_lowercase() {
+        if ::hex::encode(signer.id) != id.to_ascii_lowercase() {
             return Err(bad("signer key ID does not match the key"));
         }
         Ok(signer)
@@ -385,7 +385,7 @@ impl fmt::Display for NoteVerifier {
             f,
             "{}+{}+{}",
             self.name,
-            crate::hex::encode(&self.id),
+            ::hex::encode(self.id),
             STANDARD.encode(material)
         )
     }
@@ -417,7 +417,7 @@ impl NoteVerifier {
         let key =
             VerifyingKey::from_bytes(&public).map_err(|_| bad("invalid Ed25519 public key"))?;
         let want = key_id(name, &public);
-        if crate::hex::encode(&want) != id.to_ascii_lowercase() || id.len() != 8 {
+        if ::hex::encode(want) != id.to_ascii_lowercase() || id.len() != 8 {
             return Err(bad("verifier key ID does not match the key"));
         }
         Ok(Self {

@@ -25,7 +25,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::hex;
 use crate::merkle::{Hash, Rfc9162Hasher};
 
 /// Upper bound on the canonical size of one entry (bodies excluded): 64 KiB.
@@ -450,7 +449,7 @@ impl fmt::Display for Decision {
 /// Lowercase hex of an optional hash, for display.
 #[must_use]
 pub fn hash_hex(h: &Option<Hash>) -> String {
-    h.as_ref().map(|h| hex::encode(h)).unwrap_or_default()
+    h.as_ref().map(::hex::encode).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -494,7 +493,7 @@ mod tests {
         // Cross-checked with Python: json.dumps(d, sort_keys=True, separators=(",", ":"),
         // ensure_ascii=False), then sha256(b"\0" + s).
         assert_eq!(
-            hex::encode(&e.leaf_hash().unwrap()),
+            ::hex::encode(e.leaf_hash().unwrap()),
             "8d858ac66ea2d95b3450490e4608dee89f432940956605813bbd17ef27c0e5d9"
         );
         assert_eq!(AuditEntry::from_canonical_bytes(&bytes).unwrap(), e);

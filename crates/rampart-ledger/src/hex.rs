@@ -1,50 +1,17 @@
-//! Lowercase hex for hashes, and the serde adapters that put hashes in JSON as hex.
+//! The serde adapters that put hashes in JSON as lowercase hex (the `hex` crate).
 
 use crate::merkle::{Hash, HASH_LEN};
-
-const DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-/// Lowercase hex of `bytes`.
-#[must_use]
-pub fn encode(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    s
-}
-
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Decodes hex (either case); `None` on an odd length or a non-hex character.
-#[must_use]
-pub fn decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    if b.len() % 2 != 0 {
-        return None;
-    }
-    b.chunks_exact(2)
-        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
-        .collect()
-}
 
 /// Decodes a 64-character hex string into a [`Hash`].
 #[must_use]
 pub fn decode_hash(s: &str) -> Option<Hash> {
-    Hash::try_from(decode(s)?.as_slice()).ok()
+    Hash::try_from(::hex::decode(s).ok()?.as_slice()).ok()
 }
 
 /// `#[serde(with = "…")]` adapter: a [`Hash`] as a lowercase hex string.
 pub mod serde_hash {
-    use super::{decode_hash, encode, Hash, HASH_LEN};
+    use super::{decode_hash, Hash, HASH_LEN};
+    use ::hex::encode;
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
 
     /// Serialises as lowercase hex.
@@ -62,7 +29,8 @@ pub mod serde_hash {
 
 /// `#[serde(with = "…")]` adapter: a `Vec<Hash>` as a list of hex strings.
 pub mod serde_hashes {
-    use super::{decode_hash, encode, Hash};
+    use super::{decode_hash, Hash};
+    use ::hex::encode;
     use serde::{de::Error, ser::SerializeSeq, Deserialize, Deserializer, Serializer};
 
     /// Serialises as a list of lowercase hex strings.
@@ -87,7 +55,8 @@ pub mod serde_hashes {
 
 /// `#[serde(with = "…")]` adapter: an `Option<Hash>` as a hex string (absent when `None`).
 pub mod serde_opt_hash {
-    use super::{decode_hash, encode, Hash};
+    use super::{decode_hash, Hash};
+    use ::hex::encode;
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
 
     /// Serialises `Some` as lowercase hex (pair with `skip_serializing_if = "Option::is_none"`).

@@ -167,7 +167,7 @@ async fn append(State(api): State<Arc<Api>>, headers: HeaderMap, raw: Bytes) -> 
 async fn head(State(api): State<Arc<Api>>) -> Response {
     let ledger = Arc::clone(&api.ledger);
     match blocking(move || ledger.tree_head().map_err(ledger_error)).await {
-        Ok(h) => Json(json!({"size": h.size, "root": crate::hex::encode(&h.root)})).into_response(),
+        Ok(h) => Json(json!({"size": h.size, "root": ::hex::encode(h.root)})).into_response(),
         Err(r) => r.into_response(),
     }
 }
@@ -224,8 +224,8 @@ async fn inclusion(State(api): State<Arc<Api>>, Query(q): Query<InclusionQuery>)
         Ok(json!({
             "index": q.index,
             "size": size,
-            "leaf_hash": crate::hex::encode(&stored.leaf_hash),
-            "proof": proof.iter().map(|h| crate::hex::encode(h)).collect::<Vec<_>>(),
+            "leaf_hash": ::hex::encode(stored.leaf_hash),
+            "proof": proof.iter().map(::hex::encode).collect::<Vec<_>>(),
         }))
     })
     .await;
@@ -255,7 +255,7 @@ async fn consistency(State(api): State<Arc<Api>>, Query(q): Query<ConsistencyQue
         Ok(json!({
             "old": q.old,
             "new": new,
-            "proof": proof.iter().map(|h| crate::hex::encode(h)).collect::<Vec<_>>(),
+            "proof": proof.iter().map(::hex::encode).collect::<Vec<_>>(),
         }))
     })
     .await;

@@ -142,8 +142,8 @@ pub enum MerkleError {
     /// or the root is wrong (or the log forked).
     #[error(
         "root mismatch: expected {}, computed {}",
-        crate::hex::encode(expected),
-        crate::hex::encode(computed)
+        ::hex::encode(expected),
+        ::hex::encode(computed)
     )]
     MismatchedRoot {
         /// The root presented by the caller.
@@ -155,8 +155,8 @@ pub enum MerkleError {
     /// root presented.
     #[error(
         "old root mismatch: expected {}, computed {}",
-        crate::hex::encode(expected),
-        crate::hex::encode(computed)
+        ::hex::encode(expected),
+        ::hex::encode(computed)
     )]
     MismatchedOldRoot {
         /// The old root presented by the caller.
@@ -650,21 +650,20 @@ impl NodeSource for MemoryTree {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::hex;
 
     #[test]
     fn hasher_known_answers() {
         // From transparency-dev/merkle rfc6962/rfc6962_test.go.
         assert_eq!(
-            hex::encode(&Rfc9162Hasher::empty_root()),
+            ::hex::encode(Rfc9162Hasher::empty_root()),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert_eq!(
-            hex::encode(&Rfc9162Hasher::hash_leaf(b"")),
+            ::hex::encode(Rfc9162Hasher::hash_leaf(b"")),
             "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
         );
         assert_eq!(
-            hex::encode(&Rfc9162Hasher::hash_leaf(b"L123456")),
+            ::hex::encode(Rfc9162Hasher::hash_leaf(b"L123456")),
             "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56"
         );
         assert_eq!(HashPrefix::Leaf as u8, 0);

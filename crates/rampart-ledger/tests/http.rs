@@ -7,7 +7,6 @@ mod common;
 
 use std::sync::Arc;
 
-use rampart_ledger::hex;
 use rampart_ledger::http::{self, Api};
 use rampart_ledger::merkle::{verify_consistency, verify_inclusion};
 use rampart_ledger::{AuditEntry, NoteSigner, SqliteConfig, SqliteLedger, Storage};
@@ -127,7 +126,7 @@ async fn append_needs_the_token_and_proofs_verify_offline() {
     let e = &ev["entries"][0];
     let entry: AuditEntry = serde_json::from_value(e["entry"].clone()).unwrap();
     let leaf = entry.leaf_hash().unwrap();
-    assert_eq!(hex::encode(&leaf), e["leaf_hash"].as_str().unwrap());
+    assert_eq!(hex::encode(leaf), e["leaf_hash"].as_str().unwrap());
     verify_inclusion(3, cp.size, &leaf, &hashes(&e["inclusion_proof"]), &cp.root).unwrap();
     assert_eq!(get_status(&c, format!("{url}/v1/evidence/99")).await, 404);
 

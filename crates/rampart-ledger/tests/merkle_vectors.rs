@@ -8,7 +8,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::{engine::general_purpose::STANDARD, Engine};
-use rampart_ledger::hex;
 use rampart_ledger::merkle::{
     consistency_proof, inclusion_proof, root, verify_consistency, verify_inclusion, Hash,
     MemoryTree, MerkleError, Rfc9162Hasher, TreeHead,
@@ -140,13 +139,13 @@ const ROOTS: [&str; 8] = [
 ];
 
 fn h(s: &str) -> Hash {
-    hex::decode_hash(s).unwrap()
+    rampart_ledger::hex::decode_hash(s).unwrap()
 }
 
 fn rfc_tree() -> MemoryTree {
     let mut t = MemoryTree::new();
     for l in LEAVES {
-        t.push_data(&hex::decode(l).unwrap());
+        t.push_data(&::hex::decode(l).unwrap());
     }
     t
 }
@@ -211,7 +210,7 @@ fn generated_inclusion_proofs_match_upstream() {
         let got = inclusion_proof(&t, index, size).unwrap();
         let want: Vec<Hash> = want.iter().map(|s| h(s)).collect();
         assert_eq!(got, want, "leaf {index} size {size}");
-        let leaf_hash = Rfc9162Hasher::hash_leaf(&hex::decode(LEAVES[index as usize]).unwrap());
+        let leaf_hash = Rfc9162Hasher::hash_leaf(&::hex::decode(LEAVES[index as usize]).unwrap());
         verify_inclusion(index, size, &leaf_hash, &got, &h(ROOTS[size as usize - 1])).unwrap();
     }
 }

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::hashing::{hash_range, hex, unhex, HashAlgorithm};
+use crate::hashing::{hash_range, HashAlgorithm};
 use crate::manifest::{self, HashingConfig, Manifest, Method, ModelFile, Resource};
 
 /// Schema identifier of the JSON manifest.
@@ -181,7 +181,7 @@ impl HashManifest {
                 out.push(Resource {
                     name: r.name.clone(),
                     algorithm: algorithm.clone(),
-                    digest: unhex(&r.digest)?,
+                    digest: hex::decode(&r.digest).ok()?,
                 });
             }
         }
@@ -246,7 +246,7 @@ pub fn build_with_cache(
             .or_default()
             .push(CachedResource {
                 name: r.name.clone(),
-                digest: hex(&r.digest),
+                digest: hex::encode(&r.digest),
             });
     }
     for (file, stamp) in files.iter().zip(&stamps) {
@@ -279,7 +279,8 @@ pub fn build_with_cache(
     let mut resources = Vec::new();
     for rec in &records {
         for r in &rec.resources {
-            let digest = unhex(&r.digest)
+            let digest = hex::decode(&r.digest)
+                .ok()
                 .ok_or_else(|| Error::Format(format!("cached digest of {} is not hex", r.name)))?;
             resources.push(Resource {
                 name: r.name.clone(),
@@ -305,7 +306,7 @@ pub fn build_with_cache(
         shard_size,
         allow_symlinks: config.allow_symlinks,
         ignore_paths: ignores,
-        root_digest: hex(&oms.root_digest()),
+        root_digest: hex::encode(oms.root_digest()),
         files: records,
     };
     Ok((oms, json, stats))

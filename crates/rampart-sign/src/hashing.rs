@@ -165,27 +165,6 @@ pub fn hash_range(
     Ok(hasher.finalize())
 }
 
-/// Lower-case hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// Parses lower- or upper-case hexadecimal.
-pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,16 +172,14 @@ mod tests {
     #[test]
     fn known_answers() {
         assert_eq!(
-            hex(&HashAlgorithm::Sha256.digest(b"abc")),
+            hex::encode(HashAlgorithm::Sha256.digest(b"abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(
-            hex(&HashAlgorithm::Blake3.digest(b"")),
+            hex::encode(HashAlgorithm::Blake3.digest(b"")),
             "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
         );
         assert_eq!(HashAlgorithm::Blake2b.digest(b"").len(), 64);
-        assert_eq!(unhex("00ff"), Some(vec![0, 255]));
-        assert_eq!(unhex("0"), None);
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl std::fmt::Debug for VerifyingKey {
             f,
             "VerifyingKey({}, {})",
             self.curve().name(),
-            crate::hashing::hex(&self.sec1())
+            hex::encode(self.sec1())
         )
     }
 }

@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::hashing::{hex, unhex, HashAlgorithm};
+use crate::hashing::HashAlgorithm;
 use crate::keys::VerifyingKey;
 use crate::manifest::{root_digest, Manifest, Method, Resource};
 use crate::pyjson::{dumps_compact, dumps_indent2, obj, s, Json};
@@ -51,7 +51,7 @@ pub fn statement_bytes(manifest: &Manifest) -> Vec<u8> {
             obj(vec![
                 ("name", s(r.name.clone())),
                 ("algorithm", s(r.algorithm.clone())),
-                ("digest", s(hex(&r.digest))),
+                ("digest", s(hex::encode(&r.digest))),
             ])
         })
         .collect();
@@ -63,7 +63,7 @@ pub fn statement_bytes(manifest: &Manifest) -> Vec<u8> {
                 ("name", s(manifest.model_name.clone())),
                 (
                     "digest",
-                    obj(vec![("sha256", s(hex(&manifest.root_digest())))]),
+                    obj(vec![("sha256", s(hex::encode(manifest.root_digest())))]),
                 ),
             ])]),
         ),
@@ -95,7 +95,9 @@ pub fn pae(payload: &[u8]) -> Vec<u8> {
 /// The key hint upstream writes: lowercase hex SHA-256 of the SubjectPublicKeyInfo
 /// PEM text (64-column lines, `\n` line ends).
 pub fn key_hint(key: &VerifyingKey) -> Result<String> {
-    Ok(hex(&HashAlgorithm::Sha256.digest(key.to_pem()?.as_bytes())))
+    Ok(hex::encode(
+        HashAlgorithm::Sha256.digest(key.to_pem()?.as_bytes()),
+    ))
 }
 
 /// How the signer is identified in the bundle.
@@ -269,7 +271,7 @@ pub fn parse_statement(payload: &[u8]) -> Result<Manifest> {
         .to_string();
     let root = field(subject, &["digest", "sha256"])
         .and_then(Value::as_str)
-        .and_then(unhex)
+        .and_then(|h| hex::decode(h).ok())
         .ok_or_else(|| Error::Format("subject has no sha256 digest".into()))?;
     let ser = field(&v, &["predicate", "serialization"])
         .ok_or_else(|| Error::Format("predicate has no serialization".into()))?;
@@ -331,7 +333,8 @@ pub fn parse_statement(payload: &[u8]) -> Result<Manifest> {
         resources.push(Resource {
             name: get("name")?.to_string(),
             algorithm: get("algorithm")?.to_string(),
-            digest: unhex(get("digest")?)
+            digest: hex::decode(get("digest")?)
+                .ok()
                 .ok_or_else(|| Error::Format(format!("resource {i} digest is not hex")))?,
         });
     }
@@ -339,8 +342,8 @@ pub fn parse_statement(payload: &[u8]) -> Result<Manifest> {
     if recomputed != root {
         return Err(Error::Format(format!(
             "manifest is inconsistent: root digest is {}, but the listed resources hash to {}",
-            hex(&root),
-            hex(&recomputed)
+            hex::encode(&root),
+            hex::encode(&recomputed)
         )));
     }
     Ok(Manifest {

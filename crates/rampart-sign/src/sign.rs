@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use crate::cache::{self, HashManifest, HashStats};
 use crate::certs;
 use crate::error::{Error, Result};
-use crate::hashing::hex;
 use crate::keys::{SigningKey, VerifyingKey};
 use crate::manifest::{self, is_ignored, HashingConfig, Manifest, Method, ModelFile};
 use crate::oms::{self, Material, PAYLOAD_TYPE};
@@ -383,8 +382,8 @@ pub fn verify_model_with_progress(
                 "{}: content changed (signed {} {}, now {})",
                 describe(name, signed.method),
                 want.algorithm,
-                hex(&want.digest),
-                hex(&got.digest)
+                hex::encode(&want.digest),
+                hex::encode(&got.digest)
             )),
             None => removed.push(*name),
         }

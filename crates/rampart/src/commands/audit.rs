@@ -209,7 +209,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
                     println!(
                         "ledger intact: {} entries, root {}{}; {bodies_checked} bodies checked",
                         head.size,
-                        rampart_ledger::hex::encode(&head.root),
+                        hex::encode(head.root),
                         if trusted.is_some() {
                             ", consistent with the signed checkpoint"
                         } else {

@@ -8,7 +8,7 @@ use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rampart_sign::cache::{build_with_cache, HashManifest};
 use rampart_sign::error::Error as SignError;
-use rampart_sign::hashing::{hex, HashAlgorithm};
+use rampart_sign::hashing::HashAlgorithm;
 use rampart_sign::keys::{generate_key_pair, Curve, SigningKey, VerifyingKey};
 use rampart_sign::manifest::{HashingConfig, Method, DEFAULT_SHARD_SIZE};
 use rampart_sign::{
@@ -100,7 +100,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitStatus> {
                 "hash_type": m.algorithm.name(),
                 "method": match m.method { Method::Files => "files".to_string(), Method::Shards(s) => format!("shards:{s}") },
                 "items": m.resources.len(),
-                "root_digest": hex(&m.root_digest()),
+                "root_digest": hex::encode(m.root_digest()),
                 "ignore_paths": m.ignore_paths,
                 "hashed_files": signed.stats.hashed_files,
                 "reused_files": signed.stats.reused_files,
@@ -122,7 +122,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitStatus> {
                     Method::Shards(s) => format!("shards of {s} bytes"),
                 },
                 m.resources.len(),
-                hex(&m.root_digest())
+                hex::encode(m.root_digest())
             )?;
             writeln!(
                 out,
@@ -222,7 +222,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitStatus> {
                 Ok(v) => {
                     report["signer"] = json!(v.signer);
                     report["checked"] = json!(v.checked);
-                    report["root_digest"] = json!(hex(&v.manifest.root_digest()));
+                    report["root_digest"] = json!(hex::encode(v.manifest.root_digest()));
                 }
                 Err(SignError::Mismatch(d)) => report["differences"] = json!(d),
                 Err(e) => report["error"] = json!(e.to_string()),
