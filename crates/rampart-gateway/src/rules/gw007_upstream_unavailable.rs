@@ -27,7 +27,7 @@ declare_rule! {
     /// Guidelines OM-1 (monitor the system's behaviour), DP-3 (incident management).
     pub(crate) static RULE = {
         code: "GW007",
-        name: "no-upstream",
+        name: "upstream-unavailable",
         severity: Medium,
         guidelines: [Om1, Dp3],
         summary: "No upstream model API answered the request",
