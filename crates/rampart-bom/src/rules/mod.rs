@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn registry_holds_the_shared_invariants() {
-        let metas: Vec<&rampart_core::RuleMeta> = CHECKS.iter().map(|c| c.meta).collect();
+        let metas: Vec<&RuleMeta> = CHECKS.iter().map(|c| c.meta).collect();
         let problems = rampart_core::rule::registry_problems(&metas, &["BOM"]);
         assert!(problems.is_empty(), "{problems:#?}");
     }
