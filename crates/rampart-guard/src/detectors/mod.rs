@@ -171,11 +171,10 @@ pub fn by_code(code: &str) -> Option<&'static Detector> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rampart_core::Guideline;
 
     #[test]
     fn registry_invariants() {
-        let metas: Vec<&rampart_core::RuleMeta> = DETECTORS.iter().map(|d| d.meta).collect();
+        let metas: Vec<&RuleMeta> = DETECTORS.iter().map(|d| d.meta).collect();
         let problems = rampart_core::rule::registry_problems(&metas, &[]);
         assert!(problems.is_empty(), "{problems:#?}");
         assert!(DETECTORS.iter().all(|d| !d.placeholder.is_empty()));

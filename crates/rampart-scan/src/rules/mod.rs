@@ -266,7 +266,6 @@ pub(crate) fn run_safetensors(ir: &SafetensorsIr, ctx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn registry_holds_the_shared_invariants() {
