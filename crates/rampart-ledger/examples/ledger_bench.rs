@@ -6,8 +6,7 @@
 //! (the tests' helper, `tests/common/pg.rs`; default settings, fsync on) and ignores DIR.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/common/pg.rs"]
-mod pg;
+use rampart_test::pg;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -134,12 +133,9 @@ fn main() {
     // 3. Inclusion proofs at this size: generate and verify.
     let samples = 2000u64;
     let t0 = Instant::now();
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rng = fastrand::Rng::with_seed(0x9e37_79b9_7f4a_7c15);
     for _ in 0..samples {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let index = x % head.size;
+        let index = rng.u64(..head.size);
         let proof = ledger.inclusion_proof(index, head.size).unwrap();
         std::hint::black_box(proof);
     }

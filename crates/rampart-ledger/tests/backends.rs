@@ -12,7 +12,6 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use common::entry;
-use common::pg::PgDatabase;
 use rampart_ledger::crypto::BodyKey;
 use rampart_ledger::merkle::{verify_consistency, verify_inclusion, MemoryTree};
 use rampart_ledger::postgres::SEQUENCER_LOCK;
@@ -21,6 +20,7 @@ use rampart_ledger::{
     Bodies, LedgerError, PostgresConfig, PostgresLedger, SqliteConfig, SqliteLedger, Storage,
     Tamper, Timestamp, TreeHead, Verification,
 };
+use rampart_test::pg::PgDatabase;
 
 /// A backend under test: opens ledgers on one database and edits its rows directly.
 ///
@@ -88,7 +88,7 @@ struct Postgres {
 impl Postgres {
     /// `None` when PostgreSQL is not installed and `$CI` is unset (warned).
     fn new() -> Option<Self> {
-        common::pg::database().map(|db| Self { db })
+        rampart_test::pg::database().map(|db| Self { db })
     }
     fn ledger(&self) -> PostgresLedger {
         PostgresLedger::open(PostgresConfig::new(&self.db.url)).unwrap()

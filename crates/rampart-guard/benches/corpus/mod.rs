@@ -41,15 +41,12 @@ pub fn varied_prompts(target: usize, count: usize) -> Vec<String> {
         .iter()
         .flat_map(|p| p.split_whitespace())
         .collect();
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rng = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);
     (0..count)
         .map(|_| {
             let mut s = String::with_capacity(target + 32);
             while s.len() < target {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                s.push_str(words[(state % words.len() as u64) as usize]);
+                s.push_str(words[rng.usize(..words.len())]);
                 s.push(' ');
             }
             cut(s, target)

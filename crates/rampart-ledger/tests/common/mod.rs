@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-pub mod pg;
-
 use rampart_ledger::entry::sha256;
 use rampart_ledger::{AuditEntry, Decision, Timestamp};
 

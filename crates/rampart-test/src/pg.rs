@@ -12,13 +12,14 @@
 //! returns `None` after a loud warning — or panics when `$CI` is set, because CI must
 //! run the PostgreSQL half. `initdb` refuses to run as root: as root, the server runs
 //! as the `postgres` system user (`runuser`), owning the temporary directory.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+
+use crate::free_port;
 
 /// A running server; stopped when dropped.
 pub struct PgServer {
@@ -146,11 +147,6 @@ fn runuser() -> String {
         .find(|p| Path::new(p).is_file())
         .unwrap_or("runuser")
         .to_string()
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    l.local_addr().expect("local address").port()
 }
 
 impl PgServer {
