@@ -130,7 +130,7 @@ fn text_and_role(line: &str, opts: &JsonlOptions) -> Result<(String, Role), Stri
 /// Reads one line (without its `\n`) into `buf`, keeping at most `max` bytes: `None` at
 /// the end of input, `Some(false)` when the line was longer (the rest of it is read
 /// and dropped), `Some(true)` otherwise.
-fn read_line_bounded<R: BufRead>(
+pub(crate) fn read_line_bounded<R: BufRead>(
     input: &mut R,
     buf: &mut Vec<u8>,
     max: usize,

@@ -38,6 +38,7 @@ pub mod decode;
 pub mod detectors;
 mod engine;
 mod error;
+pub mod eval;
 pub mod jsonl;
 pub mod normalize;
 pub mod onnx;

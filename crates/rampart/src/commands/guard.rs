@@ -1,13 +1,13 @@
 //! `rampart guard check | scan | eval`.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
 use anyhow::{anyhow, Context, Result};
 use rampart_core::system::SystemDescription;
 use rampart_guard::{
-    scan_jsonl, Action, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig, Policy, Role,
+    eval::Evaluation, scan_jsonl, Action, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig,
+    Policy, Role,
 };
 use serde_json::{json, Value};
 
@@ -149,86 +149,39 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
         }
         GuardCommand::Eval(a) => {
             let (pipeline, policy) = pipeline(&a.setup)?;
-            // label -> (tp, fn); category -> fp over lines whose label is another.
-            let mut labels: BTreeSet<String> = BTreeSet::new();
-            let mut rows: Vec<(String, BTreeSet<String>)> = Vec::new();
-            for (n, line) in open_input(&a.jsonl)?.lines().enumerate() {
-                let line = line?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let v: Value = serde_json::from_str(&line)
-                    .with_context(|| format!("line {}: not JSON", n + 1))?;
-                let text = v[&a.field]
-                    .as_str()
-                    .ok_or_else(|| anyhow!("line {}: no {:?} field", n + 1, a.field))?;
-                let label = v[&a.label_field]
-                    .as_str()
-                    .ok_or_else(|| anyhow!("line {}: no {:?} label", n + 1, a.label_field))?
-                    .to_lowercase();
-                pipeline
-                    .ensure_whole(text)
-                    .with_context(|| format!("line {}", n + 1))?;
-                let predicted: BTreeSet<String> = pipeline
-                    .check(text, Role::User)
-                    .iter()
-                    .filter(|f| policy.counts(f) && policy.action_for(f) != Action::Allow)
-                    .map(|f| f.category.as_str().to_string())
-                    .collect();
-                if label != "benign" {
-                    labels.insert(label.clone());
-                }
-                rows.push((label, predicted));
-            }
-            let hit = |label: &str, predicted: &BTreeSet<String>| match label {
-                "attack" => predicted.contains("injection") || predicted.contains("jailbreak"),
-                l => predicted.contains(l),
-            };
+            let eval = Evaluation::from_jsonl(
+                &pipeline,
+                &policy,
+                open_input(&a.jsonl)?,
+                &a.field,
+                &a.label_field,
+            )
+            .map_err(anyhow::Error::new)
+            .with_context(|| a.jsonl.display().to_string())?;
             let mut out = io::stdout().lock();
             writeln!(
                 out,
                 "{:<14} {:>6} {:>9} {:>7} {:>7} {:>7}",
                 "category", "n", "precision", "recall", "f1", "fpr"
             )?;
-            let mut table = BTreeMap::new();
-            for label in &labels {
-                let (mut tp, mut fnn, mut fp, mut tn) = (0u64, 0u64, 0u64, 0u64);
-                for (l, p) in &rows {
-                    match (l == label, hit(label, p)) {
-                        (true, true) => tp += 1,
-                        (true, false) => fnn += 1,
-                        (false, true) => fp += 1,
-                        (false, false) => tn += 1,
-                    }
-                }
-                let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-                let precision = ratio(tp, tp + fp);
-                let recall = ratio(tp, tp + fnn);
-                let f1 = if precision + recall > 0.0 {
-                    2.0 * precision * recall / (precision + recall)
-                } else {
-                    0.0
-                };
-                let fpr = ratio(fp, fp + tn);
+            for s in eval.scores() {
                 writeln!(
                     out,
-                    "{label:<14} {:>6} {precision:>9.3} {recall:>7.3} {f1:>7.3} {fpr:>7.3}",
-                    tp + fnn
+                    "{:<14} {:>6} {:>9.3} {:>7.3} {:>7.3} {:>7.3}",
+                    s.label,
+                    s.tp + s.fn_,
+                    s.precision,
+                    s.recall,
+                    s.f1,
+                    s.fpr
                 )?;
-                table.insert(label.clone(), (precision, recall, f1, fpr));
             }
-            let benign: Vec<&BTreeSet<String>> = rows
-                .iter()
-                .filter(|(l, _)| l == "benign")
-                .map(|(_, p)| p)
-                .collect();
-            if !benign.is_empty() {
-                let flagged = benign.iter().filter(|p| !p.is_empty()).count();
+            let (flagged, benign) = eval.benign_flagged();
+            if benign > 0 {
                 writeln!(
                     out,
-                    "benign lines flagged: {flagged}/{} ({:.2}%)",
-                    benign.len(),
-                    100.0 * flagged as f64 / benign.len() as f64
+                    "benign lines flagged: {flagged}/{benign} ({:.2}%)",
+                    100.0 * flagged as f64 / benign as f64
                 )?;
             }
             Ok(ExitStatus::Success)
