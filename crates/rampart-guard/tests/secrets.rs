@@ -31,6 +31,15 @@ fn positives() {
         ("SEC009", "sk-ant-api03-Y4OjE2jBMptUsGr7CmY-uCu3ZR1zTOlUcR64cXQLioDnkHIfxIq2HZt_PlJhx2jIclHkCiHp6bR1IqfEouHgxzNNAL5wIAA"),
         ("SEC010", "AIzaScGebcy8F5n3_YNBDRzrZSgqbjG3uhkWKFL"),
         ("SEC011", "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiMTIzNDU2Nzg5MCIsICJuYW1lIjogIkFuYSIsICJpYXQiOiAxNTE2MjM5MDIyfQ.f6xuI5aHUQPFeNBTxaQWk8JzFalHlsZfYcMMDktXP_t"),
+        ("SEC017", "whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"),
+        ("SEC018", "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"),
+        ("SEC019", "pypi-AgEIcHlwaS5vcmcCJGE0ZjY1ZGY2LWQ3YjMtNDc4ZC1iMzg0LTljNzFmNmE3ZmQ0ZAACKlszLCJhMGQ2YmU1YS0"),
+        ("SEC020", "dckr_pat_2b3e36beeb386dfdaacb9b46004"),
+        ("SEC021", "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"),
+        ("SEC022", "7123456789:AABFUhIiJyqGNSOvQmIQbgSc7I8gzNHj_cr"),
+        ("SEC023", "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"),
+        ("SEC024", "NDEyMzQ1Njc4OTAxMjM0NTY3.zFU89L.YxzGtoBgNOOgu1lNGZ9jkECHuLg_Y_"),
+        ("SEC025", "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"),
     ];
     for (code, value) in cases {
         assert_secret(&format!("here is my key {value} thanks"), code, value);
@@ -104,8 +113,24 @@ fn look_alikes_are_not_secrets() {
         "password = os.environ['DB_PASSWORD']",
         "api_key: process.env.API_KEY",
         "postgres://user:password@localhost/db",
-        // wrong checksum
+        // wrong checksum and a placeholder tail
         "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8AAAAAA",
+        // announced, but ordinary words
+        "the password is correct",
+        "my token is expired, please renew it",
+        "Our API key is rotated every month.",
+        "the key is: press Enter twice",
+        // bearer placeholders
+        "Authorization: Bearer <token>",
+        "curl -H 'Authorization: Bearer $TOKEN' https://api.example.com",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE",
+        // dotted identifiers that are not Discord tokens
+        "MyClassNameIsVeryLongHere1.method.AnotherPartOfTheIdentifier12345",
+        // a signed URL that is not an Azure SAS
+        "https://cdn.example.com/f.png?expires=1700000000&sig=Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTAxMjM0",
+        // hf_ and key- in ordinary identifiers
+        "the hf_hub_download function downloads a file",
+        "the primary key-value store is fast",
         // test-mode Stripe key
         "sk_test_I6bWHtP3fS2qHx6kwXoIIXGv",
         // prose
@@ -155,4 +180,61 @@ fn a_private_key_without_its_end_line_covers_its_body() {
     assert!(covered.starts_with("-----BEGIN"), "{covered}");
     assert!(covered.ends_with("Qy7u1m8/r"), "{covered}");
     assert!(!covered.contains("Thanks"), "{covered}");
+}
+
+#[test]
+fn announced_and_header_secrets() {
+    let bearer = "qpeRAtRmExinGYKjYsfBCH5yXHMW5jQJjkLI7uFZ";
+    assert_secret(&format!("Authorization: Bearer {bearer}"), "SEC014", bearer);
+    assert_secret(
+        &format!("curl -H \"Authorization: Bearer {bearer}\" https://api.example.com"),
+        "SEC014",
+        bearer,
+    );
+    for (text, value) in [
+        (
+            "hi, my api key is a8Fk29dLq0Zx77PpWm3nV5tR so please use it",
+            "a8Fk29dLq0Zx77PpWm3nV5tR",
+        ),
+        ("the password was Winter2024! and it worked", "Winter2024!"),
+        ("Our token: 34s97AeNpk5T!23", "34s97AeNpk5T!23"),
+    ] {
+        assert_secret(text, "SEC015", value);
+    }
+}
+
+#[test]
+fn azure_storage_credentials() {
+    let key =
+        "hWrOTfVdSizEtLSKqUcc6gY/YtC/a0DcgM1Ro9iv8blmI/+NDyPQyuAyJuG0iI/N9K81VIof4bejEU9oFIHw2w==";
+    assert_secret(
+        &format!("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={key};EndpointSuffix=core.windows.net"),
+        "SEC016",
+        key,
+    );
+    let sig = "eaP%2FmSSuz2jQgetWBG5fkg3lwL1aDPV6X5TGAd5nPR0%3D";
+    assert_secret(
+        &format!("https://acct.blob.core.windows.net/c/f.txt?sv=2021-06-08&ss=b&srt=o&sp=r&se=2026-01-01T00:00:00Z&sig={sig}"),
+        "SEC016",
+        sig,
+    );
+}
+
+#[test]
+fn discord_webhook_and_unverified_github_tokens() {
+    let hook = "C04j6BD9OyUd2gQvDOVwBM3T5lnbyw575r85bLHxb7RQBgImbdo8MAmd6CdZp2hhyHIT";
+    assert_secret(
+        &format!("post to https://discord.com/api/webhooks/1123456789012345678/{hook}"),
+        "SEC024",
+        hook,
+    );
+    // A token-shaped GitHub token with a wrong checksum is still redacted, at a lower
+    // score than a verified one.
+    let bad = "ghp_w8IL0Az6aHWvfWV1YcOU3suuhviI1p7F0sCh";
+    assert_secret(&format!("token {bad}"), "SEC003", bad);
+    let f = strong(&format!("token {bad}"), Role::User);
+    let score = f.iter().find(|f| f.rule == "SEC003").unwrap().score;
+    assert!(score < 0.9, "{score}");
+    let good = strong(&format!("token {GHP}"), Role::User);
+    assert!(good.iter().any(|f| f.rule == "SEC003" && f.score > 0.95));
 }

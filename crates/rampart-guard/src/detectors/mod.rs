@@ -52,6 +52,18 @@ pub(crate) mod sec010_google_api_key;
 pub(crate) mod sec011_jwt;
 pub(crate) mod sec012_private_key;
 pub(crate) mod sec013_generic_secret;
+pub(crate) mod sec014_bearer_token;
+pub(crate) mod sec015_secret_in_prose;
+pub(crate) mod sec016_azure_storage_credential;
+pub(crate) mod sec017_stripe_webhook_secret;
+pub(crate) mod sec018_huggingface_token;
+pub(crate) mod sec019_pypi_token;
+pub(crate) mod sec020_docker_hub_token;
+pub(crate) mod sec021_sendgrid_key;
+pub(crate) mod sec022_telegram_bot_token;
+pub(crate) mod sec023_shopify_token;
+pub(crate) mod sec024_discord_token;
+pub(crate) mod sec025_mailgun_key;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -161,6 +173,18 @@ pub static DETECTORS: &[&Detector] = &[
     &sec011_jwt::DETECTOR,
     &sec012_private_key::DETECTOR,
     &sec013_generic_secret::DETECTOR,
+    &sec014_bearer_token::DETECTOR,
+    &sec015_secret_in_prose::DETECTOR,
+    &sec016_azure_storage_credential::DETECTOR,
+    &sec017_stripe_webhook_secret::DETECTOR,
+    &sec018_huggingface_token::DETECTOR,
+    &sec019_pypi_token::DETECTOR,
+    &sec020_docker_hub_token::DETECTOR,
+    &sec021_sendgrid_key::DETECTOR,
+    &sec022_telegram_bot_token::DETECTOR,
+    &sec023_shopify_token::DETECTOR,
+    &sec024_discord_token::DETECTOR,
+    &sec025_mailgun_key::DETECTOR,
 ];
 
 /// The detector with this code.

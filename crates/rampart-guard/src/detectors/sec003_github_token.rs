@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{is_placeholder, isolated};
+use super::util::{classes, entropy, is_placeholder, isolated};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -8,8 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a GitHub classic token: `ghp_` (personal), `gho_` (OAuth), `ghu_`
     /// (user-to-server), `ghs_` (server-to-server) or `ghr_` (refresh) followed by 30
-    /// random base-62 characters and a 6-character base-62 CRC32 of them. Only tokens
-    /// whose checksum verifies are reported.
+    /// random base-62 characters and a 6-character base-62 CRC32 of them. A token whose
+    /// checksum verifies is certain (score 0.99); one whose checksum does not is still
+    /// reported (0.8, redacted under the default policy) when its tail is random: a
+    /// redaction costs little, a leaked token costs a rotation.
     ///
     /// ## Why is this dangerous?
     /// A personal token acts as its owner on every repository it can reach.
@@ -24,8 +26,8 @@ declare_rule! {
     ///
     /// ## False positives
     /// None known with a valid checksum: a random 36-character tail passes one time in
-    /// 2^32. Tokens with a wrong checksum (typos, made-up examples) are ignored here; in
-    /// an assignment they may still be reported as a generic secret (SEC013).
+    /// 2^32. A made-up token with a random tail is reported at the lower score;
+    /// placeholders (`ghp_xxxx…`, runs of one character) are ignored.
     ///
     /// ## References
     /// GitHub, "Behind GitHub's new authentication token formats" (2021); guidelines
@@ -35,7 +37,7 @@ declare_rule! {
         name: "github-token",
         severity: Critical,
         guidelines: [Sd3, Dp2],
-        summary: "GitHub classic token with a valid checksum",
+        summary: "GitHub classic token (certain when its checksum verifies)",
     }
 }
 
@@ -77,7 +79,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     }
     let random = v.as_bytes().get(4..34)?;
     let check = v.as_bytes().get(34..40)?;
-    (checksum(random) == *check).then_some((0.99, s, e))
+    if checksum(random) == *check {
+        return Some((0.99, s, e));
+    }
+    // Token-shaped but unverified: report it when the tail is random.
+    let tail = v.get(4..)?;
+    (entropy(tail) >= 4.0 && classes(tail) >= 3).then_some((0.8, s, e))
 }
 
 /// Registry entry.

@@ -1,0 +1,81 @@
+use rampart_core::declare_rule;
+
+use super::util::{before, classes, entropy, is_placeholder, isolated};
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an Azure Storage account key (`AccountKey=` followed by 88 base64 characters, as
+/// in a connection string) and the `sig=` signature of a shared access signature (SAS) URL
+/// or token that also carries its `sv=` version.
+    ///
+    /// ## Why is this dangerous?
+    /// An account key grants full control of the storage account; a SAS signature grants what
+/// its permissions say until it expires.
+    ///
+    /// ## Example
+    /// ```text
+    /// DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<88 base64 characters>
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact; rotate the account key (or revoke the SAS by rotating the key that signed it).
+    ///
+    /// ## False positives
+    /// A `sig=` parameter without `sv=` before it (other signed URLs) is not reported here.
+    ///
+    /// ## References
+    /// Microsoft, "Grant limited access to Azure Storage resources using shared access
+/// signatures"; guidelines SD-3, DP-2.
+    pub(crate) static RULE = {
+        code: "SEC016",
+        name: "azure-storage-credential",
+        severity: Critical,
+        guidelines: [Sd3, Dp2],
+        summary: "Azure Storage account key or SAS signature",
+    }
+}
+
+static RULES: &[TokenRule] = &[
+    TokenRule {
+        re: r#"AccountKey=(?P<v>[A-Za-z0-9+/]{86}==)"#,
+        validate,
+    },
+    TokenRule {
+        re: r#"[?&;]sig=(?P<v>[A-Za-z0-9%+/]{30,}(?:%3[dD]|=){0,2})"#,
+        validate,
+    },
+];
+
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let tail = v;
+    if !isolated(text, s, e, &[])
+        || is_placeholder(tail)
+        || entropy(tail) < 3.5
+        || classes(tail) < 2
+    {
+        return None;
+    }
+    // A SAS signature is the `sig=` of a URL or token that also carries `sv=`.
+    if !text.get(..s).unwrap_or("").ends_with("AccountKey=") {
+        let context = before(text, s, 400);
+        if !(context.contains("sv=")
+            && (context.contains("sp=") || context.contains("se=") || context.contains("sr=")))
+        {
+            return None;
+        }
+    }
+    Some((0.97, s, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Secret,
+    placeholder: "AZURE_STORAGE_KEY",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};

@@ -1,0 +1,64 @@
+use rampart_core::declare_rule;
+
+use super::util::{classes, entropy, is_placeholder, isolated};
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Hugging Face user access token: `hf_` followed by 34 letters.
+    ///
+    /// ## Why is this dangerous?
+    /// A write token can push models and datasets as its owner: a poisoned model published
+/// under a trusted name is a supply-chain attack.
+    ///
+    /// ## Example
+    /// ```text
+    /// HF_TOKEN=hf_<34 random letters>
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact; invalidate the token in the Hugging Face settings.
+    ///
+    /// ## False positives
+    /// Placeholders and words that merely start with `hf_` are ignored (the tail must be
+/// random).
+    ///
+    /// ## References
+    /// Hugging Face, "User access tokens"; guidelines SD-3, DP-2, DV-1.
+    pub(crate) static RULE = {
+        code: "SEC018",
+        name: "huggingface-token",
+        severity: Critical,
+        guidelines: [Sd3, Dp2],
+        summary: "Hugging Face access token (`hf_`)",
+    }
+}
+
+static RULES: &[TokenRule] = &[TokenRule {
+    re: r#"hf_[A-Za-z]{34}"#,
+    validate,
+}];
+
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let tail = v.strip_prefix("hf_").unwrap_or(v);
+    if !isolated(text, s, e, &[])
+        || is_placeholder(tail)
+        || entropy(tail) < 3.8
+        || classes(tail) < 2
+    {
+        return None;
+    }
+    Some((0.97, s, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Secret,
+    placeholder: "HF_TOKEN",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};

@@ -1,0 +1,64 @@
+use rampart_core::declare_rule;
+
+use super::util::{classes, entropy, is_placeholder, isolated};
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a PyPI API token: `pypi-` followed by a macaroon whose first bytes encode
+/// `pypi.org` (`AgEIcHlwaS5vcmc`).
+    ///
+    /// ## Why is this dangerous?
+    /// An upload token publishes packages as its owner: a malicious release of a model
+/// library reaches everyone who installs it.
+    ///
+    /// ## Example
+    /// ```text
+    /// TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc<more than 50 characters>
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact; remove the token in the PyPI account settings.
+    ///
+    /// ## False positives
+    /// None known: the fixed macaroon header does not occur by chance.
+    ///
+    /// ## References
+    /// PyPI, "API tokens"; guidelines SD-3, DP-2, DV-1.
+    pub(crate) static RULE = {
+        code: "SEC019",
+        name: "pypi-token",
+        severity: Critical,
+        guidelines: [Sd3, Dp2],
+        summary: "PyPI API token (`pypi-AgEIcHlwaS5vcmc…`)",
+    }
+}
+
+static RULES: &[TokenRule] = &[TokenRule {
+    re: r#"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"#,
+    validate,
+}];
+
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let tail = v.strip_prefix("pypi-AgEIcHlwaS5vcmc").unwrap_or(v);
+    if !isolated(text, s, e, &[])
+        || is_placeholder(tail)
+        || entropy(tail) < 3.5
+        || classes(tail) < 2
+    {
+        return None;
+    }
+    Some((0.99, s, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Secret,
+    placeholder: "PYPI_TOKEN",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};

@@ -1,0 +1,62 @@
+use rampart_core::declare_rule;
+
+use super::util::{entropy, is_placeholder, isolated};
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Mailgun private API key: `key-` followed by 32 random lowercase hex or
+/// alphanumeric characters.
+    ///
+    /// ## Why is this dangerous?
+    /// The private key sends mail through the account's domains and reads its logs.
+    ///
+    /// ## Example
+    /// ```text
+    /// MAILGUN_API_KEY=key-<32 random characters>
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact; regenerate the key in Mailgun's API security settings.
+    ///
+    /// ## False positives
+    /// Placeholders and low-entropy values are ignored.
+    ///
+    /// ## References
+    /// Mailgun, "API keys"; guidelines SD-3, DP-2.
+    pub(crate) static RULE = {
+        code: "SEC025",
+        name: "mailgun-key",
+        severity: High,
+        guidelines: [Sd3, Dp2],
+        summary: "Mailgun private API key (`key-` and 32 hex digits)",
+    }
+}
+
+static RULES: &[TokenRule] = &[TokenRule {
+    re: r#"key-[0-9a-z]{32}"#,
+    validate,
+}];
+
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let tail = v.strip_prefix("key-").unwrap_or(v);
+    if !isolated(text, s, e, &[]) || is_placeholder(tail) || entropy(tail) < 3.6 {
+        return None;
+    }
+    if !tail.bytes().any(|b| !b.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some((0.9, s, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Secret,
+    placeholder: "MAILGUN_KEY",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};
