@@ -344,7 +344,7 @@ fn classifier_hit(
     len: usize,
 ) -> Option<RawHit> {
     let p = c.probability(lower);
-    let (score, how) = if p >= c.threshold_high() {
+    let (score, how) = if p >= c.threshold_high() && substantive(lower) {
         (p, "on its own")
     } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
         (
@@ -363,6 +363,30 @@ fn classifier_hit(
         score,
         note: format!("classifier probability {p:.3} ({how})"),
     })
+}
+
+/// Whether a text gives the classifier enough to judge on its own: at least three
+/// words of two or more letters, and no single character making up half of it. Its
+/// features are character n-grams weighted by the square root of their count, so a
+/// separator line (`=====`), a run of one letter or a one-word message ("Ignore") is a
+/// handful of n-grams repeated or alone, and their weights alone would decide. Such a
+/// text can still support rule evidence; it cannot block by itself.
+fn substantive(lower: &str) -> bool {
+    let words = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .take(3)
+        .count();
+    if words < 3 {
+        return false;
+    }
+    let mut counts = std::collections::HashMap::new();
+    let mut total = 0usize;
+    for c in lower.chars().filter(|c| !c.is_whitespace()) {
+        *counts.entry(c).or_insert(0usize) += 1;
+        total += 1;
+    }
+    counts.values().all(|&n| n * 2 < total)
 }
 
 /// CLS002's finding (whole text); a model that fails on a text fails closed.

@@ -128,3 +128,72 @@ fn private_ips_score_low() {
     );
     assert_eq!(f.iter().filter(|f| f.rule == "PII007").count(), 2);
 }
+
+/// National identifiers whose check digits verify (values made with the published
+/// algorithms, not real people): reported where a person would recognise them.
+#[test]
+fn national_identifiers_with_valid_check_digits() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "PII008",
+            "Meine Steuer-ID ist 71 358 952 543.",
+            "71 358 952 543",
+        ),
+        (
+            "PII008",
+            "Steueridentifikationsnummer: 71358952543",
+            "71358952543",
+        ),
+        ("PII009", "Personalausweis Nr. GP4RPK8G32", "GP4RPK8G32"),
+        (
+            "PII010",
+            "Numéro de sécurité sociale : 2 84 05 75 116 021 38",
+            "2 84 05 75 116 021 38",
+        ),
+        ("PII010", "NIR 178112A00412310", "178112A00412310"),
+        ("PII011", "Mi DNI es 29980730-T, gracias", "29980730-T"),
+        ("PII011", "NIE: Y6189252N", "Y6189252N"),
+        (
+            "PII012",
+            "Codice fiscale: RSSMRA85T10A562S",
+            "RSSMRA85T10A562S",
+        ),
+        ("PII012", "il mio è RSSMRA85T10A562S", "RSSMRA85T10A562S"),
+        ("PII013", "NIF: 220 198 608", "220 198 608"),
+        ("PII014", "CPF: 395.476.200-53", "395.476.200-53"),
+        ("PII014", "meu cpf 39547620053", "39547620053"),
+        ("PII015", "Mijn BSN is 652064279.", "652064279"),
+    ];
+    for (code, text, value) in cases {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(c, v)| c == code && v == value),
+            "{code} not found as {value:?} in {text:?}: {found:?}"
+        );
+    }
+}
+
+/// Numbers of the same shape whose check digits fail, textbook examples, and bare
+/// numbers without the word that names them are not personal data at the verdict.
+#[test]
+fn national_identifier_look_alikes() {
+    for text in [
+        "Meine Steuer-ID ist 71358952544.", // check digit fails
+        "Steuer-ID 11111111111",            // no single repeated digit
+        "ID 12345678Z",                     // the textbook DNI
+        "DNI 29980730-A",                   // wrong letter
+        "CPF 111.111.111-11",               // one repeated digit
+        "CPF: 395.476.200-54",              // check digits fail
+        "codice fiscale RSSMRA85T10A562T",  // control letter fails
+        "NIR 2 84 05 75 116 021 39",        // key fails
+        "BSN 652064278",                    // eleven test fails
+        "order 652064279 shipped",          // no context: reported low, not decisive
+        "Order ID 71358952543 shipped",
+        "version 1.652064279.2",
+        "SKU GP4RPK8G32 in stock",
+        "PROCESSINGUNITSX", // 16 letters, no date part
+    ] {
+        let found = pii(text);
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}

@@ -39,6 +39,14 @@ pub(crate) mod pii004_iban;
 pub(crate) mod pii005_us_ssn;
 pub(crate) mod pii006_uk_nino;
 pub(crate) mod pii007_ip_address;
+pub(crate) mod pii008_de_tax_id;
+pub(crate) mod pii009_de_id_card_number;
+pub(crate) mod pii010_fr_nir;
+pub(crate) mod pii011_es_dni_nie;
+pub(crate) mod pii012_it_codice_fiscale;
+pub(crate) mod pii013_pt_nif;
+pub(crate) mod pii014_br_cpf;
+pub(crate) mod pii015_nl_bsn;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -160,6 +168,14 @@ pub static DETECTORS: &[&Detector] = &[
     &pii005_us_ssn::DETECTOR,
     &pii006_uk_nino::DETECTOR,
     &pii007_ip_address::DETECTOR,
+    &pii008_de_tax_id::DETECTOR,
+    &pii009_de_id_card_number::DETECTOR,
+    &pii010_fr_nir::DETECTOR,
+    &pii011_es_dni_nie::DETECTOR,
+    &pii012_it_codice_fiscale::DETECTOR,
+    &pii013_pt_nif::DETECTOR,
+    &pii014_br_cpf::DETECTOR,
+    &pii015_nl_bsn::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,

@@ -111,6 +111,29 @@ pub(crate) fn isolated(text: &str, start: usize, end: usize, extra: &[u8]) -> bo
     before && after
 }
 
+/// True when `start..end` is a number of its own: not inside a longer token, and not
+/// part of a dotted, slashed or comma-grouped number (`1.234.567`, `12/34`), while a
+/// sentence's closing `.` or `,` after it is fine.
+pub(crate) fn standalone_number(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let glue = |c: u8| matches!(c, b'.' | b'/' | b',');
+    let prev = start.checked_sub(1).and_then(|i| b.get(i)).copied();
+    let prev2 = start.checked_sub(2).and_then(|i| b.get(i)).copied();
+    let next = b.get(end).copied();
+    let next2 = b.get(end + 1).copied();
+    let before_ok = match prev {
+        None => true,
+        Some(c) if glue(c) => !prev2.is_some_and(|d| d.is_ascii_alphanumeric()),
+        Some(c) => !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'),
+    };
+    let after_ok = match next {
+        None => true,
+        Some(c) if glue(c) => !next2.is_some_and(|d| d.is_ascii_alphanumeric()),
+        Some(c) => !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'),
+    };
+    before_ok && after_ok
+}
+
 /// The ASCII digits of `s`.
 pub(crate) fn digits(s: &str) -> Vec<u8> {
     s.bytes()
