@@ -58,6 +58,9 @@ pub struct ScanSummary {
     pub errors: usize,
     /// Lines per verdict: allow, flag, redact, block.
     pub verdicts: [usize; 4],
+    /// Lines (counted in `errors` too) that are JSON objects without the text field: when
+    /// it is every line, the `--field` given is probably wrong.
+    pub missing_field: usize,
 }
 
 /// One output line.
@@ -224,6 +227,9 @@ pub fn scan_jsonl<R: BufRead, W: Write>(
             }
             Err(error) => {
                 summary.errors += 1;
+                if error.starts_with("no field") {
+                    summary.missing_field += 1;
+                }
                 serde_json::to_writer(
                     &mut output,
                     &serde_json::json!({"index": index, "error": error}),

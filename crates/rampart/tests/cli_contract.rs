@@ -356,3 +356,26 @@ fn a_single_file_signature_checked_against_a_folder_says_so() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("covers a directory"), "{stdout}");
 }
+
+#[test]
+fn guard_scan_with_a_field_no_line_has_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("in.jsonl"),
+        "{\"prompt\":\"hi\"}\n{\"prompt\":\"there\"}\n",
+    )
+    .unwrap();
+    let out = run(d, &["guard", "scan", "--jsonl", "in.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no line has the field"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(
+        d,
+        &["guard", "scan", "--jsonl", "in.jsonl", "--field", "prompt"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

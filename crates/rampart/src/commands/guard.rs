@@ -138,6 +138,13 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                 summary.verdicts[3],
                 summary.errors
             );
+            if summary.lines > 0 && summary.missing_field == summary.lines {
+                anyhow::bail!(
+                    "{}: no line has the field {:?} (see --field)",
+                    a.jsonl.display(),
+                    a.field
+                );
+            }
             // a line that was not judged leaves the run incomplete: never "clean"
             Ok(if summary.errors > 0 {
                 ExitStatus::Error
