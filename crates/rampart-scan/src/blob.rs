@@ -179,6 +179,49 @@ impl Blob for SubBlob<'_> {
     }
 }
 
+/// Another blob that counts the bytes and reads that reach it: how much work a parser
+/// did, as an operation count (tests hold parsers to a read budget with it, which a
+/// loaded machine cannot break the way a wall-clock limit breaks).
+pub struct CountingBlob<'a> {
+    inner: &'a dyn Blob,
+    bytes: AtomicU64,
+    reads: AtomicU64,
+}
+
+impl<'a> CountingBlob<'a> {
+    /// Counts from zero.
+    pub fn new(inner: &'a dyn Blob) -> Self {
+        CountingBlob {
+            inner,
+            bytes: AtomicU64::new(0),
+            reads: AtomicU64::new(0),
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// `read_at` calls so far.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+}
+
+impl Blob for CountingBlob<'_> {
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read_at(offset, buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Sequential reader over a blob with a read-ahead buffer. Skipping is free: it only
 /// moves the position.
 pub struct Cursor<'a> {
