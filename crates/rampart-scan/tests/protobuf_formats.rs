@@ -6,7 +6,6 @@
     clippy::indexing_slicing
 )]
 
-use std::io;
 use std::path::PathBuf;
 use std::time::Instant;
 
