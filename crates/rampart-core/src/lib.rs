@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod date;
+pub mod decision;
 pub mod guideline;
 pub mod reference;
 pub mod report;
@@ -17,6 +18,7 @@ pub mod sarif;
 pub mod severity;
 pub mod system;
 
+pub use decision::Decision;
 pub use guideline::Guideline;
 pub use report::{FileReport, Finding, Location, Report, Summary, Verdict, SCHEMA_VERSION};
 pub use rule::RuleMeta;

@@ -10,6 +10,8 @@
 use std::path::Path;
 
 use schemars::JsonSchema;
+
+pub use crate::decision::Decision;
 use serde::{Deserialize, Serialize};
 
 /// The `schema_version` this build reads and writes.
@@ -56,20 +58,6 @@ pub struct SystemDescription {
     pub guard: Option<GuardSettings>,
 }
 
-/// What the guard does with a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum GuardAction {
-    /// Let it through (the finding is still reported).
-    Allow,
-    /// Let it through and record the finding.
-    Flag,
-    /// Replace the matched text with a typed placeholder.
-    Redact,
-    /// Refuse the message.
-    Block,
-}
-
 /// The `[guard]` table: how the text detectors judge messages (SD-3, DP-2, OM-2).
 /// Unset keys keep the secure defaults; every weakening is listed by `rampart config
 /// check`.
@@ -91,7 +79,7 @@ pub struct GuardSettings {
     /// `secret`, `pii`, `obfuscation`, `ood`) or per detector code or code prefix
     /// (`EXF003`, `PII`), which wins over its category.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub actions: std::collections::BTreeMap<String, GuardAction>,
+    pub actions: std::collections::BTreeMap<String, Decision>,
 }
 
 /// How critical the system is to the organisation.
@@ -716,8 +704,8 @@ mod tests {
         .unwrap();
         let g = d.guard.unwrap();
         assert_eq!(g.allowed_hosts, ["example.com"]);
-        assert_eq!(g.actions.get("pii"), Some(&GuardAction::Flag));
-        assert_eq!(g.actions.get("EXF003"), Some(&GuardAction::Block));
+        assert_eq!(g.actions.get("pii"), Some(&Decision::Flag));
+        assert_eq!(g.actions.get("EXF003"), Some(&Decision::Block));
         assert_eq!(g.min_score, Some(0.5));
         // an action that is not one of the four, and a misspelt key, are errors
         for bad in [

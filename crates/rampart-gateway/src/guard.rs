@@ -7,15 +7,6 @@ use rampart_guard::{redact_all, Category, Pipeline, PipelineConfig, Policy, Role
 
 use crate::inspect::{Action, Hit, Inspector, Vault, Verdict};
 
-fn action(a: rampart_guard::Action) -> Action {
-    match a {
-        rampart_guard::Action::Allow => Action::Allow,
-        rampart_guard::Action::Flag => Action::Flag,
-        rampart_guard::Action::Redact => Action::Redact,
-        rampart_guard::Action::Block => Action::Block,
-    }
-}
-
 /// rampart-guard as an [`Inspector`].
 pub struct GuardInspector {
     pipeline: Pipeline,
@@ -42,7 +33,7 @@ impl GuardInspector {
         rules.sort();
         rules.dedup();
         Verdict {
-            action: action(v.action),
+            action: v.action,
             rules,
             replacement: v.redacted,
         }
@@ -69,7 +60,7 @@ impl Inspector for GuardInspector {
             .into_iter()
             .filter(|f| self.policy.counts(f))
             .map(|f| Hit {
-                action: action(self.policy.action_for(&f)),
+                action: self.policy.action_for(&f),
                 start: f.span.0,
                 end: f.span.1,
                 label: f.detector().map_or("DATA", |d| d.placeholder),

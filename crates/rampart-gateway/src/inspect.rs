@@ -2,30 +2,9 @@
 //! and redact data before it leaves for an external upstream. The trait keeps the
 //! proxy independent of the detector implementation (`guard.rs` adapts rampart-guard).
 
-/// What to do with a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
-    /// Pass unchanged.
-    Allow,
-    /// Pass, and record the rules that matched.
-    Flag,
-    /// Pass with parts replaced.
-    Redact,
-    /// Refuse.
-    Block,
-}
-
-impl Action {
-    /// The ledger decision.
-    pub fn decision(self) -> rampart_ledger::Decision {
-        match self {
-            Action::Allow => rampart_ledger::Decision::Allow,
-            Action::Flag => rampart_ledger::Decision::Flag,
-            Action::Redact => rampart_ledger::Decision::Redact,
-            Action::Block => rampart_ledger::Decision::Block,
-        }
-    }
-}
+/// What to do with a message: the one [`rampart_core::Decision`], also what the
+/// ledger records.
+pub use rampart_core::Decision as Action;
 
 /// A judgement.
 #[derive(Debug, Clone, PartialEq, Eq)]

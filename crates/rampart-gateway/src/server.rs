@@ -508,7 +508,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         Ok(r) => r,
         Err(e) => {
             audit.rules = verdict.rules;
-            return no_upstream(&gw, audit, verdict.action.decision(), &e);
+            return no_upstream(&gw, audit, verdict.action, &e);
         }
     };
     audit.upstream = upstream;
@@ -569,7 +569,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         Action::Redact => gw.metrics.redacted.fetch_add(1, Ordering::Relaxed),
         _ => 0,
     };
-    audit.decision = verdict.action.decision();
+    audit.decision = verdict.action;
     audit.rules = verdict.rules.clone();
     if gw.config.store_bodies {
         audit.stored_response = Some(crate::upstream::stored_answer(&gw, &answer));

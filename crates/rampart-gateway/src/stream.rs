@@ -567,7 +567,7 @@ async fn run(
         p.unwrap_or(audit.tokens.0),
         c.unwrap_or_else(|| estimate_tokens(st.judged_chars)),
     );
-    audit.decision = st.verdict.action.decision();
+    audit.decision = st.verdict.action;
     audit.rules = st.verdict.rules;
     if gw.config.store_bodies {
         let mut scratch = Vault::default();

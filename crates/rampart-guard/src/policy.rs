@@ -1,59 +1,15 @@
 //! Policies: what to do about findings.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::GuardError;
 use crate::types::{Category, Finding};
 
-/// What to do with a message. Ordered: a message's action is the most severe action
-/// of its findings.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Pass the message unchanged.
-    #[default]
-    Allow,
-    /// Pass it, and record the findings (log, metrics, alert).
-    Flag,
-    /// Replace the findings' spans with typed placeholders, then pass it.
-    Redact,
-    /// Refuse the message.
-    Block,
-}
-
-impl Action {
-    /// The lowercase name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Allow => "allow",
-            Action::Flag => "flag",
-            Action::Redact => "redact",
-            Action::Block => "block",
-        }
-    }
-
-    /// Parses `allow`, `flag`, `redact` or `block`.
-    pub fn parse(s: &str) -> Option<Action> {
-        match s.to_ascii_lowercase().as_str() {
-            "allow" => Some(Action::Allow),
-            "flag" => Some(Action::Flag),
-            "redact" => Some(Action::Redact),
-            "block" => Some(Action::Block),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// What to do with a message: the one [`rampart_core::Decision`], named for the
+/// policy's use.
+pub use rampart_core::Decision as Action;
 
 /// Maps categories and detector codes to actions.
 ///

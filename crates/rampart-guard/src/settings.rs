@@ -1,7 +1,7 @@
 //! The `[guard]` table of `rampart.toml` applied to a pipeline and a policy, and what
 //! it weakens against the secure defaults (listed by `rampart config check`).
 
-use rampart_core::system::{GuardAction, GuardSettings};
+use rampart_core::system::GuardSettings;
 
 use crate::{Action, Category, GuardError, PipelineConfig, Policy, DETECTORS};
 
@@ -23,7 +23,7 @@ pub fn apply(settings: &GuardSettings, cfg: &mut PipelineConfig) -> Result<Polic
         policy.min_score = m;
     }
     for (key, action) in &settings.actions {
-        let action = action_of(*action);
+        let action = *action;
         match Category::parse(key) {
             Some(c) => {
                 policy.categories.insert(c, action);
@@ -74,7 +74,7 @@ pub fn weakenings(settings: &GuardSettings) -> Vec<(String, String)> {
         ));
     }
     for (key, action) in &settings.actions {
-        let action = action_of(*action);
+        let action = *action;
         // the default action of the findings the key covers: its category's, or the
         // mildest of the categories of the detectors it names
         let default = match Category::parse(key) {
@@ -97,15 +97,6 @@ pub fn weakenings(settings: &GuardSettings) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-fn action_of(a: GuardAction) -> Action {
-    match a {
-        GuardAction::Allow => Action::Allow,
-        GuardAction::Flag => Action::Flag,
-        GuardAction::Redact => Action::Redact,
-        GuardAction::Block => Action::Block,
-    }
 }
 
 fn past(a: Action) -> &'static str {
@@ -132,9 +123,10 @@ fn known_code(key: &str, setting: &str) -> Result<(), GuardError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rampart_core::Decision;
     use std::collections::BTreeMap;
 
-    fn settings(actions: &[(&str, GuardAction)]) -> GuardSettings {
+    fn settings(actions: &[(&str, Decision)]) -> GuardSettings {
         GuardSettings {
             actions: actions
                 .iter()
@@ -148,8 +140,8 @@ mod tests {
     fn typos_are_errors() {
         let mut cfg = PipelineConfig::default();
         for bad in [
-            settings(&[("piii", GuardAction::Flag)]),
-            settings(&[("XYZ001", GuardAction::Flag)]),
+            settings(&[("piii", Decision::Flag)]),
+            settings(&[("XYZ001", Decision::Flag)]),
             GuardSettings {
                 disabled: vec!["OOD9".into()],
                 ..GuardSettings::default()
@@ -175,9 +167,9 @@ mod tests {
             disabled: vec!["OOD004".into()],
             min_score: Some(0.5),
             ..settings(&[
-                ("pii", GuardAction::Flag),
-                ("SEC", GuardAction::Block),
-                ("EXF003", GuardAction::Flag),
+                ("pii", Decision::Flag),
+                ("SEC", Decision::Block),
+                ("EXF003", Decision::Flag),
             ])
         };
         let p = apply(&s, &mut cfg).unwrap();
@@ -194,10 +186,10 @@ mod tests {
             disabled: vec!["INJ001".into()],
             min_score: Some(0.8),
             ..settings(&[
-                ("injection", GuardAction::Flag),
-                ("pii", GuardAction::Block),
-                ("EXF003", GuardAction::Allow),
-                ("OOD", GuardAction::Flag),
+                ("injection", Decision::Flag),
+                ("pii", Decision::Block),
+                ("EXF003", Decision::Allow),
+                ("OOD", Decision::Flag),
             ])
         };
         let w: Vec<String> = weakenings(&s).into_iter().map(|(k, _)| k).collect();
@@ -213,7 +205,7 @@ mod tests {
         // stricter settings weaken nothing
         let strict = GuardSettings {
             min_score: Some(0.4),
-            ..settings(&[("pii", GuardAction::Block), ("OBF", GuardAction::Block)])
+            ..settings(&[("pii", Decision::Block), ("OBF", Decision::Block)])
         };
         assert!(weakenings(&strict).is_empty());
     }

@@ -211,18 +211,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 }
 
 /// What the gateway (or the service writing the entry) decided about the request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    /// Passed through unchanged.
-    Allow,
-    /// Passed through, and flagged for review.
-    Flag,
-    /// Passed through with parts redacted.
-    Redact,
-    /// Refused.
-    Block,
-}
+pub use rampart_core::Decision;
 
 /// One audited interaction: the data of one Merkle leaf.
 ///
@@ -402,17 +391,6 @@ fn write_canonical(v: &serde_json::Value, out: &mut Vec<u8>) -> Result<(), Entry
         }
     }
     Ok(())
-}
-
-impl fmt::Display for Decision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Allow => "allow",
-            Self::Flag => "flag",
-            Self::Redact => "redact",
-            Self::Block => "block",
-        })
-    }
 }
 
 /// Lowercase hex of an optional hash, for display.
