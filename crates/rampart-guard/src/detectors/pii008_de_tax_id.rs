@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, digits, standalone_number};
+use super::util::{digits, identifier_score, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -44,6 +44,16 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &[
+    "steuer",
+    "idnr",
+    "tax id",
+    "tax-id",
+    "identifikationsnummer",
+    "tin",
+];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -71,29 +81,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     }
     let check = (11 - product) % 10;
     (check == u32::from(d[10])).then_some(())?;
-    let score = if context(
-        text,
-        s,
-        &[
-            "steuer",
-            "idnr",
-            "tax id",
-            "tax-id",
-            "identifikationsnummer",
-            "tin",
-        ],
-    ) {
-        0.95
-    } else {
-        0.5
-    };
-    Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
+    Some((identifier_score(text, s, NAMES), s, e))
 }
 
 /// Registry entry.

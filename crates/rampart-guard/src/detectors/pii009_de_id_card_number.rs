@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, standalone_number};
+use super::util::{identifier_score, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -45,6 +45,18 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &[
+    "ausweis",
+    "reisepass",
+    "passport",
+    "id card",
+    "identity card",
+    "document number",
+    "dokumentennummer",
+    "passnummer",
+];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -65,31 +77,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         .map(|(&c, &w)| value(c) * w)
         .sum();
     (sum % 10 == value(b[9])).then_some(())?;
-    let score = if context(
-        text,
-        s,
-        &[
-            "ausweis",
-            "reisepass",
-            "passport",
-            "id card",
-            "identity card",
-            "document number",
-            "dokumentennummer",
-            "passnummer",
-        ],
-    ) {
-        0.95
-    } else {
-        0.5
-    };
-    Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
+    Some((identifier_score(text, s, NAMES), s, e))
 }
 
 /// Registry entry.

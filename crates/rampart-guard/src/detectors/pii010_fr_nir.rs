@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, standalone_number};
+use super::util::{named_nearby, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -43,6 +43,9 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &["sécu", "secu", "nir", "insee", "sociale", "social security"];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -59,22 +62,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let n: u64 = numeric.parse().ok()?;
     let key: u64 = key.parse().ok()?;
     (97 - n % 97 == key).then_some(())?;
-    let score = if context(
-        text,
-        s,
-        &["sécu", "secu", "nir", "insee", "sociale", "social security"],
-    ) {
+    let score = if named_nearby(text, s, NAMES) {
         0.97
     } else {
         0.9
     };
     Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
 }
 
 /// Registry entry.

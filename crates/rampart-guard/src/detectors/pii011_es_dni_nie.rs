@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, standalone_number};
+use super::util::{named_nearby, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -42,6 +42,9 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &["dni", "nie", "nif", "documento", "identidad"];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -61,18 +64,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     };
     let n: usize = numeric.parse().ok()?;
     (LETTERS.get(n % 23).copied() == letter.bytes().next()).then_some(())?;
-    let score = if context(text, s, &["dni", "nie", "nif", "documento", "identidad"]) {
+    let score = if named_nearby(text, s, NAMES) {
         0.97
     } else {
         0.8
     };
     Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
 }
 
 /// Registry entry.

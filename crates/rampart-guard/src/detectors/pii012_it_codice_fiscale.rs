@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, standalone_number};
+use super::util::{named_nearby, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -44,6 +44,9 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &["codice fiscale", "cod. fisc", "c.f.", "cf "];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -76,18 +79,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     // Plain words of 16 letters are not codes: the date part holds digits or
     // their substitutes.
     (expected == b[15] && b[6..8].iter().any(u8::is_ascii_digit)).then_some(())?;
-    let score = if context(text, s, &["codice fiscale", "cod. fisc", "c.f.", "cf "]) {
+    let score = if named_nearby(text, s, NAMES) {
         0.97
     } else {
         0.92
     };
     Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
 }
 
 /// Registry entry.

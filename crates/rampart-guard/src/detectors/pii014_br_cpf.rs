@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, digits, standalone_number};
+use super::util::{digits, named_nearby, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -43,6 +43,9 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &["cpf", "cadastro"];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -62,18 +65,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     };
     (check(9) == u32::from(d[9]) && check(10) == u32::from(d[10])).then_some(())?;
     let formatted = v.contains('.') && v.contains('-');
-    let score = if formatted || context(text, s, &["cpf", "cadastro"]) {
+    let score = if formatted || named_nearby(text, s, NAMES) {
         0.95
     } else {
         0.5
     };
     Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
 }
 
 /// Registry entry.

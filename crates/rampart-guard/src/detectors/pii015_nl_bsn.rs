@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, digits, standalone_number};
+use super::util::{digits, identifier_score, standalone_number};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -43,6 +43,9 @@ static RULES: &[TokenRule] = &[TokenRule {
     validate,
 }];
 
+/// Words that name the identifier when written before it.
+const NAMES: &[&str] = &["bsn", "burgerservice", "sofi"];
+
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     if !standalone_number(text, s, e) {
@@ -59,18 +62,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         .sum::<i32>()
         - i32::from(d[8]);
     (sum % 11 == 0).then_some(())?;
-    let score = if context(text, s, &["bsn", "burgerservice", "sofi"]) {
-        0.95
-    } else {
-        0.5
-    };
-    Some((score, s, e))
-}
-
-/// Whether one of `words` appears in the 60 bytes before `s`.
-fn context(text: &str, s: usize, words: &[&str]) -> bool {
-    let ctx = before(text, s, 60);
-    words.iter().any(|w| ctx.contains(w))
+    Some((identifier_score(text, s, NAMES), s, e))
 }
 
 /// Registry entry.

@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder, isolated};
+use super::util::random_tail;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -44,15 +44,7 @@ static RULES: &[TokenRule] = &[TokenRule {
 }];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let v = text.get(s..e)?;
-    let tail = v;
-    if !isolated(text, s, e, &[])
-        || is_placeholder(tail)
-        || entropy(tail) < 2.8
-        || classes(tail) < 2
-    {
-        return None;
-    }
+    let tail = random_tail(text, s, e, "", 2.8, 2)?;
     if !tail.bytes().any(|b| !b.is_ascii_alphabetic()) {
         return None;
     }

@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, classes, entropy, is_placeholder, isolated};
+use super::util::{before, random_tail};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -49,15 +49,7 @@ static RULES: &[TokenRule] = &[
 ];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let v = text.get(s..e)?;
-    let tail = v;
-    if !isolated(text, s, e, &[])
-        || is_placeholder(tail)
-        || entropy(tail) < 3.5
-        || classes(tail) < 2
-    {
-        return None;
-    }
+    random_tail(text, s, e, "", 3.5, 2)?;
     // A SAS signature is the `sig=` of a URL or token that also carries `sv=`.
     if !text.get(..s).unwrap_or("").ends_with("AccountKey=") {
         let context = before(text, s, 400);

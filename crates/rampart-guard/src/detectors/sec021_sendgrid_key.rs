@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder, isolated};
+use super::util::random_tail;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -40,15 +40,7 @@ static RULES: &[TokenRule] = &[TokenRule {
 }];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let v = text.get(s..e)?;
-    let tail = v.strip_prefix("SG.").unwrap_or(v);
-    if !isolated(text, s, e, &[])
-        || is_placeholder(tail)
-        || entropy(tail) < 3.5
-        || classes(tail) < 2
-    {
-        return None;
-    }
+    random_tail(text, s, e, "SG.", 3.5, 2)?;
     Some((0.98, s, e))
 }
 

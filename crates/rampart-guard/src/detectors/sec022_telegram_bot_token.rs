@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder, isolated};
+use super::util::random_tail;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -41,14 +41,8 @@ static RULES: &[TokenRule] = &[TokenRule {
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
-    let tail = v.split_once(':').map_or(v, |p| p.1);
-    if !isolated(text, s, e, &[])
-        || is_placeholder(tail)
-        || entropy(tail) < 3.5
-        || classes(tail) < 2
-    {
-        return None;
-    }
+    let secret = v.split_once(':').map_or(v, |p| p.1);
+    random_tail(text, s + (v.len() - secret.len()), e, "", 3.5, 2)?;
     Some((0.95, s, e))
 }
 

@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{entropy, is_placeholder, isolated};
+use super::util::random_tail;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -40,11 +40,7 @@ static RULES: &[TokenRule] = &[TokenRule {
 }];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let v = text.get(s..e)?;
-    let tail = v.strip_prefix("shpat_").unwrap_or(v);
-    if !isolated(text, s, e, &[]) || is_placeholder(tail) || entropy(tail) < 3.0 {
-        return None;
-    }
+    random_tail(text, s, e, "shpat_", 3.0, 1)?;
     Some((0.97, s, e))
 }
 

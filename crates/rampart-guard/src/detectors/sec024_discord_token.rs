@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder, isolated};
+use super::util::random_tail;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -49,15 +49,7 @@ static RULES: &[TokenRule] = &[
 ];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let v = text.get(s..e)?;
-    let tail = v;
-    if !isolated(text, s, e, &[])
-        || is_placeholder(tail)
-        || entropy(tail) < 3.5
-        || classes(tail) < 2
-    {
-        return None;
-    }
+    let tail = random_tail(text, s, e, "", 3.5, 2)?;
     // A bot token's first part is the base64 of the bot's numeric id.
     if !text.get(..s).unwrap_or("").ends_with('/') {
         let id = tail.split('.').next().unwrap_or("");

@@ -158,6 +158,44 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
     !digits.is_empty() && sum % 10 == 0
 }
 
+/// Whether one of `words` (lowercase) appears in the 60 bytes before `pos`: the word a
+/// person writes before an identifier (`DNI`, `Steuer-ID`, `BSN`).
+pub(crate) fn named_nearby(text: &str, pos: usize, words: &[&str]) -> bool {
+    let ctx = before(text, pos, 60);
+    words.iter().any(|w| ctx.contains(w))
+}
+
+/// The score of an identifier whose check digits verify: decisive (0.95) when a word
+/// naming it stands before it, and below the default policy's threshold (0.5) when
+/// not, since a bare number of the same length passes its check by chance.
+pub(crate) fn identifier_score(text: &str, pos: usize, names: &[&str]) -> f32 {
+    if named_nearby(text, pos, names) {
+        0.95
+    } else {
+        0.5
+    }
+}
+
+/// The part of the token `start..end` after `prefix` when the token stands alone and
+/// that part looks random (not a placeholder, at least `min_entropy` bits per
+/// character and `min_classes` character classes): what a secret's tail looks like.
+pub(crate) fn random_tail<'t>(
+    text: &'t str,
+    start: usize,
+    end: usize,
+    prefix: &str,
+    min_entropy: f32,
+    min_classes: u8,
+) -> Option<&'t str> {
+    let v = text.get(start..end)?;
+    let tail = v.strip_prefix(prefix).unwrap_or(v);
+    let random = isolated(text, start, end, &[])
+        && !is_placeholder(tail)
+        && entropy(tail) >= min_entropy
+        && classes(tail) >= min_classes;
+    random.then_some(tail)
+}
+
 /// Lowercase text of the `n` bytes before `pos` (clamped to a char boundary).
 pub(crate) fn before(text: &str, pos: usize, n: usize) -> String {
     let mut s = pos.saturating_sub(n);
