@@ -1,16 +1,11 @@
 //! Building a [`Gateway`] from a project's `rampart.toml`.
 
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use rampart_core::system::{PromptKind, SystemDescription};
 use rampart_guard::{PipelineConfig, Policy};
-use rampart_ledger::store::StoredEntry;
-use rampart_ledger::{
-    AuditEntry, Bodies, Hash, LedgerError, PostgresConfig, PostgresLedger, SqliteConfig,
-    SqliteLedger, Storage, Timestamp, TreeHead, Verification,
-};
+use rampart_ledger::{PostgresConfig, PostgresLedger, SqliteConfig, SqliteLedger, Storage};
 
 use crate::config::Config;
 use crate::guard::GuardInspector;
@@ -100,7 +95,7 @@ pub fn build(
                 cfg.store_bodies = config.store_bodies;
                 cfg.body_key = body_key(root, &config)?;
                 Some(Arc::new(
-                    OffRuntime::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
+                    PostgresLedger::open(cfg).map_err(|e| StartError::Ledger(e.to_string()))?,
                 ))
             }
             (None, None) => None,
@@ -204,73 +199,5 @@ fn secret_env(var: &str) -> Result<String, String> {
         Ok(v) if !v.trim().is_empty() => Ok(v),
         Ok(_) => Err(format!("environment variable {var} is empty")),
         Err(_) => Err(format!("environment variable {var} is not set")),
-    }
-}
-
-/// The PostgreSQL ledger, opened and dropped away from the async runtime.
-///
-/// The synchronous `postgres` client drives a runtime of its own, and tokio panics
-/// when a runtime is started or dropped on a thread that runs async tasks. Its
-/// methods are called from `spawn_blocking` (as every blocking [`Storage`] must be);
-/// opening and dropping — which happens wherever the last `Arc<Gateway>` goes,
-/// often inside the server's runtime — are moved to a plain thread here. Dropping
-/// waits for the queued appends to commit.
-struct OffRuntime(Option<PostgresLedger>);
-
-impl OffRuntime {
-    fn open(cfg: PostgresConfig) -> Result<Self, LedgerError> {
-        let opened = std::thread::scope(|s| s.spawn(|| PostgresLedger::open(cfg)).join());
-        match opened {
-            Ok(ledger) => Ok(Self(Some(ledger?))),
-            Err(_) => Err(LedgerError::WriterStopped),
-        }
-    }
-
-    fn get(&self) -> Result<&PostgresLedger, LedgerError> {
-        self.0.as_ref().ok_or(LedgerError::WriterStopped)
-    }
-}
-
-impl Drop for OffRuntime {
-    fn drop(&mut self) {
-        if let Some(ledger) = self.0.take() {
-            let _ = std::thread::spawn(move || drop(ledger)).join();
-        }
-    }
-}
-
-impl Storage for OffRuntime {
-    fn append(&self, entry: AuditEntry, bodies: Option<Bodies>) -> Result<u64, LedgerError> {
-        self.get()?.append(entry, bodies)
-    }
-    fn append_batch(
-        &self,
-        items: Vec<(AuditEntry, Option<Bodies>)>,
-    ) -> Result<Range<u64>, LedgerError> {
-        self.get()?.append_batch(items)
-    }
-    fn tree_head(&self) -> Result<TreeHead, LedgerError> {
-        self.get()?.tree_head()
-    }
-    fn tree_head_at(&self, size: u64) -> Result<TreeHead, LedgerError> {
-        self.get()?.tree_head_at(size)
-    }
-    fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, LedgerError> {
-        self.get()?.inclusion_proof(index, size)
-    }
-    fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>, LedgerError> {
-        self.get()?.consistency_proof(old, new)
-    }
-    fn entry(&self, index: u64) -> Result<StoredEntry, LedgerError> {
-        self.get()?.entry(index)
-    }
-    fn entries(&self, range: Range<u64>) -> Result<Vec<StoredEntry>, LedgerError> {
-        self.get()?.entries(range)
-    }
-    fn verify_all(&self, trusted: Option<&TreeHead>) -> Result<Verification, LedgerError> {
-        self.get()?.verify_all(trusted)
-    }
-    fn prune_bodies(&self, older_than: Timestamp) -> Result<u64, LedgerError> {
-        self.get()?.prune_bodies(older_than)
     }
 }

@@ -308,6 +308,14 @@ impl PostgresLedger {
     /// database written by a newer rampart, [`LedgerError::Damaged`] when the stored
     /// tree cannot be read back.
     pub fn open(config: PostgresConfig) -> Result<Self, LedgerError> {
+        // The synchronous client drives a runtime of its own, which tokio refuses to
+        // start on a thread that runs async tasks: connecting happens on a plain
+        // thread, so opening is safe from anywhere (an async handler included).
+        std::thread::scope(|s| s.spawn(|| Self::open_here(config)).join())
+            .unwrap_or(Err(LedgerError::WriterStopped))
+    }
+
+    fn open_here(config: PostgresConfig) -> Result<Self, LedgerError> {
         let pg: postgres::Config = config.url.parse().map_err(LedgerError::PostgresConfig)?;
         let mut reader = connect(&pg)?;
         let size = {
@@ -418,11 +426,17 @@ impl PostgresLedger {
     }
 }
 
+/// Dropping waits for the queued appends to commit. The reader connection is closed
+/// on a plain thread, so the ledger may be dropped anywhere, inside an async runtime
+/// included (closing the synchronous client there would panic).
 impl Drop for PostgresLedger {
     fn drop(&mut self) {
         lock(&self.tx).take();
         if let Some(w) = lock(&self.writer).take() {
             let _ = w.join();
+        }
+        if let Some(client) = lock(&self.reader).take() {
+            let _ = std::thread::spawn(move || drop(client)).join();
         }
     }
 }

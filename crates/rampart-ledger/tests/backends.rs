@@ -682,3 +682,25 @@ fn postgres_bad_url_and_unreachable_server_are_errors() {
     let err = PostgresLedger::open(PostgresConfig::new(url)).unwrap_err();
     assert!(matches!(err, LedgerError::Postgres(_)), "{err:?}");
 }
+
+/// A `PostgresLedger` opened and dropped on an async runtime's own thread (where the
+/// last reference of a server's state often goes) neither panics nor loses the
+/// appends queued before the drop.
+#[test]
+fn postgres_ledger_opens_and_drops_inside_an_async_runtime() {
+    let Some(b) = Postgres::new() else { return };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = b.db.url.clone();
+    rt.block_on(async move {
+        let l = PostgresLedger::open(PostgresConfig::new(url.clone())).unwrap();
+        tokio::task::block_in_place(|| fill(&l, 3));
+        drop(l);
+        let again = PostgresLedger::open(PostgresConfig::new(url)).unwrap();
+        let size = tokio::task::block_in_place(|| again.tree_head().unwrap().size);
+        assert_eq!(size, 3);
+    });
+}
