@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod allowlist;
 pub mod blob;
 pub mod context;
 mod engine;
