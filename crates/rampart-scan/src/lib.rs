@@ -45,6 +45,10 @@ pub struct ScanOptions {
     /// Follow symbolic links found while walking directories. Paths named on the
     /// command line are always followed.
     pub follow_symlinks: bool,
+    /// Pickle globals (`module.name`) the user allows: constructible and callable like
+    /// allow-list entries. Dangerous names can never be allowed (the judgement ranks
+    /// the deny-list first; [`formats::pickle::refuse_user_allow`] says why).
+    pub allow: formats::pickle::UserAllow,
 }
 
 /// The outcome of scanning bytes: the format, the findings, and whether some part
@@ -126,6 +130,7 @@ fn scan_file_named(
         .as_ref()
         .is_some_and(|f| f.join("config.json").is_file());
     let mut ctx = context::Ctx::new(&options.limits, folder);
+    ctx.allow = &options.allow;
     let format = engine::scan_blob(&file, &name, &mut ctx);
     naming::check(&file, &name, model_folder, format, &mut ctx);
     let (findings, incomplete) = ctx.finish();

@@ -6,7 +6,8 @@ use super::{except, Allows, Entry, Family, Pattern};
 
 pub(super) static FAMILY: Family = Family {
     name: "XGBoost, LightGBM, CatBoost",
-    versions: "XGBoost 1.7.6, 2.1.4, 3.2.0; LightGBM 3.3.5, 4.5.0, 4.7.0; CatBoost 1.2.5, 1.2.7, 1.2.10",
+    versions:
+        "XGBoost 1.7.6, 2.1.4, 3.2.0; LightGBM 3.3.5, 4.5.0, 4.7.0; CatBoost 1.2.5, 1.2.7, 1.2.10",
     entries: &[
         except("xgboost.testing", "test helpers"),
         except("xgboost.dask", "distributed training"),

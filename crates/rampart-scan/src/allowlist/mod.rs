@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(allows("sklearn.datasets._base.Bunch"), None);
         assert_eq!(allows("pandas.io.parsers.readers.TextFileReader"), None);
         assert_eq!(allows("pandas.HDFStore"), None);
-        assert_eq!(allows("pandas.core.frame.DataFrame"), Some(Allows::Construct));
+        assert_eq!(
+            allows("pandas.core.frame.DataFrame"),
+            Some(Allows::Construct)
+        );
         assert!(matches!(
             allows("zoneinfo.ZoneInfo._unpickle"),
             Some(Allows::Call(_))

@@ -26,10 +26,26 @@ pub(super) static FAMILY: Family = Family {
             NEW_INDEX,
             "every index: `_new_Index(cls, attributes)` of an allowed index class",
         ),
-        exact("pandas.core.indexes.datetimes._new_DatetimeIndex", NEW_INDEX, "`DatetimeIndex`"),
-        exact("pandas.core.indexes.timedeltas._new_TimedeltaIndex", NEW_INDEX, "`TimedeltaIndex`"),
-        exact("pandas.core.indexes.period._new_PeriodIndex", NEW_INDEX, "`PeriodIndex`"),
-        exact("pandas.core.indexes.interval._new_IntervalIndex", NEW_INDEX, "`IntervalIndex`"),
+        exact(
+            "pandas.core.indexes.datetimes._new_DatetimeIndex",
+            NEW_INDEX,
+            "`DatetimeIndex`",
+        ),
+        exact(
+            "pandas.core.indexes.timedeltas._new_TimedeltaIndex",
+            NEW_INDEX,
+            "`TimedeltaIndex`",
+        ),
+        exact(
+            "pandas.core.indexes.period._new_PeriodIndex",
+            NEW_INDEX,
+            "`PeriodIndex`",
+        ),
+        exact(
+            "pandas.core.indexes.interval._new_IntervalIndex",
+            NEW_INDEX,
+            "`IntervalIndex`",
+        ),
         exact(
             "pandas._libs.internals._unpickle_block",
             Allows::Call(&[Arg::Any, Arg::Any, Arg::Int]),
@@ -80,9 +96,21 @@ pub(super) static FAMILY: Family = Family {
             allows: C,
             note: "date offsets and frequencies",
         },
-        exact("pandas.NA", Allows::Reference, "the missing-value singleton"),
-        exact("pandas.NaT", Allows::Reference, "the missing-time singleton"),
-        exact("pandas._libs.missing.NA", Allows::Reference, "the missing-value singleton"),
+        exact(
+            "pandas.NA",
+            Allows::Reference,
+            "the missing-value singleton",
+        ),
+        exact(
+            "pandas.NaT",
+            Allows::Reference,
+            "the missing-time singleton",
+        ),
+        exact(
+            "pandas._libs.missing.NA",
+            Allows::Reference,
+            "the missing-value singleton",
+        ),
         // Top-level names: only the data types (pandas.HDFStore, ExcelWriter, … create
         // files, so the top level is not covered by a pattern).
         exact("pandas.DataFrame", C, "frame"),

@@ -2,17 +2,23 @@
 //! neighbour trees, pickled directly or through joblib. Sub-packages that fetch data,
 //! vendor other libraries or hold test helpers are excluded.
 
-use super::{except, exact, Allows, Arg, Entry, Family, Pattern};
+use super::{exact, except, Allows, Arg, Entry, Family, Pattern};
 
 pub(super) static FAMILY: Family = Family {
     name: "scikit-learn",
     versions: "scikit-learn 1.3.2, 1.5.2, 1.9.1",
     entries: &[
-        except("sklearn.datasets", "dataset fetchers download and write files"),
+        except(
+            "sklearn.datasets",
+            "dataset fetchers download and write files",
+        ),
         except("sklearn.externals", "vendored third-party code"),
         except("sklearn.utils._testing", "test helpers"),
         except("sklearn.utils._show_versions", "environment probing"),
-        except("sklearn.utils._joblib", "re-exports of joblib (`Memory` writes files)"),
+        except(
+            "sklearn.utils._joblib",
+            "re-exports of joblib (`Memory` writes files)",
+        ),
         except("sklearn.utils.parallel", "parallel back ends"),
         except("sklearn.tests", "test suite"),
         exact(

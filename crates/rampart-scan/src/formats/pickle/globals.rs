@@ -45,7 +45,8 @@ const PY2_MODULES: &[(&str, &str)] = &[
 
 /// Python 2 names that `pickle` maps to other modules on load
 /// (`_compat_pickle.NAME_MAPPING`, the entries that matter for judging).
-const PY2_NAMES: &[((&str, &str), (&str, &str))] = &[
+type Name = (&'static str, &'static str);
+const PY2_NAMES: &[(Name, Name)] = &[
     (("__builtin__", "xrange"), ("builtins", "range")),
     (("__builtin__", "reduce"), ("functools", "reduce")),
     (("__builtin__", "intern"), ("sys", "intern")),
@@ -536,7 +537,10 @@ mod tests {
             judge("torch.serialization", "os.system"),
             Judgement::Dangerous(_)
         ));
-        assert!(matches!(judge("enum", "bltns.eval"), Judgement::Dangerous(_)));
+        assert!(matches!(
+            judge("enum", "bltns.eval"),
+            Judgement::Dangerous(_)
+        ));
         assert!(matches!(judge("pathlib", "os"), Judgement::Dangerous(_)));
         assert!(matches!(judge("numpy", "sys"), Judgement::Dangerous(_)));
         assert!(matches!(
@@ -547,7 +551,10 @@ mod tests {
             judge("__builtin__", "reduce"),
             Judgement::Dangerous(_)
         ));
-        assert_eq!(judge("__builtin__", "xrange"), Judgement::Safe(Allows::Construct));
+        assert_eq!(
+            judge("__builtin__", "xrange"),
+            Judgement::Safe(Allows::Construct)
+        );
         assert!(matches!(
             judge("subprocess", "Popen"),
             Judgement::Dangerous(_)
@@ -560,24 +567,48 @@ mod tests {
             judge("collections", "OrderedDict.__class__.__base__"),
             Judgement::Dangerous(_)
         ));
-        assert_eq!(judge("torch._utils", "_rebuild_tensor_v2"), Judgement::Safe(Allows::Construct));
-        assert_eq!(judge("torch", "FloatStorage"), Judgement::Safe(Allows::Construct));
-        assert_eq!(judge("torch", "bfloat16"), Judgement::Safe(Allows::Construct));
-        assert_eq!(judge("collections", "OrderedDict"), Judgement::Safe(Allows::Construct));
-        assert_eq!(judge("torch.nn.modules.linear", "Linear"), Judgement::Safe(Allows::Construct));
+        assert_eq!(
+            judge("torch._utils", "_rebuild_tensor_v2"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("torch", "FloatStorage"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("torch", "bfloat16"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("collections", "OrderedDict"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("torch.nn.modules.linear", "Linear"),
+            Judgement::Safe(Allows::Construct)
+        );
         assert_eq!(
             judge("torch.nn.modules.linear", "helper"),
             Judgement::Unknown
         );
         assert_eq!(judge("osx", "thing"), Judgement::Unknown);
-        assert_eq!(judge("sklearn.tree._tree", "Tree"), Judgement::Safe(Allows::Construct));
+        assert_eq!(
+            judge("sklearn.tree._tree", "Tree"),
+            Judgement::Safe(Allows::Construct)
+        );
         assert_eq!(judge("mylib.tree", "Tree"), Judgement::Unknown);
         let user: UserAllow = ["mylib.tree.Tree".to_string()].into();
-        assert_eq!(judge_with("mylib.tree", "Tree", &user), Judgement::Safe(Allows::Construct));
+        assert_eq!(
+            judge_with("mylib.tree", "Tree", &user),
+            Judgement::Safe(Allows::Construct)
+        );
         assert!(refuse_user_allow("os.system").is_some());
         assert!(refuse_user_allow("builtins.getattr").is_some());
         assert!(refuse_user_allow("mylib.tree.Tree").is_none());
-        assert!(matches!(judge("copy_reg", "_reconstructor"), Judgement::Safe(Allows::Call(_))));
+        assert!(matches!(
+            judge("copy_reg", "_reconstructor"),
+            Judgement::Safe(Allows::Call(_))
+        ));
         assert!(looks_like_class("Tree"));
         assert!(looks_like_class("_Private"));
         assert!(!looks_like_class("run_job"));

@@ -417,7 +417,10 @@ impl<'l> Machine<'l> {
     /// bound method of a plain container, or an opaque object.
     fn call(&mut self, ir: &mut PickleIr, callee: V, args: V, instantiate: bool) -> Res<()> {
         if let V::Global(i) = callee {
-            if matches!(ir.globals.get(i).map(|g| g.judgement), Some(Judgement::Gadget(_))) {
+            if matches!(
+                ir.globals.get(i).map(|g| g.judgement),
+                Some(Judgement::Gadget(_))
+            ) {
                 let resolved = if instantiate {
                     None
                 } else {
@@ -1430,7 +1433,11 @@ fn check_use(ir: &PickleIr, i: usize, args: &V, instantiate: bool) -> (Option<St
                 Some(format!(
                     "`{}` is allowed only as a value, but is {} while loading: {}",
                     g.path(),
-                    if instantiate { "instantiated" } else { "called" },
+                    if instantiate {
+                        "instantiated"
+                    } else {
+                        "called"
+                    },
                     preview_call(ir, i, args)
                 )),
                 Vec::new(),
