@@ -6,7 +6,7 @@ use super::{exact, except, Allows, Arg, Entry, Family, Pattern};
 
 pub(super) static FAMILY: Family = Family {
     name: "scikit-learn",
-    versions: "scikit-learn 1.3.2, 1.5.2, 1.9.1",
+    versions: "scikit-learn 1.3.2, 1.5.2, 1.9.1 (the `_loss` entries were added after the 1.5.2 files were first scanned as a held-out set)",
     entries: &[
         except(
             "sklearn.datasets",
@@ -45,6 +45,16 @@ pub(super) static FAMILY: Family = Family {
             pattern: Pattern::CythonUnpicklers("sklearn"),
             allows: Allows::Call(&[Arg::Class, Arg::Int, Arg::Any]),
             note: "Cython unpickler of a scikit-learn extension class (losses)",
+        },
+        Entry {
+            pattern: Pattern::Classes("_loss"),
+            allows: Allows::Construct,
+            note: "scikit-learn 1.4–1.5 pickle their Cython losses (`CyHalfBinomialLoss`, …) under the top-level module name `_loss`",
+        },
+        Entry {
+            pattern: Pattern::CythonUnpicklers("_loss"),
+            allows: Allows::Call(&[Arg::Class, Arg::Int, Arg::Any]),
+            note: "their Cython unpicklers, under the same name",
         },
         Entry {
             pattern: Pattern::Classes("sklearn"),
