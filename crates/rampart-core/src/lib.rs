@@ -16,6 +16,9 @@ pub mod severity;
 pub mod system;
 
 pub use guideline::Guideline;
-pub use report::{FileReport, Finding, Location, Report, Summary, Verdict, SCHEMA_VERSION};
+pub use report::{
+    Acceptance, AcceptedFinding, FileReport, Finding, Location, Report, Summary, Verdict,
+    SCHEMA_VERSION,
+};
 pub use rule::RuleMeta;
 pub use severity::Severity;

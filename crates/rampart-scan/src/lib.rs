@@ -26,6 +26,7 @@ pub mod format;
 pub mod formats;
 pub mod limits;
 mod naming;
+pub mod policy;
 pub mod rules;
 
 use std::fs::File;
@@ -49,6 +50,20 @@ pub struct ScanOptions {
     /// allow-list entries. Dangerous names can never be allowed (the judgement ranks
     /// the deny-list first; [`formats::pickle::refuse_user_allow`] says why).
     pub allow: formats::pickle::UserAllow,
+    /// Paths not scanned: each excluded file or folder is listed once as `skipped` with
+    /// the pattern, and a folder's content is not walked.
+    pub exclude: Vec<policy::Glob>,
+}
+
+/// The first exclude pattern matching `rel` (a path relative to the scanned root, or
+/// the path as given).
+fn excluded<'o>(options: &'o ScanOptions, rel: &Path) -> Option<&'o str> {
+    let text = rel.to_string_lossy();
+    options
+        .exclude
+        .iter()
+        .find(|g| g.matches(&text))
+        .map(policy::Glob::as_str)
 }
 
 /// The outcome of scanning bytes: the format, the findings, and whether some part
@@ -256,6 +271,13 @@ fn special_kind(file_type: std::fs::FileType) -> &'static str {
 fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
     let mut out = Vec::new();
     for root in paths {
+        if let Some(pattern) = excluded(options, root) {
+            out.push(Target::Skipped(
+                root.clone(),
+                format!("excluded by the pattern {pattern:?}; not read"),
+            ));
+            continue;
+        }
         match std::fs::metadata(root) {
             Ok(meta) if meta.is_file() => out.push(Target::File {
                 at: root.clone(),
@@ -266,7 +288,22 @@ fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
                 let walker = walkdir::WalkDir::new(root)
                     .follow_links(options.follow_symlinks)
                     .sort_by_file_name();
-                for entry in walker {
+                let mut entries = walker.into_iter();
+                while let Some(entry) = entries.next() {
+                    if let Ok(e) = &entry {
+                        let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                        let pattern = (e.depth() > 0).then(|| excluded(options, rel)).flatten();
+                        if let Some(pattern) = pattern {
+                            if e.file_type().is_dir() {
+                                entries.skip_current_dir();
+                            }
+                            out.push(Target::Skipped(
+                                e.path().to_path_buf(),
+                                format!("excluded by the pattern {pattern:?}; not read"),
+                            ));
+                            continue;
+                        }
+                    }
                     match entry {
                         Ok(e) if e.file_type().is_file() => {
                             let path = e.into_path();
