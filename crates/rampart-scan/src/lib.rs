@@ -552,6 +552,18 @@ pub mod fuzzing {
         let _ = crate::scan_bytes(data, "fuzz.joblib", &limits);
     }
 
+    /// The baseline parser (TOML and JSON) and the glob matcher: the first line is a
+    /// pattern, the rest a path.
+    pub fn policy(data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        let _ = crate::policy::Baseline::parse(&text, "fuzz.toml", false);
+        let _ = crate::policy::Baseline::parse(&text, "fuzz.json", true);
+        let (pattern, path) = text.split_once('\n').unwrap_or((&text, "a/b/c"));
+        if let Ok(glob) = crate::policy::Glob::new(pattern) {
+            let _ = glob.matches(path);
+        }
+    }
+
     /// A fuzz entry point.
     pub type Target = fn(&[u8]);
 
@@ -569,5 +581,6 @@ pub mod fuzzing {
         ("protobuf", protobuf),
         ("tar", tar),
         ("decompress", decompress),
+        ("policy", policy),
     ];
 }
