@@ -3,14 +3,15 @@
 # per version set under bench/work/ (gitignored), each running bench/scan_corpus.py,
 # which only WRITES pickles (it never loads one). Output: bench/work/corpus-sci/<set>/.
 #
-#   bash bench/scan_corpus.sh            # latest and older sets
+#   bash bench/scan_corpus.sh            # latest, mid and older sets
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/bench/work"
 mkdir -p "$work"
-for set in latest older; do
+for set in latest mid older; do
     case "$set" in
         latest) req="$root/bench/requirements-scan-corpus.txt" ;;
+        mid) req="$root/bench/requirements-scan-corpus-mid.txt" ;;
         older) req="$root/bench/requirements-scan-corpus-older.txt" ;;
     esac
     venv="$work/sci-$set"
