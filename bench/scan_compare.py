@@ -194,6 +194,30 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     (corpus / "manifest.json").write_text(json.dumps(manifest, indent=1))
     print(f"corpus: {len(realistic)} realistic checkpoints (~800 tensors each) written to benign/realistic")
 
+    # the scientific-Python corpus (bench/scan_corpus.sh): benign files written by the
+    # libraries themselves; a sample per set (one protocol and two joblib variants per
+    # object) keeps the per-file runs of the peers within minutes.
+    sci_root = work / "corpus-sci"
+    sample = re.compile(os.environ.get("BENCH_SCI_SAMPLE", r"\.(p4\.pkl|joblib|z3\.joblib|to_pickle\..*\.pkl|npy)$"))
+    for set_dir in sorted(p for p in sci_root.iterdir() if p.is_dir()) if sci_root.is_dir() else []:
+        n = 0
+        for f in sorted(set_dir.rglob("*")):
+            rel = f.relative_to(set_dir)
+            if not f.is_file() or rel.parts[0] == "user" or not sample.search(f.name):
+                continue
+            if f.name.endswith(".joblib") and not re.search(r"(\.z3)?\.joblib$", f.name):
+                continue
+            if re.search(r"\.(gzip|bz2|xz|lzma)\.joblib$", f.name):
+                continue
+            dest_rel = Path("benign") / f"sci-{set_dir.name}" / rel
+            (dst / dest_rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, dst / dest_rel)
+            manifest.append({"path": str(dest_rel), "format": "", "expect": [],
+                             "source": f"bench/scan_corpus.py, set {set_dir.name}"})
+            n += 1
+        print(f"corpus: {n} scientific-Python files of set {set_dir.name} copied to benign/sci-{set_dir.name}")
+    (corpus / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
     big = corpus / "big"
     big.mkdir(exist_ok=True)
     for name, source in BIG_FILES.items():

@@ -20,6 +20,9 @@ pub mod system;
 
 pub use decision::Decision;
 pub use guideline::Guideline;
-pub use report::{FileReport, Finding, Location, Report, Summary, Verdict, SCHEMA_VERSION};
+pub use report::{
+    Acceptance, AcceptedFinding, FileReport, Finding, Location, Report, Summary, Verdict,
+    SCHEMA_VERSION,
+};
 pub use rule::RuleMeta;
 pub use severity::Severity;

@@ -26,7 +26,7 @@
 //!     }
 //!   ],
 //!   "summary": {"files": 1, "clean": 0, "suspicious": 0, "malicious": 1, "error": 0,
-//!               "unrecognized": 0, "skipped": 0,
+//!               "unrecognized": 0, "skipped": 0, "accepted": 0,
 //!               "findings": {"critical": 1, "high": 0, "medium": 0, "low": 0, "info": 0}}
 //! }
 //! ```
@@ -34,7 +34,9 @@
 //! Fields are only ever added within a schema version; a removal or change of meaning
 //! increments [`SCHEMA_VERSION`]. `location` fields are omitted when unknown; `error`
 //! is present only when the file could not be read, `skipped` (the reason) only for
-//! entries that were not read, `target` only for paths reached through a symbolic link.
+//! entries that were not read, `target` only for paths reached through a symbolic link,
+//! `accepted` only for files with findings a baseline accepts (each a finding plus its
+//! `acceptance`: `reason`, `owner`, `expires`, `baseline`).
 
 use serde::Serialize;
 
@@ -98,6 +100,31 @@ impl Finding {
     }
 }
 
+/// Why a finding is accepted: an entry of a baseline file of accepted findings (DV-4
+/// technical debt, with an owner and an expiry date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// Last day (`YYYY-MM-DD`) the acceptance holds.
+    pub expires: String,
+    /// The baseline file that accepts it.
+    pub baseline: String,
+}
+
+/// A finding that a baseline accepts: still reported, never counted for the verdict or
+/// the exit status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedFinding {
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Why it is accepted.
+    pub acceptance: Acceptance,
+}
+
 /// The judgement of one file. Only `clean` says "judged, and nothing found": a file
 /// whose content was not recognised (`unrecognized`) or that was not read at all
 /// (`skipped`) is never counted clean.
@@ -144,6 +171,15 @@ pub struct FileReport {
     /// For a path reached through a symbolic link: the file that was read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Findings a baseline accepts (not counted for the verdict).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<AcceptedFinding>,
+    /// Part of the file could not be judged (a parse failure or a limit).
+    #[serde(skip)]
+    pub incomplete: bool,
+    /// The content was not recognised (see [`FileReport::unrecognized`]).
+    #[serde(skip)]
+    pub unjudged: bool,
 }
 
 impl FileReport {
@@ -157,13 +193,7 @@ impl FileReport {
         incomplete: bool,
         error: Option<String>,
     ) -> Self {
-        let worst = findings.iter().map(|f| f.severity).max();
-        let verdict = match worst {
-            Some(s) if s >= Severity::High => Verdict::Malicious,
-            _ if incomplete || error.is_some() => Verdict::Error,
-            Some(s) if s >= Severity::Low => Verdict::Suspicious,
-            _ => Verdict::Clean,
-        };
+        let verdict = Self::derive(&findings, incomplete, error.is_some(), false);
         FileReport {
             path,
             format,
@@ -173,7 +203,46 @@ impl FileReport {
             error,
             skipped: None,
             target: None,
+            accepted: Vec::new(),
+            incomplete,
+            unjudged: false,
         }
+    }
+
+    fn derive(findings: &[Finding], incomplete: bool, error: bool, unjudged: bool) -> Verdict {
+        let worst = findings.iter().map(|f| f.severity).max();
+        match worst {
+            Some(s) if s >= Severity::High => Verdict::Malicious,
+            _ if incomplete || error => Verdict::Error,
+            Some(s) if s >= Severity::Low => Verdict::Suspicious,
+            _ if unjudged => Verdict::Unrecognized,
+            _ => Verdict::Clean,
+        }
+    }
+
+    /// Moves the findings for which `accept` returns an acceptance to
+    /// [`FileReport::accepted`] and derives the verdict again from the rest.
+    pub fn accept(&mut self, mut accept: impl FnMut(&Finding) -> Option<Acceptance>) {
+        if self.verdict == Verdict::Skipped {
+            return;
+        }
+        let mut kept = Vec::with_capacity(self.findings.len());
+        for finding in std::mem::take(&mut self.findings) {
+            match accept(&finding) {
+                Some(acceptance) => self.accepted.push(AcceptedFinding {
+                    finding,
+                    acceptance,
+                }),
+                None => kept.push(finding),
+            }
+        }
+        self.findings = kept;
+        self.verdict = Self::derive(
+            &self.findings,
+            self.incomplete,
+            self.error.is_some(),
+            self.unjudged,
+        );
     }
 
     /// An entry that was listed but not read, with the reason (verdict `skipped`).
@@ -187,12 +256,16 @@ impl FileReport {
             error: None,
             skipped: Some(reason),
             target: None,
+            accepted: Vec::new(),
+            incomplete: false,
+            unjudged: false,
         }
     }
 
     /// Marks a file whose content was not recognised: a verdict that would have been
     /// `clean` becomes `unrecognized` (findings, errors and incompleteness keep theirs).
     pub fn unrecognized(mut self) -> Self {
+        self.unjudged = true;
         if self.verdict == Verdict::Clean {
             self.verdict = Verdict::Unrecognized;
         }
@@ -222,8 +295,10 @@ pub struct Summary {
     pub unrecognized: usize,
     /// See [`Verdict::Skipped`].
     pub skipped: usize,
-    /// Findings per severity.
+    /// Findings per severity (accepted findings not included).
     pub findings: SeverityCounts,
+    /// Findings a baseline accepts (listed per file under `accepted`).
+    pub accepted: usize,
 }
 
 /// Number of findings of each severity.
@@ -282,6 +357,7 @@ impl Report {
                 Verdict::Unrecognized => summary.unrecognized += 1,
                 Verdict::Skipped => summary.skipped += 1,
             }
+            summary.accepted += file.accepted.len();
             for finding in &file.findings {
                 let slot = match finding.severity {
                     Severity::Critical => &mut summary.findings.critical,
@@ -407,6 +483,35 @@ mod tests {
         let json = serde_json::to_value(&report).unwrap_or_default();
         assert_eq!(json["files"][1]["skipped"], "link");
         assert_eq!(json["files"][0]["verdict"], "unrecognized");
+    }
+
+    #[test]
+    fn accepted_findings_leave_the_verdict() {
+        let loc = Location::default();
+        let mut f = file(
+            vec![
+                Finding::new(&CRIT, "c", loc.clone()),
+                Finding::new(&MED, "m", loc),
+            ],
+            false,
+        );
+        f.accept(|x| {
+            (x.rule == "TST001").then(|| Acceptance {
+                reason: "r".into(),
+                owner: "o".into(),
+                expires: "2099-01-01".into(),
+                baseline: "b.toml".into(),
+            })
+        });
+        assert_eq!(f.verdict, Verdict::Suspicious);
+        assert_eq!(f.accepted.len(), 1);
+        let report = Report::new("scan", "0.0.0", vec![f]);
+        assert_eq!(report.summary.accepted, 1);
+        assert_eq!(report.summary.findings.critical, 0);
+        assert!(!report.has_findings_at(Severity::High));
+        let json = serde_json::to_value(&report).unwrap_or_default();
+        assert_eq!(json["files"][0]["accepted"][0]["rule"], "TST001");
+        assert_eq!(json["files"][0]["accepted"][0]["acceptance"]["owner"], "o");
     }
 
     #[test]

@@ -56,6 +56,29 @@ pub struct SystemDescription {
     /// --config`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guard: Option<GuardSettings>,
+    /// The model scanner's policy (`rampart scan --config`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanSettings>,
+}
+
+/// The `[scan]` table: a team's policy for `rampart scan` (SD-3, DV-4). The command
+/// line adds to it (`--allow`, `--exclude`) or replaces the baseline (`--baseline`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSettings {
+    /// Pickle globals (`module.name`) of the team's own code that pickles may construct
+    /// or call, e.g. `["myapp.models.Net"]`. Names that execute code or reach the
+    /// system (`os.system`, `builtins.eval`, `subprocess.*`, `getattr`, …) are refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+    /// Paths not scanned (listed as skipped): glob patterns; a pattern without `/`
+    /// matches a file or folder name at any depth, one with `/` matches the path
+    /// relative to the scanned folder; `*`, `?` and `**` as usual.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// Baseline file of accepted findings (TOML or JSON), relative to this file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 /// The `[guard]` table: how the text detectors judge messages (SD-3, DP-2, OM-2).
@@ -715,6 +738,22 @@ mod tests {
             let text = format!("schema_version = 1\n[system]\nname = \"b\"\n{bad}");
             assert!(SystemDescription::parse(&text).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn scan_table() {
+        let d = SystemDescription::parse(
+            "schema_version = 1\n[system]\nname = \"b\"\n[scan]\nallow = [\"myapp.Net\"]\n\
+             exclude = [\"**/.git\"]\nbaseline = \"scan-baseline.toml\"\n",
+        )
+        .unwrap();
+        let scan = d.scan.unwrap();
+        assert_eq!(scan.allow, ["myapp.Net"]);
+        assert_eq!(scan.baseline.as_deref(), Some("scan-baseline.toml"));
+        assert!(SystemDescription::parse(
+            "schema_version = 1\n[system]\nname = \"b\"\n[scan]\nallowed = []\n"
+        )
+        .is_err());
     }
 
     #[test]

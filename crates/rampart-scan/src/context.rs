@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use rampart_core::{Finding, Location, RuleMeta};
 
+use crate::formats::pickle::UserAllow;
 use crate::limits::Limits;
 
 /// State for scanning one top-level file (and everything nested inside it).
@@ -15,6 +16,8 @@ pub struct Ctx<'a> {
     /// Directory holding the top-level file, for checks that resolve relative paths
     /// (ONNX external data).
     pub base_dir: Option<PathBuf>,
+    /// Pickle globals the user allowed (`--allow`, `[scan] allow`).
+    pub allow: &'a UserAllow,
     findings: Vec<Finding>,
     seen: HashSet<(&'static str, String, Option<String>)>,
     incomplete: bool,
@@ -25,9 +28,11 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// A fresh context.
     pub fn new(limits: &'a Limits, base_dir: Option<PathBuf>) -> Self {
+        static NONE: UserAllow = UserAllow::new();
         Ctx {
             limits,
             base_dir,
+            allow: &NONE,
             findings: Vec::new(),
             seen: HashSet::new(),
             incomplete: false,

@@ -203,7 +203,7 @@ fn scan_protobuf(blob: &dyn Blob, head: &[u8], ctx: &mut Ctx<'_>) -> Option<Form
 /// Simulates the pickles in `blob` from `start` and runs the pickle rules. Returns
 /// `None` when the data is not a pickle.
 pub(crate) fn scan_pickle_data(blob: &dyn Blob, start: u64, ctx: &mut Ctx<'_>) -> Option<Format> {
-    let scan = pickle::scan_pickles(blob, start, ctx.limits);
+    let scan = pickle::scan_pickles_with(blob, start, ctx.limits, ctx.allow);
     if !scan.is_pickle {
         return None;
     }

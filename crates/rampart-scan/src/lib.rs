@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod allowlist;
 pub mod blob;
 pub mod context;
 mod engine;
@@ -25,6 +26,7 @@ pub mod format;
 pub mod formats;
 pub mod limits;
 mod naming;
+pub mod policy;
 pub mod rules;
 
 use std::fs::File;
@@ -44,6 +46,24 @@ pub struct ScanOptions {
     /// Follow symbolic links found while walking directories. Paths named on the
     /// command line are always followed.
     pub follow_symlinks: bool,
+    /// Pickle globals (`module.name`) the user allows: constructible and callable like
+    /// allow-list entries. Dangerous names can never be allowed (the judgement ranks
+    /// the deny-list first; [`formats::pickle::refuse_user_allow`] says why).
+    pub allow: formats::pickle::UserAllow,
+    /// Paths not scanned: each excluded file or folder is listed once as `skipped` with
+    /// the pattern, and a folder's content is not walked.
+    pub exclude: Vec<policy::Glob>,
+}
+
+/// The first exclude pattern matching `rel` (a path relative to the scanned root, or
+/// the path as given).
+fn excluded<'o>(options: &'o ScanOptions, rel: &Path) -> Option<&'o str> {
+    let text = rel.to_string_lossy();
+    options
+        .exclude
+        .iter()
+        .find(|g| g.matches(&text))
+        .map(policy::Glob::as_str)
 }
 
 /// The outcome of scanning bytes: the format, the findings, and whether some part
@@ -125,6 +145,7 @@ fn scan_file_named(
         .as_ref()
         .is_some_and(|f| f.join("config.json").is_file());
     let mut ctx = context::Ctx::new(&options.limits, folder);
+    ctx.allow = &options.allow;
     let format = engine::scan_blob(&file, &name, &mut ctx);
     naming::check(&file, &name, model_folder, format, &mut ctx);
     let (findings, incomplete) = ctx.finish();
@@ -250,6 +271,13 @@ fn special_kind(file_type: std::fs::FileType) -> &'static str {
 fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
     let mut out = Vec::new();
     for root in paths {
+        if let Some(pattern) = excluded(options, root) {
+            out.push(Target::Skipped(
+                root.clone(),
+                format!("excluded by the pattern {pattern:?}; not read"),
+            ));
+            continue;
+        }
         match std::fs::metadata(root) {
             Ok(meta) if meta.is_file() => out.push(Target::File {
                 at: root.clone(),
@@ -260,7 +288,22 @@ fn collect(paths: &[PathBuf], options: &ScanOptions) -> Vec<Target> {
                 let walker = walkdir::WalkDir::new(root)
                     .follow_links(options.follow_symlinks)
                     .sort_by_file_name();
-                for entry in walker {
+                let mut entries = walker.into_iter();
+                while let Some(entry) = entries.next() {
+                    if let Ok(e) = &entry {
+                        let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                        let pattern = (e.depth() > 0).then(|| excluded(options, rel)).flatten();
+                        if let Some(pattern) = pattern {
+                            if e.file_type().is_dir() {
+                                entries.skip_current_dir();
+                            }
+                            out.push(Target::Skipped(
+                                e.path().to_path_buf(),
+                                format!("excluded by the pattern {pattern:?}; not read"),
+                            ));
+                            continue;
+                        }
+                    }
                     match entry {
                         Ok(e) if e.file_type().is_file() => {
                             let path = e.into_path();
@@ -509,6 +552,18 @@ pub mod fuzzing {
         let _ = crate::scan_bytes(data, "fuzz.joblib", &limits);
     }
 
+    /// The baseline parser (TOML and JSON) and the glob matcher: the first line is a
+    /// pattern, the rest a path.
+    pub fn policy(data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        let _ = crate::policy::Baseline::parse(&text, "fuzz.toml", false);
+        let _ = crate::policy::Baseline::parse(&text, "fuzz.json", true);
+        let (pattern, path) = text.split_once('\n').unwrap_or((&text, "a/b/c"));
+        if let Ok(glob) = crate::policy::Glob::new(pattern) {
+            let _ = glob.matches(path);
+        }
+    }
+
     /// A fuzz entry point.
     pub type Target = fn(&[u8]);
 
@@ -526,5 +581,6 @@ pub mod fuzzing {
         ("protobuf", protobuf),
         ("tar", tar),
         ("decompress", decompress),
+        ("policy", policy),
     ];
 }

@@ -120,6 +120,24 @@ pub struct ScanArgs {
     /// Also list clean files.
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Read the policy from the `[scan]` table of this rampart.toml (allow, exclude,
+    /// baseline); the options below add to it.
+    #[arg(long, value_name = "rampart.toml")]
+    pub config: Option<PathBuf>,
+    /// Allow a pickle global of your own code, `module.name` (repeatable). Names that
+    /// run code or reach the system (os.system, builtins.eval, subprocess.*, …) are
+    /// refused.
+    #[arg(long = "allow", value_name = "MODULE.NAME")]
+    pub allow: Vec<String>,
+    /// Do not scan paths matching this glob (repeatable); they are listed as skipped.
+    /// Without `/` it matches a file or folder name at any depth.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Baseline of accepted findings (TOML, or JSON by extension): each with the path
+    /// or sha256, the rule, a reason, an owner and an expiry date. Replaces the
+    /// config's baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

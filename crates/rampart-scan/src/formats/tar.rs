@@ -189,7 +189,7 @@ pub fn scan(blob: &dyn Blob, ctx: &mut Ctx<'_>) -> Format {
         let member = SubBlob::new(blob, start, entry.uncompressed);
         ctx.in_member(&entry.name, |ctx| {
             if legacy && (entry.name == "storages" || entry.name == "tensors") {
-                let mut ir = PickleIr::default();
+                let mut ir = PickleIr::with_allow(ctx.allow);
                 walk_legacy_member(&member, &entry.name, &mut ir, ctx);
                 engine::judge_pickle(&ir, ctx);
             } else {

@@ -34,6 +34,7 @@ mod pkl004_dynamic_import;
 mod pkl005_extension_code;
 pub(crate) mod pkl006_malformed_pickle;
 mod pkl007_global_mutation;
+mod pkl008_dunder_state;
 pub(crate) mod scn001_malformed_file;
 pub(crate) mod scn002_resource_limit;
 pub(crate) mod scn003_unsupported_archive;
@@ -148,6 +149,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &pkl007_global_mutation::RULE,
         check: Check::Pickle(pkl007_global_mutation::check),
+    },
+    Rule {
+        meta: &pkl008_dunder_state::RULE,
+        check: Check::Pickle(pkl008_dunder_state::check),
     },
     Rule {
         meta: &scn001_malformed_file::RULE,

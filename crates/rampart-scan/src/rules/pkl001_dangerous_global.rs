@@ -7,7 +7,11 @@ declare_rule! {
     /// ## What it does
     /// Reports a pickle that imports a name known to execute code, spawn processes,
     /// touch files or the network, or hand such capabilities to other callables
-    /// (gadgets such as `getattr`, `operator.attrgetter` or `functools.partial`).
+    /// (gadgets such as `operator.attrgetter` or `functools.partial`), or that uses
+    /// `getattr` on anything but an allowed name or a plain container's method
+    /// (`getattr(zoneinfo.ZoneInfo, '_unpickle')` is judged as
+    /// `zoneinfo.ZoneInfo._unpickle`, `getattr(os.path, 'os')` as `os.path.os`), or passes
+    /// `getattr` itself around as a value.
     ///
     /// ## Why is this dangerous?
     /// Unpickling imports every `GLOBAL`/`STACK_GLOBAL`/`INST` name and calls what
@@ -45,6 +49,26 @@ declare_rule! {
 
 pub(crate) fn check(ir: &PickleIr, ctx: &mut Ctx<'_>) {
     for g in &ir.globals {
+        if let Judgement::Gadget(why) = g.judgement() {
+            if !g.gadget_escaped() {
+                continue;
+            }
+            let message = if g.unresolved {
+                format!(
+                    "pickle calls `{}` ({why}) on something that cannot be resolved to an allowed name, via {}",
+                    g.display(),
+                    g.opcode
+                )
+            } else {
+                format!(
+                    "pickle passes `{}` ({why}) around as a value, where anything can call it later, via {}",
+                    g.path(),
+                    g.opcode
+                )
+            };
+            ctx.report(&RULE, message, Some(g.offset), Some(g.path()));
+            continue;
+        }
         if let Judgement::Dangerous(why) = g.judgement() {
             let how = if g.called || g.instantiated {
                 "calls"

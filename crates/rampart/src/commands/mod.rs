@@ -3,8 +3,11 @@
 use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
 
-use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use rampart_scan::policy::{apply_baseline, Baseline, Glob};
 use rampart_scan::{rules, ScanOptions};
 
 use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, RulesFormat, ScanArgs};
@@ -120,11 +123,45 @@ impl rampart_scan::Progress for Bar {
     }
 }
 
-fn scan(args: &ScanArgs) -> Result<ExitStatus> {
-    let options = ScanOptions {
+/// The scan policy from `--config`'s `[scan]` table and the command line.
+fn scan_policy(args: &ScanArgs) -> Result<(ScanOptions, Option<Baseline>)> {
+    let mut allow = Vec::new();
+    let mut exclude = Vec::new();
+    let mut baseline: Option<PathBuf> = None;
+    if let Some(config) = &args.config {
+        let system = rampart_core::system::SystemDescription::read(config)
+            .with_context(|| format!("reading {}", config.display()))?;
+        if let Some(table) = system.scan {
+            allow.extend(table.allow.into_iter().map(|a| (a, "[scan] allow")));
+            exclude.extend(table.exclude);
+            let dir = config.parent().unwrap_or_else(|| Path::new("."));
+            baseline = table.baseline.map(|b| dir.join(b));
+        }
+    }
+    allow.extend(args.allow.iter().cloned().map(|a| (a, "--allow")));
+    exclude.extend(args.exclude.iter().cloned());
+    if let Some(b) = &args.baseline {
+        baseline = Some(b.clone());
+    }
+    let mut options = ScanOptions {
         follow_symlinks: args.follow_symlinks,
         ..ScanOptions::default()
     };
+    for (name, source) in allow {
+        if let Some(why) = rampart_scan::formats::pickle::refuse_user_allow(&name) {
+            bail!("{source} {name}: refused, this name cannot be allowed ({why})");
+        }
+        options.allow.insert(name);
+    }
+    for pattern in exclude {
+        options.exclude.push(Glob::new(&pattern)?);
+    }
+    let baseline = baseline.map(|b| Baseline::read(&b)).transpose()?;
+    Ok((options, baseline))
+}
+
+fn scan(args: &ScanArgs) -> Result<ExitStatus> {
+    let (options, baseline) = scan_policy(args)?;
     let started = Instant::now();
     let show_progress = !args.no_progress && !args.quiet && io::stderr().is_terminal();
     let bar = Bar(show_progress.then(|| {
@@ -136,9 +173,22 @@ fn scan(args: &ScanArgs) -> Result<ExitStatus> {
         }
         bar
     }));
-    let report = rampart_scan::scan_paths(&args.paths, &options, &bar);
+    let mut report = rampart_scan::scan_paths(&args.paths, &options, &bar);
     if let Some(bar) = &bar.0 {
         bar.finish_and_clear();
+    }
+    if let Some(baseline) = &baseline {
+        let outcome = apply_baseline(&mut report, baseline, rampart_core::system::today_utc());
+        if !outcome.unused.is_empty() {
+            let list: Vec<String> = outcome.unused.iter().map(ToString::to_string).collect();
+            writeln!(
+                io::stderr(),
+                "rampart: warning: baseline {}: entr{} {} matched no finding (stale acceptance?)",
+                baseline.path,
+                if list.len() == 1 { "y" } else { "ies" },
+                list.join(", ")
+            )?;
+        }
     }
     let elapsed = started.elapsed();
 

@@ -124,6 +124,25 @@ fn file_block(
             guideline_list(f.guidelines)
         )?;
     }
+    for a in &file.accepted {
+        writeln!(
+            out,
+            "  {} {} {} {}",
+            style.paint("2", "accepted"),
+            style.paint("1", a.finding.rule),
+            a.finding.message,
+            style.paint(
+                "2",
+                &format!(
+                    "(until {} by {}: {}; {})",
+                    a.acceptance.expires,
+                    a.acceptance.owner,
+                    a.acceptance.reason,
+                    a.acceptance.baseline
+                )
+            )
+        )?;
+    }
     Ok(())
 }
 
@@ -137,7 +156,10 @@ pub fn scan_report(
     elapsed: Duration,
 ) -> io::Result<()> {
     for file in &report.files {
-        let show = file.verdict != Verdict::Clean || !file.findings.is_empty() || verbose;
+        let show = file.verdict != Verdict::Clean
+            || !file.findings.is_empty()
+            || !file.accepted.is_empty()
+            || verbose;
         if show {
             file_block(out, file, style, report.command == "scan")?;
         }
@@ -176,6 +198,13 @@ pub fn scan_report(
         f.medium,
         f.low
     )?;
+    if s.accepted > 0 {
+        writeln!(
+            out,
+            "{} finding(s) accepted by the baseline (listed above, not counted)",
+            s.accepted
+        )?;
+    }
     if !verbose && s.clean > 0 && !quiet {
         writeln!(out, "(clean files not listed; use -v to list them)")?;
     }

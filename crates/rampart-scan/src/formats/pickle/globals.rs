@@ -4,15 +4,22 @@
 //! Everything else is a finding; names that are known to run code, spawn processes,
 //! touch files or the network, or hand out such capabilities (gadgets) are critical.
 //! Names are compared as full dotted paths (`module.name`) after mapping Python 2
-//! module names the way `pickle` does on load.
+//! module names the way `pickle` does on load. The allow-list itself, entry by entry
+//! with what each name may be used for, is [`crate::allowlist`].
+
+use crate::allowlist::{self, Allows};
 
 /// How a global was judged.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Judgement {
-    /// On the allow-list.
-    Safe,
+    /// On the allow-list, for the uses it allows.
+    Safe(Allows),
     /// Known to execute code or reach the system; the text says what it does.
     Dangerous(&'static str),
+    /// A gadget that is safe only when every use of it resolves to an allowed name
+    /// (`builtins.getattr` on an allowed class or a plain container); the text says
+    /// what it gives an attacker otherwise.
+    Gadget(&'static str),
     /// Not on any list.
     Unknown,
 }
@@ -36,6 +43,37 @@ const PY2_MODULES: &[(&str, &str)] = &[
     ("__main__", "__main__"),
 ];
 
+/// Python 2 names that `pickle` maps to other modules on load
+/// (`_compat_pickle.NAME_MAPPING`, the entries that matter for judging).
+type Name = (&'static str, &'static str);
+const PY2_NAMES: &[(Name, Name)] = &[
+    (("__builtin__", "xrange"), ("builtins", "range")),
+    (("__builtin__", "reduce"), ("functools", "reduce")),
+    (("__builtin__", "intern"), ("sys", "intern")),
+    (("__builtin__", "unichr"), ("builtins", "chr")),
+    (("__builtin__", "unicode"), ("builtins", "str")),
+    (("__builtin__", "long"), ("builtins", "int")),
+    (("__builtin__", "basestring"), ("builtins", "str")),
+    (("itertools", "izip"), ("builtins", "zip")),
+    (("itertools", "imap"), ("builtins", "map")),
+    (("itertools", "ifilter"), ("builtins", "filter")),
+    (("UserDict", "UserDict"), ("collections", "UserDict")),
+    (("UserList", "UserList"), ("collections", "UserList")),
+    (("UserString", "UserString"), ("collections", "UserString")),
+];
+
+/// The module and name `pickle` imports for `module.name` as written (Python 2 names
+/// mapped).
+pub fn canonical(module: &str, name: &str) -> (String, String) {
+    if let Some((_, (m, n))) = PY2_NAMES
+        .iter()
+        .find(|((m, n), _)| *m == module && *n == name)
+    {
+        return ((*m).to_string(), (*n).to_string());
+    }
+    (canonical_module(module).to_string(), name.to_string())
+}
+
 /// Maps a Python 2 module name to its Python 3 name.
 pub fn canonical_module(module: &str) -> &str {
     PY2_MODULES
@@ -43,114 +81,6 @@ pub fn canonical_module(module: &str) -> &str {
         .find(|(old, _)| *old == module)
         .map_or(module, |(_, new)| new)
 }
-
-/// Exact names that are safe to import and call while loading a model.
-const SAFE_EXACT: &[&str] = &[
-    // Python builtins that construct plain data.
-    "builtins.set",
-    "builtins.frozenset",
-    "builtins.list",
-    "builtins.dict",
-    "builtins.tuple",
-    "builtins.bytearray",
-    "builtins.bytes",
-    "builtins.complex",
-    "builtins.slice",
-    "builtins.range",
-    "builtins.int",
-    "builtins.float",
-    "builtins.str",
-    "builtins.bool",
-    "builtins.object",
-    "builtins.Ellipsis",
-    "builtins.NotImplemented",
-    "builtins.unicode",
-    "builtins.long",
-    "collections.OrderedDict",
-    "collections.defaultdict",
-    "collections.Counter",
-    "collections.deque",
-    "copyreg._reconstructor",
-    "copyreg.__newobj__",
-    "copyreg.__newobj_ex__",
-    "_codecs.encode",
-    "argparse.Namespace",
-    "datetime.datetime",
-    "datetime.date",
-    "datetime.time",
-    "datetime.timedelta",
-    "datetime.timezone",
-    "decimal.Decimal",
-    "fractions.Fraction",
-    "uuid.UUID",
-    "enum.Enum",
-    "pathlib.PosixPath",
-    "pathlib.WindowsPath",
-    "pathlib.PurePosixPath",
-    "pathlib.PureWindowsPath",
-    // NumPy reconstruction.
-    "numpy.core.multiarray._reconstruct",
-    "numpy._core.multiarray._reconstruct",
-    "numpy.core.multiarray.scalar",
-    "numpy._core.multiarray.scalar",
-    "numpy.core.numeric._frombuffer",
-    "numpy._core.numeric._frombuffer",
-    "numpy.ndarray",
-    "numpy.dtype",
-    "numpy.ma.core._mareconstruct",
-    "numpy.random._pickle.__randomstate_ctor",
-    "numpy.random._pickle.__generator_ctor",
-    "numpy.random._pickle.__bit_generator_ctor",
-    "numpy.random.mtrand.RandomState",
-    "numpy.random._mt19937.MT19937",
-    "numpy.random._pcg64.PCG64",
-    // joblib's array wrapper (its payload is judged separately).
-    "joblib.numpy_pickle.NumpyArrayWrapper",
-    "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper",
-    // PyTorch tensor and storage reconstruction (what `torch.save` writes).
-    "torch._utils._rebuild_tensor",
-    "torch._utils._rebuild_tensor_v2",
-    "torch._utils._rebuild_tensor_v3",
-    "torch._utils._rebuild_parameter",
-    "torch._utils._rebuild_parameter_with_state",
-    "torch._utils._rebuild_qtensor",
-    "torch._utils._rebuild_sparse_tensor",
-    "torch._utils._rebuild_sparse_csr_tensor",
-    "torch._utils._rebuild_device_tensor_from_numpy",
-    "torch._utils._rebuild_meta_tensor_no_storage",
-    "torch._utils._rebuild_wrapper_subclass",
-    "torch._utils._rebuild_nested_tensor",
-    "torch._utils._rebuild_xla_tensor",
-    "torch._utils._rebuild_mps_tensor",
-    "torch._tensor._rebuild_from_type",
-    "torch._tensor._rebuild_from_type_v2",
-    "torch.serialization._get_layout",
-    "torch.nn.parameter.Parameter",
-    "torch.nn.parameter.Buffer",
-    "torch.nn.parameter.UninitializedParameter",
-    "torch.Size",
-    "torch.device",
-    "torch.Tensor",
-    "torch.storage.UntypedStorage",
-    "torch.storage.TypedStorage",
-    "torch.storage._StorageBase",
-    "torch.strided",
-    "torch.sparse_coo",
-    "torch.sparse_csr",
-    "torch.sparse_csc",
-    "torch.sparse_bsr",
-    "torch.sparse_bsc",
-    "torch._mkldnn",
-    "torch.contiguous_format",
-    "torch.channels_last",
-    "torch.channels_last_3d",
-    "torch.preserve_format",
-    "torch.per_tensor_affine",
-    "torch.per_channel_affine",
-    "torch.per_tensor_symmetric",
-    "torch.per_channel_symmetric",
-    "torch.per_channel_affine_float_qparams",
-];
 
 /// PyTorch storage classes and dtypes, safe by construction (`torch.FloatStorage`,
 /// `torch.float32`, …).
@@ -215,10 +145,6 @@ const TORCH_DTYPES: &[&str] = &[
     "bits8",
     "bits16",
 ];
-
-/// Module prefixes whose *classes* (capitalised names) are safe to instantiate:
-/// PyTorch's own layers, pickled when a whole `nn.Module` is saved.
-const SAFE_CLASS_PREFIXES: &[&str] = &["torch.nn.modules.", "torch.nn.parameter."];
 
 /// Prefixes (matching the path or the path followed by `.`) that are dangerous, with
 /// what they give an attacker.
@@ -450,47 +376,125 @@ fn has_dunder_segment(name: &str) -> bool {
         .any(|seg| seg.len() > 4 && seg.starts_with("__") && seg.ends_with("__"))
 }
 
-/// Judges the global `module.name`.
+/// Module roots whose appearance inside an attribute chain (`torch.serialization` +
+/// `os.system`, `enum` + `bltns.eval`) means the chain reaches them through another
+/// module's namespace.
+const ATTRIBUTE_ROOTS: &[&str] = &[
+    "os",
+    "posix",
+    "nt",
+    "subprocess",
+    "sys",
+    "builtins",
+    "bltns",
+    "importlib",
+    "runpy",
+    "pty",
+    "shutil",
+    "socket",
+    "ctypes",
+    "pickle",
+    "_pickle",
+    "marshal",
+    "io",
+    "_io",
+    "codecs",
+    "webbrowser",
+    "multiprocessing",
+];
+
+/// Why a name (the part after the module: a dotted attribute chain, or what `getattr`
+/// walked) is dangerous: it passes through a dangerous module reached from another
+/// module's namespace (`pathlib` + `os`, `enum` + `bltns.eval`), or a chain ends on a
+/// dangerous builtin's name (`eval`, `exec`, `open`, `getattr`, …).
+fn dangerous_chain(name: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = name.split('.').collect();
+    if segments.iter().any(|seg| ATTRIBUTE_ROOTS.contains(seg)) {
+        return Some("reaches a dangerous module (os, sys, builtins, subprocess, …) through another module's namespace");
+    }
+    if segments.len() < 2 {
+        return None;
+    }
+    let leaf = segments.last().copied().unwrap_or_default();
+    let as_builtin = format!("builtins.{leaf}");
+    DANGEROUS
+        .iter()
+        .find(|(p, _)| p.starts_with("builtins.") && matches_prefix(&as_builtin, p))
+        .map(|(_, why)| *why)
+}
+
+/// Names a user allowed (`--allow MODULE.NAME`, `[scan] allow`): constructible and
+/// callable with any arguments, unless the built-in judgement finds them dangerous.
+pub type UserAllow = std::collections::BTreeSet<String>;
+
+/// Judges the global `module.name` against the built-in lists only.
 pub fn judge(module: &str, name: &str) -> Judgement {
-    let module = canonical_module(module);
+    judge_with(module, name, &UserAllow::new())
+}
+
+/// Judges the global `module.name`: the deny-list first (names, attribute chains,
+/// dunder walks), then the gadgets, then the allow-list and the user's allowed names.
+pub fn judge_with(module: &str, name: &str, user: &UserAllow) -> Judgement {
+    let (module, name) = canonical(module, name);
     let full = format!("{module}.{name}");
-    if name.contains('.') && has_dunder_segment(name) {
+    if name.contains('.') && has_dunder_segment(&name) {
         return Judgement::Dangerous("walks Python internals through a dotted name");
+    }
+    if full == "builtins.getattr" {
+        return Judgement::Gadget("reaches any attribute (gadget)");
     }
     if let Some((_, why)) = DANGEROUS.iter().find(|(p, _)| matches_prefix(&full, p)) {
         return Judgement::Dangerous(why);
     }
-    if SAFE_EXACT.contains(&full.as_str()) {
-        return Judgement::Safe;
+    if let Some(why) = dangerous_chain(&name) {
+        return Judgement::Dangerous(why);
     }
+    if is_torch_type(&module, &name) {
+        return Judgement::Safe(Allows::Construct);
+    }
+    if user.contains(&full) {
+        return Judgement::Safe(Allows::Construct);
+    }
+    if let Some((_, entry)) = allowlist::lookup(&full) {
+        return Judgement::Safe(entry.allows);
+    }
+    Judgement::Unknown
+}
+
+/// Why a user may not allow `path` (`--allow`, `[scan] allow`): it is not a dotted
+/// `module.name`, or it is dangerous or a gadget. `None` when it may be allowed.
+pub fn refuse_user_allow(path: &str) -> Option<&'static str> {
+    let Some((module, name)) = path.split_once('.') else {
+        return Some("not a dotted `module.name` path");
+    };
+    if module.is_empty() || name.is_empty() || name.split('.').any(str::is_empty) {
+        return Some("not a dotted `module.name` path");
+    }
+    match judge(module, name) {
+        Judgement::Dangerous(why) | Judgement::Gadget(why) => Some(why),
+        Judgement::Safe(_) | Judgement::Unknown => None,
+    }
+}
+
+/// PyTorch storage classes (`torch.FloatStorage`), tensor classes (`torch.FloatTensor`)
+/// and dtypes (`torch.float32`).
+fn is_torch_type(module: &str, name: &str) -> bool {
     if module == "torch" {
         if let Some(storage) = name.strip_suffix("Storage") {
             if TORCH_STORAGES.contains(&storage) {
-                return Judgement::Safe;
+                return true;
             }
         }
         if TORCH_DTYPES.contains(&name) {
-            return Judgement::Safe;
+            return true;
         }
-    }
-    if module == "torch" {
         if let Some(tensor) = name.strip_suffix("Tensor") {
             if TORCH_STORAGES.contains(&tensor) && tensor != "Untyped" {
-                return Judgement::Safe;
+                return true;
             }
         }
     }
-    if module == "torch.storage" && name.ends_with("Storage") && !name.contains('.') {
-        return Judgement::Safe;
-    }
-    let last = name.rsplit('.').next().unwrap_or(name);
-    if SAFE_CLASS_PREFIXES.iter().any(|p| full.starts_with(p))
-        && last.chars().next().is_some_and(char::is_uppercase)
-        && !name.contains("__")
-    {
-        return Judgement::Safe;
-    }
-    Judgement::Unknown
+    module == "torch.storage" && name.ends_with("Storage") && !name.contains('.')
 }
 
 /// True when the global's last name segment looks like a class (`CamelCase`), which
@@ -528,10 +532,29 @@ mod tests {
             judge("__builtin__", "eval"),
             Judgement::Dangerous(_)
         ));
+        assert!(matches!(judge("builtins", "getattr"), Judgement::Gadget(_)));
         assert!(matches!(
-            judge("builtins", "getattr"),
+            judge("torch.serialization", "os.system"),
             Judgement::Dangerous(_)
         ));
+        assert!(matches!(
+            judge("enum", "bltns.eval"),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(judge("pathlib", "os"), Judgement::Dangerous(_)));
+        assert!(matches!(judge("numpy", "sys"), Judgement::Dangerous(_)));
+        assert!(matches!(
+            judge("pathlib", "PosixPath.open"),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge("__builtin__", "reduce"),
+            Judgement::Dangerous(_)
+        ));
+        assert_eq!(
+            judge("__builtin__", "xrange"),
+            Judgement::Safe(Allows::Construct)
+        );
         assert!(matches!(
             judge("subprocess", "Popen"),
             Judgement::Dangerous(_)
@@ -544,18 +567,48 @@ mod tests {
             judge("collections", "OrderedDict.__class__.__base__"),
             Judgement::Dangerous(_)
         ));
-        assert_eq!(judge("torch._utils", "_rebuild_tensor_v2"), Judgement::Safe);
-        assert_eq!(judge("torch", "FloatStorage"), Judgement::Safe);
-        assert_eq!(judge("torch", "bfloat16"), Judgement::Safe);
-        assert_eq!(judge("collections", "OrderedDict"), Judgement::Safe);
-        assert_eq!(judge("torch.nn.modules.linear", "Linear"), Judgement::Safe);
+        assert_eq!(
+            judge("torch._utils", "_rebuild_tensor_v2"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("torch", "FloatStorage"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("torch", "bfloat16"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("collections", "OrderedDict"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(
+            judge("torch.nn.modules.linear", "Linear"),
+            Judgement::Safe(Allows::Construct)
+        );
         assert_eq!(
             judge("torch.nn.modules.linear", "helper"),
             Judgement::Unknown
         );
         assert_eq!(judge("osx", "thing"), Judgement::Unknown);
-        assert_eq!(judge("sklearn.tree._tree", "Tree"), Judgement::Unknown);
-        assert_eq!(judge("copy_reg", "_reconstructor"), Judgement::Safe);
+        assert_eq!(
+            judge("sklearn.tree._tree", "Tree"),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert_eq!(judge("mylib.tree", "Tree"), Judgement::Unknown);
+        let user: UserAllow = ["mylib.tree.Tree".to_string()].into();
+        assert_eq!(
+            judge_with("mylib.tree", "Tree", &user),
+            Judgement::Safe(Allows::Construct)
+        );
+        assert!(refuse_user_allow("os.system").is_some());
+        assert!(refuse_user_allow("builtins.getattr").is_some());
+        assert!(refuse_user_allow("mylib.tree.Tree").is_none());
+        assert!(matches!(
+            judge("copy_reg", "_reconstructor"),
+            Judgement::Safe(Allows::Call(_))
+        ));
         assert!(looks_like_class("Tree"));
         assert!(looks_like_class("_Private"));
         assert!(!looks_like_class("run_job"));

@@ -18,11 +18,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use globals::{
-    canonical_module, judge, looks_like_class, torch_storage_element_size, Judgement,
+    canonical, canonical_module, judge, judge_with, looks_like_class, refuse_user_allow,
+    torch_storage_element_size, Judgement, UserAllow,
 };
 pub(crate) use value::V;
 use value::{Obj, MAX_KEPT_STRING};
 
+use crate::allowlist::{Allows, Arg};
 use crate::blob::{Blob, Cursor};
 use crate::limits::Limits;
 
@@ -41,8 +43,17 @@ pub struct GlobalUse {
     pub called: bool,
     /// Instantiated with `NEWOBJ`/`NEWOBJ_EX`.
     pub instantiated: bool,
-    /// A rendering of the first call, e.g. `os.system("echo hi")`.
+    /// A rendering of the first call, e.g. `os.system("echo hi")` (for a gadget, of the
+    /// first call that could not be resolved).
     pub call_preview: Option<String>,
+    /// How the name was judged (built-in lists and the user's allowed names).
+    pub judgement: Judgement,
+    /// Times the name was pushed on the stack as a value.
+    pub pushes: u32,
+    /// Times a gadget call on it was resolved to an allowed name.
+    pub resolved: u32,
+    /// A gadget call on it could not be resolved.
+    pub unresolved: bool,
 }
 
 impl GlobalUse {
@@ -53,7 +64,15 @@ impl GlobalUse {
 
     /// The judgement of this name.
     pub fn judgement(&self) -> Judgement {
-        judge(&self.module, &self.name)
+        self.judgement
+    }
+
+    /// For a gadget: true when some use of it was not resolved to an allowed name — a
+    /// call on a target or attribute that cannot be judged, or the gadget itself passed
+    /// around as a value (stored, returned, given to another call), where anything
+    /// could call it later.
+    pub fn gadget_escaped(&self) -> bool {
+        self.unresolved || self.pushes > self.resolved
     }
 
     /// What to show for it: the call when there was one, else the name.
@@ -86,6 +105,8 @@ pub struct PickleIr {
     pub global_mutations: Vec<Event>,
     /// Allow-listed callables used outside the arguments that make them safe.
     pub misuse: Vec<Event>,
+    /// `BUILD` states that set a dunder attribute (`__class__`, `__reduce_ex__`, …).
+    pub dunder_states: Vec<Event>,
     /// Parse failures (the judgement covers everything before them).
     pub errors: Vec<Event>,
     /// Resource limits reached.
@@ -98,16 +119,27 @@ pub struct PickleIr {
     pub joblib_object_arrays: usize,
     /// The file is a legacy (pre-zip) PyTorch checkpoint.
     pub legacy_torch: bool,
+    /// Names the user allowed.
+    allow: UserAllow,
     index: HashMap<(String, String), usize>,
 }
 
 impl PickleIr {
+    /// An empty representation that judges names with the user's allowed names.
+    pub fn with_allow(allow: &UserAllow) -> Self {
+        PickleIr {
+            allow: allow.clone(),
+            ..PickleIr::default()
+        }
+    }
+
     fn global(&mut self, module: String, name: String, offset: u64, opcode: &'static str) -> usize {
         let key = (module, name);
         if let Some(&i) = self.index.get(&key) {
             return i;
         }
         let i = self.globals.len();
+        let judgement = judge_with(&key.0, &key.1, &self.allow);
         self.globals.push(GlobalUse {
             module: key.0.clone(),
             name: key.1.clone(),
@@ -116,6 +148,10 @@ impl PickleIr {
             called: false,
             instantiated: false,
             call_preview: None,
+            judgement,
+            pushes: 0,
+            resolved: 0,
+            unresolved: false,
         });
         self.index.insert(key, i);
         i
@@ -230,6 +266,8 @@ struct Machine<'l> {
     first_proto: bool,
     globals_seen: bool,
     persistent: Vec<V>,
+    /// Times each imported name was pushed as a value (settled into the IR at the end).
+    pushed: HashMap<usize, u32>,
 }
 
 fn malformed(offset: u64, message: impl Into<String>) -> Stop {
@@ -254,6 +292,7 @@ impl<'l> Machine<'l> {
             first_proto: false,
             globals_seen: false,
             persistent: Vec::new(),
+            pushed: HashMap::new(),
         }
     }
 
@@ -283,6 +322,9 @@ impl<'l> Machine<'l> {
                 "pickle stack deeper than {} entries",
                 self.limits.pickle_stack
             )));
+        }
+        if let V::Global(i) = v {
+            *self.pushed.entry(i).or_insert(0) += 1;
         }
         self.stack.push(v);
         Ok(())
@@ -370,21 +412,85 @@ impl<'l> Machine<'l> {
         ir.global(module, name, self.op_offset, opcode)
     }
 
+    /// Runs a call (`REDUCE`, `OBJ`, `INST`, `NEWOBJ`) in the simulation: records and
+    /// judges it, and pushes its result — the name a `getattr` gadget resolved to, a
+    /// bound method of a plain container, or an opaque object.
+    fn call(&mut self, ir: &mut PickleIr, callee: V, args: V, instantiate: bool) -> Res<()> {
+        if let V::Global(i) = callee {
+            if matches!(
+                ir.globals.get(i).map(|g| g.judgement),
+                Some(Judgement::Gadget(_))
+            ) {
+                let resolved = if instantiate {
+                    None
+                } else {
+                    self.resolve_getattr(ir, &args)
+                };
+                self.note_call(ir, &callee, &args, instantiate);
+                if let Some(v) = resolved {
+                    if let Some(g) = ir.globals.get_mut(i) {
+                        g.resolved += 1;
+                    }
+                    return self.push(v);
+                }
+                let preview = preview_call(ir, i, &args);
+                if let Some(g) = ir.globals.get_mut(i) {
+                    if !g.unresolved {
+                        g.call_preview = Some(preview);
+                    }
+                    g.unresolved = true;
+                }
+                return self.push(V::Obj(Rc::new(Obj {
+                    callee: Some(i),
+                    args,
+                    state: None,
+                })));
+            }
+        }
+        self.note_call(ir, &callee, &args, instantiate);
+        self.push(V::Obj(Rc::new(Obj {
+            callee: global_index(&callee),
+            args,
+            state: None,
+        })))
+    }
+
+    /// `getattr(target, 'name')`: on an imported name, the dotted name `target.name`
+    /// (recorded and judged like any import); on a plain container, one of its
+    /// [`CONTAINER_METHODS`]. Anything else cannot be resolved.
+    fn resolve_getattr(&mut self, ir: &mut PickleIr, args: &V) -> Option<V> {
+        let items = args.items().filter(|a| a.len() == 2)?;
+        let attr = items.get(1)?.as_str()?;
+        if !is_dotted_identifier(attr) || attr.contains('.') {
+            return None;
+        }
+        match items.first()? {
+            V::Global(t) => {
+                let g = ir.globals.get(*t)?;
+                let (module, name) = (g.module.clone(), format!("{}.{attr}", g.name));
+                let i = self.record_global(ir, module, name, "getattr");
+                Some(V::Global(i))
+            }
+            target => {
+                let kind = container_kind(ir, target)?;
+                CONTAINER_METHODS
+                    .contains(&attr)
+                    .then(|| V::Method(Rc::from(format!("{kind}.{attr}"))))
+            }
+        }
+    }
+
     fn note_call(&mut self, ir: &mut PickleIr, callee: &V, args: &V, instantiate: bool) {
         match callee {
             V::Global(i) => {
-                let misuse = self.check_safe_use(ir, *i, args);
+                let (misuse, instantiated) = check_use(ir, *i, args, instantiate);
+                for j in instantiated {
+                    if let Some(g) = ir.globals.get_mut(j) {
+                        g.instantiated = true;
+                    }
+                }
                 let needs_preview = ir.globals.get(*i).is_some_and(|g| g.call_preview.is_none());
-                let preview = needs_preview.then(|| {
-                    format!(
-                        "{}{}",
-                        ir.globals.get(*i).map(GlobalUse::path).unwrap_or_default(),
-                        match args {
-                            V::Tuple(_) => args.preview(&ir.globals),
-                            other => format!("({})", other.preview(&ir.globals)),
-                        }
-                    )
-                });
+                let preview = needs_preview.then(|| preview_call(ir, *i, args));
                 if let Some(g) = ir.globals.get_mut(*i) {
                     if instantiate {
                         g.instantiated = true;
@@ -402,14 +508,14 @@ impl<'l> Machine<'l> {
                     });
                 }
             }
-            // Calling the result of a dangerous call, of a computed import or of an
-            // extension code is already reported by the rule for that; only results of
-            // allowed or unknown callables are reported here.
+            // Calling the result of a dangerous call or gadget, of a computed import or
+            // of an extension code is already reported by the rule for that; only
+            // results of allowed or unknown callables are reported here.
             V::Obj(obj)
                 if obj.callee.is_none_or(|i| {
-                    ir.globals
-                        .get(i)
-                        .is_some_and(|g| matches!(g.judgement(), Judgement::Dangerous(_)))
+                    ir.globals.get(i).is_some_and(|g| {
+                        matches!(g.judgement, Judgement::Dangerous(_) | Judgement::Gadget(_))
+                    })
                 }) => {}
             V::Obj(_) | V::Persistent(_) => ir.indirect_calls.push(Event {
                 offset: self.op_offset,
@@ -419,25 +525,10 @@ impl<'l> Machine<'l> {
                     args.preview(&ir.globals)
                 ),
             }),
-            // Calling a plain value fails when loading; nothing runs.
+            // A bound method of a plain container (`dict.get`): nothing runs but the
+            // container's own method. Calling a plain value fails when loading.
             _ => {}
         }
-    }
-
-    /// Allow-listed callables that are safe only with particular arguments.
-    fn check_safe_use(&self, ir: &PickleIr, global: usize, args: &V) -> Option<String> {
-        let g = ir.globals.get(global)?;
-        if canonical_module(&g.module) == "_codecs" && g.name == "encode" {
-            let codec = args.items().and_then(|a| a.get(1)).and_then(V::as_str);
-            let ok = matches!(codec, Some(c) if c.eq_ignore_ascii_case("latin1") || c.eq_ignore_ascii_case("latin-1"));
-            if !ok {
-                return Some(format!(
-                    "`_codecs.encode` is allowed only to turn latin-1 text into bytes, but is called as {}",
-                    format_args!("_codecs.encode{}", args.preview(&ir.globals))
-                ));
-            }
-        }
-        None
     }
 
     /// Fails like `find_class` does for names that cannot be imported.
@@ -512,8 +603,19 @@ impl<'l> Machine<'l> {
         self.push(v)
     }
 
-    /// Runs one stream from the cursor's position to its `STOP`.
+    /// Runs one stream from the cursor's position to its `STOP`, then settles how often
+    /// each imported name was pushed as a value.
     fn run(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr) -> Res<V> {
+        let result = self.run_ops(cur, ir);
+        for (i, n) in self.pushed.drain() {
+            if let Some(g) = ir.globals.get_mut(i) {
+                g.pushes = g.pushes.saturating_add(n);
+            }
+        }
+        result
+    }
+
+    fn run_ops(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr) -> Res<V> {
         let mut first = true;
         loop {
             self.ops += 1;
@@ -612,12 +714,7 @@ impl<'l> Machine<'l> {
                 b'R' => {
                     let args = self.pop()?;
                     let callee = self.pop()?;
-                    self.note_call(ir, &callee, &args, false);
-                    self.push(V::Obj(Rc::new(Obj {
-                        callee: global_index(&callee),
-                        args,
-                        state: None,
-                    })))?;
+                    self.call(ir, callee, args, false)?;
                 }
                 b'S' => {
                     let line = self.line(cur)?;
@@ -769,12 +866,7 @@ impl<'l> Machine<'l> {
                     let args = self.pop_mark()?;
                     let i = self.record_global(ir, module, name, "INST");
                     let args = V::Tuple(Rc::new(self.retain(args)));
-                    self.note_call(ir, &V::Global(i), &args, false);
-                    self.push(V::Obj(Rc::new(Obj {
-                        callee: Some(i),
-                        args,
-                        state: None,
-                    })))?;
+                    self.call(ir, V::Global(i), args, false)?;
                 }
                 b'o' => {
                     let mut items = self.pop_mark()?;
@@ -783,33 +875,18 @@ impl<'l> Machine<'l> {
                     }
                     let callee = items.remove(0);
                     let args = V::Tuple(Rc::new(self.retain(items)));
-                    self.note_call(ir, &callee, &args, false);
-                    self.push(V::Obj(Rc::new(Obj {
-                        callee: global_index(&callee),
-                        args,
-                        state: None,
-                    })))?;
+                    self.call(ir, callee, args, false)?;
                 }
                 0x81 => {
                     let args = self.pop()?;
                     let cls = self.pop()?;
-                    self.note_call(ir, &cls, &args, true);
-                    self.push(V::Obj(Rc::new(Obj {
-                        callee: global_index(&cls),
-                        args,
-                        state: None,
-                    })))?;
+                    self.call(ir, cls, args, true)?;
                 }
                 0x92 => {
                     let _kwargs = self.pop()?;
                     let args = self.pop()?;
                     let cls = self.pop()?;
-                    self.note_call(ir, &cls, &args, true);
-                    self.push(V::Obj(Rc::new(Obj {
-                        callee: global_index(&cls),
-                        args,
-                        state: None,
-                    })))?;
+                    self.call(ir, cls, args, true)?;
                 }
                 0x82..=0x84 => {
                     let code = match op {
@@ -957,6 +1034,18 @@ impl<'l> Machine<'l> {
                 Ok(())
             }
             V::Obj(obj) => {
+                if let Some(key) = dunder_key(&state) {
+                    let target = obj
+                        .callee
+                        .and_then(|i| ir.globals.get(i))
+                        .map_or_else(|| "an object".to_string(), |g| format!("a `{}`", g.path()));
+                    ir.dunder_states.push(Event {
+                        offset: at,
+                        message: format!(
+                            "BUILD sets `{key}` on {target}, replacing how Python treats the object (its class, pickling or attribute hooks)"
+                        ),
+                    });
+                }
                 Rc::make_mut(obj).state = Some(state);
                 let obj = Rc::clone(obj);
                 let is_wrapper = obj.callee.and_then(|i| ir.globals.get(i)).is_some_and(|g| {
@@ -1139,7 +1228,17 @@ pub struct PickleScan {
 /// another, legacy PyTorch checkpoints (pickles followed by raw storages) and joblib
 /// dumps (arrays between pickle opcodes).
 pub fn scan_pickles(blob: &dyn Blob, start: u64, limits: &Limits) -> PickleScan {
-    let mut ir = PickleIr::default();
+    scan_pickles_with(blob, start, limits, &UserAllow::new())
+}
+
+/// [`scan_pickles`], judging names with the user's allowed names.
+pub fn scan_pickles_with(
+    blob: &dyn Blob,
+    start: u64,
+    limits: &Limits,
+    allow: &UserAllow,
+) -> PickleScan {
+    let mut ir = PickleIr::with_allow(allow);
     let mut cur = Cursor::new(blob, start);
     let mut is_pickle = false;
     let mut legacy_stage = 0usize;
@@ -1258,6 +1357,194 @@ fn walk_legacy_storages(cur: &mut Cursor<'_>, ir: &mut PickleIr, pids: &[V], key
             return;
         }
     }
+}
+
+/// Methods of plain containers that `getattr(container, name)` may reach: a pickled
+/// bound method such as `{}.get` (nothing runs but the container's own method).
+pub const CONTAINER_METHODS: &[&str] = &[
+    "get",
+    "keys",
+    "values",
+    "items",
+    "copy",
+    "pop",
+    "popitem",
+    "setdefault",
+    "update",
+    "fromkeys",
+    "append",
+    "extend",
+    "insert",
+    "remove",
+    "index",
+    "count",
+    "add",
+    "discard",
+];
+
+/// The built-in container a value is (`dict`, `list`, …), when it is one.
+fn container_kind(ir: &PickleIr, v: &V) -> Option<&'static str> {
+    match v {
+        V::Dict(_) => Some("dict"),
+        V::List(_) => Some("list"),
+        V::Tuple(_) => Some("tuple"),
+        V::Set => Some("set"),
+        V::Obj(obj) => {
+            let g = obj.callee.and_then(|i| ir.globals.get(i))?;
+            let (module, name) = canonical(&g.module, &g.name);
+            match (module.as_str(), name.as_str()) {
+                ("builtins", "dict") => Some("dict"),
+                ("builtins", "list") => Some("list"),
+                ("builtins", "set") => Some("set"),
+                ("builtins", "frozenset") => Some("frozenset"),
+                ("builtins", "tuple") => Some("tuple"),
+                ("collections", "OrderedDict") => Some("OrderedDict"),
+                ("collections", "defaultdict") => Some("defaultdict"),
+                ("collections", "Counter") => Some("Counter"),
+                ("collections", "deque") => Some("deque"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `module.name(args…)` for messages.
+fn preview_call(ir: &PickleIr, i: usize, args: &V) -> String {
+    format!(
+        "{}{}",
+        ir.globals.get(i).map(GlobalUse::path).unwrap_or_default(),
+        match args {
+            V::Tuple(_) => args.preview(&ir.globals),
+            other => format!("({})", other.preview(&ir.globals)),
+        }
+    )
+}
+
+/// Checks a call of global `i` against what its allow-list entry admits. Returns the
+/// misuse (if any) and the unknown names the call instantiates (class arguments).
+fn check_use(ir: &PickleIr, i: usize, args: &V, instantiate: bool) -> (Option<String>, Vec<usize>) {
+    let Some(g) = ir.globals.get(i) else {
+        return (None, Vec::new());
+    };
+    let (spec, arity) = match g.judgement {
+        Judgement::Safe(Allows::Reference) => {
+            return (
+                Some(format!(
+                    "`{}` is allowed only as a value, but is {} while loading: {}",
+                    g.path(),
+                    if instantiate {
+                        "instantiated"
+                    } else {
+                        "called"
+                    },
+                    preview_call(ir, i, args)
+                )),
+                Vec::new(),
+            );
+        }
+        Judgement::Safe(Allows::Call(spec)) => (spec, spec.len()..=spec.len()),
+        Judgement::Safe(Allows::CallThen(spec)) => (spec, spec.len()..=usize::MAX),
+        Judgement::Safe(Allows::CallOptional(spec, n)) => (spec, n..=spec.len()),
+        _ => return (None, Vec::new()),
+    };
+    let misuse = |why: String| {
+        Some(format!(
+            "`{}` is allowed only {}, but is called as {}",
+            g.path(),
+            why,
+            preview_call(ir, i, args)
+        ))
+    };
+    let Some(items) = args.items() else {
+        return (misuse("with literal arguments".into()), Vec::new());
+    };
+    if !arity.contains(&items.len()) {
+        let count = match (*arity.start(), *arity.end()) {
+            (a, b) if a == b => format!("{a}"),
+            (a, usize::MAX) => format!("at least {a}"),
+            (a, b) => format!("{a} to {b}"),
+        };
+        return (misuse(format!("with {count} argument(s)")), Vec::new());
+    }
+    let mut instantiated = Vec::new();
+    for (n, (arg, v)) in spec.iter().zip(items).enumerate() {
+        if let Err(why) = arg_matches(ir, *arg, v, &mut instantiated) {
+            return (
+                misuse(format!("when argument {} is {why}", n + 1)),
+                instantiated,
+            );
+        }
+    }
+    (None, instantiated)
+}
+
+/// Whether one argument satisfies its constraint; the error says what it must be.
+fn arg_matches(
+    ir: &PickleIr,
+    arg: Arg,
+    v: &V,
+    instantiated: &mut Vec<usize>,
+) -> Result<(), String> {
+    let class = |v: &V, instantiated: &mut Vec<usize>| match v {
+        V::Global(j) => match ir.globals.get(*j).map(|g| g.judgement) {
+            Some(Judgement::Safe(Allows::Construct) | Judgement::Dangerous(_)) => Ok(()),
+            Some(Judgement::Unknown) => {
+                instantiated.push(*j);
+                Ok(())
+            }
+            _ => Err("a class the allow-list lets be constructed".to_string()),
+        },
+        _ => Err("an imported class".to_string()),
+    };
+    match arg {
+        Arg::Any => Ok(()),
+        Arg::Str => match v {
+            V::Str(_) | V::LongStr(_) => Ok(()),
+            _ => Err("a string".into()),
+        },
+        Arg::Int => match v {
+            V::Int(_) | V::BigInt | V::Bool(_) => Ok(()),
+            _ => Err("an integer".into()),
+        },
+        Arg::None => match v {
+            V::None => Ok(()),
+            _ => Err("None".into()),
+        },
+        Arg::OneOf(allowed) => match v.as_str() {
+            Some(s) if allowed.iter().any(|a| a.eq_ignore_ascii_case(s)) => Ok(()),
+            _ => Err(format!("one of {}", allowed.join(", "))),
+        },
+        Arg::Class => class(v, instantiated),
+        Arg::ClassOrStr => match v {
+            V::Str(_) => Ok(()),
+            _ => class(v, instantiated).map_err(|e| format!("a string or {e}")),
+        },
+        Arg::Callable => match v {
+            V::Global(j) => match ir.globals.get(*j).map(|g| g.judgement) {
+                Some(Judgement::Safe(_) | Judgement::Dangerous(_)) => Ok(()),
+                _ => Err("a name on the allow-list (the call calls it)".into()),
+            },
+            V::Method(_) => Ok(()),
+            _ => Err("an imported name on the allow-list (the call calls it)".into()),
+        },
+    }
+}
+
+/// A dunder key (`__class__`, `__reduce_ex__`, …) that a `BUILD` state sets: in a state
+/// dict, or in the slot-state dict of a `(state, slotstate)` pair.
+fn dunder_key(state: &V) -> Option<String> {
+    let dict_key = |d: &V| -> Option<String> {
+        let V::Dict(pairs) = d else { return None };
+        pairs.iter().find_map(|(k, _)| {
+            let k = k.as_str()?;
+            (k.len() > 4 && k.starts_with("__") && k.ends_with("__")).then(|| k.to_string())
+        })
+    };
+    dict_key(state).or_else(|| {
+        let items = state.items()?;
+        items.iter().take(2).find_map(dict_key)
+    })
 }
 
 #[cfg(test)]

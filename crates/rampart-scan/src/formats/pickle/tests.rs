@@ -147,3 +147,54 @@ fn text_that_starts_like_an_opcode_is_not_a_pickle() {
     // A real protocol-0 import still is one.
     assert!(scan(b"cos\nsystem\n.").is_pickle);
 }
+
+fn getattr_use(s: &PickleScan) -> &GlobalUse {
+    s.ir.globals
+        .iter()
+        .find(|g| matches!(g.judgement(), Judgement::Gadget(_)))
+        .expect("getattr imported")
+}
+
+#[test]
+fn getattr_on_a_dict_resolves_to_its_method() {
+    // getattr({'a': 1}, 'get'), as pickle writes a dict's bound method
+    let s =
+        scan(b"\x80\x02c__builtin__\ngetattr\n}X\x01\x00\x00\x00aK\x01sX\x03\x00\x00\x00get\x86R.");
+    assert!(!getattr_use(&s).gadget_escaped());
+    assert!(s.ir.misuse.is_empty() && s.ir.indirect_calls.is_empty());
+}
+
+#[test]
+fn getattr_on_a_class_is_judged_as_the_dotted_name() {
+    // getattr(zoneinfo.ZoneInfo, '_unpickle')('UTC', 1), getattr memoized and reused
+    let p = b"\x80\x02c__builtin__\ngetattr\nq\x00czoneinfo\nZoneInfo\nX\x09\x00\x00\x00_unpickle\x86RX\x03\x00\x00\x00UTCK\x01\x86R0h\x00czoneinfo\nZoneInfo\nX\x09\x00\x00\x00_unpickle\x86R.";
+    let s = scan(p);
+    let g = getattr_use(&s);
+    assert_eq!((g.pushes, g.resolved), (2, 2));
+    assert!(!g.gadget_escaped());
+    assert!(paths(&s.ir).contains(&"zoneinfo.ZoneInfo._unpickle".to_string()));
+    assert!(s.ir.misuse.is_empty(), "{:?}", s.ir.misuse);
+}
+
+#[test]
+fn getattr_kept_as_a_value_escapes() {
+    // [getattr]: stored in a list, never called here
+    let s = scan(b"\x80\x02]c__builtin__\ngetattr\na.");
+    assert!(getattr_use(&s).gadget_escaped());
+    // getattr(getattr, 'x'): the target is the gadget, not a class
+    let s = scan(b"\x80\x02c__builtin__\ngetattr\nq\x00h\x00X\x01\x00\x00\x00x\x86R.");
+    assert!(getattr_use(&s).gadget_escaped());
+}
+
+#[test]
+fn allowed_calls_are_checked_against_their_arguments() {
+    // _reconstruct(builtins.getattr, …): a gadget is not an array class
+    let s = scan(b"\x80\x02cnumpy.core.multiarray\n_reconstruct\nc__builtin__\ngetattr\nK\x00\x85C\x01b\x87R.");
+    assert_eq!(s.ir.misuse.len(), 1, "{:?}", s.ir.misuse);
+    assert!(getattr_use(&s).gadget_escaped());
+    // the same with numpy.ndarray is fine
+    let s = scan(
+        b"\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85C\x01b\x87R.",
+    );
+    assert!(s.ir.misuse.is_empty(), "{:?}", s.ir.misuse);
+}

@@ -34,6 +34,8 @@ pub(crate) enum V {
     Persistent(Rc<V>),
     /// A pickle-5 out-of-band buffer.
     Buffer,
+    /// A bound method of a plain container reached with `getattr` (`dict.get`).
+    Method(Rc<str>),
 }
 
 /// The result of REDUCE, NEWOBJ, OBJ or INST, and its BUILD state.
@@ -114,6 +116,7 @@ impl V {
             },
             V::Persistent(pid) => format!("<persistent id {}>", pid.preview(globals)),
             V::Buffer => "<buffer>".into(),
+            V::Method(m) => format!("<bound method {m}>"),
         }
     }
 }

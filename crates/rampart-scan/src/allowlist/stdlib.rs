@@ -1,0 +1,95 @@
+//! The Python standard library: built-in containers and values, `collections`,
+//! `datetime`, `decimal`, `fractions`, `uuid`, `pathlib`, `enum`, time zones (`zoneinfo`,
+//! and `pytz`, which pandas 1.x uses), compiled regular expressions, and the helpers
+//! `copyreg` and `_codecs` that `pickle` itself writes.
+
+use super::{exact, Allows, Arg, Family};
+
+const C: Allows = Allows::Construct;
+
+pub(super) static FAMILY: Family = Family {
+    name: "Python standard library",
+    versions: "CPython 3.8–3.13 (corpus written with 3.11.7), pytz 2026.6",
+    entries: &[
+        exact("builtins.set", C, "built-in container"),
+        exact("builtins.frozenset", C, "built-in container"),
+        exact("builtins.list", C, "built-in container"),
+        exact("builtins.dict", C, "built-in container"),
+        exact("builtins.tuple", C, "built-in container"),
+        exact("builtins.bytearray", C, "built-in value"),
+        exact("builtins.bytes", C, "built-in value"),
+        exact("builtins.complex", C, "built-in value"),
+        exact("builtins.slice", C, "built-in value"),
+        exact("builtins.range", C, "built-in value (Python 2 `xrange`)"),
+        exact("builtins.int", C, "built-in value"),
+        exact("builtins.float", C, "built-in value"),
+        exact("builtins.str", C, "built-in value"),
+        exact("builtins.bool", C, "built-in value"),
+        exact("builtins.object", C, "base of `copyreg._reconstructor`"),
+        exact("builtins.Ellipsis", Allows::Reference, "constant"),
+        exact("builtins.NotImplemented", Allows::Reference, "constant"),
+        exact("builtins.unicode", C, "Python 2 name"),
+        exact("builtins.long", C, "Python 2 name"),
+        exact("collections.OrderedDict", C, "container (every `state_dict`)"),
+        exact("collections.defaultdict", C, "container"),
+        exact("collections.Counter", C, "container"),
+        exact("collections.deque", C, "container"),
+        exact(
+            "copyreg._reconstructor",
+            Allows::Call(&[Arg::Class, Arg::Class, Arg::Any]),
+            "protocol 0/1 instances: `base.__new__(cls)` of two allowed classes",
+        ),
+        exact(
+            "copyreg.__newobj__",
+            Allows::CallThen(&[Arg::Class]),
+            "`cls.__new__(cls, …)` of an allowed class",
+        ),
+        exact(
+            "copyreg.__newobj_ex__",
+            Allows::Call(&[Arg::Class, Arg::Any, Arg::Any]),
+            "`cls.__new__(cls, *args, **kwargs)` of an allowed class",
+        ),
+        exact(
+            "_codecs.encode",
+            Allows::Call(&[Arg::Any, Arg::OneOf(&["latin1", "latin-1"])]),
+            "bytes in protocols 0–2: latin-1 text to bytes, no other codec",
+        ),
+        exact("argparse.Namespace", C, "plain attribute holder"),
+        exact("datetime.datetime", C, "value"),
+        exact("datetime.date", C, "value"),
+        exact("datetime.time", C, "value"),
+        exact("datetime.timedelta", C, "value"),
+        exact("datetime.timezone", C, "fixed-offset time zone"),
+        exact("decimal.Decimal", C, "value"),
+        exact("fractions.Fraction", C, "value"),
+        exact("uuid.UUID", C, "value"),
+        exact("enum.Enum", C, "base enum"),
+        exact("pathlib.PosixPath", C, "path value (nothing is opened)"),
+        exact("pathlib.WindowsPath", C, "path value (nothing is opened)"),
+        exact("pathlib.PurePosixPath", C, "path value"),
+        exact("pathlib.PureWindowsPath", C, "path value"),
+        exact(
+            "zoneinfo.ZoneInfo",
+            C,
+            "time zone by IANA key (keys with `..` or absolute paths are refused by zoneinfo)",
+        ),
+        exact(
+            "zoneinfo.ZoneInfo._unpickle",
+            Allows::Call(&[Arg::Str, Arg::Int]),
+            "reached as `getattr(zoneinfo.ZoneInfo, '_unpickle')`: time-zone-aware pandas columns and datetimes",
+        ),
+        exact(
+            "pytz._p",
+            Allows::CallThen(&[Arg::Str]),
+            "pytz time zone by name (pandas 1.x time-zone-aware columns)",
+        ),
+        exact("pytz._UTC", Allows::Call(&[]), "pytz's UTC singleton"),
+        exact("pytz.timezone", Allows::Call(&[Arg::Str]), "pytz time zone by name"),
+        exact(
+            "re._compile",
+            Allows::Call(&[Arg::Any, Arg::Int]),
+            "compiled regular expression (pattern and flags)",
+        ),
+        exact("re.RegexFlag", C, "enum member of `re` flags"),
+    ],
+};
