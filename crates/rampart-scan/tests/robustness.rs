@@ -26,17 +26,6 @@ fn fixtures() -> Vec<PathBuf> {
     out
 }
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 fn run_all(data: &[u8]) {
     for (_, f) in ALL {
         f(data);
@@ -58,7 +47,7 @@ fn truncations_never_panic() {
 
 #[test]
 fn mutations_never_panic() {
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut rng = fastrand::Rng::with_seed(0x9e37_79b9_7f4a_7c15);
     for path in fixtures() {
         let original = std::fs::read(&path).unwrap();
         if original.is_empty() {
@@ -66,20 +55,16 @@ fn mutations_never_panic() {
         }
         for _ in 0..60 {
             let mut data = original.clone();
-            let flips = 1 + rng.next() % 8;
+            let flips = rng.usize(1..=8);
             for _ in 0..flips {
                 // Bias mutations towards headers, where the structure lives.
-                let span = data.len().min(if rng.next() % 2 == 0 {
-                    4096
-                } else {
-                    usize::MAX
-                });
-                let at = (rng.next() % span as u64) as usize;
-                data[at] = match rng.next() % 4 {
+                let span = data.len().min(if rng.bool() { 4096 } else { usize::MAX });
+                let at = rng.usize(..span);
+                data[at] = match rng.u8(..4) {
                     0 => 0xff,
                     1 => 0,
                     2 => data[at].wrapping_add(1),
-                    _ => rng.next() as u8,
+                    _ => rng.u8(..),
                 };
             }
             run_all(&data);

@@ -32,15 +32,10 @@ fn codes(file: &FileReport) -> Vec<&str> {
 }
 
 fn random_bytes(n: usize) -> Vec<u8> {
-    // xorshift: deterministic noise that starts like no format.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    // Deterministic noise that starts like no format.
+    let mut rng = fastrand::Rng::with_seed(0x9e37_79b9_7f4a_7c15);
     let mut out = vec![0xffu8];
-    while out.len() < n {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
+    out.extend((1..n).map(|_| rng.u8(..)));
     out.truncate(n);
     out
 }
