@@ -54,13 +54,18 @@ pub mod crypto;
 pub mod entry;
 pub mod evidence;
 pub mod hex;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod merkle;
-pub mod postgres;
 pub mod store;
 
-pub use crate::postgres::{PostgresConfig, PostgresLedger};
 pub use checkpoint::{Checkpoint, CheckpointError, NoteSigner, NoteVerifier};
 pub use entry::{AuditEntry, Bodies, Decision, Timestamp};
 pub use merkle::{Hash, TreeHead};
-pub use store::{LedgerError, SqliteConfig, SqliteLedger, Storage, Tamper, Verification};
+#[cfg(feature = "postgres")]
+pub use store::postgres;
+#[cfg(feature = "postgres")]
+pub use store::postgres::{PostgresConfig, PostgresLedger};
+pub use store::{LedgerError, Storage, Tamper, Verification};
+#[cfg(feature = "sqlite")]
+pub use store::{SqliteConfig, SqliteLedger};

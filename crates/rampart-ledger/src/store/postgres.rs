@@ -61,18 +61,18 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use postgres::{Client, IsolationLevel, NoTls, Row, Transaction};
 
+use super::{
+    checked_size, decode_entry, lock, prepare_entry, to_i64, verify_log, EntryRow, LedgerError,
+    Prepared, SnapshotRows, Storage, StoredEntry, Verification,
+};
 use crate::crypto::BodyKey;
 use crate::entry::{AuditEntry, Bodies, Timestamp};
 use crate::merkle::{self, CompactRange, Hash, NodeSource, TreeHead};
-use crate::store::{
-    checked_size, decode_entry, prepare_entry, verify_log, EntryRow, LedgerError, Prepared,
-    SnapshotRows, Storage, StoredEntry, Verification,
-};
 
 /// The advisory lock key that makes one writer at a time the sequencer of the log
 /// (`"rampartL"` as a big-endian `i64`). Shared by every ledger on a server: two
@@ -166,14 +166,6 @@ impl std::fmt::Debug for PostgresLedger {
 struct Request {
     items: Vec<Prepared>,
     reply: SyncSender<Result<Range<u64>, LedgerError>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 fn size_from(value: i64) -> Result<u64, LedgerError> {
