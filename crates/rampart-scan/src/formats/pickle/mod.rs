@@ -11,6 +11,7 @@
 //! line length, streams. Large byte payloads are skipped without being read.
 
 mod globals;
+mod ops;
 mod strings;
 pub(crate) mod value;
 
@@ -21,6 +22,7 @@ pub use globals::{
     canonical, canonical_module, judge, judge_with, looks_like_class, refuse_user_allow,
     torch_storage_element_size, Judgement, UserAllow,
 };
+use ops::Op;
 pub(crate) use value::V;
 use value::{Obj, MAX_KEPT_STRING};
 
@@ -630,32 +632,35 @@ impl<'l> Machine<'l> {
                 .u8()
                 .map_err(|_| self.err("truncated: no STOP opcode before the end of the data"))?;
             if first {
-                self.first_proto = op == 0x80;
+                self.first_proto = op == Op::Proto as u8;
                 first = false;
             }
-            match op {
-                b'(' => {
+            let Some(code) = Op::from_byte(op) else {
+                return Err(self.err(format!("invalid opcode 0x{op:02x}")));
+            };
+            match code {
+                Op::Mark => {
                     if self.marks.len() >= self.limits.pickle_stack {
                         return Err(self.limit("too many nested MARKs"));
                     }
                     self.marks.push(self.stack.len());
                 }
-                b'.' => return self.pop(),
-                b'0' => {
+                Op::Stop => return self.pop(),
+                Op::Pop => {
                     if self.stack.len() > self.base() {
                         self.pop()?;
                     } else {
                         self.pop_mark()?;
                     }
                 }
-                b'1' => {
+                Op::PopMark => {
                     self.pop_mark()?;
                 }
-                b'2' => {
+                Op::Dup => {
                     let top = self.top_mut()?.clone();
                     self.push(top)?;
                 }
-                b'F' => {
+                Op::Float => {
                     let line = self.text_line(cur, "FLOAT argument")?;
                     if line.trim().parse::<f64>().is_err() {
                         return Err(
@@ -664,29 +669,29 @@ impl<'l> Machine<'l> {
                     }
                     self.push(V::Float)?;
                 }
-                b'I' | b'L' => {
+                Op::Int | Op::Long => {
                     let line = self.text_line(cur, "INT argument")?;
                     let v = self.int_from_text(&line)?;
                     self.push(v)?;
                 }
-                b'J' => {
+                Op::Binint => {
                     let v = cur.u32_le().map_err(|e| self.io(e))? as i32;
                     self.push(V::Int(i128::from(v)))?;
                 }
-                b'K' => {
+                Op::Binint1 => {
                     let v = cur.u8().map_err(|e| self.io(e))?;
                     self.push(V::Int(i128::from(v)))?;
                 }
-                b'M' => {
+                Op::Binint2 => {
                     let v = cur.u16_le().map_err(|e| self.io(e))?;
                     self.push(V::Int(i128::from(v)))?;
                 }
-                0x8a => {
+                Op::Long1 => {
                     let n = cur.u8().map_err(|e| self.io(e))?;
                     let bytes = cur.take(usize::from(n)).map_err(|e| self.io(e))?.to_vec();
                     self.push(Self::long_bytes(&bytes))?;
                 }
-                0x8b => {
+                Op::Long4 => {
                     let n = cur.u32_le().map_err(|e| self.io(e))? as i32;
                     let Ok(n) = u64::try_from(n) else {
                         return Err(self.err("LONG4 with a negative byte count"));
@@ -699,24 +704,24 @@ impl<'l> Machine<'l> {
                         self.push(V::BigInt)?;
                     }
                 }
-                b'N' => self.push(V::None)?,
-                0x88 => self.push(V::Bool(true))?,
-                0x89 => self.push(V::Bool(false))?,
-                b'P' => {
+                Op::None => self.push(V::None)?,
+                Op::Newtrue => self.push(V::Bool(true))?,
+                Op::Newfalse => self.push(V::Bool(false))?,
+                Op::Persid => {
                     let line = self.line(cur)?;
                     let pid = Self::string(&line);
                     self.persistent_load(pid)?;
                 }
-                b'Q' => {
+                Op::Binpersid => {
                     let pid = self.pop()?;
                     self.persistent_load(pid)?;
                 }
-                b'R' => {
+                Op::Reduce => {
                     let args = self.pop()?;
                     let callee = self.pop()?;
                     self.call(ir, callee, args, false)?;
                 }
-                b'S' => {
+                Op::String => {
                     let line = self.line(cur)?;
                     let Some(s) = strings::python_string_literal(&line) else {
                         return Err(self.err("STRING argument is not a quoted literal"));
@@ -724,7 +729,7 @@ impl<'l> Machine<'l> {
                     let v = Self::string(s.as_bytes());
                     self.push(v)?;
                 }
-                b'T' => {
+                Op::Binstring => {
                     let n = cur.u32_le().map_err(|e| self.io(e))? as i32;
                     let Ok(n) = u64::try_from(n) else {
                         return Err(self.err("BINSTRING with a negative length"));
@@ -732,12 +737,12 @@ impl<'l> Machine<'l> {
                     let v = self.read_len_prefixed(cur, n)?;
                     self.push(v)?;
                 }
-                b'U' | 0x8c => {
+                Op::ShortBinstring | Op::ShortBinunicode => {
                     let n = cur.u8().map_err(|e| self.io(e))?;
                     let v = self.read_len_prefixed(cur, u64::from(n))?;
                     self.push(v)?;
                 }
-                b'V' => {
+                Op::Unicode => {
                     let line = self.line(cur)?;
                     let Some(s) = strings::raw_unicode_escape(&line) else {
                         return Err(self.err("UNICODE argument has a broken escape"));
@@ -745,32 +750,32 @@ impl<'l> Machine<'l> {
                     let v = Self::string(s.as_bytes());
                     self.push(v)?;
                 }
-                b'X' => {
+                Op::Binunicode => {
                     let n = cur.u32_le().map_err(|e| self.io(e))?;
                     let v = self.read_len_prefixed(cur, u64::from(n))?;
                     self.push(v)?;
                 }
-                0x8d => {
+                Op::Binunicode8 => {
                     let n = cur.u64_le().map_err(|e| self.io(e))?;
                     let v = self.read_len_prefixed(cur, n)?;
                     self.push(v)?;
                 }
-                b'B' => {
+                Op::Binbytes => {
                     let n = cur.u32_le().map_err(|e| self.io(e))?;
                     let v = self.skip_bytes(cur, u64::from(n))?;
                     self.push(v)?;
                 }
-                b'C' => {
+                Op::ShortBinbytes => {
                     let n = cur.u8().map_err(|e| self.io(e))?;
                     let v = self.skip_bytes(cur, u64::from(n))?;
                     self.push(v)?;
                 }
-                0x8e | 0x96 => {
+                Op::Binbytes8 | Op::Bytearray8 => {
                     let n = cur.u64_le().map_err(|e| self.io(e))?;
                     let v = self.skip_bytes(cur, n)?;
                     self.push(v)?;
                 }
-                b'a' => {
+                Op::Append => {
                     let item = self.pop()?;
                     let keep = self.retained < self.limits.pickle_values;
                     let top = self.top_mut()?;
@@ -779,7 +784,7 @@ impl<'l> Machine<'l> {
                         self.retained += 1;
                     }
                 }
-                b'e' => {
+                Op::Appends => {
                     let items = self.pop_mark()?;
                     let keep = self.retain(items);
                     let top = self.top_mut()?;
@@ -787,7 +792,7 @@ impl<'l> Machine<'l> {
                         Rc::make_mut(list).extend(keep);
                     }
                 }
-                b's' => {
+                Op::Setitem => {
                     let value = self.pop()?;
                     let key = self.pop()?;
                     let keep = self.retain(vec![key, value]);
@@ -796,7 +801,7 @@ impl<'l> Machine<'l> {
                         Rc::make_mut(d).push((k.clone(), v.clone()));
                     }
                 }
-                b'u' => {
+                Op::Setitems => {
                     let items = self.pop_mark()?;
                     if items.len() % 2 != 0 {
                         return Err(self.err("SETITEMS with an odd number of items"));
@@ -811,23 +816,23 @@ impl<'l> Machine<'l> {
                         }
                     }
                 }
-                0x90 => {
+                Op::Additems => {
                     let items = self.pop_mark()?;
                     self.retain(items);
                     self.top_mut()?;
                 }
-                b'b' => {
+                Op::Build => {
                     let state = self.pop()?;
                     self.build(cur, ir, state)?;
                 }
-                b'c' => {
+                Op::Global => {
                     let module = self.text_line(cur, "GLOBAL module")?;
                     let name = self.text_line(cur, "GLOBAL name")?;
                     self.check_importable(&module, &name)?;
-                    let i = self.record_global(ir, module, name, "GLOBAL");
+                    let i = self.record_global(ir, module, name, Op::Global.name());
                     self.push(V::Global(i))?;
                 }
-                0x93 => {
+                Op::StackGlobal => {
                     let name = self.pop()?;
                     let module = self.pop()?;
                     match (module.as_str(), name.as_str()) {
@@ -837,7 +842,7 @@ impl<'l> Machine<'l> {
                                 ir,
                                 m.to_string(),
                                 n.to_string(),
-                                "STACK_GLOBAL",
+                                Op::StackGlobal.name(),
                             );
                             self.push(V::Global(i))?;
                         }
@@ -859,16 +864,16 @@ impl<'l> Machine<'l> {
                         }
                     }
                 }
-                b'i' => {
+                Op::Inst => {
                     let module = self.text_line(cur, "INST module")?;
                     let name = self.text_line(cur, "INST name")?;
                     self.check_importable(&module, &name)?;
                     let args = self.pop_mark()?;
-                    let i = self.record_global(ir, module, name, "INST");
+                    let i = self.record_global(ir, module, name, Op::Inst.name());
                     let args = V::Tuple(Rc::new(self.retain(args)));
                     self.call(ir, V::Global(i), args, false)?;
                 }
-                b'o' => {
+                Op::Obj => {
                     let mut items = self.pop_mark()?;
                     if items.is_empty() {
                         return Err(self.err("OBJ without a class"));
@@ -877,38 +882,38 @@ impl<'l> Machine<'l> {
                     let args = V::Tuple(Rc::new(self.retain(items)));
                     self.call(ir, callee, args, false)?;
                 }
-                0x81 => {
+                Op::Newobj => {
                     let args = self.pop()?;
                     let cls = self.pop()?;
                     self.call(ir, cls, args, true)?;
                 }
-                0x92 => {
+                Op::NewobjEx => {
                     let _kwargs = self.pop()?;
                     let args = self.pop()?;
                     let cls = self.pop()?;
                     self.call(ir, cls, args, true)?;
                 }
-                0x82..=0x84 => {
-                    let code = match op {
-                        0x82 => u32::from(cur.u8().map_err(|e| self.io(e))?),
-                        0x83 => u32::from(cur.u16_le().map_err(|e| self.io(e))?),
+                Op::Ext1 | Op::Ext2 | Op::Ext4 => {
+                    let index = match code {
+                        Op::Ext1 => u32::from(cur.u8().map_err(|e| self.io(e))?),
+                        Op::Ext2 => u32::from(cur.u16_le().map_err(|e| self.io(e))?),
                         _ => cur.u32_le().map_err(|e| self.io(e))?,
                     };
                     self.globals_seen = true;
                     ir.ext_codes.push(Event {
                         offset: self.op_offset,
                         message: format!(
-                            "EXT{} imports the name registered as extension code {code}, which cannot be resolved statically",
-                            match op { 0x82 => 1, 0x83 => 2, _ => 4 }
+                            "{} imports the name registered as extension code {index}, which cannot be resolved statically",
+                            code.name()
                         ),
                     });
                     self.push(V::Obj(Rc::new(Obj {
                         callee: None,
-                        args: V::Int(i128::from(code)),
+                        args: V::Int(i128::from(index)),
                         state: None,
                     })))?;
                 }
-                b'd' => {
+                Op::Dict => {
                     let items = self.pop_mark()?;
                     if items.len() % 2 != 0 {
                         return Err(self.err("DICT with an odd number of items"));
@@ -921,27 +926,31 @@ impl<'l> Machine<'l> {
                     }
                     self.push(V::Dict(Rc::new(pairs)))?;
                 }
-                b'}' => self.push(V::Dict(Rc::new(Vec::new())))?,
-                b']' => self.push(V::List(Rc::new(Vec::new())))?,
-                b')' => self.push(V::Tuple(Rc::new(Vec::new())))?,
-                0x8f => self.push(V::Set)?,
-                0x91 => {
+                Op::EmptyDict => self.push(V::Dict(Rc::new(Vec::new())))?,
+                Op::EmptyList => self.push(V::List(Rc::new(Vec::new())))?,
+                Op::EmptyTuple => self.push(V::Tuple(Rc::new(Vec::new())))?,
+                Op::EmptySet => self.push(V::Set)?,
+                Op::Frozenset => {
                     let items = self.pop_mark()?;
                     self.retain(items);
                     self.push(V::Set)?;
                 }
-                b'l' => {
+                Op::List => {
                     let items = self.pop_mark()?;
                     let keep = self.retain(items);
                     self.push(V::List(Rc::new(keep)))?;
                 }
-                b't' => {
+                Op::Tuple => {
                     let items = self.pop_mark()?;
                     let keep = self.retain(items);
                     self.push(V::Tuple(Rc::new(keep)))?;
                 }
-                0x85..=0x87 => {
-                    let n = usize::from(op - 0x84);
+                Op::Tuple1 | Op::Tuple2 | Op::Tuple3 => {
+                    let n = match code {
+                        Op::Tuple1 => 1,
+                        Op::Tuple2 => 2,
+                        _ => 3,
+                    };
                     let mut items = Vec::with_capacity(n);
                     for _ in 0..n {
                         items.push(self.pop()?);
@@ -950,7 +959,7 @@ impl<'l> Machine<'l> {
                     let keep = self.retain(items);
                     self.push(V::Tuple(Rc::new(keep)))?;
                 }
-                b'g' => {
+                Op::Get => {
                     let line = self.text_line(cur, "GET argument")?;
                     let key = line
                         .trim()
@@ -958,15 +967,15 @@ impl<'l> Machine<'l> {
                         .map_err(|_| self.err("GET with a non-numeric key"))?;
                     self.memo_get(key)?;
                 }
-                b'h' => {
+                Op::Binget => {
                     let key = cur.u8().map_err(|e| self.io(e))?;
                     self.memo_get(u64::from(key))?;
                 }
-                b'j' => {
+                Op::LongBinget => {
                     let key = cur.u32_le().map_err(|e| self.io(e))?;
                     self.memo_get(u64::from(key))?;
                 }
-                b'p' => {
+                Op::Put => {
                     let line = self.text_line(cur, "PUT argument")?;
                     let key = line
                         .trim()
@@ -974,37 +983,34 @@ impl<'l> Machine<'l> {
                         .map_err(|_| self.err("PUT with a negative or non-numeric key"))?;
                     self.memo_put(key)?;
                 }
-                b'q' => {
+                Op::Binput => {
                     let key = cur.u8().map_err(|e| self.io(e))?;
                     self.memo_put(u64::from(key))?;
                 }
-                b'r' => {
+                Op::LongBinput => {
                     let key = cur.u32_le().map_err(|e| self.io(e))?;
                     self.memo_put(u64::from(key))?;
                 }
-                0x94 => {
+                Op::Memoize => {
                     let key = self.memo.len() as u64;
                     self.memo_put(key)?;
                 }
-                0x80 => {
+                Op::Proto => {
                     let proto = cur.u8().map_err(|e| self.io(e))?;
                     if proto > PROTO_MAX {
                         return Err(self.err(format!("unsupported pickle protocol {proto}")));
                     }
                 }
-                0x95 => {
+                Op::Frame => {
                     cur.u64_le().map_err(|e| self.io(e))?;
                 }
-                0x97 => self.push(V::Buffer)?,
-                0x98 => {
+                Op::NextBuffer => self.push(V::Buffer)?,
+                Op::ReadonlyBuffer => {
                     self.top_mut()?;
                 }
-                b'G' => {
+                Op::Binfloat => {
                     cur.take(8).map_err(|e| self.io(e))?;
                     self.push(V::Float)?;
-                }
-                other => {
-                    return Err(self.err(format!("invalid opcode 0x{other:02x}")));
                 }
             }
         }
