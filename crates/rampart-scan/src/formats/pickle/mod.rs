@@ -10,7 +10,10 @@
 //! The simulation is bounded by [`Limits`]: opcodes, stack, memo, retained values, text
 //! line length, streams. Large byte payloads are skipped without being read.
 
+mod calls;
 mod globals;
+mod legacy;
+mod numpy;
 mod ops;
 mod strings;
 pub(crate) mod value;
@@ -18,10 +21,12 @@ pub(crate) mod value;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use calls::dunder_key;
 pub use globals::{
     canonical, canonical_module, judge, judge_with, looks_like_class, refuse_user_allow,
     torch_storage_element_size, Judgement, UserAllow,
 };
+use legacy::walk_legacy_storages;
 use ops::Op;
 pub(crate) use value::V;
 use value::{Obj, MAX_KEPT_STRING};
@@ -412,125 +417,6 @@ impl<'l> Machine<'l> {
     ) -> usize {
         self.globals_seen = true;
         ir.global(module, name, self.op_offset, opcode)
-    }
-
-    /// Runs a call (`REDUCE`, `OBJ`, `INST`, `NEWOBJ`) in the simulation: records and
-    /// judges it, and pushes its result — the name a `getattr` gadget resolved to, a
-    /// bound method of a plain container, or an opaque object.
-    fn call(&mut self, ir: &mut PickleIr, callee: V, args: V, instantiate: bool) -> Res<()> {
-        if let V::Global(i) = callee {
-            if matches!(
-                ir.globals.get(i).map(|g| g.judgement),
-                Some(Judgement::Gadget(_))
-            ) {
-                let resolved = if instantiate {
-                    None
-                } else {
-                    self.resolve_getattr(ir, &args)
-                };
-                self.note_call(ir, &callee, &args, instantiate);
-                if let Some(v) = resolved {
-                    if let Some(g) = ir.globals.get_mut(i) {
-                        g.resolved += 1;
-                    }
-                    return self.push(v);
-                }
-                let preview = preview_call(ir, i, &args);
-                if let Some(g) = ir.globals.get_mut(i) {
-                    if !g.unresolved {
-                        g.call_preview = Some(preview);
-                    }
-                    g.unresolved = true;
-                }
-                return self.push(V::Obj(Rc::new(Obj {
-                    callee: Some(i),
-                    args,
-                    state: None,
-                })));
-            }
-        }
-        self.note_call(ir, &callee, &args, instantiate);
-        self.push(V::Obj(Rc::new(Obj {
-            callee: global_index(&callee),
-            args,
-            state: None,
-        })))
-    }
-
-    /// `getattr(target, 'name')`: on an imported name, the dotted name `target.name`
-    /// (recorded and judged like any import); on a plain container, one of its
-    /// [`CONTAINER_METHODS`]. Anything else cannot be resolved.
-    fn resolve_getattr(&mut self, ir: &mut PickleIr, args: &V) -> Option<V> {
-        let items = args.items().filter(|a| a.len() == 2)?;
-        let attr = items.get(1)?.as_str()?;
-        if !is_dotted_identifier(attr) || attr.contains('.') {
-            return None;
-        }
-        match items.first()? {
-            V::Global(t) => {
-                let g = ir.globals.get(*t)?;
-                let (module, name) = (g.module.clone(), format!("{}.{attr}", g.name));
-                let i = self.record_global(ir, module, name, "getattr");
-                Some(V::Global(i))
-            }
-            target => {
-                let kind = container_kind(ir, target)?;
-                CONTAINER_METHODS
-                    .contains(&attr)
-                    .then(|| V::Method(Rc::from(format!("{kind}.{attr}"))))
-            }
-        }
-    }
-
-    fn note_call(&mut self, ir: &mut PickleIr, callee: &V, args: &V, instantiate: bool) {
-        match callee {
-            V::Global(i) => {
-                let (misuse, instantiated) = check_use(ir, *i, args, instantiate);
-                for j in instantiated {
-                    if let Some(g) = ir.globals.get_mut(j) {
-                        g.instantiated = true;
-                    }
-                }
-                let needs_preview = ir.globals.get(*i).is_some_and(|g| g.call_preview.is_none());
-                let preview = needs_preview.then(|| preview_call(ir, *i, args));
-                if let Some(g) = ir.globals.get_mut(*i) {
-                    if instantiate {
-                        g.instantiated = true;
-                    } else {
-                        g.called = true;
-                    }
-                    if preview.is_some() {
-                        g.call_preview = preview;
-                    }
-                }
-                if let Some(message) = misuse {
-                    ir.misuse.push(Event {
-                        offset: self.op_offset,
-                        message,
-                    });
-                }
-            }
-            // Calling the result of a dangerous call or gadget, of a computed import or
-            // of an extension code is already reported by the rule for that; only
-            // results of allowed or unknown callables are reported here.
-            V::Obj(obj)
-                if obj.callee.is_none_or(|i| {
-                    ir.globals.get(i).is_some_and(|g| {
-                        matches!(g.judgement, Judgement::Dangerous(_) | Judgement::Gadget(_))
-                    })
-                }) => {}
-            V::Obj(_) | V::Persistent(_) => ir.indirect_calls.push(Event {
-                offset: self.op_offset,
-                message: format!(
-                    "calls {} with {}, a value computed while loading rather than an importable name",
-                    callee.preview(&ir.globals),
-                    args.preview(&ir.globals)
-                ),
-            }),
-            // A bound method of a plain container (`dict.get`): nothing runs but the
-            // container's own method. Calling a plain value fails when loading.
-            _ => {}
-        }
     }
 
     /// Fails like `find_class` does for names that cannot be imported.
@@ -1065,72 +951,6 @@ impl<'l> Machine<'l> {
             _ => Ok(()),
         }
     }
-
-    /// joblib writes each NumPy array right after the pickled `NumpyArrayWrapper`
-    /// that describes it, and its unpickler reads the array when it runs that
-    /// wrapper's BUILD: raw bytes for plain dtypes, a nested pickle for object dtype.
-    fn joblib_array(&mut self, cur: &mut Cursor<'_>, ir: &mut PickleIr, wrapper: &Obj) -> Res<()> {
-        ir.joblib_arrays += 1;
-        let state = wrapper
-            .state
-            .as_ref()
-            .ok_or_else(|| self.err("joblib array without state"))?;
-        let dtype = state
-            .dict_get("dtype")
-            .ok_or_else(|| self.err("joblib array wrapper without a dtype"))?;
-        let Some(layout) = numpy_dtype_layout(dtype) else {
-            return Err(self.err(format!(
-                "joblib array with an unrecognised dtype {}; cannot find where the array ends",
-                dtype.preview(&ir.globals)
-            )));
-        };
-        let shape = state
-            .dict_get("shape")
-            .and_then(V::items)
-            .ok_or_else(|| self.err("joblib array wrapper without a shape"))?;
-        let mut count: u64 = 1;
-        for dim in shape {
-            let d = dim
-                .as_int()
-                .and_then(|d| u64::try_from(d).ok())
-                .ok_or_else(|| {
-                    self.err("joblib array shape is not a tuple of non-negative integers")
-                })?;
-            count = count
-                .checked_mul(d)
-                .ok_or_else(|| self.err("joblib array shape overflows"))?;
-        }
-        match layout {
-            DtypeLayout::Object => {
-                ir.joblib_object_arrays += 1;
-                if self.nested >= MAX_NESTED_PICKLES {
-                    return Err(self.limit("joblib object arrays nested too deeply"));
-                }
-                let mut inner = Machine::new(self.limits, self.nested + 1);
-                inner.run(cur, ir)?;
-                self.globals_seen |= inner.globals_seen;
-            }
-            DtypeLayout::Plain(itemsize) => {
-                if state
-                    .dict_get("numpy_array_alignment_bytes")
-                    .and_then(V::as_int)
-                    .is_some()
-                {
-                    let padding = cur.u8().map_err(|e| self.io(e))?;
-                    cur.skip(u64::from(padding)).map_err(|e| self.io(e))?;
-                }
-                let bytes = count
-                    .checked_mul(itemsize)
-                    .ok_or_else(|| self.err("joblib array size overflows"))?;
-                cur.skip(bytes).map_err(|_| {
-                    self.err(format!(
-                        "joblib array of {bytes} bytes runs past the end of the data"
-                    ))
-                })?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// True for a dotted Python identifier path (`os`, `torch._utils`, `Popen.__init__`).
@@ -1153,51 +973,6 @@ fn global_index(v: &V) -> Option<usize> {
 
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
-}
-
-enum DtypeLayout {
-    Object,
-    Plain(u64),
-}
-
-/// The element layout of a pickled `numpy.dtype(...)`: `dtype(('f8', False, True))`
-/// with BUILD state `(3, '<', None, names, fields, elsize, alignment, flags)`.
-fn numpy_dtype_layout(dtype: &V) -> Option<DtypeLayout> {
-    let V::Obj(obj) = dtype else { return None };
-    let code = obj.args.items()?.first()?.as_str()?;
-    let state = obj.state.as_ref().and_then(V::items);
-    if code.starts_with('O') {
-        return Some(DtypeLayout::Object);
-    }
-    if let Some(V::Dict(pairs)) = state.and_then(|s| s.get(4)) {
-        for (_, field) in pairs.iter() {
-            let sub = field.items().and_then(|f| f.first())?;
-            if matches!(numpy_dtype_layout(sub)?, DtypeLayout::Object) {
-                return Some(DtypeLayout::Object);
-            }
-        }
-    }
-    let elsize = state
-        .and_then(|s| s.get(5))
-        .and_then(V::as_int)
-        .filter(|&n| n > 0)
-        .and_then(|n| u64::try_from(n).ok());
-    if let Some(n) = elsize {
-        return Some(DtypeLayout::Plain(n));
-    }
-    let kind = code.trim_start_matches(['<', '>', '|', '=']);
-    let digits: String = kind
-        .chars()
-        .skip_while(|c| c.is_ascii_alphabetic())
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let size = digits.parse::<u64>().ok()?;
-    let letter = kind.chars().next()?;
-    match letter {
-        'U' => size.checked_mul(4).map(DtypeLayout::Plain),
-        'b' | 'i' | 'u' | 'f' | 'c' | 'M' | 'm' | 'S' | 'V' | 'a' => Some(DtypeLayout::Plain(size)),
-        _ => None,
-    }
 }
 
 /// Runs exactly one stream at the cursor, recording a failure in `ir`. Returns the
@@ -1300,71 +1075,6 @@ pub fn scan_pickles_with(
     PickleScan { ir, is_pickle }
 }
 
-/// After the keys list of a legacy checkpoint come the storages, in key order: each an
-/// 8-byte little-endian element count and that many elements.
-fn walk_legacy_storages(cur: &mut Cursor<'_>, ir: &mut PickleIr, pids: &[V], keys: Option<&V>) {
-    let mut sizes: HashMap<&str, u64> = HashMap::new();
-    for pid in pids {
-        let Some(items) = pid.items() else { continue };
-        // ('storage', storage_type, root_key, location, numel, view_metadata)
-        let (Some(kind), Some(V::Global(ty)), Some(key)) = (
-            items.first().and_then(V::as_str),
-            items.get(1),
-            items.get(2).and_then(V::as_str),
-        ) else {
-            continue;
-        };
-        if kind != "storage" {
-            continue;
-        }
-        if let Some(size) = ir
-            .globals
-            .get(*ty)
-            .and_then(|g| torch_storage_element_size(&g.name))
-        {
-            sizes.insert(key, size);
-        }
-    }
-    let Some(keys) = keys.and_then(V::items) else {
-        ir.errors.push(Event {
-            offset: cur.pos(),
-            message: "legacy checkpoint: the storage key list is not a list".into(),
-        });
-        return;
-    };
-    for key in keys {
-        let at = cur.pos();
-        let Some(name) = key.as_str() else {
-            ir.errors.push(Event {
-                offset: at,
-                message: "legacy checkpoint: storage key is not a string".into(),
-            });
-            return;
-        };
-        let Some(&elem) = sizes.get(name) else {
-            ir.errors.push(Event {
-                offset: at,
-                message: format!("legacy checkpoint: storage {name:?} has no known element type"),
-            });
-            return;
-        };
-        let walked = cur
-            .u64_le()
-            .ok()
-            .and_then(|count| count.checked_mul(elem))
-            .and_then(|bytes| cur.skip(bytes).ok());
-        if walked.is_none() {
-            ir.errors.push(Event {
-                offset: at,
-                message: format!(
-                    "legacy checkpoint: storage {name:?} runs past the end of the file"
-                ),
-            });
-            return;
-        }
-    }
-}
-
 /// Methods of plain containers that `getattr(container, name)` may reach: a pickled
 /// bound method such as `{}.get` (nothing runs but the container's own method).
 pub const CONTAINER_METHODS: &[&str] = &[
@@ -1387,171 +1097,6 @@ pub const CONTAINER_METHODS: &[&str] = &[
     "add",
     "discard",
 ];
-
-/// The built-in container a value is (`dict`, `list`, …), when it is one.
-fn container_kind(ir: &PickleIr, v: &V) -> Option<&'static str> {
-    match v {
-        V::Dict(_) => Some("dict"),
-        V::List(_) => Some("list"),
-        V::Tuple(_) => Some("tuple"),
-        V::Set => Some("set"),
-        V::Obj(obj) => {
-            let g = obj.callee.and_then(|i| ir.globals.get(i))?;
-            let (module, name) = canonical(&g.module, &g.name);
-            match (module.as_str(), name.as_str()) {
-                ("builtins", "dict") => Some("dict"),
-                ("builtins", "list") => Some("list"),
-                ("builtins", "set") => Some("set"),
-                ("builtins", "frozenset") => Some("frozenset"),
-                ("builtins", "tuple") => Some("tuple"),
-                ("collections", "OrderedDict") => Some("OrderedDict"),
-                ("collections", "defaultdict") => Some("defaultdict"),
-                ("collections", "Counter") => Some("Counter"),
-                ("collections", "deque") => Some("deque"),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-/// `module.name(args…)` for messages.
-fn preview_call(ir: &PickleIr, i: usize, args: &V) -> String {
-    format!(
-        "{}{}",
-        ir.globals.get(i).map(GlobalUse::path).unwrap_or_default(),
-        match args {
-            V::Tuple(_) => args.preview(&ir.globals),
-            other => format!("({})", other.preview(&ir.globals)),
-        }
-    )
-}
-
-/// Checks a call of global `i` against what its allow-list entry admits. Returns the
-/// misuse (if any) and the unknown names the call instantiates (class arguments).
-fn check_use(ir: &PickleIr, i: usize, args: &V, instantiate: bool) -> (Option<String>, Vec<usize>) {
-    let Some(g) = ir.globals.get(i) else {
-        return (None, Vec::new());
-    };
-    let (spec, arity) = match g.judgement {
-        Judgement::Safe(Allows::Reference) => {
-            return (
-                Some(format!(
-                    "`{}` is allowed only as a value, but is {} while loading: {}",
-                    g.path(),
-                    if instantiate {
-                        "instantiated"
-                    } else {
-                        "called"
-                    },
-                    preview_call(ir, i, args)
-                )),
-                Vec::new(),
-            );
-        }
-        Judgement::Safe(Allows::Call(spec)) => (spec, spec.len()..=spec.len()),
-        Judgement::Safe(Allows::CallThen(spec)) => (spec, spec.len()..=usize::MAX),
-        Judgement::Safe(Allows::CallOptional(spec, n)) => (spec, n..=spec.len()),
-        _ => return (None, Vec::new()),
-    };
-    let misuse = |why: String| {
-        Some(format!(
-            "`{}` is allowed only {}, but is called as {}",
-            g.path(),
-            why,
-            preview_call(ir, i, args)
-        ))
-    };
-    let Some(items) = args.items() else {
-        return (misuse("with literal arguments".into()), Vec::new());
-    };
-    if !arity.contains(&items.len()) {
-        let count = match (*arity.start(), *arity.end()) {
-            (a, b) if a == b => format!("{a}"),
-            (a, usize::MAX) => format!("at least {a}"),
-            (a, b) => format!("{a} to {b}"),
-        };
-        return (misuse(format!("with {count} argument(s)")), Vec::new());
-    }
-    let mut instantiated = Vec::new();
-    for (n, (arg, v)) in spec.iter().zip(items).enumerate() {
-        if let Err(why) = arg_matches(ir, *arg, v, &mut instantiated) {
-            return (
-                misuse(format!("when argument {} is {why}", n + 1)),
-                instantiated,
-            );
-        }
-    }
-    (None, instantiated)
-}
-
-/// Whether one argument satisfies its constraint; the error says what it must be.
-fn arg_matches(
-    ir: &PickleIr,
-    arg: Arg,
-    v: &V,
-    instantiated: &mut Vec<usize>,
-) -> Result<(), String> {
-    let class = |v: &V, instantiated: &mut Vec<usize>| match v {
-        V::Global(j) => match ir.globals.get(*j).map(|g| g.judgement) {
-            Some(Judgement::Safe(Allows::Construct) | Judgement::Dangerous(_)) => Ok(()),
-            Some(Judgement::Unknown) => {
-                instantiated.push(*j);
-                Ok(())
-            }
-            _ => Err("a class the allow-list lets be constructed".to_string()),
-        },
-        _ => Err("an imported class".to_string()),
-    };
-    match arg {
-        Arg::Any => Ok(()),
-        Arg::Str => match v {
-            V::Str(_) | V::LongStr(_) => Ok(()),
-            _ => Err("a string".into()),
-        },
-        Arg::Int => match v {
-            V::Int(_) | V::BigInt | V::Bool(_) => Ok(()),
-            _ => Err("an integer".into()),
-        },
-        Arg::None => match v {
-            V::None => Ok(()),
-            _ => Err("None".into()),
-        },
-        Arg::OneOf(allowed) => match v.as_str() {
-            Some(s) if allowed.iter().any(|a| a.eq_ignore_ascii_case(s)) => Ok(()),
-            _ => Err(format!("one of {}", allowed.join(", "))),
-        },
-        Arg::Class => class(v, instantiated),
-        Arg::ClassOrStr => match v {
-            V::Str(_) => Ok(()),
-            _ => class(v, instantiated).map_err(|e| format!("a string or {e}")),
-        },
-        Arg::Callable => match v {
-            V::Global(j) => match ir.globals.get(*j).map(|g| g.judgement) {
-                Some(Judgement::Safe(_) | Judgement::Dangerous(_)) => Ok(()),
-                _ => Err("a name on the allow-list (the call calls it)".into()),
-            },
-            V::Method(_) => Ok(()),
-            _ => Err("an imported name on the allow-list (the call calls it)".into()),
-        },
-    }
-}
-
-/// A dunder key (`__class__`, `__reduce_ex__`, …) that a `BUILD` state sets: in a state
-/// dict, or in the slot-state dict of a `(state, slotstate)` pair.
-fn dunder_key(state: &V) -> Option<String> {
-    let dict_key = |d: &V| -> Option<String> {
-        let V::Dict(pairs) = d else { return None };
-        pairs.iter().find_map(|(k, _)| {
-            let k = k.as_str()?;
-            (k.len() > 4 && k.starts_with("__") && k.ends_with("__")).then(|| k.to_string())
-        })
-    };
-    dict_key(state).or_else(|| {
-        let items = state.items()?;
-        items.iter().take(2).find_map(dict_key)
-    })
-}
 
 #[cfg(test)]
 mod tests;
