@@ -9,8 +9,25 @@ use rampart_core::{Severity, Verdict};
 #[derive(Debug, Parser)]
 #[command(name = "rampart", version, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How every command prints: the same flags mean the same thing everywhere.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// When to use colours (also `NO_COLOR`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print less: no progress bars or status lines on stderr; `scan` lists only files
+    /// with findings. Errors are always printed.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more: `scan` also lists clean files.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,15 +128,6 @@ pub struct ScanArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Only print files with findings and the summary.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Also list clean files.
-    #[arg(short, long, conflicts_with = "quiet")]
-    pub verbose: bool,
     /// Read the policy from the `[scan]` table of this rampart.toml (allow, exclude,
     /// baseline); the options below add to it.
     #[arg(long, value_name = "rampart.toml")]
@@ -354,9 +362,6 @@ pub struct BomArgs {
     /// With --check: exit 1 when a finding at or above this severity exists.
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     pub fail_on: Severity,
-    /// When to use colours (human output of --check).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 #[derive(Debug, Args)]

@@ -379,3 +379,73 @@ fn guard_scan_with_a_field_no_line_has_is_an_error() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+/// `--quiet`, `--verbose` and `--color` are accepted by every command, before or after
+/// it, and mean the same thing: quiet silences status lines, colour is what it says.
+#[test]
+fn output_flags_mean_the_same_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    key(d);
+    std::fs::write(d.join("m.bin"), b"weights").unwrap();
+    std::fs::write(d.join("in.jsonl"), "{\"text\":\"hello\"}\n").unwrap();
+    let loud = run(d, &["guard", "scan", "--jsonl", "in.jsonl"]);
+    assert!(
+        text(&loud.stderr).contains("1 lines"),
+        "{}",
+        text(&loud.stderr)
+    );
+    for args in [
+        &["--quiet", "guard", "scan", "--jsonl", "in.jsonl"][..],
+        &["guard", "scan", "--jsonl", "in.jsonl", "-q"],
+        &["hash", "m.bin", "--out", "m.json", "--quiet"],
+        &["-q", "sign", "m.bin", "--key", "k.pem"],
+    ] {
+        let out = run(d, args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?} printed on stderr: {}",
+            text(&out.stderr)
+        );
+    }
+    let coloured = run(
+        &root(),
+        &[
+            "bom",
+            "--check",
+            "--color",
+            "always",
+            "examples/support-bot",
+        ],
+    );
+    assert!(
+        text(&coloured.stdout).contains("\u{1b}["),
+        "no colour with --color always"
+    );
+    let plain = run(
+        &root(),
+        &["--color", "never", "bom", "--check", "examples/support-bot"],
+    );
+    assert!(
+        !text(&plain.stdout).contains("\u{1b}["),
+        "colour with --color never"
+    );
+    let verbose = run(&root(), &["scan", "examples/support-bot", "--verbose"]);
+    assert!(
+        text(&verbose.stdout).contains("tinychat.gguf  gguf  clean"),
+        "{}",
+        text(&verbose.stdout)
+    );
+    let out = run(d, &["scan", "m.bin", "-q", "-v"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--quiet and --verbose together are a usage error"
+    );
+}

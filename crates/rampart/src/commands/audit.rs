@@ -18,6 +18,7 @@ use rampart_ledger::{
 use serde_json::{json, Value};
 
 use crate::cli::{AuditArgs, AuditCommand, AuditWriteArgs, BodyKeyArgs, LedgerDbArgs};
+use crate::render::Printer;
 use crate::ExitStatus;
 
 use rampart_ledger::evidence::{self, Evidence, EvidenceVerdict};
@@ -143,7 +144,7 @@ fn write_out(out: Option<&Path>, value: &Evidence) -> Result<()> {
     Ok(())
 }
 
-pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
+pub fn run(args: &AuditArgs, p: &Printer) -> Result<ExitStatus> {
     match &args.command {
         AuditCommand::Keygen(k) => {
             let signer = NoteSigner::generate(&k.name).map_err(|e| anyhow!("{e}"))?;
@@ -290,16 +291,16 @@ pub fn run(args: &AuditArgs) -> Result<ExitStatus> {
                 }
                 start = end;
             }
-            eprintln!(
+            p.note(format_args!(
                 "exported {} entries between {} and {}",
                 entries.len(),
                 e.since,
                 e.until
-            );
+            ));
             write_out(e.out.as_deref(), &evidence::document(&note, entries))?;
             Ok(ExitStatus::Success)
         }
-        AuditCommand::Serve(a) => serve(a),
+        AuditCommand::Serve(a) => serve(a, p),
         AuditCommand::Tail(t) => {
             let ledger = open_existing(&Opening::read(&t.ledger, None))?;
             let size = ledger.tree_head()?.size;
@@ -467,7 +468,7 @@ fn read_bounded(file: &Path, max: usize) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn serve(a: &crate::cli::AuditServeArgs) -> Result<ExitStatus> {
+fn serve(a: &crate::cli::AuditServeArgs, p: &Printer) -> Result<ExitStatus> {
     if !a.listen.ip().is_loopback() && !a.allow_plain_http {
         bail!(
             "refusing plain HTTP on the non-loopback address {} (DP-1): put a TLS proxy in front, or pass --allow-plain-http",
@@ -492,7 +493,10 @@ fn serve(a: &crate::cli::AuditServeArgs) -> Result<ExitStatus> {
         let listener = tokio::net::TcpListener::bind(a.listen)
             .await
             .with_context(|| format!("binding {}", a.listen))?;
-        eprintln!("ledger API listening on http://{}", listener.local_addr()?);
+        p.note(format_args!(
+            "ledger API listening on http://{}",
+            listener.local_addr()?
+        ));
         rampart_ledger::http::serve(api, listener, async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -7,9 +7,10 @@ use rampart_bom::{build, check, init as discover, read_system, SpecVersion};
 
 use crate::cli::{BomArgs, InitArgs, OutputFormat};
 use crate::render;
+use crate::render::Printer;
 use crate::ExitStatus;
 
-pub fn bom(args: &BomArgs) -> Result<ExitStatus> {
+pub fn bom(args: &BomArgs, p: &Printer) -> Result<ExitStatus> {
     let system = read_system(&args.dir)
         .with_context(|| format!("reading {}", args.dir.join("rampart.toml").display()))?;
     let spec = if args.spec == "1.7" {
@@ -29,7 +30,7 @@ pub fn bom(args: &BomArgs) -> Result<ExitStatus> {
             }
             OutputFormat::Human => {
                 // Colour only on a terminal, never into a file.
-                let color = args.out.is_none() && super::use_color(args.color);
+                let color = args.out.is_none() && p.color();
                 let style = render::human::Style::new(color);
                 render::human::scan_report(
                     &mut text,
@@ -60,12 +61,12 @@ pub fn bom(args: &BomArgs) -> Result<ExitStatus> {
     match &args.out {
         Some(path) => {
             rampart_sign::write_atomically(path, text.as_bytes())?;
-            eprintln!(
+            p.note(format_args!(
                 "wrote {} (CycloneDX {}; {} bytes hashed, the rest reused from signing manifests)",
                 path.display(),
                 spec.as_str(),
                 bom.hashed_bytes
-            );
+            ));
         }
         None => io::stdout().lock().write_all(text.as_bytes())?,
     }

@@ -8,6 +8,7 @@ use rampart_gateway::config::{config_root, key_db_path};
 use rampart_gateway::keys::KeyStore;
 
 use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel};
+use crate::render::Printer;
 use crate::ExitStatus;
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -63,7 +64,7 @@ async fn shutdown_signal() {
     }
 }
 
-pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
+pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
     init_logging(args.log_format, args.log_level);
     let rt = runtime()?;
     if let Some(addr) = &args.mock_upstream {
@@ -72,7 +73,7 @@ pub fn run(args: &GatewayArgs) -> Result<ExitStatus> {
             .map_err(|_| anyhow!("invalid address {addr}"))?;
         return rt.block_on(async {
             let (local, _state, task) = rampart_gateway::mock::serve(addr).await?;
-            eprintln!("mock upstream listening on http://{local}/v1");
+            p.note(format_args!("mock upstream listening on http://{local}/v1"));
             tokio::select! {
                 _ = task => {}
                 () = shutdown_signal() => {}
@@ -158,7 +159,7 @@ fn open_existing(args: &KeysDbArgs) -> Result<KeyStore> {
     })
 }
 
-pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
+pub fn keys(cmd: &KeysCommand, p: &Printer) -> Result<ExitStatus> {
     match cmd {
         KeysCommand::Create(a) => {
             let path = key_db(&a.db)?;
@@ -182,13 +183,13 @@ pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
                 expires,
             })?;
             println!("{key}");
-            eprintln!(
+            p.note(format_args!(
                 "created key {} for tenant {} (models: {}) in {}; it is shown only now",
                 rec.id,
                 rec.tenant,
                 rec.models.join(","),
                 path.display()
-            );
+            ));
         }
         KeysCommand::List(a) => {
             for rec in open_existing(a)?.list()? {
@@ -197,11 +198,14 @@ pub fn keys(cmd: &KeysCommand) -> Result<ExitStatus> {
         }
         KeysCommand::Revoke(a) => {
             open_existing(&a.db)?.revoke(&a.id)?;
-            eprintln!("revoked {}", a.id);
+            p.note(format_args!("revoked {}", a.id));
         }
         KeysCommand::Rotate(a) => {
             println!("{}", open_existing(&a.db)?.rotate(&a.id)?);
-            eprintln!("rotated {}: the old secret no longer works", a.id);
+            p.note(format_args!(
+                "rotated {}: the old secret no longer works",
+                a.id
+            ));
         }
     }
     Ok(ExitStatus::Success)

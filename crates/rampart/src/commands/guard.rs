@@ -12,6 +12,7 @@ use rampart_guard::{
 use serde_json::{json, Value};
 
 use crate::cli::{GuardCommand, GuardSetupArgs, ReportFormat};
+use crate::render::Printer;
 use crate::ExitStatus;
 
 fn pipeline(setup: &GuardSetupArgs) -> Result<(Pipeline, Policy)> {
@@ -56,7 +57,7 @@ fn open_input(path: &std::path::Path) -> Result<Box<dyn BufRead>> {
     Ok(Box::new(BufReader::new(file)))
 }
 
-pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
+pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
     match cmd {
         GuardCommand::Check(a) => {
             let text = if a.text == "-" {
@@ -129,7 +130,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
             )
             .map_err(anyhow::Error::new)
             .with_context(|| format!("scanning {}", a.jsonl.display()))?;
-            eprintln!(
+            p.note(format_args!(
                 "{} lines: {} allow, {} flag, {} redact, {} block, {} unreadable",
                 summary.lines,
                 summary.verdicts[0],
@@ -137,7 +138,7 @@ pub fn run(cmd: &GuardCommand) -> Result<ExitStatus> {
                 summary.verdicts[2],
                 summary.verdicts[3],
                 summary.errors
-            );
+            ));
             if summary.lines > 0 && summary.missing_field == summary.lines {
                 anyhow::bail!(
                     "{}: no line has the field {:?} (see --field)",

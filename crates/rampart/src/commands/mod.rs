@@ -1,6 +1,6 @@
 //! Command implementations: call the library, render, pick the exit status.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::time::Instant;
 
 use std::path::{Path, PathBuf};
@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rampart_scan::policy::{apply_baseline, Baseline, Glob};
 use rampart_scan::{rules, ScanOptions};
 
-use crate::cli::{ColorChoice, Command, OutputFormat, RulesArgs, RulesFormat, ScanArgs};
-use crate::render;
+use crate::cli::{Command, OutputFormat, RulesArgs, RulesFormat, ScanArgs};
+use crate::render::{self, Printer};
 use crate::ExitStatus;
 
 mod audit;
@@ -21,19 +21,20 @@ mod guard;
 mod sign;
 
 pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
+    let p = Printer::new(&cli.output);
     match cli.command {
-        Command::Scan(args) => scan(&args),
-        Command::Sign(args) => sign::sign(&args),
-        Command::Verify(args) => sign::verify(&args),
-        Command::Hash(args) => sign::hash(&args),
-        Command::Bom(args) => bom::bom(&args),
-        Command::Audit(args) => audit::run(&args),
-        Command::Guard(cmd) => guard::run(&cmd),
-        Command::Gateway(args) => gateway::run(&args),
-        Command::Keys(cmd) => gateway::keys(&cmd),
+        Command::Scan(args) => scan(&args, &p),
+        Command::Sign(args) => sign::sign(&args, &p),
+        Command::Verify(args) => sign::verify(&args, &p),
+        Command::Hash(args) => sign::hash(&args, &p),
+        Command::Bom(args) => bom::bom(&args, &p),
+        Command::Audit(args) => audit::run(&args, &p),
+        Command::Guard(cmd) => guard::run(&cmd, &p),
+        Command::Gateway(args) => gateway::run(&args, &p),
+        Command::Keys(cmd) => gateway::keys(&cmd, &p),
         Command::Config(crate::cli::ConfigCommand::Check(args)) => gateway::config_check(&args),
         Command::Init(args) => bom::init(&args),
-        Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args),
+        Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args, &p),
         Command::Explain(args) => {
             let Some(rule) = registry()
                 .into_iter()
@@ -93,18 +94,6 @@ fn list_rules(args: &RulesArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-pub(crate) fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                && io::stdout().is_terminal()
-        }
-    }
-}
-
 /// A progress bar on stderr, or nothing.
 struct Bar(Option<ProgressBar>);
 
@@ -160,10 +149,10 @@ fn scan_policy(args: &ScanArgs) -> Result<(ScanOptions, Option<Baseline>)> {
     Ok((options, baseline))
 }
 
-fn scan(args: &ScanArgs) -> Result<ExitStatus> {
+fn scan(args: &ScanArgs, p: &Printer) -> Result<ExitStatus> {
     let (options, baseline) = scan_policy(args)?;
     let started = Instant::now();
-    let show_progress = !args.no_progress && !args.quiet && io::stderr().is_terminal();
+    let show_progress = !args.no_progress && p.progress();
     let bar = Bar(show_progress.then(|| {
         let bar = ProgressBar::hidden();
         if let Ok(style) =
@@ -205,15 +194,8 @@ fn scan(args: &ScanArgs) -> Result<ExitStatus> {
             writeln!(out)?;
         }
         OutputFormat::Human => {
-            let style = render::human::Style::new(use_color(args.color));
-            render::human::scan_report(
-                &mut out,
-                &report,
-                &style,
-                args.quiet,
-                args.verbose,
-                elapsed,
-            )?;
+            let style = render::human::Style::new(p.color());
+            render::human::scan_report(&mut out, &report, &style, p.quiet(), p.verbose(), elapsed)?;
         }
     }
     out.flush()?;

@@ -1,6 +1,6 @@
 //! `rampart sign`, `verify`, `hash` and `key generate`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,6 +18,7 @@ use rampart_sign::{
 use serde_json::json;
 
 use crate::cli::{HashArgs, HashingArgs, KeyGenerateArgs, ReportFormat, SignArgs, VerifyArgs};
+use crate::render::Printer;
 use crate::ExitStatus;
 
 fn hashing_config(args: &HashingArgs) -> Result<HashingConfig> {
@@ -40,7 +41,7 @@ fn hashing_config(args: &HashingArgs) -> Result<HashingConfig> {
 
 /// A byte-counting spinner on stderr, when it is a terminal.
 fn byte_bar(enabled: bool) -> Option<ProgressBar> {
-    if !enabled || !io::stderr().is_terminal() {
+    if !enabled {
         return None;
     }
     let bar = ProgressBar::new_spinner();
@@ -58,7 +59,7 @@ fn rate(bytes: u64, seconds: f64) -> String {
     format!("{:.0} MB/s", bytes as f64 / seconds / 1e6)
 }
 
-pub fn sign(args: &SignArgs) -> Result<ExitStatus> {
+pub fn sign(args: &SignArgs, p: &Printer) -> Result<ExitStatus> {
     let passphrase = read_passphrase(args.passphrase_file.as_deref())?;
     let key = SigningKey::from_file(&args.key, passphrase.as_ref().map(|p| p.as_slice()))?;
     let certificates = match &args.certificate {
@@ -74,7 +75,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitStatus> {
         certificates,
         reuse: args.reuse.clone(),
     };
-    let bar = byte_bar(!args.no_progress);
+    let bar = byte_bar(!args.no_progress && p.progress());
     let started = Instant::now();
     let progress = |n: u64| {
         if let Some(bar) = &bar {
@@ -177,14 +178,14 @@ fn is_verification_failure(e: &SignError) -> bool {
     )
 }
 
-pub fn verify(args: &VerifyArgs) -> Result<ExitStatus> {
+pub fn verify(args: &VerifyArgs, p: &Printer) -> Result<ExitStatus> {
     let trust = trust(args)?;
     let options = VerifyOptions {
         ignore_paths: args.ignore_paths.clone(),
         ignore_git_paths: args.ignore_git_paths,
         files: (!args.files.is_empty()).then(|| args.files.clone()),
     };
-    let bar = byte_bar(!args.no_progress);
+    let bar = byte_bar(!args.no_progress && p.progress());
     let progress = |n: u64| {
         if let Some(bar) = &bar {
             bar.inc(n);
@@ -281,13 +282,13 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitStatus> {
     }
 }
 
-pub fn hash(args: &HashArgs) -> Result<ExitStatus> {
+pub fn hash(args: &HashArgs, p: &Printer) -> Result<ExitStatus> {
     let config = hashing_config(&args.hashing)?;
     let cache = match &args.reuse {
         Some(p) => Some(HashManifest::read(p)?),
         None => None,
     };
-    let bar = byte_bar(!args.no_progress);
+    let bar = byte_bar(!args.no_progress && p.progress());
     let progress = |n: u64| {
         if let Some(bar) = &bar {
             bar.inc(n);
@@ -305,14 +306,14 @@ pub fn hash(args: &HashArgs) -> Result<ExitStatus> {
     match &args.out {
         Some(path) => {
             manifest.write(path)?;
-            eprintln!(
+            p.note(format_args!(
                 "wrote {} ({} files: {} hashed, {} reused; root sha256:{})",
                 path.display(),
                 manifest.files.len(),
                 stats.hashed_files,
                 stats.reused_files,
                 manifest.root_digest
-            );
+            ));
         }
         None => {
             let mut out = io::stdout().lock();
@@ -338,7 +339,7 @@ fn relative_inside(model: &Path, file: &Path) -> Option<String> {
     )
 }
 
-pub fn key_generate(args: &KeyGenerateArgs) -> Result<ExitStatus> {
+pub fn key_generate(args: &KeyGenerateArgs, _p: &Printer) -> Result<ExitStatus> {
     let curve = Curve::parse(&args.curve).ok_or_else(|| anyhow!("unknown curve {}", args.curve))?;
     let public: PathBuf = args.public.clone().unwrap_or_else(|| {
         let stem = args.out.to_string_lossy();

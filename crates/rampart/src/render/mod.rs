@@ -2,6 +2,9 @@
 //! the human text renderer.
 
 pub mod human;
+pub mod printer;
+
+pub use printer::Printer;
 
 use rampart_core::{Guideline, RuleMeta};
 
