@@ -466,7 +466,17 @@ pub fn read_certificate_files(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>> {
     for p in paths {
         let text =
             fs::read_to_string(p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
-        out.extend(certs::read_pem_certificates(&text)?);
+        let certs = certs::read_pem_certificates(&text).map_err(|e| match e {
+            Error::Key(why) => Error::Key(format!("{}: {why}", p.display())),
+            other => other,
+        })?;
+        if certs.is_empty() {
+            return Err(Error::Key(format!(
+                "{}: no certificate in it (a public key is given with --key, not --root)",
+                p.display()
+            )));
+        }
+        out.extend(certs);
     }
     Ok(out)
 }

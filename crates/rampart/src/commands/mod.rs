@@ -199,6 +199,15 @@ fn scan(args: &ScanArgs, p: &Printer) -> Result<ExitStatus> {
         }
     }
     out.flush()?;
+    // The human report shows unreadable files on the same screen; a JSON or SARIF
+    // report usually goes to a file, so say on stderr what could not be read.
+    if args.format != OutputFormat::Human {
+        for file in &report.files {
+            if let Some(err) = &file.error {
+                eprintln!("rampart: error: {}: {err}", file.path);
+            }
+        }
+    }
 
     Ok(if report.has_io_errors() {
         ExitStatus::Error
