@@ -67,8 +67,8 @@ use std::thread::JoinHandle;
 use postgres::{Client, IsolationLevel, NoTls, Row, Transaction};
 
 use super::{
-    checked_size, decode_entry, lock, prepare_entry, to_i64, verify_log, EntryRow, LedgerError,
-    Prepared, SnapshotRows, Storage, StoredEntry, Verification,
+    checked_size, contiguous_entries, lock, prepare_entry, to_i64, verify_log, EntryRow,
+    LedgerError, Prepared, SnapshotRows, Storage, StoredEntry, Verification,
 };
 use crate::crypto::BodyKey;
 use crate::entry::{AuditEntry, Bodies, Timestamp};
@@ -683,31 +683,16 @@ impl Storage for PostgresLedger {
                 &[&to_i64(start), &to_i64(end)],
             )?)
         })?;
-        let mut out = Vec::with_capacity(rows.len());
-        let mut expected = start;
-        for r in rows {
-            let idx: i64 = r.try_get(0)?;
-            if idx != to_i64(expected) {
-                return Err(LedgerError::Damaged {
-                    what: format!("entry {expected} is missing"),
-                });
-            }
-            out.push(decode_entry(
-                expected,
+        let rows = rows.iter().map(|r| {
+            Ok((
+                r.try_get(0)?,
                 r.try_get(1)?,
                 r.try_get(2)?,
                 r.try_get(3)?,
                 r.try_get(4)?,
-                self.body_key.as_ref(),
-            )?);
-            expected += 1;
-        }
-        if expected != end {
-            return Err(LedgerError::Damaged {
-                what: format!("entry {expected} is missing"),
-            });
-        }
-        Ok(out)
+            ))
+        });
+        contiguous_entries(start, end, rows, self.body_key.as_ref())
     }
 
     fn verify_all(&self, trusted: Option<&TreeHead>) -> Result<Verification, LedgerError> {

@@ -302,3 +302,35 @@ fn body_matches(
     };
     ok(&bodies.prompt, &entry.prompt_sha256) && ok(&bodies.response, &entry.response_sha256)
 }
+
+/// One stored entry row as read for [`super::Storage::entries`]: index, canonical bytes, body
+/// blob, whether the body is sealed, whether it was pruned.
+pub(crate) type FullRow = (i64, Vec<u8>, Option<Vec<u8>>, bool, bool);
+
+/// Decodes the rows of `start..end`, which must be exactly those indexes in order: a
+/// missing or moved row is [`LedgerError::Damaged`], naming the first index absent.
+/// Shared by every backend's [`super::Storage::entries`].
+pub(crate) fn contiguous_entries(
+    start: u64,
+    end: u64,
+    rows: impl IntoIterator<Item = Result<FullRow, LedgerError>>,
+    key: Option<&BodyKey>,
+) -> Result<Vec<StoredEntry>, LedgerError> {
+    let missing = |expected: u64| LedgerError::Damaged {
+        what: format!("entry {expected} is missing"),
+    };
+    let mut out = Vec::new();
+    let mut expected = start;
+    for row in rows {
+        let (idx, data, body, sealed, pruned) = row?;
+        if idx != to_i64(expected) {
+            return Err(missing(expected));
+        }
+        out.push(decode_entry(expected, &data, body, sealed, pruned, key)?);
+        expected += 1;
+    }
+    if expected != end {
+        return Err(missing(expected));
+    }
+    Ok(out)
+}

@@ -21,7 +21,7 @@ use std::thread::JoinHandle;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
-    checked_size, create_private_file, decode_entry, lock, one_entry, prepare_entry, to_i64,
+    checked_size, contiguous_entries, create_private_file, lock, one_entry, prepare_entry, to_i64,
     verify_log, EntryRow, LedgerError, Prepared, SnapshotRows, Storage, StoredEntry, Verification,
 };
 use crate::crypto::BodyKey;
@@ -232,17 +232,6 @@ impl SqliteLedger {
         }
         Ok(())
     }
-
-    fn decode_row(
-        &self,
-        index: u64,
-        data: &[u8],
-        body: Option<Vec<u8>>,
-        sealed: bool,
-        pruned: bool,
-    ) -> Result<StoredEntry, LedgerError> {
-        decode_entry(index, data, body, sealed, pruned, self.body_key.as_ref())
-    }
 }
 
 impl Drop for SqliteLedger {
@@ -402,23 +391,7 @@ impl Storage for SqliteLedger {
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
-        let mut out = Vec::with_capacity(rows.len());
-        let mut expected = start;
-        for (idx, data, body, sealed, pruned) in rows {
-            if idx != to_i64(expected) {
-                return Err(LedgerError::Damaged {
-                    what: format!("entry {expected} is missing"),
-                });
-            }
-            out.push(self.decode_row(expected, &data, body, sealed, pruned)?);
-            expected += 1;
-        }
-        if expected != end {
-            return Err(LedgerError::Damaged {
-                what: format!("entry {expected} is missing"),
-            });
-        }
-        Ok(out)
+        contiguous_entries(start, end, rows.into_iter().map(Ok), self.body_key.as_ref())
     }
 
     fn verify_all(&self, trusted: Option<&TreeHead>) -> Result<Verification, LedgerError> {
