@@ -147,6 +147,55 @@ mod tests {
         );
     }
 
+    /// What the help tells users to read or run exists: every `docs/…` path it names is
+    /// in the repository, and every `rampart …` command it names is a real command.
+    #[test]
+    fn help_names_only_real_files_and_commands() {
+        let text = super::render();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut docs = 0;
+        for (i, _) in text.match_indices("docs/") {
+            let path: String = text[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
+                .collect();
+            let path = path.trim_end_matches('.');
+            assert!(
+                root.join(path).exists(),
+                "help names {path}, which does not exist"
+            );
+            docs += 1;
+        }
+        assert!(docs > 0);
+        let cli = <crate::cli::Cli as clap::CommandFactory>::command();
+        for (i, _) in text.match_indices("`rampart ") {
+            let words: Vec<&str> = text[i + 1..]
+                .split('`')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .skip(1)
+                .take_while(|w| !w.starts_with('-') && !w.starts_with('<') && !w.contains('.'))
+                .collect();
+            let mut cmd = &cli;
+            for w in &words {
+                match cmd.find_subcommand(w) {
+                    Some(sub) => cmd = sub,
+                    None => {
+                        // an argument of the last command, not a command
+                        assert!(
+                            cmd.get_positionals().next().is_some()
+                                || cmd.get_subcommands().next().is_none(),
+                            "help names `rampart {}`, which is not a command",
+                            words.join(" ")
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     /// Every subcommand and every long option is in the reference.
     #[test]
     fn every_command_and_option_is_documented() {

@@ -37,6 +37,24 @@ fn an_error_is_printed_once_on_stderr_and_names_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("m.bin"), b"weights").unwrap();
+    key(d);
+    assert!(run(d, &["sign", "m.bin", "--key", "k.pem"])
+        .status
+        .success());
+    std::fs::write(d.join("l.db"), b"").unwrap();
+    std::fs::create_dir(d.join("olddir")).unwrap();
+    let out = run(
+        d,
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "t.example/log",
+            "--out",
+            "a.key",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let cases: &[(&[&str], &str)] = &[
         (&["sign", "m.bin", "--key", "nokey.pem"], "nokey.pem"),
         (&["verify", "m.bin", "--key", "nokey.pem"], "nokey.pem"),
@@ -47,6 +65,19 @@ fn an_error_is_printed_once_on_stderr_and_names_its_file() {
         ),
         (&["guard", "scan", "--jsonl", "."], "."),
         (&["bom", "no-such-dir"], "no-such-dir"),
+        (&["verify", "m.bin", "--root", "k.pub.pem"], "k.pub.pem"),
+        (
+            &[
+                "audit",
+                "consistency",
+                "--db",
+                "l.db",
+                "olddir",
+                "--key",
+                "a.key.vkey",
+            ],
+            "olddir",
+        ),
     ];
     for (args, file) in cases {
         let out = run(d, args);
@@ -575,7 +606,7 @@ fn every_command_keeps_the_exit_status_contract() {
             None,
             None,
             &["config", "check", "--bogus"],
-            Some(&["config", "check", "--config", "missing.toml"]),
+            Some(&["config", "check", "missing.toml"]),
         ),
         (
             "explain",
@@ -603,10 +634,18 @@ fn every_command_keeps_the_exit_status_contract() {
                 text(&out.stderr)
             );
             if want == 2 {
+                let err = text(&out.stderr);
                 assert!(
-                    !text(&out.stderr).trim().is_empty(),
+                    !err.trim().is_empty(),
                     "{name} ({what}) {args:?} exited 2 without saying why"
                 );
+                if what == "I/O" {
+                    assert!(
+                        err.contains("missing"),
+                        "{name}: the error does not name the file: {err}"
+                    );
+                    assert_eq!(err.trim().lines().count(), 1, "{name}: {err}");
+                }
             }
         };
         if let Some(a) = ok {
