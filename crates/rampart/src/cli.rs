@@ -463,6 +463,9 @@ pub struct AuditVerifyArgs {
     /// Checkpoint to hold the log to (default: the latest stored one).
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -666,6 +669,9 @@ pub struct ConfigCheckArgs {
     /// The system description.
     #[arg(default_value = "rampart.toml")]
     pub config: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Subcommand)]

@@ -416,3 +416,45 @@ fn each_audit_subcommand_offers_only_the_options_it_uses() {
         }
     }
 }
+
+#[test]
+fn verify_reports_in_json_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    signed_ledger(d, 4);
+    let out = rampart(
+        d,
+        &[
+            "audit",
+            "verify",
+            "--db",
+            "l.db",
+            "--key",
+            "cp.key.vkey",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["intact"], true);
+    assert_eq!(v["entries"], 4);
+    assert_eq!(v["checkpoint_held"], true);
+    let conn = rusqlite::Connection::open(d.join("l.db")).unwrap();
+    conn.execute(
+        "UPDATE entry SET data = CAST('x' AS BLOB) WHERE idx = 2",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = rampart(
+        d,
+        &["audit", "verify", "--db", "l.db", "--format", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["tamper"]["index"], 2, "{v}");
+}

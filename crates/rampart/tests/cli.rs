@@ -673,6 +673,26 @@ fn config_check_refuses_what_the_gateway_refuses() {
     let (code, text) =
         check("[[gateway.upstreams]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/v1\"\n");
     assert_eq!(code, Some(0), "{text}");
+
+    // The same verdict as JSON.
+    std::fs::write(
+        &config,
+        format!(
+            "{base}[[gateway.upstreams]]\nname = \"api\"\nurl = \"HTTP://api.example.com/v1\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, v) = json(&[
+        "config",
+        "check",
+        "--format",
+        "json",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(v["refused"], true);
+    assert_eq!(v["weakenings"][0]["setting"], "gateway.upstreams[api].url");
+    assert_eq!(v["weakenings"][0]["guideline"], "DP-1");
 }
 
 /// `rampart keys` in `cwd`.

@@ -17,7 +17,9 @@ use rampart_ledger::{
 };
 use serde_json::{json, Value};
 
-use crate::cli::{AuditArgs, AuditCommand, AuditWriteArgs, BodyKeyArgs, LedgerDbArgs};
+use crate::cli::{
+    AuditArgs, AuditCommand, AuditWriteArgs, BodyKeyArgs, LedgerDbArgs, ReportFormat,
+};
 use crate::render::Printer;
 use crate::ExitStatus;
 
@@ -195,7 +197,9 @@ pub fn run(args: &AuditArgs, p: &Printer) -> Result<ExitStatus> {
                     match verifier.verify_checkpoint(&note, verifier.name()) {
                         Ok(cp) => Some(cp.tree_head()),
                         Err(e) => {
-                            println!("ledger NOT VERIFIED: the checkpoint does not verify with the given key: {e}");
+                            let why =
+                                format!("the checkpoint does not verify with the given key: {e}");
+                            verify_report(v.format, None, None, Some(&why))?;
                             return Ok(ExitStatus::Findings);
                         }
                     }
@@ -207,20 +211,12 @@ pub fn run(args: &AuditArgs, p: &Printer) -> Result<ExitStatus> {
                     head,
                     bodies_checked,
                 } => {
-                    println!(
-                        "ledger intact: {} entries, root {}{}; {bodies_checked} bodies checked",
-                        head.size,
-                        hex::encode(head.root),
-                        if trusted.is_some() {
-                            ", consistent with the signed checkpoint"
-                        } else {
-                            ""
-                        }
-                    );
+                    let checked = (head, bodies_checked, trusted.is_some());
+                    verify_report(v.format, Some(checked), None, None)?;
                     Ok(ExitStatus::Success)
                 }
                 Verification::Tampered(t) => {
-                    println!("ledger TAMPERED: {t}");
+                    verify_report(v.format, None, Some(&t), None)?;
                     Ok(ExitStatus::Findings)
                 }
             }
@@ -322,6 +318,54 @@ pub fn run(args: &AuditArgs, p: &Printer) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
     }
+}
+
+/// Prints the outcome of `audit verify`: intact (head, bodies checked, whether a signed
+/// checkpoint was held to), tampered, or a checkpoint that does not verify.
+fn verify_report(
+    format: ReportFormat,
+    intact: Option<(rampart_ledger::TreeHead, u64, bool)>,
+    tamper: Option<&rampart_ledger::Tamper>,
+    unverified: Option<&str>,
+) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        ReportFormat::Json => {
+            let mut v =
+                json!({"schema_version": 1, "command": "audit-verify", "intact": intact.is_some()});
+            if let Some((head, bodies, signed)) = intact {
+                v["entries"] = json!(head.size);
+                v["root"] = json!(hex::encode(head.root));
+                v["bodies_checked"] = json!(bodies);
+                v["checkpoint_held"] = json!(signed);
+            }
+            if let Some(t) = tamper {
+                v["tamper"] = serde_json::to_value(t)?;
+                v["message"] = json!(t.to_string());
+            }
+            if let Some(why) = unverified {
+                v["message"] = json!(why);
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        ReportFormat::Human => match (intact, tamper, unverified) {
+            (Some((head, bodies, signed)), _, _) => writeln!(
+                out,
+                "ledger intact: {} entries, root {}{}; {bodies} bodies checked",
+                head.size,
+                hex::encode(head.root),
+                if signed {
+                    ", consistent with the signed checkpoint"
+                } else {
+                    ""
+                }
+            )?,
+            (_, Some(t), _) => writeln!(out, "ledger TAMPERED: {t}")?,
+            (_, _, Some(why)) => writeln!(out, "ledger NOT VERIFIED: {why}")?,
+            _ => {}
+        },
+    }
+    Ok(())
 }
 
 /// Most entries committed (and acknowledged) together by `append`.

@@ -6,8 +6,11 @@ use anyhow::{anyhow, bail, Context, Result};
 use rampart_core::system::SystemDescription;
 use rampart_gateway::config::{config_root, key_db_path};
 use rampart_gateway::keys::KeyStore;
+use serde_json::{json, Value};
 
-use crate::cli::{ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel};
+use crate::cli::{
+    ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel, ReportFormat,
+};
 use crate::render::Printer;
 use crate::ExitStatus;
 
@@ -218,25 +221,45 @@ pub fn config_check(args: &ConfigCheckArgs) -> Result<ExitStatus> {
     // The gateway's own validator, with paths relative to the file's folder as the
     // gateway resolves them.
     let report = rampart_gateway::validate::check(config_root(&args.config), &system, &raw)?;
-    if report.problems.is_empty() && report.weakenings.is_empty() {
+    if args.format == ReportFormat::Json {
+        let problems: Vec<Value> = report
+            .problems
+            .iter()
+            .map(|p| json!({"setting": p.setting, "message": p.message, "guideline": p.guideline.id()}))
+            .collect();
+        let weakenings: Vec<Value> = report
+            .weakenings
+            .iter()
+            .map(|w| json!({"setting": w.setting, "message": w.message, "guideline": w.guideline.id(), "opted_in": w.opted_in}))
+            .collect();
+        let v = json!({
+            "schema_version": 1,
+            "command": "config-check",
+            "config": args.config.display().to_string(),
+            "refused": report.refused(),
+            "problems": problems,
+            "weakenings": weakenings,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else if report.problems.is_empty() && report.weakenings.is_empty() {
         println!(
             "{}: every gateway setting is at its secure default",
             args.config.display()
         );
-        return Ok(ExitStatus::Success);
-    }
-    for p in &report.problems {
-        println!(
-            "PROBLEM   {:<32} {}  ({})",
-            p.setting, p.message, p.guideline
-        );
-    }
-    for w in &report.weakenings {
-        let state = if w.opted_in { "opted in" } else { "REFUSED " };
-        println!(
-            "{state}  {:<32} {}  ({})",
-            w.setting, w.message, w.guideline
-        );
+    } else {
+        for p in &report.problems {
+            println!(
+                "PROBLEM   {:<32} {}  ({})",
+                p.setting, p.message, p.guideline
+            );
+        }
+        for w in &report.weakenings {
+            let state = if w.opted_in { "opted in" } else { "REFUSED " };
+            println!(
+                "{state}  {:<32} {}  ({})",
+                w.setting, w.message, w.guideline
+            );
+        }
     }
     Ok(if report.refused() {
         ExitStatus::Findings
