@@ -88,13 +88,6 @@ pub enum ReportFormat {
     Json,
 }
 
-/// Output format of `guard scan`: one JSON object per input line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LinesFormat {
-    /// JSON Lines, one result per input line (docs/guard.md).
-    Json,
-}
-
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -695,8 +688,22 @@ pub struct GuardCheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+    /// Exit with status 1 when the verdict is this or more severe: `flag`, `redact`
+    /// (secrets and personal data count) or `block`.
+    #[arg(long, value_name = "DECISION", default_value = "block", value_parser = parse_fail_decision)]
+    pub fail_on: rampart_core::Decision,
     #[command(flatten)]
     pub setup: GuardSetupArgs,
+}
+
+/// A `--fail-on` decision for `guard check` and `guard scan`.
+fn parse_fail_decision(s: &str) -> Result<rampart_core::Decision, String> {
+    match rampart_core::Decision::parse(s) {
+        Some(rampart_core::Decision::Allow) | None => {
+            Err(format!("{s:?}: expected flag, redact or block"))
+        }
+        Some(d) => Ok(d),
+    }
 }
 
 /// How `rampart guard` builds its pipeline: the `[guard]` policy of a `rampart.toml`
@@ -724,9 +731,14 @@ pub struct GuardScanArgs {
     /// Object field holding the text.
     #[arg(long, default_value = "text")]
     pub field: String,
-    /// Output format (json: one line per input).
-    #[arg(long, value_enum, default_value_t = LinesFormat::Json)]
-    pub format: LinesFormat,
+    /// Output format: one JSON object per input line, or one readable line per input
+    /// line.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+    pub format: ReportFormat,
+    /// Exit with status 1 when a line's verdict is this or more severe: `flag`,
+    /// `redact` (secrets and personal data count) or `block`.
+    #[arg(long, value_name = "DECISION", default_value = "block", value_parser = parse_fail_decision)]
+    pub fail_on: rampart_core::Decision,
     #[command(flatten)]
     pub setup: GuardSetupArgs,
 }

@@ -111,7 +111,7 @@ fn commands_offer_only_the_formats_they_write() {
         &["sign", "m", "--key", "k", "--format", "sarif"][..],
         &["verify", "m", "--key", "k", "--format", "sarif"],
         &["guard", "check", "hi", "--format", "sarif"],
-        &["guard", "scan", "--jsonl", "-", "--format", "human"],
+        &["guard", "scan", "--jsonl", "-", "--format", "sarif"],
     ] {
         let out = run(d, args);
         assert_eq!(
@@ -659,4 +659,64 @@ fn every_command_keeps_the_exit_status_contract() {
             check(a, 2, "I/O");
         }
     }
+}
+
+/// `guard check` and `guard scan` take `--fail-on flag|redact|block` (secrets and
+/// personal data fail the build with `redact`), and `guard scan --format human`
+/// prints one readable line per input line, the unjudged ones named.
+#[test]
+fn guard_fail_on_and_readable_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let card = "my card is 4539 1488 0343 6467";
+    assert_eq!(run(d, &["guard", "check", card]).status.code(), Some(0));
+    assert_eq!(
+        run(d, &["guard", "check", card, "--fail-on", "redact"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(d, &["guard", "check", "hello", "--fail-on", "allow"])
+            .status
+            .code(),
+        Some(2)
+    );
+    std::fs::write(
+        d.join("in.jsonl"),
+        format!("{{\"text\":\"hello\"}}\n{{\"text\":\"{card}\"}}\n"),
+    )
+    .unwrap();
+    let out = run(d, &["guard", "scan", "--jsonl", "in.jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(
+        d,
+        &[
+            "guard",
+            "scan",
+            "--jsonl",
+            "in.jsonl",
+            "--fail-on",
+            "redact",
+            "--format",
+            "human",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let human = text(&out.stdout);
+    assert_eq!(
+        human, "line 1: allow\nline 2: redact  PII003 pii 0.95 chars 11..30\n",
+        "{human}"
+    );
+    std::fs::write(d.join("bad.jsonl"), "{\"text\":\"hi\"}\nnot json\n").unwrap();
+    let out = run(
+        d,
+        &["guard", "scan", "--jsonl", "bad.jsonl", "--format", "human"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("line 2: NOT JUDGED"),
+        "{}",
+        text(&out.stdout)
+    );
 }

@@ -6,8 +6,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use anyhow::{anyhow, Context, Result};
 use rampart_core::system::SystemDescription;
 use rampart_guard::{
-    eval::Evaluation, scan_jsonl, Action, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig,
-    Policy, Role,
+    eval::Evaluation, scan_jsonl, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig, Policy, Role,
 };
 use serde_json::{json, Value};
 
@@ -108,9 +107,10 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
                     }
                 }
             }
-            Ok(match verdict.action {
-                Action::Block => ExitStatus::Findings,
-                _ => ExitStatus::Success,
+            Ok(if verdict.action >= a.fail_on {
+                ExitStatus::Findings
+            } else {
+                ExitStatus::Success
             })
         }
         GuardCommand::Scan(a) => {
@@ -120,16 +120,14 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
                 ..JsonlOptions::default()
             };
             let stdout = io::stdout();
+            let out: Box<dyn Write> = match a.format {
+                ReportFormat::Json => Box::new(stdout.lock()),
+                ReportFormat::Human => Box::new(HumanLines::new(stdout.lock())),
+            };
             // The error keeps its cause, so a closed stdout (`| head`) ends quietly.
-            let summary = scan_jsonl(
-                &pipeline,
-                &policy,
-                open_input(&a.jsonl)?,
-                stdout.lock(),
-                &opts,
-            )
-            .map_err(anyhow::Error::new)
-            .with_context(|| format!("scanning {}", a.jsonl.display()))?;
+            let summary = scan_jsonl(&pipeline, &policy, open_input(&a.jsonl)?, out, &opts)
+                .map_err(anyhow::Error::new)
+                .with_context(|| format!("scanning {}", a.jsonl.display()))?;
             p.note(format_args!(
                 "{} lines: {} allow, {} flag, {} redact, {} block, {} unreadable",
                 summary.lines,
@@ -149,7 +147,12 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
             // a line that was not judged leaves the run incomplete: never "clean"
             Ok(if summary.errors > 0 {
                 ExitStatus::Error
-            } else if summary.verdicts[3] > 0 {
+            } else if summary
+                .verdicts
+                .iter()
+                .zip(rampart_core::Decision::ALL)
+                .any(|(&n, d)| n > 0 && d >= a.fail_on)
+            {
                 ExitStatus::Findings
             } else {
                 ExitStatus::Success
@@ -194,5 +197,70 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
             }
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+/// `guard scan --format human`: turns each JSON result line into a readable one
+/// (`line 3: redact  SEC007 secret 0.98 chars 10..42`), as the lines are written.
+struct HumanLines<W: Write> {
+    out: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> HumanLines<W> {
+    fn new(out: W) -> Self {
+        HumanLines {
+            out,
+            pending: Vec::new(),
+        }
+    }
+
+    fn render(&mut self, line: &[u8]) -> io::Result<()> {
+        let v: Value = serde_json::from_slice(line).map_err(io::Error::other)?;
+        let n = v["index"].as_u64().map_or(0, |i| i + 1);
+        if let Some(err) = v["error"].as_str() {
+            return writeln!(self.out, "line {n}: NOT JUDGED  {err}");
+        }
+        let verdict = v["verdict"].as_str().unwrap_or("?");
+        let findings: Vec<String> = v["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .map(|f| {
+                        format!(
+                            "{} {} {} chars {}..{}",
+                            f["rule"].as_str().unwrap_or("?"),
+                            f["category"].as_str().unwrap_or("?"),
+                            f["score"],
+                            f["span"][0],
+                            f["span"][1]
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if findings.is_empty() {
+            writeln!(self.out, "line {n}: {verdict}")
+        } else {
+            writeln!(self.out, "line {n}: {verdict}  {}", findings.join("; "))
+        }
+    }
+}
+
+impl<W: Write> Write for HumanLines<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            let line = line.get(..end).unwrap_or_default();
+            if !line.is_empty() {
+                self.render(line)?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
