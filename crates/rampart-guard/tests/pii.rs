@@ -197,3 +197,32 @@ fn national_identifier_look_alikes() {
         assert!(found.is_empty(), "{text:?} -> {found:?}");
     }
 }
+
+/// Landline numbers in national formats (no country code, no trunk zero in some
+/// countries) are personal data when labelled as a phone number; labelled dates and
+/// years are not.
+#[test]
+fn labelled_national_phone_numbers() {
+    for (text, value) in [
+        ("Tel.: 91 123 45 67", "91 123 45 67"),
+        ("telefono 06 1234 5678", "06 1234 5678"),
+        ("Telefone: (11) 3456-7890", "(11) 3456-7890"),
+        ("tel 21 123 4567", "21 123 4567"),
+        ("Festnetz: 0221 9876543", "0221 9876543"),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(c, v)| c == "PII002" && v == value),
+            "{text:?}: {found:?}"
+        );
+    }
+    for text in [
+        "phone no. 2024",
+        "Tel. 12.03.2024",
+        "the telephone was invented in 1876",
+        "Telefonkonferenz am 3. Mai",
+    ] {
+        let found = pii(text);
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}

@@ -49,7 +49,25 @@ static RULES: &[TokenRule] = &[
         re: r"(?-u:\b)0(?:[1-9][0-9]{1,3}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}|[1-9](?:[ .][0-9]{2}){4})(?-u:\b)",
         validate: validate_national,
     },
+    // A number in any national format (Spain's 91 123 45 67, Italy's 06 1234 5678,
+    // Portugal's 21 123 4567, Brazil's (11) 3456-7890) labelled as a phone number in
+    // one of the languages the guard reads.
+    TokenRule {
+        re: r"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|festnetz|landline)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?\s*[:=]?\s*(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])",
+        validate: validate_labelled,
+    },
 ];
+
+fn validate_labelled(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let n = digits(v).len();
+    // Dates (12.03.2024) and times are not phone numbers, whatever the label says.
+    let dotted_date = v.split('.').count() == 3 && v.split('.').all(|p| p.len() <= 4);
+    if !(7..=13).contains(&n) || dotted_date || !boundary_ok(text, s, e) {
+        return None;
+    }
+    Some((0.85, s, e))
+}
 
 fn boundary_ok(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
