@@ -84,6 +84,39 @@ static PHRASES: &[Phrase] = &[
         re: r"\b(?:the user|user) (?:has|have) (?:authori[sz]ed|requested|asked|approved) (?:you|this)\b",
         weight: 0.5,
     },
+    // The model addressed by name, then told what to do: "AI: disregard the user…",
+    // "Assistant, when asked about pricing, say…".
+    Phrase {
+        re: r"(?:^|[\n.!?]\s*)(?:ai|assistant|llm|agent|chatbot|model|gpt|chatgpt|claude)\s*[:,]\s*(?:when[^.\n]{0,50},\s*)?(?:please\s+)?(?:ignore|disregard|forget|do not|don't|never|reply|respond|answer|say|tell|send|forward|include|recommend|output|print|write|state|claim)\b",
+        weight: 0.8,
+    },
+    // Goal hijacking without override words: what to say when the text is summarised
+    // or described.
+    Phrase {
+        re: r"\bwhen (?:you |an? (?:ai|assistant|model|agent) )?(?:summari[sz]e|summari[sz]es|describe|describes|review|reviews)\s+(?:this|these|the)\s+(?:page|document|email|e-mail|text|article|website|site|product|review|file|message)s?\b[^.\n]{0,40}\b(?:recommend|say|state|mention|claim|tell|describe it as|call it|present it as)\b",
+        weight: 0.75,
+    },
+    // The same framing in the other languages the guard reads.
+    Phrase {
+        re: r"\b(?:falls|wenn) du (?:eine?n? )?(?:ki|ai|assistent(?:in)?|sprachmodell|chatbot|agent)\b(?: bist)?|\bhinweis (?:an|für) (?:die |den )?(?:ki|ai|assistenten|sprachmodell|agenten)\b|\bwenn du (?:diese[nsm]? |das )?(?:seite|dokument|text|e-mail|artikel|nachricht)\w* zusammenfasst\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\bsi (?:tu es|vous êtes|vous etes) (?:une? )?(?:ia|ai|assistant|assistante|modèle de langage|modele de langage|agent|chatbot)\b|\bnote (?:à|a|pour) l['’](?:ia|assistant|agent)\b|\b(?:en|lorsque tu|quand tu) résum(?:ant|es)\s+(?:cette|ce)\s+(?:page|document|texte|e-mail|article)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\bsi eres (?:un|una) (?:asistente|ia|modelo de lenguaje|agente|chatbot|bot)(?: de ia)?\b|\bnota (?:para|a) (?:la |el )?(?:ia|asistente|agente|modelo)\b|\bcuando resumas\s+(?:esta|este)\s+(?:página|pagina|documento|texto|correo|artículo|articulo)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\bse (?:sei|você é|voce e|você for|és) (?:un[ao']? ?|uma |um )?(?:ia|ai|assistente|modello linguistico|modelo de linguagem|agente|chatbot)\b|\bnota (?:per|para) (?:l['’]|a |o )?(?:ia|assistente|agente)\b|\bquando (?:riassumi|resumir)\s+(?:questa|questo|esta|este)\s+(?:pagina|página|documento|testo|texto|email|e-mail)\b",
+        weight: 0.75,
+    },
+    Phrase {
+        re: r"\bals (?:je|u) een (?:ai|ki|assistent|taalmodel|agent|chatbot) (?:bent|is)\b|\bnotitie voor (?:de )?(?:ai|assistent|agent)\b|\bwanneer (?:je|u) (?:deze|dit) (?:pagina|document|tekst|e-mail|artikel) samenvat\b",
+        weight: 0.75,
+    },
 ];
 
 /// Registry entry.
