@@ -150,10 +150,9 @@ pub(crate) async fn admit(
 ) -> Result<Admitted, Response> {
     gw.metrics.requests.fetch_add(1, Ordering::Relaxed);
     let rid = request_id();
-    let headers = req.headers().clone();
     // the client behind trusted proxies: for per-address limits, logs and the ledger
     let addr = SocketAddr::new(
-        crate::forwarded::client_ip(addr.ip(), &headers, &gw.config.trusted_proxies),
+        crate::forwarded::client_ip(addr.ip(), req.headers(), &gw.config.trusted_proxies),
         addr.port(),
     );
     let refusal = Refusal {
@@ -162,7 +161,7 @@ pub(crate) async fn admit(
         route,
         addr,
     };
-    let Ok(key) = gw.authenticate(&headers) else {
+    let Ok(key) = gw.authenticate(req.headers()) else {
         gw.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
         return Err(refusal.refuse(
             None,

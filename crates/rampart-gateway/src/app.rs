@@ -158,7 +158,9 @@ pub fn build(
     let extraction = config.settings.extraction.as_ref().map(|s| {
         crate::extraction::Extraction::new(crate::extraction::Thresholds::from_settings(Some(s)))
     });
+    let upstream_urls = crate::upstream::endpoint_urls(&config.settings.upstreams);
     Ok(Arc::new(Gateway {
+        upstream_urls,
         config,
         keys,
         limiter,

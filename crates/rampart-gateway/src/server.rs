@@ -16,7 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rampart_core::system::Upstream;
 use serde_json::{json, Value};
 
 use crate::admit::{admit, Admitted};
@@ -60,6 +59,8 @@ pub struct Gateway {
     pub tools: crate::tools::ToolPolicy,
     /// TLS for the listener, when `[gateway.tls]` is set.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Each upstream's endpoint URLs, parsed once (see `upstream::endpoint_urls`).
+    pub(crate) upstream_urls: Vec<[Option<reqwest::Url>; 3]>,
 }
 
 /// A fresh random canary token. Each request gets its own, planted in its system
@@ -68,10 +69,19 @@ pub struct Gateway {
 pub fn new_canary() -> String {
     let mut b = [0u8; 12];
     let _ = getrandom::getrandom(&mut b);
-    format!(
-        "rk-canary-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    )
+    with_hex("rk-canary-", &b)
+}
+
+/// `prefix` followed by `bytes` in lowercase hex.
+fn with_hex(prefix: &str, bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(prefix.len() + 2 * bytes.len());
+    out.push_str(prefix);
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 pub(crate) fn error(status: StatusCode, kind: &str, message: &str, request_id: &str) -> Response {
@@ -98,10 +108,7 @@ pub(crate) fn request_id() -> String {
             .map_or(0, |d| d.as_nanos());
         return format!("req-{n:x}");
     }
-    format!(
-        "req-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    )
+    with_hex("req-", &b)
 }
 
 /// Rule recorded when a detector fails (panics) on a request or response.
@@ -210,13 +217,15 @@ impl Gateway {
         }
     }
 
-    pub(crate) fn upstreams_for(&self, model: &str) -> Vec<Upstream> {
+    /// The upstreams serving `model`, in order (indices into `[gateway.upstreams]`).
+    pub(crate) fn upstreams_for(&self, model: &str) -> Vec<usize> {
         self.config
             .settings
             .upstreams
             .iter()
-            .filter(|u| u.models.is_empty() || u.models.iter().any(|m| m == "*" || m == model))
-            .cloned()
+            .enumerate()
+            .filter(|(_, u)| u.models.is_empty() || u.models.iter().any(|m| m == "*" || m == model))
+            .map(|(i, _)| i)
             .collect()
     }
 
@@ -285,9 +294,9 @@ async fn timed(
     next: axum::middleware::Next,
 ) -> Response {
     let started = std::time::Instant::now();
-    let route = req.uri().path().to_string();
+    let route = gw.metrics.route_index(req.uri().path());
     let resp = next.run(req).await;
-    gw.metrics.observe_request(&route, started.elapsed());
+    gw.metrics.observe_route(route, started.elapsed());
     resp
 }
 
@@ -434,7 +443,7 @@ pub(crate) fn estimate_tokens(chars: usize) -> u64 {
 }
 
 async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -> Response {
-    let (route, path) = route_of(ep);
+    let (route, _) = route_of(ep);
     let deadline = tokio::time::Instant::now() + gw.config.request_timeout;
     let Admitted {
         rid,
@@ -459,10 +468,11 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
             continue;
         };
         prompt_chars += text.chars().count();
-        let text = text.to_string();
-        let v = gw.inbound(p.origin.guard_role(), &text, &mut vault);
-        if let (Action::Redact, Some(r)) = (v.action, &v.replacement) {
-            view::set_text(&mut body, &p.path, r.clone());
+        let mut v = gw.inbound(p.origin.guard_role(), text, &mut vault);
+        if v.action == Action::Redact {
+            if let Some(r) = v.replacement.take() {
+                view::set_text(&mut body, &p.path, r);
+            }
         }
         merge(&mut verdict, v);
     }
@@ -471,7 +481,10 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         plant_canary(&mut body, m, &canary);
     }
     let mut audit = Audit::new(rid.clone(), principal, tenant, route, model);
-    audit.prompt = serde_json::to_vec(&body).unwrap_or_default();
+    // serialised once: hashed into the ledger entry and, unless it changes below,
+    // sent as it is
+    let judged = bytes::Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+    audit.prompt = judged.to_vec();
     if gw.config.store_bodies {
         audit.stored_prompt = Some(crate::upstream::stored_text(&gw, &body, &view.pieces));
     }
@@ -481,6 +494,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         return block_request(&gw, audit);
     }
     let wants_usage = body["stream_options"]["include_usage"].as_bool() == Some(true);
+    let mut send = judged;
     if view.stream && ep != Endpoint::Embeddings {
         // ask for streamed usage, so token quotas count streams too
         if let Some(map) = body.as_object_mut() {
@@ -493,24 +507,22 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
                 }
             }
         }
+        send = serde_json::to_vec(&body).unwrap_or_default().into();
     }
-    let (resp, upstream) = match crate::upstream::forward(
-        &gw,
-        path,
-        &body,
-        &view.pieces,
-        &upstreams,
-        &mut vault,
-        deadline,
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            audit.rules = verdict.rules;
-            return no_upstream(&gw, audit, verdict.action.decision(), &e);
-        }
+    let outgoing = crate::upstream::Outgoing {
+        endpoint: ep,
+        body: &body,
+        bytes: send,
+        pieces: &view.pieces,
     };
+    let (resp, upstream) =
+        match crate::upstream::forward(&gw, outgoing, &upstreams, &mut vault, deadline).await {
+            Ok(r) => r,
+            Err(e) => {
+                audit.rules = verdict.rules;
+                return no_upstream(&gw, audit, verdict.action.decision(), &e);
+            }
+        };
     audit.upstream = upstream;
     let status = resp.status();
     // an upstream that answers a stream request with plain JSON is judged as a whole
