@@ -107,8 +107,15 @@ pub fn build(
         };
     let auditor = match &ledger {
         Some(l) => Some(
-            crate::auditor::Auditor::start(Arc::clone(l))
-                .map_err(|e| StartError::Ledger(format!("starting the audit thread: {e}")))?,
+            crate::auditor::Auditor::start_gathering(
+                Arc::clone(l),
+                if config.durable {
+                    crate::auditor::GATHER_DURABLE
+                } else {
+                    crate::auditor::GATHER
+                },
+            )
+            .map_err(|e| StartError::Ledger(format!("starting the audit thread: {e}")))?,
         ),
         None => None,
     };
