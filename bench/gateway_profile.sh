@@ -35,7 +35,7 @@ cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 "$rampart" gateway --mock-upstream "127.0.0.1:$mock_port" >"$work/mock.log" 2>&1 &
 pids+=($!)
-(cd "$work" && exec valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out.%p" \
+(cd "$work" && exec env ${GW_ENV:-} valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out.%p" \
     "$rampart" gateway --config "$work/$config.toml" >"$work/gw.log" 2>&1) &
 pids+=($!)
 url="http://127.0.0.1:$gw_port/v1/chat/completions"
