@@ -100,6 +100,16 @@ pub(crate) fn with_request_id(r: &mut Response, request_id: &str) {
     }
 }
 
+/// A request id and the request's canary, from one read of the OS random source.
+pub(crate) fn request_id_and_canary() -> (String, String) {
+    let mut b = [0u8; 24];
+    if getrandom::getrandom(&mut b).is_err() {
+        return (request_id(), new_canary());
+    }
+    let (id, canary) = b.split_at(12);
+    (with_hex("req-", id), with_hex("rk-canary-", canary))
+}
+
 pub(crate) fn request_id() -> String {
     let mut b = [0u8; 12];
     if getrandom::getrandom(&mut b).is_err() {
@@ -436,6 +446,16 @@ fn plant_canary(body: &mut Value, message: &[view::Seg], canary: &str) {
     }
 }
 
+/// `v` serialised into a buffer of `hint` bytes to start with (the size it is
+/// expected to have: no regrowing on the way); empty if it cannot be serialised.
+pub(crate) fn to_json(v: &Value, hint: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hint);
+    if serde_json::to_writer(&mut out, v).is_err() {
+        out.clear();
+    }
+    out
+}
+
 /// A rough token count for a text when the upstream reports none (about four
 /// characters a token for English; never zero for a non-empty text).
 pub(crate) fn estimate_tokens(chars: usize) -> u64 {
@@ -452,6 +472,8 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         view,
         model,
         signals,
+        canary,
+        raw_len,
     } = match admit(&gw, addr, req, route, ep).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -476,14 +498,14 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         }
         merge(&mut verdict, v);
     }
-    let canary = new_canary();
     if let Some(m) = &view.system_message {
         plant_canary(&mut body, m, &canary);
     }
     let mut audit = Audit::new(rid.clone(), principal, tenant, route, model);
     // serialised once: hashed into the ledger entry and, unless it changes below,
     // sent as it is
-    let judged = bytes::Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+    // (the request as received, a canary comment and a little re-escaping longer)
+    let judged = bytes::Bytes::from(to_json(&body, raw_len + 128));
     audit.prompt = judged.to_vec();
     if gw.config.store_bodies {
         audit.stored_prompt = Some(crate::upstream::stored_text(&gw, &body, &view.pieces));
@@ -507,7 +529,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
                 }
             }
         }
-        send = serde_json::to_vec(&body).unwrap_or_default().into();
+        send = to_json(&body, raw_len + 192).into();
     }
     let outgoing = crate::upstream::Outgoing {
         endpoint: ep,
@@ -575,7 +597,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
             .as_u64()
             .unwrap_or_else(|| estimate_tokens(judged.output_chars)),
     );
-    let response_bytes = serde_json::to_vec(&answer).unwrap_or_default();
+    let response_bytes = to_json(&answer, bytes.len() + 64);
     match verdict.action {
         Action::Block => gw.metrics.blocked.fetch_add(1, Ordering::Relaxed),
         Action::Redact => gw.metrics.redacted.fetch_add(1, Ordering::Relaxed),

@@ -128,7 +128,7 @@ pub(crate) async fn forward(
             redacted
                 .get_or_insert_with(|| {
                     let body = egress_body(gw, out.body, out.pieces, vault);
-                    serde_json::to_vec(&body).unwrap_or_default().into()
+                    crate::server::to_json(&body, out.bytes.len() + 256).into()
                 })
                 .clone()
         } else {
@@ -193,7 +193,8 @@ pub(crate) async fn read_capped(
     if resp.content_length().is_some_and(|n| n > max as u64) {
         return Err(format!("the answer is larger than {max} bytes"));
     }
-    let mut out = Vec::new();
+    let expected = resp.content_length().map_or(0, |n| n.min(max as u64));
+    let mut out = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     let mut stream = resp.bytes_stream();
     loop {
         let next = tokio::time::timeout_at(deadline, stream.next())
