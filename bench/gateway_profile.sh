@@ -46,9 +46,16 @@ for _ in $(seq 600); do
     sleep 0.5
 done
 [[ $code == 200 ]] || { echo "gateway not ready (HTTP $code)"; tail "$work/gw.log"; exit 2; }
+# PROFILE_BODY=stream: 32 KB streamed answers in 8-character deltas (the bench's
+# streaming-cost request) instead of the chat body
+body="$work/body.json"
+if [[ ${PROFILE_BODY:-} == stream ]]; then
+    body="$work/stream.json"
+    printf '{"model":"tinychat","stream":true,"messages":[{"role":"user","content":"REPLY_LONG: 32768"}]}' > "$body"
+fi
 run() {
     "$oha" --no-tui -n "$1" -c "$conc" -m POST -H "Authorization: Bearer $key" \
-        -H 'Content-Type: application/json' -D "$work/body.json" "$url" >"$work/oha-$2.txt"
+        -H 'Content-Type: application/json' -D "$body" "$url" >"$work/oha-$2.txt"
 }
 run 200 warmup
 sleep 1
