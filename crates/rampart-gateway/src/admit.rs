@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::keys::KeyRecord;
 use crate::record::{principal, Audit};
 use crate::server::{
-    error, request_id, Gateway, BAD_REQUEST_RULE, LIMITER_ERROR_RULE, RATE_LIMITED_RULE,
+    error, request_id_and_canary, Gateway, BAD_REQUEST_RULE, LIMITER_ERROR_RULE, RATE_LIMITED_RULE,
     ROUTE_SCOPE_RULE, SCOPE_RULE, TOKEN_QUOTA_RULE,
 };
 use crate::view::{self, Endpoint, RequestView};
@@ -31,6 +31,10 @@ pub(crate) struct Admitted {
     pub model: String,
     /// Extraction signals past their thresholds (flagged, not refused).
     pub signals: Vec<String>,
+    /// This request's canary (see [`crate::server::new_canary`]).
+    pub canary: String,
+    /// Bytes of the body as received.
+    pub raw_len: usize,
 }
 
 /// A request refused before it is forwarded: the error response, a log line, and
@@ -149,11 +153,10 @@ pub(crate) async fn admit(
     endpoint: Endpoint,
 ) -> Result<Admitted, Response> {
     gw.metrics.requests.fetch_add(1, Ordering::Relaxed);
-    let rid = request_id();
-    let headers = req.headers().clone();
+    let (rid, canary) = request_id_and_canary();
     // the client behind trusted proxies: for per-address limits, logs and the ledger
     let addr = SocketAddr::new(
-        crate::forwarded::client_ip(addr.ip(), &headers, &gw.config.trusted_proxies),
+        crate::forwarded::client_ip(addr.ip(), req.headers(), &gw.config.trusted_proxies),
         addr.port(),
     );
     let refusal = Refusal {
@@ -162,7 +165,7 @@ pub(crate) async fn admit(
         route,
         addr,
     };
-    let Ok(key) = gw.authenticate(&headers) else {
+    let Ok(key) = gw.authenticate(req.headers()) else {
         gw.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
         return Err(refusal.refuse(
             None,
@@ -358,6 +361,8 @@ pub(crate) async fn admit(
         view,
         model,
         signals,
+        canary,
+        raw_len: raw.len(),
     })
 }
 

@@ -102,8 +102,15 @@ pub fn build(
         };
     let auditor = match &ledger {
         Some(l) => Some(
-            crate::auditor::Auditor::start(Arc::clone(l))
-                .map_err(|e| StartError::Ledger(format!("starting the audit thread: {e}")))?,
+            crate::auditor::Auditor::start_gathering(
+                Arc::clone(l),
+                if config.durable {
+                    crate::auditor::GATHER_DURABLE
+                } else {
+                    crate::auditor::GATHER
+                },
+            )
+            .map_err(|e| StartError::Ledger(format!("starting the audit thread: {e}")))?,
         ),
         None => None,
     };
@@ -153,7 +160,9 @@ pub fn build(
     let extraction = config.settings.extraction.as_ref().map(|s| {
         crate::extraction::Extraction::new(crate::extraction::Thresholds::from_settings(Some(s)))
     });
+    let upstream_urls = crate::upstream::endpoint_urls(&config.settings.upstreams);
     Ok(Arc::new(Gateway {
+        upstream_urls,
         config,
         keys,
         limiter,

@@ -328,13 +328,17 @@ impl KeyStore {
         let Some((id, _)) = rest.split_once('_') else {
             return Ok(None);
         };
+        // prepared once per connection (parsing the statement cost more than the
+        // lookup); every request still reads the row, so a revocation or rotation
+        // made by `rampart keys` applies to the very next request
         let row = self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT hash, tenant, models, rpm, expires, revoked, tools, routes, tpm FROM api_key WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get::<_, Vec<u8>>(0)?, key_record(id.to_string(), r)?)),
-            )
+            )?
+            .query_row(params![id], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, key_record(id.to_string(), r)?))
+            })
             .optional()?;
         let Some((stored, record)) = row else {
             // Same work as a hit, so timing does not tell which ids exist.

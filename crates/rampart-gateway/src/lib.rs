@@ -33,4 +33,5 @@ pub mod tls;
 pub mod tools;
 mod upstream;
 pub mod validate;
+pub mod verdicts;
 pub mod view;

@@ -123,11 +123,22 @@ fn label(v: &str) -> String {
 impl Metrics {
     /// Records a request's duration (to the response head; streams continue after).
     pub fn observe_request(&self, route: &str, d: Duration) {
-        let i = ROUTES
+        self.observe_route(self.route_index(route), d);
+    }
+
+    /// The histogram index of `route` (for [`Metrics::observe_route`]).
+    pub fn route_index(&self, route: &str) -> usize {
+        ROUTES
             .iter()
             .position(|r| *r == route)
-            .unwrap_or(ROUTES.len() - 1);
-        self.latency[i].observe(d);
+            .unwrap_or(ROUTES.len() - 1)
+    }
+
+    /// Records a request's time to response head under the route at `index`.
+    pub fn observe_route(&self, index: usize, d: Duration) {
+        if let Some(h) = self.latency.get(index) {
+            h.observe(d);
+        }
     }
 
     /// Records an upstream answer's time to response head.

@@ -16,7 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rampart_core::system::Upstream;
 use serde_json::{json, Value};
 
 use crate::admit::{admit, Admitted};
@@ -60,6 +59,8 @@ pub struct Gateway {
     pub tools: crate::tools::ToolPolicy,
     /// TLS for the listener, when `[gateway.tls]` is set.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Each upstream's endpoint URLs, parsed once (see `upstream::endpoint_urls`).
+    pub(crate) upstream_urls: Vec<[Option<reqwest::Url>; 3]>,
 }
 
 /// A fresh random canary token. Each request gets its own, planted in its system
@@ -68,10 +69,19 @@ pub struct Gateway {
 pub fn new_canary() -> String {
     let mut b = [0u8; 12];
     let _ = getrandom::getrandom(&mut b);
-    format!(
-        "rk-canary-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    )
+    with_hex("rk-canary-", &b)
+}
+
+/// `prefix` followed by `bytes` in lowercase hex.
+fn with_hex(prefix: &str, bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(prefix.len() + 2 * bytes.len());
+    out.push_str(prefix);
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 pub(crate) fn error(status: StatusCode, kind: &str, message: &str, request_id: &str) -> Response {
@@ -90,6 +100,16 @@ pub(crate) fn with_request_id(r: &mut Response, request_id: &str) {
     }
 }
 
+/// A request id and the request's canary, from one read of the OS random source.
+pub(crate) fn request_id_and_canary() -> (String, String) {
+    let mut b = [0u8; 24];
+    if getrandom::getrandom(&mut b).is_err() {
+        return (request_id(), new_canary());
+    }
+    let (id, canary) = b.split_at(12);
+    (with_hex("req-", id), with_hex("rk-canary-", canary))
+}
+
 pub(crate) fn request_id() -> String {
     let mut b = [0u8; 12];
     if getrandom::getrandom(&mut b).is_err() {
@@ -98,10 +118,7 @@ pub(crate) fn request_id() -> String {
             .map_or(0, |d| d.as_nanos());
         return format!("req-{n:x}");
     }
-    format!(
-        "req-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    )
+    with_hex("req-", &b)
 }
 
 /// Rule recorded when a detector fails (panics) on a request or response.
@@ -210,13 +227,15 @@ impl Gateway {
         }
     }
 
-    pub(crate) fn upstreams_for(&self, model: &str) -> Vec<Upstream> {
+    /// The upstreams serving `model`, in order (indices into `[gateway.upstreams]`).
+    pub(crate) fn upstreams_for(&self, model: &str) -> Vec<usize> {
         self.config
             .settings
             .upstreams
             .iter()
-            .filter(|u| u.models.is_empty() || u.models.iter().any(|m| m == "*" || m == model))
-            .cloned()
+            .enumerate()
+            .filter(|(_, u)| u.models.is_empty() || u.models.iter().any(|m| m == "*" || m == model))
+            .map(|(i, _)| i)
             .collect()
     }
 
@@ -285,9 +304,9 @@ async fn timed(
     next: axum::middleware::Next,
 ) -> Response {
     let started = std::time::Instant::now();
-    let route = req.uri().path().to_string();
+    let route = gw.metrics.route_index(req.uri().path());
     let resp = next.run(req).await;
-    gw.metrics.observe_request(&route, started.elapsed());
+    gw.metrics.observe_route(route, started.elapsed());
     resp
 }
 
@@ -427,6 +446,16 @@ fn plant_canary(body: &mut Value, message: &[view::Seg], canary: &str) {
     }
 }
 
+/// `v` serialised into a buffer of `hint` bytes to start with (the size it is
+/// expected to have: no regrowing on the way); empty if it cannot be serialised.
+pub(crate) fn to_json(v: &Value, hint: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hint);
+    if serde_json::to_writer(&mut out, v).is_err() {
+        out.clear();
+    }
+    out
+}
+
 /// A rough token count for a text when the upstream reports none (about four
 /// characters a token for English; never zero for a non-empty text).
 pub(crate) fn estimate_tokens(chars: usize) -> u64 {
@@ -434,7 +463,7 @@ pub(crate) fn estimate_tokens(chars: usize) -> u64 {
 }
 
 async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -> Response {
-    let (route, path) = route_of(ep);
+    let (route, _) = route_of(ep);
     let deadline = tokio::time::Instant::now() + gw.config.request_timeout;
     let Admitted {
         rid,
@@ -443,6 +472,8 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         view,
         model,
         signals,
+        canary,
+        raw_len,
     } = match admit(&gw, addr, req, route, ep).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -459,19 +490,23 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
             continue;
         };
         prompt_chars += text.chars().count();
-        let text = text.to_string();
-        let v = gw.inbound(p.origin.guard_role(), &text, &mut vault);
-        if let (Action::Redact, Some(r)) = (v.action, &v.replacement) {
-            view::set_text(&mut body, &p.path, r.clone());
+        let mut v = gw.inbound(p.origin.guard_role(), text, &mut vault);
+        if v.action == Action::Redact {
+            if let Some(r) = v.replacement.take() {
+                view::set_text(&mut body, &p.path, r);
+            }
         }
         merge(&mut verdict, v);
     }
-    let canary = new_canary();
     if let Some(m) = &view.system_message {
         plant_canary(&mut body, m, &canary);
     }
     let mut audit = Audit::new(rid.clone(), principal, tenant, route, model);
-    audit.prompt = serde_json::to_vec(&body).unwrap_or_default();
+    // serialised once: hashed into the ledger entry and, unless it changes below,
+    // sent as it is
+    // (the request as received, a canary comment and a little re-escaping longer)
+    let judged = bytes::Bytes::from(to_json(&body, raw_len + 128));
+    audit.prompt = judged.to_vec();
     if gw.config.store_bodies {
         audit.stored_prompt = Some(crate::upstream::stored_text(&gw, &body, &view.pieces));
     }
@@ -481,6 +516,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         return block_request(&gw, audit);
     }
     let wants_usage = body["stream_options"]["include_usage"].as_bool() == Some(true);
+    let mut send = judged;
     if view.stream && ep != Endpoint::Embeddings {
         // ask for streamed usage, so token quotas count streams too
         if let Some(map) = body.as_object_mut() {
@@ -493,24 +529,22 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
                 }
             }
         }
+        send = to_json(&body, raw_len + 192).into();
     }
-    let (resp, upstream) = match crate::upstream::forward(
-        &gw,
-        path,
-        &body,
-        &view.pieces,
-        &upstreams,
-        &mut vault,
-        deadline,
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            audit.rules = verdict.rules;
-            return no_upstream(&gw, audit, verdict.action, &e);
-        }
+    let outgoing = crate::upstream::Outgoing {
+        endpoint: ep,
+        body: &body,
+        bytes: send,
+        pieces: &view.pieces,
     };
+    let (resp, upstream) =
+        match crate::upstream::forward(&gw, outgoing, &upstreams, &mut vault, deadline).await {
+            Ok(r) => r,
+            Err(e) => {
+                audit.rules = verdict.rules;
+                return no_upstream(&gw, audit, verdict.action, &e);
+            }
+        };
     audit.upstream = upstream;
     let status = resp.status();
     // an upstream that answers a stream request with plain JSON is judged as a whole
@@ -563,7 +597,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
             .as_u64()
             .unwrap_or_else(|| estimate_tokens(judged.output_chars)),
     );
-    let response_bytes = serde_json::to_vec(&answer).unwrap_or_default();
+    let response_bytes = to_json(&answer, bytes.len() + 64);
     match verdict.action {
         Action::Block => gw.metrics.blocked.fetch_add(1, Ordering::Relaxed),
         Action::Redact => gw.metrics.redacted.fetch_add(1, Ordering::Relaxed),

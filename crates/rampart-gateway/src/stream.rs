@@ -126,6 +126,132 @@ pub(crate) fn split_lines(bytes: &[u8], step: usize) -> Vec<String> {
     out
 }
 
+/// What the gateway reads of one streamed event. Read directly from the event when
+/// every field has the type the API gives it (no JSON tree is built: most of a
+/// stream's cost was building and dropping one per event), else from the tree by
+/// [`Chunk::from_value`], which ignores a field of another type as the tree's
+/// accessors do.
+#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+struct Chunk<'a> {
+    /// Present (with any value, `null` included): an upstream error, judged whole
+    /// from the tree.
+    #[serde(default)]
+    error: Present,
+    #[serde(default, borrow)]
+    model: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    usage: Option<Value>,
+    #[serde(default, borrow)]
+    choices: Option<Vec<ChoiceDelta<'a>>>,
+}
+
+#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+struct ChoiceDelta<'a> {
+    #[serde(default)]
+    index: Option<u64>,
+    #[serde(default, borrow)]
+    text: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    delta: Option<Delta<'a>>,
+    #[serde(default, borrow)]
+    finish_reason: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+struct Delta<'a> {
+    #[serde(default, borrow)]
+    content: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    reasoning_content: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    reasoning: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    refusal: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    tool_calls: Option<Vec<ToolCallDelta<'a>>>,
+    #[serde(default, borrow)]
+    function_call: Option<FunctionDelta<'a>>,
+}
+
+#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+struct ToolCallDelta<'a> {
+    #[serde(default)]
+    index: Option<u64>,
+    #[serde(default, borrow)]
+    id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    function: Option<FunctionDelta<'a>>,
+}
+
+#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+struct FunctionDelta<'a> {
+    #[serde(default, borrow)]
+    name: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    arguments: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// Whether a field is present, whatever its value.
+#[derive(Debug, Default, PartialEq)]
+struct Present(bool);
+
+impl<'de> serde::Deserialize<'de> for Present {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Ok(Present(true))
+    }
+}
+
+impl<'a> Chunk<'a> {
+    /// The reading of an event's JSON tree: a field of another type than the API's
+    /// is ignored (as `Value`'s accessors ignore it), an array element that is not
+    /// an object reads as one without fields.
+    fn from_value(v: &'a Value) -> Chunk<'a> {
+        let s = |v: &'a Value| v.as_str().map(std::borrow::Cow::Borrowed);
+        let function = |f: &'a Value| FunctionDelta {
+            name: s(&f["name"]),
+            arguments: s(&f["arguments"]),
+        };
+        Chunk {
+            error: Present(v.get("error").is_some()),
+            model: s(&v["model"]),
+            usage: v.get("usage").filter(|u| u.is_object()).cloned(),
+            choices: v["choices"].as_array().map(|choices| {
+                choices
+                    .iter()
+                    .map(|c| {
+                        let d = &c["delta"];
+                        ChoiceDelta {
+                            index: Some(c["index"].as_u64().unwrap_or(0)),
+                            text: s(&c["text"]),
+                            delta: Some(Delta {
+                                content: s(&d["content"]),
+                                reasoning_content: s(&d["reasoning_content"]),
+                                reasoning: s(&d["reasoning"]),
+                                refusal: s(&d["refusal"]),
+                                tool_calls: d["tool_calls"].as_array().map(|calls| {
+                                    calls
+                                        .iter()
+                                        .map(|t| ToolCallDelta {
+                                            index: Some(t["index"].as_u64().unwrap_or(0)),
+                                            id: s(&t["id"]),
+                                            function: Some(function(&t["function"])),
+                                        })
+                                        .collect()
+                                }),
+                                function_call: d["function_call"]
+                                    .is_object()
+                                    .then(|| function(&d["function_call"])),
+                            }),
+                            finish_reason: s(&c["finish_reason"]),
+                        }
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
 struct State {
     gw: Arc<Gateway>,
     endpoint: Endpoint,
@@ -194,13 +320,26 @@ impl State {
 
     /// One event's data.
     fn event(&mut self, data: &str) -> Vec<Bytes> {
-        let mut out = Vec::new();
         if data.trim() == "[DONE]" {
-            return out;
+            return Vec::new();
         }
+        // The common event — a chunk whose fields all have the types the API gives
+        // them — is read straight into a `Chunk`. Anything else (an error, a field
+        // of another type, a duplicate key, not JSON) is read as a JSON tree by the
+        // lenient rules of `Chunk::from_value`; both give the same `Chunk` for the
+        // same event (test `typed_and_tree_readings_agree`).
+        match serde_json::from_str::<Chunk<'_>>(data) {
+            Ok(chunk) if !chunk.error.0 => self.apply(chunk),
+            _ => self.event_tree(data),
+        }
+    }
+
+    /// An event read as a JSON tree: an upstream error, or any event the typed
+    /// reading refused.
+    fn event_tree(&mut self, data: &str) -> Vec<Bytes> {
         // Not JSON: dropped (never forwarded unjudged).
         let Ok(v) = serde_json::from_str::<Value>(data) else {
-            return out;
+            return Vec::new();
         };
         if v.get("error").is_some() {
             let mut err = v;
@@ -218,43 +357,49 @@ impl State {
             } else {
                 End::UpstreamError(err)
             };
-            return out;
+            return Vec::new();
         }
-        if let Some(m) = v["model"].as_str() {
-            self.model = m.chars().take(256).collect();
+        self.apply(Chunk::from_value(&v))
+    }
+
+    /// One chunk: its texts to their judges, tool-call deltas assembled, finish
+    /// reasons, usage and the model name kept.
+    fn apply(&mut self, chunk: Chunk<'_>) -> Vec<Bytes> {
+        let mut out = Vec::new();
+        if let Some(m) = chunk.model.as_deref() {
+            // (the same name arrives with every chunk: kept once)
+            if m.len() > 256 || self.model != m {
+                self.model = m.chars().take(256).collect();
+            }
         }
-        if v["usage"].is_object() {
-            self.usage = Some((
-                v["usage"]["prompt_tokens"].as_u64(),
-                v["usage"]["completion_tokens"].as_u64(),
-            ));
+        if let Some(u) = chunk.usage.as_ref().filter(|u| u.is_object()) {
+            self.usage = Some((u["prompt_tokens"].as_u64(), u["completion_tokens"].as_u64()));
         }
-        let Some(choices) = v["choices"].as_array() else {
+        let Some(choices) = chunk.choices else {
             return out;
         };
         for c in choices {
-            let i = c["index"].as_u64().unwrap_or(0);
+            let i = c.index.unwrap_or(0);
             if i >= MAX_INDEX {
                 continue;
             }
+            let delta = c.delta.unwrap_or_default();
             let texts: Vec<(Field, &str)> = match self.endpoint {
-                Endpoint::Completions => c["text"]
-                    .as_str()
+                Endpoint::Completions => c
+                    .text
+                    .as_deref()
                     .map(|t| (Field::Content, t))
                     .into_iter()
                     .collect(),
-                _ => {
-                    let d = &c["delta"];
-                    [
-                        (Field::Content, "content"),
-                        (Field::Reasoning, "reasoning_content"),
-                        (Field::Reasoning, "reasoning"),
-                        (Field::Refusal, "refusal"),
-                    ]
-                    .into_iter()
-                    .filter_map(|(f, k)| d[k].as_str().map(|t| (f, t)))
-                    .collect()
-                }
+                _ => [
+                    (Field::Content, &delta.content),
+                    (Field::Reasoning, &delta.reasoning_content),
+                    (Field::Reasoning, &delta.reasoning),
+                    (Field::Refusal, &delta.refusal),
+                ]
+                .into_iter()
+                .filter_map(|(f, t)| t.as_deref().map(|t| (f, t)))
+                .collect(),
             };
             for (field, text) in texts {
                 if let Some(e) = self.push(i, field, text) {
@@ -264,36 +409,34 @@ impl State {
                     return out;
                 }
             }
-            if let Some(deltas) = c["delta"]["tool_calls"].as_array() {
-                for d in deltas {
-                    let j = d["index"].as_u64().unwrap_or(0);
-                    if j >= MAX_INDEX {
-                        continue;
-                    }
-                    let slot = self.calls.entry((i, j)).or_default();
-                    if let Some(id) = d["id"].as_str() {
-                        slot.id = id.chars().take(256).collect();
-                    }
-                    if let Some(n) = d["function"]["name"].as_str() {
-                        slot.name.push_str(n);
-                    }
-                    if let Some(a) = d["function"]["arguments"].as_str() {
-                        slot.args.push_str(a);
-                    }
+            for d in delta.tool_calls.unwrap_or_default() {
+                let j = d.index.unwrap_or(0);
+                if j >= MAX_INDEX {
+                    continue;
                 }
-            }
-            let f = &c["delta"]["function_call"];
-            if f.is_object() {
-                let slot = self.calls.entry((i, MAX_INDEX)).or_default();
-                slot.legacy = true;
-                if let Some(n) = f["name"].as_str() {
+                let slot = self.calls.entry((i, j)).or_default();
+                if let Some(id) = d.id.as_deref() {
+                    slot.id = id.chars().take(256).collect();
+                }
+                let f = d.function.unwrap_or_default();
+                if let Some(n) = f.name.as_deref() {
                     slot.name.push_str(n);
                 }
-                if let Some(a) = f["arguments"].as_str() {
+                if let Some(a) = f.arguments.as_deref() {
                     slot.args.push_str(a);
                 }
             }
-            if let Some(r) = c["finish_reason"].as_str() {
+            if let Some(f) = delta.function_call {
+                let slot = self.calls.entry((i, MAX_INDEX)).or_default();
+                slot.legacy = true;
+                if let Some(n) = f.name.as_deref() {
+                    slot.name.push_str(n);
+                }
+                if let Some(a) = f.arguments.as_deref() {
+                    slot.args.push_str(a);
+                }
+            }
+            if let Some(r) = c.finish_reason.as_deref() {
                 self.finish.insert(i, r.chars().take(64).collect());
             }
         }
@@ -604,6 +747,168 @@ pub(crate) fn respond(gw: Arc<Gateway>, s: Streamed, resp: reqwest::Response) ->
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// `Chunk` with the defaults the gateway applies made explicit (an absent index
+    /// is 0, an absent delta or function has no fields, a usage that is not an
+    /// object is none).
+    fn normal(mut c: Chunk<'_>) -> Chunk<'_> {
+        c.usage = c.usage.filter(Value::is_object);
+        for ch in c.choices.iter_mut().flatten() {
+            ch.index = Some(ch.index.unwrap_or(0));
+            let d = ch.delta.get_or_insert_with(Delta::default);
+            for t in d.tool_calls.iter_mut().flatten() {
+                t.index = Some(t.index.unwrap_or(0));
+                t.function.get_or_insert_with(FunctionDelta::default);
+            }
+        }
+        c
+    }
+
+    /// Whenever the typed reading of an event succeeds, it is the tree's reading:
+    /// over events whose fields take every JSON type, are missing, null, escaped or
+    /// duplicated.
+    #[test]
+    fn typed_and_tree_readings_agree() {
+        let values = [
+            "",
+            "null",
+            "\"txt\"",
+            "\"c\\u006fde \\\"q\\\"\"",
+            "3",
+            "-1",
+            "1.5",
+            "1e0",
+            "18446744073709551616",
+            "true",
+            "{}",
+            "[]",
+            "[1]",
+            "{\"a\":1}",
+        ];
+        let field = |name: &str, v: &str| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                format!("\"{name}\":{v},")
+            }
+        };
+        let mut events = Vec::new();
+        for (k, v) in values.iter().enumerate() {
+            let w = values[(k * 7 + 3) % values.len()];
+            let x = values[(k * 5 + 1) % values.len()];
+            let tool = format!(
+                "{{{}{}\"function\":{{{}{}\"z\":0}}}}",
+                field("index", w),
+                field("id", v),
+                field("name", x),
+                field("arguments", v)
+            );
+            let delta = format!(
+                "{{{}{}{}{}\"tool_calls\":[{tool},{v}],{}\"z\":0}}",
+                field("content", v),
+                field("reasoning_content", w),
+                field("reasoning", x),
+                field("refusal", v),
+                field(
+                    "function_call",
+                    if x.starts_with('{') {
+                        "{\"name\":\"f\"}"
+                    } else {
+                        x
+                    }
+                ),
+            );
+            let choice = format!(
+                "{{{}{}\"delta\":{delta},{}\"logprobs\":{{\"content\":[]}}}}",
+                field("index", v),
+                field("text", w),
+                field("finish_reason", x),
+            );
+            for top in [
+                format!("{{{}{}\"choices\":[{choice}]}}", field("model", v), field("usage", w)),
+                format!("{{\"choices\":[{choice},{v}],{}\"id\":\"x\"}}", field("model", x)),
+                format!("{{\"choices\":{v}}}"),
+                format!("{{\"error\":{v},\"choices\":[]}}"),
+                format!("{{\"model\":\"a\",\"model\":{v},\"choices\":[]}}"),
+                format!("{{\"m\\u006fdel\":\"esc\",\"choices\":[{{\"delta\":{{\"content\":{v}}}}}]}}"),
+                format!("{{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"a\",\"content\":{v}}}}}]}}"),
+            ] {
+                events.push(top);
+            }
+        }
+        events.push(r#"{"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"hello"},"finish_reason":null}]}"#.into());
+        // well-typed events: each field missing, null or of the API's type
+        let strings = ["\"t\\u00e9xt \\n\"", "\"\"", "\"sk-live\""];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for n in 0..400 {
+            let st = strings[n % strings.len()];
+            let mut pick = |typed: &str| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                match x % 3 {
+                    0 => String::new(),
+                    1 => "null".to_owned(),
+                    _ => typed.to_owned(),
+                }
+            };
+            let tool = format!(
+                "{{{}{}{}\"type\":\"function\"}}",
+                field("index", &pick("1")),
+                field("id", &pick(st)),
+                field(
+                    "function",
+                    &pick(&format!("{{\"name\":{st},\"arguments\":\"{{}}\"}}"))
+                ),
+            );
+            let delta = format!(
+                "{{{}{}{}{}{}{}\"role\":\"assistant\"}}",
+                field("content", &pick(st)),
+                field("reasoning_content", &pick(st)),
+                field("reasoning", &pick(st)),
+                field("refusal", &pick(st)),
+                field("tool_calls", &pick(&format!("[{tool},{tool}]"))),
+                field("function_call", &pick("{\"arguments\":\"{\\\"a\\\":1}\"}")),
+            );
+            let choice = format!(
+                "{{{}{}{}{}\"logprobs\":null}}",
+                field("index", &pick("2")),
+                field("text", &pick(st)),
+                field("delta", &pick(&delta)),
+                field("finish_reason", &pick("\"stop\"")),
+            );
+            events.push(format!(
+                "{{{}{}{}\"object\":\"chat.completion.chunk\"}}",
+                field("model", &pick(st)),
+                field(
+                    "usage",
+                    &pick("{\"prompt_tokens\":3,\"completion_tokens\":4}")
+                ),
+                field("choices", &pick(&format!("[{choice},{choice}]"))),
+            ));
+        }
+        let (mut typed, mut agreed) = (0, 0);
+        for e in &events {
+            let Ok(tree) = serde_json::from_str::<Value>(e) else {
+                assert!(serde_json::from_str::<Chunk<'_>>(e).is_err(), "{e}");
+                continue;
+            };
+            if let Ok(t) = serde_json::from_str::<Chunk<'_>>(e) {
+                typed += 1;
+                if t.error.0 {
+                    continue;
+                }
+                assert_eq!(normal(t), normal(Chunk::from_value(&tree)), "{e}");
+                agreed += 1;
+            }
+        }
+        // both ways are exercised
+        assert!(
+            agreed > 300 && typed < events.len() - 50,
+            "{agreed} of {}",
+            events.len()
+        );
+    }
 
     #[test]
     fn lines_survive_any_chunking() {

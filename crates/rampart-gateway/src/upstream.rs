@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::inspect::Vault;
 use crate::server::Gateway;
-use crate::view::{self, Piece};
+use crate::view::{self, Endpoint, Piece};
 
 /// `body` with every text of the view passed through egress redaction (personal
 /// data and secrets replaced by placeholders recorded in `vault`).
@@ -64,20 +64,56 @@ fn describe(e: &reqwest::Error) -> &'static str {
     }
 }
 
-/// Sends the request to the model's upstreams in order, moving to the next on
-/// connection errors, 5xx answers and redirects.
+/// The URL of each endpoint under each upstream, parsed once at start:
+/// `[chat, completions, embeddings]` per upstream of `[gateway.upstreams]`, in order
+/// (`None` where the URL does not parse: that attempt then fails as it would have).
+pub(crate) fn endpoint_urls(upstreams: &[Upstream]) -> Vec<[Option<reqwest::Url>; 3]> {
+    upstreams
+        .iter()
+        .map(|u| {
+            [Endpoint::Chat, Endpoint::Completions, Endpoint::Embeddings].map(|ep| {
+                let (_, path) = crate::server::route_of(ep);
+                reqwest::Url::parse(&format!("{}{path}", u.url.trim_end_matches('/'))).ok()
+            })
+        })
+        .collect()
+}
+
+fn endpoint_index(ep: Endpoint) -> usize {
+    match ep {
+        Endpoint::Chat => 0,
+        Endpoint::Completions => 1,
+        Endpoint::Embeddings => 2,
+    }
+}
+
+/// The request as it leaves for an upstream.
+pub(crate) struct Outgoing<'a> {
+    pub endpoint: Endpoint,
+    /// The body as judged.
+    pub body: &'a Value,
+    /// `body` serialised (sent as it is to upstreams that are not `external`).
+    pub bytes: bytes::Bytes,
+    /// The texts of `body` (redacted for `external` upstreams).
+    pub pieces: &'a [Piece],
+}
+
+/// Sends the request to the model's upstreams (indices into `[gateway.upstreams]`)
+/// in order, moving to the next on connection errors, 5xx answers and redirects.
 pub(crate) async fn forward(
     gw: &Gateway,
-    path: &str,
-    body: &Value,
-    pieces: &[Piece],
-    upstreams: &[Upstream],
+    out: Outgoing<'_>,
+    upstreams: &[usize],
     vault: &mut Vault,
     deadline: tokio::time::Instant,
 ) -> Result<(reqwest::Response, String), String> {
     let mut last = String::from("no upstream serves this model");
-    let mut redacted: Option<Value> = None;
-    for u in upstreams {
+    let mut redacted: Option<bytes::Bytes> = None;
+    let (_, path) = crate::server::route_of(out.endpoint);
+    for &i in upstreams {
+        let Some(u) = gw.config.settings.upstreams.get(i) else {
+            continue;
+        };
         if !gw.breakers.allow(&u.name) {
             last = format!("{}: circuit open after repeated failures", u.name);
             continue;
@@ -88,15 +124,30 @@ pub(crate) async fn forward(
             break;
         }
         let timeout = gw.config.upstream_timeout.min(left);
-        let send: &Value = if u.external {
-            redacted.get_or_insert_with(|| egress_body(gw, body, pieces, vault))
+        let send = if u.external {
+            redacted
+                .get_or_insert_with(|| {
+                    let body = egress_body(gw, out.body, out.pieces, vault);
+                    crate::server::to_json(&body, out.bytes.len() + 256).into()
+                })
+                .clone()
         } else {
-            body
+            out.bytes.clone()
         };
-        let mut req = gw
-            .client
-            .post(format!("{}{path}", u.url.trim_end_matches('/')))
-            .json(send)
+        let parsed = gw
+            .upstream_urls
+            .get(i)
+            .and_then(|urls| urls.get(endpoint_index(out.endpoint)))
+            .and_then(Option::as_ref);
+        let req = match parsed {
+            Some(url) => gw.client.post(url.clone()),
+            None => gw
+                .client
+                .post(format!("{}{path}", u.url.trim_end_matches('/'))),
+        };
+        let mut req = req
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(send)
             .timeout(timeout);
         if let Some(env) = &u.api_key_env {
             if let Ok(secret) = std::env::var(env) {
@@ -142,7 +193,8 @@ pub(crate) async fn read_capped(
     if resp.content_length().is_some_and(|n| n > max as u64) {
         return Err(format!("the answer is larger than {max} bytes"));
     }
-    let mut out = Vec::new();
+    let expected = resp.content_length().map_or(0, |n| n.min(max as u64));
+    let mut out = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     let mut stream = resp.bytes_stream();
     loop {
         let next = tokio::time::timeout_at(deadline, stream.next())

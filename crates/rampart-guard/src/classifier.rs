@@ -188,10 +188,19 @@ impl Classifier {
 /// normalised text) cut to its first `max_chars` characters: the features described in
 /// the module documentation. An occurrence's bucket is its CRC modulo the table size.
 pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(u32)) {
-    let text: String = std::iter::once(' ')
-        .chain(lower.chars().take(max_chars))
-        .chain(std::iter::once(' '))
-        .collect();
+    // " " + the first `max_chars` characters + " ", copied as one slice
+    let kept = if lower.len() <= max_chars {
+        lower
+    } else {
+        match lower.char_indices().nth(max_chars) {
+            Some((end, _)) => lower.get(..end).unwrap_or(lower),
+            None => lower,
+        }
+    };
+    let mut text = String::with_capacity(kept.len() + 2);
+    text.push(' ');
+    text.push_str(kept);
+    text.push(' ');
     if text.is_ascii() {
         // one byte per character: the n-grams starting at byte k are bytes k..k+3,
         // k..k+4 and k..k+5, each CRC continuing the previous one

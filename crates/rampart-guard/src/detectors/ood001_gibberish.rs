@@ -54,41 +54,66 @@ pub(crate) static DETECTOR: Detector = Detector {
 
 const WINDOW: usize = 12;
 
+/// Byte classes for [`weird`]: punctuation that people rarely put inside a word,
+/// and vowels (`y` included), both cases.
+const ODD: u8 = 1;
+const VOWEL: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let odd = b"\\*[](){}<>|^~=+#@$%&\"";
+    let mut i = 0;
+    while i < odd.len() {
+        t[odd[i] as usize] |= ODD;
+        i += 1;
+    }
+    let vowels = b"aeiouyAEIOUY";
+    let mut i = 0;
+    while i < vowels.len() {
+        t[vowels[i] as usize] |= VOWEL;
+        i += 1;
+    }
+    t
+};
+
+/// Whether a word mixes letters with punctuation people do not write inside words,
+/// switches case inside it (`similarlyNow`), or is an implausible letter sequence
+/// (six consonants in a row, or six letters and no vowel). One pass over the word.
 fn weird(word: &str) -> bool {
-    let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
-    if letters == 0 || !word.is_ascii() {
+    let bytes = word.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_alphabetic) || !word.is_ascii() {
         return false;
     }
     let core = word
         .trim_start_matches(['(', '[', '"', '\''])
         .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '"', '\'']);
-    let odd_punct = core
-        .bytes()
-        .any(|b| b"\\*[](){}<>|^~=+#@$%&\"".contains(&b));
-    // lower→upper switch after two lowercase letters (similarlyNow), not CamelCase
     let b = core.as_bytes();
-    let case_switch = !b.first().is_some_and(u8::is_ascii_uppercase)
-        && b.windows(3).any(|w| {
-            matches!(w, [a, c, d] if a.is_ascii_lowercase() && c.is_ascii_lowercase() && d.is_ascii_uppercase())
-        });
+    // lower→upper switch after two lowercase letters (similarlyNow), not CamelCase
+    let may_switch = !b.first().is_some_and(u8::is_ascii_uppercase);
+    let mut odd_punct = false;
+    let mut case_switch = false;
+    let (mut prev2, mut prev1) = (0u8, 0u8);
     let mut consonants = 0;
     let mut max_consonants = 0;
     let mut letters_in_core = 0;
     let mut vowels = 0;
-    for c in core
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-    {
-        letters_in_core += 1;
-        if b"aeiouy".contains(&c) {
-            vowels += 1;
-            consonants = 0;
-        } else {
-            consonants += 1;
-            max_consonants = max_consonants.max(consonants);
+    for &c in b {
+        let class = CLASS[usize::from(c)];
+        odd_punct |= class & ODD != 0;
+        case_switch |=
+            prev2.is_ascii_lowercase() && prev1.is_ascii_lowercase() && c.is_ascii_uppercase();
+        (prev2, prev1) = (prev1, c);
+        if c.is_ascii_alphabetic() {
+            letters_in_core += 1;
+            if class & VOWEL != 0 {
+                vowels += 1;
+                consonants = 0;
+            } else {
+                consonants += 1;
+                max_consonants = max_consonants.max(consonants);
+            }
         }
     }
+    let case_switch = may_switch && case_switch;
     let no_vowel_long = letters_in_core >= 6 && vowels == 0;
     odd_punct || case_switch || max_consonants >= 6 || no_vowel_long
 }
@@ -154,4 +179,121 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
         score: (0.3 + ratio).min(0.95),
         note: format!("{n} of {win} words look machine-generated"),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word test as first written (four passes, a substring search per byte):
+    /// the one-pass [`weird`] must agree with it on every word.
+    fn weird_reference(word: &str) -> bool {
+        let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
+        if letters == 0 || !word.is_ascii() {
+            return false;
+        }
+        let core = word
+            .trim_start_matches(['(', '[', '"', '\''])
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '"', '\'']);
+        let odd_punct = core
+            .bytes()
+            .any(|b| b"\\*[](){}<>|^~=+#@$%&\"".contains(&b));
+        let b = core.as_bytes();
+        let case_switch = !b.first().is_some_and(u8::is_ascii_uppercase)
+            && b.windows(3).any(|w| {
+                matches!(w, [a, c, d] if a.is_ascii_lowercase() && c.is_ascii_lowercase() && d.is_ascii_uppercase())
+            });
+        let mut consonants = 0;
+        let mut max_consonants = 0;
+        let mut letters_in_core = 0;
+        let mut vowels = 0;
+        for c in core
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+        {
+            letters_in_core += 1;
+            if b"aeiouy".contains(&c) {
+                vowels += 1;
+                consonants = 0;
+            } else {
+                consonants += 1;
+                max_consonants = max_consonants.max(consonants);
+            }
+        }
+        let no_vowel_long = letters_in_core >= 6 && vowels == 0;
+        odd_punct || case_switch || max_consonants >= 6 || no_vowel_long
+    }
+
+    #[test]
+    fn one_pass_word_test_agrees_with_the_reference() {
+        let mut words: Vec<String> = [
+            "describing.\\",
+            "similarlyNow",
+            "oppositeley.](",
+            "giving**ONE",
+            "\"\\!--Two",
+            "CamelCase",
+            "iPhone",
+            "aBc",
+            "abC",
+            "xqzvbnm",
+            "rhythm",
+            "strengths",
+            "(hello)",
+            "'quoted'",
+            "[x]",
+            "e-mail",
+            "naïve",
+            "",
+            "...",
+            "Y",
+            "yyyyyy",
+            "bcdfgh",
+            "a=b",
+            "snake_case",
+            "dotted.name",
+            "WHY",
+            "tsktsk!",
+            "ab\"cD",
+        ]
+        .iter()
+        .map(|w| (*w).to_owned())
+        .collect();
+        // every 1-4 byte word over an alphabet with each class of byte
+        let alphabet = b"aAyYbZ.(\"*_1\\";
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for w in &frontier {
+                for &c in alphabet {
+                    let mut w = w.clone();
+                    w.push(char::from(c));
+                    next.push(w);
+                }
+            }
+            words.extend(next.iter().cloned());
+            frontier = next;
+        }
+        // longer words, pseudo-random over letters and punctuation
+        let pool = b"bcdfghjklmnpqrstvwxzaeiouyBCDFGXYAE.,;:!?()[]\"'*=+#@$%&\\-_0";
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 5 + (x % 10) as usize;
+            let w: String = (0..len)
+                .map(|k| char::from(pool[((x >> ((k * 5) % 60)) as usize + k * 7) % pool.len()]))
+                .collect();
+            words.push(w);
+        }
+        let mut flagged = 0;
+        for w in &words {
+            assert_eq!(weird(w), weird_reference(w), "{w:?}");
+            flagged += usize::from(weird(w));
+        }
+        assert!(flagged > 1000 && flagged < words.len() - 1000, "{flagged}");
+        assert!(words.len() > 30_000);
+    }
 }
