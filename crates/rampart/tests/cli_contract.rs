@@ -720,3 +720,46 @@ fn guard_fail_on_and_readable_scan() {
         text(&out.stdout)
     );
 }
+
+/// `sign`, `verify` and `hash` write the format asked for: JSON that parses and says
+/// what was done, or readable text (never JSON under `human`).
+#[test]
+fn sign_verify_and_hash_write_the_format_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    key(d);
+    std::fs::write(d.join("m.bin"), b"weights").unwrap();
+    let out = run(d, &["sign", "m.bin", "--key", "k.pem", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["command"], "sign");
+    assert_eq!(v["items"], 1);
+    let root = v["root_digest"].as_str().unwrap().to_string();
+    let out = run(
+        d,
+        &["verify", "m.bin", "--key", "k.pub.pem", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["root_digest"], root.as_str());
+    for args in [
+        &["sign", "m.bin", "--key", "k.pem", "--signature", "h.sig"][..],
+        &["verify", "m.bin", "--key", "k.pub.pem"],
+    ] {
+        let out = run(d, args);
+        assert!(out.status.success());
+        let human = text(&out.stdout);
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&human).is_err(),
+            "{human}"
+        );
+        assert!(human.contains("m.bin"), "{human}");
+    }
+    let out = run(d, &["hash", "m.bin", "--out", "h.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("h.json")).unwrap()).unwrap();
+    assert_eq!(manifest["schema"], "rampart-manifest/v1");
+    assert_eq!(manifest["root_digest"], root.as_str());
+}
