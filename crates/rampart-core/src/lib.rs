@@ -10,6 +10,7 @@
 
 pub mod date;
 pub mod decision;
+pub mod generated;
 pub mod guideline;
 pub mod reference;
 pub mod report;

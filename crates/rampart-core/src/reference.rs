@@ -238,16 +238,13 @@ mod tests {
     fn committed_reference_is_current() {
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rampart-toml-reference.md");
-        let generated = rampart_toml_reference();
-        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-            std::fs::write(&path, &generated).unwrap_or_default();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is stale: run UPDATE_SCHEMAS=1 cargo test -p rampart-core",
-            path.display()
+        let checked = crate::generated::check(
+            &path,
+            &rampart_toml_reference(),
+            "UPDATE_SCHEMAS",
+            "UPDATE_SCHEMAS=1 cargo test -p rampart-core",
         );
+        assert_eq!(checked, Ok(()));
     }
 
     /// Every key the parser knows appears in the reference, including the gateway keys

@@ -778,15 +778,13 @@ mod schema_tests {
         let generated = serde_json::to_string_pretty(&SystemDescription::json_schema())
             .unwrap_or_default()
             + "\n";
-        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-            std::fs::write(&path, &generated).unwrap_or_default();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is stale: run UPDATE_SCHEMAS=1 cargo test -p rampart-core",
-            path.display()
+        let checked = crate::generated::check(
+            &path,
+            &generated,
+            "UPDATE_SCHEMAS",
+            "UPDATE_SCHEMAS=1 cargo test -p rampart-core",
         );
+        assert_eq!(checked, Ok(()));
     }
 
     #[test]

@@ -135,16 +135,13 @@ mod tests {
     #[test]
     fn committed_cli_reference_is_current() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cli.md");
-        let generated = super::render();
-        if std::env::var_os("UPDATE_DOCS").is_some() {
-            std::fs::write(&path, &generated).unwrap_or_default();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is stale: run UPDATE_DOCS=1 cargo test -p rampart --bin rampart",
-            path.display()
+        let checked = rampart_core::generated::check(
+            &path,
+            &super::render(),
+            "UPDATE_DOCS",
+            "UPDATE_DOCS=1 cargo test -p rampart --bin rampart",
         );
+        assert_eq!(checked, Ok(()));
     }
 
     /// What the help tells users to read or run exists: every `docs/…` path it names is

@@ -306,15 +306,12 @@ mod tests {
     fn committed_docs_are_current() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scan-allowlist.md");
-        let generated = markdown();
-        if std::env::var_os("UPDATE_DOCS").is_some() {
-            std::fs::write(&path, &generated).unwrap_or_default();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is stale: run UPDATE_DOCS=1 cargo test -p rampart-scan --lib allowlist",
-            path.display()
+        let checked = rampart_core::generated::check(
+            &path,
+            &markdown(),
+            "UPDATE_DOCS",
+            "UPDATE_DOCS=1 cargo test -p rampart-scan --lib allowlist",
         );
+        assert_eq!(checked, Ok(()));
     }
 }
