@@ -42,6 +42,17 @@ fn entries(prefix: &str, n: usize) -> String {
         .collect()
 }
 
+/// Overwrites entry `idx` of `d/l.db` with bytes that are no entry, behind the log's
+/// back.
+fn overwrite_entry(d: &Path, idx: i64) {
+    let conn = rusqlite::Connection::open(d.join("l.db")).unwrap();
+    conn.execute(
+        "UPDATE entry SET data = CAST('x' AS BLOB) WHERE idx = ?1",
+        [idx],
+    )
+    .unwrap();
+}
+
 /// A ledger of `n` entries with a signed checkpoint over all of them.
 fn signed_ledger(dir: &Path, n: usize) {
     let out = rampart(
@@ -216,13 +227,7 @@ fn a_checkpoint_signed_by_another_key_is_a_failed_check_not_an_error() {
         text(&out.stdout)
     );
     // Tampering gives the same status.
-    let conn = rusqlite::Connection::open(d.join("l.db")).unwrap();
-    conn.execute(
-        "UPDATE entry SET data = CAST('x' AS BLOB) WHERE idx = 1",
-        [],
-    )
-    .unwrap();
-    drop(conn);
+    overwrite_entry(d, 1);
     let out = rampart(
         d,
         &["audit", "verify", "--db", "l.db", "--key", "cp.key.vkey"],
@@ -441,13 +446,7 @@ fn verify_reports_in_json_too() {
     assert_eq!(v["intact"], true);
     assert_eq!(v["entries"], 4);
     assert_eq!(v["checkpoint_held"], true);
-    let conn = rusqlite::Connection::open(d.join("l.db")).unwrap();
-    conn.execute(
-        "UPDATE entry SET data = CAST('x' AS BLOB) WHERE idx = 2",
-        [],
-    )
-    .unwrap();
-    drop(conn);
+    overwrite_entry(d, 2);
     let out = rampart(
         d,
         &["audit", "verify", "--db", "l.db", "--format", "json"],
