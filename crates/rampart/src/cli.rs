@@ -721,6 +721,10 @@ pub struct GuardSetupArgs {
     /// Probability at which the ONNX classifier reports.
     #[arg(long, value_name = "P", default_value_t = 0.5, requires = "onnx_model")]
     pub onnx_threshold: f32,
+    /// Use this CLS001 model file (written by scripts/guard/train.py) instead of the
+    /// bundled one: a retrained model, or one fold of a leave-one-source-out run.
+    #[arg(long, value_name = "PATH")]
+    pub classifier: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -755,6 +759,18 @@ pub struct GuardEvalArgs {
     /// exfiltration, obfuscation, ...), `attack` (injection or jailbreak) or `benign`.
     #[arg(long, default_value = "label")]
     pub label_field: String,
+    /// Object field naming the line's source (corpus); lines without it count under
+    /// "(unnamed)". Each source's recall and false-positive rate is reported, and the
+    /// worst source.
+    #[arg(long, default_value = "source")]
+    pub source_field: String,
+    /// Object field holding the role the text is judged in: user (when absent),
+    /// system, assistant, or tool/document for text that reaches the model as data.
+    #[arg(long, default_value = "role")]
+    pub role_field: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub setup: GuardSetupArgs,
 }

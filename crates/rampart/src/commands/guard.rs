@@ -6,7 +6,8 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use anyhow::{anyhow, Context, Result};
 use rampart_core::system::SystemDescription;
 use rampart_guard::{
-    eval::Evaluation, scan_jsonl, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig, Policy, Role,
+    eval::{self, Evaluation},
+    scan_jsonl, JsonlOptions, OnnxConfig, Pipeline, PipelineConfig, Policy, Role,
 };
 use serde_json::{json, Value};
 
@@ -20,6 +21,7 @@ fn pipeline(setup: &GuardSetupArgs) -> Result<(Pipeline, Policy)> {
             threshold: setup.onnx_threshold,
             ..OnnxConfig::new(m)
         }),
+        classifier_model: setup.classifier.clone(),
         ..PipelineConfig::default()
     };
     let mut policy = Policy::default();
@@ -160,44 +162,95 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
         }
         GuardCommand::Eval(a) => {
             let (pipeline, policy) = pipeline(&a.setup)?;
-            let eval = Evaluation::from_jsonl(
-                &pipeline,
-                &policy,
-                open_input(&a.jsonl)?,
-                &a.field,
-                &a.label_field,
-            )
-            .map_err(anyhow::Error::new)
-            .with_context(|| a.jsonl.display().to_string())?;
+            let fields = eval::Fields {
+                text: &a.field,
+                label: &a.label_field,
+                source: &a.source_field,
+                role: &a.role_field,
+            };
+            let eval = Evaluation::from_jsonl(&pipeline, &policy, open_input(&a.jsonl)?, &fields)
+                .map_err(anyhow::Error::new)
+                .with_context(|| a.jsonl.display().to_string())?;
             let mut out = io::stdout().lock();
-            writeln!(
-                out,
-                "{:<14} {:>6} {:>9} {:>7} {:>7} {:>7}",
-                "category", "n", "precision", "recall", "f1", "fpr"
-            )?;
-            for s in eval.scores() {
-                writeln!(
-                    out,
-                    "{:<14} {:>6} {:>9.3} {:>7.3} {:>7.3} {:>7.3}",
-                    s.label,
-                    s.tp + s.fn_,
-                    s.precision,
-                    s.recall,
-                    s.f1,
-                    s.fpr
-                )?;
-            }
-            let (flagged, benign) = eval.benign_flagged();
-            if benign > 0 {
-                writeln!(
-                    out,
-                    "benign lines flagged: {flagged}/{benign} ({:.2}%)",
-                    100.0 * flagged as f64 / benign as f64
-                )?;
+            match a.format {
+                ReportFormat::Json => {
+                    let (flagged, benign) = eval.benign_flagged();
+                    let report = json!({
+                        "categories": eval.scores(),
+                        "sources": eval.by_source(),
+                        "worst": eval.worst(),
+                        "benign": {"lines": benign, "flagged": flagged},
+                    });
+                    serde_json::to_writer_pretty(&mut out, &report)?;
+                    writeln!(out)?;
+                }
+                ReportFormat::Human => write_eval(&mut out, &eval)?,
             }
             Ok(ExitStatus::Success)
         }
     }
+}
+
+/// `guard eval`'s readable report: per category, per source, the worst sources.
+fn write_eval(out: &mut impl Write, eval: &Evaluation) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<14} {:>6} {:>9} {:>7} {:>7} {:>7}",
+        "category", "n", "precision", "recall", "f1", "fpr"
+    )?;
+    for s in eval.scores() {
+        writeln!(
+            out,
+            "{:<14} {:>6} {:>9.3} {:>7.3} {:>7.3} {:>7.3}",
+            s.label,
+            s.tp + s.fn_,
+            s.precision,
+            s.recall,
+            s.f1,
+            s.fpr
+        )?;
+    }
+    let (flagged, benign) = eval.benign_flagged();
+    if benign > 0 {
+        writeln!(
+            out,
+            "benign lines flagged: {flagged}/{benign} ({:.2}%)",
+            100.0 * flagged as f64 / benign as f64
+        )?;
+    }
+    let sources = eval.by_source();
+    let figure = |part: u64, whole: u64, rate: Option<f64>| {
+        rate.map_or_else(|| "-".to_string(), |r| format!("{part}/{whole} {r:.3}"))
+    };
+    writeln!(out)?;
+    writeln!(out, "{:<36} {:>18} {:>18}", "source", "recall", "fpr")?;
+    for s in &sources {
+        writeln!(
+            out,
+            "{:<36} {:>18} {:>18}",
+            s.source,
+            figure(s.caught, s.positives, s.recall),
+            figure(s.flagged, s.benign, s.fpr)
+        )?;
+    }
+    let worst = eval.worst();
+    if let Some(s) = &worst.recall {
+        writeln!(
+            out,
+            "worst recall: {} ({})",
+            s.source,
+            figure(s.caught, s.positives, s.recall)
+        )?;
+    }
+    if let Some(s) = &worst.fpr {
+        writeln!(
+            out,
+            "worst false-positive rate: {} ({})",
+            s.source,
+            figure(s.flagged, s.benign, s.fpr)
+        )?;
+    }
+    Ok(())
 }
 
 /// `guard scan --format human`: turns each JSON result line into a readable one
