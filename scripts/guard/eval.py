@@ -35,6 +35,8 @@ def build() -> list[dict]:
         rows.append({"text": text, "kind": "attack", "label": cat, "source": src})
     for text, src in datasets.benign_examples():
         rows.append({"text": text, "kind": "benign", "label": "benign", "source": src})
+    for text, label, src in datasets.heldout_examples():
+        rows.append({"text": text, "kind": label, "label": label, "source": src, "role": datasets.heldout_role(text)})
     for text, src in datasets.harmful_plain_examples():
         rows.append({"text": text, "kind": "harmful_plain", "label": "harmful_plain", "source": src})
     for text, kind, positive in datasets.secret_examples():
@@ -48,7 +50,7 @@ def run(rows: list[dict], release: bool, no_classifier: bool) -> tuple[list[dict
     path = os.path.join(ROOT, "target", "guard", "eval.jsonl")
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:
-            f.write(json.dumps({"text": r["text"], "role": "user"}) + "\n")
+            f.write(json.dumps({"text": r["text"], "role": r.get("role", "user")}) + "\n")
     cmd = ["cargo", "run", "-q", "-p", "rampart-guard", "--example", "guard_scan"]
     if release:
         cmd.insert(2, "--release")
@@ -75,6 +77,15 @@ def metrics(tp: int, fp: int, fn: int, tn: int) -> str:
     return f"P {p:.3f}  R {r:.3f}  F1 {f1:.3f}  FPR {fpr:.3%}  (tp {tp}, fp {fp}, fn {fn}, tn {tn})"
 
 
+def check_disjoint(rows: list[dict]) -> None:
+    """Refuses to score on a source that training or threshold tuning used."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources.json"), encoding="utf-8") as f:
+        trained = {s["source"] for s in json.load(f)["sources"]}
+    overlap = sorted({r["source"] for r in rows} & trained)
+    if overlap:
+        sys.exit(f"evaluation sources also used for training: {overlap}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--release", action="store_true")
@@ -82,6 +93,7 @@ def main() -> None:
     ap.add_argument("--misses", type=int, default=0, help="print up to N misses and false positives per category")
     args = ap.parse_args()
     rows = build()
+    check_disjoint(rows)
     results, elapsed = run(rows, args.release, args.no_classifier)
     print(f"{len(rows)} texts scanned in {elapsed:.1f} s (including process start; {'release' if args.release else 'debug'} build)")
     print(f"classifier: {'off' if args.no_classifier else 'on'}; detection = finding of the category with score >= {MIN_SCORE}\n")
