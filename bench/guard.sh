@@ -25,3 +25,15 @@ if ! cmp -s "$root/bench/requirements-guard-peers.txt" "$stamp"; then
 fi
 cargo build -q --release -p rampart-guard --example guard_scan --manifest-path "$root/Cargo.toml"
 "$py" "$root/bench/guard_peers.py"
+# the speed targets of the whole pipeline on one thread (issue #17): distinct 1 KB
+# prompts per second (target >= 10,000) and the p99 latency of a 4 KB prompt
+# (target <= 1 ms)
+cargo build -q --release -p rampart-guard --example guard_speed --manifest-path "$root/Cargo.toml"
+speed="$("$root/target/release/examples/guard_speed" "${GUARD_SPEED_SECONDS:-5}")"
+echo "rampart guard speed (one thread): $speed"
+"$py" - "$speed" <<'PY'
+import json, sys
+s = json.loads(sys.argv[1])
+print(f"  distinct 1 KB prompts/s: {s['prompts_1kb_per_second']:,.0f} (target 10,000: {s['prompts_1kb_per_second'] / 10000:.2f}x)")
+print(f"  4 KB prompt latency: p50 {s['latency_4kb_ms']['p50']:.3f} ms, p99 {s['latency_4kb_ms']['p99']:.3f} ms (target 1 ms), max {s['latency_4kb_ms']['max']:.3f} ms")
+PY
