@@ -1,5 +1,5 @@
-//! The target: an OpenAI-compatible `/v1/chat/completions` endpoint, asked without
-//! streaming. Every request is bounded in time (the whole exchange, body included) and
+//! The target: an OpenAI-compatible `/v1/chat/completions` endpoint, asked with or
+//! without streaming (server-sent events). Every request is bounded in time (the whole exchange, body included) and
 //! in memory (the body is read up to a cap); 429 and 5xx are retried with exponential
 //! backoff; a request refused by a guard (`content_policy_violation`) is a defence.
 
@@ -31,6 +31,8 @@ pub struct TargetConfig {
     pub backoff: Duration,
     /// Requests per second (None: no limit).
     pub rate: Option<f64>,
+    /// Ask for a server-sent-event stream (`"stream": true`).
+    pub stream: bool,
 }
 
 impl TargetConfig {
@@ -45,6 +47,7 @@ impl TargetConfig {
             retries: 3,
             backoff: Duration::from_millis(250),
             rate: None,
+            stream: false,
         }
     }
 }
@@ -176,7 +179,7 @@ impl Target {
             "model": self.cfg.model,
             "messages": messages,
             "tools": tools(),
-            "stream": false,
+            "stream": self.cfg.stream,
         });
         let mut attempt = 0;
         loop {
@@ -213,6 +216,11 @@ impl Target {
             .await
             .map_err(|e| TargetError::Connect(e.without_url().to_string()))?;
         let status = resp.status().as_u16();
+        let sse = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
         if resp
             .content_length()
             .is_some_and(|n| n > self.cfg.max_body as u64)
@@ -230,7 +238,11 @@ impl Target {
             }
             buf.extend_from_slice(&chunk);
         }
-        parse_answer(status, &buf)
+        if sse && (200..300).contains(&status) {
+            parse_sse(&buf)
+        } else {
+            parse_answer(status, &buf)
+        }
     }
 }
 
@@ -298,9 +310,111 @@ pub fn parse_answer(status: u16, body: &[u8]) -> Result<Answer, TargetError> {
     })
 }
 
+/// The answer carried by a complete server-sent-event stream `body`: the content
+/// deltas joined, the tool-call deltas assembled by index. An error event of type
+/// `content_policy_violation` (a guard stopping the stream) is a refusal.
+///
+/// # Errors
+/// An event that is not JSON, an error event, or a stream that ends before `[DONE]`
+/// or a `finish_reason`.
+pub fn parse_sse(body: &[u8]) -> Result<Answer, TargetError> {
+    let text = String::from_utf8_lossy(body);
+    let mut answer = Answer::default();
+    let mut calls: Vec<(String, String)> = Vec::new();
+    let mut finished = false;
+    for line in text.lines() {
+        let Some(data) = line.strip_prefix("data:") else {
+            continue;
+        };
+        let data = data.trim();
+        if data == "[DONE]" {
+            finished = true;
+            break;
+        }
+        let event: Value = serde_json::from_str(data)
+            .map_err(|_| TargetError::Malformed("an event is not JSON".into()))?;
+        if event.get("error").is_some() {
+            let e = &event["error"];
+            if e["type"] == "content_policy_violation" || e["code"] == "content_policy_violation" {
+                answer.blocked = true;
+                finished = true;
+                break;
+            }
+            let msg = e["message"].as_str().unwrap_or("error event");
+            return Err(TargetError::Malformed(format!(
+                "error in the stream: {}",
+                msg.chars().take(200).collect::<String>()
+            )));
+        }
+        let choice = &event["choices"][0];
+        if let Some(t) = choice["delta"]["content"].as_str() {
+            answer.text.push_str(t);
+        }
+        for c in choice["delta"]["tool_calls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let i = c["index"].as_u64().unwrap_or(0).min(63) as usize;
+            if calls.len() <= i {
+                calls.resize(i + 1, (String::new(), String::new()));
+            }
+            if let Some(n) = c["function"]["name"].as_str() {
+                calls[i].0.push_str(n);
+            }
+            if let Some(a) = c["function"]["arguments"].as_str() {
+                calls[i].1.push_str(a);
+            }
+        }
+        if choice["finish_reason"].is_string() {
+            finished = true;
+        }
+    }
+    if !finished {
+        return Err(TargetError::Malformed(
+            "the stream ended before [DONE]".into(),
+        ));
+    }
+    answer.tool_calls = calls
+        .into_iter()
+        .filter(|(n, _)| !n.is_empty())
+        .map(|(name, arguments)| ToolCall { name, arguments })
+        .collect();
+    Ok(answer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streams_are_assembled_and_truncated_ones_refused() {
+        let body = concat!(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\"}}]}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\":1}\"}}]}}]}\n\n",
+            "data: [DONE]\n\n"
+        );
+        let a = parse_sse(body.as_bytes());
+        assert!(
+            a.as_ref().is_ok_and(|a| a.text == "Hello"
+                && a.tool_calls
+                    == vec![ToolCall {
+                        name: "f".into(),
+                        arguments: "{\"a\":1}".into()
+                    }]),
+            "{a:?}"
+        );
+        let cut = &body[..body.len() - 16];
+        assert!(matches!(
+            parse_sse(cut.as_bytes()),
+            Err(TargetError::Malformed(_))
+        ));
+        let blocked = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"error\":{\"type\":\"content_policy_violation\"}}\n\n";
+        assert!(parse_sse(blocked.as_bytes()).is_ok_and(|a| a.blocked));
+        assert!(parse_sse(b"data: nope\n\n").is_err());
+    }
 
     #[test]
     fn urls_are_completed() {

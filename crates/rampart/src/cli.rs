@@ -616,6 +616,10 @@ pub struct RedteamArgs {
     /// Retries on 429, 5xx and connection errors (exponential backoff from 250 ms).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
+    /// Ask for streamed answers (server-sent events); a stream that does not end within
+    /// `--timeout` or grows past `--max-body` is an error.
+    #[arg(long)]
+    pub stream: bool,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = RedteamFormat::Human)]
     pub format: RedteamFormat,

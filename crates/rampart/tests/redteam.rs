@@ -558,3 +558,54 @@ fn the_gateway_in_front_of_the_vulnerable_mock_lowers_the_asr() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn streamed_answers_are_judged_like_whole_ones() {
+    let mock = Mock::start(Persona::Vulnerable);
+    let (code, whole, _) = redteam(&mock.url, &["--seed", "4"]);
+    assert_eq!(code, 0);
+    let (code, streamed, stderr) = redteam(&mock.url, &["--seed", "4", "--stream"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(streamed, whole);
+    assert!(mock.state.received().iter().any(|b| b["stream"] == true));
+}
+
+#[test]
+fn a_stream_that_never_ends_is_an_error() {
+    let mut s = Scripted::sse(
+        &[
+            r#"{"choices": [{"delta": {"content": "ZX"}}]}"#.to_string(),
+            "[DONE]".to_string(),
+        ],
+        &[10],
+    );
+    s.pause_ms = 60_000;
+    broken(
+        s,
+        &["--stream", "--timeout", "1", "--concurrency", "5"],
+        "no answer within",
+    );
+}
+
+#[test]
+fn the_rate_limit_paces_requests() {
+    let mock = Mock::start(Persona::Hardened);
+    let started = std::time::Instant::now();
+    // 5 jailbreak cases, one turn each, at 10 per second: at least 0.4 s
+    let (code, r, _) = redteam(
+        &mock.url,
+        &[
+            "--probes",
+            "builtin:jailbreak",
+            "--rate",
+            "10",
+            "--concurrency",
+            "5",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(r["cases"], 5);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+    let o = rampart(&["redteam", "--target", &mock.url, "--rate", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+}

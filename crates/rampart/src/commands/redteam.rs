@@ -135,6 +135,7 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
     cfg.max_body = args.max_body.max(1024);
     cfg.retries = args.retries;
     cfg.rate = args.rate;
+    cfg.stream = args.stream;
     let target = Target::new(cfg).map_err(|e| anyhow!("{e}"))?;
 
     let (journal, previous, dir) = match (&args.resume, &args.out) {
