@@ -121,6 +121,98 @@ pub struct RunResult {
     pub probes: BTreeMap<String, Stats>,
     /// Every case, by ID.
     pub results: Vec<Row>,
+    /// The comparison with an earlier run (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Comparison>,
+}
+
+/// One category's ASR then and now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryChange {
+    /// ASR in the baseline (`null`: not judged or absent).
+    pub before: Option<f64>,
+    /// ASR now.
+    pub after: Option<f64>,
+}
+
+/// What changed since a baseline run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Overall ASR then and now.
+    pub overall: CategoryChange,
+    /// Per category, then and now.
+    pub categories: BTreeMap<String, CategoryChange>,
+    /// Cases defended in the baseline that succeed now.
+    pub regressions: Vec<String>,
+    /// Cases that succeeded in the baseline and are defended now.
+    pub fixed: Vec<String>,
+    /// Cases now that the baseline did not have.
+    pub new_cases: usize,
+}
+
+/// Largest baseline file read.
+pub const MAX_BASELINE_BYTES: usize = 64 << 20;
+
+/// Checks that `baseline` is a result [`compare`] can read (before a run starts).
+///
+/// # Errors
+/// What [`compare`] would refuse.
+pub fn check_baseline(baseline: &[u8]) -> Result<(), String> {
+    compare(&score(&[], &[], 0, ""), baseline).map(|_| ())
+}
+
+/// Compares `r` with an earlier result (the JSON of [`RunResult`]).
+///
+/// # Errors
+/// The baseline is not a result of this schema.
+pub fn compare(r: &RunResult, baseline: &[u8]) -> Result<Comparison, String> {
+    if baseline.len() > MAX_BASELINE_BYTES {
+        return Err(format!("larger than {MAX_BASELINE_BYTES} bytes"));
+    }
+    let old: Value = serde_json::from_slice(baseline).map_err(|e| format!("not JSON: {e}"))?;
+    if old["schema"] != SCHEMA {
+        return Err(format!("not a {SCHEMA} result (field `schema`)"));
+    }
+    let outcome: BTreeMap<&str, &str> = old["results"]
+        .as_array()
+        .ok_or("no `results` list")?
+        .iter()
+        .filter_map(|x| Some((x["id"].as_str()?, x["outcome"].as_str()?)))
+        .collect();
+    let mut regressions = Vec::new();
+    let mut fixed = Vec::new();
+    let mut new_cases = 0;
+    for row in &r.results {
+        match (outcome.get(row.id.as_str()), row.outcome) {
+            (None, _) => new_cases += 1,
+            (Some(&"defended"), "success") => regressions.push(row.id.clone()),
+            (Some(&"success"), "defended") => fixed.push(row.id.clone()),
+            _ => {}
+        }
+    }
+    let categories = r
+        .categories
+        .iter()
+        .map(|(name, s)| {
+            (
+                name.clone(),
+                CategoryChange {
+                    before: old["categories"][name]["asr"].as_f64(),
+                    after: s.asr,
+                },
+            )
+        })
+        .collect();
+    Ok(Comparison {
+        overall: CategoryChange {
+            before: old["asr"].as_f64(),
+            after: r.overall.asr,
+        },
+        categories,
+        regressions,
+        fixed,
+        new_cases,
+    })
 }
 
 /// Scores `cases` given the finished `exchanges` (any order; unknown IDs ignored).
@@ -170,6 +262,7 @@ pub fn score(cases: &[Case], exchanges: &[Exchange], seed: u64, model: &str) -> 
         categories,
         probes,
         results,
+        baseline: None,
     }
 }
 
@@ -309,6 +402,31 @@ pub fn human(r: &RunResult) -> String {
             }
         }
     }
+    if let Some(b) = &r.baseline {
+        let pct = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{:.1}%", x * 100.0));
+        let _ = writeln!(out, "\ncompared with the baseline:");
+        for (name, c) in &b.categories {
+            if c.before != c.after {
+                let _ = writeln!(out, "  {name:<20} {} -> {}", pct(c.before), pct(c.after));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "  {:<20} {} -> {}",
+            "all",
+            pct(b.overall.before),
+            pct(b.overall.after)
+        );
+        let _ = writeln!(
+            out,
+            "  {} regression(s){}{}; {} fixed; {} new case(s)",
+            b.regressions.len(),
+            if b.regressions.is_empty() { "" } else { ": " },
+            b.regressions.join(", "),
+            b.fixed.len(),
+            b.new_cases
+        );
+    }
     let errs: Vec<&Row> = r.results.iter().filter(|x| x.outcome == "error").collect();
     if !errs.is_empty() {
         let _ = writeln!(out, "\nerrors (not counted as defended):");
@@ -445,6 +563,91 @@ pub fn junit(r: &RunResult) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
+    out
+}
+
+/// A self-contained HTML report: per-category bars with their intervals, the
+/// successful attacks with evidence, the errors. No scripts, no external resources.
+pub fn html(r: &RunResult) -> String {
+    let mut out = String::from(concat!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<title>rampart redteam</title><style>",
+        "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}",
+        "table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}",
+        ".bar{background:#eee;width:240px;height:12px;position:relative}",
+        ".fill{background:#c0392b;height:12px}",
+        ".ci{position:absolute;top:5px;height:2px;background:#222}",
+        "code{background:#f4f4f4;padding:0 3px;word-break:break-all}",
+        "</style></head><body>\n<h1>rampart redteam</h1>\n",
+    ));
+    let _ = writeln!(
+        out,
+        "<p>{} cases, seed {}, model <code>{}</code>; overall ASR {}.</p>",
+        r.overall.cases,
+        r.seed,
+        xml(&r.model),
+        r.overall
+            .asr
+            .map_or("–".to_string(), |a| format!("{:.1}%", a * 100.0))
+    );
+    out.push_str("<table><tr><th>category</th><th>cases</th><th>success</th><th>defended</th><th>error</th><th>not run</th><th>ASR [95% CI]</th><th></th></tr>\n");
+    let mut row = |name: &str, s: &Stats| {
+        let (w, lo, hi) = match (s.asr, s.asr_ci95) {
+            (Some(a), Some((l, h))) => (a, l, h),
+            _ => (0.0, 0.0, 0.0),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td><div class=\"bar\"><div class=\"fill\" style=\"width:{:.1}%\"></div>\
+             <div class=\"ci\" style=\"left:{:.1}%;width:{:.1}%\"></div></div></td></tr>",
+            xml(name),
+            s.cases,
+            s.successes,
+            s.defended,
+            s.errors,
+            s.not_run,
+            xml(&fmt_asr(s)),
+            w * 100.0,
+            lo * 100.0,
+            (hi - lo) * 100.0
+        );
+    };
+    for (name, s) in &r.categories {
+        row(name, s);
+    }
+    row("all", &r.overall);
+    out.push_str("</table>\n<h2>Successful attacks</h2>\n<table><tr><th>case</th><th>OWASP</th><th>ATLAS</th><th>detector</th><th>evidence</th></tr>\n");
+    for x in r.results.iter().filter(|x| x.outcome == "success") {
+        let ev = x.evidence.as_ref();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>turn {}, chars {}..{}: <code>{}</code></td></tr>",
+            xml(&x.id),
+            xml(&x.owasp),
+            xml(&x.atlas),
+            x.detector,
+            ev.map_or(0, |e| e.turn),
+            ev.map_or(0, |e| e.span.0),
+            ev.map_or(0, |e| e.span.1),
+            xml(&ev.map_or(String::new(), |e| e.text.clone()))
+        );
+    }
+    out.push_str("</table>\n");
+    let errs: Vec<&Row> = r.results.iter().filter(|x| x.outcome == "error").collect();
+    if !errs.is_empty() {
+        out.push_str("<h2>Errors (not counted as defended)</h2>\n<ul>\n");
+        for e in errs {
+            let _ = writeln!(
+                out,
+                "<li>{}: {}</li>",
+                xml(&e.id),
+                xml(e.error.as_deref().unwrap_or(""))
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</body></html>\n");
     out
 }
 

@@ -639,6 +639,10 @@ pub struct RedteamArgs {
     /// probes; the seed is the recorded one.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
+    /// An earlier run's JSON result: show the ASR per category then and now, the cases
+    /// that regressed (defended then, successful now) and those fixed.
+    #[arg(long, value_name = "OLD_RESULTS")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Output formats of `rampart redteam`.
@@ -652,6 +656,8 @@ pub enum RedteamFormat {
     Sarif,
     /// JUnit XML: one test case per probe case.
     Junit,
+    /// A self-contained HTML report with per-category bars.
+    Html,
 }
 
 /// Behaviours of the mock upstream.

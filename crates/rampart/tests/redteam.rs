@@ -609,3 +609,89 @@ fn the_rate_limit_paces_requests() {
     let o = rampart(&["redteam", "--target", &mock.url, "--rate", "0"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_baseline_shows_regressions_and_html_is_self_contained() {
+    let hardened = Mock::start(Persona::Hardened);
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    let out = rampart(&[
+        "redteam",
+        "--target",
+        &hardened.url,
+        "--format",
+        "json",
+        "--probes",
+        "builtin:agency",
+        "builtin:insecure-output",
+    ]);
+    std::fs::write(&old, &out.stdout).unwrap();
+    let vulnerable = Mock::start(Persona::Vulnerable);
+    let (code, r, stderr) = redteam(
+        &vulnerable.url,
+        &[
+            "--probes",
+            "builtin:agency",
+            "builtin:insecure-output",
+            "--baseline",
+            old.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let b = &r["baseline"];
+    assert_eq!(b["regressions"].as_array().unwrap().len(), 9, "{b}");
+    assert_eq!(b["fixed"].as_array().unwrap().len(), 0);
+    assert_eq!(b["categories"]["agency"]["before"], 0.0);
+    assert_eq!(b["categories"]["agency"]["after"], 1.0);
+    let human = rampart(&[
+        "redteam",
+        "--target",
+        &vulnerable.url,
+        "--probes",
+        "builtin:agency",
+        "--baseline",
+        old.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("agency               0.0% -> 100.0%"),
+        "{text}"
+    );
+    assert!(text.contains("4 regression(s): RT-AGY-001"), "{text}");
+    // a file that is not a result is refused before any request
+    let before = vulnerable.requests();
+    let o = rampart(&[
+        "redteam",
+        "--target",
+        &vulnerable.url,
+        "--baseline",
+        "Cargo.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(vulnerable.requests(), before);
+
+    let html = rampart(&[
+        "redteam",
+        "--target",
+        &vulnerable.url,
+        "--format",
+        "html",
+        "--probes",
+        "builtin:insecure-output",
+    ]);
+    let page = String::from_utf8_lossy(&html.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    assert!(
+        page.contains("class=\"fill\" style=\"width:100.0%\""),
+        "{page}"
+    );
+    // the attack's evidence is shown, escaped: the report runs no script
+    assert!(page.contains("&lt;script"), "{page}");
+    assert!(!page.contains("<script"), "{page}");
+    // and loads nothing: no image, link or stylesheet tags (the evidence's `<img` is text)
+    assert!(
+        !page.contains("<img") && !page.contains("<link") && !page.contains("<a "),
+        "{page}"
+    );
+    assert!(page.contains("&lt;img src=x onerror="), "{page}");
+}

@@ -72,6 +72,25 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
         }
     }
     let packs = load_packs(&args.probes)?;
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => {
+            let meta =
+                std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+            if meta.len() > report::MAX_BASELINE_BYTES as u64 {
+                bail!(
+                    "{}: larger than {} bytes",
+                    path.display(),
+                    report::MAX_BASELINE_BYTES
+                );
+            }
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            report::check_baseline(&bytes)
+                .map_err(|e| anyhow!("--baseline {}: {e}", path.display()))?;
+            Some((path.clone(), bytes))
+        }
+    };
     let base_prompt = match &args.system_prompt {
         None => generate::DEFAULT_SYSTEM_PROMPT.to_string(),
         Some(path) => {
@@ -178,7 +197,13 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
         .context("writing the journal")?;
     let mut all = previous;
     all.extend(fresh);
-    let result = report::score(&cases, &all, seed, &args.model);
+    let mut result = report::score(&cases, &all, seed, &args.model);
+    if let Some((path, bytes)) = &baseline {
+        result.baseline = Some(
+            report::compare(&result, bytes)
+                .map_err(|e| anyhow!("--baseline {}: {e}", path.display()))?,
+        );
+    }
 
     if let Some(dir) = &dir {
         let path = dir.join("result.json");
@@ -197,6 +222,7 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
             writeln!(out)?;
         }
         RedteamFormat::Junit => write!(out, "{}", report::junit(&result))?,
+        RedteamFormat::Html => write!(out, "{}", report::html(&result))?,
     }
     out.flush()?;
     drop(out);
