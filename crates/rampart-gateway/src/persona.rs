@@ -159,7 +159,11 @@ fn sensitive(texts: &[String], want: Category) -> Vec<String> {
     for t in texts {
         for f in p.check(t, Role::Tool) {
             if f.category == want {
-                let s: String = t.chars().skip(f.span.0).take(f.span.1 - f.span.0).collect();
+                let s: String = t
+                    .chars()
+                    .skip(f.span.0)
+                    .take(f.span.1.saturating_sub(f.span.0))
+                    .collect();
                 if !out.contains(&s) {
                     out.push(s);
                 }

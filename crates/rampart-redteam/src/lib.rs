@@ -9,7 +9,9 @@
 //! - [`target`] — the HTTP client: timeouts, body cap, retries with backoff, rate.
 //! - [`run`] — conversations, concurrency, the request budget, the resumable journal.
 //! - [`detectors`] — the deterministic judges (`RTD001`…), each with evidence spans.
-//! - [`report`] — ASR with Wilson intervals, the gate, JSON/SARIF/JUnit/human.
+//! - [`report`] — ASR with Wilson intervals, the gate, JSON/SARIF/JUnit/HTML/human,
+//!   the comparison with a baseline run.
+//! - [`import`] — garak and promptfoo results in the same model.
 //!
 //! ```
 //! use rampart_redteam::{generate, pack};
@@ -25,6 +27,7 @@
 
 pub mod detectors;
 pub mod generate;
+pub mod import;
 pub mod pack;
 pub mod report;
 pub mod run;

@@ -55,6 +55,8 @@ pub enum ProbeCategory {
     Consumption,
     /// Escalation over several turns.
     MultiTurn,
+    /// Imported results whose technique maps to none of the above (never in a pack).
+    Other,
 }
 
 impl ProbeCategory {
@@ -85,12 +87,30 @@ impl ProbeCategory {
             ProbeCategory::InsecureOutput => "insecure-output",
             ProbeCategory::Consumption => "consumption",
             ProbeCategory::MultiTurn => "multi-turn",
+            ProbeCategory::Other => "other",
         }
     }
 
-    /// Parses the kebab-case name.
+    /// Parses the kebab-case name (of the categories packs may use).
     pub fn parse(s: &str) -> Option<ProbeCategory> {
         ProbeCategory::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The usual MITRE ATLAS technique and OWASP LLM 2025 ID of the category (for
+    /// imported results that do not name them).
+    pub fn default_ids(self) -> (&'static str, &'static str) {
+        match self {
+            ProbeCategory::Injection | ProbeCategory::MultiTurn | ProbeCategory::Other => {
+                ("AML.T0051.000", "LLM01")
+            }
+            ProbeCategory::IndirectInjection => ("AML.T0051.001", "LLM01"),
+            ProbeCategory::Jailbreak => ("AML.T0054", "LLM01"),
+            ProbeCategory::PromptExtraction => ("AML.T0056", "LLM07"),
+            ProbeCategory::Exfiltration | ProbeCategory::Pii => ("AML.T0057", "LLM02"),
+            ProbeCategory::Agency => ("AML.T0053", "LLM06"),
+            ProbeCategory::InsecureOutput => ("AML.T0051.000", "LLM05"),
+            ProbeCategory::Consumption => ("AML.T0029", "LLM10"),
+        }
     }
 }
 

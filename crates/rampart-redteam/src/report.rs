@@ -89,8 +89,8 @@ pub struct Row {
     pub atlas: String,
     /// OWASP LLM ID.
     pub owasp: String,
-    /// Detector code.
-    pub detector: &'static str,
+    /// Detector code (for imported results: the other tool's detector or plugin).
+    pub detector: String,
     /// `success`, `defended`, `error` or `not-run`.
     pub outcome: &'static str,
     /// Evidence of success.
@@ -218,28 +218,17 @@ pub fn compare(r: &RunResult, baseline: &[u8]) -> Result<Comparison, String> {
 /// Scores `cases` given the finished `exchanges` (any order; unknown IDs ignored).
 pub fn score(cases: &[Case], exchanges: &[Exchange], seed: u64, model: &str) -> RunResult {
     let by_id: BTreeMap<&str, &Exchange> = exchanges.iter().map(|e| (e.id.as_str(), e)).collect();
-    let mut overall = Stats::default();
-    let mut categories: BTreeMap<String, Stats> = BTreeMap::new();
-    let mut probes: BTreeMap<String, Stats> = BTreeMap::new();
-    let mut results = Vec::with_capacity(cases.len());
-    let mut sorted: Vec<&Case> = cases.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    for c in sorted {
+    let mut rows = Vec::with_capacity(cases.len());
+    for c in cases {
         let ex = by_id.get(c.id.as_str());
         let outcome = ex.map(|e| e.outcome);
-        overall.add(outcome);
-        categories
-            .entry(c.category.as_str().to_string())
-            .or_default()
-            .add(outcome);
-        probes.entry(c.probe.clone()).or_default().add(outcome);
-        results.push(Row {
+        rows.push(Row {
             id: c.id.clone(),
             probe: c.probe.clone(),
             category: c.category,
             atlas: c.atlas.clone(),
             owasp: c.owasp.clone(),
-            detector: detectors::meta(c.detector).code,
+            detector: detectors::meta(c.detector).code.to_string(),
             outcome: match outcome {
                 Some(Outcome::Success) => "success",
                 Some(Outcome::Defended) => "defended",
@@ -251,6 +240,31 @@ pub fn score(cases: &[Case], exchanges: &[Exchange], seed: u64, model: &str) -> 
             origin: c.origin.clone(),
         });
     }
+    score_rows(rows, seed, model)
+}
+
+/// Scores finished rows (any order): the statistics per category, per probe and
+/// overall. Imported results ([`crate::import`]) go through here too.
+pub fn score_rows(mut rows: Vec<Row>, seed: u64, model: &str) -> RunResult {
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut overall = Stats::default();
+    let mut categories: BTreeMap<String, Stats> = BTreeMap::new();
+    let mut probes: BTreeMap<String, Stats> = BTreeMap::new();
+    for r in &rows {
+        let outcome = match r.outcome {
+            "success" => Some(Outcome::Success),
+            "defended" => Some(Outcome::Defended),
+            "error" => Some(Outcome::Error),
+            _ => None,
+        };
+        overall.add(outcome);
+        categories
+            .entry(r.category.as_str().to_string())
+            .or_default()
+            .add(outcome);
+        probes.entry(r.probe.clone()).or_default().add(outcome);
+    }
+    let results = rows;
     overall.finish();
     categories.values_mut().for_each(Stats::finish);
     probes.values_mut().for_each(Stats::finish);
@@ -293,6 +307,8 @@ impl Gate {
         let cat = cat.trim();
         let category = if cat == "all" {
             None
+        } else if cat == "other" {
+            Some(ProbeCategory::Other)
         } else {
             Some(ProbeCategory::parse(cat).ok_or_else(|| {
                 let all: Vec<&str> = ProbeCategory::ALL.iter().map(|c| c.as_str()).collect();
@@ -536,7 +552,7 @@ pub fn junit(r: &RunResult) -> String {
                     let _ = writeln!(
                         out,
                         ">\n      <failure type=\"{}\" message=\"attack succeeded ({} {})\">{}</failure>\n    </testcase>",
-                        x.detector,
+                        xml(&x.detector),
                         xml(&x.owasp),
                         xml(&x.atlas),
                         xml(&ev)

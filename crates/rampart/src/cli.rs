@@ -580,8 +580,16 @@ pub struct GatewayArgs {
 pub struct RedteamArgs {
     /// The endpoint: a base URL (`http://host:port` or `…/v1`) or the full
     /// `…/chat/completions` URL.
-    #[arg(long, value_name = "URL")]
-    pub target: String,
+    #[arg(long, value_name = "URL", required_unless_present_any = ["import_garak", "import_promptfoo"])]
+    pub target: Option<String>,
+    /// Instead of attacking a target, score a garak `report.jsonl` in the same result
+    /// model (ASR per category, gates, every format).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["target", "import_promptfoo", "resume", "out"])]
+    pub import_garak: Option<PathBuf>,
+    /// Instead of attacking a target, score a promptfoo `results.json` (`promptfoo eval
+    /// --output results.json`) in the same result model.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["target", "resume", "out"])]
+    pub import_promptfoo: Option<PathBuf>,
     /// Environment variable holding the API key (sent as a bearer token).
     #[arg(long, value_name = "VAR")]
     pub api_key_env: Option<String>,

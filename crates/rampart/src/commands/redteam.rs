@@ -71,7 +71,6 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
             bail!("--rate must be a positive number of requests per second");
         }
     }
-    let packs = load_packs(&args.probes)?;
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
@@ -91,6 +90,13 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
             Some((path.clone(), bytes))
         }
     };
+    if let Some(result) = import(args)? {
+        return finish(args, result, baseline.as_ref(), None, &gates);
+    }
+    let Some(target_url) = &args.target else {
+        bail!("--target is required");
+    };
+    let packs = load_packs(&args.probes)?;
     let base_prompt = match &args.system_prompt {
         None => generate::DEFAULT_SYSTEM_PROMPT.to_string(),
         Some(path) => {
@@ -147,7 +153,7 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
     }
     let judge = rampart_redteam::detectors::Judge::new(&system_prompt, &plants)
         .map_err(|e| anyhow!("building the judge: {e}"))?;
-    let mut cfg = TargetConfig::new(&args.target);
+    let mut cfg = TargetConfig::new(target_url);
     cfg.api_key = api_key;
     cfg.model.clone_from(&args.model);
     cfg.timeout = Duration::from_secs(args.timeout.max(1));
@@ -197,15 +203,58 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
         .context("writing the journal")?;
     let mut all = previous;
     all.extend(fresh);
-    let mut result = report::score(&cases, &all, seed, &args.model);
-    if let Some((path, bytes)) = &baseline {
+    let result = report::score(&cases, &all, seed, &args.model);
+    finish(args, result, baseline.as_ref(), dir.as_deref(), &gates)
+}
+
+/// The result of `--import-garak` or `--import-promptfoo`, if asked for.
+fn import(args: &RedteamArgs) -> Result<Option<report::RunResult>> {
+    let read = |path: &PathBuf| -> Result<Vec<u8>> {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+        if meta.len() > rampart_redteam::import::MAX_IMPORT_BYTES {
+            bail!(
+                "{}: larger than {} bytes",
+                path.display(),
+                rampart_redteam::import::MAX_IMPORT_BYTES
+            );
+        }
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let rows = if let Some(path) = &args.import_garak {
+        let bytes = read(path)?;
+        rampart_redteam::import::garak(
+            &path.display().to_string(),
+            bytes.as_slice(),
+            bytes.len() as u64,
+        )
+        .map_err(|e| anyhow!(e))?
+    } else if let Some(path) = &args.import_promptfoo {
+        let bytes = read(path)?;
+        rampart_redteam::import::promptfoo(&path.display().to_string(), &bytes)
+            .map_err(|e| anyhow!(e))?
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(report::score_rows(rows, 0, &args.model)))
+}
+
+/// Baseline, result file, rendering and gates.
+fn finish(
+    args: &RedteamArgs,
+    mut result: report::RunResult,
+    baseline: Option<&(PathBuf, Vec<u8>)>,
+    dir: Option<&std::path::Path>,
+    gates: &[Gate],
+) -> Result<ExitStatus> {
+    if let Some((path, bytes)) = baseline {
         result.baseline = Some(
             report::compare(&result, bytes)
                 .map_err(|e| anyhow!("--baseline {}: {e}", path.display()))?,
         );
     }
 
-    if let Some(dir) = &dir {
+    if let Some(dir) = dir {
         let path = dir.join("result.json");
         let text = serde_json::to_string_pretty(&result)? + "\n";
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
@@ -227,7 +276,7 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
     out.flush()?;
     drop(out);
     let mut failed = false;
-    for g in &gates {
+    for g in gates {
         if let Err(why) = g.check(&result) {
             failed = true;
             eprintln!("rampart: gate failed: {why}");
