@@ -112,6 +112,9 @@ pub struct RunResult {
     pub seed: u64,
     /// The model name sent.
     pub model: String,
+    /// The packs run: name, version and source (evidence of what was tested).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<PackInfo>,
     /// Every case together.
     #[serde(flatten)]
     pub overall: Stats,
@@ -124,6 +127,31 @@ pub struct RunResult {
     /// The comparison with an earlier run (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Comparison>,
+}
+
+/// A pack of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackInfo {
+    /// Pack name.
+    pub name: String,
+    /// Pack version.
+    pub version: u32,
+    /// `builtin:FILE` or the file given.
+    pub source: String,
+    /// Probes in it.
+    pub probes: usize,
+}
+
+impl PackInfo {
+    /// The description of `pack`.
+    pub fn of(pack: &crate::pack::Pack) -> PackInfo {
+        PackInfo {
+            name: pack.name.clone(),
+            version: pack.version,
+            source: pack.source.clone(),
+            probes: pack.probes.len(),
+        }
+    }
 }
 
 /// One category's ASR then and now.
@@ -272,6 +300,7 @@ pub fn score_rows(mut rows: Vec<Row>, seed: u64, model: &str) -> RunResult {
         schema: SCHEMA,
         seed,
         model: model.to_string(),
+        packs: Vec::new(),
         overall,
         categories,
         probes,

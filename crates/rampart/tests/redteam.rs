@@ -100,6 +100,9 @@ fn the_vulnerable_mock_loses_in_every_category_and_the_gate_fails() {
         "{stderr}"
     );
     assert_eq!(r["schema"], "rampart-redteam-result/1");
+    assert_eq!(r["packs"].as_array().unwrap().len(), 10);
+    assert_eq!(r["packs"][0]["source"], "builtin:direct-injection.jsonl");
+    assert_eq!(r["packs"][0]["version"], 1);
     for cat in CATEGORIES {
         let c = &r["categories"][cat];
         assert!(c["cases"].as_u64().unwrap() >= 3, "{cat}: {c}");

@@ -203,7 +203,8 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
         .context("writing the journal")?;
     let mut all = previous;
     all.extend(fresh);
-    let result = report::score(&cases, &all, seed, &args.model);
+    let mut result = report::score(&cases, &all, seed, &args.model);
+    result.packs = packs.iter().map(report::PackInfo::of).collect();
     finish(args, result, baseline.as_ref(), dir.as_deref(), &gates)
 }
 
