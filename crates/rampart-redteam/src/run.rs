@@ -130,8 +130,12 @@ pub struct RunOptions {
     pub max_requests: Option<u64>,
 }
 
+/// Called once per finished case (a progress bar).
+pub type Progress = Arc<dyn Fn(&Exchange) + Send + Sync>;
+
 /// Runs `cases` (in ID order, skipping those in `done`); every finished case is
 /// appended to `journal` before the next is reported. Returns the new exchanges.
+#[allow(clippy::too_many_arguments)] // the run's parts, each shared with the workers
 pub async fn run(
     target: Arc<Target>,
     judge: Arc<Judge>,
@@ -140,6 +144,7 @@ pub async fn run(
     done: &HashSet<String>,
     journal: Option<Arc<Journal>>,
     opts: RunOptions,
+    progress: Option<Progress>,
 ) -> Result<Vec<Exchange>, std::io::Error> {
     let todo: Vec<Case> = cases
         .into_iter()
@@ -160,6 +165,7 @@ pub async fn run(
             Arc::clone(&results),
             journal.clone(),
         );
+        let progress = progress.clone();
         set.spawn(async move {
             loop {
                 let case = {
@@ -187,6 +193,9 @@ pub async fn run(
                 let ex = play(&target, &judge, &case, &system_prompt).await;
                 if let Some(j) = &journal {
                     j.append(&ex)?;
+                }
+                if let Some(p) = &progress {
+                    p(&ex);
                 }
                 if let Ok(mut r) = results.lock() {
                     r.push(ex);

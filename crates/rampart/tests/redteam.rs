@@ -780,3 +780,70 @@ fn garak_and_promptfoo_results_are_scored_and_gated_like_ours() {
     let out = rampart(&["redteam"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn resume_after_a_kill_repeats_no_finished_probe() {
+    let full = Mock::start(Persona::Vulnerable);
+    let (_, whole, _) = redteam(&full.url, &["--seed", "21"]);
+    let total = full.requests();
+
+    let mock = Mock::start(Persona::Vulnerable);
+    mock.state.latency_ms.store(40, Ordering::SeqCst);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let out_s = out.to_str().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args([
+            "redteam", "--target", &mock.url, "--seed", "21", "--out", out_s,
+        ])
+        .args(["--concurrency", "2", "-q"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = out.join("exchanges.jsonl");
+    let started = std::time::Instant::now();
+    loop {
+        let lines = std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+        if lines >= 10 {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 60, "the run did not progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = mock.requests();
+    let finished = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .filter(|l| serde_json::from_str::<Value>(l).is_ok())
+        .count();
+    assert!(finished >= 10 && (finished as u64) < whole["cases"].as_u64().unwrap());
+
+    mock.state.latency_ms.store(0, Ordering::SeqCst);
+    let (code, resumed, stderr) = redteam(&mock.url, &["--resume", out_s]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(resumed, whole);
+    // only the conversations cut by the kill (at most one per worker, each at most
+    // three turns) are sent again
+    let sent = mock.requests();
+    assert!(
+        sent >= total && sent <= total + 6,
+        "{before} then {sent}, whole run {total}"
+    );
+    let ids: Vec<String> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "a finished probe was run twice");
+    assert_eq!(ids.len() as u64, whole["cases"].as_u64().unwrap());
+}

@@ -183,6 +183,26 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
         cases.iter().filter(|c| done.contains(&c.id)).count()
     ));
 
+    let todo = cases.iter().filter(|c| !done.contains(&c.id)).count();
+    let bar = p.progress().then(|| {
+        let bar = indicatif::ProgressBar::new(todo as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} redteam [{bar:30}] {pos}/{len} cases {msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    });
+    let progress: Option<run::Progress> = bar.clone().map(|bar| {
+        let hits = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        Arc::new(move |ex: &run::Exchange| {
+            if ex.outcome == run::Outcome::Success {
+                let n = hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                bar.set_message(format!("({n} successful attacks)"));
+            }
+            bar.inc(1);
+        }) as run::Progress
+    });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -199,8 +219,12 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
                 concurrency: usize::from(args.concurrency),
                 max_requests: args.max_requests,
             },
+            progress,
         ))
         .context("writing the journal")?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     let mut all = previous;
     all.extend(fresh);
     let mut result = report::score(&cases, &all, seed, &args.model);
