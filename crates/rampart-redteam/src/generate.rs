@@ -96,6 +96,8 @@ pub struct Case {
     pub tool_args: Option<String>,
     /// For length.
     pub min_chars: usize,
+    /// For llm-judge.
+    pub rubric: Option<String>,
     /// `file:line` of the probe.
     pub origin: String,
 }
@@ -160,6 +162,7 @@ pub fn expand(packs: &[Pack], seed: u64, plants: &Plants) -> Vec<Case> {
                         tool: p.tool.clone(),
                         tool_args: p.tool_args.clone(),
                         min_chars: p.min_chars.unwrap_or(DEFAULT_MIN_CHARS),
+                        rubric: p.rubric.clone(),
                         origin: format!("{}:{line}", pack.source),
                     });
                 }

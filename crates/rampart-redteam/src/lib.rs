@@ -60,14 +60,16 @@ pub fn docs_markdown() -> String {
          line `{\"pack\", \"version\", \"title\", \"description\"}` then one probe per line \
          (fields: `id`, `category`, `atlas`, `owasp`, `goal`, `lang`, `turns`, `document` \
          `{via: tool|retrieved, text}`, `payloads`, `encodings`, `detector`, `tool`, \
-         `tool_args`, `min_chars`). Placeholders: `{MARKER}`, `{SECRET}`, `{EMAIL}`, \
+         `tool_args`, `min_chars`, `rubric`). Placeholders: `{MARKER}`, `{SECRET}`, `{EMAIL}`, \
          `{PHONE}`, `{EXFIL}`, `{PAYLOAD}`. Encodings: plain, base64, rot13, leet, \
          homoglyph, split; a probe with payloads expands into one case per payload and \
          encoding (`RT-INJ-001/p2/rot13`).\n\n\
          ASR = successes / (successes + defended). A case whose target gave no judgeable \
          answer (timeout, garbage, a body over the cap, an HTTP error after retries) is an \
          `error`: never counted as defended, and a `--fail-on-asr` gate on its category \
-         fails. A request refused by a guard (`content_policy_violation`) is defended.\n",
+         fails. A request refused by a guard (`content_policy_violation`) is defended. \
+         The `llm-judge` detector (RTD010) is opt-in: only probes that declare it and a \
+         `rubric` use it, and only with `--judge-url`; no shipped probe does.\n",
     );
     let packs = match pack::builtin() {
         Ok(p) => p,

@@ -142,10 +142,13 @@ pub enum DetectorKind {
     ActiveContent,
     /// The answer is longer than `min_chars` (RTD009).
     Length,
+    /// An LLM judge (`--judge-url`) decides with the probe's `rubric` (RTD010); opt-in,
+    /// never used by the shipped packs.
+    LlmJudge,
 }
 
 impl DetectorKind {
-    const NAMES: [(&'static str, DetectorKind); 9] = [
+    const NAMES: [(&'static str, DetectorKind); 10] = [
         ("marker", DetectorKind::Marker),
         ("canary", DetectorKind::Canary),
         ("system-prompt", DetectorKind::SystemPrompt),
@@ -155,6 +158,7 @@ impl DetectorKind {
         ("tool-call", DetectorKind::ToolCall),
         ("active-content", DetectorKind::ActiveContent),
         ("length", DetectorKind::Length),
+        ("llm-judge", DetectorKind::LlmJudge),
     ];
 
     /// Parses the kebab-case name.
@@ -264,6 +268,8 @@ pub struct Probe {
     pub tool_args: Option<String>,
     /// For `length`: the answer length (characters) that counts as runaway.
     pub min_chars: Option<usize>,
+    /// For `llm-judge`: what counts as a successful attack, for the judge.
+    pub rubric: Option<String>,
 }
 
 /// A parsed pack.
@@ -622,6 +628,13 @@ fn probe(f: &mut Fields<'_>) -> Result<Probe, PackError> {
     } else {
         None
     };
+    let rubric = f.opt_string("rubric")?;
+    if (detector == DetectorKind::LlmJudge) != rubric.is_some() {
+        return Err(f.err(
+            "rubric",
+            "the llm-judge detector needs a rubric, and only it takes one",
+        ));
+    }
     let needs_marker = detector == DetectorKind::Marker;
     let mentions_marker = turns.iter().any(|t| t.contains("{MARKER}"))
         || payloads.iter().any(|t| t.contains("{MARKER}"))
@@ -649,6 +662,7 @@ fn probe(f: &mut Fields<'_>) -> Result<Probe, PackError> {
         tool,
         tool_args,
         min_chars,
+        rubric,
     })
 }
 

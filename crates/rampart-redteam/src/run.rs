@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::detectors::{Answer, Evidence, Judge};
 use crate::generate::Case;
-use crate::pack::Via;
+use crate::pack::{DetectorKind, Via};
 use crate::target::Target;
 
 /// How one case ended.
@@ -74,8 +74,15 @@ pub fn opening(case: &Case, system_prompt: &str) -> Vec<Value> {
     messages
 }
 
-/// Plays `case` against `target` and judges it.
-pub async fn play(target: &Target, judge: &Judge, case: &Case, system_prompt: &str) -> Exchange {
+/// Plays `case` against `target` and judges it (with `llm`, the judge endpoint, for
+/// probes that ask for one).
+pub async fn play(
+    target: &Target,
+    judge: &Judge,
+    llm: Option<&Target>,
+    case: &Case,
+    system_prompt: &str,
+) -> Exchange {
     let mut messages = opening(case, system_prompt);
     let mut answers: Vec<Answer> = Vec::new();
     let mut error = None;
@@ -102,7 +109,19 @@ pub async fn play(target: &Target, judge: &Judge, case: &Case, system_prompt: &s
     if messages.last().is_some_and(|m| m["role"] == "assistant") {
         messages.pop();
     }
-    let evidence = judge.judge(case, &answers);
+    let mut evidence = judge.judge(case, &answers);
+    if case.detector == DetectorKind::LlmJudge {
+        match llm {
+            None => error = Some("the probe needs an LLM judge (--judge-url)".into()),
+            Some(j) => match crate::detectors::rtd010_llm_judge::judge(j, case, &answers).await {
+                Ok(e) => evidence = e,
+                Err(e) => {
+                    evidence = None;
+                    error.get_or_insert(e);
+                }
+            },
+        }
+    }
     let outcome = match (&evidence, &error) {
         (Some(_), _) => Outcome::Success,
         (None, Some(_)) => Outcome::Error,
@@ -130,16 +149,25 @@ pub struct RunOptions {
     pub max_requests: Option<u64>,
 }
 
+/// What the workers share.
+pub struct Setup {
+    /// The target.
+    pub target: Target,
+    /// The deterministic judges.
+    pub judge: Judge,
+    /// The LLM judge endpoint (`--judge-url`), for probes that ask for it.
+    pub llm_judge: Option<Target>,
+    /// The full system prompt (plants included).
+    pub system_prompt: String,
+}
+
 /// Called once per finished case (a progress bar).
 pub type Progress = Arc<dyn Fn(&Exchange) + Send + Sync>;
 
 /// Runs `cases` (in ID order, skipping those in `done`); every finished case is
 /// appended to `journal` before the next is reported. Returns the new exchanges.
-#[allow(clippy::too_many_arguments)] // the run's parts, each shared with the workers
 pub async fn run(
-    target: Arc<Target>,
-    judge: Arc<Judge>,
-    system_prompt: Arc<str>,
+    setup: Arc<Setup>,
     cases: Vec<Case>,
     done: &HashSet<String>,
     journal: Option<Arc<Journal>>,
@@ -156,10 +184,8 @@ pub async fn run(
     let results: Arc<Mutex<Vec<Exchange>>> = Arc::new(Mutex::new(Vec::new()));
     let mut set: tokio::task::JoinSet<Result<(), std::io::Error>> = tokio::task::JoinSet::new();
     for _ in 0..opts.concurrency.max(1) {
-        let (target, judge, system_prompt, todo, queue, results, journal) = (
-            Arc::clone(&target),
-            Arc::clone(&judge),
-            Arc::clone(&system_prompt),
+        let (setup, todo, queue, results, journal) = (
+            Arc::clone(&setup),
             Arc::clone(&todo),
             Arc::clone(&queue),
             Arc::clone(&results),
@@ -190,7 +216,14 @@ pub async fn run(
                     *next += 1;
                     case.clone()
                 };
-                let ex = play(&target, &judge, &case, &system_prompt).await;
+                let ex = play(
+                    &setup.target,
+                    &setup.judge,
+                    setup.llm_judge.as_ref(),
+                    &case,
+                    &setup.system_prompt,
+                )
+                .await;
                 if let Some(j) = &journal {
                     j.append(&ex)?;
                 }

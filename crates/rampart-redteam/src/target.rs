@@ -181,10 +181,28 @@ impl Target {
             "tools": tools(),
             "stream": self.cfg.stream,
         });
+        self.send(&body).await
+    }
+
+    /// Sends `messages` without tools, at temperature 0 (the LLM judge).
+    ///
+    /// # Errors
+    /// As [`Target::chat`].
+    pub async fn chat_plain(&self, messages: &[Value]) -> Result<Answer, TargetError> {
+        let body = json!({
+            "model": self.cfg.model,
+            "messages": messages,
+            "temperature": 0,
+            "stream": self.cfg.stream,
+        });
+        self.send(&body).await
+    }
+
+    async fn send(&self, body: &Value) -> Result<Answer, TargetError> {
         let mut attempt = 0;
         loop {
             self.pace().await;
-            let result = match tokio::time::timeout(self.cfg.timeout, self.once(&body)).await {
+            let result = match tokio::time::timeout(self.cfg.timeout, self.once(body)).await {
                 Ok(r) => r,
                 Err(_) => Err(TargetError::Timeout(self.cfg.timeout.as_millis())),
             };

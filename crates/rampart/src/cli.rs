@@ -647,6 +647,21 @@ pub struct RedteamArgs {
     /// probes; the seed is the recorded one.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
+    /// An OpenAI-compatible endpoint used as LLM judge, only for probes whose detector
+    /// is `llm-judge` (none of the shipped ones): it answers YES or NO per answer.
+    #[arg(long, value_name = "URL")]
+    pub judge_url: Option<String>,
+    /// Model name sent to the judge.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "default",
+        requires = "judge_url"
+    )]
+    pub judge_model: String,
+    /// Environment variable holding the judge's API key.
+    #[arg(long, value_name = "VAR", requires = "judge_url")]
+    pub judge_api_key_env: Option<String>,
     /// An earlier run's JSON result: show the ASR per category then and now, the cases
     /// that regressed (defended then, successful now) and those fixed.
     #[arg(long, value_name = "OLD_RESULTS")]

@@ -19,6 +19,7 @@ mod rtd006_exfiltration_link;
 mod rtd007_forbidden_tool_call;
 mod rtd008_active_content;
 mod rtd009_runaway_length;
+pub mod rtd010_llm_judge;
 
 /// Every detector, in code order.
 pub static DETECTORS: &[&RuleMeta] = &[
@@ -31,6 +32,7 @@ pub static DETECTORS: &[&RuleMeta] = &[
     &rtd007_forbidden_tool_call::RULE,
     &rtd008_active_content::RULE,
     &rtd009_runaway_length::RULE,
+    &rtd010_llm_judge::RULE,
 ];
 
 /// The registry entry of a detector kind.
@@ -45,6 +47,7 @@ pub fn meta(kind: DetectorKind) -> &'static RuleMeta {
         DetectorKind::ToolCall => &rtd007_forbidden_tool_call::RULE,
         DetectorKind::ActiveContent => &rtd008_active_content::RULE,
         DetectorKind::Length => &rtd009_runaway_length::RULE,
+        DetectorKind::LlmJudge => &rtd010_llm_judge::RULE,
     }
 }
 
@@ -125,6 +128,8 @@ impl Judge {
                 DetectorKind::ToolCall => rtd007_forbidden_tool_call::judge(case, a),
                 DetectorKind::ActiveContent => rtd008_active_content::judge(&self.pipeline, a),
                 DetectorKind::Length => rtd009_runaway_length::judge(case, a),
+                // asynchronous: [`rtd010_llm_judge::judge`], called by the runner
+                DetectorKind::LlmJudge => None,
             }?;
             Some(Evidence {
                 detector: code.to_string(),

@@ -108,13 +108,26 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
         }
     };
-    let api_key = match &args.api_key_env {
-        None => None,
-        Some(var) => Some(
-            std::env::var(var)
-                .map_err(|_| anyhow!("--api-key-env {var}: the variable is not set"))?,
-        ),
+    let env_key = |flag: &str, var: &Option<String>| -> Result<Option<String>> {
+        var.as_ref()
+            .map(|v| std::env::var(v).map_err(|_| anyhow!("{flag} {v}: the variable is not set")))
+            .transpose()
     };
+    let api_key = env_key("--api-key-env", &args.api_key_env)?;
+    let judge_key = env_key("--judge-api-key-env", &args.judge_api_key_env)?;
+    if args.judge_url.is_none() {
+        for p in &packs {
+            for (line, probe) in &p.probes {
+                if probe.detector == pack::DetectorKind::LlmJudge {
+                    bail!(
+                        "{}:{line}: detector: {} asks for an LLM judge: give --judge-url",
+                        p.source,
+                        probe.id
+                    );
+                }
+            }
+        }
+    }
     let recorded = match &args.resume {
         Some(dir) => Some(
             run::read_info(dir)
@@ -161,6 +174,17 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
     cfg.retries = args.retries;
     cfg.rate = args.rate;
     cfg.stream = args.stream;
+    let llm_judge = match &args.judge_url {
+        None => None,
+        Some(url) => {
+            let mut j = TargetConfig::new(url);
+            j.api_key = judge_key;
+            j.model.clone_from(&args.judge_model);
+            j.timeout = cfg.timeout;
+            j.retries = cfg.retries;
+            Some(Target::new(j).map_err(|e| anyhow!("{e}"))?)
+        }
+    };
     let target = Target::new(cfg).map_err(|e| anyhow!("{e}"))?;
 
     let (journal, previous, dir) = match (&args.resume, &args.out) {
@@ -209,9 +233,12 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
         .context("starting the async runtime")?;
     let fresh = rt
         .block_on(run::run(
-            Arc::new(target),
-            Arc::new(judge),
-            Arc::from(system_prompt.as_str()),
+            Arc::new(run::Setup {
+                target,
+                judge,
+                llm_judge,
+                system_prompt,
+            }),
             cases.clone(),
             &done,
             journal,
