@@ -12,3 +12,7 @@ done
 for f in ../crates/rampart-guard/tests/data/onnx/*.onnx; do
   cp "$f" "corpus/guard_onnx/seed-$(sha256sum "$f" | cut -c1-16)"
 done
+# probe packs start from the shipped packs
+for f in ../crates/rampart-redteam/packs/*.jsonl; do
+  cp "$f" "corpus/redteam_pack/seed-$(sha256sum "$f" | cut -c1-16)"
+done

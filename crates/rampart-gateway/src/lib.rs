@@ -24,6 +24,7 @@ pub mod keys;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
+pub mod persona;
 mod record;
 pub mod redis_limits;
 pub mod rules;

@@ -4,6 +4,8 @@
 //! The reply is the text after `REPLY:` in the last user message (reversed after
 //! `REPLY_REVERSED:`; `REPLY_LONG: N` gives N bytes of prose; `REPLY_SYSTEM` repeats
 //! the system message), or a fixed greeting; `TOOL_CALL: name {args}` makes it call a tool.
+//! With a [`Persona`] other than the default, chat completions answer as that persona
+//! instead (see [`crate::persona`]).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,6 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+
+pub use crate::persona::Persona;
 
 /// Request bodies the mock keeps.
 pub const KEPT: usize = 1024;
@@ -36,6 +40,8 @@ pub struct MockState {
     /// When set, every request is answered with this, verbatim (attack tests make the
     /// upstream say exactly what they need).
     pub script: Mutex<Option<Scripted>>,
+    /// How chat completions are answered (default: the scripted behaviour above).
+    pub persona: Mutex<Persona>,
 }
 
 /// A scripted upstream answer.
@@ -241,9 +247,16 @@ async fn chat(State(state): State<Arc<MockState>>, Json(body): Json<Value>) -> R
     if let Some(r) = record(&state, &body).await {
         return r;
     }
-    let reply = reply_for(&body);
+    let persona = state.persona.lock().map(|p| *p).unwrap_or_default();
+    let (reply, call) = match persona {
+        Persona::Default => (reply_for(&body), tool_call_for(&body)),
+        p => match crate::persona::respond(p, &body) {
+            crate::persona::Reply::Text(t) => (t, None),
+            crate::persona::Reply::Tool(name, args) => (String::new(), Some((name, args))),
+        },
+    };
     let model = body["model"].as_str().unwrap_or("mock").to_string();
-    if let Some((name, args)) = tool_call_for(&body) {
+    if let Some((name, args)) = call {
         let call = json!({"id": "call_1", "type": "function", "function": {"name": name, "arguments": args}});
         if body["stream"].as_bool() == Some(true) {
             let first = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model,
@@ -331,9 +344,21 @@ pub fn router(state: Arc<MockState>) -> Router {
 pub async fn serve(
     addr: SocketAddr,
 ) -> std::io::Result<(SocketAddr, Arc<MockState>, tokio::task::JoinHandle<()>)> {
+    serve_persona(addr, Persona::Default).await
+}
+
+/// Serves the mock on `addr`, answering chat completions as `persona`, until the
+/// returned task is aborted.
+pub async fn serve_persona(
+    addr: SocketAddr,
+    persona: Persona,
+) -> std::io::Result<(SocketAddr, Arc<MockState>, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    let state = Arc::new(MockState::default());
+    let state = Arc::new(MockState {
+        persona: Mutex::new(persona),
+        ..MockState::default()
+    });
     let app = router(Arc::clone(&state));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

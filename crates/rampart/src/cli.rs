@@ -61,6 +61,9 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Red-team an OpenAI-compatible endpoint: send the probe packs, judge every answer
+    /// deterministically, gate the release on attack success rates (DP-4).
+    Redteam(RedteamArgs),
     /// Print the documentation of a rule.
     Explain(ExplainArgs),
     /// List every rule.
@@ -560,12 +563,135 @@ pub struct GatewayArgs {
     /// Run a mock OpenAI-compatible upstream instead (tests and benchmarks).
     #[arg(long, value_name = "ADDR")]
     pub mock_upstream: Option<String>,
+    /// How the mock upstream answers chat completions: `default` (scripted test
+    /// behaviour), `vulnerable` (follows injected instructions: a target for `rampart
+    /// redteam`) or `hardened` (refuses everything).
+    #[arg(long, value_enum, default_value_t = MockPersona::Default, requires = "mock_upstream")]
+    pub persona: MockPersona,
     /// Log format on stderr: one JSON object per event, or readable text.
     #[arg(long, value_enum, default_value_t = LogFormat::Json)]
     pub log_format: LogFormat,
     /// Least severe events logged.
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,
+}
+
+#[derive(Debug, Args)]
+pub struct RedteamArgs {
+    /// The endpoint: a base URL (`http://host:port` or `…/v1`) or the full
+    /// `…/chat/completions` URL.
+    #[arg(long, value_name = "URL", required_unless_present_any = ["import_garak", "import_promptfoo"])]
+    pub target: Option<String>,
+    /// Instead of attacking a target, score a garak `report.jsonl` in the same result
+    /// model (ASR per category, gates, every format).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["target", "import_promptfoo", "resume", "out"])]
+    pub import_garak: Option<PathBuf>,
+    /// Instead of attacking a target, score a promptfoo `results.json` (`promptfoo eval
+    /// --output results.json`) in the same result model.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["target", "resume", "out"])]
+    pub import_promptfoo: Option<PathBuf>,
+    /// Environment variable holding the API key (sent as a bearer token).
+    #[arg(long, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    /// Model name sent in each request.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub model: String,
+    /// Probe packs to run: pack files (JSON Lines, the format of docs/redteam.md),
+    /// `builtin` (every shipped pack) or `builtin:NAME` (one, e.g. `builtin:jailbreak`).
+    /// Default: every shipped pack.
+    #[arg(long, value_name = "PACK", num_args = 1..)]
+    pub probes: Vec<String>,
+    /// The system prompt of the assistant under test (default: a built-in customer
+    /// service prompt). The run's canary and fake API key are appended to it.
+    #[arg(long, value_name = "FILE")]
+    pub system_prompt: Option<PathBuf>,
+    /// Cases in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Most requests per second (default: no limit).
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Most conversation turns sent (retries not counted); the cases that do not fit
+    /// are reported as not run, and `--resume` runs them later.
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<u64>,
+    /// Seconds allowed per request, answer included.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Largest answer read, in bytes; a larger one is an error.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
+    pub max_body: usize,
+    /// Retries on 429, 5xx and connection errors (exponential backoff from 250 ms).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Ask for streamed answers (server-sent events); a stream that does not end within
+    /// `--timeout` or grows past `--max-body` is an error.
+    #[arg(long)]
+    pub stream: bool,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = RedteamFormat::Human)]
+    pub format: RedteamFormat,
+    /// Directory for the journal of every exchange (`exchanges.jsonl`, fsynced per
+    /// line), the run's identity (`run.json`) and the JSON result (`result.json`).
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when a category's attack success rate exceeds RATE, or when it has
+    /// probes without a verdict (`all=RATE` for every probe together). Repeatable.
+    #[arg(long, value_name = "CAT=RATE")]
+    pub fail_on_asr: Vec<String>,
+    /// Seed of the generator: markers, planted secrets, homoglyphs and split points.
+    /// Same seed, same packs: same requests and the same result.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Continue the run recorded in DIR (by `--out DIR`) without repeating finished
+    /// probes; the seed is the recorded one.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+    /// An OpenAI-compatible endpoint used as LLM judge, only for probes whose detector
+    /// is `llm-judge` (none of the shipped ones): it answers YES or NO per answer.
+    #[arg(long, value_name = "URL")]
+    pub judge_url: Option<String>,
+    /// Model name sent to the judge.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "default",
+        requires = "judge_url"
+    )]
+    pub judge_model: String,
+    /// Environment variable holding the judge's API key.
+    #[arg(long, value_name = "VAR", requires = "judge_url")]
+    pub judge_api_key_env: Option<String>,
+    /// An earlier run's JSON result: show the ASR per category then and now, the cases
+    /// that regressed (defended then, successful now) and those fixed.
+    #[arg(long, value_name = "OLD_RESULTS")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// Output formats of `rampart redteam`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedteamFormat {
+    /// Readable text.
+    Human,
+    /// JSON: overall `asr`, a `categories` table, per-probe rates and every case.
+    Json,
+    /// SARIF 2.1.0: successful attacks as results.
+    Sarif,
+    /// JUnit XML: one test case per probe case.
+    Junit,
+    /// A self-contained HTML report with per-category bars.
+    Html,
+}
+
+/// Behaviours of the mock upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MockPersona {
+    /// Scripted test behaviour (`REPLY:`, `TOOL_CALL:`, …).
+    Default,
+    /// Follows injected instructions, leaks, calls the tools it is told to.
+    Vulnerable,
+    /// Refuses every request.
+    Hardened,
 }
 
 /// Log formats.

@@ -189,6 +189,10 @@ fn explain_prints_the_rule_documentation() {
         ),
         ("TOOL002", "TOOL002 high-risk-tool-without-grant (high;"),
         ("ext004", "EXT004 extraction-logprob-harvesting (medium;"),
+        (
+            "rtd007",
+            "RTD007 forbidden-tool-call (critical; guidelines DP-4, SD-3)",
+        ),
     ] {
         let out = rampart(&["explain", code]);
         let text = String::from_utf8_lossy(&out.stdout);
@@ -211,7 +215,7 @@ fn rules_lists_the_registry_as_json() {
     for expected in [
         "PKL001", "ZIP001", "KRS002", "TFL001", "ONX002", "TPL001", "SFT002", "SCN001", "BOM001",
         "CLS001", "CLS002", "INJ001", "SEC004", "PII003", "OOD001", "GW001", "GW007", "TOOL001",
-        "EXT001",
+        "EXT001", "RTD001", "RTD009",
     ] {
         assert!(
             codes.contains(&expected),

@@ -9,7 +9,8 @@ use rampart_gateway::keys::KeyStore;
 use serde_json::{json, Value};
 
 use crate::cli::{
-    ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel, ReportFormat,
+    ConfigCheckArgs, GatewayArgs, KeysCommand, KeysDbArgs, LogFormat, LogLevel, MockPersona,
+    ReportFormat,
 };
 use crate::render::Printer;
 use crate::ExitStatus;
@@ -75,7 +76,12 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
             .parse()
             .map_err(|_| anyhow!("invalid address {addr}"))?;
         return rt.block_on(async {
-            let (local, _state, task) = rampart_gateway::mock::serve(addr).await?;
+            let persona = match args.persona {
+                MockPersona::Default => rampart_gateway::persona::Persona::Default,
+                MockPersona::Vulnerable => rampart_gateway::persona::Persona::Vulnerable,
+                MockPersona::Hardened => rampart_gateway::persona::Persona::Hardened,
+            };
+            let (local, _state, task) = rampart_gateway::mock::serve_persona(addr, persona).await?;
             p.note(format_args!("mock upstream listening on http://{local}/v1"));
             tokio::select! {
                 _ = task => {}

@@ -18,6 +18,7 @@ mod audit;
 mod bom;
 mod gateway;
 mod guard;
+mod redteam;
 mod sign;
 
 pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
@@ -31,6 +32,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Audit(args) => audit::run(&args, &p),
         Command::Guard(cmd) => guard::run(&cmd, &p),
         Command::Gateway(args) => gateway::run(&args, &p),
+        Command::Redteam(args) => redteam::run(&args, &p),
         Command::Keys(cmd) => gateway::keys(&cmd, &p),
         Command::Config(crate::cli::ConfigCommand::Check(args)) => gateway::config_check(&args),
         Command::Init(args) => bom::init(&args),
@@ -67,6 +69,7 @@ fn registry() -> Vec<&'static rampart_core::RuleMeta> {
     all.extend(rampart_bom::rules::all());
     all.extend(rampart_guard::DETECTORS.iter().map(|d| d.meta));
     all.extend(rampart_gateway::rules::all());
+    all.extend(rampart_redteam::detectors::DETECTORS.iter().copied());
     all
 }
 
