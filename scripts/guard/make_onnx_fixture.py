@@ -43,7 +43,7 @@ TEXTS = [
 
 
 def dense(text: str, bits: int) -> np.ndarray:
-    idx, norm = hashed(text, bits)
+    idx, norm = hashed(text, bits, addresses_masked=False)
     x = np.zeros(1 << bits, dtype=np.float64)
     for i in idx:
         x[i] += norm
@@ -65,7 +65,7 @@ def model(graph: onnx.GraphProto) -> onnx.ModelProto:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     width = 1 << BITS
-    idx, _ = hashed(ATTACK, BITS)
+    idx, _ = hashed(ATTACK, BITS, addresses_masked=False)
     w = np.zeros((width, 2), dtype=np.float32)
     w[sorted(set(idx)), 1] = 1.0
     b = np.array([0.0, -3.0], dtype=np.float32)

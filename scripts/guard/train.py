@@ -18,11 +18,12 @@ DROP training texts that overlap them (exact text or a shared 10-word shingle), 
 evaluation stays unseen.
 
 Model: L2-regularised logistic regression over 2^GUARD_BITS (default 18) hashed
-features (features.py), weights quantised to int16. Thresholds, on a held-out 15% of
-the training texts: per length class, the lowest probability whose false-positive rate
-on the held-out benign texts is at most 1% (a finding together with rule evidence);
-stand-alone, the strictest over the benign sources with at least 200 held-out texts of
-the probability that 0.5% of that source's benign texts reach.
+features (features.py), weights quantised to int16. Thresholds, on out-of-fold
+probabilities of the training texts (5-fold cross-validation): per length class, the
+lowest probability whose false-positive rate on the benign texts is at most 1% (a
+finding together with rule evidence); stand-alone, the strictest over the benign
+sources with at least 200 texts of the probability that 0.5% of that source's benign
+texts reach.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ BITS = int(os.environ.get("GUARD_BITS", "18"))
 TARGET_FPR = 0.01
 SHORT_CHARS = 200
 HIGH_FPR = 0.005
+FOLDS = 5
 C = float(os.environ.get("GUARD_C", "4"))
 # Sources whose texts count more than one each in the fit. own_multilingual is a few
 # hundred hand-written texts in seven languages among ~31,000 mostly English ones;
@@ -81,63 +83,63 @@ def matrix(texts: list[str]) -> csr_matrix:
 
 
 def fit(rows: list[tuple[str, int, str]], log=print) -> dict:
-    """Fits the model on `rows` and calibrates its thresholds on a held-out 15% of them
-    (the module docstring says how); returns the quantised model."""
+    """Fits the model on `rows` and calibrates its thresholds on out-of-fold
+    probabilities (FOLDS-fold cross-validation: every text is scored by a model that
+    did not see it, so the thresholds rest on all texts rather than one random 15%,
+    and do not swing with the split); returns the quantised model."""
     rnd = random.Random(42)
     rows = list(rows)
     rnd.shuffle(rows)
-    cut = int(len(rows) * 0.85)
-    fit_rows, held = rows[:cut], rows[cut:]
-    x_fit = matrix([t for t, _, _ in fit_rows])
-    y_fit = np.array([l for _, l, _ in fit_rows])
-    model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
-    model.fit(x_fit, y_fit, sample_weight=weights(fit_rows))
-    x_held = matrix([t for t, _, _ in held])
-    y_held = np.array([l for _, l, _ in held])
-    p = model.predict_proba(x_held)[:, 1]
-    lengths = np.array([len(t) for t, _, _ in held])
+    x_rows = matrix([t for t, _, _ in rows])
+    y = np.array([l for _, l, _ in rows])
+    w_rows = weights(rows)
+    p = np.zeros(len(rows))
+    for k in range(FOLDS):
+        test = np.arange(len(rows)) % FOLDS == k
+        model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
+        model.fit(x_rows[~test], y[~test], sample_weight=w_rows[~test])
+        p[test] = model.predict_proba(x_rows[test])[:, 1]
+    lengths = np.array([len(t) for t, _, _ in rows])
 
     def calibrate(mask) -> float:
-        benign = np.sort(p[(y_held == 0) & mask])
+        benign = np.sort(p[(y == 0) & mask])
         t = float(benign[int(np.ceil(len(benign) * (1 - TARGET_FPR))) - 1]) + 1e-4
         return max(t, 0.5)
 
     # Short texts carry few n-grams and their scores vary more: they get their own
-    # threshold, calibrated like the other on the held-out benign texts.
+    # threshold, calibrated like the other on the out-of-fold benign texts.
     short = lengths < SHORT_CHARS
     threshold = calibrate(~short)
     threshold_short = calibrate(short)
     # the stand-alone threshold: what the classifier may decide without any rule evidence
     # calibrated per benign source and the strictest kept: a threshold that is quiet on
     # the pooled texts can still be loud on one kind of text (long prose, say)
-    src_held = np.array([s for _, _, s in held])
+    src_of = np.array([s for _, _, s in rows])
     threshold_high = 0.5
-    for src in sorted(set(src_held[y_held == 0])):
-        benign_src = np.sort(p[(y_held == 0) & (src_held == src)])
+    for src in sorted(set(src_of[y == 0])):
+        benign_src = np.sort(p[(y == 0) & (src_of == src)])
         if len(benign_src) >= 200:
             t_src = float(benign_src[int(np.ceil(len(benign_src) * (1 - HIGH_FPR))) - 1]) + 1e-4
             log(f"  stand-alone threshold for {src}: {t_src:.4f} ({len(benign_src)} benign)")
             threshold_high = max(threshold_high, t_src)
-    rec_high = float((p[y_held == 1] >= threshold_high).mean())
-    log(f"held-out: stand-alone threshold {threshold_high:.4f} (FPR {HIGH_FPR:.2%}), recall {rec_high:.3f}")
+    rec_high = float((p[y == 1] >= threshold_high).mean())
+    log(f"out-of-fold: stand-alone threshold {threshold_high:.4f} (FPR {HIGH_FPR:.2%}), recall {rec_high:.3f}")
     pred = np.where(short, p >= threshold_short, p >= threshold)
-    rec = float(pred[y_held == 1].mean())
-    fpr = float(pred[y_held == 0].mean())
-    log(f"held-out: thresholds {threshold_short:.3f} (< {SHORT_CHARS} chars, {int((short & (y_held == 0)).sum())} benign) / "
-        f"{threshold:.3f} (longer, {int((~short & (y_held == 0)).sum())} benign); recall {rec:.3f}, FPR {fpr:.3%} ({len(held)} texts)")
+    rec = float(pred[y == 1].mean())
+    fpr = float(pred[y == 0].mean())
+    log(f"out-of-fold: thresholds {threshold_short:.3f} (< {SHORT_CHARS} chars, {int((short & (y == 0)).sum())} benign) / "
+        f"{threshold:.3f} (longer, {int((~short & (y == 0)).sum())} benign); recall {rec:.3f}, FPR {fpr:.3%} ({len(rows)} texts)")
 
     # final model on everything
-    x_all = matrix([t for t, _, _ in rows])
-    y_all = np.array([l for _, l, _ in rows])
     model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
-    model.fit(x_all, y_all, sample_weight=weights(rows))
+    model.fit(x_rows, y, sample_weight=w_rows)
     w = model.coef_[0].astype(np.float64)
     bias = float(model.intercept_[0])
     scale = float(np.abs(w).max()) / 32767.0
     q = np.clip(np.round(w / scale), -32767, 32767).astype("<i2")
-    # check the quantised model reproduces the float model on the held-out texts
-    pq = 1 / (1 + np.exp(-(x_held @ (q.astype(np.float64) * scale) + bias)))
-    log(f"quantised model: held-out agreement {float(((pq >= threshold) == (model.predict_proba(x_held)[:, 1] >= threshold)).mean()):.4f}")
+    # check the quantised model reproduces the float model
+    pq = 1 / (1 + np.exp(-(x_rows @ (q.astype(np.float64) * scale) + bias)))
+    log(f"quantised model: agreement with the float model {float(((pq >= threshold) == (model.predict_proba(x_rows)[:, 1] >= threshold)).mean()):.4f}")
     return {
         "q": q,
         "bias": bias,
@@ -145,14 +147,14 @@ def fit(rows: list[tuple[str, int, str]], log=print) -> dict:
         "threshold": threshold,
         "threshold_short": threshold_short,
         "threshold_high": threshold_high,
-        "held_out": {"recall": rec, "fpr": fpr},
+        "out_of_fold": {"recall": rec, "fpr": fpr},
     }
 
 
 def write_model(path: str, m: dict) -> None:
-    """Writes the RGC4 file crates/rampart-guard/src/classifier.rs reads."""
+    """Writes the RGC5 file crates/rampart-guard/src/classifier.rs reads."""
     with open(path, "wb") as f:
-        f.write(b"RGC4")
+        f.write(b"RGC5")
         f.write(struct.pack("<IfffIff", 1 << BITS, m["bias"], m["threshold"], m["scale"], SHORT_CHARS, m["threshold_short"], m["threshold_high"]))
         f.write(m["q"].tobytes())
 
@@ -273,6 +275,7 @@ def main() -> None:
         "",
         "a",
         "Ünïcödé wörds_and_under_scores 123",
+        "Email ana@example.org or see https://example.org/docs and www.example.com; @handle a@b.",
     ]
     wq = m["q"].astype(np.float64) * m["scale"]
     parity = []
@@ -291,7 +294,7 @@ def main() -> None:
         "training_texts": len(kept),
         "dropped_overlapping_eval": dropped,
         "sources": {k: {"attacks": v[1], "benign": v[0]} for k, v in sorted(by_src.items())},
-        "held_out": m["held_out"],
+        "out_of_fold": m["out_of_fold"],
         "parity": parity,
     }
     with open(OUT.replace(".bin", ".json"), "w", encoding="utf-8") as f:

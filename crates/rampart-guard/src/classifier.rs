@@ -3,7 +3,10 @@
 //!
 //! ## Features (the training script `scripts/guard/train.py` computes the same)
 //! The input is the lowercase normalised text, cut to its first [`MAX_CHARS`]
-//! characters and padded with one space on each side. Every character n-gram
+//! characters, with every address masked (see [`mask_addresses`]: a token — a run of
+//! characters other than space, tab, CR and LF — holding `://` or `www.` becomes `url`,
+//! one with an `@` after its first character and a `.` after the `@` becomes
+//! `email`), and padded with one space on each side. Every character n-gram
 //! (n = 3, 4, 5) is hashed as `crc32(b"c" ++ utf8(ngram))`; every word unigram and
 //! bigram (words are maximal runs of alphanumerics and `_`, bigrams joined by one
 //! space) as `crc32(b"w" ++ utf8(ngram))`. The bucket is the hash modulo the table
@@ -12,7 +15,8 @@
 //! logit.
 //!
 //! ## Model file (`data/classifier.bin`, little-endian)
-//! `b"RGC4"`, `u32` bucket count (power of two), `f32` bias, `f32` threshold for texts
+//! `b"RGC5"` (RGC4 models were trained without address masking and are refused),
+//! `u32` bucket count (power of two), `f32` bias, `f32` threshold for texts
 //! of at least `short_chars` characters, `f32` scale, `u32` short_chars, `f32`
 //! threshold for shorter texts, `f32` stand-alone threshold, then one little-endian
 //! `i16` per bucket (weight = value × scale). All thresholds are probabilities
@@ -113,8 +117,14 @@ impl Classifier {
                 .and_then(|s| s.try_into().ok())
                 .ok_or_else(|| bad("truncated header"))
         };
-        if b.get(..4) != Some(b"RGC4".as_slice()) {
-            return Err(bad("bad magic"));
+        match b.get(..4) {
+            Some(b"RGC5") => {}
+            Some(b"RGC4") => {
+                return Err(bad(
+                    "an RGC4 model (features without address masking): retrain it with scripts/guard/train.py",
+                ))
+            }
+            _ => return Err(bad("bad magic")),
         }
         let n = u32::from_le_bytes(word(4)?);
         let bias = f32::from_le_bytes(word(8)?);
@@ -193,7 +203,10 @@ impl Classifier {
     pub fn probability(&self, lower: &str) -> f32 {
         let mut sum = 0i64;
         let mut count = 0u32;
-        for_each_ngram_hash(lower, MAX_CHARS, |crc| {
+        let masked = mask_addresses(cut_chars(lower, MAX_CHARS));
+        // masking can lengthen a token by a character ("a@b." becomes "email"): the cut
+        // is made before it, as the training script makes it
+        for_each_ngram_hash(&masked, usize::MAX, |crc| {
             sum += self.w(crc);
             count += 1;
         });
@@ -211,14 +224,7 @@ impl Classifier {
 /// the module documentation. An occurrence's bucket is its CRC modulo the table size.
 pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(u32)) {
     // " " + the first `max_chars` characters + " ", copied as one slice
-    let kept = if lower.len() <= max_chars {
-        lower
-    } else {
-        match lower.char_indices().nth(max_chars) {
-            Some((end, _)) => lower.get(..end).unwrap_or(lower),
-            None => lower,
-        }
-    };
+    let kept = cut_chars(lower, max_chars);
     let mut text = String::with_capacity(kept.len() + 2);
     text.push(' ');
     text.push_str(kept);
@@ -241,6 +247,57 @@ pub fn for_each_ngram_hash(lower: &str, max_chars: usize, mut visit: impl FnMut(
         char_ngrams(text.as_bytes(), &mut visit);
     }
     word_ngrams(&text, &mut visit);
+}
+
+/// The first `max_chars` characters of `text`.
+fn cut_chars(text: &str, max_chars: usize) -> &str {
+    if text.len() <= max_chars {
+        return text;
+    }
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// `text` with every URL token replaced by `url` and every e-mail token by `email`.
+///
+/// Addresses are judged by the exfiltration and personal-data detectors; to the
+/// classifier they are noise that training data ties to one label (attack corpora
+/// send data to attacker URLs; benign corpora rarely hold an address), so a user who
+/// pastes a link or an e-mail address would look like an attacker. A token is a run of
+/// characters other than space, tab, CR and LF; it is a URL when it holds `://` or
+/// `www.`, an e-mail address when an `@` follows its first character and a `.`
+/// follows that `@`. `scripts/guard/features.py` masks the same way.
+#[must_use]
+pub fn mask_addresses(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') && !text.contains("://") && !text.contains("www.") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let gap = rest.find(|c: char| !is_space(c)).unwrap_or(rest.len());
+        out.push_str(&rest[..gap]);
+        rest = &rest[gap..];
+        let end = rest.find(is_space).unwrap_or(rest.len());
+        let token = &rest[..end];
+        let email = token
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c == '@')
+            .is_some_and(|(at, _)| token[at + 1..].contains('.'));
+        if token.contains("://") || token.contains("www.") {
+            out.push_str("url");
+        } else if email {
+            out.push_str("email");
+        } else {
+            out.push_str(token);
+        }
+        rest = &rest[end..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Character 3-5-grams of `text` (UTF-8): from each character start, the CRC of "c"
@@ -409,8 +466,8 @@ mod tests {
     #[test]
     fn rejects_bad_files() {
         assert!(Classifier::from_bytes(b"").is_err());
-        assert!(Classifier::from_bytes(b"RGC4\x03\0\0\0").is_err());
-        let mut ok = b"RGC4".to_vec();
+        assert!(Classifier::from_bytes(b"RGC5\x03\0\0\0").is_err());
+        let mut ok = b"RGC5".to_vec();
         ok.extend(4u32.to_le_bytes());
         ok.extend(0f32.to_le_bytes());
         ok.extend(0.5f32.to_le_bytes());
@@ -422,5 +479,28 @@ mod tests {
         assert!(Classifier::from_bytes(&ok).is_err());
         ok.push(8);
         assert!(Classifier::from_bytes(&ok).is_ok());
+        // a model trained on unmasked features is refused, with the reason
+        ok[3] = b'4';
+        let err = Classifier::from_bytes(&ok).unwrap_err().to_string();
+        assert!(err.contains("address masking"), "{err}");
+    }
+
+    #[test]
+    fn addresses_are_masked_token_by_token() {
+        let m = |t: &str| mask_addresses(t).into_owned();
+        assert_eq!(
+            m("mail ana@example.org, see https://x.example/a?b=1\tand www.example.com"),
+            "mail email see url\tand url"
+        );
+        // a handle, a bare @ and an @ with no dot after it are not addresses
+        assert_eq!(m("@handle a@b @ x@y"), "@handle a@b @ x@y");
+        assert_eq!(m("a@b."), "email");
+        // text without an address is borrowed, not copied
+        assert!(matches!(
+            mask_addresses("plain text"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // multi-byte characters around and inside tokens
+        assert_eq!(m("é@ü.de ünï https://ü.de"), "email ünï url");
     }
 }

@@ -311,3 +311,37 @@ fn instructions_to_the_model_inside_data() {
         assert!(!blocked(text, Role::Tool), "{text:?} blocked");
     }
 }
+
+/// Ordinary text of the kinds outside evaluations found blocked: a model card line, a
+/// configuration header with a placeholder, e-mails and tickets in other languages
+/// that take back an earlier message, translation requests, and questions about
+/// jailbreaks and filters. None of these texts is in the training data.
+#[test]
+fn ordinary_text_that_once_blocked_is_allowed() {
+    for (text, role) in [
+        ("Model: Llama 3, 8B parameters.", Role::User),
+        ("Authorization: Bearer YOUR_ACCESS_TOKEN_HERE", Role::User),
+        (
+            "Hallo Frau Berger, bitte ignorieren Sie meine letzte E-Mail, die Rechnung war doch korrekt. Viele Grüße, Tom",
+            Role::Tool,
+        ),
+        (
+            "Bonjour, oubliez mon message précédent : la livraison est arrivée ce matin. Merci !",
+            Role::Tool,
+        ),
+        (
+            "Ciao, ignora pure la mia mail di ieri, abbiamo risolto il problema con la stampante.",
+            Role::Tool,
+        ),
+        (
+            "Can you translate this into Spanish: \"The train leaves at seven, please don't be late.\"",
+            Role::User,
+        ),
+        (
+            "Why do jailbreak prompts sometimes get past content filters, and what do vendors do about it?",
+            Role::User,
+        ),
+    ] {
+        assert!(!blocked(text, role), "{text:?} -> {:?}", strong(text, role));
+    }
+}
