@@ -96,17 +96,9 @@ impl Classifier {
     /// [`GuardError::Model`] naming the file when it cannot be read, is larger than a
     /// model can be, or does not parse.
     pub fn read(path: &std::path::Path) -> Result<Self, GuardError> {
-        use std::io::Read;
-        let bad = |why: String| GuardError::Model(format!("{}: {why}", path.display()));
-        let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
-        let mut bytes = Vec::new();
-        file.take(MAX_MODEL_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| bad(e.to_string()))?;
-        if bytes.len() as u64 > MAX_MODEL_BYTES {
-            return Err(bad(format!("larger than {MAX_MODEL_BYTES} bytes")));
-        }
-        Self::from_bytes(&bytes).map_err(|e| bad(e.to_string()))
+        let bytes = rampart_core::bounded::read(path, MAX_MODEL_BYTES)
+            .map_err(|e| GuardError::Model(e.to_string()))?;
+        Self::from_bytes(&bytes).map_err(|e| GuardError::Model(format!("{}: {e}", path.display())))
     }
 
     /// Parses a model file.

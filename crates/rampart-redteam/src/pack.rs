@@ -359,14 +359,12 @@ pub fn read(path: &std::path::Path) -> Result<Pack, PackError> {
         field: "-".into(),
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
-    if meta.len() > MAX_PACK_BYTES as u64 {
-        return Err(err(format!(
-            "file is {} bytes, more than the {MAX_PACK_BYTES} allowed",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let bytes = rampart_core::bounded::read(path, MAX_PACK_BYTES as u64).map_err(|e| match e {
+        rampart_core::bounded::BoundedReadError::TooLarge { .. } => err(format!(
+            "file is more than the {MAX_PACK_BYTES} bytes allowed"
+        )),
+        rampart_core::bounded::BoundedReadError::Io { source, .. } => err(source.to_string()),
+    })?;
     parse(&file, &bytes)
 }
 

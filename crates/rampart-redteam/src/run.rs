@@ -301,13 +301,12 @@ pub fn info_path(dir: &Path) -> PathBuf {
 /// The file exists but cannot be read or parsed.
 pub fn read_info(dir: &Path) -> Result<Option<RunInfo>, String> {
     let path = info_path(dir);
-    match std::fs::read(&path) {
-        Ok(b) if b.len() < 1 << 16 => serde_json::from_slice(&b)
+    match rampart_core::bounded::read(&path, (1 << 16) - 1) {
+        Ok(b) => serde_json::from_slice(&b)
             .map(Some)
             .map_err(|e| format!("{}: {e}", path.display())),
-        Ok(_) => Err(format!("{}: too large", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -220,19 +220,16 @@ pub const MAX_SIGNATURE_BYTES: u64 = 64 << 20;
 /// # Errors
 /// [`Error::Io`], [`Error::Format`].
 pub fn read_signature(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let file =
-        fs::File::open(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_SIGNATURE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    if bytes.len() as u64 > MAX_SIGNATURE_BYTES {
-        return Err(Error::Format(format!(
+    use rampart_core::bounded::{self, BoundedReadError};
+    let bytes = bounded::read(path, MAX_SIGNATURE_BYTES).map_err(|e| match e {
+        BoundedReadError::Io { source, .. } => {
+            Error::io(format!("reading {}", path.display()), source)
+        }
+        BoundedReadError::TooLarge { .. } => Error::Format(format!(
             "{} is larger than {MAX_SIGNATURE_BYTES} bytes",
             path.display()
-        )));
-    }
+        )),
+    })?;
     String::from_utf8(bytes)
         .map_err(|_| Error::Format(format!("{} is not UTF-8 text", path.display())))
 }

@@ -361,6 +361,27 @@ fn a_malformed_pack_is_refused_before_any_request() {
     let o = rampart(&["redteam", "--target", &mock.url, "--probes", "builtin:nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(mock.requests(), 1);
+
+    // files that report no length and never end (a device, a FIFO) are cut at their
+    // bound, not read until memory runs out: a pack, a system prompt, a baseline
+    #[cfg(unix)]
+    for flag in [
+        "--probes",
+        "--system-prompt",
+        "--baseline",
+        "--import-garak",
+    ] {
+        let o = if flag == "--import-garak" {
+            rampart(&["redteam", flag, "/dev/zero"])
+        } else {
+            rampart(&["redteam", "--target", &mock.url, flag, "/dev/zero"])
+        };
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains("/dev/zero"), "{flag}: {stderr}");
+        assert!(stderr.contains("bytes"), "{flag}: {stderr}");
+    }
+    assert_eq!(mock.requests(), 1);
 }
 
 /// Every case of a run against a broken target is an error, none is defended, and a

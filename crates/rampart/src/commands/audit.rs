@@ -501,15 +501,7 @@ fn verify_proof(file: &Path, key: &str) -> Result<ExitStatus> {
 
 /// Reads a whole file of at most `max` bytes, naming the file in every error.
 fn read_bounded(file: &Path, max: usize) -> Result<Vec<u8>> {
-    let f = fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let mut buf = Vec::new();
-    f.take(max as u64 + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    if buf.len() > max {
-        bail!("{}: larger than {max} bytes", file.display());
-    }
-    Ok(buf)
+    Ok(rampart_core::bounded::read(file, max as u64)?)
 }
 
 fn serve(a: &crate::cli::AuditServeArgs, p: &Printer) -> Result<ExitStatus> {

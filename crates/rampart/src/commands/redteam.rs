@@ -74,17 +74,7 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
-            let meta =
-                std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-            if meta.len() > report::MAX_BASELINE_BYTES as u64 {
-                bail!(
-                    "{}: larger than {} bytes",
-                    path.display(),
-                    report::MAX_BASELINE_BYTES
-                );
-            }
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let bytes = rampart_core::bounded::read(path, report::MAX_BASELINE_BYTES as u64)?;
             report::check_baseline(&bytes)
                 .map_err(|e| anyhow!("--baseline {}: {e}", path.display()))?;
             Some((path.clone(), bytes))
@@ -99,14 +89,7 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
     let packs = load_packs(&args.probes)?;
     let base_prompt = match &args.system_prompt {
         None => generate::DEFAULT_SYSTEM_PROMPT.to_string(),
-        Some(path) => {
-            let meta =
-                std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-            if meta.len() > MAX_SYSTEM_PROMPT {
-                bail!("{}: larger than {MAX_SYSTEM_PROMPT} bytes", path.display());
-            }
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-        }
+        Some(path) => rampart_core::bounded::read_to_string(path, MAX_SYSTEM_PROMPT)?,
     };
     let env_key = |flag: &str, var: &Option<String>| -> Result<Option<String>> {
         var.as_ref()
@@ -262,16 +245,10 @@ pub fn run(args: &RedteamArgs, p: &Printer) -> Result<ExitStatus> {
 /// The result of `--import-garak` or `--import-promptfoo`, if asked for.
 fn import(args: &RedteamArgs) -> Result<Option<report::RunResult>> {
     let read = |path: &PathBuf| -> Result<Vec<u8>> {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-        if meta.len() > rampart_redteam::import::MAX_IMPORT_BYTES {
-            bail!(
-                "{}: larger than {} bytes",
-                path.display(),
-                rampart_redteam::import::MAX_IMPORT_BYTES
-            );
-        }
-        std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        Ok(rampart_core::bounded::read(
+            path,
+            rampart_redteam::import::MAX_IMPORT_BYTES,
+        )?)
     };
     let rows = if let Some(path) = &args.import_garak {
         let bytes = read(path)?;
