@@ -37,6 +37,25 @@ impl BoundedReadError {
     }
 }
 
+/// The most a configuration file (`rampart.toml`, a policy, a gateway config) may hold.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
+/// The most a key, certificate or checkpoint file may hold.
+pub const MAX_KEY_BYTES: u64 = 1 << 20;
+
+impl From<BoundedReadError> for std::io::Error {
+    /// The underlying I/O error; a file past its bound is `InvalidData` saying so.
+    fn from(e: BoundedReadError) -> Self {
+        match e {
+            BoundedReadError::Io { source, .. } => source,
+            BoundedReadError::TooLarge { max, .. } => std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("larger than {max} bytes"),
+            ),
+        }
+    }
+}
+
 /// The whole content of `path`, which must be at most `max` bytes.
 ///
 /// # Errors

@@ -658,7 +658,8 @@ impl SystemDescription {
 
     /// Reads a file.
     pub fn read(path: &Path) -> Result<SystemDescription, SystemError> {
-        let text = std::fs::read_to_string(path).map_err(SystemError::Io)?;
+        let text = crate::bounded::read_to_string(path, crate::bounded::MAX_CONFIG_BYTES)
+            .map_err(|e| SystemError::Io(e.into()))?;
         Self::parse(&text)
     }
 

@@ -125,7 +125,13 @@ pub fn build(
         .prompts
         .iter()
         .find(|p| p.kind == PromptKind::System)
-        .and_then(|p| std::fs::read_to_string(root.join(&p.path)).ok());
+        .and_then(|p| {
+            rampart_core::bounded::read_to_string(
+                &root.join(&p.path),
+                rampart_core::bounded::MAX_CONFIG_BYTES,
+            )
+            .ok()
+        });
     // Canaries are planted and looked for per request (see `server::new_canary`).
     let mut pipeline = PipelineConfig {
         system_prompt,

@@ -108,13 +108,14 @@ pub fn read_secret_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, KeyError> {
             });
         }
     }
-    if meta.len() > 64 * 1024 {
-        return Err(KeyError::Malformed {
+    match rampart_core::bounded::read(path, 64 * 1024) {
+        Ok(bytes) => Ok(Zeroizing::new(bytes)),
+        Err(rampart_core::bounded::BoundedReadError::TooLarge { .. }) => Err(KeyError::Malformed {
             path: path.to_path_buf(),
             reason: "larger than 64 KiB",
-        });
+        }),
+        Err(rampart_core::bounded::BoundedReadError::Io { source, .. }) => Err(io(source)),
     }
-    Ok(Zeroizing::new(fs::read(path).map_err(io)?))
 }
 
 /// A 256-bit key that seals entry bodies with XChaCha20-Poly1305.

@@ -253,17 +253,18 @@ impl Baseline {
             path: name.clone(),
             source,
         };
-        let len = std::fs::metadata(path).map_err(read_err)?.len();
-        if len > MAX_BASELINE_BYTES {
-            return Err(PolicyError::Parse {
-                path: name,
-                message: format!("larger than {MAX_BASELINE_BYTES} bytes"),
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
-            path: name.clone(),
-            source,
-        })?;
+        let text = match rampart_core::bounded::read_to_string(path, MAX_BASELINE_BYTES) {
+            Ok(text) => text,
+            Err(rampart_core::bounded::BoundedReadError::TooLarge { .. }) => {
+                return Err(PolicyError::Parse {
+                    path: name,
+                    message: format!("larger than {MAX_BASELINE_BYTES} bytes"),
+                })
+            }
+            Err(rampart_core::bounded::BoundedReadError::Io { source, .. }) => {
+                return Err(read_err(source))
+            }
+        };
         let json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));

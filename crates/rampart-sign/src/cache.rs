@@ -148,8 +148,8 @@ fn method_name(method: Method) -> (&'static str, Option<u64>) {
 impl HashManifest {
     /// Reads a manifest file.
     pub fn read(path: &Path) -> Result<HashManifest> {
-        let text = fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let text = rampart_core::bounded::read_to_string(path, crate::sign::MAX_SIGNATURE_BYTES)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e.into()))?;
         let m: HashManifest = serde_json::from_str(&text).map_err(|e| {
             Error::Format(format!("{} is not a rampart manifest: {e}", path.display()))
         })?;

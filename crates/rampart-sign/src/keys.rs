@@ -188,8 +188,8 @@ impl SigningKey {
     /// Reads a private key file.
     pub fn from_file(path: &Path, passphrase: Option<&[u8]>) -> Result<SigningKey> {
         let pem = Zeroizing::new(
-            fs::read_to_string(path)
-                .map_err(|e| Error::io(format!("reading key {}", path.display()), e))?,
+            rampart_core::bounded::read_to_string(path, rampart_core::bounded::MAX_KEY_BYTES)
+                .map_err(|e| Error::io(format!("reading key {}", path.display()), e.into()))?,
         );
         Self::from_pem(&pem, passphrase)
     }
@@ -256,8 +256,8 @@ impl VerifyingKey {
 
     /// Reads a public key file.
     pub fn from_file(path: &Path) -> Result<VerifyingKey> {
-        let pem = fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("reading key {}", path.display()), e))?;
+        let pem = rampart_core::bounded::read_to_string(path, rampart_core::bounded::MAX_KEY_BYTES)
+            .map_err(|e| Error::io(format!("reading key {}", path.display()), e.into()))?;
         Self::from_pem(&pem)
     }
 

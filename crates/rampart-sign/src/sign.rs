@@ -446,8 +446,8 @@ pub fn verify_model_with_progress(
 /// `RAMPART_KEY_PASSPHRASE` environment variable. Trailing newlines are removed.
 pub fn read_passphrase(file: Option<&Path>) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
     if let Some(f) = file {
-        let mut bytes =
-            fs::read(f).map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+        let mut bytes = rampart_core::bounded::read(f, rampart_core::bounded::MAX_KEY_BYTES)
+            .map_err(|e| Error::io(format!("reading {}", f.display()), e.into()))?;
         while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             bytes.pop();
         }
@@ -461,8 +461,8 @@ pub fn read_passphrase(file: Option<&Path>) -> Result<Option<zeroize::Zeroizing<
 pub fn read_certificate_files(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     for p in paths {
-        let text =
-            fs::read_to_string(p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+        let text = rampart_core::bounded::read_to_string(p, rampart_core::bounded::MAX_KEY_BYTES)
+            .map_err(|e| Error::io(format!("reading {}", p.display()), e.into()))?;
         let certs = certs::read_pem_certificates(&text).map_err(|e| match e {
             Error::Key(why) => Error::Key(format!("{}: {why}", p.display())),
             other => other,

@@ -88,7 +88,8 @@ fn open_existing(o: &Opening<'_>) -> Result<SqliteLedger> {
 /// A verifier key given inline or as a file.
 fn verifier(key: &str) -> Result<NoteVerifier> {
     let text = if Path::new(key).is_file() {
-        fs::read_to_string(key).with_context(|| format!("cannot read the verifier key {key}"))?
+        rampart_core::bounded::read_to_string(Path::new(key), rampart_core::bounded::MAX_KEY_BYTES)
+            .with_context(|| format!("cannot read the verifier key {key}"))?
     } else {
         key.to_string()
     };
@@ -120,12 +121,14 @@ fn write_checkpoint(ledger: &SqliteLedger, db: &Path, signer: &NoteSigner) -> Re
 
 fn latest_note(db: &Path) -> Result<String> {
     let path = checkpoint_dir(db).join("latest.note");
-    fs::read_to_string(&path).with_context(|| {
-        format!(
-            "no stored checkpoint ({}); run `rampart audit checkpoint`",
-            path.display()
-        )
-    })
+    rampart_core::bounded::read_to_string(&path, rampart_core::bounded::MAX_KEY_BYTES).with_context(
+        || {
+            format!(
+                "no stored checkpoint ({}); run `rampart audit checkpoint`",
+                path.display()
+            )
+        },
+    )
 }
 
 /// The checkpoint text of a signed note, read without checking the signature (the
@@ -189,8 +192,11 @@ pub fn run(args: &AuditArgs, p: &Printer) -> Result<ExitStatus> {
             let trusted = match &v.key {
                 Some(key) => {
                     let note = match &v.checkpoint {
-                        Some(p) => fs::read_to_string(p)
-                            .with_context(|| format!("cannot read {}", p.display()))?,
+                        Some(p) => rampart_core::bounded::read_to_string(
+                            p,
+                            rampart_core::bounded::MAX_KEY_BYTES,
+                        )
+                        .with_context(|| format!("cannot read {}", p.display()))?,
                         None => latest_note(&v.ledger.db)?,
                     };
                     let verifier = verifier(key)?;
@@ -236,8 +242,11 @@ pub fn run(args: &AuditArgs, p: &Printer) -> Result<ExitStatus> {
         AuditCommand::Consistency(c) => {
             let ledger = open_existing(&Opening::read(&c.ledger, None))?;
             let verifier = verifier(&c.key)?;
-            let old_note = fs::read_to_string(&c.old_checkpoint)
-                .with_context(|| format!("cannot read {}", c.old_checkpoint.display()))?;
+            let old_note = rampart_core::bounded::read_to_string(
+                &c.old_checkpoint,
+                rampart_core::bounded::MAX_KEY_BYTES,
+            )
+            .with_context(|| format!("cannot read {}", c.old_checkpoint.display()))?;
             let new_note = latest_note(&c.ledger.db)?;
             let checked = (
                 verifier.verify_checkpoint(&old_note, verifier.name()),

@@ -90,8 +90,11 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         });
     }
-    let raw = std::fs::read_to_string(&args.config)
-        .with_context(|| format!("reading {}", args.config.display()))?;
+    let raw = rampart_core::bounded::read_to_string(
+        &args.config,
+        rampart_core::bounded::MAX_CONFIG_BYTES,
+    )
+    .with_context(|| format!("reading {}", args.config.display()))?;
     let system = SystemDescription::parse(&raw)?;
     let root = config_root(&args.config);
     let gw = rampart_gateway::app::build(root, &system, &raw)?;
@@ -137,8 +140,9 @@ fn key_db(args: &KeysDbArgs) -> Result<PathBuf> {
             c
         }
     };
-    let raw = std::fs::read_to_string(&config)
-        .with_context(|| format!("reading {}", config.display()))?;
+    let raw =
+        rampart_core::bounded::read_to_string(&config, rampart_core::bounded::MAX_CONFIG_BYTES)
+            .with_context(|| format!("reading {}", config.display()))?;
     let system =
         SystemDescription::parse(&raw).with_context(|| format!("reading {}", config.display()))?;
     let settings = system.gateway.as_ref().ok_or_else(|| {
@@ -221,8 +225,11 @@ pub fn keys(cmd: &KeysCommand, p: &Printer) -> Result<ExitStatus> {
 }
 
 pub fn config_check(args: &ConfigCheckArgs) -> Result<ExitStatus> {
-    let raw = std::fs::read_to_string(&args.config)
-        .with_context(|| format!("reading {}", args.config.display()))?;
+    let raw = rampart_core::bounded::read_to_string(
+        &args.config,
+        rampart_core::bounded::MAX_CONFIG_BYTES,
+    )
+    .with_context(|| format!("reading {}", args.config.display()))?;
     let system = SystemDescription::parse(&raw)?;
     // The gateway's own validator, with paths relative to the file's folder as the
     // gateway resolves them.
