@@ -19,9 +19,11 @@
 # request, and garak replays exactly those through a small probe module
 # (bench/redteam_garak_probe.py, copied into the venv at run time) with its
 # OpenAI-compatible generator (openai.OpenAICompatible) and its refusal-keyword
-# detector (mitigation.MitigationBypass). The timed rampart runs use the same seed, so
-# they send the same requests. garak's --parallel_attempts N against rampart's
-# --concurrency N; garak generations = 1 (one request per prompt).
+# detector (mitigation.MitigationBypass), declaring the same tool definitions as
+# rampart (captured from one rampart request; the vulnerable mock only calls a declared
+# tool). The timed rampart runs use the same seed, so they send the same requests.
+# garak's --parallel_attempts N against rampart's --concurrency N; garak generations = 1
+# (one request per prompt). Each timed run gets a fresh mock (count at zero).
 #
 # garak is pinned in bench/requirements-redteam.txt and installed with --no-deps into
 # target/redteam-bench/venv: its declared dependencies pull PyTorch, transformers and a
@@ -145,12 +147,13 @@ cases="$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["cases"])' 
 requests="$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["requests"])' "$counts")"
 echo "   $cases cases, $requests requests (one per conversation turn); garak replays the same $requests conversations"
 export RAMPART_REPLAY_FILE="$work/replay.jsonl"
+echo "   tool definitions rampart declares in each request (garak declares the same): $("${helper[@]}" tools --rampart "$rampart" --out "$work/tools.json")"
 
 if [[ -z $garak_skip ]]; then
     echo "== garak smoke run (untimed: first start, byte-compiles the venv)"
     start_mock "$work/smoke.mock.log"
     "${helper[@]}" garak-config --out "$work/garak-smoke.json" --uri "$url" --model "$model" \
-        --conc 1 --prefix smoke --report-dir "$work/smoke"
+        --conc 1 --prefix smoke --report-dir "$work/smoke" --tools "$work/tools.json"
     if ! timeout 900 "$venv/bin/python" -m garak --config "$work/garak-smoke.json" \
         > "$work/garak-smoke.out" 2>&1 < /dev/null; then
         garak_skip="garak failed on the smoke run: $(grep -E 'Error|error' "$work/garak-smoke.out" | tail -1)"
@@ -172,7 +175,7 @@ for conc in $concs; do
         [[ -n $garak_skip ]] && { echo "   $name done"; continue; }
         name="garak-c$conc-r$rep"
         "${helper[@]}" garak-config --out "$runs/$name.config.json" --uri "$url" --model "$model" \
-            --conc "$conc" --prefix "$name" --report-dir "$runs"
+            --conc "$conc" --prefix "$name" --report-dir "$runs" --tools "$work/tools.json"
         start_mock "$runs/$name.mock.log"
         "${helper[@]}" run --out "$runs/$name.run.json" --stdout "$runs/$name.out" \
             --stderr "$runs/$name.err" -- \

@@ -2,6 +2,7 @@
 """Helper of bench/redteam.sh (standard library only; run with the system python3).
 
   garak-setup  put bench/redteam_garak_probe.py into the garak venv and register it
+  tools        the tool definitions rampart declares in every request (captured)
   replay       rampart's exchanges.jsonl -> one conversation per request sent
   garak-config the garak run configuration (JSON, which garak reads as YAML)
   run          run a command, record its wall time and CPU time as JSON
@@ -78,6 +79,50 @@ def replay(a):
     print(json.dumps({"cases": n_cases, "requests": n_req}))
 
 
+def tools(a):
+    """Captures one request of `rampart redteam` with a throw-away local endpoint and
+    writes the `tools` it declares (the same in every request), so garak can declare the
+    same tools (the vulnerable mock only calls a tool the request declares)."""
+    import http.server
+    import threading
+
+    got = []
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            got.append(json.loads(body))
+            answer = json.dumps({
+                "id": "c", "object": "chat.completion", "model": "m",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": "no"}}],
+            }).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        subprocess.run(
+            [a.rampart, "redteam", "--target", f"http://127.0.0.1:{srv.server_address[1]}/v1",
+             "--probes", "builtin:jailbreak", "--max-requests", "1", "--format", "json"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+        )
+    finally:
+        srv.shutdown()
+    if not got or not isinstance(got[0].get("tools"), list):
+        sys.exit("could not capture rampart's tool definitions")
+    pathlib.Path(a.out).write_text(json.dumps(got[0]["tools"]), encoding="utf-8")
+    print(json.dumps({"tools": [t["function"]["name"] for t in got[0]["tools"]],
+                      "request_fields": sorted(got[0])}))
+
+
 def garak_config(a):
     cfg = {
         "system": {"parallel_attempts": a.conc, "lite": True, "narrow_output": True},
@@ -87,7 +132,11 @@ def garak_config(a):
             "target_name": a.model,
             "probe_spec": "rampart_replay.Replay",
             "extended_detectors": False,
-            "generators": {"openai": {"OpenAICompatible": {"uri": a.uri}}},
+            "generators": {"openai": {"OpenAICompatible": {
+                "uri": a.uri,
+                # the same tool definitions as rampart's requests
+                "extra_params": {"tools": json.loads(pathlib.Path(a.tools).read_text())},
+            }}},
         },
         "reporting": {"report_prefix": a.prefix, "report_dir": a.report_dir},
     }
@@ -252,6 +301,10 @@ def main():
     p.add_argument("--python", required=True)
     p.add_argument("--cache-home", required=True)
     p.set_defaults(f=garak_setup)
+    p = sub.add_parser("tools")
+    p.add_argument("--rampart", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(f=tools)
     p = sub.add_parser("replay")
     p.add_argument("--exchanges", required=True)
     p.add_argument("--out", required=True)
@@ -263,6 +316,7 @@ def main():
     p.add_argument("--conc", type=int, required=True)
     p.add_argument("--prefix", required=True)
     p.add_argument("--report-dir", required=True)
+    p.add_argument("--tools", required=True)
     p.set_defaults(f=garak_config)
     p = sub.add_parser("run")
     p.add_argument("--out", required=True)

@@ -7,7 +7,8 @@ so garak does not re-import every probe module, which would need PyTorch). It re
 $RAMPART_REPLAY_FILE: JSON Lines, one `{"messages": [...]}` (OpenAI chat format) per
 line. Turns are sent as they are, system prompt included; garak's conversation model
 has no tool calls, so an assistant turn that called a tool goes out with empty content
-and the tool result as a `tool` turn without `tool_call_id`.
+and the tool result as a `tool` turn without `tool_call_id`. The tool definitions are
+declared through the generator's `extra_params` (bench/redteam_bench.py garak-config).
 """
 
 import json

@@ -361,11 +361,13 @@ pub async fn serve(
 }
 
 /// Serves the mock on `addr`, answering chat completions as `persona`, until the
-/// returned task is aborted.
+/// returned task is aborted. The persona's lazily built state is built before it
+/// listens, so its first answer is as fast as the others.
 pub async fn serve_persona(
     addr: SocketAddr,
     persona: Persona,
 ) -> std::io::Result<(SocketAddr, Arc<MockState>, tokio::task::JoinHandle<()>)> {
+    let _ = tokio::task::spawn_blocking(move || crate::persona::warm(persona)).await;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let state = Arc::new(MockState {
