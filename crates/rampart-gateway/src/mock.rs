@@ -33,6 +33,10 @@ pub struct MockState {
     pub received: Mutex<std::collections::VecDeque<Value>>,
     /// Requests received in all.
     pub count: AtomicU64,
+    /// When the first request arrived, in microseconds since the Unix epoch (0: none yet).
+    pub first_us: AtomicU64,
+    /// When the latest request arrived, in microseconds since the Unix epoch.
+    pub last_us: AtomicU64,
     /// Added latency per request, in milliseconds.
     pub latency_ms: AtomicU64,
     /// Answer every request with 503 (to test failover).
@@ -212,6 +216,15 @@ fn reply_for(body: &Value) -> String {
 
 async fn record(state: &MockState, body: &Value) -> Option<Response> {
     state.count.fetch_add(1, Ordering::Relaxed);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| {
+            u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
+        });
+    let _ = state
+        .first_us
+        .compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
+    state.last_us.fetch_max(now, Ordering::Relaxed);
     if let Ok(mut r) = state.received.lock() {
         if r.len() >= KEPT {
             r.pop_front();
@@ -348,11 +361,13 @@ pub async fn serve(
 }
 
 /// Serves the mock on `addr`, answering chat completions as `persona`, until the
-/// returned task is aborted.
+/// returned task is aborted. The persona's lazily built state is built before it
+/// listens, so its first answer is as fast as the others.
 pub async fn serve_persona(
     addr: SocketAddr,
     persona: Persona,
 ) -> std::io::Result<(SocketAddr, Arc<MockState>, tokio::task::JoinHandle<()>)> {
+    let _ = tokio::task::spawn_blocking(move || crate::persona::warm(persona)).await;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let state = Arc::new(MockState {

@@ -1064,6 +1064,47 @@ fn gateway_logs_json_per_request_and_drains_on_sigterm() {
     assert!(text.contains(&rid), "{text}");
 }
 
+/// The mock upstream counts what reached it and says so when it stops (bench/redteam.sh
+/// counts each tool's requests at the target this way).
+#[cfg(unix)]
+#[test]
+fn mock_upstream_reports_its_request_count_on_sigterm() {
+    let (mut mock, lines) = spawn_with_stderr(&["gateway", "--mock-upstream", "127.0.0.1:0"]);
+    let line = wait_for_line(&lines, |l| l.contains("mock upstream listening")).unwrap();
+    let url = line.rsplit(' ').next().unwrap().to_string();
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/v1")
+        .to_string();
+    for _ in 0..3 {
+        let (head, _) = http(
+            &addr,
+            "POST",
+            "/v1/chat/completions",
+            "none",
+            r#"{"model":"m","messages":[{"role":"user","content":"hello"}]}"#,
+        );
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    }
+    // listing models is not a counted request
+    let (head, _) = http(&addr, "GET", "/v1/models", "none", "");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let term = Command::new("kill")
+        .args(["-TERM", &mock.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let stopped = wait_for_line(&lines, |l| l.starts_with("mock upstream stopped: "))
+        .expect("the mock reports its count");
+    let stats: Value =
+        serde_json::from_str(stopped.trim_start_matches("mock upstream stopped: ")).unwrap();
+    assert_eq!(stats["requests"], 3, "{stopped}");
+    let first = stats["first_request_unix_us"].as_u64().unwrap();
+    let last = stats["last_request_unix_us"].as_u64().unwrap();
+    assert!(first > 0 && first <= last, "{stopped}");
+    assert!(mock.wait().unwrap().success());
+}
+
 #[cfg(unix)]
 #[test]
 fn audit_serve_appends_with_the_token_and_its_evidence_verifies_offline() {

@@ -1,6 +1,7 @@
 //! `rampart gateway`, `rampart keys` and `rampart config check`.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
 use anyhow::{anyhow, bail, Context, Result};
 use rampart_core::system::SystemDescription;
@@ -81,12 +82,20 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
                 MockPersona::Vulnerable => rampart_gateway::persona::Persona::Vulnerable,
                 MockPersona::Hardened => rampart_gateway::persona::Persona::Hardened,
             };
-            let (local, _state, task) = rampart_gateway::mock::serve_persona(addr, persona).await?;
+            let (local, state, task) = rampart_gateway::mock::serve_persona(addr, persona).await?;
             p.note(format_args!("mock upstream listening on http://{local}/v1"));
             tokio::select! {
                 _ = task => {}
                 () = shutdown_signal() => {}
             }
+            // what reached the mock, for benchmarks (bench/redteam.sh) that count requests
+            // at the target rather than trust the client's own report
+            let stats = json!({
+                "requests": state.count.load(Ordering::Relaxed),
+                "first_request_unix_us": state.first_us.load(Ordering::Relaxed),
+                "last_request_unix_us": state.last_us.load(Ordering::Relaxed),
+            });
+            p.note(format_args!("mock upstream stopped: {stats}"));
             Ok(ExitStatus::Success)
         });
     }
