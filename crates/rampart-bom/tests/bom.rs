@@ -177,7 +177,7 @@ fn overdue_reviews_are_reported() {
         .filter_map(|f| f.location.item.clone())
         .collect();
     // Due before 2027-02-01: community-adapter (2026-12-01), intent-classifier (2027-01-31),
-    // hosted-llm, prompt system and risk R-2 (2027-01-15).
+    // hosted-llm, prompt system and risk R-2 (2027-01-15), risk R-3 (2026-11-28).
     assert_eq!(
         overdue,
         [
@@ -186,6 +186,7 @@ fn overdue_reviews_are_reported() {
             "models[hosted-llm].next_review",
             "prompts[system].next_review",
             "risks[R-2].review_by",
+            "risks[R-3].review_by",
         ]
     );
 }

@@ -1,0 +1,423 @@
+//! Writes an [`Assessment`] as human text, Markdown or SARIF 2.1.0, and the catalogue
+//! pages `docs/threats.md` and `docs/requirements.md`.
+
+use std::fmt::Write as _;
+
+use serde_json::{json, Value};
+
+use crate::requirements::{How, REQUIREMENTS};
+use crate::threats::{Threat, THREATS};
+use crate::{atlas_name, Assessment, Mitigation, Status};
+
+fn stride(t: &[crate::threats::Stride]) -> String {
+    t.iter().map(|s| s.letter()).collect()
+}
+
+fn ids(t: &crate::DerivedThreat) -> String {
+    t.atlas
+        .iter()
+        .chain(t.owasp_llm)
+        .chain(t.owasp_agentic)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The human summary: score, principles worst first, findings, unmitigated threats,
+/// next actions.
+pub fn human(a: &Assessment) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "rampart assess: {}{} on {}: {:.1}% of applicable requirements met or attested",
+        a.system,
+        a.version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default(),
+        a.date,
+        a.score
+    );
+    let count = |st: Status| a.requirements.iter().filter(|r| r.status == st).count();
+    let _ = writeln!(
+        s,
+        "requirements: {} met, {} attested, {} not met, {} expired, {} unknown, {} not applicable (of {})",
+        count(Status::Met),
+        count(Status::Attested),
+        count(Status::NotMet),
+        count(Status::Expired),
+        count(Status::Unknown),
+        count(Status::NotApplicable),
+        a.requirements.len()
+    );
+    let _ = writeln!(s, "\nPrinciples, worst first:");
+    let mut ps: Vec<_> = a.principles.iter().collect();
+    ps.sort_by(|x, y| {
+        x.score
+            .total_cmp(&y.score)
+            .then(x.principle.cmp(&y.principle))
+    });
+    for p in ps {
+        let _ = writeln!(
+            s,
+            "  {:<5} {:>5.1}%  {:<34} {}",
+            p.principle.id(),
+            p.score,
+            p.stage,
+            p.title
+        );
+    }
+    if !a.findings.is_empty() {
+        let _ = writeln!(s, "\nFindings:");
+        for f in &a.findings {
+            let _ = writeln!(s, "  {} [{}] {}", f.principle, f.kind, f.message);
+        }
+    }
+    let open: Vec<_> = a
+        .threats
+        .iter()
+        .filter(|t| matches!(t.mitigation, Mitigation::Unmitigated | Mitigation::Partial))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\nThreats: {} derived, {} mitigated, {} decided, {} partly mitigated, {} unmitigated",
+        a.threats.len(),
+        a.threats
+            .iter()
+            .filter(|t| t.mitigation == Mitigation::Mitigated)
+            .count(),
+        a.threats
+            .iter()
+            .filter(|t| t.mitigation == Mitigation::Decided)
+            .count(),
+        a.threats
+            .iter()
+            .filter(|t| t.mitigation == Mitigation::Partial)
+            .count(),
+        a.threats
+            .iter()
+            .filter(|t| t.mitigation == Mitigation::Unmitigated)
+            .count(),
+    );
+    for t in open {
+        let _ = writeln!(
+            s,
+            "  {} {:<11} risk {} {:<6} {} on {} ({})",
+            t.id,
+            format!("{:?}", t.mitigation).to_lowercase(),
+            t.risk,
+            stride(t.stride),
+            t.title,
+            t.component,
+            ids(t)
+        );
+    }
+    let _ = writeln!(s, "\nNext actions:");
+    let mut seen = std::collections::BTreeSet::new();
+    let mut actions: Vec<_> = a
+        .requirements
+        .iter()
+        .filter(|r| r.next_action.is_some())
+        .collect();
+    // automated fixes first: evidence rampart can see
+    actions.sort_by_key(|r| (r.kind != "automated", r.status != Status::Expired));
+    for r in actions {
+        if let Some(n) = &r.next_action {
+            if r.kind == "automated" && !seen.insert(n.clone()) {
+                continue;
+            }
+            let _ = writeln!(s, "  {:<7} {}  ({})", r.id, n, r.reason);
+        }
+    }
+    s
+}
+
+/// Markdown: the principle table, the requirements, the threats, the evidence index.
+pub fn markdown(a: &Assessment) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Assessment of {} ({})\n", a.system, a.date);
+    let _ = writeln!(
+        s,
+        "**{:.1}%** of applicable requirements met or attested. Schema `{}`.\n",
+        a.score, a.schema
+    );
+    let _ = writeln!(s, "## Principles\n\n| principle | stage | score | met | attested | not met | expired | unknown | n/a |\n|---|---|---|---|---|---|---|---|---|");
+    for p in &a.principles {
+        let c = |k: &str| p.counts.get(k).copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "| {} {} | {} | {:.1}% | {} | {} | {} | {} | {} | {} |",
+            p.principle.id(),
+            p.title,
+            p.stage,
+            p.score,
+            c("met"),
+            c("attested"),
+            c("not_met"),
+            c("expired"),
+            c("unknown"),
+            c("not_applicable")
+        );
+    }
+    if !a.findings.is_empty() {
+        let _ = writeln!(s, "\n## Findings\n");
+        for f in &a.findings {
+            let _ = writeln!(s, "- **{}** `{}`: {}", f.principle, f.kind, f.message);
+        }
+    }
+    let _ = writeln!(s, "\n## Requirements\n\n| id | status | requirement | why | next action |\n|---|---|---|---|---|");
+    for r in &a.requirements {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            r.id,
+            r.status.as_str(),
+            cell(r.title),
+            cell(&r.reason),
+            cell(r.next_action.as_deref().unwrap_or(""))
+        );
+    }
+    let _ = writeln!(s, "\n## Threats\n\n| id | on | STRIDE | risk | status | ATLAS / OWASP | missing controls |\n|---|---|---|---|---|---|---|");
+    for t in &a.threats {
+        let _ = writeln!(
+            s,
+            "| {} {} | {} | {} | {} | {:?} | {} | {} |",
+            t.id,
+            cell(t.title),
+            t.component,
+            stride(t.stride),
+            t.risk,
+            t.mitigation,
+            ids(t),
+            cell(&t.controls_missing.join("; "))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n## Evidence\n\n| requirement | evidence | file | SHA-256 |\n|---|---|---|---|"
+    );
+    for r in &a.requirements {
+        for e in &r.evidence {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | `{}` |",
+                r.id,
+                cell(&e.description),
+                e.path.as_deref().unwrap_or(""),
+                e.sha256.as_deref().unwrap_or("")
+            );
+        }
+    }
+    s
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// SARIF 2.1.0: requirements not met or expired, unmitigated or partly mitigated
+/// threats, and the findings, as results on `rampart.toml`.
+pub fn sarif(a: &Assessment) -> Value {
+    let mut rules = Vec::new();
+    let mut results = Vec::new();
+    let loc = json!([{"physicalLocation": {"artifactLocation": {"uri": "rampart.toml"}}}]);
+    for r in REQUIREMENTS {
+        rules.push(json!({
+            "id": r.id,
+            "shortDescription": {"text": r.title},
+            "fullDescription": {"text": format!("{} — \"{}\"", r.principle.title(), r.quote)},
+            "properties": {"principle": r.principle.id()},
+        }));
+    }
+    for t in THREATS {
+        rules.push(json!({
+            "id": t.id,
+            "name": t.name,
+            "shortDescription": {"text": t.title},
+            "fullDescription": {"text": t.description},
+            "properties": {"atlas": t.atlas, "owasp_llm": t.owasp_llm, "owasp_agentic": t.owasp_agentic},
+        }));
+    }
+    let index = |id: &str| rules.iter().position(|r| r["id"] == id);
+    for r in &a.requirements {
+        if matches!(r.status, Status::NotMet | Status::Expired | Status::Unknown) {
+            results.push(json!({
+                "ruleId": r.id,
+                "ruleIndex": index(r.id),
+                "level": if r.status == Status::Unknown { "note" } else { "warning" },
+                "message": {"text": format!("{} {} ({}): {}. {}", r.id, r.status.as_str(), r.title, r.reason, r.next_action.as_deref().unwrap_or(""))},
+                "locations": loc,
+            }));
+        }
+    }
+    for t in &a.threats {
+        if matches!(t.mitigation, Mitigation::Unmitigated | Mitigation::Partial) {
+            results.push(json!({
+                "ruleId": t.id,
+                "ruleIndex": index(t.id),
+                "level": if t.risk >= 6 { "error" } else { "warning" },
+                "message": {"text": format!("{} on {} ({:?}); missing: {}", t.title, t.component, t.mitigation, t.controls_missing.join("; "))},
+                "locations": loc,
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "rampart",
+                "informationUri": "https://example.invalid/rampart",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    })
+}
+
+/// `rampart explain THREAT-ID`.
+pub fn explain_threat(t: &Threat) -> String {
+    let mut s = String::new();
+    let g: Vec<_> = t.guidelines.iter().map(|g| g.id()).collect();
+    let _ = writeln!(
+        s,
+        "{} {} (threat; guidelines {})",
+        t.id,
+        t.name,
+        g.join(", ")
+    );
+    let _ = writeln!(s, "{}\n", t.title);
+    let _ = writeln!(s, "{}\n", t.description);
+    let _ = writeln!(s, "Applies when: {}", t.when);
+    let _ = writeln!(
+        s,
+        "STRIDE: {}   likelihood: {:?}   impact: {:?}   risk: {}",
+        stride(t.stride),
+        t.likelihood,
+        t.impact,
+        t.risk()
+    );
+    for a in t.atlas {
+        let _ = writeln!(s, "ATLAS {a}: {}", atlas_name(a).unwrap_or("?"));
+    }
+    if !t.owasp_llm.is_empty() {
+        let _ = writeln!(
+            s,
+            "OWASP Top 10 for LLM Applications 2025: {}",
+            t.owasp_llm.join(", ")
+        );
+    }
+    if !t.owasp_agentic.is_empty() {
+        let _ = writeln!(
+            s,
+            "OWASP Top 10 for Agentic Applications: {}",
+            t.owasp_agentic.join(", ")
+        );
+    }
+    let _ = writeln!(s, "\nControls:");
+    for c in t.controls {
+        match c.check {
+            Some(k) => {
+                let _ = writeln!(
+                    s,
+                    "- {} — evidence: check `{}`, {}",
+                    c.control,
+                    k.id(),
+                    k.what()
+                );
+            }
+            None => {
+                let _ = writeln!(s, "- {} — attested", c.control);
+            }
+        }
+    }
+    s
+}
+
+/// `rampart explain REQUIREMENT-ID`.
+pub fn explain_requirement(r: &crate::requirements::Requirement) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} (requirement of {} {})",
+        r.id,
+        r.principle.id(),
+        r.principle.title()
+    );
+    let _ = writeln!(s, "{}\n", r.title);
+    let _ = writeln!(s, "The guidelines: \"{}\"\n", r.quote);
+    match r.how {
+        How::Automated(c) => {
+            let _ = writeln!(
+                s,
+                "Automated: check `{}`, {}.\nWhen not met: {}",
+                c.id(),
+                c.what(),
+                c.next_action()
+            );
+        }
+        How::Attested => {
+            let _ = writeln!(s, "Attested: add [[attestations]] with requirement = \"{}\", by, date, statement, evidence files (path, sha256) and expires.", r.id);
+        }
+    }
+    s
+}
+
+/// `docs/threats.md`.
+pub fn threats_markdown() -> String {
+    let mut s = String::from("# Threat catalogue\n\nGenerated by `UPDATE_DOCS=1 cargo test -p rampart-design`; do not edit. `rampart assess` derives these threats from the data-flow model in `rampart.toml`; `rampart explain THR001` prints one. ATLAS IDs and names: MITRE ATLAS 5.6.0, © 2021-2025 MITRE, Apache-2.0 (`crates/rampart-design/data/ATLAS-NOTICE`).\n\n| id | threat | applies when | STRIDE | L×I | ATLAS | OWASP LLM | OWASP Agentic | controls (evidence) |\n|---|---|---|---|---|---|---|---|---|\n");
+    for t in THREATS {
+        let controls: Vec<String> = t
+            .controls
+            .iter()
+            .map(|c| match c.check {
+                Some(k) => format!("{} (`{}`)", c.control, k.id()),
+                None => format!("{} (attested)", c.control),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "| {} | {} | `{}` | {} | {}×{} | {} | {} | {} | {} |",
+            t.id,
+            cell(t.title),
+            t.when,
+            stride(t.stride),
+            t.likelihood as u8,
+            t.impact as u8,
+            t.atlas.join(", "),
+            t.owasp_llm.join(", "),
+            t.owasp_agentic.join(", "),
+            cell(&controls.join("; "))
+        );
+    }
+    s
+}
+
+/// `docs/requirements.md`.
+pub fn requirements_markdown() -> String {
+    let mut s = String::from("# Requirements catalogue\n\nGenerated by `UPDATE_DOCS=1 cargo test -p rampart-design`; do not edit. Every principle of the guidelines broken into checkable requirements; `rampart assess` judges each, automated ones by rampart's own checks, attested ones by `[[attestations]]` in `rampart.toml`.\n");
+    for g in rampart_core::Guideline::ALL {
+        let _ = writeln!(
+            s,
+            "\n## {} {}\n\n| id | requirement | the guidelines | how |\n|---|---|---|---|",
+            g.id(),
+            g.title()
+        );
+        for r in REQUIREMENTS.iter().filter(|r| r.principle == *g) {
+            let how = match r.how {
+                How::Automated(c) => format!("automated: `{}`", c.id()),
+                How::Attested => "attested".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | \"{}\" | {} |",
+                r.id,
+                cell(r.title),
+                cell(r.quote),
+                how
+            );
+        }
+    }
+    s
+}
