@@ -121,13 +121,30 @@ pub fn human(a: &Assessment) -> String {
         .collect();
     // automated fixes first: evidence rampart can see
     actions.sort_by_key(|r| (r.kind != "automated", r.status != Status::Expired));
+    let mut unattested = Vec::new();
     for r in actions {
         if let Some(n) = &r.next_action {
+            if r.kind == "attested"
+                && r.status == Status::NotMet
+                && r.evidence.is_empty()
+                && r.reason == "no attestation"
+            {
+                unattested.push(r.id);
+                continue;
+            }
             if r.kind == "automated" && !seen.insert(n.clone()) {
                 continue;
             }
             let _ = writeln!(s, "  {:<7} {}  ({})", r.id, n, r.reason);
         }
+    }
+    if !unattested.is_empty() {
+        let _ = writeln!(
+            s,
+            "  Attest {} requirements no tool can check ([[attestations]]: who, when, statement, evidence files, expiry; `rampart explain ID`): {}",
+            unattested.len(),
+            unattested.join(", ")
+        );
     }
     s
 }

@@ -64,10 +64,51 @@ pub enum Command {
     /// Red-team an OpenAI-compatible endpoint: send the probe packs, judge every answer
     /// deterministically, gate the release on attack success rates (DP-4).
     Redteam(RedteamArgs),
-    /// Print the documentation of a rule.
+    /// Assess the system in DIR against every principle of the guidelines: derive its
+    /// threats from rampart.toml's data-flow model, run rampart's checks for evidence,
+    /// join risks, debt and attestations (SD-1, SD-2, all principles).
+    Assess(AssessArgs),
+    /// Print the documentation of a rule, threat (THR001) or requirement (SD-3.4).
     Explain(ExplainArgs),
-    /// List every rule.
+    /// List every rule, then the threat and requirement catalogues.
     Rules(RulesArgs),
+}
+
+/// Formats of `rampart assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// Summary per principle, worst first, with the next actions.
+    Human,
+    /// JSON (docs/schemas/assessment-v1.schema.json).
+    Json,
+    /// SARIF 2.1.0: unmet requirements and unmitigated threats.
+    Sarif,
+    /// Markdown report: principles, requirements, threats, evidence.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Project directory holding rampart.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AssessFormat::Human)]
+    pub format: AssessFormat,
+    /// Write the assessment here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit with status 1 when less than this percentage of the applicable
+    /// requirements is met or attested.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub fail_under: Option<f64>,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// Output formats.
@@ -146,7 +187,8 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Rule code (e.g. PKL001) or name (e.g. dangerous-global).
+    /// Rule code (e.g. PKL001) or name (e.g. dangerous-global), threat id (THR001) or
+    /// requirement id (SD-3.4).
     pub rule: String,
 }
 

@@ -1,0 +1,37 @@
+//! `rampart assess`.
+
+use std::io::{self, Write};
+
+use anyhow::{Context, Result};
+use rampart_design::{assess, render, Options};
+
+use crate::cli::{AssessArgs, AssessFormat};
+use crate::ExitStatus;
+
+pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
+    let path = args.dir.join("rampart.toml");
+    let system = rampart_bom::read_system(&args.dir)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let assessment = assess(&args.dir, &system, Options::default());
+    let text = match args.format {
+        AssessFormat::Human => render::human(&assessment),
+        AssessFormat::Markdown => render::markdown(&assessment),
+        AssessFormat::Json => serde_json::to_string_pretty(&assessment)? + "\n",
+        AssessFormat::Sarif => serde_json::to_string_pretty(&render::sarif(&assessment))? + "\n",
+    };
+    match &args.out {
+        Some(out) => rampart_sign::write_atomically(out, text.as_bytes())
+            .with_context(|| format!("writing {}", out.display()))?,
+        None => io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(match args.fail_under {
+        Some(min) if assessment.score < min => {
+            eprintln!(
+                "rampart: {:.1}% of the applicable requirements met or attested, under --fail-under {min}%",
+                assessment.score
+            );
+            ExitStatus::Findings
+        }
+        _ => ExitStatus::Success,
+    })
+}

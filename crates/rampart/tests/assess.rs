@@ -1,0 +1,194 @@
+//! `rampart assess`: exit codes (0, 1 under --fail-under, 2 on usage and input
+//! errors), every format on the example, `rules` and `explain` on the catalogues.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rampart")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const EXAMPLE: &str = "examples/support-bot";
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let ok = run(&["assess", EXAMPLE]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert_eq!(
+        run(&["assess", EXAMPLE, "--fail-under", "10"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let gate = run(&["assess", EXAMPLE, "--fail-under", "99"]);
+    assert_eq!(gate.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&gate.stderr).contains("under --fail-under 99%"));
+    for usage in [
+        &["assess", EXAMPLE, "--fail-under", "150"][..],
+        &["assess", EXAMPLE, "--format", "pdf"],
+        &["assess", EXAMPLE, "--bogus"],
+    ] {
+        let out = run(usage);
+        assert_eq!(out.status.code(), Some(2), "{usage:?}");
+    }
+    let missing = run(&["assess", "missing-dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        err.contains("missing-dir") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn an_inconsistent_description_is_an_input_error_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rampart.toml"),
+        "schema_version = 2\n[system]\nname = \"t\"\n[[components]]\nid = \"bot\"\nkind = \"agent\"\n\
+         [[data_flows]]\nid = \"F9\"\nfrom = \"bot\"\nto = \"nowhere\"\n",
+    )
+    .unwrap();
+    let out = run(&["assess", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("data flow F9 (bot -> nowhere): `nowhere` is not a component or model id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn human_summary_is_worst_first_with_next_actions() {
+    let text = stdout(&run(&["assess", EXAMPLE]));
+    assert!(
+        text.starts_with("rampart assess: support-bot 1.4.0 on "),
+        "{text}"
+    );
+    let principles: Vec<f64> = text
+        .split("Principles, worst first:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(principles.len(), 17);
+    assert!(
+        principles.windows(2).all(|w| w[0] <= w[1]),
+        "{principles:?}"
+    );
+    assert!(text.contains("Next actions:"));
+    assert!(
+        text.contains("community-adapter (PKL001)"),
+        "the malicious adapter is named"
+    );
+    assert!(text.contains("[debt-overdue] debt D-2"));
+}
+
+#[test]
+fn json_sarif_markdown_and_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.json");
+    let o = run(&[
+        "assess",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("docs/schemas/assessment-v1.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let reqs = v["requirements"].as_array().unwrap();
+    assert_eq!(reqs.len(), 91);
+    assert!(reqs.iter().any(|r| r["status"] == "met"
+        && r["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["sha256"].as_str().is_some_and(|h| h.len() == 64))));
+    let t = v["threats"].as_array().unwrap();
+    assert!(t
+        .iter()
+        .any(|t| t["id"] == "THR006" && t["component"] == "F2" && t["owasp_llm"][0] == "LLM02"));
+
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&run(&["assess", EXAMPLE, "--format", "sarif"]).stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+    }
+    assert!(results.iter().any(|r| r["ruleId"] == "THR001"));
+    assert!(results.iter().any(|r| r["ruleId"] == "DV-1.2"));
+
+    let md = stdout(&run(&["assess", EXAMPLE, "--format", "markdown"]));
+    assert!(md.starts_with("# Assessment of support-bot"));
+    for heading in [
+        "## Principles",
+        "## Requirements",
+        "## Threats",
+        "## Evidence",
+    ] {
+        assert!(md.contains(heading), "{heading}");
+    }
+}
+
+#[test]
+fn rules_and_explain_cover_threats_and_requirements() {
+    let rules = stdout(&run(&["rules"]));
+    assert!(rules.contains("THR001") && rules.contains("untrusted-model-file"));
+    assert!(rules.contains("OM-4.5"));
+    let thr = run(&["explain", "THR006"]);
+    assert_eq!(thr.status.code(), Some(0));
+    let text = stdout(&thr);
+    assert!(text.contains("ATLAS AML.T0057: LLM Data Leakage"), "{text}");
+    assert!(text.contains("egress-redaction"));
+    let req = stdout(&run(&["explain", "sd-3.4"]));
+    assert!(
+        req.contains("outside of your organisation’s control"),
+        "{req}"
+    );
+    assert_eq!(run(&["explain", "THR999"]).status.code(), Some(2));
+}
