@@ -438,3 +438,265 @@ pub fn requirements_markdown() -> String {
     }
     s
 }
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The data-flow diagram as SVG: trust zones as columns of boxes, components inside
+/// them, flows as arrows, components and flows with open threats outlined in red.
+pub fn diagram_svg(a: &Assessment, system: &rampart_core::system::SystemDescription) -> String {
+    use std::collections::BTreeMap;
+    const ZW: i64 = 230;
+    const GAP: i64 = 50;
+    const CW: i64 = 190;
+    const CH: i64 = 44;
+    const ROW: i64 = 70;
+    let components = crate::cond::effective_components(system);
+    let open = |id: &str| {
+        a.threats
+            .iter()
+            .filter(|t| {
+                t.component == id
+                    && matches!(t.mitigation, Mitigation::Unmitigated | Mitigation::Partial)
+            })
+            .count()
+    };
+    // columns: declared zones in order, then components without a zone
+    let mut columns: Vec<(String, String, &str)> = system
+        .zones
+        .iter()
+        .map(|z| {
+            let trust = match z.trust {
+                rampart_core::system::TrustLevel::Untrusted => "untrusted",
+                rampart_core::system::TrustLevel::Internal => "internal",
+                rampart_core::system::TrustLevel::Restricted => "restricted",
+            };
+            (
+                z.id.clone(),
+                z.name.clone().unwrap_or_else(|| z.id.clone()),
+                trust,
+            )
+        })
+        .collect();
+    if components.iter().any(|c| {
+        c.zone
+            .as_ref()
+            .is_none_or(|z| !system.zones.iter().any(|x| &x.id == z))
+    }) {
+        columns.push((String::new(), "(no zone)".into(), "internal"));
+    }
+    let mut pos: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut rows = vec![0i64; columns.len()];
+    for c in &components {
+        let col = columns
+            .iter()
+            .position(|(id, _, _)| c.zone.as_deref() == Some(id.as_str()))
+            .unwrap_or(columns.len().saturating_sub(1));
+        let Some(row) = rows.get_mut(col) else {
+            continue;
+        };
+        let x = col as i64 * (ZW + GAP) + (ZW - CW) / 2 + 10;
+        let y = 60 + *row * ROW;
+        *row += 1;
+        pos.insert(c.id.clone(), (x, y));
+    }
+    let height = 60 + rows.iter().copied().max().unwrap_or(1).max(1) * ROW + 30;
+    let width = columns.len().max(1) as i64 * (ZW + GAP) + 10;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"dataflow\" role=\"img\" aria-label=\"Data-flow diagram\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>"
+    );
+    for (i, (id, name, trust)) in columns.iter().enumerate() {
+        let x = i as i64 * (ZW + GAP) + 10;
+        let fill = match *trust {
+            "untrusted" => "#fdecea",
+            "restricted" => "#e8f0fe",
+            _ => "#f1f3f4",
+        };
+        let _ = write!(
+            s,
+            "<g class=\"zone\" data-zone=\"{}\"><rect x=\"{x}\" y=\"10\" width=\"{ZW}\" height=\"{}\" rx=\"8\" fill=\"{fill}\" stroke=\"#888\" stroke-dasharray=\"6 4\"/><text x=\"{}\" y=\"32\" font-weight=\"bold\">{} ({trust})</text></g>",
+            esc(id),
+            height - 20,
+            x + 8,
+            esc(name)
+        );
+    }
+    for f in &system.data_flows {
+        let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(&f.from), pos.get(&f.to)) else {
+            continue;
+        };
+        let id = crate::flow_id(f);
+        let threatened = open(&id) > 0;
+        let (sx, ex) = if x2 > x1 {
+            (x1 + CW, x2)
+        } else if x2 < x1 {
+            (x1, x2 + CW)
+        } else {
+            (x1 + CW / 2, x2 + CW / 2)
+        };
+        let (sy, ey) = if x1 == x2 {
+            if y2 > y1 {
+                (y1 + CH, y2)
+            } else {
+                (y1, y2 + CH)
+            }
+        } else {
+            (y1 + CH / 2, y2 + CH / 2)
+        };
+        let classes: Vec<&str> = f.data_classes.iter().map(|c| c.as_str()).collect();
+        let _ = write!(
+            s,
+            "<g class=\"flow{}\" data-flow=\"{}\"><line x1=\"{sx}\" y1=\"{sy}\" x2=\"{ex}\" y2=\"{ey}\" stroke=\"{}\" stroke-width=\"{}\" marker-end=\"url(#arrow)\"/><text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#333\">{} {}</text><title>{}: {} → {} ({})</title></g>",
+            if threatened { " threatened" } else { "" },
+            esc(&id),
+            if threatened { "#c5221f" } else { "#444" },
+            if threatened { 2 } else { 1 },
+            (sx + ex) / 2 + 3,
+            (sy + ey) / 2 - 3,
+            esc(&id),
+            esc(&classes.join(",")),
+            esc(&id),
+            esc(&f.from),
+            esc(&f.to),
+            esc(f.protocol.as_deref().unwrap_or("protocol not stated"))
+        );
+    }
+    for c in &components {
+        let Some(&(x, y)) = pos.get(&c.id) else {
+            continue;
+        };
+        let n = open(&c.id);
+        let _ = write!(
+            s,
+            "<g class=\"component{}\" data-component=\"{}\"><rect x=\"{x}\" y=\"{y}\" width=\"{CW}\" height=\"{CH}\" rx=\"6\" fill=\"#fff\" stroke=\"{}\" stroke-width=\"{}\"/><text x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\">{}{}</text></g>",
+            if n > 0 { " threatened" } else { "" },
+            esc(&c.id),
+            if n > 0 { "#c5221f" } else { "#444" },
+            if n > 0 { 3 } else { 1 },
+            x + 8,
+            y + 18,
+            esc(&c.id),
+            x + 8,
+            y + 34,
+            c.kind.as_str(),
+            if n > 0 { format!(" · {n} open threat(s)") } else { String::new() }
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// One self-contained HTML file: no scripts, fonts, images or links to fetch. The
+/// data-flow diagram (SVG), the principle table, the threats, the requirements and
+/// the evidence index.
+pub fn html(a: &Assessment, system: &rampart_core::system::SystemDescription) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>Assessment of {}</title>\
+         <style>body{{font-family:sans-serif;margin:2em;color:#202124}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}\
+         .met,.attested,.mitigated,.decided{{background:#e6f4ea}}.not_met,.expired,.unmitigated{{background:#fce8e6}}.unknown,.partial{{background:#fef7e0}}.not_applicable{{color:#777}}</style></head><body>\n",
+        esc(&a.system)
+    );
+    let _ = writeln!(
+        s,
+        "<h1>Assessment of {}{}</h1><p id=\"score\"><strong>{:.1}%</strong> of the applicable requirements met or attested on {} (schema <code>{}</code>).</p>",
+        esc(&a.system),
+        a.version.as_deref().map(|v| format!(" {}", esc(v))).unwrap_or_default(),
+        a.score,
+        esc(&a.date),
+        a.schema
+    );
+    let _ = writeln!(s, "<h2>Data flows</h2>{}", diagram_svg(a, system));
+    let _ = writeln!(s, "<h2>Principles</h2><table id=\"principles\"><tr><th>principle</th><th>stage</th><th>score</th><th>met</th><th>attested</th><th>not met</th><th>expired</th><th>unknown</th><th>n/a</th></tr>");
+    for p in &a.principles {
+        let c = |k: &str| p.counts.get(k).copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "<tr><td>{} {}</td><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            p.principle.id(),
+            esc(p.title),
+            p.stage,
+            p.score,
+            c("met"),
+            c("attested"),
+            c("not_met"),
+            c("expired"),
+            c("unknown"),
+            c("not_applicable")
+        );
+    }
+    s.push_str("</table>\n");
+    if !a.findings.is_empty() {
+        s.push_str("<h2>Findings</h2><ul id=\"findings\">");
+        for f in &a.findings {
+            let _ = write!(
+                s,
+                "<li><strong>{}</strong> <code>{}</code>: {}</li>",
+                f.principle,
+                f.kind,
+                esc(&f.message)
+            );
+        }
+        s.push_str("</ul>\n");
+    }
+    s.push_str("<h2>Threats</h2><table id=\"threats\"><tr><th>threat</th><th>on</th><th>STRIDE</th><th>risk</th><th>status</th><th>ATLAS / OWASP</th><th>missing controls</th></tr>");
+    for t in &a.threats {
+        let m = format!("{:?}", t.mitigation).to_lowercase();
+        let _ = writeln!(
+            s,
+            "<tr class=\"{m}\"><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{m}</td><td>{}</td><td>{}</td></tr>",
+            t.id,
+            esc(t.title),
+            esc(&t.component),
+            stride(t.stride),
+            t.risk,
+            esc(&ids(t)),
+            esc(&t.controls_missing.join("; "))
+        );
+    }
+    s.push_str("</table>\n<h2>Requirements</h2><table id=\"requirements\"><tr><th>id</th><th>status</th><th>requirement</th><th>why</th><th>next action</th></tr>");
+    for r in &a.requirements {
+        let _ = writeln!(
+            s,
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}<br><small>“{}”</small></td><td>{}</td><td>{}</td></tr>",
+            r.status.as_str(),
+            r.id,
+            r.status.as_str(),
+            esc(r.title),
+            esc(r.quote),
+            esc(&r.reason),
+            esc(r.next_action.as_deref().unwrap_or(""))
+        );
+    }
+    s.push_str("</table>\n<h2>Evidence</h2><table id=\"evidence\"><tr><th>requirement</th><th>evidence</th><th>file</th><th>SHA-256</th></tr>");
+    for r in &a.requirements {
+        for e in &r.evidence {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                r.id,
+                esc(&e.description),
+                esc(e.path.as_deref().unwrap_or("")),
+                e.sha256.as_deref().unwrap_or("")
+            );
+        }
+    }
+    s.push_str("</table>\n</body></html>\n");
+    s
+}

@@ -273,3 +273,70 @@ fn the_support_bot_example_is_a_realistic_picture() {
     assert_ne!(adapter.mitigation, Mitigation::Mitigated);
     assert!(a.score > 20.0 && a.score < 90.0, "{}", a.score);
 }
+
+/// The HTML is one self-contained file: nothing to fetch, no script; the diagram has
+/// every zone, component and flow of the model, threatened elements marked; the
+/// tables are there. (Rendering in headless Chromium is left to CI, where it is
+/// installed.)
+#[test]
+fn html_is_self_contained_with_the_diagram_and_tables() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/support-bot");
+    let system = rampart_bom::read_system(&dir).unwrap();
+    let a = assess(&dir, &system, Options { today: TODAY });
+    let html = rampart_design::render::html(&a, &system);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for banned in ["<script", "src=", "href=", "@import", "url(http", "<link"] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    // the only URL is the SVG namespace
+    assert_eq!(
+        html.matches("://").count(),
+        html.matches("http://www.w3.org/2000/svg").count()
+    );
+    let svg = html
+        .split("<svg")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    for z in &system.zones {
+        assert!(
+            svg.contains(&format!("data-zone=\"{}\"", z.id)),
+            "zone {}",
+            z.id
+        );
+    }
+    for c in &system.components {
+        assert!(
+            svg.contains(&format!("data-component=\"{}\"", c.id)),
+            "component {}",
+            c.id
+        );
+    }
+    for f in &system.data_flows {
+        assert!(
+            svg.contains(&format!("data-flow=\"{}\"", f.id.as_deref().unwrap())),
+            "flow"
+        );
+    }
+    assert!(svg.contains("class=\"component threatened\" data-component=\"community-adapter\""));
+    assert!(svg.contains("class=\"flow threatened\" data-flow=\"F6\""));
+    assert!(
+        svg.contains("class=\"component\" data-component=\"orders-db\""),
+        "no open threat on orders-db"
+    );
+    for table in ["principles", "threats", "requirements", "evidence"] {
+        assert!(html.contains(&format!("<table id=\"{table}\">")), "{table}");
+    }
+    assert_eq!(
+        html.matches("<tr class=").count(),
+        a.threats.len() + a.requirements.len()
+    );
+    // text is escaped
+    let mut evil = system.clone();
+    evil.components[0].id = "<img src=x onerror=alert(1)>".into();
+    evil.data_flows.clear();
+    let html = rampart_design::render::html(&a, &evil);
+    assert!(!html.contains("<img"));
+}

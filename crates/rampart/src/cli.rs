@@ -85,6 +85,9 @@ pub enum AssessFormat {
     Sarif,
     /// Markdown report: principles, requirements, threats, evidence.
     Markdown,
+    /// One self-contained HTML file: the data-flow diagram (SVG), principles,
+    /// threats, requirements and the evidence index.
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -151,6 +151,17 @@ fn json_sarif_markdown_and_out() {
     let sarif: serde_json::Value =
         serde_json::from_slice(&run(&["assess", EXAMPLE, "--format", "sarif"]).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
+    let sarif_schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("crates/rampart-core/tests/schemas/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let sarif_validator = jsonschema::validator_for(&sarif_schema).unwrap();
+    let errors: Vec<String> = sarif_validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let run0 = &sarif["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     let results = run0["results"].as_array().unwrap();

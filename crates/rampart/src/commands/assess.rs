@@ -16,6 +16,7 @@ pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
     let text = match args.format {
         AssessFormat::Human => render::human(&assessment),
         AssessFormat::Markdown => render::markdown(&assessment),
+        AssessFormat::Html => render::html(&assessment, &system),
         AssessFormat::Json => serde_json::to_string_pretty(&assessment)? + "\n",
         AssessFormat::Sarif => serde_json::to_string_pretty(&render::sarif(&assessment))? + "\n",
     };
