@@ -219,6 +219,142 @@ pub struct Assessment {
     pub findings: Vec<Finding>,
     /// Every check run, with its evidence.
     pub checks: Vec<CheckResult>,
+    /// What changed since an earlier assessment (`--diff OLD.json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Diff>,
+}
+
+/// One change between two assessments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Requirement id, or `THR001 on component`.
+    pub id: String,
+    /// Before (`absent` when new).
+    pub before: String,
+    /// After (`absent` when gone).
+    pub after: String,
+}
+
+/// What improved and what regressed since an earlier assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    /// The earlier assessment's date.
+    pub since: String,
+    /// Its score.
+    pub score_before: f64,
+    /// This score.
+    pub score_after: f64,
+    /// Requirements now met, attested or not applicable; threats better mitigated or gone.
+    pub improved: Vec<Change>,
+    /// Requirements no longer met; threats new or less mitigated.
+    pub regressed: Vec<Change>,
+}
+
+/// Largest earlier assessment read by [`diff`].
+pub const MAX_DIFF_BYTES: usize = 64 << 20;
+
+/// Compares with an earlier assessment's JSON.
+///
+/// # Errors
+/// When `old` is not a `rampart-assessment/1` document.
+pub fn diff(old: &[u8], new: &Assessment) -> Result<Diff, String> {
+    if old.len() > MAX_DIFF_BYTES {
+        return Err(format!("larger than {MAX_DIFF_BYTES} bytes"));
+    }
+    let v: serde_json::Value = serde_json::from_slice(old).map_err(|e| format!("not JSON: {e}"))?;
+    if v["schema"] != SCHEMA {
+        return Err(format!(
+            "not a {SCHEMA} assessment (rampart assess --format json)"
+        ));
+    }
+    let good = |s: &str| matches!(s, "met" | "attested" | "not_applicable");
+    let mut improved = Vec::new();
+    let mut regressed = Vec::new();
+    let mut before_req = BTreeMap::new();
+    for r in v["requirements"].as_array().into_iter().flatten() {
+        if let (Some(id), Some(st)) = (r["id"].as_str(), r["status"].as_str()) {
+            before_req.insert(id.to_string(), st.to_string());
+        }
+    }
+    for r in &new.requirements {
+        let after = r.status.as_str();
+        let before = before_req.get(r.id).map_or("absent", String::as_str);
+        if before == after {
+            continue;
+        }
+        let change = Change {
+            id: r.id.to_string(),
+            before: before.to_string(),
+            after: after.to_string(),
+        };
+        if good(after) && !good(before) {
+            improved.push(change);
+        } else if (!good(after) && (good(before) || before == "absent"))
+            || before == "unknown"
+            || after == "expired"
+        {
+            regressed.push(change);
+        } else {
+            improved.push(change);
+        }
+    }
+    let rank = |m: &str| match m {
+        "unmitigated" => 0,
+        "partial" => 1,
+        "decided" => 2,
+        _ => 3,
+    };
+    let key = |id: &str, on: &str| format!("{id} on {on}");
+    let mut before_thr = BTreeMap::new();
+    for t in v["threats"].as_array().into_iter().flatten() {
+        if let (Some(id), Some(on), Some(m)) = (
+            t["id"].as_str(),
+            t["component"].as_str(),
+            t["mitigation"].as_str(),
+        ) {
+            before_thr.insert(key(id, on), m.to_string());
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for t in &new.threats {
+        let k = key(t.id, &t.component);
+        let after = format!("{:?}", t.mitigation).to_lowercase();
+        seen.insert(k.clone());
+        match before_thr.get(&k) {
+            None => regressed.push(Change {
+                id: k,
+                before: "absent".into(),
+                after,
+            }),
+            Some(b) if rank(b) < rank(&after) => improved.push(Change {
+                id: k,
+                before: b.clone(),
+                after,
+            }),
+            Some(b) if rank(b) > rank(&after) => regressed.push(Change {
+                id: k,
+                before: b.clone(),
+                after,
+            }),
+            Some(_) => {}
+        }
+    }
+    for (k, b) in before_thr {
+        if !seen.contains(&k) {
+            improved.push(Change {
+                id: k,
+                before: b,
+                after: "absent".into(),
+            });
+        }
+    }
+    Ok(Diff {
+        since: v["date"].as_str().unwrap_or("?").to_string(),
+        score_before: v["score"].as_f64().unwrap_or(0.0),
+        score_after: new.score,
+        improved,
+        regressed,
+    })
 }
 
 /// Options.
@@ -609,5 +745,6 @@ pub fn assess(dir: &Path, system: &SystemDescription, options: Options) -> Asses
         threats,
         findings,
         checks: results.into_values().collect(),
+        diff: None,
     }
 }

@@ -38,6 +38,22 @@ pub fn human(a: &Assessment) -> String {
         a.date,
         a.score
     );
+    if let Some(d) = &a.diff {
+        let _ = writeln!(
+            s,
+            "since {}: {:.1}% -> {:.1}%, {} improved, {} regressed",
+            d.since,
+            d.score_before,
+            d.score_after,
+            d.improved.len(),
+            d.regressed.len()
+        );
+        for (what, list) in [("regressed", &d.regressed), ("improved", &d.improved)] {
+            for c in list {
+                let _ = writeln!(s, "  {what:<9} {}: {} -> {}", c.id, c.before, c.after);
+            }
+        }
+    }
     let count = |st: Status| a.requirements.iter().filter(|r| r.status == st).count();
     let _ = writeln!(
         s,

@@ -105,6 +105,10 @@ pub struct AssessArgs {
     /// requirements is met or attested.
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub fail_under: Option<f64>,
+    /// Compare with an earlier `rampart assess --format json` output: what improved
+    /// and what regressed (in the human summary, and as `diff` in JSON).
+    #[arg(long, value_name = "OLD.json")]
+    pub diff: Option<PathBuf>,
 }
 
 fn parse_percent(s: &str) -> Result<f64, String> {

@@ -203,3 +203,107 @@ fn rules_and_explain_cover_threats_and_requirements() {
     );
     assert_eq!(run(&["explain", "THR999"]).status.code(), Some(2));
 }
+
+/// `--diff OLD.json`: signing a model between two runs shows as improved, a new
+/// unencrypted flow as regressed; an old file that is not an assessment is exit 2.
+#[test]
+fn diff_shows_what_improved_and_what_regressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = br#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#;
+    let mut model = (header.len() as u64).to_le_bytes().to_vec();
+    model.extend_from_slice(header);
+    model.extend_from_slice(&[0, 0, 128, 63]);
+    std::fs::write(d.join("m.safetensors"), model).unwrap();
+    let base = "schema_version = 2\n[system]\nname = \"t\"\n[[models]]\nid = \"m\"\npath = \"m.safetensors\"\n";
+    std::fs::write(d.join("rampart.toml"), base).unwrap();
+    let dir_s = d.to_str().unwrap();
+    let old = d.join("old.json");
+    assert_eq!(
+        run(&[
+            "assess",
+            dir_s,
+            "--format",
+            "json",
+            "--out",
+            old.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+
+    assert_eq!(
+        run(&[
+            "key",
+            "generate",
+            "--out",
+            d.join("k.pem").to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let signed = run(&[
+        "sign",
+        d.join("m.safetensors").to_str().unwrap(),
+        "--key",
+        d.join("k.pem").to_str().unwrap(),
+        "--signature",
+        d.join("m.sig").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        signed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let public = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().into_string().unwrap())
+        .find(|n| n.ends_with(".pub") || n.ends_with(".pub.pem"))
+        .expect("public key written");
+    std::fs::write(
+        d.join("rampart.toml"),
+        format!(
+            "{base}signature = \"m.sig\"\nsigning_key = \"{public}\"\n\
+             [[components]]\nid = \"a\"\nkind = \"service\"\n[[components]]\nid = \"b\"\nkind = \"service\"\n\
+             [[data_flows]]\nid = \"F1\"\nfrom = \"a\"\nto = \"b\"\ncrosses_trust_boundary = true\nprotocol = \"http\"\n"
+        ),
+    )
+    .unwrap();
+    let text = stdout(&run(&["assess", dir_s, "--diff", old.to_str().unwrap()]));
+    assert!(text.contains("improved  DV-1.2: not_met -> met"), "{text}");
+    assert!(
+        text.contains("regressed THR016 on F1: absent -> unmitigated"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(
+        &run(&[
+            "assess",
+            dir_s,
+            "--format",
+            "json",
+            "--diff",
+            old.to_str().unwrap(),
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(json["diff"]["improved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == "DV-1.2"));
+
+    std::fs::write(d.join("bad.json"), "{\"schema\": \"other\"}").unwrap();
+    let bad = run(&[
+        "assess",
+        dir_s,
+        "--diff",
+        d.join("bad.json").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.json"));
+}

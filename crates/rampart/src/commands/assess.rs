@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use std::io::Read;
+
 use anyhow::{Context, Result};
 use rampart_design::{assess, render, Options};
 
@@ -12,7 +14,13 @@ pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
     let path = args.dir.join("rampart.toml");
     let system = rampart_bom::read_system(&args.dir)
         .with_context(|| format!("reading {}", path.display()))?;
-    let assessment = assess(&args.dir, &system, Options::default());
+    let mut assessment = assess(&args.dir, &system, Options::default());
+    if let Some(old) = &args.diff {
+        let bytes = read_bounded(old).with_context(|| format!("reading {}", old.display()))?;
+        let d = rampart_design::diff(&bytes, &assessment)
+            .map_err(|e| anyhow::anyhow!("--diff {}: {e}", old.display()))?;
+        assessment.diff = Some(d);
+    }
     let text = match args.format {
         AssessFormat::Human => render::human(&assessment),
         AssessFormat::Markdown => render::markdown(&assessment),
@@ -35,4 +43,12 @@ pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
         }
         _ => ExitStatus::Success,
     })
+}
+
+fn read_bounded(path: &std::path::Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(rampart_design::MAX_DIFF_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
