@@ -68,6 +68,9 @@ pub enum Command {
     /// threats from rampart.toml's data-flow model, run rampart's checks for evidence,
     /// join risks, debt and attestations (SD-1, SD-2, all principles).
     Assess(AssessArgs),
+    /// Verify a signed assessment (`rampart assess --sign`): the DSSE signature and the
+    /// assessment's SHA-256.
+    VerifyAttestation(VerifyAttestationArgs),
     /// Print the documentation of a rule, threat (THR001) or requirement (SD-3.4).
     Explain(ExplainArgs),
     /// List every rule, then the threat and requirement catalogues.
@@ -109,6 +112,24 @@ pub struct AssessArgs {
     /// and what regressed (in the human summary, and as `diff` in JSON).
     #[arg(long, value_name = "OLD.json")]
     pub diff: Option<PathBuf>,
+    /// Sign the assessment: with `--format json --out FILE`, also write FILE.dsse.json,
+    /// an in-toto statement (subject: the system's artefacts and their SHA-256;
+    /// predicate: the assessment) in a DSSE envelope. Check it with `rampart
+    /// verify-attestation FILE --key PUBLIC.pem`.
+    #[arg(long, value_name = "KEY.pem")]
+    pub sign: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyAttestationArgs {
+    /// The assessment JSON that was signed.
+    pub assessment: PathBuf,
+    /// The public key.
+    #[arg(long, value_name = "PUBLIC.pem")]
+    pub key: PathBuf,
+    /// The envelope (default: ASSESSMENT.dsse.json).
+    #[arg(long, value_name = "FILE")]
+    pub envelope: Option<PathBuf>,
 }
 
 fn parse_percent(s: &str) -> Result<f64, String> {

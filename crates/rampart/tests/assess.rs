@@ -307,3 +307,74 @@ fn diff_shows_what_improved_and_what_regressed() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.json"));
 }
+
+/// `--sign`: the signed statement verifies, and fails after any byte of the
+/// assessment changes or with another key; signing needs a JSON file.
+#[test]
+fn signed_assessment_verifies_and_fails_after_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let p = |n: &str| d.join(n).to_str().unwrap().to_string();
+    assert_eq!(
+        run(&["key", "generate", "--out", &p("k.pem")])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["key", "generate", "--out", &p("other.pem")])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = run(&[
+        "assess",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--out",
+        &p("a.json"),
+        "--sign",
+        &p("k.pem"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("a.json.dsse.json")).unwrap()).unwrap();
+    assert_eq!(env["payloadType"], "application/vnd.in-toto+json");
+    let ok = run(&["verify-attestation", &p("a.json"), "--key", &p("k.pub.pem")]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("subject(s)"));
+    assert_eq!(
+        run(&[
+            "verify-attestation",
+            &p("a.json"),
+            "--key",
+            &p("other.pub.pem")
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    let mut bytes = std::fs::read(d.join("a.json")).unwrap();
+    let i = bytes.len() / 2;
+    bytes[i] ^= 1;
+    std::fs::write(d.join("a.json"), &bytes).unwrap();
+    let changed = run(&["verify-attestation", &p("a.json"), "--key", &p("k.pub.pem")]);
+    assert_eq!(changed.status.code(), Some(1));
+    assert!(
+        stdout(&changed).contains("is not the one signed"),
+        "{}",
+        stdout(&changed)
+    );
+    assert_eq!(
+        run(&["assess", EXAMPLE, "--sign", &p("k.pem")])
+            .status
+            .code(),
+        Some(2)
+    );
+}

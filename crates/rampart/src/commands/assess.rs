@@ -7,10 +7,22 @@ use std::io::Read;
 use anyhow::{Context, Result};
 use rampart_design::{assess, render, Options};
 
-use crate::cli::{AssessArgs, AssessFormat};
+use crate::cli::{AssessArgs, AssessFormat, VerifyAttestationArgs};
 use crate::ExitStatus;
 
 pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
+    if args.sign.is_some() && (args.format != AssessFormat::Json || args.out.is_none()) {
+        anyhow::bail!(
+            "--sign needs --format json and --out FILE (the signed bytes are the file's)"
+        );
+    }
+    let key = match &args.sign {
+        Some(k) => Some(
+            rampart_sign::keys::SigningKey::from_file(k, None)
+                .with_context(|| format!("reading {}", k.display()))?,
+        ),
+        None => None,
+    };
     let path = args.dir.join("rampart.toml");
     let system = rampart_bom::read_system(&args.dir)
         .with_context(|| format!("reading {}", path.display()))?;
@@ -33,6 +45,15 @@ pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
             .with_context(|| format!("writing {}", out.display()))?,
         None => io::stdout().lock().write_all(text.as_bytes())?,
     }
+    if let (Some(key), Some(out)) = (&key, &args.out) {
+        let statement = rampart_design::attest::statement(&args.dir, &system, text.as_bytes());
+        let envelope = rampart_design::attest::sign(&statement, key).map_err(anyhow::Error::msg)?;
+        let path = envelope_path(out);
+        let bytes = serde_json::to_string_pretty(&envelope)? + "\n";
+        rampart_sign::write_atomically(&path, bytes.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("rampart: signed the assessment: {}", path.display());
+    }
     Ok(match args.fail_under {
         Some(min) if assessment.score < min => {
             eprintln!(
@@ -51,4 +72,39 @@ fn read_bounded(path: &std::path::Path) -> io::Result<Vec<u8>> {
         .take(rampart_design::MAX_DIFF_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+fn envelope_path(assessment: &std::path::Path) -> std::path::PathBuf {
+    let mut name = assessment.as_os_str().to_owned();
+    name.push(".dsse.json");
+    name.into()
+}
+
+pub fn verify_attestation(args: &VerifyAttestationArgs) -> Result<ExitStatus> {
+    let key = rampart_sign::keys::VerifyingKey::from_file(&args.key)
+        .with_context(|| format!("reading {}", args.key.display()))?;
+    let env_path = args
+        .envelope
+        .clone()
+        .unwrap_or_else(|| envelope_path(&args.assessment));
+    let envelope =
+        read_bounded(&env_path).with_context(|| format!("reading {}", env_path.display()))?;
+    let assessment = read_bounded(&args.assessment)
+        .with_context(|| format!("reading {}", args.assessment.display()))?;
+    match rampart_design::attest::verify(&envelope, &assessment, &key) {
+        Ok(statement) => {
+            let subjects = statement["subject"].as_array().map_or(0, Vec::len);
+            println!(
+                "verified: {} signed by {}; {} subject(s)",
+                args.assessment.display(),
+                args.key.display(),
+                subjects
+            );
+            Ok(ExitStatus::Success)
+        }
+        Err(e) => {
+            println!("NOT verified: {}: {e}", args.assessment.display());
+            Ok(ExitStatus::Findings)
+        }
+    }
 }

@@ -39,6 +39,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Init(args) => bom::init(&args),
         Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args, &p),
         Command::Assess(args) => assess::run(&args),
+        Command::VerifyAttestation(args) => assess::verify_attestation(&args),
         Command::Explain(args) => {
             if let Some(t) = rampart_design::threats::find(&args.rule) {
                 write!(
