@@ -352,6 +352,14 @@ fn init_discovers_models_datasets_and_prompts() {
     );
     assert_eq!(desc.datasets.len(), 1);
     assert_eq!(desc.prompts.len(), 1);
+    // a proposed data-flow model: users -> application -> each model
+    assert_eq!(desc.components.len(), 2 + 5);
+    assert!(desc
+        .components
+        .iter()
+        .any(|c| c.id == "tinychat" && c.model.as_deref() == Some("tinychat")));
+    assert_eq!(desc.data_flows.len(), 1 + 5);
+    assert!(desc.problems().is_empty(), "{:?}", desc.problems());
     let text = rampart_bom::init::render(&desc);
     let parsed = rampart_core::system::SystemDescription::parse(&text).unwrap();
     assert_eq!(parsed, desc);
