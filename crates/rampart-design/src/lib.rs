@@ -13,6 +13,7 @@
 pub mod attest;
 pub mod checks;
 pub mod cond;
+pub mod otm;
 pub mod render;
 pub mod requirements;
 pub mod threats;

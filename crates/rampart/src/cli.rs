@@ -91,6 +91,9 @@ pub enum AssessFormat {
     /// One self-contained HTML file: the data-flow diagram (SVG), principles,
     /// threats, requirements and the evidence index.
     Html,
+    /// Open Threat Model (OTM 0.2.0) JSON: zones, components, flows and the derived
+    /// threats, for threat-modelling tools (`rampart init --from-otm` reads it back).
+    Otm,
 }
 
 #[derive(Debug, Args)]
@@ -438,6 +441,12 @@ pub struct InitArgs {
     /// Overwrite an existing rampart.toml.
     #[arg(long)]
     pub force: bool,
+    /// Take the data-flow model (trust zones, components, flows) from an Open Threat
+    /// Model file (`rampart assess --format otm` writes one) instead of proposing one.
+    /// With --force on an existing rampart.toml, everything else in it is kept (its
+    /// comments are not).
+    #[arg(long, value_name = "FILE.otm.json")]
+    pub from_otm: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -378,3 +378,83 @@ fn signed_assessment_verifies_and_fails_after_a_change() {
         Some(2)
     );
 }
+
+/// OTM: the example's data-flow model exported and imported back by `init
+/// --from-otm` is the same model; a broken OTM file is exit 2 naming it.
+#[test]
+fn otm_export_and_import_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let otm = d.join("m.otm.json");
+    let o = run(&[
+        "assess",
+        EXAMPLE,
+        "--format",
+        "otm",
+        "--out",
+        otm.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&otm).unwrap()).unwrap();
+    assert_eq!(v["otmVersion"], "0.2.0");
+    assert!(v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == "support-bot" && c["parent"]["trustZone"] == "app"));
+    assert!(v["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == "THR001"));
+
+    // an edited diagram comes back into the project's existing description
+    let project = d.join("p");
+    std::fs::create_dir(&project).unwrap();
+    let mut text = std::fs::read_to_string(root().join(EXAMPLE).join("rampart.toml")).unwrap();
+    let cut = text.find("# The data-flow model").unwrap();
+    let end = text.find("[[risks]]").unwrap();
+    text.replace_range(cut..end, "");
+    std::fs::write(project.join("rampart.toml"), text).unwrap();
+    let p = project.to_str().unwrap();
+    let o = otm.to_str().unwrap();
+    let refused = run(&["init", p, "--from-otm", o]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "an existing file needs --force"
+    );
+    let out = run(&["init", p, "--force", "--from-otm", o]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back =
+        rampart_core::system::SystemDescription::read(&project.join("rampart.toml")).unwrap();
+    let original =
+        rampart_core::system::SystemDescription::read(&root().join(EXAMPLE).join("rampart.toml"))
+            .unwrap();
+    assert_eq!(back.zones, original.zones);
+    assert_eq!(back.components, original.components);
+    assert_eq!(back.data_flows, original.data_flows);
+    assert_eq!(back.models, original.models, "the rest of the file is kept");
+    assert_eq!(back.attestations, original.attestations);
+    assert_eq!(back.models, original.models, "the rest of the file is kept");
+    assert_eq!(back.attestations, original.attestations);
+
+    std::fs::write(
+        d.join("bad.otm.json"),
+        r#"{"otmVersion":"0.2.0","dataflows":[{"id":"x","source":"a"}]}"#,
+    )
+    .unwrap();
+    let bad = run(&[
+        "init",
+        d.join("q").to_str().unwrap(),
+        "--from-otm",
+        d.join("bad.otm.json").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.otm.json"));
+}

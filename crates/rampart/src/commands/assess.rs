@@ -37,6 +37,9 @@ pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
         AssessFormat::Human => render::human(&assessment),
         AssessFormat::Markdown => render::markdown(&assessment),
         AssessFormat::Html => render::html(&assessment, &system),
+        AssessFormat::Otm => {
+            serde_json::to_string_pretty(&rampart_design::otm::export(&system, &assessment))? + "\n"
+        }
         AssessFormat::Json => serde_json::to_string_pretty(&assessment)? + "\n",
         AssessFormat::Sarif => serde_json::to_string_pretty(&render::sarif(&assessment))? + "\n",
     };
