@@ -81,7 +81,7 @@ checks! {
     ModelCards => "model-cards", "every model card states intended use, limitations and failure modes", "Fill in [models.card] intended_use, limitations and failure_modes.";
     PromptsDocumented => "prompts-documented", "system and meta prompts are kept in files that exist, with a review date", "Keep prompts in files listed in [[prompts]] with next_review.";
     Failover => "failover", "some model is served by more than one gateway upstream (failover)", "List a second upstream for the critical models in [[gateway.upstreams]].";
-    LedgerConfigured => "ledger-configured", "a tamper-evident audit ledger is configured ([ledger])", "Add a [ledger] table (path or url_env).";
+    LedgerConfigured => "ledger-configured", "a tamper-evident audit ledger is configured ([ledger]) and its SQLite file, when present, verifies (rampart audit verify)", "Add a [ledger] table (path or url_env).";
     LedgerPrivacy => "ledger-privacy", "the ledger stores no bodies, or stores them sealed with a retention", "Keep store_bodies = false, or set body_key and retention in [ledger].";
     DebtRegister => "debt-register", "technical debt is recorded with owners and dates", "Add [[debt]] entries with owner and due or review_by.";
     DebtOnTime => "debt-on-time", "no technical-debt item is past its due or review date", "Pay off or re-plan the overdue [[debt]] items.";
@@ -512,16 +512,7 @@ fn run(cx: &Context<'_>, check: Check) -> CheckResult {
                 "failover upstreams",
             )
         }
-        Check::LedgerConfigured => {
-            let ok = s
-                .ledger
-                .as_ref()
-                .is_some_and(|l| l.path.is_some() || l.url_env.is_some());
-            with_toml(
-                if ok { vec![] } else { vec!["[ledger]".into()] },
-                "audit ledger configured",
-            )
-        }
+        Check::LedgerConfigured => ledger(cx),
         Check::LedgerPrivacy => {
             let failing = match &s.ledger {
                 None => vec!["[ledger]".into()],
@@ -808,4 +799,70 @@ fn redteam(cx: &Context<'_>) -> CheckResult {
         );
     }
     r
+}
+
+/// The ledger is configured; when its SQLite file exists, it verifies (every entry
+/// rehashed, the tree head recomputed, as `rampart audit verify`).
+fn ledger(cx: &Context<'_>) -> CheckResult {
+    use rampart_ledger::Storage as _;
+    let Some(l) = cx
+        .system
+        .ledger
+        .as_ref()
+        .filter(|l| l.path.is_some() || l.url_env.is_some())
+    else {
+        return result(Check::LedgerConfigured, vec!["[ledger]".into()], vec![], "");
+    };
+    let toml = file_evidence(
+        cx.dir,
+        "rampart.toml",
+        "audit ledger configured ([ledger])".into(),
+    );
+    let Some(rel) = l.path.as_deref() else {
+        return result(
+            Check::LedgerConfigured,
+            vec![],
+            vec![toml],
+            "audit ledger configured (PostgreSQL, not verified here)",
+        );
+    };
+    let path = cx.dir.join(rel);
+    if !path.is_file() {
+        return result(
+            Check::LedgerConfigured,
+            vec![],
+            vec![toml],
+            "audit ledger configured (no ledger file yet to verify)",
+        );
+    }
+    let verified = rampart_ledger::SqliteLedger::open(rampart_ledger::SqliteConfig::new(&path))
+        .and_then(|ledger| ledger.verify_all(None));
+    match verified {
+        Ok(rampart_ledger::Verification::Intact { head, .. }) => {
+            let ev = Evidence {
+                description: format!(
+                    "rampart audit verify: ledger intact, {} entries, root {}",
+                    head.size,
+                    hex::encode(head.root)
+                ),
+                path: Some(rel.to_string()),
+                sha256: sha256_file(&path),
+            };
+            let mut r = result(Check::LedgerConfigured, vec![], vec![toml, ev], "");
+            r.summary = format!("ledger intact ({} entries)", head.size);
+            r
+        }
+        Ok(rampart_ledger::Verification::Tampered(t)) => result(
+            Check::LedgerConfigured,
+            vec![format!("{rel}: tampered: {t}")],
+            vec![toml],
+            "",
+        ),
+        Err(e) => result(
+            Check::LedgerConfigured,
+            vec![format!("{rel}: {e}")],
+            vec![toml],
+            "",
+        ),
+    }
 }

@@ -458,3 +458,69 @@ fn otm_export_and_import_round_trip() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.otm.json"));
 }
+
+/// The ledger named in `[ledger]` is verified like `rampart audit verify`: intact, its
+/// root is evidence (DP-3.4 met); tampered, DP-3.4 is not met.
+#[test]
+fn the_ledger_is_verified_as_evidence() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("rampart.toml"),
+        "schema_version = 2\n[system]\nname = \"t\"\n[ledger]\npath = \"l.db\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["audit", "append", "--db", d.join("l.db").to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines: String = (0..3)
+        .map(|i| format!("{{\"time\":\"2026-11-20T10:00:0{i}Z\",\"request_id\":\"r{i}\",\"principal\":\"k\",\"tenant\":\"t\",\"route\":\"/v1/chat/completions\",\"model\":\"m\",\"upstream\":\"u\",\"decision\":\"allow\"}}\n"))
+        .collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let status = |v: &serde_json::Value, id: &str| {
+        v["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let dir_s = d.to_str().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["assess", dir_s, "--format", "json"]).stdout).unwrap();
+    let r = status(&v, "DP-3.4");
+    assert_eq!(r["status"], "met", "{r}");
+    assert!(r["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["path"] == "l.db"
+            && e["description"]
+                .as_str()
+                .unwrap()
+                .contains("intact, 3 entries")));
+
+    let conn = rusqlite::Connection::open(d.join("l.db")).unwrap();
+    conn.execute(
+        "UPDATE entry SET data = CAST('x' AS BLOB) WHERE idx = 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["assess", dir_s, "--format", "json"]).stdout).unwrap();
+    let r = status(&v, "DP-3.4");
+    assert_eq!(r["status"], "not_met", "{r}");
+    assert!(r["reason"].as_str().unwrap().contains("tampered"), "{r}");
+}
