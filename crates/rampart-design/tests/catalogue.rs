@@ -303,3 +303,69 @@ fn generated_docs_are_current() {
         assert_eq!(checked, Ok(()));
     }
 }
+
+#[test]
+fn every_check_is_used_and_named_once() {
+    use rampart_design::checks::Check;
+    use rampart_design::requirements::How;
+    let mut ids = std::collections::HashSet::new();
+    for c in Check::ALL {
+        assert!(ids.insert(c.id()), "{}", c.id());
+        let used = REQUIREMENTS.iter().any(|r| r.how == How::Automated(*c))
+            || THREATS
+                .iter()
+                .any(|t| t.controls.iter().any(|x| x.check == Some(*c)));
+        assert!(used, "check {} is used by no requirement or threat", c.id());
+        assert!(!c.what().is_empty() && !c.next_action().is_empty());
+    }
+}
+
+/// Hostile OTM and --diff inputs are errors, never panics or unbounded work.
+#[test]
+fn otm_import_and_diff_are_bounded() {
+    use rampart_design::otm::import;
+    let deep = format!(
+        "{{\"otmVersion\":\"0.2.0\",\"components\":{}{}}}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    assert!(import(deep.as_bytes()).is_err());
+    let many = format!(
+        "{{\"otmVersion\":\"0.2.0\",\"trustZones\":[{}]}}",
+        vec!["{\"id\":\"z\"}"; 10_001].join(",")
+    );
+    assert!(import(many.as_bytes())
+        .unwrap_err()
+        .contains("more than 10000"));
+    assert!(import(&vec![b' '; rampart_design::otm::MAX_OTM_BYTES + 1]).is_err());
+    assert!(import(b"{\"components\":[]}")
+        .unwrap_err()
+        .contains("otmVersion"));
+    assert!(
+        import(b"{\"otmVersion\":\"0.2.0\",\"components\":[{\"type\":\"agent\"}]}")
+            .unwrap_err()
+            .contains("components[0] has no id")
+    );
+    // a component type OTM tools write that rampart does not know becomes a service
+    let (_, c, _) = import(
+        b"{\"otmVersion\":\"0.2.0\",\"components\":[{\"id\":\"x\",\"type\":\"aws-lambda\"}]}",
+    )
+    .unwrap();
+    assert_eq!(c[0].kind, rampart_core::system::ComponentKind::Service);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rampart.toml"),
+        "schema_version = 2\n[system]\nname = \"t\"\n",
+    )
+    .unwrap();
+    let system = SystemDescription::parse("schema_version = 2\n[system]\nname = \"t\"\n").unwrap();
+    let a = rampart_design::assess(dir.path(), &system, rampart_design::Options::default());
+    assert!(rampart_design::diff(b"[[[[", &a).is_err());
+    assert!(rampart_design::diff(
+        b"{\"schema\":\"rampart-assessment/1\",\"requirements\":7}",
+        &a
+    )
+    .is_ok());
+    assert!(rampart_design::diff(&vec![b' '; rampart_design::MAX_DIFF_BYTES + 1], &a).is_err());
+}
