@@ -121,6 +121,11 @@ pub struct AssessArgs {
     /// verify-attestation FILE --key PUBLIC.pem`.
     #[arg(long, value_name = "KEY.pem")]
     pub sign: Option<PathBuf>,
+    /// Append the assessment's SHA-256 (with --out: of the file written) to the
+    /// audit ledger of `[ledger] path`, route `assess`, so the record of what was
+    /// assessed is tamper-evident.
+    #[arg(long)]
+    pub append_ledger: bool,
 }
 
 #[derive(Debug, Args)]

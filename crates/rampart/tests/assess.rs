@@ -511,6 +511,31 @@ fn the_ledger_is_verified_as_evidence() {
                 .unwrap()
                 .contains("intact, 3 entries")));
 
+    // the assessment's digest goes into the same ledger, which still verifies
+    let a_json = d.join("a.json");
+    let out = run(&[
+        "assess",
+        dir_s,
+        "--format",
+        "json",
+        "--out",
+        a_json.to_str().unwrap(),
+        "--append-ledger",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let digest = rampart_design_sha(&a_json);
+    let tail = run(&["audit", "tail", "--db", d.join("l.db").to_str().unwrap()]);
+    assert!(stdout(&tail).contains(&digest), "{}", stdout(&tail));
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["assess", dir_s, "--format", "json"]).stdout).unwrap();
+    let r = status(&v, "DP-3.4");
+    assert!(r["reason"].as_str().unwrap().contains("4 entries"), "{r}");
+
     let conn = rusqlite::Connection::open(d.join("l.db")).unwrap();
     conn.execute(
         "UPDATE entry SET data = CAST('x' AS BLOB) WHERE idx = 1",
@@ -523,4 +548,9 @@ fn the_ledger_is_verified_as_evidence() {
     let r = status(&v, "DP-3.4");
     assert_eq!(r["status"], "not_met", "{r}");
     assert!(r["reason"].as_str().unwrap().contains("tampered"), "{r}");
+}
+
+fn rampart_design_sha(path: &Path) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
 }

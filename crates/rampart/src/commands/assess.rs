@@ -57,6 +57,9 @@ pub fn run(args: &AssessArgs) -> Result<ExitStatus> {
             .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("rampart: signed the assessment: {}", path.display());
     }
+    if args.append_ledger {
+        append_to_ledger(&args.dir, &system, &assessment, text.as_bytes())?;
+    }
     Ok(match args.fail_under {
         Some(min) if assessment.score < min => {
             eprintln!(
@@ -75,6 +78,47 @@ fn read_bounded(path: &std::path::Path) -> io::Result<Vec<u8>> {
         .take(rampart_design::MAX_DIFF_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Appends the assessment's digest to the `[ledger]` SQLite file.
+fn append_to_ledger(
+    dir: &std::path::Path,
+    system: &rampart_core::system::SystemDescription,
+    assessment: &rampart_design::Assessment,
+    bytes: &[u8],
+) -> Result<()> {
+    use rampart_ledger::Storage as _;
+    let Some(rel) = system.ledger.as_ref().and_then(|l| l.path.as_deref()) else {
+        anyhow::bail!("--append-ledger needs a [ledger] path (a SQLite file) in rampart.toml");
+    };
+    let path = dir.join(rel);
+    let digest = rampart_ledger::entry::sha256(bytes);
+    let entry = rampart_ledger::AuditEntry {
+        time: rampart_ledger::Timestamp::now(),
+        request_id: format!("assessment-{}", &hex::encode(digest)[..16]),
+        principal: "rampart assess".into(),
+        tenant: system.system.name.clone(),
+        route: "assess".into(),
+        model: String::new(),
+        upstream: String::new(),
+        decision: rampart_core::Decision::Allow,
+        rules: vec![format!("score={:.1}", assessment.score)],
+        tokens_in: 0,
+        tokens_out: 0,
+        prompt_sha256: Some(digest),
+        response_sha256: None,
+    };
+    let ledger = rampart_ledger::SqliteLedger::open(rampart_ledger::SqliteConfig::new(&path))
+        .with_context(|| format!("opening ledger {}", path.display()))?;
+    let index = ledger
+        .append(entry, None)
+        .with_context(|| format!("appending to {}", path.display()))?;
+    eprintln!(
+        "rampart: assessment sha256 {} appended to {} as entry {index}",
+        hex::encode(digest),
+        path.display()
+    );
+    Ok(())
 }
 
 fn envelope_path(assessment: &std::path::Path) -> std::path::PathBuf {
