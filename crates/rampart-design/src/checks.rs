@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cond::ENCRYPTED_PROTOCOLS;
 
-/// Where `rampart assess` looks for red-team results (`rampart redteam --out-dir`
+/// Where `rampart assess` looks for red-team results (`rampart redteam --out DIR`
 /// writes `result.json`), relative to the system's folder, in order.
 pub const REDTEAM_RESULTS: &[&str] = &["redteam/result.json", "redteam-result.json"];
 
@@ -89,7 +89,7 @@ checks! {
     EncryptedFlows => "encrypted-flows", "every flow that crosses a trust boundary names an encrypted protocol", "Use https (or another encrypted protocol) on flows that cross trust boundaries and say so in protocol.";
     ExtractionDetection => "extraction-detection", "model-extraction signals are watched per key ([gateway.extraction])", "Add [gateway.extraction] thresholds.";
     RateLimits => "rate-limits", "requests are rate-limited per key (gateway default_rpm not 0)", "Keep the gateway's default rate limit (default_rpm) above 0.";
-    RedteamResult => "redteam-result", "a red-team run's results are present and its attack success rate is at most 10%", "Run `rampart redteam --out-dir redteam` against the system and fix what succeeds.";
+    RedteamResult => "redteam-result", "a red-team run's results are present and its attack success rate is at most 10%", "Run `rampart redteam --target URL --out redteam` against the system and fix what succeeds.";
     Monitoring => "monitoring", "the gateway records every request in the ledger (inputs, verdicts, outputs)", "Run the model behind `rampart gateway` with a [ledger].";
     Versioning => "versioning", "the system and every model carry a version", "Set [system] version and a version on every model.";
     DisclosurePolicy => "disclosure-policy", "a vulnerability-disclosure policy is published (SECURITY.md or security.txt)", "Add a SECURITY.md saying how researchers report vulnerabilities.";

@@ -600,9 +600,9 @@ pub fn assess(dir: &Path, system: &SystemDescription, options: Options) -> Asses
                 kind: "attestation-evidence-changed",
                 subject: req.id.to_string(),
                 message: format!(
-                    "evidence of {}'s attestation of {} is missing or changed since attested: {}",
-                    a.by,
+                    "evidence of the attestation of {} by {} is missing or changed since attested: {}",
                     req.id,
+                    a.by,
                     changed.join(", ")
                 ),
                 principle: req.principle,
@@ -613,9 +613,9 @@ pub fn assess(dir: &Path, system: &SystemDescription, options: Options) -> Asses
                 kind: "attestation-expired",
                 subject: req.id.to_string(),
                 message: format!(
-                    "{}'s attestation of {} expired on {}",
-                    a.by,
+                    "the attestation of {} by {} expired on {}",
                     req.id,
+                    a.by,
                     a.expires.as_deref().unwrap_or_default()
                 ),
                 principle: req.principle,
