@@ -161,6 +161,8 @@ pub struct DerivedThreat {
     pub controls_in_place: Vec<&'static str>,
     /// Controls missing (rampart checks failing, or only attestable).
     pub controls_missing: Vec<&'static str>,
+    /// The evidence that shows the controls in place, with SHA-256.
+    pub evidence: Vec<Evidence>,
     /// Risk decision covering it: (risk id, decision).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_decision: Option<(String, String)>,
@@ -460,6 +462,7 @@ pub fn assess(dir: &Path, system: &SystemDescription, options: Options) -> Asses
                 .unwrap_or_else(|| element_id.clone());
             let mut in_place = Vec::new();
             let mut missing = Vec::new();
+            let mut evidence: Vec<Evidence> = Vec::new();
             for c in t.controls {
                 let ok = c.check.and_then(|k| results.get(&k)).is_some_and(|r| {
                     r.outcome == Outcome::Pass
@@ -472,6 +475,19 @@ pub fn assess(dir: &Path, system: &SystemDescription, options: Options) -> Asses
                 });
                 if ok {
                     in_place.push(c.control);
+                    if let Some(r) = c.check.and_then(|k| results.get(&k)) {
+                        let scoped = matches!(r.check, Check::ModelScan | Check::ModelSignature);
+                        let needle = format!("model {model} ");
+                        let end = format!("model {model}");
+                        for e in &r.evidence {
+                            let mine = !scoped
+                                || e.description.contains(&needle)
+                                || e.description.ends_with(&end);
+                            if mine && !evidence.contains(e) {
+                                evidence.push(e.clone());
+                            }
+                        }
+                    }
                 } else {
                     missing.push(c.control);
                 }
@@ -512,6 +528,7 @@ pub fn assess(dir: &Path, system: &SystemDescription, options: Options) -> Asses
                 mitigation,
                 controls_in_place: in_place,
                 controls_missing: missing,
+                evidence,
                 risk_decision: decision,
             }
         })

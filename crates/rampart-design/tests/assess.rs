@@ -78,6 +78,15 @@ fn signing_the_model_meets_the_signature_requirements() {
     assert_eq!(sig.sha256.as_deref().map(str::len), Some(64));
     let thr = after.threats.iter().find(|t| t.id == "THR001").unwrap();
     assert_eq!(thr.mitigation, Mitigation::Mitigated);
+    // the threat carries the evidence of its controls: the clean scan and the signature
+    assert!(thr
+        .evidence
+        .iter()
+        .any(|e| e.description.starts_with("rampart scan: model m clean")));
+    assert!(thr
+        .evidence
+        .iter()
+        .any(|e| e.path.as_deref() == Some("m.sig") && e.sha256.is_some()));
     assert!(after.score > before.score);
 
     // a tampered model no longer verifies
