@@ -144,7 +144,85 @@ pub fn discover(dir: &Path) -> SystemDescription {
             });
         }
     }
+    propose_data_flows(&mut desc);
     desc
+}
+
+/// A starting data-flow model (`rampart assess` derives threats from it): an
+/// untrusted zone with the users, an internal zone with the application and one
+/// component per discovered model, and the flows between them. A proposal to
+/// correct: attributes and data classes are the cautious guesses (untrusted input,
+/// personal data), never a claim of a control. Nothing is proposed when there is no
+/// model or an id would clash.
+pub fn propose_data_flows(desc: &mut SystemDescription) {
+    use rampart_core::system::{
+        Component, ComponentKind, DataClass, DataFlow, TrustLevel, TrustZone,
+    };
+    const USERS: &str = "users";
+    const APP: &str = "application";
+    if desc.models.is_empty() || desc.models.iter().any(|m| m.id == USERS || m.id == APP) {
+        return;
+    }
+    let mut ids: Vec<&str> = desc.models.iter().map(|m| m.id.as_str()).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return;
+    }
+    desc.zones = vec![
+        TrustZone {
+            id: "internet".into(),
+            trust: TrustLevel::Untrusted,
+            description: Some("Whoever uses the system".into()),
+            ..TrustZone::default()
+        },
+        TrustZone {
+            id: "internal".into(),
+            trust: TrustLevel::Internal,
+            description: Some("Infrastructure the provider controls".into()),
+            ..TrustZone::default()
+        },
+    ];
+    desc.components = vec![
+        Component {
+            id: USERS.into(),
+            kind: ComponentKind::User,
+            zone: Some("internet".into()),
+            ..Component::default()
+        },
+        Component {
+            id: APP.into(),
+            kind: ComponentKind::Service,
+            zone: Some("internal".into()),
+            processes_untrusted_input: true,
+            internet_facing: true,
+            holds_personal_data: true,
+            ..Component::default()
+        },
+    ];
+    desc.data_flows = vec![DataFlow {
+        from: USERS.into(),
+        to: APP.into(),
+        data_classes: vec![DataClass::Personal],
+        crosses_trust_boundary: true,
+        protocol: Some("https".into()),
+        ..DataFlow::default()
+    }];
+    for m in &desc.models {
+        desc.components.push(Component {
+            id: m.id.clone(),
+            kind: ComponentKind::Model,
+            zone: Some("internal".into()),
+            model: Some(m.id.clone()),
+            processes_untrusted_input: true,
+            ..Component::default()
+        });
+        desc.data_flows.push(DataFlow {
+            from: APP.into(),
+            to: m.id.clone(),
+            data_classes: vec![DataClass::Personal],
+            ..DataFlow::default()
+        });
+    }
 }
 
 /// The TOML to write for a discovered description, with a header explaining it.
@@ -152,7 +230,9 @@ pub fn render(desc: &SystemDescription) -> String {
     format!(
         "# rampart.toml: the description of this AI system (schema version {SYSTEM_SCHEMA_VERSION}).\n\
          # Written by `rampart init`; fill in what it could not infer, then run\n\
-         # `rampart bom --check` to list what the guidelines still ask for.\n\
+         # `rampart bom --check` to list what the guidelines still ask for. The data-flow\n\
+         # model ([[zones]], [[components]], [[data_flows]]) is a cautious proposal: correct\n\
+         # it, then `rampart assess` derives the threats from it.\n\
          # Reference: docs/rampart-toml.md; JSON Schema: docs/schemas/rampart-toml.schema.json\n\n{}",
         desc.to_toml()
     )

@@ -177,7 +177,7 @@ fn overdue_reviews_are_reported() {
         .filter_map(|f| f.location.item.clone())
         .collect();
     // Due before 2027-02-01: community-adapter (2026-12-01), intent-classifier (2027-01-31),
-    // hosted-llm, prompt system and risk R-2 (2027-01-15).
+    // hosted-llm, prompt system and risk R-2 (2027-01-15), risk R-3 (2026-11-28).
     assert_eq!(
         overdue,
         [
@@ -186,6 +186,7 @@ fn overdue_reviews_are_reported() {
             "models[hosted-llm].next_review",
             "prompts[system].next_review",
             "risks[R-2].review_by",
+            "risks[R-3].review_by",
         ]
     );
 }
@@ -351,6 +352,14 @@ fn init_discovers_models_datasets_and_prompts() {
     );
     assert_eq!(desc.datasets.len(), 1);
     assert_eq!(desc.prompts.len(), 1);
+    // a proposed data-flow model: users -> application -> each model
+    assert_eq!(desc.components.len(), 2 + 5);
+    assert!(desc
+        .components
+        .iter()
+        .any(|c| c.id == "tinychat" && c.model.as_deref() == Some("tinychat")));
+    assert_eq!(desc.data_flows.len(), 1 + 5);
+    assert!(desc.problems().is_empty(), "{:?}", desc.problems());
     let text = rampart_bom::init::render(&desc);
     let parsed = rampart_core::system::SystemDescription::parse(&text).unwrap();
     assert_eq!(parsed, desc);

@@ -64,10 +64,87 @@ pub enum Command {
     /// Red-team an OpenAI-compatible endpoint: send the probe packs, judge every answer
     /// deterministically, gate the release on attack success rates (DP-4).
     Redteam(RedteamArgs),
-    /// Print the documentation of a rule.
+    /// Assess the system in DIR against every principle of the guidelines: derive its
+    /// threats from rampart.toml's data-flow model, run rampart's checks for evidence,
+    /// join risks, debt and attestations (SD-1, SD-2, all principles).
+    Assess(AssessArgs),
+    /// Verify a signed assessment (`rampart assess --sign`): the DSSE signature and the
+    /// assessment's SHA-256.
+    VerifyAttestation(VerifyAttestationArgs),
+    /// Print the documentation of a rule, threat (THR001) or requirement (SD-3.4).
     Explain(ExplainArgs),
-    /// List every rule.
+    /// List every rule, then the threat and requirement catalogues.
     Rules(RulesArgs),
+}
+
+/// Formats of `rampart assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// Summary per principle, worst first, with the next actions.
+    Human,
+    /// JSON (docs/schemas/assessment-v1.schema.json).
+    Json,
+    /// SARIF 2.1.0: unmet requirements and unmitigated threats.
+    Sarif,
+    /// Markdown report: principles, requirements, threats, evidence.
+    Markdown,
+    /// One self-contained HTML file: the data-flow diagram (SVG), principles,
+    /// threats, requirements and the evidence index.
+    Html,
+    /// Open Threat Model (OTM 0.2.0) JSON: zones, components, flows and the derived
+    /// threats, for threat-modelling tools (`rampart init --from-otm` reads it back).
+    Otm,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Project directory holding rampart.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AssessFormat::Human)]
+    pub format: AssessFormat,
+    /// Write the assessment here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit with status 1 when less than this percentage of the applicable
+    /// requirements is met or attested.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub fail_under: Option<f64>,
+    /// Compare with an earlier `rampart assess --format json` output: what improved
+    /// and what regressed (in the human summary, and as `diff` in JSON).
+    #[arg(long, value_name = "OLD.json")]
+    pub diff: Option<PathBuf>,
+    /// Sign the assessment: with `--format json --out FILE`, also write FILE.dsse.json,
+    /// an in-toto statement (subject: the system's artefacts and their SHA-256;
+    /// predicate: the assessment) in a DSSE envelope. Check it with `rampart
+    /// verify-attestation FILE --key PUBLIC.pem`.
+    #[arg(long, value_name = "KEY.pem")]
+    pub sign: Option<PathBuf>,
+    /// Append the assessment's SHA-256 (with --out: of the file written) to the
+    /// audit ledger of `[ledger] path`, route `assess`, so the record of what was
+    /// assessed is tamper-evident.
+    #[arg(long)]
+    pub append_ledger: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyAttestationArgs {
+    /// The assessment JSON that was signed.
+    pub assessment: PathBuf,
+    /// The public key.
+    #[arg(long, value_name = "PUBLIC.pem")]
+    pub key: PathBuf,
+    /// The envelope (default: ASSESSMENT.dsse.json).
+    #[arg(long, value_name = "FILE")]
+    pub envelope: Option<PathBuf>,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// Output formats.
@@ -146,7 +223,8 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Rule code (e.g. PKL001) or name (e.g. dangerous-global).
+    /// Rule code (e.g. PKL001) or name (e.g. dangerous-global), threat id (THR001) or
+    /// requirement id (SD-3.4).
     pub rule: String,
 }
 
@@ -368,6 +446,12 @@ pub struct InitArgs {
     /// Overwrite an existing rampart.toml.
     #[arg(long)]
     pub force: bool,
+    /// Take the data-flow model (trust zones, components, flows) from an Open Threat
+    /// Model file (`rampart assess --format otm` writes one) instead of proposing one.
+    /// With --force on an existing rampart.toml, everything else in it is kept (its
+    /// comments are not).
+    #[arg(long, value_name = "FILE.otm.json")]
+    pub from_otm: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

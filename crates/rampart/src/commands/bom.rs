@@ -82,7 +82,42 @@ pub fn init(args: &InitArgs) -> Result<ExitStatus> {
     if path.exists() && !args.force {
         bail!("{} exists (use --force to overwrite)", path.display());
     }
-    let desc = discover::discover(&args.dir);
+    let mut desc = match &args.from_otm {
+        // bringing an edited diagram back: keep everything else of the existing file
+        Some(_) if path.exists() => rampart_core::system::SystemDescription::parse(
+            &std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?,
+        )
+        .map(|mut d| {
+            d.zones.clear();
+            d.components.clear();
+            d.data_flows.clear();
+            d
+        })
+        .with_context(|| format!("reading {}", path.display()))?,
+        _ => discover::discover(&args.dir),
+    };
+    if let Some(otm) = &args.from_otm {
+        let mut bytes = Vec::new();
+        {
+            use std::io::Read;
+            std::fs::File::open(otm)
+                .and_then(|f| {
+                    f.take(rampart_design::otm::MAX_OTM_BYTES as u64 + 1)
+                        .read_to_end(&mut bytes)
+                })
+                .with_context(|| format!("reading {}", otm.display()))?;
+        }
+        let (zones, components, flows) = rampart_design::otm::import(&bytes)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", otm.display()))?;
+        desc.zones = zones;
+        desc.components = components;
+        desc.data_flows = flows;
+        let problems = desc.problems();
+        if !problems.is_empty() {
+            bail!("{}: {}", otm.display(), problems.join("; "));
+        }
+    }
     std::fs::write(&path, discover::render(&desc))
         .with_context(|| format!("writing {}", path.display()))?;
     println!(

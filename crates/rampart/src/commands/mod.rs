@@ -14,6 +14,7 @@ use crate::cli::{Command, OutputFormat, RulesArgs, RulesFormat, ScanArgs};
 use crate::render::{self, Printer};
 use crate::ExitStatus;
 
+mod assess;
 mod audit;
 mod bom;
 mod gateway;
@@ -37,12 +38,33 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Config(crate::cli::ConfigCommand::Check(args)) => gateway::config_check(&args),
         Command::Init(args) => bom::init(&args),
         Command::Key(crate::cli::KeyCommand::Generate(args)) => sign::key_generate(&args, &p),
+        Command::Assess(args) => assess::run(&args),
+        Command::VerifyAttestation(args) => assess::verify_attestation(&args),
         Command::Explain(args) => {
+            if let Some(t) = rampart_design::threats::find(&args.rule) {
+                write!(
+                    io::stdout().lock(),
+                    "{}",
+                    rampart_design::render::explain_threat(t)
+                )?;
+                return Ok(ExitStatus::Success);
+            }
+            if let Some(r) = rampart_design::requirements::find(&args.rule) {
+                write!(
+                    io::stdout().lock(),
+                    "{}",
+                    rampart_design::render::explain_requirement(r)
+                )?;
+                return Ok(ExitStatus::Success);
+            }
             let Some(rule) = registry()
                 .into_iter()
                 .find(|m| m.code.eq_ignore_ascii_case(&args.rule) || m.name == args.rule)
             else {
-                bail!("no rule named `{}` (see `rampart rules`)", args.rule);
+                bail!(
+                    "no rule, threat or requirement named `{}` (see `rampart rules`)",
+                    args.rule
+                );
             };
             let mut out = io::stdout().lock();
             writeln!(
@@ -91,6 +113,29 @@ fn list_rules(args: &RulesArgs) -> Result<ExitStatus> {
                     rule.name,
                     rule.summary
                 )?;
+            }
+            writeln!(out, "\nThreats (rampart assess; docs/threats.md):")?;
+            for t in rampart_design::threats::THREATS {
+                let g: Vec<&str> = t.guidelines.iter().map(|g| g.id()).collect();
+                writeln!(
+                    out,
+                    "{:<7} {:<9} {:<28} {}",
+                    t.id,
+                    g.join(","),
+                    t.name,
+                    t.title
+                )?;
+            }
+            writeln!(
+                out,
+                "\nRequirements (rampart assess; docs/requirements.md):"
+            )?;
+            for r in rampart_design::requirements::REQUIREMENTS {
+                let how = match r.how {
+                    rampart_design::requirements::How::Automated(_) => "automated",
+                    rampart_design::requirements::How::Attested => "attested",
+                };
+                writeln!(out, "{:<7} {:<9} {}", r.id, how, r.title)?;
             }
         }
     }
