@@ -265,7 +265,7 @@ fn requirement_catalogue_covers_every_principle_with_stable_ids() {
 fn every_quote_is_in_the_guidelines() {
     let text = include_str!("../data/guidelines-for-secure-ai-system-development.txt");
     let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = norm(&text);
+    let text = norm(text);
     for r in REQUIREMENTS {
         assert!(
             text.contains(&norm(r.quote)),
