@@ -1,4 +1,5 @@
-//! Test harnesses shared by rampart's crates (a dev-dependency only): a real
+//! Test harnesses shared by rampart's crates (a dev-dependency only): headless
+//! Chromium for HTML reports ([`browser`]), a real
 //! PostgreSQL server ([`pg`]) and a real Redis server ([`redis`]) started on loopback
 //! for the tests that need them, stopped when the last user lets go or when the test
 //! process dies. Missing server binaries are a loud warning locally and a failure
@@ -11,6 +12,7 @@
 // test that asked for it: unwrap and expect are its error handling.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod pg;
 pub mod redis;
 

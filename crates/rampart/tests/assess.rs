@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use rampart_test::browser;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -555,120 +557,12 @@ fn rampart_design_sha(path: &Path) -> String {
     hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
 }
 
-/// Chromium, when installed; CI (`CI` set) installs it and fails without it.
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    assert!(
-        found.is_some() || std::env::var_os("CI").is_none(),
-        "CI is set but Chromium is not installed (.ci/run installs Debian's chromium)"
-    );
-    if found.is_none() {
-        eprintln!("skipped: Chromium is not installed (set CI to make this a failure)");
-    }
-    found
-}
-
-fn headless(browser: &Path, profile: &Path, args: &[&str]) -> Output {
-    Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .expect("run chromium")
-}
-
-/// The pixels of an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes), as
-/// (width, height, bytes per pixel, rows without their filter bytes).
-fn decode_png(png: &[u8]) -> (usize, usize, usize, Vec<u8>) {
-    use std::io::Read;
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-    let (mut at, mut idat) = (8, Vec::new());
-    let (mut width, mut height, mut bpp) = (0, 0, 0);
-    while at + 8 <= png.len() {
-        let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
-        let kind = &png[at + 4..at + 8];
-        let data = &png[at + 8..at + 8 + len];
-        match kind {
-            b"IHDR" => {
-                width = u32::from_be_bytes(data[0..4].try_into().unwrap()) as usize;
-                height = u32::from_be_bytes(data[4..8].try_into().unwrap()) as usize;
-                assert_eq!(data[8], 8, "bit depth");
-                assert_eq!(data[12], 0, "interlaced");
-                bpp = match data[9] {
-                    2 => 3,
-                    6 => 4,
-                    other => panic!("colour type {other}"),
-                };
-            }
-            b"IDAT" => idat.extend_from_slice(data),
-            _ => {}
-        }
-        at += 12 + len;
-    }
-    let mut raw = Vec::new();
-    flate2::read::ZlibDecoder::new(idat.as_slice())
-        .read_to_end(&mut raw)
-        .unwrap();
-    let stride = width * bpp;
-    let mut out = vec![0u8; stride * height];
-    for y in 0..height {
-        let filter = raw[y * (stride + 1)];
-        let line = &raw[y * (stride + 1) + 1..(y + 1) * (stride + 1)];
-        for x in 0..stride {
-            let a = if x >= bpp {
-                out[y * stride + x - bpp]
-            } else {
-                0
-            };
-            let b = if y > 0 { out[(y - 1) * stride + x] } else { 0 };
-            let c = if x >= bpp && y > 0 {
-                out[(y - 1) * stride + x - bpp]
-            } else {
-                0
-            };
-            let predicted = match filter {
-                0 => 0,
-                1 => a,
-                2 => b,
-                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
-                4 => {
-                    let p = i16::from(a) + i16::from(b) - i16::from(c);
-                    let (pa, pb, pc) = (
-                        (p - i16::from(a)).abs(),
-                        (p - i16::from(b)).abs(),
-                        (p - i16::from(c)).abs(),
-                    );
-                    if pa <= pb && pa <= pc {
-                        a
-                    } else if pb <= pc {
-                        b
-                    } else {
-                        c
-                    }
-                }
-                other => panic!("filter {other}"),
-            };
-            out[y * stride + x] = line[x].wrapping_add(predicted);
-        }
-    }
-    (width, height, bpp, out)
-}
-
 /// The HTML report as a person sees it in a browser (headless Chromium): the DOM it
 /// builds holds the data-flow diagram and the principle-by-principle table, and a
 /// screenshot of the top of the page is mostly drawn, not blank.
 #[test]
 fn html_report_renders_in_chromium() {
-    let Some(browser) = chromium() else {
+    let Some(browser) = browser::chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -689,7 +583,7 @@ fn html_report_renders_in_chromium() {
     );
     let url = format!("file://{}", html.display());
     let profile = dir.path().join("profile");
-    let dom = headless(&browser, &profile, &["--dump-dom", &url]);
+    let dom = browser::headless(&browser, &profile, &["--dump-dom", &url]);
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("id=\"dataflow\""), "no diagram in the DOM");
     let diagram = &dom[dom.find("id=\"dataflow\"").unwrap()..];
@@ -711,7 +605,7 @@ fn html_report_renders_in_chromium() {
     }
 
     let png = dir.path().join("shot.png");
-    let shot = headless(
+    let shot = browser::headless(
         &browser,
         &profile,
         &[
@@ -721,13 +615,8 @@ fn html_report_renders_in_chromium() {
         ],
     );
     assert!(png.exists(), "{}", String::from_utf8_lossy(&shot.stderr));
-    let (width, height, bpp, pixels) = decode_png(&std::fs::read(&png).unwrap());
+    let (width, height, share) = browser::drawn_share(&std::fs::read(&png).unwrap());
     assert_eq!((width, height), (1280, 900));
-    let drawn = pixels
-        .chunks_exact(bpp)
-        .filter(|p| p[..3].iter().any(|&c| c < 200))
-        .count();
-    let share = drawn as f64 / (width * height) as f64;
     assert!(
         share > 0.02,
         "only {:.2}% of the screenshot is drawn: a blank page",

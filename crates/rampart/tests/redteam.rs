@@ -927,3 +927,52 @@ fn an_llm_judge_is_used_only_when_a_probe_asks_and_a_judge_is_given() {
     );
     assert_eq!(judge.requests(), before);
 }
+
+/// The HTML report in a browser (headless Chromium): the per-category bars and the
+/// attack evidence are on the page, the evidence shown as text (its `<img onerror>`
+/// does not become an element), and a screenshot is not blank.
+#[test]
+fn html_report_renders_in_chromium() {
+    let Some(browser) = rampart_test::browser::chromium() else {
+        return;
+    };
+    let vulnerable = Mock::start(Persona::Vulnerable);
+    let dir = tempfile::tempdir().unwrap();
+    let html = rampart(&[
+        "redteam",
+        "--target",
+        &vulnerable.url,
+        "--format",
+        "html",
+        "--probes",
+        "builtin:insecure-output",
+    ]);
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, &html.stdout).unwrap();
+    let url = format!("file://{}", page.display());
+    let profile = dir.path().join("profile");
+    let dom = rampart_test::browser::headless(&browser, &profile, &["--dump-dom", &url]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("class=\"fill\""), "no bars rendered");
+    assert!(dom.contains("insecure-output"), "category missing");
+    assert!(!dom.contains("<img"), "evidence became markup: {dom}");
+    assert!(dom.contains("&lt;img src=x onerror="), "evidence not shown");
+    let png = dir.path().join("shot.png");
+    let out = rampart_test::browser::headless(
+        &browser,
+        &profile,
+        &[
+            "--window-size=1280,900",
+            &format!("--screenshot={}", png.display()),
+            &url,
+        ],
+    );
+    assert!(png.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (w, h, share) = rampart_test::browser::drawn_share(&std::fs::read(&png).unwrap());
+    assert_eq!((w, h), (1280, 900));
+    assert!(
+        share > 0.01,
+        "only {:.2}% drawn: a blank page",
+        share * 100.0
+    );
+}
