@@ -226,3 +226,70 @@ fn labelled_national_phone_numbers() {
         assert!(found.is_empty(), "{text:?} -> {found:?}");
     }
 }
+
+/// Names with postal addresses, in the forms of the seven languages the guard is held
+/// to and of the UK and the US: the street with its number and the postal code with the
+/// town are one finding, redacted together.
+#[test]
+fn postal_addresses() {
+    for (text, address) in [
+        (
+            "Bitte liefern Sie an Anna Schmidt, Lindenstraße 4, 50674 Köln.",
+            "Lindenstraße 4, 50674 Köln",
+        ),
+        (
+            "Jan de Vries\nKeizersgracht 123\n1015 CJ Amsterdam",
+            "Keizersgracht 123\n1015 CJ Amsterdam",
+        ),
+        (
+            "Envoyez-le à M. Dupont, 12 rue de la Paix, 75002 Paris",
+            "12 rue de la Paix, 75002 Paris",
+        ),
+        (
+            "Mi dirección: Calle Mayor 5, 28013 Madrid",
+            "Calle Mayor 5, 28013 Madrid",
+        ),
+        (
+            "Spedire a Via Roma 10, 00184 Roma, grazie",
+            "Via Roma 10, 00184 Roma",
+        ),
+        (
+            "Morada: Rua Augusta 100, 1100-053 Lisboa",
+            "Rua Augusta 100, 1100-053 Lisboa",
+        ),
+        (
+            "Ship to J. Smith, 221 Baker Street, London NW1 6XE",
+            "221 Baker Street, London NW1 6XE",
+        ),
+        (
+            "1600 Pennsylvania Avenue NW, Washington, DC 20500",
+            "1600 Pennsylvania Avenue NW, Washington, DC 20500",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.contains(&("PII016".to_string(), address.to_string())),
+            "{text:?} -> {found:?}"
+        );
+    }
+}
+
+/// Half an address, or numbers that look like a postal code, are not addresses.
+#[test]
+fn postal_address_look_alikes() {
+    for text in [
+        "We moved to Hauptstraße last year.",
+        "Version 12, 10115 downloads this week",
+        "Chapter 12 Street Fighter, 2000 Tokyo",
+        "Room 5, 2nd floor",
+        "The meeting is in Via Roma.",
+        "Invoice 2024-001, total 12345 EUR",
+        "Der Bus hält an der Lindenstraße.",
+    ] {
+        let found: Vec<_> = pii(text)
+            .into_iter()
+            .filter(|(r, _)| r == "PII016")
+            .collect();
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}

@@ -47,6 +47,7 @@ pub(crate) mod pii012_it_codice_fiscale;
 pub(crate) mod pii013_pt_nif;
 pub(crate) mod pii014_br_cpf;
 pub(crate) mod pii015_nl_bsn;
+pub(crate) mod pii016_postal_address;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -176,6 +177,7 @@ pub static DETECTORS: &[&Detector] = &[
     &pii013_pt_nif::DETECTOR,
     &pii014_br_cpf::DETECTOR,
     &pii015_nl_bsn::DETECTOR,
+    &pii016_postal_address::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,

@@ -1,0 +1,124 @@
+use rampart_core::declare_rule;
+
+use super::{Detector, Engine, Hit, TokenRule, ALL};
+use crate::types::Category;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a postal address: a street with its house number followed by a postal
+    /// code and a town, in the forms used in Germany, Austria and Switzerland
+    /// (`Hauptstraße 12, 10115 Berlin`), the Netherlands (`Keizersgracht 123, 1015 CJ
+    /// Amsterdam`), France (`12 rue de la Paix, 75002 Paris`), Spain, Italy and Portugal
+    /// (`Calle Mayor 5, 28013 Madrid`; `Via Roma 10, 00184 Roma`; `Rua Augusta 100,
+    /// 1100-053 Lisboa`), the United Kingdom (`10 Downing Street, London SW1A 2AA`) and
+    /// the United States (`1600 Pennsylvania Avenue NW, Washington, DC 20500`).
+    ///
+    /// ## Why is this dangerous?
+    /// A home address next to a name locates a person. Personal data sent to an external
+    /// model or returned to the wrong user is a disclosure.
+    ///
+    /// ## Example
+    /// ```text
+    /// Bitte liefern Sie an Anna Schmidt, Lindenstraße 4, 50674 Köln.
+    /// ```
+    ///
+    /// ## Remediation
+    /// Redact before the text leaves the trust boundary; keep addresses out of prompts
+    /// and training data.
+    ///
+    /// ## False positives
+    /// Both halves must be there — a street word with a house number, then a postal
+    /// code of the country's shape and a capitalised town — so a street name alone, a
+    /// version number or a count of items is not reported. A business's published
+    /// address is reported too: it is redacted like a private one.
+    ///
+    /// ## References
+    /// GDPR Art. 4(1) (an address identifies a person); guidelines SD-3, OM-2.
+    pub(crate) static RULE = {
+        code: "PII016",
+        name: "postal-address",
+        severity: Medium,
+        guidelines: [Sd3, Om2],
+        summary: "Postal address: street and house number with postal code and town",
+    }
+}
+
+/// The postal code, searched in the text: what every address ends with, and what makes
+/// the search cheap (digits first, so the regex rarely starts). The town follows the
+/// code in continental forms (`50674 Köln`, `1015 CJ Amsterdam`, `1100-053 Lisboa`)
+/// and precedes it in the UK and US ones (`London SW1A 2AA`, `Washington, DC 20500`),
+/// where it is part of what [`STREET`] matches behind the code.
+static RULES: &[TokenRule] = &[TokenRule {
+    re: concat!(
+        r"(?:",
+        // NL (first: the next form would take the letters for the town)
+        r"[0-9]{4}[ \t]?[A-Z]{2}[ \t]+\p{Lu}[\p{L}'-]*(?:\.[ \t]?\p{Lu}[\p{L}'-]*)?",
+        // DE, FR, ES, IT; four digits for AT, CH, BE, LU, DK
+        r"|(?:[A-Z]{1,2}-)?[0-9]{4,5}[ \t]+\p{Lu}[\p{L}'-]*(?:\.[ \t]?\p{Lu}[\p{L}'-]*)?",
+        // PT
+        r"|[0-9]{4}-[0-9]{3}[ \t]+\p{Lu}[\p{L}'-]*(?:\.[ \t]?\p{Lu}[\p{L}'-]*)?",
+        // UK
+        r"|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t]?[0-9][A-Z]{2}(?-u:\b)",
+        // US
+        r"|[A-Z]{2}[ \t]+[0-9]{5}(?:-[0-9]{4})?(?-u:\b)",
+        r")"
+    ),
+    validate,
+}];
+
+/// A street with its house number and the separator before the postal code (and, for
+/// the UK and US forms, the town), ending where the code starts.
+const STREET: &str = concat!(
+    r"(?:",
+    // a street name ending in a street word, then the number: Lindenstraße 4,
+    // Keizersgracht 123
+    r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|laan|straat|gracht|plein|kade|dijk|singel|steeg)",
+    r"[ \t]+[0-9]{1,4}[ \t]?[a-zA-Z]?",
+    // a street word first, then the name and the number: Calle Mayor 5, Via Roma 10
+    r"|(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Via|Viale|Piazza|Corso|Largo|Vicolo|Rua|Travessa|Praça|Alameda|Rotonda)",
+    r"[ \t]+(?:[\p{L}'.]+[ \t]+){0,4}?[0-9]{1,4}[ \t]?[a-zA-Z]?",
+    // the number, a French street word and the name: 12 rue de la Paix
+    r"|[0-9]{1,4}(?:[ \t]?(?:bis|ter|[a-zA-Z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|allée|place|quai|route|cours)",
+    r"[ \t]+[\p{L}' -]{2,40}?",
+    // the number, the name and an English street word: 10 Downing Street
+    r"|[0-9]{1,5}[ \t]+(?:\p{Lu}[\p{L}'-]+[ \t]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Court|Way|Boulevard|Blvd\.|Place|Terrace|Close|Crescent|Gardens)",
+    r"(?:[ \t]+(?:NW|NE|SW|SE|N|S|E|W))?",
+    r")",
+    // the separator, and the town of a UK or US address
+    r"[,;]?[ \t]*\n?[ \t]*(?:\p{Lu}[\p{L}.' -]{0,30},?[ \t]+)?\z",
+);
+
+/// How far before the postal code the street may start.
+const WINDOW: usize = 160;
+
+fn street() -> Option<&'static regex::Regex> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(STREET).ok()).as_ref()
+}
+
+/// The whole address, when a street with its number ends right before the postal code
+/// and the street is not glued to a longer word.
+fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let mut from = s.saturating_sub(WINDOW);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = text.get(from..s)?;
+    let m = street()?.find(window)?;
+    let start = from + m.start();
+    let glued = text.get(..start)?.chars().next_back();
+    if glued.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some((0.85, start, e))
+}
+
+/// Registry entry.
+pub(crate) static DETECTOR: Detector = Detector {
+    meta: &RULE,
+    category: Category::Pii,
+    placeholder: "POSTAL_ADDRESS",
+    roles: ALL,
+    weak: false,
+    engine: Engine::Tokens(RULES),
+};
