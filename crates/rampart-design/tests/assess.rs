@@ -349,3 +349,30 @@ fn html_is_self_contained_with_the_diagram_and_tables() {
     let html = rampart_design::render::html(&a, &evil);
     assert!(!html.contains("<img"));
 }
+
+/// The OTM export is a valid Open Threat Model document: it validates against the
+/// published OTM 0.2.0 JSON schema (tests/data, Apache-2.0), and the schema is not
+/// vacuous for it (a dataflow without a destination fails).
+#[test]
+fn otm_export_validates_against_the_published_schema() {
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/otm-0.2.0.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/support-bot");
+    let system = SystemDescription::read(&root.join("rampart.toml")).unwrap();
+    let value = rampart_design::otm::export(&system, &example());
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(!value["dataflows"].as_array().unwrap().is_empty());
+    let mut broken = value;
+    broken["dataflows"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("destination");
+    assert!(!validator.is_valid(&broken));
+}
