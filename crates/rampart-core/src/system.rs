@@ -744,6 +744,29 @@ pub struct GatewaySettings {
     /// (fail closed). Unset: counted in memory, per instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_url_env: Option<String>,
+    /// Monitoring (OM-1, OM-2): a per-minute time-series store and the dashboard on a
+    /// separate admin listener. Unset: no time series and no admin listener.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<MonitorSettings>,
+}
+
+/// Monitoring: per-minute counters kept in an embedded SQLite file (so they survive
+/// restarts) and the dashboard served on the admin listener to admin-scoped keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorSettings {
+    /// Admin listener address for the dashboard, its JSON API and `/metrics`
+    /// (default `127.0.0.1:9090`; never the API listener).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_listen: Option<String>,
+    /// SQLite file of the time series, relative to the `rampart.toml`
+    /// (default `rampart-metrics.sqlite`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// How long per-minute buckets are kept, an ISO 8601 duration such as `P14D` or
+    /// `PT36H` (default `P14D`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
 }
 
 /// Thresholds for model-extraction signals, per API key over a sliding window.

@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod admin;
 mod admit;
 mod answer;
 pub mod app;
@@ -24,6 +25,7 @@ pub mod keys;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
+pub mod monitor;
 pub mod persona;
 mod record;
 pub mod redis_limits;

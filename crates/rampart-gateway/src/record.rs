@@ -85,6 +85,16 @@ impl Gateway {
     pub(crate) fn audit(self: &Arc<Self>, a: Audit) -> Option<Durable> {
         self.metrics
             .record_outcome(decision_label(a.decision), &a.rules, a.tokens);
+        if let Some(m) = &self.monitor {
+            m.request(crate::monitor::Sample {
+                route: a.route,
+                model: a.model.chars().take(128).collect(),
+                key: a.principal.clone(),
+                decision: decision_label(a.decision),
+                rules: a.rules.clone(),
+                tokens: a.tokens.0.saturating_add(a.tokens.1),
+            });
+        }
         tracing::info!(
             target: "rampart::gateway",
             request_id = %a.request_id,

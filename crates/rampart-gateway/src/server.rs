@@ -59,6 +59,8 @@ pub struct Gateway {
     pub tools: crate::tools::ToolPolicy,
     /// TLS for the listener, when `[gateway.tls]` is set.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// The time-series store and admin listener, when `[gateway.monitor]` is set.
+    pub monitor: Option<crate::monitor::Monitor>,
     /// Each upstream's endpoint URLs, parsed once (see `upstream::endpoint_urls`).
     pub(crate) upstream_urls: Vec<[Option<reqwest::Url>; 3]>,
 }
@@ -305,8 +307,15 @@ async fn timed(
 ) -> Response {
     let started = std::time::Instant::now();
     let route = gw.metrics.route_index(req.uri().path());
-    let resp = next.run(req).await;
-    gw.metrics.observe_route(route, started.elapsed());
+    let (resp, upstream) = crate::metrics::with_upstream_time(next.run(req)).await;
+    let total = started.elapsed();
+    gw.metrics.observe_route(route, total);
+    // the API routes only: probes, `/metrics` and unknown paths are not traffic
+    if let (Some(m), Some(name)) = (&gw.monitor, crate::metrics::ROUTES.get(route)) {
+        if *name != "other" {
+            m.latency(name, total, upstream);
+        }
+    }
     resp
 }
 
@@ -317,14 +326,19 @@ async fn readyz(State(gw): State<Arc<Gateway>>) -> Response {
     "ready".into_response()
 }
 
-async fn metrics(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
-    let admin = match gw.authenticate(&headers) {
+/// Whether the request's key has the admin scope (the `/metrics` route granted
+/// explicitly); an anonymous gateway (an opt-in, loopback development set-up) keeps
+/// the admin routes open.
+pub(crate) fn is_admin(gw: &Gateway, headers: &HeaderMap) -> bool {
+    match gw.authenticate(headers) {
         Ok(Some(k)) => k.routes.iter().any(|r| r == "/metrics"),
-        // anonymous gateways (an opt-in, loopback development set-up) keep it open
         Ok(None) => gw.config.settings.allow_anonymous,
         Err(()) => false,
-    };
-    if !admin {
+    }
+}
+
+pub(crate) async fn metrics(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
+    if !is_admin(&gw, &headers) {
         return error(
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",
@@ -646,9 +660,20 @@ pub async fn serve(
     let tls = gw.tls.clone();
     let max_connections = gw.config.max_connections;
     let pruner = crate::record::start_pruner(&gw);
+    let monitor = Arc::clone(&gw);
     let served = crate::tls::serve(router(gw), listener, tls, max_connections, shutdown).await;
     if let Some(p) = pruner {
         p.abort();
+    }
+    if monitor.monitor.is_some() {
+        // what the last requests added, committed before the process ends
+        let _ = tokio::task::spawn_blocking(move || {
+            monitor
+                .monitor
+                .as_ref()
+                .map(|m| m.flush(std::time::Duration::from_secs(5)))
+        })
+        .await;
     }
     served
 }
