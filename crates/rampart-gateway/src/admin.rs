@@ -193,6 +193,17 @@ pub fn build_summary(gw: &Gateway, range: Duration) -> Result<Value, String> {
         "timeline": t.timeline.iter().map(|(m, n, b)| json!({"minute": m, "requests": n, "blocked": b})).collect::<Vec<_>>(),
         "ledger": ledger(gw),
         "monitor": {"dropped_samples": monitor.dropped(), "write_errors": monitor.write_errors()},
+        "drift": monitor.drift_scores().by_group.iter().map(|g| json!({
+            "metric": g.metric, "route": g.route, "model": g.model, "psi": g.psi,
+        })).collect::<Vec<_>>(),
+        "alerts": {
+            "recent": monitor.alerts_between(
+                rampart_ledger::Timestamp::now().unix_millis() - i64::try_from(range.as_millis()).unwrap_or(i64::MAX),
+                i64::MAX, 50).unwrap_or_default(),
+            "sent": monitor.alert_stats.sent.load(std::sync::atomic::Ordering::Relaxed),
+            "sink_failures": monitor.alert_stats.sink_failures.load(std::sync::atomic::Ordering::Relaxed),
+            "sink_dropped": monitor.alert_stats.sink_dropped.load(std::sync::atomic::Ordering::Relaxed),
+        },
     }))
 }
 

@@ -174,6 +174,8 @@ pub fn build(
         Some(m) => {
             let mut cfg = crate::monitor::MonitorConfig::from_settings(m, root)
                 .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
+            cfg.alerts = crate::alerts::rules(&system.alerts)
+                .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
             cfg.checkpoint_note = config.ledger.as_ref().map(|p| {
                 let mut dir = root.join(p).into_os_string();
                 dir.push(".checkpoints");

@@ -9,11 +9,13 @@
 
 pub mod admin;
 mod admit;
+pub mod alerts;
 mod answer;
 pub mod app;
 pub mod auditor;
 pub mod breaker;
 pub mod config;
+pub mod drift;
 pub mod extraction;
 pub mod forwarded;
 #[doc(hidden)]

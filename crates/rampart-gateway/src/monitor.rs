@@ -42,6 +42,8 @@ const MAX_LABELS: usize = 256;
 const MAX_LABEL_CHARS: usize = 128;
 /// How often the writer commits what it gathered.
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
+/// Largest drift window (requests per ring; groups are capped too).
+pub const MAX_DRIFT_WINDOW: usize = 20_000;
 /// Longest range a summary covers (the store keeps at most the retention anyway).
 pub const MAX_RANGE: Duration = Duration::from_secs(90 * 86_400);
 
@@ -57,6 +59,12 @@ pub struct MonitorConfig {
     /// The ledger's latest stored checkpoint (`<db>.checkpoints/latest.note`), shown
     /// on the dashboard.
     pub checkpoint_note: Option<PathBuf>,
+    /// The `[[alerts]]` rules.
+    pub alerts: Vec<crate::alerts::Rule>,
+    /// Time between evaluations of the rules.
+    pub evaluate_every: Duration,
+    /// Drift windows: recent and baseline requests per route and model.
+    pub drift_windows: (usize, usize),
 }
 
 impl MonitorConfig {
@@ -90,6 +98,16 @@ impl MonitorConfig {
             path: root.join(m.path.as_deref().unwrap_or(DEFAULT_PATH)),
             retention,
             checkpoint_note: None,
+            alerts: Vec::new(),
+            evaluate_every: Duration::from_secs(m.evaluate_every_secs.unwrap_or(15).clamp(1, 3600)),
+            drift_windows: (
+                m.drift_recent_requests
+                    .unwrap_or(500)
+                    .clamp(1, MAX_DRIFT_WINDOW),
+                m.drift_baseline_requests
+                    .unwrap_or(5000)
+                    .clamp(1, MAX_DRIFT_WINDOW),
+            ),
         })
     }
 }
@@ -109,6 +127,8 @@ pub struct Sample {
     pub rules: Vec<String>,
     /// Tokens in and out.
     pub tokens: u64,
+    /// Drift features, for requests whose input was read.
+    pub features: Option<crate::drift::Features>,
 }
 
 enum Msg {
@@ -125,6 +145,9 @@ enum Msg {
 
 /// The handle the gateway holds: the channel into the writer thread.
 pub struct Monitor {
+    /// Counters of the alert machinery.
+    pub alert_stats: std::sync::Arc<crate::alerts::AlertStats>,
+    scores: std::sync::Arc<std::sync::Mutex<crate::drift::Scores>>,
     tx: SyncSender<Msg>,
     dropped: AtomicU64,
     write_errors: std::sync::Arc<AtomicU64>,
@@ -159,7 +182,14 @@ fn open_db(path: &Path) -> rusqlite::Result<Connection> {
             label TEXT NOT NULL,
             value INTEGER NOT NULL,
             PRIMARY KEY (minute, metric, label)
-        ) WITHOUT ROWID;",
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alerts (
+            time_ms INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time_ms);",
     )?;
     Ok(c)
 }
@@ -207,10 +237,14 @@ fn add(
 fn gather(
     batch: &mut Batch,
     labels: &mut HashMap<String, usize>,
+    drift: &mut crate::drift::Tracker,
     msg: Msg,
 ) -> Option<SyncSender<()>> {
     match msg {
         Msg::Request(m, s) => {
+            if let Some(f) = s.features {
+                drift.add(s.route, &s.model, f);
+            }
             add(batch, labels, m, "requests", "", 1);
             add(batch, labels, m, "requests.route", s.route, 1);
             add(batch, labels, m, "requests.model", &s.model, 1);
@@ -308,10 +342,15 @@ fn write(db: &mut Connection, batch: &mut Batch) -> rusqlite::Result<()> {
 
 fn prune(db: &Connection, retention: Duration) -> rusqlite::Result<usize> {
     let keep = i64::try_from(retention.as_secs() / 60).unwrap_or(i64::MAX);
-    db.execute(
+    let n = db.execute(
         "DELETE FROM series WHERE minute < ?1",
         params![minute_now().saturating_sub(keep)],
-    )
+    )?;
+    db.execute(
+        "DELETE FROM alerts WHERE time_ms < ?1",
+        params![minute_now().saturating_sub(keep).saturating_mul(60_000)],
+    )?;
+    Ok(n)
 }
 
 /// The writer thread: gathers, commits once a second or when asked, prunes once a
@@ -319,16 +358,19 @@ fn prune(db: &Connection, retention: Duration) -> rusqlite::Result<usize> {
 fn writer(
     mut db: Connection,
     rx: Receiver<Msg>,
-    retention: Duration,
-    errors: std::sync::Arc<AtomicU64>,
+    config: &MonitorConfig,
+    errors: &AtomicU64,
+    scores: &std::sync::Mutex<crate::drift::Scores>,
 ) {
+    let retention = config.retention;
+    let mut drift = crate::drift::Tracker::new(config.drift_windows.0, config.drift_windows.1);
     let mut batch = Batch::new();
     let mut labels = HashMap::new();
     let mut last_flush = std::time::Instant::now();
     let mut last_prune: Option<std::time::Instant> = None;
     loop {
         let (waiter, stop) = match rx.recv_timeout(FLUSH_EVERY) {
-            Ok(msg) => (gather(&mut batch, &mut labels, msg), false),
+            Ok(msg) => (gather(&mut batch, &mut labels, &mut drift, msg), false),
             Err(RecvTimeoutError::Timeout) => (None, false),
             Err(RecvTimeoutError::Disconnected) => (None, true),
         };
@@ -340,6 +382,10 @@ fn writer(
             }
             labels.clear();
             last_flush = std::time::Instant::now();
+            let now = drift.scores();
+            *scores
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
             if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
                 if let Err(e) = prune(&db, retention) {
                     tracing::error!(target: "rampart::gateway", error = %e, "pruning the time series failed");
@@ -420,12 +466,16 @@ impl Monitor {
         let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
         let write_errors = std::sync::Arc::new(AtomicU64::new(0));
         let errors = std::sync::Arc::clone(&write_errors);
-        let retention = config.retention;
+        let scores = std::sync::Arc::new(std::sync::Mutex::new(crate::drift::Scores::default()));
+        let published = std::sync::Arc::clone(&scores);
+        let cfg = config.clone();
         std::thread::Builder::new()
             .name("rampart-monitor".into())
-            .spawn(move || writer(db, rx, retention, errors))
+            .spawn(move || writer(db, rx, &cfg, &errors, &published))
             .map_err(|e| format!("starting the monitor thread: {e}"))?;
         Ok(Monitor {
+            alert_stats: std::sync::Arc::default(),
+            scores,
             tx,
             dropped: AtomicU64::new(0),
             write_errors,
@@ -465,6 +515,42 @@ impl Monitor {
     /// Records a failed upstream attempt (never waits).
     pub fn upstream_error(&self, upstream: &str) {
         self.offer(Msg::UpstreamError(minute_now(), bounded_label(upstream)));
+    }
+
+    /// The drift scores as of the last commit.
+    pub fn drift_scores(&self) -> crate::drift::Scores {
+        self.scores
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Records an alert transition in the `alerts` table (blocking).
+    pub fn record_alert(&self, message: &serde_json::Value) -> Result<(), String> {
+        let db = open_db(&self.config.path).map_err(|e| e.to_string())?;
+        db.execute(
+            "INSERT INTO alerts (time_ms, name, state, message) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                rampart_ledger::Timestamp::now().unix_millis(),
+                message["alert"].as_str().unwrap_or(""),
+                message["state"].as_str().unwrap_or(""),
+                message.to_string()
+            ],
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// The alert transitions recorded between two times (Unix milliseconds), oldest
+    /// first, at most `limit` (blocking).
+    pub fn alerts_between(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<serde_json::Value>, String> {
+        let db = open_db(&self.config.path).map_err(|e| e.to_string())?;
+        alerts_between(&db, from_ms, to_ms, limit)
     }
 
     /// Samples dropped because the writer fell behind.
@@ -541,6 +627,39 @@ impl Monitor {
         }
         Ok(totals)
     }
+}
+
+/// The alert transitions of a time-series file between two times (Unix
+/// milliseconds), oldest first, at most `limit`.
+pub fn alerts_between(
+    db: &Connection,
+    from_ms: i64,
+    to_ms: i64,
+    limit: usize,
+) -> Result<Vec<serde_json::Value>, String> {
+    let mut st = db
+        .prepare(
+            "SELECT message FROM alerts WHERE time_ms >= ?1 AND time_ms <= ?2 ORDER BY time_ms LIMIT ?3",
+        )
+        .map_err(|e| e.to_string())?;
+    let rows = st
+        .query_map(
+            params![from_ms, to_ms, i64::try_from(limit).unwrap_or(i64::MAX)],
+            |r| r.get::<_, String>(0),
+        )
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for r in rows {
+        let text = r.map_err(|e| e.to_string())?;
+        out.push(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)));
+    }
+    Ok(out)
+}
+
+/// Opens a time-series file read-only (for `rampart incident export`).
+pub fn open_read_only(path: &Path) -> Result<Connection, String> {
+    Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Parses a summary range: a number and a unit of `m` (minutes), `h` (hours), `d`
@@ -622,6 +741,9 @@ mod tests {
             path: dir.path().join("m.sqlite"),
             retention: DEFAULT_RETENTION,
             checkpoint_note: None,
+            alerts: Vec::new(),
+            evaluate_every: Duration::from_secs(15),
+            drift_windows: (10, 10),
         };
         let sample = |decision, rules: &[&str]| Sample {
             route: "/v1/chat/completions",
@@ -630,6 +752,7 @@ mod tests {
             decision,
             rules: rules.iter().map(|r| r.to_string()).collect(),
             tokens: 10,
+            features: None,
         };
         {
             let m = Monitor::open(cfg.clone()).unwrap();

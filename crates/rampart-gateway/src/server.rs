@@ -499,11 +499,16 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     let mut verdict = flagged(signals);
     let mut vault = Vault::default();
     let mut prompt_chars = 0usize;
+    let mut scripts = [0u32; 8];
     for p in &view.pieces {
         let Some(text) = view::get(&body, &p.path).and_then(Value::as_str) else {
             continue;
         };
-        prompt_chars += text.chars().count();
+        prompt_chars += if gw.monitor.is_some() {
+            crate::drift::count_scripts(text, &mut scripts)
+        } else {
+            text.chars().count()
+        };
         let mut v = gw.inbound(p.origin.guard_role(), text, &mut vault);
         if v.action == Action::Redact {
             if let Some(r) = v.replacement.take() {
@@ -525,6 +530,13 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         audit.stored_prompt = Some(crate::upstream::stored_text(&gw, &body, &view.pieces));
     }
     audit.tokens.0 = estimate_tokens(prompt_chars);
+    if gw.monitor.is_some() {
+        audit.features = Some(crate::drift::Features {
+            length: crate::drift::length_bin(prompt_chars),
+            script: crate::drift::script_bin(&scripts),
+            ..crate::drift::Features::default()
+        });
+    }
     if verdict.action == Action::Block {
         audit.rules = verdict.rules;
         return block_request(&gw, audit);
@@ -601,6 +613,13 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
         return unjudged(&gw, audit, verdict, "the answer is not JSON");
     };
+    if let Some(f) = audit.features.as_mut() {
+        let message = &answer["choices"][0]["message"];
+        f.refusal = crate::drift::is_refusal(message);
+        f.tool_call = message["tool_calls"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty());
+    }
     let judged = crate::answer::judge(&gw, key.as_ref(), &mut answer, &canary, &vault);
     merge(&mut verdict, judged.verdict);
     audit.tokens = (
@@ -660,10 +679,14 @@ pub async fn serve(
     let tls = gw.tls.clone();
     let max_connections = gw.config.max_connections;
     let pruner = crate::record::start_pruner(&gw);
+    let alerts = crate::alerts::start(&gw);
     let monitor = Arc::clone(&gw);
     let served = crate::tls::serve(router(gw), listener, tls, max_connections, shutdown).await;
     if let Some(p) = pruner {
         p.abort();
+    }
+    if let Some(a) = alerts {
+        a.abort();
     }
     if monitor.monitor.is_some() {
         // what the last requests added, committed before the process ends

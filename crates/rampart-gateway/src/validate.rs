@@ -236,6 +236,17 @@ pub fn check_with_env(
         }
     }
 
+    if let Err((setting, e)) = crate::alerts::rules(&system.alerts) {
+        report.problem(setting, Guideline::Om1, e);
+    }
+    if !system.alerts.is_empty() && settings.monitor.is_none() {
+        report.problem(
+            "alerts",
+            Guideline::Om1,
+            "[[alerts]] need [gateway.monitor]: without it no metric is kept".into(),
+        );
+    }
+
     // The guard table, applied exactly as the gateway applies it.
     if let Some(guard) = &system.guard {
         let mut pipeline = rampart_guard::PipelineConfig::default();
