@@ -212,6 +212,19 @@ async fn shifts_and_bursts_raise_their_alerts_through_the_webhook_and_a_stable_s
         names(&hook)
     );
 
+    // the shifted stream becomes the baseline: the drift alert resolves, once
+    for i in 0..30 {
+        assert_eq!(
+            chat(&url, &key, &format!("где мой заказ номер {i}, пожалуйста?")).await,
+            200
+        );
+    }
+    assert!(
+        wait_for(&hook, "language-shift:resolved").await,
+        "{:?}",
+        names(&hook)
+    );
+
     // recorded in the alerts table and, as audited events, in the ledger
     let recorded = m.alerts_between(0, i64::MAX, 100).unwrap();
     let firing: Vec<_> = recorded
@@ -236,10 +249,19 @@ async fn shifts_and_bursts_raise_their_alerts_through_the_webhook_and_a_stable_s
     let mut size = 0;
     for _ in 0..40 {
         size = ledger.tree_head().unwrap().size;
-        if size >= 47 {
+        if size >= 78 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(size >= 47, "45 requests and 2 alert events: {size}");
+    assert!(
+        size >= 78,
+        "75 requests and 3 alert events (2 firing, 1 resolved): {size}"
+    );
+    assert!(
+        firing.contains(&"language-shift:resolved".to_string()) || {
+            let again = m.alerts_between(0, i64::MAX, 100).unwrap();
+            again.iter().any(|a| a["state"] == "resolved")
+        }
+    );
 }
