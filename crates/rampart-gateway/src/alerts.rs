@@ -93,6 +93,15 @@ pub struct Rule {
 /// Checks and resolves the `[[alerts]]` rules; an error names the rule and what is
 /// wrong with it (`alerts[NAME].field`).
 pub fn rules(specs: &[AlertRule]) -> Result<Vec<Rule>, (String, String)> {
+    rules_with_env(specs, &|var| std::env::var(var).ok())
+}
+
+/// [`rules`] with the environment variables (a webhook's `url_env`) read through
+/// `env`.
+pub fn rules_with_env(
+    specs: &[AlertRule],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Rule>, (String, String)> {
     let mut out: Vec<Rule> = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let name = if spec.name.trim().is_empty() {
@@ -157,7 +166,7 @@ pub fn rules(specs: &[AlertRule]) -> Result<Vec<Rule>, (String, String)> {
             ));
         }
         for (j, sink) in spec.sinks.iter().enumerate() {
-            check_sink(sink).map_err(|e| (at(&format!("sinks[{j}]")), e))?;
+            check_sink(sink, env).map_err(|e| (at(&format!("sinks[{j}]")), e))?;
         }
         out.push(Rule {
             spec: spec.clone(),
@@ -168,13 +177,13 @@ pub fn rules(specs: &[AlertRule]) -> Result<Vec<Rule>, (String, String)> {
     Ok(out)
 }
 
-fn check_sink(s: &AlertSink) -> Result<(), String> {
+fn check_sink(s: &AlertSink, env: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
     match s.kind.as_str() {
         "webhook" => {
             let url = match (&s.url, &s.url_env) {
                 (Some(u), None) => u.clone(),
-                (None, Some(var)) => match std::env::var(var) {
-                    Ok(v) if !v.trim().is_empty() => v,
+                (None, Some(var)) => match env(var) {
+                    Some(v) if !v.trim().is_empty() => v,
                     _ => return Err(format!("environment variable {var} is not set or empty")),
                 },
                 _ => return Err("a webhook needs exactly one of url and url_env".into()),

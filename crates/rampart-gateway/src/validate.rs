@@ -236,7 +236,7 @@ pub fn check_with_env(
         }
     }
 
-    if let Err((setting, e)) = crate::alerts::rules(&system.alerts) {
+    if let Err((setting, e)) = crate::alerts::rules_with_env(&system.alerts, env) {
         report.problem(setting, Guideline::Om1, e);
     }
     if !system.alerts.is_empty() && settings.monitor.is_none() {
