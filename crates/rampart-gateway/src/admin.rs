@@ -24,6 +24,11 @@ use crate::server::{error, is_admin, request_id, Gateway};
 /// CDN, works offline).
 pub const DASHBOARD: &str = include_str!("admin/dashboard.html");
 
+/// Ledger entries read for the dashboard's examples of blocks and redactions.
+const EXAMPLE_SCAN: u64 = 1000;
+/// Examples shown.
+const EXAMPLES: usize = 10;
+
 /// The router of the admin listener.
 pub fn router(gw: Arc<Gateway>) -> Router {
     Router::new()
@@ -215,6 +220,31 @@ fn ledger(gw: &Gateway) -> Value {
         return Value::Null;
     };
     let size = l.tree_head().map(|h| h.size).ok();
+    // examples: the latest blocked or redacted requests among the last entries, with
+    // their ledger index and request id (no text: the ledger holds hashes, and
+    // stored bodies are sealed)
+    let examples: Vec<Value> = size
+        .and_then(|n| l.entries(n.saturating_sub(EXAMPLE_SCAN)..n).ok())
+        .map(|entries| {
+            entries
+                .iter()
+                .rev()
+                .filter(|s| {
+                    matches!(
+                        s.entry.decision,
+                        rampart_ledger::Decision::Block | rampart_ledger::Decision::Redact
+                    )
+                })
+                .take(EXAMPLES)
+                .map(|s| {
+                    json!({"index": s.index, "request_id": s.entry.request_id,
+                           "time": s.entry.time.to_string(), "principal": s.entry.principal,
+                           "decision": crate::record::decision_label(s.entry.decision),
+                           "rules": s.entry.rules})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let checkpoint = gw.monitor.as_ref().and_then(|m| {
         let path = m.config().checkpoint_note.as_ref()?;
         let note = rampart_core::bounded::read_to_string(path, 64 * 1024).ok()?;
@@ -224,5 +254,5 @@ fn ledger(gw: &Gateway) -> Value {
         let cp = rampart_ledger::checkpoint::Checkpoint::from_text(&body).ok()?;
         Some(json!({"origin": cp.origin, "size": cp.size, "root": hex::encode(cp.root)}))
     });
-    json!({"size": size, "latest_checkpoint": checkpoint})
+    json!({"size": size, "latest_checkpoint": checkpoint, "examples": examples})
 }

@@ -172,6 +172,18 @@ async fn dashboard_shows_the_traffic_and_the_ledger_and_survives_a_restart() {
     assert_eq!(sum["upstreams"][0]["name"], "primary");
     assert_eq!(sum["upstreams"][0]["circuit_open"], false);
     assert_eq!(sum["ledger"]["size"], size);
+    let examples = sum["ledger"]["examples"].as_array().unwrap();
+    assert_eq!(
+        examples.len(),
+        BLOCKED,
+        "the blocked requests, linked: {sum}"
+    );
+    for e in examples {
+        let index = e["index"].as_u64().unwrap();
+        let stored = run.gw.ledger.as_ref().unwrap().entry(index).unwrap();
+        assert_eq!(e["request_id"], stored.entry.request_id.as_str());
+        assert_eq!(e["decision"], "block");
+    }
     assert_eq!(sum["monitor"]["dropped_samples"], 0);
 
     // the page, as a browser shows it: the key in the fragment, read by the script
@@ -203,6 +215,8 @@ async fn dashboard_shows_the_traffic_and_the_ledger_and_survives_a_restart() {
             "{dom}"
         );
         assert!(dom.contains(&format!("data-size=\"{size}\"")), "{dom}");
+        let first = examples[0]["request_id"].as_str().unwrap();
+        assert!(dom.contains(first), "the latest block is listed: {dom}");
         assert!(!dom.contains(&admin_key), "the key is not left in the page");
 
         // without a key the page shows no data
