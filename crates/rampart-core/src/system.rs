@@ -80,6 +80,61 @@ pub struct SystemDescription {
     /// The model scanner's policy (`rampart scan --config`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan: Option<ScanSettings>,
+    /// Alert rules over the gateway's monitoring metrics (OM-1, OM-2); they need
+    /// `[gateway.monitor]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<AlertRule>,
+}
+
+/// An `[[alerts]]` rule: fires when `metric` over the last `window` is above
+/// `above` (or below `below`), once, and sends a resolve message when it no longer
+/// holds. The metrics are listed in `docs/operate.md`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRule {
+    /// A unique name, used in messages and for deduplication.
+    pub name: String,
+    /// The metric, e.g. `blocks`, `block_rate`, `upstream_errors`,
+    /// `latency_gateway_p99_ms`, `drift.input_length`.
+    pub metric: String,
+    /// Only this label of the metric (a rule code for `rule_blocks`, a key id for
+    /// `key_requests`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Fires when the value is greater than this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above: Option<f64>,
+    /// Fires when the value is less than this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// The window the metric is computed over, an ISO 8601 duration of whole
+    /// minutes such as `PT5M` or `PT1H` (the current minute included).
+    pub window: String,
+    /// `info`, `low`, `medium`, `high` or `critical` (default `medium`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// Where the alert goes; none: the log.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sinks: Vec<AlertSink>,
+}
+
+/// Where an alert is sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertSink {
+    /// `webhook`, `log` or `ledger` (an audited event in the ledger).
+    pub kind: String,
+    /// A webhook's URL (http or https) when it holds no secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Environment variable holding a webhook's URL (a Slack incoming-webhook URL is
+    /// a secret: keep it out of the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_env: Option<String>,
+    /// A webhook's body: `json` (default; rampart's alert object) or `slack`
+    /// (`{"text": …}`, for Slack-compatible incoming webhooks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 /// The `[scan]` table: a team's policy for `rampart scan` (SD-3, DV-4). The command
@@ -744,6 +799,40 @@ pub struct GatewaySettings {
     /// (fail closed). Unset: counted in memory, per instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_url_env: Option<String>,
+    /// Monitoring (OM-1, OM-2): a per-minute time-series store and the dashboard on a
+    /// separate admin listener. Unset: no time series and no admin listener.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<MonitorSettings>,
+}
+
+/// Monitoring: per-minute counters kept in an embedded SQLite file (so they survive
+/// restarts) and the dashboard served on the admin listener to admin-scoped keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorSettings {
+    /// Admin listener address for the dashboard, its JSON API and `/metrics`
+    /// (default `127.0.0.1:9090`; never the API listener).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_listen: Option<String>,
+    /// SQLite file of the time series, relative to the `rampart.toml`
+    /// (default `rampart-metrics.sqlite`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// How long per-minute buckets are kept, an ISO 8601 duration such as `P14D` or
+    /// `PT36H` (default `P14D`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    /// Seconds between evaluations of the `[[alerts]]` rules (default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluate_every_secs: Option<u64>,
+    /// Drift: the most recent requests per route and model compared with the
+    /// baseline (default 500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift_recent_requests: Option<usize>,
+    /// Drift: the requests before the recent ones that form the baseline
+    /// (default 5000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift_baseline_requests: Option<usize>,
 }
 
 /// Thresholds for model-extraction signals, per API key over a sliding window.

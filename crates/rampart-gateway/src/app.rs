@@ -35,6 +35,9 @@ pub enum StartError {
     /// The TLS certificate, key or client CA cannot be used (the operator's files).
     #[error(transparent)]
     Tls(#[from] crate::tls::TlsError),
+    /// The time-series store cannot be opened (the operator's environment).
+    #[error("monitor: {0}")]
+    Monitor(String),
     /// The HTTP client cannot be built.
     #[error("http client: {0}")]
     Client(String),
@@ -167,6 +170,21 @@ pub fn build(
         crate::extraction::Extraction::new(crate::extraction::Thresholds::from_settings(Some(s)))
     });
     let upstream_urls = crate::upstream::endpoint_urls(&config.settings.upstreams);
+    let monitor = match &config.settings.monitor {
+        Some(m) => {
+            let mut cfg = crate::monitor::MonitorConfig::from_settings(m, root)
+                .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
+            cfg.alerts = crate::alerts::rules(&system.alerts)
+                .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
+            cfg.checkpoint_note = config.ledger.as_ref().map(|p| {
+                let mut dir = root.join(p).into_os_string();
+                dir.push(".checkpoints");
+                std::path::PathBuf::from(dir).join("latest.note")
+            });
+            Some(crate::monitor::Monitor::open(cfg).map_err(StartError::Monitor)?)
+        }
+        None => None,
+    };
     Ok(Arc::new(Gateway {
         upstream_urls,
         config,
@@ -182,6 +200,7 @@ pub fn build(
         token_quotas: std::sync::Mutex::default(),
         tools,
         tls,
+        monitor,
     }))
 }
 

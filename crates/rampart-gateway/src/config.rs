@@ -254,6 +254,22 @@ impl Config {
                 opted_in: s.allow_plain_http,
             });
         }
+        let admin = s.monitor.as_ref().map(|m| {
+            m.admin_listen
+                .as_deref()
+                .unwrap_or(crate::monitor::DEFAULT_ADMIN_LISTEN)
+                .parse::<SocketAddr>()
+        });
+        if let Some(Ok(addr)) = admin {
+            if !addr.ip().is_loopback() && s.tls.is_none() {
+                out.push(Weakening {
+                    setting: "gateway.monitor.admin_listen".into(),
+                    message: format!("plain HTTP on the non-loopback admin address {addr}: admin keys and the dashboard's data cross the network unencrypted (set [gateway.tls], or keep it on loopback)"),
+                    guideline: Guideline::Dp1,
+                    opted_in: s.allow_plain_http,
+                });
+            }
+        }
         if covers_every_address(&self.trusted_proxies) {
             out.push(Weakening {
                 setting: "gateway.trusted_proxies".into(),

@@ -7,12 +7,15 @@
 
 #![forbid(unsafe_code)]
 
+pub mod admin;
 mod admit;
+pub mod alerts;
 mod answer;
 pub mod app;
 pub mod auditor;
 pub mod breaker;
 pub mod config;
+pub mod drift;
 pub mod extraction;
 pub mod forwarded;
 #[doc(hidden)]
@@ -24,6 +27,7 @@ pub mod keys;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
+pub mod monitor;
 pub mod persona;
 mod record;
 pub mod redis_limits;

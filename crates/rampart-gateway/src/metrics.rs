@@ -14,10 +14,37 @@ use std::time::Duration;
 
 /// Histogram bucket upper bounds in seconds: sub-millisecond resolution for the
 /// gateway's own overhead, up to a minute for slow upstreams.
-const BUCKETS: [f64; 16] = [
+pub(crate) const BUCKETS: [f64; 16] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
     60.0,
 ];
+
+tokio::task_local! {
+    /// Time spent waiting for upstreams by the request this task serves (set by the
+    /// timing middleware), so its gateway-added latency is known.
+    static UPSTREAM_NANOS: std::cell::Cell<u64>;
+}
+
+/// Adds `d` to the upstream time of the request this task serves (nothing outside
+/// the timing middleware).
+pub(crate) fn add_upstream_time(d: Duration) {
+    let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let _ = UPSTREAM_NANOS.try_with(|c| c.set(c.get().saturating_add(nanos)));
+}
+
+/// Runs `f` with an upstream-time counter; returns its output and the upstream time
+/// it recorded (`None` when no upstream was called).
+pub(crate) async fn with_upstream_time<F: std::future::Future>(
+    f: F,
+) -> (F::Output, Option<Duration>) {
+    UPSTREAM_NANOS
+        .scope(std::cell::Cell::new(0), async move {
+            let out = f.await;
+            let n = UPSTREAM_NANOS.try_with(std::cell::Cell::get).unwrap_or(0);
+            (out, (n > 0).then(|| Duration::from_nanos(n)))
+        })
+        .await
+}
 
 /// The API routes with their own latency series; anything else is `other`.
 pub const ROUTES: [&str; 5] = [

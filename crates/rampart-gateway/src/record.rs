@@ -48,6 +48,8 @@ pub(crate) struct Audit {
     /// Kept with `store_bodies`: the answer with secrets and personal data redacted.
     pub stored_response: Option<String>,
     pub tokens: (u64, u64),
+    /// Drift features of a request whose input was read (blocked is set here).
+    pub features: Option<crate::drift::Features>,
 }
 
 impl Audit {
@@ -73,6 +75,7 @@ impl Audit {
             stored_prompt: None,
             stored_response: None,
             tokens: (0, 0),
+            features: None,
         }
     }
 }
@@ -85,6 +88,20 @@ impl Gateway {
     pub(crate) fn audit(self: &Arc<Self>, a: Audit) -> Option<Durable> {
         self.metrics
             .record_outcome(decision_label(a.decision), &a.rules, a.tokens);
+        if let Some(m) = &self.monitor {
+            m.request(crate::monitor::Sample {
+                route: a.route,
+                model: a.model.chars().take(128).collect(),
+                key: a.principal.clone(),
+                decision: decision_label(a.decision),
+                rules: a.rules.clone(),
+                tokens: a.tokens.0.saturating_add(a.tokens.1),
+                features: a.features.map(|mut f| {
+                    f.blocked = a.decision == Decision::Block;
+                    f
+                }),
+            });
+        }
         tracing::info!(
             target: "rampart::gateway",
             request_id = %a.request_id,

@@ -59,6 +59,8 @@ pub struct Gateway {
     pub tools: crate::tools::ToolPolicy,
     /// TLS for the listener, when `[gateway.tls]` is set.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// The time-series store and admin listener, when `[gateway.monitor]` is set.
+    pub monitor: Option<crate::monitor::Monitor>,
     /// Each upstream's endpoint URLs, parsed once (see `upstream::endpoint_urls`).
     pub(crate) upstream_urls: Vec<[Option<reqwest::Url>; 3]>,
 }
@@ -305,8 +307,15 @@ async fn timed(
 ) -> Response {
     let started = std::time::Instant::now();
     let route = gw.metrics.route_index(req.uri().path());
-    let resp = next.run(req).await;
-    gw.metrics.observe_route(route, started.elapsed());
+    let (resp, upstream) = crate::metrics::with_upstream_time(next.run(req)).await;
+    let total = started.elapsed();
+    gw.metrics.observe_route(route, total);
+    // the API routes only: probes, `/metrics` and unknown paths are not traffic
+    if let (Some(m), Some(name)) = (&gw.monitor, crate::metrics::ROUTES.get(route)) {
+        if *name != "other" {
+            m.latency(name, total, upstream);
+        }
+    }
     resp
 }
 
@@ -317,14 +326,19 @@ async fn readyz(State(gw): State<Arc<Gateway>>) -> Response {
     "ready".into_response()
 }
 
-async fn metrics(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
-    let admin = match gw.authenticate(&headers) {
+/// Whether the request's key has the admin scope (the `/metrics` route granted
+/// explicitly); an anonymous gateway (an opt-in, loopback development set-up) keeps
+/// the admin routes open.
+pub(crate) fn is_admin(gw: &Gateway, headers: &HeaderMap) -> bool {
+    match gw.authenticate(headers) {
         Ok(Some(k)) => k.routes.iter().any(|r| r == "/metrics"),
-        // anonymous gateways (an opt-in, loopback development set-up) keep it open
         Ok(None) => gw.config.settings.allow_anonymous,
         Err(()) => false,
-    };
-    if !admin {
+    }
+}
+
+pub(crate) async fn metrics(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
+    if !is_admin(&gw, &headers) {
         return error(
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",
@@ -485,11 +499,16 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     let mut verdict = flagged(signals);
     let mut vault = Vault::default();
     let mut prompt_chars = 0usize;
+    let mut scripts = [0u32; 8];
     for p in &view.pieces {
         let Some(text) = view::get(&body, &p.path).and_then(Value::as_str) else {
             continue;
         };
-        prompt_chars += text.chars().count();
+        prompt_chars += if gw.monitor.is_some() {
+            crate::drift::count_scripts(text, &mut scripts)
+        } else {
+            text.chars().count()
+        };
         let mut v = gw.inbound(p.origin.guard_role(), text, &mut vault);
         if v.action == Action::Redact {
             if let Some(r) = v.replacement.take() {
@@ -511,6 +530,13 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         audit.stored_prompt = Some(crate::upstream::stored_text(&gw, &body, &view.pieces));
     }
     audit.tokens.0 = estimate_tokens(prompt_chars);
+    if gw.monitor.is_some() {
+        audit.features = Some(crate::drift::Features {
+            length: crate::drift::length_bin(prompt_chars),
+            script: crate::drift::script_bin(&scripts),
+            ..crate::drift::Features::default()
+        });
+    }
     if verdict.action == Action::Block {
         audit.rules = verdict.rules;
         return block_request(&gw, audit);
@@ -587,6 +613,13 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
         return unjudged(&gw, audit, verdict, "the answer is not JSON");
     };
+    if let Some(f) = audit.features.as_mut() {
+        let message = &answer["choices"][0]["message"];
+        f.refusal = crate::drift::is_refusal(message);
+        f.tool_call = message["tool_calls"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty());
+    }
     let judged = crate::answer::judge(&gw, key.as_ref(), &mut answer, &canary, &vault);
     merge(&mut verdict, judged.verdict);
     audit.tokens = (
@@ -646,9 +679,24 @@ pub async fn serve(
     let tls = gw.tls.clone();
     let max_connections = gw.config.max_connections;
     let pruner = crate::record::start_pruner(&gw);
+    let alerts = crate::alerts::start(&gw);
+    let monitor = Arc::clone(&gw);
     let served = crate::tls::serve(router(gw), listener, tls, max_connections, shutdown).await;
     if let Some(p) = pruner {
         p.abort();
+    }
+    if let Some(a) = alerts {
+        a.abort();
+    }
+    if monitor.monitor.is_some() {
+        // what the last requests added, committed before the process ends
+        let _ = tokio::task::spawn_blocking(move || {
+            monitor
+                .monitor
+                .as_ref()
+                .map(|m| m.flush(std::time::Duration::from_secs(5)))
+        })
+        .await;
     }
     served
 }

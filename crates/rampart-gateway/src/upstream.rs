@@ -156,7 +156,9 @@ pub(crate) async fn forward(
         }
         let started = std::time::Instant::now();
         let result = req.send().await;
-        gw.metrics.observe_upstream(&u.name, started.elapsed());
+        let took = started.elapsed();
+        gw.metrics.observe_upstream(&u.name, took);
+        crate::metrics::add_upstream_time(took);
         match result {
             Ok(resp) if resp.status().is_server_error() => {
                 last = format!("{} answered {}", u.name, resp.status().as_u16());
@@ -179,6 +181,9 @@ pub(crate) async fn forward(
             tracing::warn!(target: "rampart::gateway", upstream = %u.name, "circuit opened: the upstream is skipped until its cooldown ends");
         }
         gw.metrics.upstream_failed(&u.name);
+        if let Some(m) = &gw.monitor {
+            m.upstream_error(&u.name);
+        }
     }
     gw.metrics.upstream_errors.fetch_add(1, Ordering::Relaxed);
     Err(last)

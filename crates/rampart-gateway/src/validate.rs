@@ -220,6 +220,33 @@ pub fn check_with_env(
         }
     }
 
+    if let Some(m) = &settings.monitor {
+        if let Err(e) = crate::monitor::MonitorConfig::from_settings(m, Path::new(".")) {
+            report.problem(e.0, Guideline::Om1, e.1);
+        } else if let Some(a) = &m.admin_listen {
+            // port 0 (a free port picked at bind) never collides
+            let api = settings.listen.as_deref().unwrap_or("127.0.0.1:8080");
+            if api == a && !a.ends_with(":0") {
+                report.problem(
+                    "gateway.monitor.admin_listen",
+                    Guideline::Dp1,
+                    "the admin listener must not be the API listener".into(),
+                );
+            }
+        }
+    }
+
+    if let Err((setting, e)) = crate::alerts::rules_with_env(&system.alerts, env) {
+        report.problem(setting, Guideline::Om1, e);
+    }
+    if !system.alerts.is_empty() && settings.monitor.is_none() {
+        report.problem(
+            "alerts",
+            Guideline::Om1,
+            "[[alerts]] need [gateway.monitor]: without it no metric is kept".into(),
+        );
+    }
+
     // The guard table, applied exactly as the gateway applies it.
     if let Some(guard) = &system.guard {
         let mut pipeline = rampart_guard::PipelineConfig::default();

@@ -70,6 +70,15 @@ fn weak_and_broken_configurations_are_refused_by_check_and_by_the_gateway() {
         ("a TLS file that holds no certificate", "[gateway]\n[gateway.tls]\ncert = \"garbage.pem\"\nkey = \"garbage.pem\"\n".into(), "gateway.tls", Expect::Problem, "garbage.pem"),
         // environment variables the gateway needs
         ("an unset Redis URL variable", format!("[gateway]\nredis_url_env = \"{UNSET}\"\n"), "gateway.redis_url_env", Expect::Problem, UNSET),
+        // monitoring and alerts
+        ("a monitor retention that is not a duration", "[gateway]\n[gateway.monitor]\nretention = \"2 weeks\"\n".into(), "gateway.monitor.retention", Expect::Problem, "ISO 8601"),
+        ("an admin listener that is no address", "[gateway]\n[gateway.monitor]\nadmin_listen = \"admin\"\n".into(), "gateway.monitor.admin_listen", Expect::Problem, "address"),
+        ("a plain-HTTP admin listener off loopback", "[gateway]\n[gateway.monitor]\nadmin_listen = \"0.0.0.0:9090\"\n".into(), "gateway.monitor.admin_listen", Expect::Refused, "plain HTTP"),
+        ("an alert on an unknown metric", "[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blockz\"\nabove = 1\nwindow = \"PT5M\"\n".into(), "alerts[a].metric", Expect::Problem, "unknown metric"),
+        ("an alert with a bad window", "[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"5 minutes\"\n".into(), "alerts[a].window", Expect::Problem, "ISO 8601"),
+        ("an alert with a malformed webhook", "[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"PT5M\"\nsinks = [{kind = \"webhook\", url = \"gopher://x\"}]\n".into(), "alerts[a].sinks[0]", Expect::Problem, "http(s)"),
+        ("an alert webhook whose URL variable is unset", format!("[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"PT5M\"\nsinks = [{{kind = \"webhook\", url_env = \"{UNSET}\"}}]\n"), "alerts[a].sinks[0]", Expect::Problem, UNSET),
+        ("alerts without monitoring", "[gateway]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"PT5M\"\n".into(), "alerts", Expect::Problem, "[gateway.monitor]"),
         ("a tool schema that is not JSON", "[gateway]\n[[tools]]\nname = \"t\"\narguments_schema = \"{\"\n".into(), "tools", Expect::Problem, "tool t"),
     ];
     let dir = tempfile::tempdir().unwrap();

@@ -58,6 +58,10 @@ pub enum Command {
     Config(ConfigCommand),
     /// The tamper-evident audit ledger (RFC 9162 Merkle tree; DP-3, DV-2, OM-2).
     Audit(AuditArgs),
+    /// Incident bundles: a window's ledger entries with proofs, the configuration
+    /// without secrets, the alerts raised and a summary, signed (DP-3).
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -452,6 +456,49 @@ pub struct InitArgs {
     /// comments are not).
     #[arg(long, value_name = "FILE.otm.json")]
     pub from_otm: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Write a signed incident bundle for a time window.
+    Export(IncidentExportArgs),
+    /// Check an incident bundle offline: signature, proofs, configuration hash.
+    Verify(IncidentVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentExportArgs {
+    /// The project's rampart.toml (its [ledger] path and [gateway.monitor] are read).
+    #[arg(long, default_value = "rampart.toml")]
+    pub config: PathBuf,
+    /// First time included (RFC 3339).
+    #[arg(long)]
+    pub from: String,
+    /// Last time included (RFC 3339).
+    #[arg(long)]
+    pub to: String,
+    /// Only the entries of this key id.
+    #[arg(long, value_name = "KEY_ID")]
+    pub key: Option<String>,
+    /// Only the entries this rule fired on.
+    #[arg(long, value_name = "RULE")]
+    pub rule: Option<String>,
+    /// Checkpoint signing key (from `rampart audit keygen`): signs a fresh checkpoint
+    /// and the bundle.
+    #[arg(long, value_name = "FILE", env = "RAMPART_CHECKPOINT_KEY")]
+    pub checkpoint_key: PathBuf,
+    /// Bundle file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentVerifyArgs {
+    /// The bundle.
+    pub file: PathBuf,
+    /// Verifier key (string `name+id+key` or a file holding it).
+    #[arg(long, value_name = "VKEY")]
+    pub key: String,
 }
 
 #[derive(Debug, Args)]

@@ -1433,3 +1433,62 @@ fn sigkill_under_load_loses_only_the_last_moments_by_default() {
         answered.len()
     );
 }
+
+/// `[gateway.monitor]`: `rampart gateway` binds the admin listener too (the
+/// dashboard there, not on the API listener), and what the last requests added to
+/// the time series is committed before it exits on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn gateway_serves_the_admin_listener_and_commits_its_metrics_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut mock, config, key) = gateway_fixture(
+        dir.path(),
+        "[gateway.monitor]\nadmin_listen = \"127.0.0.1:0\"\npath = \"metrics.sqlite\"\n",
+    );
+    let (mut gw, lines) = spawn_with_stderr(&["gateway", "--config", config.to_str().unwrap()]);
+    // logged in this order: the API listener, then the admin listener
+    let listening = wait_for_line(&lines, |l| l.contains("\"listening\"")).unwrap();
+    let api: Value = serde_json::from_str(&listening).unwrap();
+    let api = api["address"].as_str().unwrap().to_string();
+    let admin = wait_for_line(&lines, |l| l.contains("admin listener")).expect("admin listener");
+    let admin: Value = serde_json::from_str(&admin).unwrap();
+    let admin = admin["address"].as_str().unwrap().to_string();
+    assert_ne!(admin, api);
+
+    for _ in 0..3 {
+        let (head, body) = http(
+            &api,
+            "POST",
+            "/v1/chat/completions",
+            &key,
+            r#"{"model":"tinychat","messages":[{"role":"user","content":"hello"}]}"#,
+        );
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    }
+    let (head, body) = http(&admin, "GET", "/admin", "", "");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(body.contains("rampart gateway"), "{body}");
+    let (head, _) = http(&api, "GET", "/admin", &key, "");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    let (head, _) = http(&admin, "GET", "/admin/api/summary", &key, "");
+    assert!(head.starts_with("HTTP/1.1 401"), "not an admin key: {head}");
+
+    let term = Command::new("kill")
+        .args(["-TERM", &gw.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(gw.wait().unwrap().success());
+    let _ = mock.kill();
+    let _ = mock.wait();
+
+    let db = rusqlite::Connection::open(dir.path().join("metrics.sqlite")).unwrap();
+    let n: i64 = db
+        .query_row(
+            "SELECT COALESCE(SUM(value), 0) FROM series WHERE metric = 'requests'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 3, "the three requests are in the time series after exit");
+}

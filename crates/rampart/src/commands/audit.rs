@@ -34,14 +34,14 @@ fn checkpoint_dir(db: &Path) -> PathBuf {
 }
 
 /// How to open a ledger: its file, and for writes whether and how bodies are kept.
-struct Opening<'a> {
+pub(super) struct Opening<'a> {
     db: &'a Path,
     store_bodies: bool,
     body_key: Option<&'a Path>,
 }
 
 impl<'a> Opening<'a> {
-    fn read(db: &'a LedgerDbArgs, body: Option<&'a BodyKeyArgs>) -> Self {
+    pub(super) fn read(db: &'a LedgerDbArgs, body: Option<&'a BodyKeyArgs>) -> Self {
         Opening {
             db: &db.db,
             store_bodies: false,
@@ -73,7 +73,7 @@ fn open(o: &Opening<'_>) -> Result<SqliteLedger> {
 
 /// Opens a ledger that must already exist: the commands that read or check a ledger
 /// never create one (an empty new file would verify as "intact: 0 entries").
-fn open_existing(o: &Opening<'_>) -> Result<SqliteLedger> {
+pub(super) fn open_existing(o: &Opening<'_>) -> Result<SqliteLedger> {
     match fs::metadata(o.db) {
         Ok(m) if m.is_file() => open(o),
         Ok(_) => bail!("{}: not a ledger file", o.db.display()),
@@ -86,7 +86,7 @@ fn open_existing(o: &Opening<'_>) -> Result<SqliteLedger> {
 }
 
 /// A verifier key given inline or as a file.
-fn verifier(key: &str) -> Result<NoteVerifier> {
+pub(super) fn verifier(key: &str) -> Result<NoteVerifier> {
     let text = if Path::new(key).is_file() {
         rampart_core::bounded::read_to_string(Path::new(key), rampart_core::bounded::MAX_KEY_BYTES)
             .with_context(|| format!("cannot read the verifier key {key}"))?
@@ -96,7 +96,7 @@ fn verifier(key: &str) -> Result<NoteVerifier> {
     NoteVerifier::parse(text.trim()).map_err(|e| anyhow!("invalid verifier key: {e}"))
 }
 
-fn signer(checkpoint_key: Option<&Path>) -> Result<Option<NoteSigner>> {
+pub(super) fn signer(checkpoint_key: Option<&Path>) -> Result<Option<NoteSigner>> {
     match checkpoint_key {
         Some(p) => Ok(Some(
             NoteSigner::load(p)
@@ -108,7 +108,11 @@ fn signer(checkpoint_key: Option<&Path>) -> Result<Option<NoteSigner>> {
 }
 
 /// Signs the current head and stores it; returns the note.
-fn write_checkpoint(ledger: &SqliteLedger, db: &Path, signer: &NoteSigner) -> Result<String> {
+pub(super) fn write_checkpoint(
+    ledger: &SqliteLedger,
+    db: &Path,
+    signer: &NoteSigner,
+) -> Result<String> {
     let head = ledger.tree_head()?;
     let cp = Checkpoint::new(signer.name(), head).map_err(|e| anyhow!("{e}"))?;
     let note = signer.sign_checkpoint(&cp).map_err(|e| anyhow!("{e}"))?;
@@ -509,7 +513,7 @@ fn verify_proof(file: &Path, key: &str) -> Result<ExitStatus> {
 }
 
 /// Reads a whole file of at most `max` bytes, naming the file in every error.
-fn read_bounded(file: &Path, max: usize) -> Result<Vec<u8>> {
+pub(super) fn read_bounded(file: &Path, max: usize) -> Result<Vec<u8>> {
     Ok(rampart_core::bounded::read(file, max as u64)?)
 }
 

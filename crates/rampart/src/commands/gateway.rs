@@ -122,7 +122,27 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
             shutdown_signal().await;
             tracing::info!(target: "rampart::gateway", "shutting down: draining in-flight requests");
         };
+        let admin = match gw.monitor.as_ref().map(|m| m.config().admin_listen) {
+            Some(addr) => {
+                let admin = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding the admin listener {addr}"))?;
+                tracing::info!(
+                    target: "rampart::gateway",
+                    address = %admin.local_addr()?,
+                    "admin listener: dashboard at /admin, /admin/api/summary, /metrics"
+                );
+                let gw = std::sync::Arc::clone(&gw);
+                Some(tokio::spawn(async move {
+                    rampart_gateway::admin::serve(gw, admin, std::future::pending()).await
+                }))
+            }
+            None => None,
+        };
         rampart_gateway::server::serve(gw, listener, shutdown).await?;
+        if let Some(a) = admin {
+            a.abort();
+        }
         Ok::<_, anyhow::Error>(())
     })?;
     // Pending ledger appends run on the blocking pool, which the runtime drains on drop.

@@ -19,6 +19,7 @@ mod audit;
 mod bom;
 mod gateway;
 mod guard;
+mod incident;
 mod redteam;
 mod sign;
 
@@ -31,6 +32,7 @@ pub fn run(cli: crate::cli::Cli) -> Result<ExitStatus> {
         Command::Hash(args) => sign::hash(&args, &p),
         Command::Bom(args) => bom::bom(&args, &p),
         Command::Audit(args) => audit::run(&args, &p),
+        Command::Incident(cmd) => incident::run(&cmd, &p),
         Command::Guard(cmd) => guard::run(&cmd, &p),
         Command::Gateway(args) => gateway::run(&args, &p),
         Command::Redteam(args) => redteam::run(&args, &p),
