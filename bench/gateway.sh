@@ -42,7 +42,7 @@ duration="${BENCH_DURATION:-20}"
 conc="${BENCH_CONC:-32}"
 rate_conns="${BENCH_RATE_CONNS:-64}"
 warmup="${BENCH_WARMUP:-3}"
-targets="${BENCH_TARGETS:-direct nginx rampart rampart-noguard rampart-durable litellm}"
+targets="${BENCH_TARGETS:-direct nginx rampart rampart-noguard rampart-durable rampart-monitor litellm}"
 mock_port="${BENCH_MOCK_PORT:-18081}"
 rampart_port="${BENCH_RAMPART_PORT:-18080}"
 litellm_port="${BENCH_LITELLM_PORT:-18082}"
@@ -209,8 +209,8 @@ for t in $targets; do
         direct)
             measure direct "$mock_url" none "$mock_pid"
             ;;
-        rampart|rampart-noguard|rampart-durable)
-            rm -f "$work"/ledger.sqlite*
+        rampart|rampart-noguard|rampart-durable|rampart-monitor)
+            rm -f "$work"/ledger.sqlite* "$work"/metrics.sqlite*
             start "$t" "$rampart" gateway --config "$work/$t.toml"
             gw_pid=$started
             gw_url="http://127.0.0.1:$rampart_port/v1/chat/completions"

@@ -88,6 +88,10 @@ path = "ledger.sqlite"
         "[ledger]", '[guard]\ndisabled = ["CLS", "EXF", "INJ", "JBK", "LEK", "OBF", "OOD", "OUT", "PII", "SEC"]\n[ledger]'))
     # durable mode: an answer leaves only once its ledger entry is committed
     (work / "rampart-durable.toml").write_text(base + "durable = true\n")
+    # monitoring on: the per-minute time series, drift and alert evaluation (#16)
+    (work / "rampart-monitor.toml").write_text(base.replace(
+        "[ledger]", f'[gateway.monitor]\nadmin_listen = "127.0.0.1:{a.rampart_port + 10}"\n'
+        'path = "metrics.sqlite"\n[ledger]'))
     # LiteLLM proxy: one OpenAI-compatible deployment on the same mock, a master key
     # (so it authenticates like rampart does), no database, no callbacks.
     (work / "litellm.yaml").write_text(f"""model_list:
@@ -292,7 +296,7 @@ def cmd_report(a: argparse.Namespace) -> int:
     targets = [("direct", "direct to mock"), ("nginx", "nginx (plain proxy)"),
                ("rampart", "rampart (guards+ledger)"),
                ("rampart-noguard", "rampart (guards off)"), ("rampart-durable", "rampart (durable)"),
-               ("litellm", "LiteLLM proxy")]
+               ("rampart-monitor", "rampart (monitoring on)"), ("litellm", "LiteLLM proxy")]
     res = {}
     for key, _ in targets:
         res[key] = {
@@ -387,6 +391,11 @@ def cmd_report(a: argparse.Namespace) -> int:
         checks.append(("rampart RSS < 64 MB", mb < 64.0, f"peak {mb:.1f} MB (VmHWM over the run)"))
     else:
         checks.append(("rampart RSS < 64 MB", False, "no result"))
+    mo = res["rampart-monitor"]
+    if mo["rate"] and rr["rate"] and mo["max"] and rr["max"] and rr["max"]["rps_ok"]:
+        print(f"  monitoring on costs {mo['rate']['p50'] - rr['rate']['p50']:+.2f} ms p50, "
+              f"{mo['rate']['p99'] - rr['rate']['p99']:+.2f} ms p99 at {a.rate} req/s and runs at "
+              f"{100 * mo['max']['rps_ok'] / rr['max']['rps_ok']:.0f}% of the throughput without it")
     du = res["rampart-durable"]
     if du["rate"] and rr["rate"] and du["max"] and rr["max"] and rr["max"]["rps_ok"]:
         print(f"  durable mode costs {du['rate']['p50'] - rr['rate']['p50']:+.2f} ms p50, "
