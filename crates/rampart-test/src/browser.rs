@@ -131,3 +131,25 @@ pub fn drawn_share(png: &[u8]) -> (usize, usize, f64) {
         .count();
     (width, height, drawn as f64 / (width * height).max(1) as f64)
 }
+
+/// A 1280×900 screenshot of `url` written to `png` (the test fails, showing Chromium's
+/// stderr, when none is written), and [`drawn_share`] of it. `extra` goes to Chromium
+/// before the URL (e.g. `--virtual-time-budget=5000` for a page that loads data).
+#[must_use]
+pub fn screenshot(
+    browser: &Path,
+    profile: &Path,
+    png: &Path,
+    extra: &[&str],
+    url: &str,
+) -> (usize, usize, f64) {
+    let size = "--window-size=1280,900".to_string();
+    let target = format!("--screenshot={}", png.display());
+    let mut args: Vec<&str> = vec![&size];
+    args.extend_from_slice(extra);
+    args.push(&target);
+    args.push(url);
+    let out = headless(browser, profile, &args);
+    assert!(png.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    drawn_share(&std::fs::read(png).expect("read the screenshot"))
+}

@@ -605,17 +605,7 @@ fn html_report_renders_in_chromium() {
     }
 
     let png = dir.path().join("shot.png");
-    let shot = browser::headless(
-        &browser,
-        &profile,
-        &[
-            "--window-size=1280,900",
-            &format!("--screenshot={}", png.display()),
-            &url,
-        ],
-    );
-    assert!(png.exists(), "{}", String::from_utf8_lossy(&shot.stderr));
-    let (width, height, share) = browser::drawn_share(&std::fs::read(&png).unwrap());
+    let (width, height, share) = browser::screenshot(&browser, &profile, &png, &[], &url);
     assert_eq!((width, height), (1280, 900));
     assert!(
         share > 0.02,

@@ -958,17 +958,7 @@ fn html_report_renders_in_chromium() {
     assert!(!dom.contains("<img"), "evidence became markup: {dom}");
     assert!(dom.contains("&lt;img src=x onerror="), "evidence not shown");
     let png = dir.path().join("shot.png");
-    let out = rampart_test::browser::headless(
-        &browser,
-        &profile,
-        &[
-            "--window-size=1280,900",
-            &format!("--screenshot={}", png.display()),
-            &url,
-        ],
-    );
-    assert!(png.exists(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (w, h, share) = rampart_test::browser::drawn_share(&std::fs::read(&png).unwrap());
+    let (w, h, share) = rampart_test::browser::screenshot(&browser, &profile, &png, &[], &url);
     assert_eq!((w, h), (1280, 900));
     assert!(
         share > 0.01,
