@@ -487,6 +487,15 @@ pub struct IncidentExportArgs {
     /// and the bundle.
     #[arg(long, value_name = "FILE", env = "RAMPART_CHECKPOINT_KEY")]
     pub checkpoint_key: PathBuf,
+    /// An earlier signed checkpoint of this ledger that the bundle's reader already
+    /// holds (repeatable): the bundle carries the consistency proof from it to the
+    /// bundle's checkpoint, and export fails when the ledger does not extend it.
+    #[arg(long, value_name = "NOTE")]
+    pub anchor: Vec<PathBuf>,
+    /// Leave the AI-BOM out of the bundle (by default the system's CycloneDX AI-BOM
+    /// is built from the configuration's folder and included).
+    #[arg(long)]
+    pub no_bom: bool,
     /// Bundle file to write.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

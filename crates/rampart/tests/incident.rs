@@ -242,3 +242,379 @@ fn incident_filters_by_key_and_rule() {
         .iter()
         .all(|e| e["entry"]["principal"] == "k1"));
 }
+
+fn body_of(bundle: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bundle.split(|b| *b == b'\n').next().unwrap()).unwrap()
+}
+
+/// Re-signs `body` as a dishonest exporter holding the key would: the signature is
+/// then valid, so only the bundle's own checks can refuse what it says.
+fn resign(d: &Path, body: &serde_json::Value) -> Vec<u8> {
+    use sha2::Digest;
+    let signer = rampart_ledger::NoteSigner::load(&d.join("cp.key")).unwrap();
+    let line = serde_json::to_string(body).unwrap();
+    let note = signer
+        .sign_note(&format!(
+            "rampart-incident/v1\nsha256 {}\n",
+            hex_of(&sha2::Sha256::digest(line.as_bytes()))
+        ))
+        .unwrap();
+    [line.into_bytes(), b"\n".to_vec(), note.into_bytes()].concat()
+}
+
+/// A change a dishonest exporter makes to a bundle's body.
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn append(d: &Path, db: &str, from: usize, to: usize, tag: &str) {
+    let lines: String = (from..to)
+        .map(|i| {
+            format!(
+                "{{\"time\":\"2026-11-20T10:01:{i:02}Z\",\"request_id\":\"{tag}{i}\",\"principal\":\"k1\",\"tenant\":\"t\",\"route\":\"/v1/chat/completions\",\"model\":\"m\",\"upstream\":\"u\",\"decision\":\"allow\",\"rules\":[]}}\n"
+            )
+        })
+        .collect();
+    let out = rampart(d, &["audit", "append", "--db", db], Some(&lines));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+fn checkpoint(d: &Path, db: &str) {
+    let out = rampart(
+        d,
+        &[
+            "audit",
+            "checkpoint",
+            "--db",
+            db,
+            "--checkpoint-key",
+            "cp.key",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_bundle_proves_the_log_extends_the_earlier_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let vkey = project(d);
+    // The operator published a checkpoint of the first 10 entries; 5 more came after.
+    checkpoint(d, "l.db");
+    std::fs::copy(
+        d.join("l.db.checkpoints/latest.note"),
+        d.join("published.note"),
+    )
+    .unwrap();
+    append(d, "l.db", 0, 5, "later");
+    checkpoint(d, "l.db");
+    append(d, "l.db", 5, 7, "latest");
+    let out = export(d, &["--anchor", "published.note"], "c.bundle");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bundle = std::fs::read(d.join("c.bundle")).unwrap();
+    let body = body_of(&bundle);
+    let links = body["consistency"].as_array().unwrap();
+    assert_eq!(links.len(), 2, "{}", body["consistency"]);
+    assert_eq!(links[0]["source"], "stored");
+    assert_eq!(links[1]["source"], "anchor");
+    assert!(links
+        .iter()
+        .all(|l| !l["consistency_proof"].as_array().unwrap().is_empty()));
+    let ok = rampart(d, &["incident", "verify", "c.bundle", "--key", &vkey], None);
+    let said = text(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("proven against a checkpoint of 17 entries")
+            && said.contains("consistent with 2 earlier checkpoints (sizes 15, 10)"),
+        "{said}"
+    );
+
+    // A dishonest exporter holding the key: a wrong proof hash, a proof of another
+    // length, an earlier checkpoint of another history, one signing more entries than
+    // the bundle's. Each is refused although the bundle's signature is valid.
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path();
+    std::fs::copy(d.join("cp.key"), o.join("cp.key")).unwrap();
+    append(o, "x.db", 0, 10, "forged");
+    checkpoint(o, "x.db");
+    let forged_note = std::fs::read_to_string(o.join("x.db.checkpoints/latest.note")).unwrap();
+    append(o, "x.db", 10, 30, "more");
+    checkpoint(o, "x.db");
+    let bigger_note = std::fs::read_to_string(o.join("x.db.checkpoints/latest.note")).unwrap();
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a proof hash changed",
+            Box::new(|b| {
+                let h = &mut b["consistency"][1]["consistency_proof"][0];
+                let s = h.as_str().unwrap();
+                let flipped = if s.starts_with('0') { "1" } else { "0" };
+                *h = format!("{flipped}{}", &s[1..]).into();
+            }),
+        ),
+        (
+            "a proof hash dropped",
+            Box::new(|b| {
+                b["consistency"][1]["consistency_proof"]
+                    .as_array_mut()
+                    .unwrap()
+                    .pop();
+            }),
+        ),
+        (
+            "another history",
+            Box::new(move |b| b["consistency"][1]["checkpoint"] = forged_note.clone().into()),
+        ),
+        (
+            "a bigger earlier checkpoint",
+            Box::new(move |b| b["consistency"][0]["checkpoint"] = bigger_note.clone().into()),
+        ),
+    ];
+    for (what, edit) in edits {
+        let mut changed = body.clone();
+        edit(&mut changed);
+        std::fs::write(d.join("x.bundle"), resign(d, &changed)).unwrap();
+        let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+        assert_eq!(r.status.code(), Some(1), "{what}: {}", text(&r.stdout));
+        assert!(
+            text(&r.stdout).contains("consistency["),
+            "{what}: {}",
+            text(&r.stdout)
+        );
+    }
+    // the honest body re-signed the same way verifies: the refusals above are the
+    // edits', not the re-signing's
+    std::fs::write(d.join("x.bundle"), resign(d, &body)).unwrap();
+    let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
+}
+
+#[test]
+fn export_refuses_a_ledger_that_does_not_extend_its_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    project(d);
+    // the ledger holds 10 entries; a checkpoint of another history of 8 entries, and
+    // one of 40 entries
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path();
+    std::fs::copy(d.join("cp.key"), o.join("cp.key")).unwrap();
+    append(o, "x.db", 0, 8, "forged");
+    checkpoint(o, "x.db");
+    std::fs::copy(
+        o.join("x.db.checkpoints/latest.note"),
+        d.join("rewritten.note"),
+    )
+    .unwrap();
+    append(o, "x.db", 8, 40, "more");
+    checkpoint(o, "x.db");
+    std::fs::copy(
+        o.join("x.db.checkpoints/latest.note"),
+        d.join("longer.note"),
+    )
+    .unwrap();
+    for (anchor, says) in [
+        ("rewritten.note", "history was rewritten"),
+        ("longer.note", "entries were removed"),
+    ] {
+        let out = export(d, &["--anchor", anchor], "n.bundle");
+        assert_eq!(out.status.code(), Some(2), "{anchor}");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{anchor}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !d.join("n.bundle").exists(),
+            "{anchor}: no bundle is written"
+        );
+    }
+    // the stored checkpoint is checked the same way: the ledger file replaced by a
+    // longer one of another history
+    checkpoint(d, "l.db");
+    std::fs::copy(o.join("x.db"), d.join("l.db")).unwrap();
+    let out = export(d, &[], "n.bundle");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("history was rewritten"),
+        "{}",
+        text(&out.stderr)
+    );
+    // an anchor signed by another key is refused, not silently dropped
+    let out = rampart(
+        d,
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "incident.test/log",
+            "--out",
+            "o.key",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let out = rampart(
+        o,
+        &[
+            "audit",
+            "checkpoint",
+            "--db",
+            "x.db",
+            "--checkpoint-key",
+            &d.join("o.key").to_string_lossy(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::copy(
+        o.join("x.db.checkpoints/latest.note"),
+        d.join("foreign.note"),
+    )
+    .unwrap();
+    let out = export(d, &["--anchor", "foreign.note"], "n.bundle");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("does not verify"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_bundle_carries_the_systems_ai_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let vkey = project(d);
+    let out = export(d, &[], "b.bundle");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bundle = std::fs::read(d.join("b.bundle")).unwrap();
+    let body = body_of(&bundle);
+    let cyclonedx: serde_json::Value =
+        serde_json::from_str(body["bom"]["cyclonedx"].as_str().unwrap()).unwrap();
+    assert_eq!(cyclonedx["bomFormat"], "CycloneDX");
+    assert_eq!(
+        cyclonedx["metadata"]["component"]["name"], "t",
+        "{cyclonedx}"
+    );
+    let ok = rampart(d, &["incident", "verify", "b.bundle", "--key", &vkey], None);
+    assert!(
+        text(&ok.stdout).contains("AI-BOM sha256"),
+        "{}",
+        text(&ok.stdout)
+    );
+    // a BOM swapped after the fact (re-signed by a dishonest exporter) fails its hash
+    let mut changed = body.clone();
+    changed["bom"]["cyclonedx"] =
+        serde_json::to_string(&serde_json::json!({"bomFormat": "CycloneDX", "components": []}))
+            .unwrap()
+            .into();
+    std::fs::write(d.join("x.bundle"), resign(d, &changed)).unwrap();
+    let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        text(&r.stdout).contains("AI-BOM does not match"),
+        "{}",
+        text(&r.stdout)
+    );
+    // --no-bom leaves it out, and verify says so
+    let out = export(d, &["--no-bom"], "n.bundle");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(body_of(&std::fs::read(d.join("n.bundle")).unwrap())["bom"].is_null());
+    let ok = rampart(d, &["incident", "verify", "n.bundle", "--key", &vkey], None);
+    assert!(
+        text(&ok.stdout).contains("no AI-BOM"),
+        "{}",
+        text(&ok.stdout)
+    );
+}
+
+#[test]
+fn a_bundle_of_a_postgresql_ledger_verifies() {
+    let Some(db) = rampart_test::pg::database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("rampart.toml"),
+        "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\nurl_env = \"INCIDENT_TEST_PG\"\n",
+    )
+    .unwrap();
+    let out = rampart(
+        d,
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "incident.test/log",
+            "--out",
+            "cp.key",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let vkey = std::fs::read_to_string(d.join("cp.key.vkey")).unwrap();
+    {
+        use rampart_ledger::Storage;
+        let ledger =
+            rampart_ledger::PostgresLedger::open(rampart_ledger::PostgresConfig::new(&db.url))
+                .unwrap();
+        for i in 0..8 {
+            let entry: rampart_ledger::AuditEntry = serde_json::from_str(&format!(
+                "{{\"time\":\"2026-11-20T10:00:{i:02}Z\",\"request_id\":\"p{i}\",\"principal\":\"k{}\",\"tenant\":\"t\",\"route\":\"/v1/chat/completions\",\"model\":\"m\",\"upstream\":\"u\",\"decision\":\"allow\",\"rules\":[]}}",
+                i % 2
+            ))
+            .unwrap();
+            ledger.append(entry, None).unwrap();
+        }
+    }
+    let run = |extra: &[&str], env: Option<&str>| {
+        let mut args = vec![
+            "incident",
+            "export",
+            "--from",
+            "2026-11-20T10:00:02Z",
+            "--to",
+            "2026-11-20T10:00:05Z",
+            "--checkpoint-key",
+            "cp.key",
+            "--no-bom",
+            "--out",
+            "p.bundle",
+        ];
+        args.extend_from_slice(extra);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
+        c.args(&args)
+            .current_dir(d)
+            .env_remove("RAMPART_CHECKPOINT_KEY");
+        match env {
+            Some(url) => c.env("INCIDENT_TEST_PG", url),
+            None => c.env_remove("INCIDENT_TEST_PG"),
+        };
+        c.output().unwrap()
+    };
+    let missing = run(&[], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("INCIDENT_TEST_PG is not set"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let out = run(&["--key", "k0"], Some(&db.url));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ok = rampart(
+        d,
+        &["incident", "verify", "p.bundle", "--key", vkey.trim()],
+        None,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
+    assert!(
+        text(&ok.stdout).contains("verified: 2 entries")
+            && text(&ok.stdout).contains("checkpoint of 8 entries"),
+        "{}",
+        text(&ok.stdout)
+    );
+}

@@ -109,7 +109,7 @@ pub(super) fn signer(checkpoint_key: Option<&Path>) -> Result<Option<NoteSigner>
 
 /// Signs the current head and stores it; returns the note.
 pub(super) fn write_checkpoint(
-    ledger: &SqliteLedger,
+    ledger: &dyn Storage,
     db: &Path,
     signer: &NoteSigner,
 ) -> Result<String> {
@@ -123,8 +123,13 @@ pub(super) fn write_checkpoint(
     Ok(note)
 }
 
+/// The path of the latest checkpoint stored beside the ledger `db`.
+pub(super) fn latest_note_path(db: &Path) -> PathBuf {
+    checkpoint_dir(db).join("latest.note")
+}
+
 fn latest_note(db: &Path) -> Result<String> {
-    let path = checkpoint_dir(db).join("latest.note");
+    let path = latest_note_path(db);
     rampart_core::bounded::read_to_string(&path, rampart_core::bounded::MAX_KEY_BYTES).with_context(
         || {
             format!(
