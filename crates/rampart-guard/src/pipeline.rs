@@ -467,8 +467,14 @@ fn classifier_hit(
     rule_max: f32,
     len: usize,
 ) -> Option<RawHit> {
-    let p = c.probability(lower);
-    let (score, how) = if p >= c.threshold_high() && substantive(lower) {
+    let (p, window) = c.window_probability(lower);
+    let read = lower.get(window.clone()).unwrap_or(lower);
+    let chars = if window.len() == lower.len() {
+        chars
+    } else {
+        read.chars().count()
+    };
+    let (score, how) = if p >= c.threshold_high() && substantive(read) {
         (p, "on its own")
     } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
         (
@@ -485,7 +491,15 @@ fn classifier_hit(
         start: 0,
         end: len,
         score,
-        note: format!("classifier probability {p:.3} ({how})"),
+        note: if window.len() == lower.len() {
+            format!("classifier probability {p:.3} ({how})")
+        } else {
+            format!(
+                "classifier probability {p:.3} ({how}) in the window of characters {}..{}",
+                lower[..window.start].chars().count(),
+                lower[..window.end].chars().count()
+            )
+        },
     })
 }
 
