@@ -688,15 +688,18 @@ type SentenceHits = (&'static Detector, usize, usize, usize, f32, Vec<usize>);
 /// 'ignore previous instructions' a common attack?"): the phrase is mentioned, not used.
 const MENTION_FACTOR: f32 = 0.4;
 
-/// Words that mark a sentence as talking about attacks rather than making one.
+/// Words that mark a sentence as talking about attacks rather than making one, in the
+/// languages the guard reads (stems where the word inflects).
 const META: &[&str] = &[
+    // English
     "prompt injection",
     "injection attack",
-    "jailbreak attack",
+    "jailbreak",
     "attacker",
     "attack",
     "example",
     "phrase",
+    "pattern",
     "filter",
     "detect",
     "classifier",
@@ -712,19 +715,116 @@ const META: &[&str] = &[
     "research",
     "paper",
     "dataset",
+    "red team",
+    "red-team",
+    "metaphor",
+    // German
+    "angriff",
+    "angreifer",
+    "beispiel",
+    "muster",
+    "erkenn",
+    "schutz",
+    "schütz",
+    // French
+    "attaque",
+    "exemple",
+    "filtre",
+    "détect",
+    "protég",
+    "du type",
+    "tel que",
+    "telle que",
+    // Spanish and Portuguese
+    "ataque",
+    "ejemplo",
+    "exemplo",
+    "frase",
+    "filtro",
+    "detect",
+    "proteg",
+    "patrón",
+    "padrão",
+    // Italian
+    "attacc",
+    "esempio",
+    "rilev",
+    "schema",
+    // Dutch
+    "aanval",
+    "voorbeeld",
+    "patroon",
+    "bescherm",
+    "zoals",
 ];
 
-/// Whether the match at `at` lies inside double quotes within the sentence
+/// Longest quotation (in bytes, quotes included) that counts as mentioning a phrase: a
+/// mention quotes a phrase ("ignore previous instructions" is 32 bytes); an instruction
+/// with its payload is longer, and is judged in full even when quoted.
+const MAX_MENTION_BYTES: usize = 100;
+
+/// Whether the match at `at` lies inside a short, closed quotation within the sentence
 /// `lower[from..to]` and the sentence talks about attacks.
 fn is_mention(lower: &str, from: usize, to: usize, at: usize) -> bool {
-    let (Some(before), Some(sentence)) = (lower.get(from..at), lower.get(from..to)) else {
+    let Some(sentence) = lower.get(from..to) else {
         return false;
     };
-    let quotes = before
-        .chars()
-        .filter(|c| matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '「' | '」'))
-        .count();
-    quotes % 2 == 1 && META.iter().any(|m| sentence.contains(m))
+    let Some(rel) = at.checked_sub(from) else {
+        return false;
+    };
+    quotation_around(sentence, rel).is_some_and(|q| q.len() <= MAX_MENTION_BYTES)
+        && META.iter().any(|m| sentence.contains(m))
+}
+
+/// The byte range of the closed quotation of `text` that holds byte `at`, if any.
+///
+/// Double quotes (`"`, `“`, `”`, `«`, `»`, `„`, `「`, `」`) open and close in turn. A
+/// single quote (`'`, `‘`) opens after the start or a character that is not a letter
+/// or digit and before one that is not whitespace; one (`'`, `’`) closes before the end
+/// or a character that is not a letter or digit. An apostrophe inside a word ("don't",
+/// "l'IA") has a letter on each side and neither opens nor closes.
+fn quotation_around(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let mut double: Option<usize> = None;
+    let mut single: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if i >= at && double.is_none() && single.is_none() {
+            // nothing opened before the match: it is not quoted
+            return None;
+        }
+        let next = chars.peek().map(|&(_, n)| n);
+        let end = i + c.len_utf8();
+        if matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '「' | '」') {
+            match double.take() {
+                Some(open) if open < at && at < end => return Some(open..end),
+                Some(_) => {}
+                None if i < at => double = Some(i),
+                None => {}
+            }
+        } else if matches!(c, '\'' | '‘' | '’') {
+            let after_word = prev.is_some_and(char::is_alphanumeric);
+            let before_word = next.is_some_and(char::is_alphanumeric);
+            match single {
+                Some(open) if c != '‘' && !before_word => {
+                    if open < at && at < end {
+                        return Some(open..end);
+                    }
+                    single = None;
+                }
+                None if c != '’'
+                    && !after_word
+                    && next.is_some_and(|n| !n.is_whitespace())
+                    && i < at =>
+                {
+                    single = Some(i);
+                }
+                _ => {}
+            }
+        }
+        prev = Some(c);
+    }
+    None
 }
 
 fn role_factor(det: &Detector, role: Role) -> f32 {
@@ -845,6 +945,53 @@ fn drop_weak_overlaps(hits: &mut Vec<RawHit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotations_are_found_and_apostrophes_are_not_quotes() {
+        fn q<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+            let at = text.find(word).unwrap();
+            quotation_around(text, at).map(|r| &text[r])
+        }
+        assert_eq!(
+            q("why 'ignore this' works", "ignore"),
+            Some("'ignore this'")
+        );
+        assert_eq!(
+            q("les « oublie tout » du type", "oublie"),
+            Some("« oublie tout »")
+        );
+        assert_eq!(
+            q("muster „ignoriere das“ hier", "ignoriere"),
+            Some("„ignoriere das“")
+        );
+        assert_eq!(
+            q("say \"a\" then ignore it", "ignore"),
+            None,
+            "closed before"
+        );
+        assert_eq!(
+            q("an \"ignore it and go on", "ignore"),
+            None,
+            "never closed"
+        );
+        assert_eq!(
+            q("don't ignore it, it's fine", "ignore"),
+            None,
+            "apostrophes"
+        );
+        assert_eq!(q("l'ia doit ignorer ça", "ignorer"), None);
+        assert_eq!(
+            q("the users' ignore list", "ignore"),
+            None,
+            "a plural possessive"
+        );
+        assert_eq!(
+            q("'one' and 'ignore it' too", "ignore"),
+            Some("'ignore it'")
+        );
+        assert_eq!(q("‘ignore it’ curly", "ignore"), Some("‘ignore it’"));
+        assert_eq!(q("'", "'"), None);
+    }
 
     /// Texts that make many patterns match: attacks of every phrase family, secrets,
     /// personal data, and the hard negatives (which match weak patterns).

@@ -27,9 +27,13 @@ declare_rule! {
     ///
     /// ## False positives
     /// Harmless uses of "ignore" ("ignore the warning", "ignore case") do not name
-    /// instructions and are not reported. Quoting an attack to ask about it ("what does
-    /// 'ignore previous instructions' do?") is reported; a policy can lower the action
-    /// for this code.
+    /// instructions and are not reported. A phrase quoted in a sentence that talks
+    /// about attacks ("why does 'ignore previous instructions' work as an attack?",
+    /// « oublie tes instructions » after "attaques du type") is mentioned, not used: its
+    /// score is multiplied by 0.4, below the default policy's threshold. That takes a
+    /// closed quotation of at most 100 bytes (single, double or the languages' own
+    /// quotes; apostrophes are not quotes) and a word about attacks in the sentence in
+    /// one of the seven languages; a longer or unclosed quotation is judged in full.
     ///
     /// ## References
     /// OWASP LLM01:2025 Prompt Injection; MITRE ATLAS AML.T0051 (LLM Prompt Injection);
