@@ -946,6 +946,68 @@ fn drop_weak_overlaps(hits: &mut Vec<RawHit>) {
 mod tests {
     use super::*;
 
+    /// `\b` is compiled ASCII-only ([`ascii_boundaries`]): next to a letter outside
+    /// ASCII ("\bübermittle", "à\b") it never matches, and the pattern silently misses
+    /// the words it was written for. Every phrase pattern is checked for it.
+    #[test]
+    fn word_boundaries_never_touch_letters_outside_ascii() {
+        fn is_boundary(h: &Hir) -> bool {
+            matches!(h.kind(), HirKind::Look(l) if matches!(l, regex_syntax::hir::Look::WordUnicode | regex_syntax::hir::Look::WordAscii))
+        }
+        fn edge_bytes(h: &Hir, kind: ExtractKind) -> Vec<u8> {
+            let seq = Extractor::new().kind(kind.clone()).extract(h);
+            seq.literals()
+                .map(|lits| {
+                    lits.iter()
+                        .filter_map(|l| match kind {
+                            ExtractKind::Prefix => l.as_bytes().first().copied(),
+                            _ => l.as_bytes().last().copied(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        fn check(h: &Hir, bad: &mut Vec<String>) {
+            match h.kind() {
+                HirKind::Concat(parts) => {
+                    for w in parts.windows(2) {
+                        if is_boundary(&w[0])
+                            && edge_bytes(&w[1], ExtractKind::Prefix)
+                                .iter()
+                                .any(|b| *b >= 0x80)
+                        {
+                            bad.push(format!("\\b before {:?}", w[1].to_string()));
+                        }
+                        if is_boundary(&w[1])
+                            && edge_bytes(&w[0], ExtractKind::Suffix)
+                                .iter()
+                                .any(|b| *b >= 0x80)
+                        {
+                            bad.push(format!("{:?} before \\b", w[0].to_string()));
+                        }
+                    }
+                    parts.iter().for_each(|p| check(p, bad));
+                }
+                HirKind::Alternation(alts) => alts.iter().for_each(|a| check(a, bad)),
+                HirKind::Capture(c) => check(&c.sub, bad),
+                HirKind::Repetition(r) => check(&r.sub, bad),
+                _ => {}
+            }
+        }
+        let mut bad = Vec::new();
+        for d in DETECTORS {
+            if let Engine::Phrases(phrases) = &d.engine {
+                for p in *phrases {
+                    let hir = regex_syntax::parse(p.re).unwrap();
+                    let mut here = Vec::new();
+                    check(&hir, &mut here);
+                    bad.extend(here.into_iter().map(|b| format!("{}: {b}", d.meta.code)));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
     #[test]
     fn quotations_are_found_and_apostrophes_are_not_quotes() {
         fn q<'a>(text: &'a str, word: &str) -> Option<&'a str> {

@@ -108,7 +108,7 @@ static PHRASES: &[Phrase] = &[
     },
     // German
     Phrase {
-        re: r"\b(?:ignoriere|ignorier|ignorieren sie|ignoriert|vergiss|vergessen sie|vergesst|missachte|missachten sie|umgehe|umgehen sie|überspringe|beachte nicht|setze .{0,20}außer kraft)\b[^.!?\n]{0,50}?(?:anweisung|instruktion|befehl|regeln|vorgaben|richtlinien|aufgabe|protokoll|anordnung)",
+        re: r"(?:\b(?:ignoriere|ignorier|ignorieren sie|ignoriert|vergiss|vergessen sie|vergesst|missachte|missachten sie|umgehe|umgehen sie|beachte nicht|setze .{0,20}außer kraft)\b|überspringe\b)[^.!?\n]{0,50}?(?:anweisung|instruktion|befehl|regeln|vorgaben|richtlinien|aufgabe|protokoll|anordnung)",
         weight: 0.9,
     },
     Phrase {
@@ -117,7 +117,7 @@ static PHRASES: &[Phrase] = &[
     },
     // Spanish
     Phrase {
-        re: r"\b(?:ignora|ignore|ignorar|ignoren|olvida|olvide|olvidar|olviden|omite|omita|descarta|descarte|haz caso omiso|no hagas caso)\b[^.!?\n]{0,40}?\b(?:instrucciones|instrucción|indicaciones|reglas|órdenes|ordenes|directrices|directivas)\b",
+        re: r"\b(?:ignora|ignore|ignorar|ignoren|olvida|olvide|olvidar|olviden|omite|omita|descarta|descarte|haz caso omiso|no hagas caso)\b[^.!?\n]{0,40}?(?:\b(?:instrucciones|instrucción|indicaciones|reglas|ordenes|directrices|directivas)|órdenes)\b",
         weight: 0.9,
     },
     // Portuguese
