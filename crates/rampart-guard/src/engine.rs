@@ -948,7 +948,7 @@ mod tests {
 
     /// `\b` is compiled ASCII-only ([`ascii_boundaries`]): next to a letter outside
     /// ASCII ("\bübermittle", "à\b") it never matches, and the pattern silently misses
-    /// the words it was written for. Every phrase pattern is checked for it.
+    /// the words it was written for. Every phrase and token pattern is checked for it.
     #[test]
     fn word_boundaries_never_touch_letters_outside_ascii() {
         fn is_boundary(h: &Hir) -> bool {
@@ -996,13 +996,16 @@ mod tests {
         }
         let mut bad = Vec::new();
         for d in DETECTORS {
-            if let Engine::Phrases(phrases) = &d.engine {
-                for p in *phrases {
-                    let hir = regex_syntax::parse(p.re).unwrap();
-                    let mut here = Vec::new();
-                    check(&hir, &mut here);
-                    bad.extend(here.into_iter().map(|b| format!("{}: {b}", d.meta.code)));
-                }
+            let patterns: Vec<&str> = match &d.engine {
+                Engine::Phrases(phrases) => phrases.iter().map(|p| p.re).collect(),
+                Engine::Tokens(rules) => rules.iter().map(|r| r.re).collect(),
+                _ => Vec::new(),
+            };
+            for re in patterns {
+                let hir = regex_syntax::parse(re).unwrap();
+                let mut here = Vec::new();
+                check(&hir, &mut here);
+                bad.extend(here.into_iter().map(|b| format!("{}: {b}", d.meta.code)));
             }
         }
         assert!(bad.is_empty(), "{bad:#?}");

@@ -209,6 +209,15 @@ fn labelled_national_phone_numbers() {
         ("Telefone: (11) 3456-7890", "(11) 3456-7890"),
         ("tel 21 123 4567", "21 123 4567"),
         ("Festnetz: 0221 9876543", "0221 9876543"),
+        ("Mi teléfono es 912 345 678.", "912 345 678"),
+        ("O meu telefone é 213 456 789.", "213 456 789"),
+        ("Il mio numero è 06 1234 5678.", "06 1234 5678"),
+        ("Chiamami allo 02 12345678.", "02 12345678"),
+        ("Llámame al 93 123 45 67 por la tarde.", "93 123 45 67"),
+        ("Handy: 0171 2345678", "0171 2345678"),
+        ("mobiel 06 12345678", "06 12345678"),
+        ("Ligue-me para 912 345 678.", "912 345 678"),
+        ("Call me on 212 555 0147.", "212 555 0147"),
     ] {
         let found = pii(text);
         assert!(
@@ -221,6 +230,13 @@ fn labelled_national_phone_numbers() {
         "Tel. 12.03.2024",
         "the telephone was invented in 1876",
         "Telefonkonferenz am 3. Mai",
+        "Order number 123 456 789 shipped",
+        "Invoice 2024 1234 5678 is paid",
+        "ISBN 978-3-16-148410-0",
+        "El pedido 912 345 678 ya salió.",
+        "Il totale è 1 234 567 euro.",
+        "Mobile app version 2.14.1 released",
+        "Handy-Tarif 2024 für 9,99 Euro",
     ] {
         let found = pii(text);
         assert!(found.is_empty(), "{text:?} -> {found:?}");

@@ -8,7 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a telephone number: E.164 international form (`+44 20 7946 0958`,
     /// `+14155550132`), North American `(415) 555-0132` / `415-555-0132`, UK national
-    /// `020 7946 0958` / `07700 900123` and French `06 12 34 56 78` forms.
+    /// `020 7946 0958` / `07700 900123`, French `06 12 34 56 78` and Italian `06 1234
+    /// 5678` forms, and a number in any national format when a label or a verb says it
+    /// is one ("Tel.: 91 123 45 67", "mi teléfono es 912 345 678", "Handy: 0171 2345678",
+    /// "chiamami allo 02 12345678", "ligue-me para 912 345 678").
     ///
     /// ## Why is this dangerous?
     /// A phone number identifies and reaches a person.
@@ -53,8 +56,19 @@ static RULES: &[TokenRule] = &[
     // Portugal's 21 123 4567, Brazil's (11) 3456-7890) labelled as a phone number in
     // one of the languages the guard reads.
     TokenRule {
-        re: r"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|festnetz|landline)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?\s*[:=]?\s*(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])",
+        re: r"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|festnetz|landline|handy|mobil(?:e|nummer)?|mobiel|portable|cellulare|cell|celular|m[óo]vil|telem[óo]vel|gsm)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?(?:\s+(?:is|ist|est|es|e|è|é|:))?\s*[:=]?\s*(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])",
         validate: validate_labelled,
+    },
+    // "Call me on …" in the languages the guard reads: the verb labels the number.
+    TokenRule {
+        re: r"(?i:\b(?:call me (?:at|on)|ring me on|ruf(?:en sie)? mich (?:bitte )?(?:an )?unter|appel(?:ez|le)-moi (?:au|sur le)|chiamami (?:al|allo)|chiamatemi (?:al|allo)|ll[áa]ma(?:me|nos) al|ll[áa]meme al|lig(?:ue|a)-me (?:para|no)|bel (?:me|mij) (?:op|via))\b)\s*(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])",
+        validate: validate_labelled,
+    },
+    // Italian numbers with a two-digit area code (06 for Rome, 02 for Milan): 0, a
+    // digit, then eight more in one or two groups.
+    TokenRule {
+        re: r"(?-u:\b)0[1-9][ \-](?:[0-9]{4}[ \-][0-9]{4}|[0-9]{8})(?-u:\b)",
+        validate: validate_national,
     },
 ];
 
