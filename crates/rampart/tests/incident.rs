@@ -27,6 +27,37 @@ fn rampart(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `rampart audit keygen` of a checkpoint key for the test log, written to `out`.
+fn keygen(dir: &Path, out: &str) -> Output {
+    rampart(
+        dir,
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "incident.test/log",
+            "--out",
+            out,
+        ],
+        None,
+    )
+}
+
+/// Asserts that a command's output holds `what`, showing the output when not.
+fn says(output: &[u8], what: &str) {
+    assert!(
+        text(output).contains(what),
+        "{what:?} not in {}",
+        text(output)
+    );
+}
+
+/// Writes `bundle` to `x.bundle` in `d` and runs `rampart incident verify` on it.
+fn verify_bytes(d: &Path, bundle: &[u8], vkey: &str) -> Output {
+    std::fs::write(d.join("x.bundle"), bundle).unwrap();
+    rampart(d, &["incident", "verify", "x.bundle", "--key", vkey], None)
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -44,18 +75,7 @@ fn project(d: &Path) -> String {
         ),
     )
     .unwrap();
-    let out = rampart(
-        d,
-        &[
-            "audit",
-            "keygen",
-            "--name",
-            "incident.test/log",
-            "--out",
-            "cp.key",
-        ],
-        None,
-    );
+    let out = keygen(d, "cp.key");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let lines: String = (0..10)
         .map(|i| {
@@ -156,25 +176,10 @@ fn an_incident_bundle_verifies_offline_and_fails_after_any_byte_changes() {
         text(&ok.stdout),
         text(&ok.stderr)
     );
-    assert!(
-        text(&ok.stdout).contains("verified: 6 entries"),
-        "{}",
-        text(&ok.stdout)
-    );
+    says(&ok.stdout, "verified: 6 entries");
 
     // another key's verifier refuses it
-    let other = rampart(
-        d,
-        &[
-            "audit",
-            "keygen",
-            "--name",
-            "incident.test/log",
-            "--out",
-            "o.key",
-        ],
-        None,
-    );
+    let other = keygen(d, "o.key");
     assert!(other.status.success());
     let other_vkey = std::fs::read_to_string(d.join("o.key.vkey")).unwrap();
     let bad = rampart(
@@ -195,8 +200,7 @@ fn an_incident_bundle_verifies_offline_and_fails_after_any_byte_changes() {
     for at in positions {
         let mut changed = bundle.clone();
         changed[at] ^= 0x01;
-        std::fs::write(d.join("x.bundle"), &changed).unwrap();
-        let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+        let r = verify_bytes(d, &changed, &vkey);
         assert_ne!(
             r.status.code(),
             Some(0),
@@ -210,8 +214,7 @@ fn an_incident_bundle_verifies_offline_and_fails_after_any_byte_changes() {
         [bundle.clone(), b"\xe2\x80\x94 x AAAA\n".to_vec()].concat(),
         bundle[..bundle.len() - 1].to_vec(),
     ] {
-        std::fs::write(d.join("x.bundle"), &changed).unwrap();
-        let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+        let r = verify_bytes(d, &changed, &vkey);
         assert_ne!(r.status.code(), Some(0), "{}", text(&r.stdout));
     }
 }
@@ -281,7 +284,8 @@ fn append(d: &Path, db: &str, from: usize, to: usize, tag: &str) {
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
-fn checkpoint(d: &Path, db: &str) {
+/// `rampart audit checkpoint` of `db` in `d`; returns the signed note it stored.
+fn checkpoint(d: &Path, db: &str) -> String {
     let out = rampart(
         d,
         &[
@@ -295,6 +299,7 @@ fn checkpoint(d: &Path, db: &str) {
         None,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::read_to_string(d.join(format!("{db}.checkpoints/latest.note"))).unwrap()
 }
 
 #[test]
@@ -303,12 +308,7 @@ fn a_bundle_proves_the_log_extends_the_earlier_checkpoints() {
     let d = dir.path();
     let vkey = project(d);
     // The operator published a checkpoint of the first 10 entries; 5 more came after.
-    checkpoint(d, "l.db");
-    std::fs::copy(
-        d.join("l.db.checkpoints/latest.note"),
-        d.join("published.note"),
-    )
-    .unwrap();
+    std::fs::write(d.join("published.note"), checkpoint(d, "l.db")).unwrap();
     append(d, "l.db", 0, 5, "later");
     checkpoint(d, "l.db");
     append(d, "l.db", 5, 7, "latest");
@@ -339,11 +339,9 @@ fn a_bundle_proves_the_log_extends_the_earlier_checkpoints() {
     let o = other.path();
     std::fs::copy(d.join("cp.key"), o.join("cp.key")).unwrap();
     append(o, "x.db", 0, 10, "forged");
-    checkpoint(o, "x.db");
-    let forged_note = std::fs::read_to_string(o.join("x.db.checkpoints/latest.note")).unwrap();
+    let forged_note = checkpoint(o, "x.db");
     append(o, "x.db", 10, 30, "more");
-    checkpoint(o, "x.db");
-    let bigger_note = std::fs::read_to_string(o.join("x.db.checkpoints/latest.note")).unwrap();
+    let bigger_note = checkpoint(o, "x.db");
     let edits: Vec<(&str, Edit)> = vec![
         (
             "a proof hash changed",
@@ -375,8 +373,7 @@ fn a_bundle_proves_the_log_extends_the_earlier_checkpoints() {
     for (what, edit) in edits {
         let mut changed = body.clone();
         edit(&mut changed);
-        std::fs::write(d.join("x.bundle"), resign(d, &changed)).unwrap();
-        let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+        let r = verify_bytes(d, &resign(d, &changed), &vkey);
         assert_eq!(r.status.code(), Some(1), "{what}: {}", text(&r.stdout));
         assert!(
             text(&r.stdout).contains("consistency["),
@@ -386,8 +383,7 @@ fn a_bundle_proves_the_log_extends_the_earlier_checkpoints() {
     }
     // the honest body re-signed the same way verifies: the refusals above are the
     // edits', not the re-signing's
-    std::fs::write(d.join("x.bundle"), resign(d, &body)).unwrap();
-    let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+    let r = verify_bytes(d, &resign(d, &body), &vkey);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
 }
 
@@ -402,19 +398,9 @@ fn export_refuses_a_ledger_that_does_not_extend_its_checkpoints() {
     let o = other.path();
     std::fs::copy(d.join("cp.key"), o.join("cp.key")).unwrap();
     append(o, "x.db", 0, 8, "forged");
-    checkpoint(o, "x.db");
-    std::fs::copy(
-        o.join("x.db.checkpoints/latest.note"),
-        d.join("rewritten.note"),
-    )
-    .unwrap();
+    std::fs::write(d.join("rewritten.note"), checkpoint(o, "x.db")).unwrap();
     append(o, "x.db", 8, 40, "more");
-    checkpoint(o, "x.db");
-    std::fs::copy(
-        o.join("x.db.checkpoints/latest.note"),
-        d.join("longer.note"),
-    )
-    .unwrap();
+    std::fs::write(d.join("longer.note"), checkpoint(o, "x.db")).unwrap();
     for (anchor, says) in [
         ("rewritten.note", "history was rewritten"),
         ("longer.note", "entries were removed"),
@@ -437,50 +423,16 @@ fn export_refuses_a_ledger_that_does_not_extend_its_checkpoints() {
     std::fs::copy(o.join("x.db"), d.join("l.db")).unwrap();
     let out = export(d, &[], "n.bundle");
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("history was rewritten"),
-        "{}",
-        text(&out.stderr)
-    );
+    says(&out.stderr, "history was rewritten");
     // an anchor signed by another key is refused, not silently dropped
-    let out = rampart(
-        d,
-        &[
-            "audit",
-            "keygen",
-            "--name",
-            "incident.test/log",
-            "--out",
-            "o.key",
-        ],
-        None,
-    );
-    assert!(out.status.success());
-    let out = rampart(
-        o,
-        &[
-            "audit",
-            "checkpoint",
-            "--db",
-            "x.db",
-            "--checkpoint-key",
-            &d.join("o.key").to_string_lossy(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    std::fs::copy(
-        o.join("x.db.checkpoints/latest.note"),
-        d.join("foreign.note"),
-    )
-    .unwrap();
+    let foreign = tempfile::tempdir().unwrap();
+    let f = foreign.path();
+    assert!(keygen(f, "cp.key").status.success());
+    append(f, "x.db", 0, 3, "foreign");
+    std::fs::write(d.join("foreign.note"), checkpoint(f, "x.db")).unwrap();
     let out = export(d, &["--anchor", "foreign.note"], "n.bundle");
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("does not verify"),
-        "{}",
-        text(&out.stderr)
-    );
+    says(&out.stderr, "does not verify");
 }
 
 #[test]
@@ -500,35 +452,22 @@ fn a_bundle_carries_the_systems_ai_bom() {
         "{cyclonedx}"
     );
     let ok = rampart(d, &["incident", "verify", "b.bundle", "--key", &vkey], None);
-    assert!(
-        text(&ok.stdout).contains("AI-BOM sha256"),
-        "{}",
-        text(&ok.stdout)
-    );
+    says(&ok.stdout, "AI-BOM sha256");
     // a BOM swapped after the fact (re-signed by a dishonest exporter) fails its hash
     let mut changed = body.clone();
     changed["bom"]["cyclonedx"] =
         serde_json::to_string(&serde_json::json!({"bomFormat": "CycloneDX", "components": []}))
             .unwrap()
             .into();
-    std::fs::write(d.join("x.bundle"), resign(d, &changed)).unwrap();
-    let r = rampart(d, &["incident", "verify", "x.bundle", "--key", &vkey], None);
+    let r = verify_bytes(d, &resign(d, &changed), &vkey);
     assert_eq!(r.status.code(), Some(1));
-    assert!(
-        text(&r.stdout).contains("AI-BOM does not match"),
-        "{}",
-        text(&r.stdout)
-    );
+    says(&r.stdout, "AI-BOM does not match");
     // --no-bom leaves it out, and verify says so
     let out = export(d, &["--no-bom"], "n.bundle");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(body_of(&std::fs::read(d.join("n.bundle")).unwrap())["bom"].is_null());
     let ok = rampart(d, &["incident", "verify", "n.bundle", "--key", &vkey], None);
-    assert!(
-        text(&ok.stdout).contains("no AI-BOM"),
-        "{}",
-        text(&ok.stdout)
-    );
+    says(&ok.stdout, "no AI-BOM");
 }
 
 #[test]
@@ -543,18 +482,7 @@ fn a_bundle_of_a_postgresql_ledger_verifies() {
         "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\nurl_env = \"INCIDENT_TEST_PG\"\n",
     )
     .unwrap();
-    let out = rampart(
-        d,
-        &[
-            "audit",
-            "keygen",
-            "--name",
-            "incident.test/log",
-            "--out",
-            "cp.key",
-        ],
-        None,
-    );
+    let out = keygen(d, "cp.key");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let vkey = std::fs::read_to_string(d.join("cp.key.vkey")).unwrap();
     {
@@ -598,11 +526,7 @@ fn a_bundle_of_a_postgresql_ledger_verifies() {
     };
     let missing = run(&[], None);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        text(&missing.stderr).contains("INCIDENT_TEST_PG is not set"),
-        "{}",
-        text(&missing.stderr)
-    );
+    says(&missing.stderr, "INCIDENT_TEST_PG is not set");
     let out = run(&["--key", "k0"], Some(&db.url));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let ok = rampart(
