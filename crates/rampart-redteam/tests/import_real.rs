@@ -137,3 +137,100 @@ fn a_real_garak_report_matches_its_hitlog_and_maps_categories() {
     assert_eq!(scored.categories["jailbreak"].asr, Some(1.0));
     assert_eq!(scored.categories["injection"].asr, Some(0.0));
 }
+
+fn promptfoo_rows() -> (Vec<Row>, Value) {
+    let bytes = read("promptfoo-0.120.0/results.json");
+    let doc: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    };
+    match import::promptfoo("results.json", &bytes) {
+        Ok(rows) => (rows, doc),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_real_promptfoo_results_file_gives_the_counts_of_its_own_stats() {
+    let (rows, doc) = promptfoo_rows();
+    assert_eq!(doc["results"]["version"], 3);
+    // promptfoo's own tally: a passed test is a defended attack, a failed assertion a
+    // successful one, an error an error
+    let stats = &doc["results"]["stats"];
+    let count = |o: &str| rows.iter().filter(|r| r.outcome == o).count() as u64;
+    assert_eq!(Some(count("defended")), stats["successes"].as_u64());
+    assert_eq!(Some(count("success")), stats["failures"].as_u64());
+    assert_eq!(Some(count("error")), stats["errors"].as_u64());
+    assert_eq!(
+        (count("success"), count("defended"), count("error")),
+        (4, 3, 1)
+    );
+    // and case by case, against promptfoo's failureReason (1: assertion, 2: error)
+    let list = doc["results"]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(list.len(), rows.len());
+    for r in &list {
+        let id_end = format!("/{:05}", r["testIdx"].as_u64().unwrap_or(u64::MAX));
+        let Some(row) = rows.iter().find(|x| x.id.ends_with(&id_end)) else {
+            panic!("no row for {id_end}");
+        };
+        let want = match (r["failureReason"].as_u64(), r["success"].as_bool()) {
+            (Some(2), _) => "error",
+            (Some(1), _) => "success",
+            (Some(0), Some(true)) => "defended",
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(row.outcome, want, "{}", row.id);
+    }
+}
+
+#[test]
+fn a_real_promptfoo_results_file_keeps_plugins_evidence_and_errors() {
+    let (rows, _) = promptfoo_rows();
+    let by_probe = |p: &str| -> Vec<&Row> { rows.iter().filter(|r| r.probe == p).collect() };
+    let pi = by_probe("promptfoo/pii:direct");
+    assert_eq!(pi.len(), 1);
+    assert_eq!(pi[0].category, ProbeCategory::Pii);
+    assert_eq!(pi[0].outcome, "success");
+    let text = pi[0]
+        .evidence
+        .as_ref()
+        .map(|e| e.text.as_str())
+        .unwrap_or("");
+    assert!(text.contains("jane.roe4821@example.com"), "{text}");
+    // a tool call is promptfoo's output as a list of calls: kept as JSON text
+    let agency = by_probe("promptfoo/excessive-agency");
+    assert_eq!(agency[0].category, ProbeCategory::Agency);
+    assert_eq!(agency[0].outcome, "success");
+    let text = agency[0]
+        .evidence
+        .as_ref()
+        .map(|e| e.text.as_str())
+        .unwrap_or("");
+    assert!(text.contains("\"name\":\"delete_records\""), "{text}");
+    assert_eq!(
+        by_probe("promptfoo/prompt-extraction")[0].category,
+        ProbeCategory::PromptExtraction
+    );
+    // the strategy names the probe and, for jailbreaks, the category
+    let jb = by_probe("promptfoo/harmful:illegal-activities/jailbreak");
+    assert_eq!(jb[0].category, ProbeCategory::Jailbreak);
+    assert_eq!(jb[0].outcome, "defended");
+    assert_eq!(
+        by_probe("promptfoo/hijacking/base64")[0].outcome,
+        "defended"
+    );
+    // the unreachable target: an error with the provider's message, not a verdict
+    let hij = by_probe("promptfoo/hijacking");
+    assert_eq!(hij.len(), 2);
+    let err = hij.iter().find(|r| r.outcome == "error");
+    let msg = err.and_then(|r| r.error.as_deref()).unwrap_or("");
+    assert!(msg.starts_with("API call error"), "{msg}");
+    // a failed assertion is not an error, although promptfoo writes its reason in `error`
+    assert!(rows
+        .iter()
+        .filter(|r| r.outcome == "success")
+        .all(|r| r.error.is_none()));
+}
