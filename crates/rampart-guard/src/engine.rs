@@ -88,7 +88,6 @@ impl Pattern {
     }
 
     /// Compiles now; the error names what failed.
-    #[cfg(test)]
     fn compile_now(&self) -> Result<(), String> {
         if self.compiled.get().is_none() {
             let c = Compiled::new(&self.hir)?;
@@ -195,7 +194,6 @@ fn compile(pats: &[String]) -> Result<(Vec<Pattern>, Vec<Needs>), GuardError> {
         .collect()
 }
 
-#[cfg(test)]
 fn compile_all(patterns: &[Pattern]) -> Result<(), GuardError> {
     for p in patterns {
         p.compile_now().map_err(|e| {
@@ -373,6 +371,19 @@ impl Anchors {
             }
         }
         &self.ac
+    }
+
+    /// Builds the DFA now (a no-op once built).
+    fn build_dfa(&self) -> Result<(), GuardError> {
+        if self.dfa.get().is_none() {
+            let dfa = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.lits)
+                .map_err(|e| GuardError::Config(format!("detector literal automaton: {e}")))?;
+            let _ = self.dfa.set(dfa);
+        }
+        Ok(())
     }
 
     /// For each pattern that can match `text`: its index and the positions to search
@@ -693,9 +704,14 @@ impl PhraseEngine {
 
     /// Compiles every pattern now, as the engine did before compiling on first use
     /// (tests compare the two); the error names the first pattern that fails.
-    #[cfg(test)]
     pub(crate) fn compile_all(&self) -> Result<(), GuardError> {
         compile_all(&self.patterns)
+    }
+
+    /// Every pattern compiled and the DFA built (see [`crate::Pipeline::prepare`]).
+    pub(crate) fn prepare(&self) -> Result<(), GuardError> {
+        self.compile_all()?;
+        self.anchors.build_dfa()
     }
 
     /// Whether the literal search uses the DFA.
@@ -909,9 +925,14 @@ impl TokenEngine {
     }
 
     /// As [`PhraseEngine::compile_all`].
-    #[cfg(test)]
     pub(crate) fn compile_all(&self) -> Result<(), GuardError> {
         compile_all(&self.patterns)
+    }
+
+    /// As [`PhraseEngine::prepare`].
+    pub(crate) fn prepare(&self) -> Result<(), GuardError> {
+        self.compile_all()?;
+        self.anchors.build_dfa()
     }
 
     /// As [`PhraseEngine::uses_dfa`].

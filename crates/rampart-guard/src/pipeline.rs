@@ -237,6 +237,15 @@ impl Pipeline {
         })
     }
 
+    /// Does now what [`Pipeline::new`] leaves to the first texts: compiles every
+    /// pattern and builds the literal DFA, so no request pays for it. For long-lived
+    /// processes (the gateway calls it at start-up); a short run that judges a few
+    /// texts is faster without it.
+    pub fn prepare(&self) -> Result<(), GuardError> {
+        self.phrases.prepare()?;
+        self.tokens.prepare()
+    }
+
     /// The configuration this pipeline was built with.
     pub fn config(&self) -> &PipelineConfig {
         &self.cfg
@@ -617,6 +626,22 @@ mod tests {
         phrases.compile_all().unwrap();
         tokens.compile_all().unwrap();
         Pipeline::with_engines(cfg, phrases, tokens).unwrap()
+    }
+
+    /// `prepare` gives the eager build: the DFA in use and the same findings.
+    #[test]
+    fn a_prepared_pipeline_is_the_eager_one() {
+        let prepared = Pipeline::new(PipelineConfig::default()).unwrap();
+        assert!(!prepared.phrases.uses_dfa());
+        prepared.prepare().unwrap();
+        assert!(prepared.phrases.uses_dfa() && prepared.tokens.uses_dfa());
+        let reference = eager_reference(PipelineConfig::default());
+        for t in every_kind_of_text() {
+            assert_eq!(
+                prepared.check(&t, Role::User),
+                reference.check(&t, Role::User)
+            );
+        }
     }
 
     /// Every text of the guard's test corpora: the held-out sets (seven languages,
