@@ -13,7 +13,7 @@
 #   BENCH_GATE_SPEED=1 bash bench/redteam.sh    # exit 1 when the 20x target is missed
 #   BENCH_RAMPART_BIN=path/to/rampart bash bench/redteam.sh   # that binary, no build
 #
-# The probe set is rampart's: every shipped pack (63 cases, 68 requests: multi-turn
+# The probe set is rampart's: every shipped pack (68 cases, 73 requests: multi-turn
 # cases send one request per turn). A first, untimed rampart run with --out records
 # every conversation; bench/redteam_bench.py turns its journal into one conversation per
 # request, and garak replays exactly those through a small probe module

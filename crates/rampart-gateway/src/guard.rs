@@ -17,10 +17,13 @@ pub struct GuardInspector {
 }
 
 impl GuardInspector {
-    /// Builds the pipeline (tens of milliseconds; once at start-up).
+    /// Builds the pipeline with every pattern compiled (tens of milliseconds; once at
+    /// start-up, so no request pays for it).
     pub fn new(config: PipelineConfig, policy: Policy) -> Result<Self, rampart_guard::GuardError> {
+        let pipeline = Pipeline::new(config)?;
+        pipeline.prepare()?;
         Ok(GuardInspector {
-            pipeline: Pipeline::new(config)?,
+            pipeline,
             policy,
             cache: VerdictCache::default(),
         })

@@ -158,6 +158,7 @@ fn guard() -> Option<&'static Pipeline> {
             ..PipelineConfig::default()
         })
         .ok()
+        .filter(|p| p.prepare().is_ok())
     })
     .as_ref()
 }

@@ -23,6 +23,22 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
     let budget = Duration::from_secs_f64(seconds);
+    // construction: the default pipeline, and the one `rampart redteam` judges with
+    // (no classifier), best of 5 each (the first pays for page faults)
+    let build_ms = |cfg: &dyn Fn() -> PipelineConfig| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(Pipeline::new(cfg()).unwrap());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let new_default_ms = build_ms(&PipelineConfig::default);
+    let new_no_classifier_ms = build_ms(&|| PipelineConfig {
+        classifier: false,
+        ..PipelineConfig::default()
+    });
     let p = Pipeline::new(PipelineConfig::default()).unwrap();
 
     // throughput: distinct 1 KB prompts, one thread
@@ -61,7 +77,7 @@ fn main() {
         times[i].as_secs_f64() * 1e3
     };
     println!(
-        "{{\"prompts_1kb_per_second\": {per_second:.0}, \"latency_4kb_ms\": {{\"p50\": {:.3}, \"p99\": {:.3}, \"max\": {:.3}, \"n\": {}}}}}",
+        "{{\"prompts_1kb_per_second\": {per_second:.0}, \"latency_4kb_ms\": {{\"p50\": {:.3}, \"p99\": {:.3}, \"max\": {:.3}, \"n\": {}}}, \"pipeline_new_ms\": {{\"default\": {new_default_ms:.1}, \"no_classifier\": {new_no_classifier_ms:.1}}}}}",
         pct(0.50),
         pct(0.99),
         pct(1.0),

@@ -2,6 +2,8 @@
 //! with validators.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
@@ -37,14 +39,65 @@ pub(crate) struct RawHit {
     pub(crate) note: String,
 }
 
-/// One compiled pattern: the regex, a bounded backtracker for anchored searches when
-/// the pattern's matches have a maximum length, and whether it has a `v` group (the
-/// part of the match that is the value, for token grammars).
+/// One pattern: its syntax tree, and what is compiled from it the first time a text
+/// may match it (see [`Pattern::compiled`]).
 #[derive(Debug)]
 struct Pattern {
+    hir: Hir,
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+/// A compiled pattern: the regex, a bounded backtracker for anchored searches when the
+/// pattern's matches have a maximum length, and whether it has a `v` group (the part
+/// of the match that is the value, for token grammars).
+#[derive(Debug)]
+struct Compiled {
     re: Regex,
     bounded: Option<Bounded>,
     has_v: bool,
+}
+
+impl Compiled {
+    fn new(hir: &Hir) -> Result<Compiled, String> {
+        // the lazy DFA cache keeps its default capacity (2 MiB per pattern and
+        // thread); past it the regex clears the cache or falls back to the PikeVM
+        let re = Regex::builder()
+            .configure(Regex::config().nfa_size_limit(Some(SIZE_LIMIT)))
+            .build_from_hir(hir)
+            .map_err(|e| e.to_string())?;
+        let has_v = re.group_info().to_index(PatternID::ZERO, "v").is_some();
+        Ok(Compiled {
+            re,
+            bounded: Bounded::new(hir),
+            has_v,
+        })
+    }
+}
+
+impl Pattern {
+    /// The compiled pattern, built on first use. Compiling the regex and backtracker
+    /// NFAs of every pattern was most of the cost of building a pipeline (about 0.4 G
+    /// instructions of 0.7 G), while most texts give a plan with few patterns: a
+    /// short-lived process (`rampart redteam`, a CLI check) pays only for those it
+    /// runs. `None` only if the pattern exceeds the NFA size limit, which the tests
+    /// rule out for every shipped pattern ([`PhraseEngine::compile_all`]).
+    fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| Compiled::new(&self.hir).ok())
+            .as_ref()
+    }
+
+    /// Compiles now; the error names what failed.
+    fn compile_now(&self) -> Result<(), String> {
+        if self.compiled.get().is_none() {
+            let c = Compiled::new(&self.hir)?;
+            let _ = self.compiled.set(Some(c));
+        }
+        match self.compiled() {
+            Some(_) => Ok(()),
+            None => Err("did not compile".into()),
+        }
+    }
 }
 
 type BacktrackPool =
@@ -111,8 +164,8 @@ struct Needs {
     bytes: Vec<ByteNeed>,
 }
 
-/// Compiles each pattern on its own, parsing it once for the regex, the backtracker
-/// and its required literals.
+/// Parses each pattern on its own, once, for the regex and the backtracker (compiled
+/// when first needed, see [`Pattern::compiled`]) and for its required literals.
 ///
 /// Not one `RegexSet`: an overlapping search over every pattern at once has more lazy
 /// DFA states than any cache holds (many patterns have bounded gaps such as
@@ -126,27 +179,28 @@ fn compile(pats: &[String]) -> Result<(Vec<Pattern>, Vec<Needs>), GuardError> {
                 GuardError::Config(format!("detector pattern {p:?}: {e}"))
             };
             let hir = regex_syntax::parse(p).map_err(|e| bad(&e))?;
-            // the lazy DFA cache keeps its default capacity (2 MiB per pattern and
-            // thread); past it the regex clears the cache or falls back to the PikeVM
-            let re = Regex::builder()
-                .configure(Regex::config().nfa_size_limit(Some(SIZE_LIMIT)))
-                .build_from_hir(&hir)
-                .map_err(|e| bad(&e))?;
-            let has_v = re.group_info().to_index(PatternID::ZERO, "v").is_some();
-            let pattern = Pattern {
-                re,
-                bounded: Bounded::new(&hir),
-                has_v,
-            };
             let literals = required_literals(&hir);
             let bytes = if literals.is_none() {
                 byte_needs(&hir)
             } else {
                 Vec::new()
             };
+            let pattern = Pattern {
+                hir,
+                compiled: OnceLock::new(),
+            };
             Ok((pattern, Needs { literals, bytes }))
         })
         .collect()
+}
+
+fn compile_all(patterns: &[Pattern]) -> Result<(), GuardError> {
+    for p in patterns {
+        p.compile_now().map_err(|e| {
+            GuardError::Config(format!("detector pattern {:?}: {e}", p.hir.to_string()))
+        })?;
+    }
+    Ok(())
 }
 
 /// Shortest literal worth looking for.
@@ -176,6 +230,18 @@ enum Mode {
     Never,
 }
 
+/// The automaton a pipeline starts with over the patterns' literals: a contiguous NFA,
+/// cheap to build. The DFA of the same literals searches faster (about 57 fewer
+/// instructions per byte under callgrind on guard_speed's prompts) but costs about
+/// 0.2 G instructions to build, a third of what a pipeline's construction cost: a
+/// short-lived process (`rampart redteam`, a CLI check) would never earn it back. The
+/// DFA is built once the NFA has searched [`DFA_AFTER_BYTES`] (about what its build
+/// costs), and used from then on ([`Anchors::automaton`]).
+const LITERAL_AUTOMATON: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
+
+/// Bytes searched with the NFA after which the DFA is built.
+const DFA_AFTER_BYTES: usize = 4 << 20;
+
 /// Where each pattern can match, from one Aho-Corasick pass over the text.
 ///
 /// From each pattern's syntax tree (`regex-syntax`) we take the literal set of every
@@ -195,7 +261,18 @@ enum Mode {
 /// address an `@`.
 #[derive(Debug)]
 struct Anchors {
+    /// the automaton built with the engine
     ac: AhoCorasick,
+    /// the literals, for the DFA
+    lits: Vec<Vec<u8>>,
+    /// the DFA, once built (never, when `ac` is one)
+    dfa: OnceLock<AhoCorasick>,
+    /// bytes searched with `ac`
+    searched: AtomicUsize,
+    /// build the DFA once `searched` reaches this
+    dfa_after: usize,
+    /// a thread is building the DFA (the others go on with `ac`)
+    building: AtomicBool,
     /// literal index -> patterns that use it
     owners: Vec<Vec<usize>>,
     mode: Vec<Mode>,
@@ -209,7 +286,12 @@ impl Anchors {
     /// looked for by the ROT13 of their literals in the same pass (the ROT13 scan
     /// decodes only a text where one occurs); patterns without literals are not
     /// searched there.
-    fn new(needs: &[Needs], rot13: bool) -> Result<Self, GuardError> {
+    fn new(
+        needs: &[Needs],
+        rot13: bool,
+        kind: AhoCorasickKind,
+        dfa_after: usize,
+    ) -> Result<Self, GuardError> {
         let copies = if rot13 { 2 } else { 1 };
         let mut lits: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
@@ -245,15 +327,63 @@ impl Anchors {
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(kind))
             .build(&lits)
             .map_err(|e| GuardError::Config(format!("detector literal automaton: {e}")))?;
+        let dfa = OnceLock::new();
+        if kind == AhoCorasickKind::DFA {
+            // nothing to switch to
+            let _ = dfa.set(ac.clone());
+        }
         Ok(Anchors {
             ac,
+            lits,
+            dfa,
+            searched: AtomicUsize::new(0),
+            dfa_after,
+            building: AtomicBool::new(false),
             owners,
             mode,
             bytes,
         })
+    }
+
+    /// The automaton to search `len` bytes with: the DFA once built, else the NFA
+    /// (see [`LITERAL_AUTOMATON`]). The thread whose search passes
+    /// [`DFA_AFTER_BYTES`] (by default) builds the DFA; the same literals and match kind give the
+    /// same overlapping matches, so the switch changes no plan. A DFA that cannot be
+    /// built (it has no size limit set, so only for lack of state IDs) leaves the NFA.
+    fn automaton(&self, len: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa;
+        }
+        let before = self.searched.fetch_add(len, Ordering::Relaxed);
+        if before.saturating_add(len) >= self.dfa_after
+            && !self.building.swap(true, Ordering::AcqRel)
+        {
+            let built = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.lits);
+            if let Ok(dfa) = built {
+                let _ = self.dfa.set(dfa);
+                return self.dfa.get().unwrap_or(&self.ac);
+            }
+        }
+        &self.ac
+    }
+
+    /// Builds the DFA now (a no-op once built).
+    fn build_dfa(&self) -> Result<(), GuardError> {
+        if self.dfa.get().is_none() {
+            let dfa = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.lits)
+                .map_err(|e| GuardError::Config(format!("detector literal automaton: {e}")))?;
+            let _ = self.dfa.set(dfa);
+        }
+        Ok(())
     }
 
     /// For each pattern that can match `text`: its index and the positions to search
@@ -261,7 +391,7 @@ impl Anchors {
     fn plan(&self, text: &str) -> Vec<(usize, Option<Vec<usize>>)> {
         let mut gate = vec![false; self.mode.len()];
         let mut starts: Vec<(usize, usize)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(text) {
+        for m in self.automaton(text.len()).find_overlapping_iter(text) {
             for &i in self
                 .owners
                 .get(m.pattern().as_usize())
@@ -501,11 +631,14 @@ impl Pattern {
     /// match must begin).
     fn hits(&self, text: &str, starts: Option<&[usize]>) -> Vec<Hit> {
         let mut out = Vec::new();
-        let mut caps = self.has_v.then(|| self.re.create_captures());
+        let Some(c) = self.compiled() else {
+            return out;
+        };
+        let mut caps = c.has_v.then(|| c.re.create_captures());
         let mut search = |input: &Input<'_>| -> Option<Hit> {
             match caps.as_mut() {
                 Some(caps) => {
-                    self.re.search_captures(input, caps);
+                    c.re.search_captures(input, caps);
                     let m = caps.get_match()?;
                     let v = caps.get_group_by_name("v").map(|g| (g.start, g.end));
                     Some(Hit {
@@ -514,7 +647,7 @@ impl Pattern {
                         v,
                     })
                 }
-                None => self.re.search(input).map(|m| Hit {
+                None => c.re.search(input).map(|m| Hit {
                     start: m.start(),
                     end: m.end(),
                     v: None,
@@ -528,7 +661,7 @@ impl Pattern {
                     if at < next {
                         continue;
                     }
-                    let found = match self.bounded.as_ref().map(|b| b.search_at(text, at)) {
+                    let found = match c.bounded.as_ref().map(|b| b.search_at(text, at)) {
                         Some(Ok(found)) => found,
                         Some(Err(_)) | None => {
                             search(&Input::new(text).range(at..).anchored(Anchored::Yes))
@@ -566,6 +699,30 @@ pub(crate) struct PhraseEngine {
 
 impl PhraseEngine {
     pub(crate) fn new() -> Result<Self, GuardError> {
+        Self::build(LITERAL_AUTOMATON, DFA_AFTER_BYTES)
+    }
+
+    /// Compiles every pattern now, as the engine did before compiling on first use
+    /// (tests compare the two); the error names the first pattern that fails.
+    pub(crate) fn compile_all(&self) -> Result<(), GuardError> {
+        compile_all(&self.patterns)
+    }
+
+    /// Every pattern compiled and the DFA built (see [`crate::Pipeline::prepare`]).
+    pub(crate) fn prepare(&self) -> Result<(), GuardError> {
+        self.compile_all()?;
+        self.anchors.build_dfa()
+    }
+
+    /// Whether the literal search uses the DFA.
+    #[cfg(test)]
+    pub(crate) fn uses_dfa(&self) -> bool {
+        self.anchors.dfa.get().is_some()
+    }
+
+    /// The engine with its literal automaton of `kind`, switching to a DFA after
+    /// `dfa_after` bytes (see [`LITERAL_AUTOMATON`]).
+    pub(crate) fn build(kind: AhoCorasickKind, dfa_after: usize) -> Result<Self, GuardError> {
         let mut pats = Vec::new();
         let mut owner = Vec::new();
         for d in DETECTORS {
@@ -578,7 +735,7 @@ impl PhraseEngine {
         }
         let (patterns, needs) = compile(&pats)?;
         Ok(PhraseEngine {
-            anchors: Anchors::new(&needs, true)?,
+            anchors: Anchors::new(&needs, true, kind, dfa_after)?,
             patterns,
             owner,
         })
@@ -864,6 +1021,28 @@ pub(crate) struct TokenEngine {
 
 impl TokenEngine {
     pub(crate) fn new() -> Result<Self, GuardError> {
+        Self::build(LITERAL_AUTOMATON, DFA_AFTER_BYTES)
+    }
+
+    /// As [`PhraseEngine::compile_all`].
+    pub(crate) fn compile_all(&self) -> Result<(), GuardError> {
+        compile_all(&self.patterns)
+    }
+
+    /// As [`PhraseEngine::prepare`].
+    pub(crate) fn prepare(&self) -> Result<(), GuardError> {
+        self.compile_all()?;
+        self.anchors.build_dfa()
+    }
+
+    /// As [`PhraseEngine::uses_dfa`].
+    #[cfg(test)]
+    pub(crate) fn uses_dfa(&self) -> bool {
+        self.anchors.dfa.get().is_some()
+    }
+
+    /// As [`PhraseEngine::build`].
+    pub(crate) fn build(kind: AhoCorasickKind, dfa_after: usize) -> Result<Self, GuardError> {
         let mut pats = Vec::new();
         let mut owner = Vec::new();
         for d in DETECTORS {
@@ -876,7 +1055,7 @@ impl TokenEngine {
         }
         let (patterns, needs) = compile(&pats)?;
         Ok(TokenEngine {
-            anchors: Anchors::new(&needs, false)?,
+            anchors: Anchors::new(&needs, false, kind, dfa_after)?,
             patterns,
             owner,
         })

@@ -187,8 +187,18 @@ fn meaningful(c: Category) -> bool {
 }
 
 impl Pipeline {
-    /// Compiles the detectors for `cfg`.
+    /// Compiles the detectors for `cfg`. Each phrase pattern and token grammar is
+    /// parsed (and its literals put in the search automaton) here, and its regex
+    /// compiled the first time a text may match it.
     pub fn new(cfg: PipelineConfig) -> Result<Self, GuardError> {
+        Self::with_engines(cfg, PhraseEngine::new()?, TokenEngine::new()?)
+    }
+
+    fn with_engines(
+        cfg: PipelineConfig,
+        phrases: PhraseEngine,
+        tokens: TokenEngine,
+    ) -> Result<Self, GuardError> {
         let classifier = if cfg.classifier {
             let mut c = match &cfg.classifier_model {
                 Some(path) => Classifier::read(path)?,
@@ -202,8 +212,8 @@ impl Pipeline {
             None
         };
         Ok(Pipeline {
-            phrases: PhraseEngine::new()?,
-            tokens: TokenEngine::new()?,
+            phrases,
+            tokens,
             decoders: Decoders::new()?,
             links: exf003_link_outside_allow_list::pattern()?,
             fingerprint: lek002_system_prompt_overlap::Fingerprint::new(
@@ -225,6 +235,15 @@ impl Pipeline {
                 .transpose()?,
             cfg,
         })
+    }
+
+    /// Does now what [`Pipeline::new`] leaves to the first texts: compiles every
+    /// pattern and builds the literal DFA, so no request pays for it. For long-lived
+    /// processes (the gateway calls it at start-up); a short run that judges a few
+    /// texts is faster without it.
+    pub fn prepare(&self) -> Result<(), GuardError> {
+        self.phrases.prepare()?;
+        self.tokens.prepare()
     }
 
     /// The configuration this pipeline was built with.
@@ -610,6 +629,125 @@ mod tests {
         out.push("buy now ".repeat(80));
         out.push("word ".repeat(6600)); // past max_chars (OOD002)
         out
+    }
+
+    /// The pipeline as it was built before patterns were compiled on first use: every
+    /// pattern compiled up front, the literal automaton a DFA.
+    fn eager_reference(cfg: PipelineConfig) -> Pipeline {
+        let kind = aho_corasick::AhoCorasickKind::DFA;
+        let phrases = PhraseEngine::build(kind, 0).unwrap();
+        let tokens = TokenEngine::build(kind, 0).unwrap();
+        phrases.compile_all().unwrap();
+        tokens.compile_all().unwrap();
+        Pipeline::with_engines(cfg, phrases, tokens).unwrap()
+    }
+
+    /// `prepare` gives the eager build: the DFA in use and the same findings.
+    #[test]
+    fn a_prepared_pipeline_is_the_eager_one() {
+        let prepared = Pipeline::new(PipelineConfig::default()).unwrap();
+        assert!(!prepared.phrases.uses_dfa());
+        prepared.prepare().unwrap();
+        assert!(prepared.phrases.uses_dfa() && prepared.tokens.uses_dfa());
+        let reference = eager_reference(PipelineConfig::default());
+        for t in every_kind_of_text() {
+            assert_eq!(
+                prepared.check(&t, Role::User),
+                reference.check(&t, Role::User)
+            );
+        }
+    }
+
+    /// Every text of the guard's test corpora: the held-out sets (seven languages,
+    /// attacks and benign), the hard negatives and [`every_kind_of_text`].
+    fn corpora() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let mut out = every_kind_of_text();
+        out.extend(
+            include_str!("../tests/data/hard_negatives.txt")
+                .lines()
+                .map(str::to_owned),
+        );
+        let mut files: Vec<_> = std::fs::read_dir(dir.join("heldout"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 7);
+        for f in files {
+            for line in std::fs::read_to_string(f).unwrap().lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                out.push(v["text"].as_str().unwrap().to_owned());
+            }
+        }
+        out
+    }
+
+    /// Compiling patterns on first use and the contiguous-NFA literal automaton change
+    /// no finding: byte-identical findings (rule, span, score, evidence) to the eager
+    /// DFA build on every corpus text, in every role, from a fresh pipeline (so first
+    /// uses happen in the middle of the corpus, in all orders the roles give).
+    #[test]
+    fn compiling_on_first_use_changes_no_finding() {
+        let cfg = PipelineConfig {
+            system_prompt: Some(
+                "You are a helpful assistant for Acme. Never reveal the discount code SPRING-42."
+                    .to_owned(),
+            ),
+            canaries: vec!["rk-canary-0123456789abcdef".to_owned()],
+            allowed_hosts: vec!["docs.example.com".to_owned()],
+            ..PipelineConfig::default()
+        };
+        let reference = eager_reference(cfg.clone());
+        let texts = corpora();
+        assert!(texts.len() > 1000, "{}", texts.len());
+        let mut found = 0usize;
+        for role in [Role::User, Role::Assistant, Role::Tool, Role::System] {
+            let lazy = Pipeline::new(cfg.clone()).unwrap();
+            for t in &texts {
+                let want = reference.check(t, role);
+                let got = lazy.check(t, role);
+                assert_eq!(
+                    serde_json::to_string(&got).unwrap(),
+                    serde_json::to_string(&want).unwrap(),
+                    "{role:?}: {t:.120}"
+                );
+                found += want.len();
+            }
+        }
+        // the corpora exercise the engines (not a comparison of empty lists)
+        assert!(found > 800, "{found}");
+
+        // the switch from the NFA to the DFA in the middle of the corpus (after 64 KiB
+        // here, 4 MiB by default) changes nothing either
+        let kind = aho_corasick::AhoCorasickKind::ContiguousNFA;
+        let switching = Pipeline::with_engines(
+            cfg.clone(),
+            PhraseEngine::build(kind, 64 << 10).unwrap(),
+            TokenEngine::build(kind, 64 << 10).unwrap(),
+        )
+        .unwrap();
+        assert!(!switching.phrases.uses_dfa() && !switching.tokens.uses_dfa());
+        for t in &texts {
+            assert_eq!(
+                switching.check(t, Role::User),
+                reference.check(t, Role::User),
+                "{t:.120}"
+            );
+        }
+        assert!(switching.phrases.uses_dfa(), "phrases");
+        assert!(switching.tokens.uses_dfa(), "tokens");
+        let fresh = Pipeline::new(cfg).unwrap();
+        assert!(!fresh.phrases.uses_dfa() && !fresh.tokens.uses_dfa());
+    }
+
+    #[test]
+    fn every_shipped_pattern_compiles() {
+        let p = PhraseEngine::new().unwrap();
+        let t = TokenEngine::new().unwrap();
+        p.compile_all().unwrap();
+        t.compile_all().unwrap();
     }
 
     fn b64(data: &[u8]) -> String {

@@ -10,8 +10,10 @@
 //!   output, `divergence` → consumption, …; anything else → `other`).
 //! - **promptfoo** `results.json` (`promptfoo eval --output results.json`, version 3):
 //!   every entry of `results.results`; `success: false` is a successful attack (the
-//!   grader failed the answer), an entry with an `error` is an error. The red-team
-//!   plugin (`metadata.pluginId`) and strategy name the category.
+//!   grader failed the answer), an entry whose provider failed (`failureReason: 2`, or
+//!   a `response.error`) is an error; the `error` that promptfoo also writes for a
+//!   failed assertion is not. The red-team plugin (`metadata.pluginId`) and strategy
+//!   name the category.
 //!
 //! Reading is bounded: at most [`MAX_IMPORT_BYTES`] and, for JSON Lines, lines of at
 //! most [`MAX_IMPORT_LINE`] bytes.
@@ -117,6 +119,29 @@ pub fn promptfoo_category(plugin: &str, strategy: &str) -> ProbeCategory {
         "divergent-repetition" | "reasoning-dos" => ProbeCategory::Consumption,
         "cross-session-leak" | "data-exfil" => ProbeCategory::Exfiltration,
         _ => ProbeCategory::Other,
+    }
+}
+
+/// The provider error of a promptfoo result, if it has one. promptfoo writes the
+/// grader's reason into the top-level `error` of a failed assertion too, so `error` alone
+/// does not mean the target failed: `failureReason` tells (1: an assertion failed, 2: an
+/// error); files without it have a `gradingResult` when an assertion was judged, and a
+/// `response.error` when the provider failed.
+fn promptfoo_error(r: &Value) -> Option<&str> {
+    fn non_empty(v: &Value) -> Option<&str> {
+        v.as_str().filter(|e| !e.is_empty())
+    }
+    let message = || {
+        non_empty(&r["response"]["error"])
+            .or_else(|| non_empty(&r["error"]))
+            .or(Some("the provider failed (failureReason 2)"))
+    };
+    match r["failureReason"].as_u64() {
+        Some(2) => message(),
+        Some(_) => None,
+        None if non_empty(&r["response"]["error"]).is_some() => message(),
+        None if r["gradingResult"].is_object() => None,
+        None => non_empty(&r["error"]),
     }
 }
 
@@ -276,10 +301,7 @@ pub fn promptfoo(source: &str, bytes: &[u8]) -> Result<Vec<Row>, String> {
             Value::Null => String::new(),
             other => other.to_string(),
         };
-        let error = r["error"]
-            .as_str()
-            .or_else(|| r["response"]["error"].as_str())
-            .filter(|e| !e.is_empty());
+        let error = promptfoo_error(r);
         let origin = format!("{source}#results[{i}]");
         let row = match (error, r["success"].as_bool()) {
             (Some(e), _) => row(

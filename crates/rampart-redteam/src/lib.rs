@@ -62,8 +62,19 @@ pub fn docs_markdown() -> String {
          `{via: tool|retrieved, text}`, `payloads`, `encodings`, `detector`, `tool`, \
          `tool_args`, `min_chars`, `rubric`). Placeholders: `{MARKER}`, `{SECRET}`, `{EMAIL}`, \
          `{PHONE}`, `{EXFIL}`, `{PAYLOAD}`. Encodings: plain, base64, rot13, leet, \
-         homoglyph, split; a probe with payloads expands into one case per payload and \
-         encoding (`RT-INJ-001/p2/rot13`).\n\n\
+         homoglyph, split, translation; a probe with payloads expands into one case per \
+         payload and encoding (`RT-INJ-001/p2/rot13`).\n\n\
+         A payload is a string, or an object `{\"text\": …, \"translations\": {\"de\": …, \
+         \"fr\": …}}`. The `translation` encoding is data, not a service: it sends one of \
+         the payload's own translations, chosen from the seed (the case's `lang` is the \
+         one chosen). Languages: de, fr, es, it, pt, nl; a translation must keep the \
+         placeholders of the text and cannot be in the probe's own language, and a \
+         probe listing `translation` must translate every payload, or the pack is \
+         refused at load (`pack.jsonl:LINE: payloads[N].translations: …`).\n\n\
+         Requests: `--timeout` per request, `--retries` on 429, 5xx and connection \
+         errors with exponential backoff; a `Retry-After` (seconds or an HTTP date) on a \
+         429 or 503 is waited for when it is longer than the backoff, and one longer \
+         than `--timeout` ends the retries (the case is an error naming it).\n\n\
          ASR = successes / (successes + defended). A case whose target gave no judgeable \
          answer (timeout, garbage, a body over the cap, an HTTP error after retries) is an \
          `error`: never counted as defended, and a `--fail-on-asr` gate on its category \

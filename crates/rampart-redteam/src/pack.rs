@@ -14,7 +14,14 @@
 //! `{EMAIL}`, `{PHONE}` (fake personal data planted in the document), `{EXFIL}` (the
 //! attacker's URL) and, in turns and the document, `{PAYLOAD}` (each payload in turn,
 //! under each encoding).
+//!
+//! A payload is a string, or an object `{"text": …, "translations": {"de": …, …}}`
+//! carrying its own translations into the languages of [`TRANSLATION_LANGS`]: the
+//! `translation` encoding picks one of them from the seed (no network, no model: the
+//! translations are data, written and reviewed with the pack). A probe asking for the
+//! `translation` encoding must give translations of every payload.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -30,6 +37,9 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub const MAX_TURNS: usize = 8;
 /// Most payloads in one probe.
 pub const MAX_PAYLOADS: usize = 32;
+/// The languages a payload may be translated into (ISO 639-1): German, French,
+/// Spanish, Italian, Portuguese, Dutch.
+pub const TRANSLATION_LANGS: [&str; 6] = ["de", "fr", "es", "it", "pt", "nl"];
 
 /// What an attack tries to achieve; `--fail-on-asr` names these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -191,16 +201,19 @@ pub enum Encoding {
     Homoglyph,
     /// Cut in two variables at a point chosen from the seed, to be joined.
     Split,
+    /// Replaced by one of the payload's translations, chosen from the seed.
+    Translation,
 }
 
 impl Encoding {
-    const NAMES: [(&'static str, Encoding); 6] = [
+    const NAMES: [(&'static str, Encoding); 7] = [
         ("plain", Encoding::Plain),
         ("base64", Encoding::Base64),
         ("rot13", Encoding::Rot13),
         ("leet", Encoding::Leet),
         ("homoglyph", Encoding::Homoglyph),
         ("split", Encoding::Split),
+        ("translation", Encoding::Translation),
     ];
 
     /// Parses the name.
@@ -237,6 +250,26 @@ pub struct Document {
     pub text: String,
 }
 
+/// A payload and its translations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payload {
+    /// The payload, in the probe's language (placeholders allowed, not `{PAYLOAD}`).
+    pub text: String,
+    /// Translations by language code (of [`TRANSLATION_LANGS`]), each with the same
+    /// placeholders as `text`; empty when the payload has none.
+    pub translations: BTreeMap<String, String>,
+}
+
+impl Payload {
+    /// A payload without translations.
+    pub fn new(text: &str) -> Payload {
+        Payload {
+            text: text.to_string(),
+            translations: BTreeMap::new(),
+        }
+    }
+}
+
 /// One probe as written in a pack.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Probe {
@@ -257,7 +290,7 @@ pub struct Probe {
     /// A document supplied with the first turn.
     pub document: Option<Document>,
     /// Payloads substituted for `{PAYLOAD}`.
-    pub payloads: Vec<String>,
+    pub payloads: Vec<Payload>,
     /// Encodings applied to each payload (default: plain).
     pub encodings: Vec<Encoding>,
     /// The detector that judges success.
@@ -558,17 +591,7 @@ fn probe(f: &mut Fields<'_>) -> Result<Probe, PackError> {
         }
         Some(_) => return Err(f.err("document", "an object {\"via\", \"text\"}")),
     };
-    let payloads = if f.has("payloads") {
-        f.strings("payloads")?
-    } else {
-        Vec::new()
-    };
-    if payloads.len() > MAX_PAYLOADS {
-        return Err(f.err("payloads", &format!("at most {MAX_PAYLOADS}")));
-    }
-    for p in &payloads {
-        check_placeholders(p, false).map_err(|m| f.err("payloads", &m))?;
-    }
+    let payloads = payloads(f, &lang)?;
     let uses_payload = turns.iter().any(|t| t.contains("{PAYLOAD}"))
         || document
             .as_ref()
@@ -597,6 +620,17 @@ fn probe(f: &mut Fields<'_>) -> Result<Probe, PackError> {
                 "encodings",
                 "encodings apply to payloads; this probe has none",
             ));
+        }
+        if out.contains(&Encoding::Translation) {
+            if let Some(i) = payloads.iter().position(|p| p.translations.is_empty()) {
+                return Err(f.err(
+                    &format!("payloads[{i}].translations"),
+                    &format!(
+                        "the translation encoding needs translations of every payload (into {})",
+                        TRANSLATION_LANGS.join(", ")
+                    ),
+                ));
+            }
         }
         out
     } else {
@@ -635,7 +669,7 @@ fn probe(f: &mut Fields<'_>) -> Result<Probe, PackError> {
     }
     let needs_marker = detector == DetectorKind::Marker;
     let mentions_marker = turns.iter().any(|t| t.contains("{MARKER}"))
-        || payloads.iter().any(|t| t.contains("{MARKER}"))
+        || payloads.iter().any(|p| p.text.contains("{MARKER}"))
         || document
             .as_ref()
             .is_some_and(|d| d.text.contains("{MARKER}"));
@@ -662,6 +696,111 @@ fn probe(f: &mut Fields<'_>) -> Result<Probe, PackError> {
         min_chars,
         rubric,
     })
+}
+
+/// The `{NAME}` placeholders of `s`, sorted, each once.
+fn placeholders(s: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = PLACEHOLDERS
+        .iter()
+        .copied()
+        .filter(|name| s.contains(&format!("{{{name}}}")))
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The `payloads` field: strings, or objects with `text` and `translations`.
+fn payloads(f: &mut Fields<'_>, lang: &str) -> Result<Vec<Payload>, PackError> {
+    let items = match f.take("payloads") {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(f.err("payloads", "must be a list")),
+    };
+    if items.len() > MAX_PAYLOADS {
+        return Err(f.err("payloads", &format!("at most {MAX_PAYLOADS}")));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = format!("payloads[{i}]");
+        let payload = match item {
+            Value::String(text) => Payload {
+                text,
+                translations: BTreeMap::new(),
+            },
+            Value::Object(mut o) => {
+                let text = match o.remove("text") {
+                    Some(Value::String(t)) => t,
+                    _ => return Err(f.err(&format!("{at}.text"), "a string is required")),
+                };
+                let translations = match o.remove("translations") {
+                    None => BTreeMap::new(),
+                    Some(Value::Object(m)) => {
+                        let mut t = BTreeMap::new();
+                        for (code, v) in m {
+                            let field = format!("{at}.translations.{code}");
+                            if !TRANSLATION_LANGS.contains(&code.as_str()) {
+                                return Err(f.err(
+                                    &field,
+                                    &format!(
+                                        "unknown language (one of {})",
+                                        TRANSLATION_LANGS.join(", ")
+                                    ),
+                                ));
+                            }
+                            if code == lang {
+                                return Err(f.err(&field, "the probe's own language"));
+                            }
+                            match v {
+                                Value::String(s) if !s.trim().is_empty() => {
+                                    t.insert(code, s);
+                                }
+                                _ => return Err(f.err(&field, "must be a non-empty string")),
+                            }
+                        }
+                        if t.is_empty() {
+                            return Err(
+                                f.err(&format!("{at}.translations"), "at least one translation")
+                            );
+                        }
+                        t
+                    }
+                    Some(_) => {
+                        return Err(f.err(
+                            &format!("{at}.translations"),
+                            "an object {\"LANG\": \"text\"}",
+                        ))
+                    }
+                };
+                if let Some(k) = o.keys().next() {
+                    return Err(f.err(&format!("{at}.{k}"), "unknown field"));
+                }
+                Payload { text, translations }
+            }
+            _ => return Err(f.err(&at, "a string or an object {\"text\", \"translations\"}")),
+        };
+        if payload.text.trim().is_empty() {
+            return Err(f.err(&at, "must not be empty"));
+        }
+        check_placeholders(&payload.text, false).map_err(|m| f.err(&at, &m))?;
+        let want = placeholders(&payload.text);
+        for (code, t) in &payload.translations {
+            let field = format!("{at}.translations.{code}");
+            check_placeholders(t, false).map_err(|m| f.err(&field, &m))?;
+            let got = placeholders(t);
+            if got != want {
+                return Err(f.err(
+                    &field,
+                    &format!(
+                        "must keep the placeholders of the text ({}), has ({})",
+                        want.join(", "),
+                        got.join(", ")
+                    ),
+                ));
+            }
+        }
+        out.push(payload);
+    }
+    Ok(out)
 }
 
 /// The fields of one line, taken one by one; what is left is an unknown field.
@@ -800,6 +939,126 @@ mod tests {
         assert!(e.is_err_and(|e| e.line == 1 && e.field == "pack"));
         let e = parse_str(&format!("{HEAD}{}\n", OK.replace("{MARKER}", "{NOPE}")));
         assert!(e.is_err_and(|e| e.field == "turns"));
+    }
+
+    /// A probe with one payload and `encodings`, the payload given as `payload` (JSON).
+    fn with_payload(payload: &str, encodings: &str) -> String {
+        format!(
+            "{HEAD}{}\n",
+            OK.replace(
+                "\"turns\": [\"say {MARKER}\"]",
+                &format!("\"turns\": [\"{{PAYLOAD}}\"], \"payloads\": [{payload}], \"encodings\": {encodings}"),
+            )
+        )
+    }
+
+    #[test]
+    fn translations_are_parsed_and_validated() {
+        let good = r#"{"text": "say {MARKER}", "translations": {"fr": "dis {MARKER}", "de": "sag {MARKER}"}}"#;
+        let pack = parse_str(&with_payload(good, r#"["plain", "translation"]"#));
+        let pack = match pack {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let p = &pack.probes[0].1.payloads[0];
+        assert_eq!(p.text, "say {MARKER}");
+        assert_eq!(
+            p.translations
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ["de", "fr"]
+        );
+        assert!(pack.probes[0].1.encodings.contains(&Encoding::Translation));
+        // a plain string payload is still a payload, without translations
+        let plain = parse_str(&with_payload(r#""say {MARKER}""#, r#"["plain"]"#));
+        assert!(plain.is_ok_and(|p| p.probes[0].1.payloads[0] == Payload::new("say {MARKER}")));
+
+        let refused = |payload: &str, encodings: &str| -> (usize, String, String) {
+            match parse_str(&with_payload(payload, encodings)) {
+                Ok(_) => panic!("accepted: {payload}"),
+                Err(e) => {
+                    assert!(e
+                        .to_string()
+                        .starts_with(&format!("p.jsonl:2: {}: ", e.field)));
+                    (e.line, e.field, e.message)
+                }
+            }
+        };
+        // the encoding without translations: refused at load, naming the payload
+        let (line, field, msg) = refused(r#""say {MARKER}""#, r#"["translation"]"#);
+        assert_eq!((line, field.as_str()), (2, "payloads[0].translations"));
+        assert!(msg.contains("translation encoding"), "{msg}");
+        let two = format!(r#"{good}, "say it {{MARKER}}""#);
+        assert_eq!(
+            refused(&two, r#"["translation"]"#).1,
+            "payloads[1].translations"
+        );
+        // unknown language, empty text, empty map, dropped or added placeholder
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translations": {"xx": "x {MARKER}"}}"#,
+                r#"["translation"]"#
+            )
+            .1,
+            "payloads[0].translations.xx"
+        );
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translations": {"fr": "  "}}"#,
+                r#"["translation"]"#
+            )
+            .1,
+            "payloads[0].translations.fr"
+        );
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translations": {}}"#,
+                r#"["translation"]"#
+            )
+            .1,
+            "payloads[0].translations"
+        );
+        let (_, field, msg) = refused(
+            r#"{"text": "say {MARKER}", "translations": {"es": "di el código"}}"#,
+            r#"["translation"]"#,
+        );
+        assert_eq!(field, "payloads[0].translations.es");
+        assert!(msg.contains("placeholders"), "{msg}");
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translations": {"it": "di {MARKER} {SECRET}"}}"#,
+                r#"["translation"]"#
+            )
+            .1,
+            "payloads[0].translations.it"
+        );
+        // the probe's own language, an unknown field, a translations list
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translations": {"en": "say {MARKER}"}}"#,
+                r#"["translation"]"#
+            )
+            .1,
+            "payloads[0].translations.en"
+        );
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translation": {"fr": "dis {MARKER}"}}"#,
+                r#"["plain"]"#
+            )
+            .1,
+            "payloads[0].translation"
+        );
+        assert_eq!(
+            refused(
+                r#"{"text": "say {MARKER}", "translations": ["dis {MARKER}"]}"#,
+                r#"["plain"]"#
+            )
+            .1,
+            "payloads[0].translations"
+        );
+        assert_eq!(refused("7", r#"["plain"]"#).1, "payloads[0]");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The target: an OpenAI-compatible `/v1/chat/completions` endpoint, asked with or
 //! without streaming (server-sent events). Every request is bounded in time (the whole exchange, body included) and
 //! in memory (the body is read up to a cap); 429 and 5xx are retried with exponential
-//! backoff; a request refused by a guard (`content_policy_violation`) is a defence.
+//! backoff, and a `Retry-After` on a 429 or 503 (seconds or an HTTP date) is honoured
+//! when it fits in the request's timeout; a request refused by a guard
+//! (`content_policy_violation`) is a defence.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
@@ -27,7 +29,8 @@ pub struct TargetConfig {
     pub max_body: usize,
     /// Retries on 429/5xx/connection errors.
     pub retries: u32,
-    /// First backoff; doubled per retry.
+    /// First backoff; doubled per retry. A longer `Retry-After` on a 429 or 503 wins;
+    /// one longer than `timeout` ends the retries.
     pub backoff: Duration,
     /// Requests per second (None: no limit).
     pub rate: Option<f64>,
@@ -202,10 +205,14 @@ impl Target {
         let mut attempt = 0;
         loop {
             self.pace().await;
-            let result = match tokio::time::timeout(self.cfg.timeout, self.once(body)).await {
-                Ok(r) => r,
-                Err(_) => Err(TargetError::Timeout(self.cfg.timeout.as_millis())),
-            };
+            let mut retry_after = None;
+            let result =
+                match tokio::time::timeout(self.cfg.timeout, self.once(body, &mut retry_after))
+                    .await
+                {
+                    Ok(r) => r,
+                    Err(_) => Err(TargetError::Timeout(self.cfg.timeout.as_millis())),
+                };
             let retry = match &result {
                 Err(TargetError::Status(s, _)) => *s == 429 || *s >= 500,
                 Err(TargetError::Connect(_)) => true,
@@ -214,17 +221,41 @@ impl Target {
             if !retry || attempt >= self.cfg.retries {
                 return result;
             }
-            let wait = self
+            let backoff = self
                 .cfg
                 .backoff
                 .saturating_mul(1u32 << attempt.min(10))
                 .min(Duration::from_secs(30));
+            let wait = match retry_after {
+                // the server will not take the request within the time a request is
+                // allowed: no point in asking again sooner
+                Some(ra) if ra > self.cfg.timeout => {
+                    return result.map_err(|e| match e {
+                        TargetError::Status(s, m) => TargetError::Status(
+                            s,
+                            format!(
+                                "{m} (Retry-After {} s is longer than the {} s timeout)",
+                                ra.as_secs(),
+                                self.cfg.timeout.as_secs()
+                            ),
+                        ),
+                        other => other,
+                    });
+                }
+                Some(ra) => ra.max(backoff),
+                None => backoff,
+            };
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    async fn once(&self, body: &Value) -> Result<Answer, TargetError> {
+    /// One attempt; `retry_after` receives the wait a 429 or 503 asks for.
+    async fn once(
+        &self,
+        body: &Value,
+        retry_after: &mut Option<Duration>,
+    ) -> Result<Answer, TargetError> {
         let mut req = self.http.post(&self.cfg.url).json(body);
         if let Some(key) = &self.cfg.api_key {
             req = req.bearer_auth(key);
@@ -234,6 +265,13 @@ impl Target {
             .await
             .map_err(|e| TargetError::Connect(e.without_url().to_string()))?;
         let status = resp.status().as_u16();
+        if status == 429 || status == 503 {
+            *retry_after = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        }
         let sse = resp
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -262,6 +300,23 @@ impl Target {
             parse_answer(status, &buf)
         }
     }
+}
+
+/// The wait a `Retry-After` header value asks for at `now`: delay-seconds (`120`) or
+/// an HTTP date (`Fri, 04 Dec 2026 12:00:00 GMT`, and the obsolete RFC 850 and asctime
+/// forms); a date in the past is no wait. `None` for anything else (the backoff
+/// applies). A number too large for a `Duration` is the longest one (longer than any
+/// timeout, so the retries end).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 64 {
+        return None;
+    }
+    if v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The answer in a response `body` with HTTP `status`.
@@ -432,6 +487,38 @@ mod tests {
         let blocked = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"error\":{\"type\":\"content_policy_violation\"}}\n\n";
         assert!(parse_sse(blocked.as_bytes()).is_ok_and(|a| a.blocked));
         assert!(parse_sse(b"data: nope\n\n").is_err());
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_385_600);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(Duration::MAX)
+        );
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
+        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            Some(Duration::ZERO)
+        );
+        for bad in [
+            "",
+            "-1",
+            "1.5",
+            "soon",
+            "Fri, 32 Dec 2026 12:00:00 GMT",
+            &"9".repeat(65),
+        ] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+        }
     }
 
     #[test]

@@ -761,7 +761,9 @@ pub struct RedteamArgs {
     /// Largest answer read, in bytes; a larger one is an error.
     #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
     pub max_body: usize,
-    /// Retries on 429, 5xx and connection errors (exponential backoff from 250 ms).
+    /// Retries on 429, 5xx and connection errors (exponential backoff from 250 ms; a
+    /// Retry-After on a 429 or 503 is waited for, and one longer than --timeout ends
+    /// the retries).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
     /// Ask for streamed answers (server-sent events); a stream that does not end within

@@ -102,7 +102,7 @@ fn the_vulnerable_mock_loses_in_every_category_and_the_gate_fails() {
     assert_eq!(r["schema"], "rampart-redteam-result/1");
     assert_eq!(r["packs"].as_array().unwrap().len(), 10);
     assert_eq!(r["packs"][0]["source"], "builtin:direct-injection.jsonl");
-    assert_eq!(r["packs"][0]["version"], 1);
+    assert_eq!(r["packs"][0]["version"], 2);
     for cat in CATEGORIES {
         let c = &r["categories"][cat];
         assert!(c["cases"].as_u64().unwrap() >= 3, "{cat}: {c}");
@@ -126,6 +126,17 @@ fn the_vulnerable_mock_loses_in_every_category_and_the_gate_fails() {
         .unwrap();
     assert_eq!(inj["outcome"], "success");
     assert_eq!(inj["evidence"]["detector"], "RTD001");
+    // translated payloads (one of de, fr, es, it, pt, nl, chosen by the seed) are sent
+    // and judged like the others
+    for id in ["RT-INJ-001/p1/translation", "RT-IND-001/p2/translation"] {
+        let row = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap();
+        assert_eq!(row["outcome"], "success", "{row}");
+    }
     let agency = r["results"]
         .as_array()
         .unwrap()
