@@ -833,6 +833,15 @@ pub struct MonitorSettings {
     /// (default 5000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_baseline_requests: Option<usize>,
+    /// Keep the per-minute time series in the ledger's PostgreSQL database (`[ledger]
+    /// url_env`) instead of the SQLite file, so several instances add to one series
+    /// and their dashboards agree (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_series: Option<bool>,
+    /// This instance's name in the shared series (default: the host name and the
+    /// admin listener's port).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
     /// OpenTelemetry export (OTLP/HTTP, JSON encoding) of the metrics and a span per
     /// request. Unset: nothing is exported.
     #[serde(default, skip_serializing_if = "Option::is_none")]

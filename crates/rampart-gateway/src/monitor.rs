@@ -73,6 +73,43 @@ pub struct MonitorConfig {
     pub drift_windows: (usize, usize),
     /// OTLP export, when `[gateway.monitor.otlp]` is set.
     pub otlp: Option<crate::otlp::OtlpConfig>,
+    /// This instance's name in a shared series.
+    pub instance: String,
+    /// The shared series in PostgreSQL, when `shared_series` is set.
+    pub shared: Option<Shared>,
+}
+
+/// The time series kept in PostgreSQL, shared by several instances: table
+/// `rampart_series(instance, minute, metric, label, value)`, each instance adding to
+/// its own rows, every query summing over all of them.
+#[derive(Clone)]
+pub struct Shared {
+    /// The connection string (a secret: never shown).
+    pub url: String,
+    /// This instance's name.
+    pub instance: String,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("instance", &self.instance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Longest instance name.
+const MAX_INSTANCE_CHARS: usize = 128;
+
+/// The default instance name: the host name and the admin listener's port.
+fn default_instance(admin: std::net::SocketAddr) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().chars().take(64).collect::<String>())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "rampart".into());
+    format!("{host}:{}", admin.port())
 }
 
 impl MonitorConfig {
@@ -89,6 +126,16 @@ impl MonitorConfig {
                 format!("{listen:?} is not an address such as 127.0.0.1:9090"),
             )
         })?;
+        let instance = match &m.instance {
+            Some(i) if i.trim().is_empty() || i.chars().count() > MAX_INSTANCE_CHARS => {
+                return Err((
+                    "gateway.monitor.instance",
+                    format!("the instance name must be 1 to {MAX_INSTANCE_CHARS} characters"),
+                ))
+            }
+            Some(i) => i.clone(),
+            None => default_instance(admin_listen),
+        };
         let retention = match &m.retention {
             Some(r) => {
                 crate::config::parse_retention(r).map_err(|e| ("gateway.monitor.retention", e))?
@@ -121,6 +168,8 @@ impl MonitorConfig {
                 .as_ref()
                 .map(crate::otlp::OtlpConfig::from_settings)
                 .transpose()?,
+            instance,
+            shared: None,
         })
     }
 }
@@ -456,6 +505,60 @@ fn prune(db: &Connection, retention: Duration) -> rusqlite::Result<usize> {
     Ok(n)
 }
 
+const PG_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS rampart_series (
+    instance TEXT NOT NULL,
+    minute BIGINT NOT NULL,
+    metric TEXT NOT NULL,
+    label TEXT NOT NULL,
+    value BIGINT NOT NULL,
+    PRIMARY KEY (instance, minute, metric, label)
+);
+CREATE INDEX IF NOT EXISTS rampart_series_minute ON rampart_series (minute);";
+
+/// A connection to the shared series, its table created (two instances creating it
+/// at once may collide: tried twice).
+fn pg_connect(url: &str) -> Result<postgres::Client, postgres::Error> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls)?;
+    if c.batch_execute(PG_SCHEMA).is_err() {
+        std::thread::sleep(Duration::from_millis(100));
+        c.batch_execute(PG_SCHEMA)?;
+    }
+    Ok(c)
+}
+
+/// Adds a batch to the shared series in one transaction.
+fn write_pg(
+    slot: &mut Option<postgres::Client>,
+    shared: &Shared,
+    batch: &Batch,
+) -> Result<(), postgres::Error> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let client = match slot {
+        Some(c) => c,
+        None => slot.insert(pg_connect(&shared.url)?),
+    };
+    let mut tx = client.transaction()?;
+    let st = tx.prepare(
+        "INSERT INTO rampart_series (instance, minute, metric, label, value) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (instance, minute, metric, label) DO UPDATE SET value = rampart_series.value + EXCLUDED.value",
+    )?;
+    for ((minute, metric, label), v) in batch {
+        tx.execute(
+            &st,
+            &[
+                &shared.instance as &(dyn postgres::types::ToSql + Sync),
+                minute,
+                metric,
+                label,
+                &i64::try_from(*v).unwrap_or(i64::MAX),
+            ],
+        )?;
+    }
+    tx.commit()
+}
+
 /// Saves the drift windows (one row per group, replacing the last save).
 fn save_drift(db: &mut Connection, drift: &crate::drift::Tracker) -> rusqlite::Result<()> {
     let tx = db.transaction()?;
@@ -507,6 +610,7 @@ fn writer(
     }
     let mut batch = Batch::new();
     let mut labels = HashMap::new();
+    let mut pg: Option<postgres::Client> = None;
     let mut last_flush = std::time::Instant::now();
     let mut last_prune: Option<std::time::Instant> = None;
     loop {
@@ -517,11 +621,18 @@ fn writer(
             Err(RecvTimeoutError::Disconnected) => (None, true, true),
         };
         collect(shards, &mut batch, &mut labels, &mut drift);
-        if let Err(e) = write(&mut db, &mut batch) {
+        let written = match &config.shared {
+            Some(shared) => write_pg(&mut pg, shared, &batch).map_err(|e| {
+                pg = None; // reconnect next time
+                e.to_string()
+            }),
+            None => write(&mut db, &mut batch).map_err(|e| e.to_string()),
+        };
+        if let Err(e) = written {
             errors.fetch_add(1, Ordering::Relaxed);
             tracing::error!(target: "rampart::gateway", error = %e, "writing the time series failed");
-            batch.clear();
         }
+        batch.clear();
         labels.clear();
         last_flush = std::time::Instant::now();
         let now = drift.scores();
@@ -532,6 +643,15 @@ fn writer(
         if minute_passed {
             if let Err(e) = prune(&db, retention) {
                 tracing::error!(target: "rampart::gateway", error = %e, "pruning the time series failed");
+            }
+            if let (Some(_), Some(c)) = (&config.shared, pg.as_mut()) {
+                let keep = i64::try_from(retention.as_secs() / 60).unwrap_or(i64::MAX);
+                if let Err(e) = c.execute(
+                    "DELETE FROM rampart_series WHERE minute < $1",
+                    &[&minute_now().saturating_sub(keep)],
+                ) {
+                    tracing::error!(target: "rampart::gateway", error = %e, "pruning the shared time series failed");
+                }
             }
             last_prune = Some(std::time::Instant::now());
         }
@@ -850,6 +970,9 @@ impl Monitor {
         let range = range.min(MAX_RANGE);
         let minutes = i64::try_from(range.as_secs().div_ceil(60).max(1)).unwrap_or(1);
         let from = minute_now() - minutes + 1;
+        if let Some(shared) = &self.config.shared {
+            return self.query_pg(shared, from).map_err(|e| e.to_string());
+        }
         let db = open_db(&self.config.path).map_err(|e| e.to_string())?;
         let mut totals = Totals::default();
         let mut st = db
@@ -897,6 +1020,39 @@ impl Monitor {
             ));
         }
         Ok(totals)
+    }
+}
+
+impl Monitor {
+    /// [`Monitor::query`] on the shared series: sums over every instance. A
+    /// connection per query (queries are rare: the dashboard and the alert
+    /// evaluator), opened and closed on the calling thread, which is never an async
+    /// one (the synchronous client runs its own runtime).
+    fn query_pg(&self, shared: &Shared, from: i64) -> Result<Totals, postgres::Error> {
+        let mut client = pg_connect(&shared.url)?;
+        let read = |c: &mut postgres::Client| -> Result<Totals, postgres::Error> {
+            let mut totals = Totals::default();
+            for row in c.query(
+                "SELECT metric, label, SUM(value)::BIGINT FROM rampart_series WHERE minute >= $1 GROUP BY metric, label",
+                &[&from],
+            )? {
+                let (m, l, v): (String, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                totals.sums.insert((m, l), u64::try_from(v).unwrap_or(0));
+            }
+            for row in c.query(
+                "SELECT minute,
+                        SUM(CASE WHEN metric = 'requests' THEN value ELSE 0 END)::BIGINT,
+                        SUM(CASE WHEN metric = 'requests.decision' AND label = 'block' THEN value ELSE 0 END)::BIGINT
+                 FROM rampart_series WHERE minute >= $1 AND metric IN ('requests', 'requests.decision')
+                 GROUP BY minute ORDER BY minute",
+                &[&from],
+            )? {
+                let (m, n, b): (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                totals.timeline.push((m, u64::try_from(n).unwrap_or(0), u64::try_from(b).unwrap_or(0)));
+            }
+            Ok(totals)
+        };
+        read(&mut client)
     }
 }
 
@@ -1010,6 +1166,8 @@ mod tests {
             evaluate_every: Duration::from_secs(15),
             drift_windows: (10, 20),
             otlp: None,
+            instance: "test".into(),
+            shared: None,
         };
         let request = |text: &str, i: usize| {
             let mut a = crate::record::Audit::new(
@@ -1057,6 +1215,8 @@ mod tests {
             evaluate_every: Duration::from_secs(15),
             drift_windows: (10, 20),
             otlp: None,
+            instance: "test".into(),
+            shared: None,
         };
         let m = Monitor::open(cfg.clone()).unwrap();
         m.set_alert_state("a", true).unwrap();
@@ -1131,6 +1291,8 @@ mod tests {
             evaluate_every: Duration::from_secs(15),
             drift_windows: (10, 10),
             otlp: None,
+            instance: "test".into(),
+            shared: None,
         };
         let sample = |decision, rules: &[&str]| {
             let mut a = crate::record::Audit::new(

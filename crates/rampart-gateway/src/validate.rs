@@ -221,6 +221,14 @@ pub fn check_with_env(
     }
 
     if let Some(m) = &settings.monitor {
+        let postgres_ledger = system.ledger.as_ref().is_some_and(|l| l.url_env.is_some());
+        if m.shared_series == Some(true) && !postgres_ledger {
+            report.problem(
+                "gateway.monitor.shared_series",
+                Guideline::Om1,
+                "the shared time series is kept in the ledger's PostgreSQL database: set [ledger] url_env".into(),
+            );
+        }
         if let Err(e) = crate::monitor::MonitorConfig::from_settings(m, Path::new(".")) {
             report.problem(e.0, Guideline::Om1, e.1);
         } else if let Some(a) = &m.admin_listen {
