@@ -365,8 +365,11 @@ fn attr(key: &str, value: &str) -> Value {
     json!({"key": key, "value": {"stringValue": value}})
 }
 
+/// A series' labels, in order.
+type Labels = Vec<(String, String)>;
+
 /// Splits `name{a="x",b="y"} value` into its name, labels and value.
-fn parse_sample(line: &str) -> Option<(&str, Vec<(String, String)>, f64)> {
+fn parse_sample(line: &str) -> Option<(&str, Labels, f64)> {
     let (series, value) = line.rsplit_once(' ')?;
     let value: f64 = match value {
         "+Inf" => f64::INFINITY,
@@ -415,16 +418,16 @@ fn attributes(labels: &[(String, String)]) -> Vec<Value> {
 /// counters as cumulative monotonic sums, gauges, histograms with per-bucket counts.
 pub fn from_exposition(text: &str, start_ns: u64, time_ns: u64) -> Vec<Value> {
     let (start, time) = (start_ns.to_string(), time_ns.to_string());
-    let mut kinds: Vec<(String, String, String)> = Vec::new(); // name, type, help
+    let mut kinds: Vec<(String, String)> = Vec::new(); // name, type
     let mut points: Map<String, Value> = Map::new();
     // histograms: (name, labels) -> (bounds and cumulative counts, sum, count)
     type Hist = (Vec<(f64, f64)>, f64, f64);
-    let mut hists: Vec<(String, Vec<(String, String)>, Hist)> = Vec::new();
+    let mut hists: Vec<(String, Labels, Hist)> = Vec::new();
     let mut series = 0usize;
     for line in text.lines().take(MAX_SERIES * 2) {
         if let Some(rest) = line.strip_prefix("# TYPE ") {
             if let Some((n, t)) = rest.split_once(' ') {
-                kinds.push((n.to_string(), t.to_string(), String::new()));
+                kinds.push((n.to_string(), t.to_string()));
             }
             continue;
         }
@@ -506,7 +509,7 @@ pub fn from_exposition(text: &str, start_ns: u64, time_ns: u64) -> Vec<Value> {
             .unwrap_or("")
             .to_string()
     };
-    for (name, kind, _) in &kinds {
+    for (name, kind) in &kinds {
         let unit = if name.ends_with("_seconds") { "s" } else { "1" };
         if kind == "histogram" {
             let dps: Vec<Value> = hists
