@@ -86,6 +86,28 @@ pub fn check(root: &Path, system: &SystemDescription, raw: &str) -> Result<Repor
     check_with_env(root, system, raw, &|var| std::env::var(var).ok())
 }
 
+/// Opens a connection to each `[[alerts]]` webhook sink's host and port (at most
+/// [`crate::alerts::PROBE_TIMEOUT`] each, all at once) and adds a problem naming the
+/// rule and sink for each that cannot be reached (`rampart config check
+/// --probe-sinks`). Rules that do not check are skipped: [`check_with_env`] reports
+/// them.
+pub async fn probe_alert_sinks(
+    report: &mut Report,
+    system: &SystemDescription,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) {
+    let Ok(rules) = crate::alerts::rules_with_env(&system.alerts, env) else {
+        return;
+    };
+    for u in crate::alerts::probe_sinks(&rules, env, crate::alerts::PROBE_TIMEOUT).await {
+        report.problem(
+            u.at,
+            Guideline::Om1,
+            format!("the webhook cannot be reached: {}", u.why),
+        );
+    }
+}
+
 /// [`check`] with the environment variables read through `env`.
 ///
 /// # Errors
