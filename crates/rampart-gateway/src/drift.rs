@@ -278,6 +278,25 @@ impl TextProfile {
         };
         for c in text.chars() {
             chars += 1;
+            // ASCII, most of most texts: no case tables, Latin script
+            if c.is_ascii() {
+                let b = c as u8;
+                if b.is_ascii_alphanumeric() {
+                    if words < TOPIC_MAX_WORDS {
+                        word = (word ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+                        in_word = true;
+                    }
+                    if b.is_ascii_alphabetic() {
+                        self.scripts[0] = self.scripts[0].saturating_add(1);
+                    }
+                } else if in_word {
+                    end_word(word, &mut prev, &mut self.topics);
+                    words += 1;
+                    word = FNV_OFFSET;
+                    in_word = false;
+                }
+                continue;
+            }
             if c.is_alphanumeric() {
                 if words < TOPIC_MAX_WORDS {
                     for l in c.to_lowercase() {
@@ -881,6 +900,23 @@ mod tests {
         assert_eq!(request_number("req-"), 0);
         assert_eq!(request_number(&format!("req-{}", "f".repeat(33))), 0);
         assert_eq!(request_number("alert-1"), 0);
+    }
+
+    #[test]
+    fn the_ascii_path_hashes_as_the_general_one() {
+        // 'K' (U+212A, Kelvin) lowercases to ASCII 'k': the same word as "ok"
+        let mut a = TextProfile::default();
+        let mut b = TextProfile::default();
+        a.add("Hello World, where IS my order 42?");
+        b.add("hello world where is my order 42");
+        assert_eq!(a.topics, b.topics);
+        assert_eq!(a.scripts, b.scripts);
+        let mut c = TextProfile::default();
+        let mut d = TextProfile::default();
+        c.add("o\u{212A} then");
+        d.add("ok then");
+        assert_eq!(c.topics, d.topics);
+        assert_ne!(c.topics, 0);
     }
 
     #[test]
