@@ -54,7 +54,7 @@ async fn gateway(dir: &std::path::Path, hook: &str) -> (String, Arc<Gateway>, St
          [gateway.monitor]\nadmin_listen = \"127.0.0.1:0\"\npath = \"metrics.sqlite\"\nevaluate_every_secs = 1\n\
          drift_recent_requests = 10\ndrift_baseline_requests = 20\n\
          [ledger]\npath = \"ledger.sqlite\"\n\
-         [[alerts]]\nname = \"blocked-burst\"\nmetric = \"blocks\"\nabove = 4\nwindow = \"PT1M\"\nseverity = \"critical\"\n\
+         [[alerts]]\nname = \"blocked-burst\"\nmetric = \"blocks\"\nabove = 4\nwindow = \"PT5M\"\nseverity = \"critical\"\n\
          sinks = [{{kind = \"webhook\", url = \"{hook}\", format = \"slack\"}}, {{kind = \"log\"}}, {{kind = \"ledger\"}}]\n\
          [[alerts]]\nname = \"language-shift\"\nmetric = \"drift.script\"\nabove = 0.25\nwindow = \"PT1M\"\n\
          sinks = [{{kind = \"webhook\", url = \"{hook}\"}}, {{kind = \"ledger\"}}]\n\
