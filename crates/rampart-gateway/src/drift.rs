@@ -32,8 +32,10 @@
 //! Features and their bins:
 //! - `input_length`: characters of the judged input: <16, <64, <256, <1024,
 //!   <4096, more;
-//! - `script`: the script most of the input's letters are in: Latin, Cyrillic,
-//!   Greek, Arabic, Hebrew, Devanagari, CJK (Han, kana, Hangul), other, no letters;
+//! - `script`: the script most of the newest user text's letters are in (the last
+//!   `user` message, else the last text of the request: the system prompt and the
+//!   history repeat from request to request): Latin, Cyrillic, Greek, Arabic, Hebrew,
+//!   Devanagari, CJK (Han, kana, Hangul), other, no letters;
 //! - `block_rate`, `refusal_rate`, `tool_call_rate`, `error_rate`: two bins each
 //!   (the request was blocked; the answer was a refusal; the answer called a tool;
 //!   the request ended in an upstream error or an answer that could not be judged,
@@ -47,10 +49,10 @@
 //!   (`EXF`, `LEK`, `OUT`), tools (`TOOL`), extraction (`EXT`), classifiers and
 //!   obfuscation (`OOD`, `CLS`, `OBF`), other; a request counts once in each
 //!   category that fired;
-//! - `topic`: a hashed word-bigram profile of the input: words (letters and digits,
+//! - `topic`: a hashed word-bigram profile of the newest user text: words (letters and digits,
 //!   lowercased) are hashed, each pair of neighbouring words into one of 64 buckets;
 //!   a request counts once in each bucket one of its bigrams fell in (the first
-//!   [`TOPIC_MAX_WORDS`] words of each text are read).
+//!   [`TOPIC_MAX_WORDS`] words are read).
 //!
 //! When a rule on a drift metric fires, its detail names the group that moved, the
 //! bin that grew most, and up to [`EXAMPLES`] recent requests in that bin by request

@@ -515,16 +515,18 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     let mut verdict = flagged(signals);
     let mut vault = Vault::default();
     let mut prompt_chars = 0usize;
-    let mut profile = crate::drift::TextProfile::default();
-    for p in &view.pieces {
+    // drift reads the script and topic of the newest user text (the system prompt and
+    // the history repeat from request to request)
+    let (mut newest_user, mut last) = (None, None);
+    for (i, p) in view.pieces.iter().enumerate() {
         let Some(text) = view::get(&body, &p.path).and_then(Value::as_str) else {
             continue;
         };
-        prompt_chars += if gw.monitor.is_some() {
-            profile.add(text)
-        } else {
-            text.chars().count()
-        };
+        prompt_chars += text.chars().count();
+        last = Some(i);
+        if p.origin == view::Origin::User {
+            newest_user = Some(i);
+        }
         let mut v = gw.inbound(p.origin.guard_role(), text, &mut vault);
         if v.action == Action::Redact {
             if let Some(r) = v.replacement.take() {
@@ -547,6 +549,15 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     }
     audit.tokens.0 = estimate_tokens(prompt_chars);
     if gw.monitor.is_some() {
+        let mut profile = crate::drift::TextProfile::default();
+        if let Some(text) = newest_user
+            .or(last)
+            .and_then(|i| view.pieces.get(i))
+            .and_then(|p| view::get(&body, &p.path))
+            .and_then(Value::as_str)
+        {
+            profile.add(text);
+        }
         audit.features = Some(profile.features(prompt_chars));
     }
     if verdict.action == Action::Block {
