@@ -833,6 +833,37 @@ pub struct MonitorSettings {
     /// (default 5000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_baseline_requests: Option<usize>,
+    /// Keep the per-minute time series in the ledger's PostgreSQL database (`[ledger]
+    /// url_env`) instead of the SQLite file, so several instances add to one series
+    /// and their dashboards agree (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_series: Option<bool>,
+    /// This instance's name in the shared series (default: the host name and the
+    /// admin listener's port).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// OpenTelemetry export (OTLP/HTTP, JSON encoding) of the metrics and a span per
+    /// request. Unset: nothing is exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otlp: Option<OtlpSettings>,
+}
+
+/// OTLP/HTTP export to an OpenTelemetry collector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtlpSettings {
+    /// The collector's OTLP/HTTP base URL, such as `http://127.0.0.1:4318`
+    /// (`/v1/metrics` and `/v1/traces` are added).
+    pub endpoint: String,
+    /// Seconds between exports (default 10, 1 to 3600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_secs: Option<u64>,
+    /// The resource's `service.name` (default `rampart-gateway`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// Send a span per request (default true); false sends the metrics only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traces: Option<bool>,
 }
 
 /// Thresholds for model-extraction signals, per API key over a sliding window.

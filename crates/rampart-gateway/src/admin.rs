@@ -198,9 +198,18 @@ pub fn build_summary(gw: &Gateway, range: Duration) -> Result<Value, String> {
         "timeline": t.timeline.iter().map(|(m, n, b)| json!({"minute": m, "requests": n, "blocked": b})).collect::<Vec<_>>(),
         "ledger": ledger(gw),
         "monitor": {"dropped_samples": monitor.dropped(), "write_errors": monitor.write_errors()},
+        "otlp": monitor.otlp().map(|x| json!({
+            "endpoint_interval_secs": x.config().interval.as_secs(),
+            "sent_spans": x.sent_spans.load(std::sync::atomic::Ordering::Relaxed),
+            "dropped_spans": x.dropped_spans.load(std::sync::atomic::Ordering::Relaxed),
+            "sent_metrics": x.sent_metrics.load(std::sync::atomic::Ordering::Relaxed),
+            "failures": x.failures.load(std::sync::atomic::Ordering::Relaxed),
+        })),
         "drift": monitor.drift_scores().by_group.iter().map(|g| json!({
             "metric": g.metric, "route": g.route, "model": g.model, "psi": g.psi,
+            "statistic": if g.metric == "drift.topic" { "jensen-shannon" } else { "psi" },
         })).collect::<Vec<_>>(),
+        "extraction": extraction(gw),
         "alerts": {
             "recent": monitor.alerts_between(
                 rampart_ledger::Timestamp::now().unix_millis() - i64::try_from(range.as_millis()).unwrap_or(i64::MAX),
@@ -208,8 +217,28 @@ pub fn build_summary(gw: &Gateway, range: Duration) -> Result<Value, String> {
             "sent": monitor.alert_stats.sent.load(std::sync::atomic::Ordering::Relaxed),
             "sink_failures": monitor.alert_stats.sink_failures.load(std::sync::atomic::Ordering::Relaxed),
             "sink_dropped": monitor.alert_stats.sink_dropped.load(std::sync::atomic::Ordering::Relaxed),
+            "unreachable_at_start": monitor.alert_stats.unreachable_at_start.load(std::sync::atomic::Ordering::Relaxed),
         },
     }))
+}
+
+/// Keys shown in the extraction panel.
+const EXTRACTION_KEYS: usize = 50;
+
+/// The model-extraction signals per key (`[gateway.extraction]`), with the
+/// thresholds they are compared with; `null` when extraction signals are off.
+fn extraction(gw: &Gateway) -> Value {
+    let Some(x) = &gw.extraction else {
+        return Value::Null;
+    };
+    let t = x.thresholds();
+    json!({
+        "window_secs": t.window.as_secs(),
+        "thresholds": {"requests": t.requests, "distinct_prompts": t.distinct_prompts,
+                        "near_duplicates": t.near_duplicates, "logprob_requests": t.logprob_requests},
+        "throttle": t.throttle,
+        "keys": x.snapshot(EXTRACTION_KEYS),
+    })
 }
 
 /// The ledger's size and its latest stored checkpoint (`rampart audit checkpoint`

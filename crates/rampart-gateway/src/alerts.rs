@@ -2,7 +2,11 @@
 //! request path by one task every `evaluate_every_secs`.
 //!
 //! A rule fires once when its condition starts to hold and sends one resolve message
-//! when it stops (deduplication: no repeat while it keeps firing). Each transition
+//! when it stops (deduplication: no repeat while it keeps firing). The firing state
+//! is saved in the monitor's SQLite file at each transition and read at start, so a
+//! restart does not send again an alert that is still firing. At start each webhook
+//! sink's host is probed ([`probe_sinks`]); one that cannot be reached is logged,
+//! naming the rule, and counted, and the gateway still starts. Each transition
 //! goes to the rule's sinks: a webhook (rampart's JSON, or Slack's `{"text": …}`),
 //! the log, the ledger (an audited event: route `alert`, rule `ALERT:<name>:<state>`)
 //! and always the time-series file's `alerts` table (what `rampart incident export`
@@ -261,7 +265,12 @@ pub struct AlertStats {
     pub sink_failures: AtomicU64,
     /// Webhook deliveries given up (all attempts failed, or too many in flight).
     pub sink_dropped: AtomicU64,
+    /// Webhook sinks that could not be reached when the gateway started.
+    pub unreachable_at_start: AtomicU64,
 }
+
+/// How long the start-up probe of a webhook sink waits for a connection.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A transition of a rule, as sinks receive it.
 pub fn message(rule: &Rule, state: &str, value: f64, detail: &Value) -> Value {
@@ -438,22 +447,61 @@ pub fn holds(rule: &Rule, value: f64) -> bool {
     }
 }
 
-/// Starts the evaluator when there are rules and a monitor.
+/// Starts the background work of the monitor: the rules' evaluator (when there are
+/// rules) and the OTLP exporter (when set), in one task.
 pub(crate) fn start(gw: &Arc<Gateway>) -> Option<tokio::task::JoinHandle<()>> {
     let monitor = gw.monitor.as_ref()?;
-    if monitor.config().alerts.is_empty() {
+    let alerts = !monitor.config().alerts.is_empty();
+    let otlp = monitor.otlp().is_some();
+    if !alerts && !otlp {
         return None;
     }
-    let every = monitor.config().evaluate_every;
     let gw = Arc::clone(gw);
     Some(tokio::spawn(async move {
+        let export = crate::otlp::run(Arc::clone(&gw));
+        if alerts {
+            tokio::join!(evaluate(gw), export);
+        } else {
+            export.await;
+        }
+    }))
+}
+
+/// Evaluates the rules every `evaluate_every` until the gateway stops.
+async fn evaluate(gw: Arc<Gateway>) {
+    let Some(every) = gw.monitor.as_ref().map(|m| m.config().evaluate_every) else {
+        return;
+    };
+    {
         let slots = Arc::new(tokio::sync::Semaphore::new(MAX_DELIVERIES));
         let Some(m) = gw.monitor.as_ref() else {
             return;
         };
         let rules = m.config().alerts.clone();
         let stats = Arc::clone(&m.alert_stats);
-        let mut firing = vec![false; rules.len()];
+        // a sink that cannot be reached now is named in the log (the gateway still
+        // starts: alerts also go to the log and the ledger, and deliveries retry)
+        for u in probe_sinks(&rules, &|v| std::env::var(v).ok(), PROBE_TIMEOUT).await {
+            stats.unreachable_at_start.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(target: "rampart::alert", sink = %u.at, why = %u.why, "an alert sink cannot be reached: its deliveries will be retried and counted as failures");
+        }
+        // what was firing when the gateway stopped is still firing: no repeat
+        let g = Arc::clone(&gw);
+        let saved = tokio::task::spawn_blocking(move || g.monitor.as_ref().map(|m| m.alert_states()))
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| {
+                Err("the monitor is gone".into())
+            })
+            .unwrap_or_else(|e| {
+                tracing::error!(target: "rampart::alert", error = %e, "reading the alerts' firing state failed: every rule starts resolved");
+                std::collections::HashMap::new()
+            });
+        let mut firing: Vec<bool> = rules
+            .iter()
+            .map(|r| saved.get(&r.spec.name).copied().unwrap_or(false))
+            .collect();
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -474,8 +522,8 @@ pub(crate) fn start(gw: &Arc<Gateway>) -> Option<tokio::task::JoinHandle<()>> {
                 tracing::error!(target: "rampart::alert", "the time series cannot be read: alerts not evaluated");
                 continue;
             };
-            let mut records = Vec::new();
-            for ((rule, t), was) in rules.iter().zip(&totals).zip(firing.iter_mut()) {
+            let mut changes = Vec::new();
+            for (i, (rule, t)) in rules.iter().zip(&totals).enumerate() {
                 let v = value(
                     &rule.spec.metric,
                     rule.spec.label.as_deref(),
@@ -484,31 +532,171 @@ pub(crate) fn start(gw: &Arc<Gateway>) -> Option<tokio::task::JoinHandle<()>> {
                     &drift,
                 );
                 let now = holds(rule, v);
-                if now == *was {
+                if firing.get(i) == Some(&now) {
                     continue;
                 }
-                *was = now;
+                if let Some(f) = firing.get_mut(i) {
+                    *f = now;
+                }
+                let examples = if now {
+                    drift
+                        .top(&rule.spec.metric)
+                        .map(|g| g.examples.clone())
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                changes.push((i, now, v, drift.detail(&rule.spec.metric), examples));
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            // example ledger entries are found, and the transitions recorded, off the
+            // async threads
+            let g = Arc::clone(&gw);
+            let names: Vec<(String, bool)> = changes
+                .iter()
+                .filter_map(|c| rules.get(c.0).map(|r| (r.spec.name.clone(), c.1)))
+                .collect();
+            let wanted: Vec<Vec<u128>> = changes.iter().map(|c| c.4.clone()).collect();
+            let found = tokio::task::spawn_blocking(move || {
+                let m = g.monitor.as_ref()?;
+                for (name, now) in &names {
+                    if let Err(e) = m.set_alert_state(name, *now) {
+                        tracing::error!(target: "rampart::alert", error = %e, "saving an alert's firing state failed");
+                    }
+                }
+                Some(wanted.iter().map(|w| example_entries(&g, w)).collect::<Vec<_>>())
+            })
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+            let mut records = Vec::new();
+            for (n, (i, now, v, mut detail, _)) in changes.into_iter().enumerate() {
+                let Some(rule) = rules.get(i) else {
+                    continue;
+                };
+                if let (Some(d), Some(examples)) = (detail.as_object_mut(), found.get(n)) {
+                    if !examples.is_empty() {
+                        d.insert("examples".into(), json!(examples));
+                    }
+                }
                 let state = if now { "firing" } else { "resolved" };
-                let detail = drift.detail(&rule.spec.metric);
                 let msg = message(rule, state, v, &detail);
                 dispatch(&gw, rule, &msg, &slots, &stats);
                 records.push(msg);
             }
-            if !records.is_empty() {
-                let g = Arc::clone(&gw);
-                let _ = tokio::task::spawn_blocking(move || {
-                    if let Some(m) = g.monitor.as_ref() {
-                        for r in &records {
-                            if let Err(e) = m.record_alert(r) {
-                                tracing::error!(target: "rampart::alert", error = %e, "recording an alert failed");
-                            }
+            let g = Arc::clone(&gw);
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Some(m) = g.monitor.as_ref() {
+                    for r in &records {
+                        if let Err(e) = m.record_alert(r) {
+                            tracing::error!(target: "rampart::alert", error = %e, "recording an alert failed");
                         }
                     }
-                })
-                .await;
-            }
+                }
+            })
+            .await;
         }
-    }))
+    }
+}
+
+/// Ledger entries scanned for a drift alert's examples.
+pub const EXAMPLE_SCAN: u64 = 5000;
+
+/// The ledger entries of the requests numbered `wanted` among the last
+/// [`EXAMPLE_SCAN`]: `{index, request_id}` each (ids only, never text), newest
+/// first (blocking).
+fn example_entries(gw: &Gateway, wanted: &[u128]) -> Vec<Value> {
+    let Some(l) = &gw.ledger else {
+        return Vec::new();
+    };
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let Ok(size) = l.tree_head().map(|h| h.size) else {
+        return Vec::new();
+    };
+    let Ok(entries) = l.entries(size.saturating_sub(EXAMPLE_SCAN)..size) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .rev()
+        .filter(|s| wanted.contains(&crate::drift::request_number(&s.entry.request_id)))
+        .take(crate::drift::EXAMPLES)
+        .map(|s| json!({"index": s.index, "request_id": s.entry.request_id}))
+        .collect()
+}
+
+/// A webhook sink that cannot be reached: the rule, the sink's place in it and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreachable {
+    /// `alerts[NAME].sinks[i]`.
+    pub at: String,
+    /// Why (no URL or secret in it).
+    pub why: String,
+}
+
+/// Opens a TCP connection to each webhook sink's host and port (at most `timeout`
+/// each, all at once) and names those that cannot be reached. A webhook's URL is
+/// never in the answer (it may hold a secret).
+pub async fn probe_sinks(
+    rules: &[Rule],
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+    timeout: Duration,
+) -> Vec<Unreachable> {
+    let mut probes = Vec::new();
+    for r in rules {
+        for (j, s) in r.spec.sinks.iter().enumerate() {
+            if s.kind != "webhook" {
+                continue;
+            }
+            let at = format!("alerts[{}].sinks[{j}]", r.spec.name);
+            let url = s.url.clone().or_else(|| s.url_env.as_deref().and_then(env));
+            let target = url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .and_then(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)));
+            probes.push(async move {
+                let Some((host, port)) = target else {
+                    return Some(Unreachable {
+                        at,
+                        why: "the webhook URL has no host and port".into(),
+                    });
+                };
+                let host = host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string();
+                match tokio::time::timeout(
+                    timeout,
+                    tokio::net::TcpStream::connect((host.as_str(), port)),
+                )
+                .await
+                {
+                    Ok(Ok(_)) => None,
+                    Ok(Err(e)) => Some(Unreachable {
+                        at,
+                        why: format!("cannot connect to {host}:{port}: {}", e.kind()),
+                    }),
+                    Err(_) => Some(Unreachable {
+                        at,
+                        why: format!(
+                            "no connection to {host}:{port} within {} ms",
+                            timeout.as_millis()
+                        ),
+                    }),
+                }
+            });
+        }
+    }
+    futures_util::future::join_all(probes)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]
@@ -552,6 +740,33 @@ mod tests {
             rule(&format!("{ok}[[alerts]]\n{ok}")).unwrap_err().0,
             "alerts[b].name"
         );
+    }
+
+    #[tokio::test]
+    async fn unreachable_webhooks_are_named_and_reachable_ones_are_not() {
+        let up = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let up_port = up.local_addr().unwrap().port();
+        let down_port = {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let sys = rampart_core::system::SystemDescription::parse(&format!(
+            "schema_version = 1\n[system]\nname = \"t\"\n[[alerts]]\nname = \"b\"\nmetric = \"blocks\"\nabove = 3\nwindow = \"PT5M\"\n\
+             sinks = [{{kind = \"log\"}}, {{kind = \"webhook\", url = \"http://127.0.0.1:{up_port}/h\"}}, \
+             {{kind = \"webhook\", url = \"http://127.0.0.1:{down_port}/secret-token\"}}, \
+             {{kind = \"webhook\", url_env = \"HOOK\"}}]\n"
+        ))
+        .unwrap();
+        let env = move |v: &str| (v == "HOOK").then(|| format!("http://localhost:{down_port}/x"));
+        let rules = rules_with_env(&sys.alerts, &env).unwrap();
+        let bad = probe_sinks(&rules, &env, Duration::from_secs(2)).await;
+        let at: Vec<&str> = bad.iter().map(|u| u.at.as_str()).collect();
+        assert_eq!(at, ["alerts[b].sinks[2]", "alerts[b].sinks[3]"], "{bad:?}");
+        assert!(
+            bad.iter().all(|u| !u.why.contains("secret-token")),
+            "{bad:?}"
+        );
+        drop(up);
     }
 
     #[test]

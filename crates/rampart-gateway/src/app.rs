@@ -181,6 +181,17 @@ pub fn build(
                 dir.push(".checkpoints");
                 std::path::PathBuf::from(dir).join("latest.note")
             });
+            if m.shared_series == Some(true) {
+                let var = config.ledger_url_env.as_deref().ok_or_else(|| {
+                    StartError::Monitor(
+                        "gateway.monitor.shared_series: set [ledger] url_env".into(),
+                    )
+                })?;
+                cfg.shared = Some(crate::monitor::Shared {
+                    url: secret_env(var).map_err(StartError::Monitor)?,
+                    instance: cfg.instance.clone(),
+                });
+            }
             Some(crate::monitor::Monitor::open(cfg).map_err(StartError::Monitor)?)
         }
         None => None,

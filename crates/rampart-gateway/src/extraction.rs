@@ -251,7 +251,70 @@ impl Thresholds {
     }
 }
 
+/// One key's signals in the window, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeySignals {
+    /// The key id.
+    pub key: String,
+    /// Requests in the window (EXT001).
+    pub requests: usize,
+    /// Distinct prompts in the window (EXT002).
+    pub distinct_prompts: usize,
+    /// Near-duplicate prompts in the window (EXT003).
+    pub near_duplicates: usize,
+    /// Requests asking for log-probabilities (EXT004).
+    pub logprob_requests: usize,
+    /// Rule codes past their thresholds.
+    pub over: Vec<&'static str>,
+}
+
 impl Extraction {
+    /// The thresholds.
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.thresholds
+    }
+
+    /// Every key's signals as of its last request (events older than the window are
+    /// dropped when the key's next request comes), at most `limit`, the keys with
+    /// the most requests first.
+    pub fn snapshot(&self, limit: usize) -> Vec<KeySignals> {
+        let t = &self.thresholds;
+        let keys = self
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut out: Vec<KeySignals> = keys
+            .iter()
+            .map(|(k, s)| {
+                let mut over = Vec::new();
+                if s.events.len() > t.requests {
+                    over.push(rules::ext001_request_volume::RULE.code);
+                }
+                if s.prompts.len() > t.distinct_prompts {
+                    over.push(rules::ext002_prompt_breadth::RULE.code);
+                }
+                if s.near_duplicates > t.near_duplicates {
+                    over.push(rules::ext003_systematic_probing::RULE.code);
+                }
+                if s.logprobs > t.logprob_requests {
+                    over.push(rules::ext004_logprob_harvesting::RULE.code);
+                }
+                KeySignals {
+                    key: k.clone(),
+                    requests: s.events.len(),
+                    distinct_prompts: s.prompts.len(),
+                    near_duplicates: s.near_duplicates,
+                    logprob_requests: s.logprobs,
+                    over,
+                }
+            })
+            .collect();
+        drop(keys);
+        out.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.key.cmp(&b.key)));
+        out.truncate(limit);
+        out
+    }
+
     /// Signals with these thresholds.
     pub fn new(thresholds: Thresholds) -> Extraction {
         Extraction {
@@ -398,6 +461,17 @@ mod tests {
         assert!(last.rules.contains(&"EXT003"), "{last:?}");
         // Another key is unaffected.
         assert!(x.observe("other", &chat("hello")).rules.is_empty());
+        // the dashboard's view: the prober first, past EXT003, with its counts
+        let snap = x.snapshot(10);
+        assert_eq!(snap.len(), 2);
+        assert_eq!(snap[0].key, "prober");
+        assert_eq!(snap[0].requests, 20);
+        assert_eq!(snap[0].distinct_prompts, 20);
+        assert!(snap[0].near_duplicates > 10, "{snap:?}");
+        assert_eq!(snap[0].over, vec!["EXT003"]);
+        assert_eq!((snap[1].key.as_str(), snap[1].requests), ("other", 1));
+        assert!(snap[1].over.is_empty());
+        assert_eq!(x.snapshot(1).len(), 1);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod limits;
 pub mod metrics;
 pub mod mock;
 pub mod monitor;
+pub mod otlp;
 pub mod persona;
 mod record;
 pub mod redis_limits;

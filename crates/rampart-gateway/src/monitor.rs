@@ -1,12 +1,18 @@
 //! The time-series store behind the dashboard (OM-1, OM-2): per-minute counters in
 //! an embedded SQLite file, so the numbers survive restarts.
 //!
-//! The request path only makes a [`Sample`] and offers it to a bounded channel with
-//! `try_send`: it never waits and never touches the database. A single writer thread
-//! adds samples up in memory and writes them in one transaction a second (an upsert
-//! per `(minute, metric, label)`), and prunes buckets past the retention. When the
-//! channel is full a sample is dropped and counted (`dropped`), never queued without
-//! bound; the labels of one metric in one batch are capped like `/metrics`'s.
+//! The request path adds to pre-aggregated per-minute counters: [`SHARDS`] shards, a
+//! thread keeping to one, each a mutex only that thread and the writer take (so it
+//! is uncontended but once a second), holding the current minute's counts keyed by
+//! the gateway's own `&'static` route and decision names and by capped client
+//! labels (model, key, rule). It never waits on the writer, never touches the
+//! database and allocates only for a label its shard has not seen since the writer
+//! last came by. A single writer thread takes every shard's counts once a second
+//! (or when asked), writes them in one transaction (an upsert per `(minute, metric,
+//! label)`) and prunes buckets past the retention. Drift samples (a few bytes of
+//! bin indexes per request) wait in the shard for the writer, at most
+//! [`DRIFT_PENDING`] per shard; past it they are dropped and counted (`dropped`).
+//! The labels of one metric in one batch are capped like `/metrics`'s.
 //!
 //! Metrics (the `metric` column) and their labels:
 //! - `requests` (label empty), `requests.route`, `requests.model`, `requests.key`,
@@ -22,7 +28,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::Duration;
 
 use rampart_core::system::MonitorSettings;
@@ -65,6 +71,45 @@ pub struct MonitorConfig {
     pub evaluate_every: Duration,
     /// Drift windows: recent and baseline requests per route and model.
     pub drift_windows: (usize, usize),
+    /// OTLP export, when `[gateway.monitor.otlp]` is set.
+    pub otlp: Option<crate::otlp::OtlpConfig>,
+    /// This instance's name in a shared series.
+    pub instance: String,
+    /// The shared series in PostgreSQL, when `shared_series` is set.
+    pub shared: Option<Shared>,
+}
+
+/// The time series kept in PostgreSQL, shared by several instances: table
+/// `rampart_series(instance, minute, metric, label, value)`, each instance adding to
+/// its own rows, every query summing over all of them.
+#[derive(Clone)]
+pub struct Shared {
+    /// The connection string (a secret: never shown).
+    pub url: String,
+    /// This instance's name.
+    pub instance: String,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("instance", &self.instance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Longest instance name.
+const MAX_INSTANCE_CHARS: usize = 128;
+
+/// The default instance name: the host name and the admin listener's port.
+fn default_instance(admin: std::net::SocketAddr) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().chars().take(64).collect::<String>())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "rampart".into());
+    format!("{host}:{}", admin.port())
 }
 
 impl MonitorConfig {
@@ -81,6 +126,16 @@ impl MonitorConfig {
                 format!("{listen:?} is not an address such as 127.0.0.1:9090"),
             )
         })?;
+        let instance = match &m.instance {
+            Some(i) if i.trim().is_empty() || i.chars().count() > MAX_INSTANCE_CHARS => {
+                return Err((
+                    "gateway.monitor.instance",
+                    format!("the instance name must be 1 to {MAX_INSTANCE_CHARS} characters"),
+                ))
+            }
+            Some(i) => i.clone(),
+            None => default_instance(admin_listen),
+        };
         let retention = match &m.retention {
             Some(r) => {
                 crate::config::parse_retention(r).map_err(|e| ("gateway.monitor.retention", e))?
@@ -108,48 +163,141 @@ impl MonitorConfig {
                     .unwrap_or(5000)
                     .clamp(1, MAX_DRIFT_WINDOW),
             ),
+            otlp: m
+                .otlp
+                .as_ref()
+                .map(crate::otlp::OtlpConfig::from_settings)
+                .transpose()?,
+            instance,
+            shared: None,
         })
     }
 }
 
-/// One request's outcome, as the ledger records it.
-#[derive(Debug, Clone)]
-pub struct Sample {
-    /// The route (`/v1/chat/completions`, …).
-    pub route: &'static str,
-    /// The model asked for.
-    pub model: String,
-    /// The key id (`anonymous` without one).
-    pub key: String,
-    /// `allow`, `flag`, `redact` or `block`.
-    pub decision: &'static str,
-    /// The rules that fired.
-    pub rules: Vec<String>,
-    /// Tokens in and out.
-    pub tokens: u64,
-    /// Drift features, for requests whose input was read.
-    pub features: Option<crate::drift::Features>,
+/// Shards of the request path's counters (a thread keeps to one).
+const SHARDS: usize = 8;
+/// Latency histogram buckets: the `/metrics` bounds and one past the last.
+const NB: usize = crate::metrics::BUCKETS.len() + 1;
+/// Drift samples waiting in one shard for the writer; past it they are dropped
+/// and counted.
+const DRIFT_PENDING: usize = QUEUE / SHARDS;
+
+/// The labels of one metric in one shard's minute: client-chosen strings, capped
+/// (more are counted under `other`).
+#[derive(Debug, Default)]
+struct Labels {
+    counts: HashMap<Box<str>, u64>,
+    other: u64,
+}
+
+impl Labels {
+    fn add(&mut self, label: &str, n: u64) {
+        let label = bounded(label);
+        if let Some(v) = self.counts.get_mut(label) {
+            *v = v.saturating_add(n);
+        } else if self.counts.len() < MAX_LABELS {
+            self.counts.insert(label.into(), n);
+        } else {
+            self.other = self.other.saturating_add(n);
+        }
+    }
+}
+
+/// Counts under labels the gateway itself names (routes, decisions): a few, found
+/// by pointer-sized comparisons.
+#[derive(Debug, Default)]
+struct Fixed(Vec<(&'static str, u64)>);
+
+impl Fixed {
+    fn add(&mut self, label: &'static str, n: u64) {
+        match self.0.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => *v = v.saturating_add(n),
+            None => self.0.push((label, n)),
+        }
+    }
+}
+
+/// One shard's counts of one minute.
+#[derive(Debug, Default)]
+struct Agg {
+    requests: u64,
+    route: Fixed,
+    decision: Fixed,
+    model: Labels,
+    key: Labels,
+    blocks_rule: Labels,
+    redactions_rule: Labels,
+    tokens_key: Labels,
+    upstream_errors: Labels,
+    latency_total: Vec<(&'static str, [u64; NB])>,
+    latency_gateway: [u64; NB],
+    latency_upstream: [u64; NB],
+}
+
+/// A request's drift features waiting for the writer.
+#[derive(Debug, Clone, Copy)]
+struct DriftSample {
+    route: &'static str,
+    features: crate::drift::Features,
+    id: u128,
+}
+
+/// What one shard gathered since the writer last took it.
+#[derive(Debug, Default)]
+struct Shard {
+    minute: i64,
+    current: Agg,
+    /// Minutes that ended before the writer came by.
+    ended: Vec<(i64, Agg)>,
+    /// Drift samples by model.
+    drift: HashMap<Box<str>, Vec<DriftSample>>,
+    drift_pending: usize,
+}
+
+impl Shard {
+    /// The counts of `minute` (a minute older than the current one, after a clock
+    /// step back, counts in the current one).
+    fn at(&mut self, minute: i64) -> &mut Agg {
+        if minute > self.minute {
+            let old = std::mem::take(&mut self.current);
+            self.ended.push((self.minute, old));
+            self.minute = minute;
+        }
+        &mut self.current
+    }
+}
+
+fn bucket(d: Duration) -> usize {
+    let secs = d.as_secs_f64();
+    crate::metrics::BUCKETS
+        .iter()
+        .position(|b| secs <= *b)
+        .unwrap_or(NB - 1)
+}
+
+pub(crate) fn shard_index() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    thread_local! {
+        static INDEX: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    INDEX.with(|i| *i)
 }
 
 enum Msg {
-    Request(i64, Sample),
-    Latency {
-        minute: i64,
-        route: &'static str,
-        total: Duration,
-        upstream: Option<Duration>,
-    },
-    UpstreamError(i64, String),
-    Flush(SyncSender<()>),
+    /// Commit what was gathered (and save the drift windows when `.1`), then answer.
+    Flush(SyncSender<()>, bool),
 }
 
-/// The handle the gateway holds: the channel into the writer thread.
+/// The handle the gateway holds: the request path's sharded counters and the
+/// channel to the writer thread.
 pub struct Monitor {
     /// Counters of the alert machinery.
     pub alert_stats: std::sync::Arc<crate::alerts::AlertStats>,
     scores: std::sync::Arc<std::sync::Mutex<crate::drift::Scores>>,
+    shards: std::sync::Arc<[std::sync::Mutex<Shard>; SHARDS]>,
     tx: SyncSender<Msg>,
-    dropped: AtomicU64,
+    otlp: Option<crate::otlp::Exporter>,
+    dropped: std::sync::Arc<AtomicU64>,
     write_errors: std::sync::Arc<AtomicU64>,
     config: MonitorConfig,
 }
@@ -189,22 +337,36 @@ fn open_db(path: &Path) -> rusqlite::Result<Connection> {
             state TEXT NOT NULL,
             message TEXT NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time_ms);",
+        CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time_ms);
+        CREATE TABLE IF NOT EXISTS drift (
+            route TEXT NOT NULL,
+            model TEXT NOT NULL,
+            recent BLOB NOT NULL,
+            baseline BLOB NOT NULL,
+            PRIMARY KEY (route, model)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alert_state (
+            name TEXT PRIMARY KEY,
+            firing INTEGER NOT NULL,
+            since_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;",
     )?;
     Ok(c)
 }
 
 /// The label of a latency bucket: its upper bound in seconds, or `inf`.
-fn bucket_label(d: Duration) -> String {
-    let secs = d.as_secs_f64();
+fn bucket_label(i: usize) -> String {
     crate::metrics::BUCKETS
-        .iter()
-        .find(|b| secs <= **b)
+        .get(i)
         .map_or_else(|| "inf".to_string(), |b| b.to_string())
 }
 
-fn bounded_label(s: &str) -> String {
-    s.chars().take(MAX_LABEL_CHARS).collect()
+/// `s` cut to [`MAX_LABEL_CHARS`] characters.
+pub(crate) fn bounded(s: &str) -> &str {
+    match s.char_indices().nth(MAX_LABEL_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
 }
 
 type Batch = HashMap<(i64, String, String), u64>;
@@ -218,10 +380,12 @@ fn add(
     label: &str,
     n: u64,
 ) {
-    let label = bounded_label(label);
-    let k = (minute, metric.to_string(), label);
+    if n == 0 {
+        return;
+    }
+    let k = (minute, metric.to_string(), bounded(label).to_string());
     if let Some(v) = batch.get_mut(&k) {
-        *v += n;
+        *v = v.saturating_add(n);
         return;
     }
     let seen = labels.entry(metric.to_string()).or_default();
@@ -231,88 +395,76 @@ fn add(
     } else {
         (minute, metric.to_string(), "other".to_string())
     };
-    *batch.entry(k).or_default() += n;
+    let v = batch.entry(k).or_default();
+    *v = v.saturating_add(n);
 }
 
-fn gather(
+/// Adds one shard's minute to the batch (in the writer thread).
+fn gather(batch: &mut Batch, labels: &mut HashMap<String, usize>, m: i64, a: Agg) {
+    add(batch, labels, m, "requests", "", a.requests);
+    for (metric, fixed) in [
+        ("requests.route", a.route),
+        ("requests.decision", a.decision),
+    ] {
+        for (l, n) in fixed.0 {
+            add(batch, labels, m, metric, l, n);
+        }
+    }
+    for (metric, l) in [
+        ("requests.model", a.model),
+        ("requests.key", a.key),
+        ("blocks.rule", a.blocks_rule),
+        ("redactions.rule", a.redactions_rule),
+        ("tokens.key", a.tokens_key),
+        ("upstream_errors.upstream", a.upstream_errors),
+    ] {
+        for (label, n) in l.counts {
+            add(batch, labels, m, metric, &label, n);
+        }
+        add(batch, labels, m, metric, "other", l.other);
+    }
+    for (route, h) in a.latency_total {
+        let metric = format!("latency.total.{route}");
+        for (i, n) in h.iter().enumerate() {
+            add(batch, labels, m, &metric, &bucket_label(i), *n);
+        }
+    }
+    for (metric, h) in [
+        ("latency.gateway", a.latency_gateway),
+        ("latency.upstream", a.latency_upstream),
+    ] {
+        for (i, n) in h.iter().enumerate() {
+            add(batch, labels, m, metric, &bucket_label(i), *n);
+        }
+    }
+}
+
+/// Takes what every shard gathered: counts into `batch`, drift samples into the
+/// tracker.
+fn collect(
+    shards: &[std::sync::Mutex<Shard>; SHARDS],
     batch: &mut Batch,
     labels: &mut HashMap<String, usize>,
     drift: &mut crate::drift::Tracker,
-    msg: Msg,
-) -> Option<SyncSender<()>> {
-    match msg {
-        Msg::Request(m, s) => {
-            if let Some(f) = s.features {
-                drift.add(s.route, &s.model, f);
-            }
-            add(batch, labels, m, "requests", "", 1);
-            add(batch, labels, m, "requests.route", s.route, 1);
-            add(batch, labels, m, "requests.model", &s.model, 1);
-            add(batch, labels, m, "requests.key", &s.key, 1);
-            add(batch, labels, m, "requests.decision", s.decision, 1);
-            let per_rule = match s.decision {
-                "block" => Some("blocks.rule"),
-                "redact" => Some("redactions.rule"),
-                _ => None,
-            };
-            if let Some(metric) = per_rule {
-                for r in &s.rules {
-                    add(batch, labels, m, metric, r, 1);
-                }
-            }
-            if s.tokens > 0 {
-                add(batch, labels, m, "tokens.key", &s.key, s.tokens);
-            }
-            None
+) {
+    for shard in shards {
+        let (ended, current, samples) = {
+            let mut s = shard
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let ended = std::mem::take(&mut s.ended);
+            let current = (s.minute, std::mem::take(&mut s.current));
+            s.drift_pending = 0;
+            (ended, current, std::mem::take(&mut s.drift))
+        };
+        for (m, a) in ended.into_iter().chain(std::iter::once(current)) {
+            gather(batch, labels, m, a);
         }
-        Msg::Latency {
-            minute,
-            route,
-            total,
-            upstream,
-        } => {
-            add(
-                batch,
-                labels,
-                minute,
-                &format!("latency.total.{route}"),
-                &bucket_label(total),
-                1,
-            );
-            if let Some(u) = upstream {
-                add(
-                    batch,
-                    labels,
-                    minute,
-                    "latency.upstream",
-                    &bucket_label(u),
-                    1,
-                );
-                add(
-                    batch,
-                    labels,
-                    minute,
-                    "latency.gateway",
-                    &bucket_label(total.saturating_sub(u)),
-                    1,
-                );
-            } else {
-                add(
-                    batch,
-                    labels,
-                    minute,
-                    "latency.gateway",
-                    &bucket_label(total),
-                    1,
-                );
+        for (model, v) in samples {
+            for d in v {
+                drift.add(d.route, &model, d.features, d.id);
             }
-            None
         }
-        Msg::UpstreamError(m, u) => {
-            add(batch, labels, m, "upstream_errors.upstream", &u, 1);
-            None
-        }
-        Msg::Flush(done) => Some(done),
     }
 }
 
@@ -353,44 +505,160 @@ fn prune(db: &Connection, retention: Duration) -> rusqlite::Result<usize> {
     Ok(n)
 }
 
-/// The writer thread: gathers, commits once a second or when asked, prunes once a
-/// minute. It ends when the gateway drops its [`Monitor`].
+const PG_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS rampart_series (
+    instance TEXT NOT NULL,
+    minute BIGINT NOT NULL,
+    metric TEXT NOT NULL,
+    label TEXT NOT NULL,
+    value BIGINT NOT NULL,
+    PRIMARY KEY (instance, minute, metric, label)
+);
+CREATE INDEX IF NOT EXISTS rampart_series_minute ON rampart_series (minute);";
+
+/// A connection to the shared series, its table created (two instances creating it
+/// at once may collide: tried twice).
+fn pg_connect(url: &str) -> Result<postgres::Client, postgres::Error> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls)?;
+    if c.batch_execute(PG_SCHEMA).is_err() {
+        std::thread::sleep(Duration::from_millis(100));
+        c.batch_execute(PG_SCHEMA)?;
+    }
+    Ok(c)
+}
+
+/// Adds a batch to the shared series in one transaction.
+fn write_pg(
+    slot: &mut Option<postgres::Client>,
+    shared: &Shared,
+    batch: &Batch,
+) -> Result<(), postgres::Error> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let client = match slot {
+        Some(c) => c,
+        None => slot.insert(pg_connect(&shared.url)?),
+    };
+    let mut tx = client.transaction()?;
+    let st = tx.prepare(
+        "INSERT INTO rampart_series (instance, minute, metric, label, value) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (instance, minute, metric, label) DO UPDATE SET value = rampart_series.value + EXCLUDED.value",
+    )?;
+    for ((minute, metric, label), v) in batch {
+        tx.execute(
+            &st,
+            &[
+                &shared.instance as &(dyn postgres::types::ToSql + Sync),
+                minute,
+                metric,
+                label,
+                &i64::try_from(*v).unwrap_or(i64::MAX),
+            ],
+        )?;
+    }
+    tx.commit()
+}
+
+/// Saves the drift windows (one row per group, replacing the last save).
+fn save_drift(db: &mut Connection, drift: &crate::drift::Tracker) -> rusqlite::Result<()> {
+    let tx = db.transaction()?;
+    tx.execute("DELETE FROM drift", [])?;
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO drift (route, model, recent, baseline) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (route, model, recent, baseline) in drift.save() {
+            st.execute(params![route, model, recent, baseline])?;
+        }
+    }
+    tx.commit()
+}
+
+/// Reads the saved drift windows (at most [`crate::drift::MAX_GROUPS`] rows).
+fn load_drift(db: &Connection) -> rusqlite::Result<Vec<crate::drift::SavedGroup>> {
+    let mut st = db.prepare("SELECT route, model, recent, baseline FROM drift LIMIT ?1")?;
+    let rows = st.query_map(
+        params![i64::try_from(crate::drift::MAX_GROUPS).unwrap_or(64)],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    rows.collect()
+}
+
+/// The writer thread: gathers the shards and commits once a second or when asked,
+/// prunes and saves the drift windows once a minute. It ends (saving the windows)
+/// when the gateway drops its [`Monitor`].
 fn writer(
     mut db: Connection,
     rx: Receiver<Msg>,
+    shards: &[std::sync::Mutex<Shard>; SHARDS],
     config: &MonitorConfig,
     errors: &AtomicU64,
     scores: &std::sync::Mutex<crate::drift::Scores>,
 ) {
     let retention = config.retention;
     let mut drift = crate::drift::Tracker::new(config.drift_windows.0, config.drift_windows.1);
+    match load_drift(&db) {
+        Ok(saved) => {
+            let n = drift.restore(saved);
+            if n > 0 {
+                tracing::info!(target: "rampart::gateway", groups = n, "drift baselines restored");
+            }
+        }
+        Err(e) => {
+            tracing::error!(target: "rampart::gateway", error = %e, "reading the drift baselines failed")
+        }
+    }
     let mut batch = Batch::new();
     let mut labels = HashMap::new();
+    let mut pg: Option<postgres::Client> = None;
     let mut last_flush = std::time::Instant::now();
     let mut last_prune: Option<std::time::Instant> = None;
     loop {
-        let (waiter, stop) = match rx.recv_timeout(FLUSH_EVERY) {
-            Ok(msg) => (gather(&mut batch, &mut labels, &mut drift, msg), false),
-            Err(RecvTimeoutError::Timeout) => (None, false),
-            Err(RecvTimeoutError::Disconnected) => (None, true),
+        let wait = FLUSH_EVERY.saturating_sub(last_flush.elapsed());
+        let (waiter, save, stop) = match rx.recv_timeout(wait) {
+            Ok(Msg::Flush(w, save)) => (Some(w), save, false),
+            Err(RecvTimeoutError::Timeout) => (None, false, false),
+            Err(RecvTimeoutError::Disconnected) => (None, true, true),
         };
-        if waiter.is_some() || stop || last_flush.elapsed() >= FLUSH_EVERY {
-            if let Err(e) = write(&mut db, &mut batch) {
-                errors.fetch_add(1, Ordering::Relaxed);
-                tracing::error!(target: "rampart::gateway", error = %e, "writing the time series failed");
-                batch.clear();
+        collect(shards, &mut batch, &mut labels, &mut drift);
+        let written = match &config.shared {
+            Some(shared) => write_pg(&mut pg, shared, &batch).map_err(|e| {
+                pg = None; // reconnect next time
+                e.to_string()
+            }),
+            None => write(&mut db, &mut batch).map_err(|e| e.to_string()),
+        };
+        if let Err(e) = written {
+            errors.fetch_add(1, Ordering::Relaxed);
+            tracing::error!(target: "rampart::gateway", error = %e, "writing the time series failed");
+        }
+        batch.clear();
+        labels.clear();
+        last_flush = std::time::Instant::now();
+        let now = drift.scores();
+        *scores
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
+        let minute_passed = last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(60));
+        if minute_passed {
+            if let Err(e) = prune(&db, retention) {
+                tracing::error!(target: "rampart::gateway", error = %e, "pruning the time series failed");
             }
-            labels.clear();
-            last_flush = std::time::Instant::now();
-            let now = drift.scores();
-            *scores
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
-            if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
-                if let Err(e) = prune(&db, retention) {
-                    tracing::error!(target: "rampart::gateway", error = %e, "pruning the time series failed");
+            if let (Some(_), Some(c)) = (&config.shared, pg.as_mut()) {
+                let keep = i64::try_from(retention.as_secs() / 60).unwrap_or(i64::MAX);
+                if let Err(e) = c.execute(
+                    "DELETE FROM rampart_series WHERE minute < $1",
+                    &[&minute_now().saturating_sub(keep)],
+                ) {
+                    tracing::error!(target: "rampart::gateway", error = %e, "pruning the shared time series failed");
                 }
-                last_prune = Some(std::time::Instant::now());
+            }
+            last_prune = Some(std::time::Instant::now());
+        }
+        if save || minute_passed {
+            if let Err(e) = save_drift(&mut db, &drift) {
+                errors.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(target: "rampart::gateway", error = %e, "saving the drift baselines failed");
             }
         }
         if let Some(w) = waiter {
@@ -463,21 +731,32 @@ impl Monitor {
     /// Opens (creating) the store and starts its writer thread.
     pub fn open(config: MonitorConfig) -> Result<Monitor, String> {
         let db = open_db(&config.path).map_err(|e| format!("{}: {e}", config.path.display()))?;
-        let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
+        let (tx, rx) = std::sync::mpsc::sync_channel(64);
         let write_errors = std::sync::Arc::new(AtomicU64::new(0));
         let errors = std::sync::Arc::clone(&write_errors);
         let scores = std::sync::Arc::new(std::sync::Mutex::new(crate::drift::Scores::default()));
         let published = std::sync::Arc::clone(&scores);
+        let minute = minute_now();
+        let shards: std::sync::Arc<[std::sync::Mutex<Shard>; SHARDS]> =
+            std::sync::Arc::new(std::array::from_fn(|_| {
+                std::sync::Mutex::new(Shard {
+                    minute,
+                    ..Shard::default()
+                })
+            }));
+        let theirs = std::sync::Arc::clone(&shards);
         let cfg = config.clone();
         std::thread::Builder::new()
             .name("rampart-monitor".into())
-            .spawn(move || writer(db, rx, &cfg, &errors, &published))
+            .spawn(move || writer(db, rx, &theirs, &cfg, &errors, &published))
             .map_err(|e| format!("starting the monitor thread: {e}"))?;
         Ok(Monitor {
             alert_stats: std::sync::Arc::default(),
             scores,
+            shards,
             tx,
-            dropped: AtomicU64::new(0),
+            otlp: config.otlp.clone().map(crate::otlp::Exporter::new),
+            dropped: std::sync::Arc::default(),
             write_errors,
             config,
         })
@@ -488,33 +767,104 @@ impl Monitor {
         &self.config
     }
 
-    fn offer(&self, msg: Msg) {
-        match self.tx.try_send(msg) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
+    /// The OTLP exporter, when `[gateway.monitor.otlp]` is set.
+    pub fn otlp(&self) -> Option<&crate::otlp::Exporter> {
+        self.otlp.as_ref()
+    }
+
+    fn shard(&self) -> std::sync::MutexGuard<'_, Shard> {
+        self.shards[shard_index()]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records a request's outcome from its audit record: a few additions to this
+    /// thread's shard of the current minute (never waits on the writer, allocates
+    /// only for a label the shard has not seen this second).
+    pub(crate) fn request(&self, a: &crate::record::Audit) {
+        let decision = crate::record::decision_label(a.decision);
+        if self.otlp.is_some() {
+            crate::otlp::note_outcome(&a.model, decision);
+        }
+        let blocked = a.decision == rampart_ledger::Decision::Block;
+        let features = a.features.map(|mut f| {
+            f.complete(blocked, &a.rules, a.tokens);
+            f
+        });
+        let minute = minute_now();
+        let mut s = self.shard();
+        let agg = s.at(minute);
+        agg.requests += 1;
+        agg.route.add(a.route, 1);
+        agg.decision.add(decision, 1);
+        agg.model.add(&a.model, 1);
+        agg.key.add(&a.principal, 1);
+        let per_rule = match a.decision {
+            rampart_ledger::Decision::Block => Some(&mut agg.blocks_rule),
+            rampart_ledger::Decision::Redact => Some(&mut agg.redactions_rule),
+            _ => None,
+        };
+        if let Some(l) = per_rule {
+            for r in &a.rules {
+                l.add(r, 1);
+            }
+        }
+        let tokens = a.tokens.0.saturating_add(a.tokens.1);
+        if tokens > 0 {
+            agg.tokens_key.add(&a.principal, tokens);
+        }
+        let Some(features) = features else {
+            return;
+        };
+        let full = s.drift_pending >= DRIFT_PENDING
+            || (!s.drift.contains_key(bounded(&a.model))
+                && s.drift.len() >= crate::drift::MAX_GROUPS);
+        if full {
+            drop(s);
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        s.drift_pending += 1;
+        let sample = DriftSample {
+            route: a.route,
+            features,
+            id: crate::drift::request_number(&a.request_id),
+        };
+        match s.drift.get_mut(bounded(&a.model)) {
+            Some(v) => v.push(sample),
+            None => {
+                s.drift.insert(bounded(&a.model).into(), vec![sample]);
             }
         }
     }
 
-    /// Records a request's outcome (never waits).
-    pub fn request(&self, sample: Sample) {
-        self.offer(Msg::Request(minute_now(), sample));
-    }
-
     /// Records a request's time to response head and its upstream's share (never waits).
     pub fn latency(&self, route: &'static str, total: Duration, upstream: Option<Duration>) {
-        self.offer(Msg::Latency {
-            minute: minute_now(),
-            route,
-            total,
-            upstream,
-        });
+        let minute = minute_now();
+        let mut s = self.shard();
+        let agg = s.at(minute);
+        let t = bucket(total);
+        match agg.latency_total.iter_mut().find(|(r, _)| *r == route) {
+            Some((_, h)) => h[t] += 1,
+            None => {
+                let mut h = [0; NB];
+                h[t] = 1;
+                agg.latency_total.push((route, h));
+            }
+        }
+        match upstream {
+            Some(u) => {
+                agg.latency_upstream[bucket(u)] += 1;
+                agg.latency_gateway[bucket(total.saturating_sub(u))] += 1;
+            }
+            None => agg.latency_gateway[t] += 1,
+        }
     }
 
     /// Records a failed upstream attempt (never waits).
     pub fn upstream_error(&self, upstream: &str) {
-        self.offer(Msg::UpstreamError(minute_now(), bounded_label(upstream)));
+        let minute = minute_now();
+        self.shard().at(minute).upstream_errors.add(upstream, 1);
     }
 
     /// The drift scores as of the last commit.
@@ -541,6 +891,38 @@ impl Monitor {
         Ok(())
     }
 
+    /// The firing state of every rule that has one, as last saved (blocking).
+    pub fn alert_states(&self) -> Result<HashMap<String, bool>, String> {
+        let db = open_db(&self.config.path).map_err(|e| e.to_string())?;
+        let mut st = db
+            .prepare("SELECT name, firing FROM alert_state")
+            .map_err(|e| e.to_string())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0))
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<rusqlite::Result<HashMap<_, _>>>()
+            .map_err(|e| e.to_string())
+    }
+
+    /// Saves a rule's firing state, so a restart does not send again an alert that
+    /// is still firing (blocking).
+    pub fn set_alert_state(&self, name: &str, firing: bool) -> Result<(), String> {
+        let db = open_db(&self.config.path).map_err(|e| e.to_string())?;
+        db.execute(
+            "INSERT INTO alert_state (name, firing, since_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET firing = excluded.firing, since_ms = excluded.since_ms",
+            params![
+                name,
+                i64::from(firing),
+                rampart_ledger::Timestamp::now().unix_millis()
+            ],
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
     /// The alert transitions recorded between two times (Unix milliseconds), oldest
     /// first, at most `limit` (blocking).
     pub fn alerts_between(
@@ -553,7 +935,7 @@ impl Monitor {
         alerts_between(&db, from_ms, to_ms, limit)
     }
 
-    /// Samples dropped because the writer fell behind.
+    /// Drift samples dropped because the writer fell behind.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
@@ -566,8 +948,17 @@ impl Monitor {
     /// Waits (at most `timeout`; blocking, so call it off the async threads) until
     /// what was offered before is committed. For the admin API and shutdown.
     pub fn flush(&self, timeout: Duration) -> bool {
+        self.flush_and(timeout, false)
+    }
+
+    /// [`Monitor::flush`], and saves the drift windows (at shutdown).
+    pub fn close(&self, timeout: Duration) -> bool {
+        self.flush_and(timeout, true)
+    }
+
+    fn flush_and(&self, timeout: Duration, save: bool) -> bool {
         let (done, wait) = std::sync::mpsc::sync_channel(1);
-        if self.tx.send(Msg::Flush(done)).is_err() {
+        if self.tx.send(Msg::Flush(done, save)).is_err() {
             return false;
         }
         wait.recv_timeout(timeout).is_ok()
@@ -579,6 +970,9 @@ impl Monitor {
         let range = range.min(MAX_RANGE);
         let minutes = i64::try_from(range.as_secs().div_ceil(60).max(1)).unwrap_or(1);
         let from = minute_now() - minutes + 1;
+        if let Some(shared) = &self.config.shared {
+            return self.query_pg(shared, from).map_err(|e| e.to_string());
+        }
         let db = open_db(&self.config.path).map_err(|e| e.to_string())?;
         let mut totals = Totals::default();
         let mut st = db
@@ -626,6 +1020,39 @@ impl Monitor {
             ));
         }
         Ok(totals)
+    }
+}
+
+impl Monitor {
+    /// [`Monitor::query`] on the shared series: sums over every instance. A
+    /// connection per query (queries are rare: the dashboard and the alert
+    /// evaluator), opened and closed on the calling thread, which is never an async
+    /// one (the synchronous client runs its own runtime).
+    fn query_pg(&self, shared: &Shared, from: i64) -> Result<Totals, postgres::Error> {
+        let mut client = pg_connect(&shared.url)?;
+        let read = |c: &mut postgres::Client| -> Result<Totals, postgres::Error> {
+            let mut totals = Totals::default();
+            for row in c.query(
+                "SELECT metric, label, SUM(value)::BIGINT FROM rampart_series WHERE minute >= $1 GROUP BY metric, label",
+                &[&from],
+            )? {
+                let (m, l, v): (String, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                totals.sums.insert((m, l), u64::try_from(v).unwrap_or(0));
+            }
+            for row in c.query(
+                "SELECT minute,
+                        SUM(CASE WHEN metric = 'requests' THEN value ELSE 0 END)::BIGINT,
+                        SUM(CASE WHEN metric = 'requests.decision' AND label = 'block' THEN value ELSE 0 END)::BIGINT
+                 FROM rampart_series WHERE minute >= $1 AND metric IN ('requests', 'requests.decision')
+                 GROUP BY minute ORDER BY minute",
+                &[&from],
+            )? {
+                let (m, n, b): (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                totals.timeline.push((m, u64::try_from(n).unwrap_or(0), u64::try_from(b).unwrap_or(0)));
+            }
+            Ok(totals)
+        };
+        read(&mut client)
     }
 }
 
@@ -707,6 +1134,125 @@ mod tests {
     }
 
     #[test]
+    fn shard_labels_are_capped_and_cut() {
+        let mut l = Labels::default();
+        for i in 0..(MAX_LABELS + 5) {
+            l.add(&format!("k{i}"), 2);
+        }
+        l.add("k0", 1);
+        assert_eq!(l.counts.len(), MAX_LABELS);
+        assert_eq!(l.other, 10);
+        assert_eq!(l.counts["k0"], 3);
+        let mut l = Labels::default();
+        let long = "é".repeat(1000);
+        l.add(&long, 1);
+        l.add(&format!("{long}x"), 1);
+        assert_eq!(l.counts.len(), 1, "both cut to the same label");
+        assert!(l
+            .counts
+            .keys()
+            .all(|k| k.chars().count() == MAX_LABEL_CHARS));
+    }
+
+    #[test]
+    fn drift_baselines_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = MonitorConfig {
+            admin_listen: "127.0.0.1:0".parse().unwrap(),
+            path: dir.path().join("m.sqlite"),
+            retention: DEFAULT_RETENTION,
+            checkpoint_note: None,
+            alerts: Vec::new(),
+            evaluate_every: Duration::from_secs(15),
+            drift_windows: (10, 20),
+            otlp: None,
+            instance: "test".into(),
+            shared: None,
+        };
+        let request = |text: &str, i: usize| {
+            let mut a = crate::record::Audit::new(
+                format!("req-{i:024x}"),
+                "k".into(),
+                "t".into(),
+                "/v1/chat/completions",
+                "m".into(),
+            );
+            let mut p = crate::drift::TextProfile::default();
+            let chars = p.add(text);
+            a.features = Some(p.features(chars));
+            a
+        };
+        {
+            let m = Monitor::open(cfg.clone()).unwrap();
+            for i in 0..30 {
+                m.request(&request("where is my order?", i));
+            }
+            assert!(m.close(Duration::from_secs(5)));
+            assert!(m.drift_scores().get("drift.script", None) < 0.01);
+            assert!(!m.drift_scores().by_group.is_empty());
+        }
+        // a new process: the baseline is there, so ten Russian requests are a shift
+        let m = Monitor::open(cfg).unwrap();
+        for i in 30..40 {
+            m.request(&request("где мой заказ?", i));
+        }
+        assert!(m.flush(Duration::from_secs(5)));
+        let s = m.drift_scores();
+        assert!(s.get("drift.script", None) > 1.0, "{s:?}");
+        let top = s.top("drift.script").unwrap();
+        assert_eq!(top.examples.first(), Some(&39));
+    }
+
+    #[test]
+    fn alert_states_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = MonitorConfig {
+            admin_listen: "127.0.0.1:0".parse().unwrap(),
+            path: dir.path().join("m.sqlite"),
+            retention: DEFAULT_RETENTION,
+            checkpoint_note: None,
+            alerts: Vec::new(),
+            evaluate_every: Duration::from_secs(15),
+            drift_windows: (10, 20),
+            otlp: None,
+            instance: "test".into(),
+            shared: None,
+        };
+        let m = Monitor::open(cfg.clone()).unwrap();
+        m.set_alert_state("a", true).unwrap();
+        m.set_alert_state("b", true).unwrap();
+        m.set_alert_state("b", false).unwrap();
+        drop(m);
+        let s = Monitor::open(cfg).unwrap().alert_states().unwrap();
+        assert_eq!(s.get("a"), Some(&true));
+        assert_eq!(s.get("b"), Some(&false));
+    }
+
+    #[test]
+    fn a_minute_boundary_keeps_both_minutes() {
+        let mut s = Shard {
+            minute: 10,
+            ..Shard::default()
+        };
+        s.at(10).requests += 2;
+        s.at(11).requests += 1;
+        s.at(10).requests += 1; // a clock step back counts in the current minute
+        let mut batch = Batch::new();
+        let mut labels = HashMap::new();
+        for (m, a) in std::mem::take(&mut s.ended) {
+            gather(&mut batch, &mut labels, m, a);
+        }
+        gather(
+            &mut batch,
+            &mut labels,
+            s.minute,
+            std::mem::take(&mut s.current),
+        );
+        assert_eq!(batch[&(10, "requests".into(), String::new())], 2);
+        assert_eq!(batch[&(11, "requests".into(), String::new())], 2);
+    }
+
+    #[test]
     fn labels_are_capped_per_metric_and_batch() {
         let mut batch = Batch::new();
         let mut labels = HashMap::new();
@@ -744,29 +1290,37 @@ mod tests {
             alerts: Vec::new(),
             evaluate_every: Duration::from_secs(15),
             drift_windows: (10, 10),
+            otlp: None,
+            instance: "test".into(),
+            shared: None,
         };
-        let sample = |decision, rules: &[&str]| Sample {
-            route: "/v1/chat/completions",
-            model: "m".into(),
-            key: "k1".into(),
-            decision,
-            rules: rules.iter().map(|r| r.to_string()).collect(),
-            tokens: 10,
-            features: None,
+        let sample = |decision, rules: &[&str]| {
+            let mut a = crate::record::Audit::new(
+                "req-01".into(),
+                "k1".into(),
+                "t".into(),
+                "/v1/chat/completions",
+                "m".into(),
+            );
+            a.decision = decision;
+            a.rules = rules.iter().map(|r| r.to_string()).collect();
+            a.tokens = (4, 6);
+            a
         };
+        use rampart_ledger::Decision;
         {
             let m = Monitor::open(cfg.clone()).unwrap();
             for _ in 0..3 {
-                m.request(sample("allow", &[]));
+                m.request(&sample(Decision::Allow, &[]));
             }
-            m.request(sample("block", &["INJ001"]));
+            m.request(&sample(Decision::Block, &["INJ001"]));
             m.latency(
                 "/v1/chat/completions",
                 Duration::from_millis(30),
                 Some(Duration::from_millis(29)),
             );
             assert!(m.flush(Duration::from_secs(5)));
-            m.request(sample("redact", &["PII001"]));
+            m.request(&sample(Decision::Redact, &["PII001"]));
             assert!(m.flush(Duration::from_secs(5)));
         }
         let m = Monitor::open(cfg).unwrap();

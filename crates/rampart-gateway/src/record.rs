@@ -89,18 +89,7 @@ impl Gateway {
         self.metrics
             .record_outcome(decision_label(a.decision), &a.rules, a.tokens);
         if let Some(m) = &self.monitor {
-            m.request(crate::monitor::Sample {
-                route: a.route,
-                model: a.model.chars().take(128).collect(),
-                key: a.principal.clone(),
-                decision: decision_label(a.decision),
-                rules: a.rules.clone(),
-                tokens: a.tokens.0.saturating_add(a.tokens.1),
-                features: a.features.map(|mut f| {
-                    f.blocked = a.decision == Decision::Block;
-                    f
-                }),
-            });
+            m.request(&a);
         }
         tracing::info!(
             target: "rampart::gateway",

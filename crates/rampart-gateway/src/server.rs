@@ -307,13 +307,29 @@ async fn timed(
 ) -> Response {
     let started = std::time::Instant::now();
     let route = gw.metrics.route_index(req.uri().path());
-    let (resp, upstream) = crate::metrics::with_upstream_time(next.run(req)).await;
+    let otlp = gw.monitor.as_ref().and_then(|m| m.otlp());
+    let ((resp, upstream), outcome) = match otlp {
+        Some(_) => {
+            crate::otlp::Exporter::scope(crate::metrics::with_upstream_time(next.run(req))).await
+        }
+        None => (
+            crate::metrics::with_upstream_time(next.run(req)).await,
+            None,
+        ),
+    };
     let total = started.elapsed();
     gw.metrics.observe_route(route, total);
     // the API routes only: probes, `/metrics` and unknown paths are not traffic
     if let (Some(m), Some(name)) = (&gw.monitor, crate::metrics::ROUTES.get(route)) {
         if *name != "other" {
             m.latency(name, total, upstream);
+            if let Some(x) = otlp {
+                let rid = resp
+                    .headers()
+                    .get(REQUEST_ID_HEADER)
+                    .and_then(|v| v.to_str().ok());
+                x.span(name, rid, outcome, resp.status().as_u16(), total, upstream);
+            }
         }
     }
     resp
@@ -499,16 +515,18 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     let mut verdict = flagged(signals);
     let mut vault = Vault::default();
     let mut prompt_chars = 0usize;
-    let mut scripts = [0u32; 8];
-    for p in &view.pieces {
+    // drift reads the script and topic of the newest user text (the system prompt and
+    // the history repeat from request to request)
+    let (mut newest_user, mut last) = (None, None);
+    for (i, p) in view.pieces.iter().enumerate() {
         let Some(text) = view::get(&body, &p.path).and_then(Value::as_str) else {
             continue;
         };
-        prompt_chars += if gw.monitor.is_some() {
-            crate::drift::count_scripts(text, &mut scripts)
-        } else {
-            text.chars().count()
-        };
+        prompt_chars += text.chars().count();
+        last = Some(i);
+        if p.origin == view::Origin::User {
+            newest_user = Some(i);
+        }
         let mut v = gw.inbound(p.origin.guard_role(), text, &mut vault);
         if v.action == Action::Redact {
             if let Some(r) = v.replacement.take() {
@@ -531,11 +549,16 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     }
     audit.tokens.0 = estimate_tokens(prompt_chars);
     if gw.monitor.is_some() {
-        audit.features = Some(crate::drift::Features {
-            length: crate::drift::length_bin(prompt_chars),
-            script: crate::drift::script_bin(&scripts),
-            ..crate::drift::Features::default()
-        });
+        let mut profile = crate::drift::TextProfile::default();
+        if let Some(text) = newest_user
+            .or(last)
+            .and_then(|i| view.pieces.get(i))
+            .and_then(|p| view::get(&body, &p.path))
+            .and_then(Value::as_str)
+        {
+            profile.add(text);
+        }
+        audit.features = Some(profile.features(prompt_chars));
     }
     if verdict.action == Action::Block {
         audit.rules = verdict.rules;
@@ -694,7 +717,7 @@ pub async fn serve(
             monitor
                 .monitor
                 .as_ref()
-                .map(|m| m.flush(std::time::Duration::from_secs(5)))
+                .map(|m| m.close(std::time::Duration::from_secs(5)))
         })
         .await;
     }

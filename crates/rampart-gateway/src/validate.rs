@@ -86,6 +86,28 @@ pub fn check(root: &Path, system: &SystemDescription, raw: &str) -> Result<Repor
     check_with_env(root, system, raw, &|var| std::env::var(var).ok())
 }
 
+/// Opens a connection to each `[[alerts]]` webhook sink's host and port (at most
+/// [`crate::alerts::PROBE_TIMEOUT`] each, all at once) and adds a problem naming the
+/// rule and sink for each that cannot be reached (`rampart config check
+/// --probe-sinks`). Rules that do not check are skipped: [`check_with_env`] reports
+/// them.
+pub async fn probe_alert_sinks(
+    report: &mut Report,
+    system: &SystemDescription,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) {
+    let Ok(rules) = crate::alerts::rules_with_env(&system.alerts, env) else {
+        return;
+    };
+    for u in crate::alerts::probe_sinks(&rules, env, crate::alerts::PROBE_TIMEOUT).await {
+        report.problem(
+            u.at,
+            Guideline::Om1,
+            format!("the webhook cannot be reached: {}", u.why),
+        );
+    }
+}
+
 /// [`check`] with the environment variables read through `env`.
 ///
 /// # Errors
@@ -221,6 +243,14 @@ pub fn check_with_env(
     }
 
     if let Some(m) = &settings.monitor {
+        let postgres_ledger = system.ledger.as_ref().is_some_and(|l| l.url_env.is_some());
+        if m.shared_series == Some(true) && !postgres_ledger {
+            report.problem(
+                "gateway.monitor.shared_series",
+                Guideline::Om1,
+                "the shared time series is kept in the ledger's PostgreSQL database: set [ledger] url_env".into(),
+            );
+        }
         if let Err(e) = crate::monitor::MonitorConfig::from_settings(m, Path::new(".")) {
             report.problem(e.0, Guideline::Om1, e.1);
         } else if let Some(a) = &m.admin_listen {

@@ -78,6 +78,11 @@ fn weak_and_broken_configurations_are_refused_by_check_and_by_the_gateway() {
         ("an alert with a bad window", "[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"5 minutes\"\n".into(), "alerts[a].window", Expect::Problem, "ISO 8601"),
         ("an alert with a malformed webhook", "[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"PT5M\"\nsinks = [{kind = \"webhook\", url = \"gopher://x\"}]\n".into(), "alerts[a].sinks[0]", Expect::Problem, "http(s)"),
         ("an alert webhook whose URL variable is unset", format!("[gateway]\n[gateway.monitor]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"PT5M\"\nsinks = [{{kind = \"webhook\", url_env = \"{UNSET}\"}}]\n"), "alerts[a].sinks[0]", Expect::Problem, UNSET),
+        ("an OTLP endpoint that is no URL", "[gateway]\n[gateway.monitor]\n[gateway.monitor.otlp]\nendpoint = \"collector:4318\"\n".into(), "gateway.monitor.otlp.endpoint", Expect::Problem, "http(s)"),
+        ("an OTLP endpoint with credentials", "[gateway]\n[gateway.monitor]\n[gateway.monitor.otlp]\nendpoint = \"http://u:p@127.0.0.1:4318\"\n".into(), "gateway.monitor.otlp.endpoint", Expect::Problem, "credentials"),
+        ("an OTLP interval of zero", "[gateway]\n[gateway.monitor]\n[gateway.monitor.otlp]\nendpoint = \"http://127.0.0.1:4318\"\ninterval_secs = 0\n".into(), "gateway.monitor.otlp.interval_secs", Expect::Problem, "outside"),
+        ("a shared series without a PostgreSQL ledger", "[gateway]\n[gateway.monitor]\nshared_series = true\n".into(), "gateway.monitor.shared_series", Expect::Problem, "url_env"),
+        ("an empty instance name", "[gateway]\n[gateway.monitor]\ninstance = \" \"\n".into(), "gateway.monitor.instance", Expect::Problem, "characters"),
         ("alerts without monitoring", "[gateway]\n[[alerts]]\nname = \"a\"\nmetric = \"blocks\"\nabove = 1\nwindow = \"PT5M\"\n".into(), "alerts", Expect::Problem, "[gateway.monitor]"),
         ("a tool schema that is not JSON", "[gateway]\n[[tools]]\nname = \"t\"\narguments_schema = \"{\"\n".into(), "tools", Expect::Problem, "tool t"),
     ];

@@ -933,6 +933,10 @@ pub struct ConfigCheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+    /// Also connect to each [[alerts]] webhook sink and refuse the configuration when
+    /// one cannot be reached (off by default: the check is offline and repeatable).
+    #[arg(long)]
+    pub probe_sinks: bool,
 }
 
 #[derive(Debug, Subcommand)]

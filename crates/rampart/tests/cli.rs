@@ -730,6 +730,61 @@ fn guard_eval_reports_sources_and_reads_a_model_file() {
     assert_eq!(same.stdout, bundled.stdout);
 }
 
+/// `rampart config check --probe-sinks` refuses an alert webhook that cannot be
+/// reached, naming the rule and sink; without the flag the check stays offline.
+#[test]
+fn config_check_probes_alert_sinks_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rampart.toml");
+    let up = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let up_port = up.local_addr().unwrap().port();
+    let down_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let write = |port: u16| {
+        std::fs::write(
+            &config,
+            format!(
+                "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\n[gateway]\n\
+                 [[gateway.upstreams]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/v1\"\n[gateway.monitor]\n\
+                 [[alerts]]\nname = \"burst\"\nmetric = \"blocks\"\nabove = 5\nwindow = \"PT5M\"\n\
+                 sinks = [{{kind = \"log\"}}, {{kind = \"webhook\", url = \"http://127.0.0.1:{port}/hook/secret\"}}]\n"
+            ),
+        )
+        .unwrap();
+    };
+    write(down_port);
+    let offline = rampart(&["config", "check", config.to_str().unwrap()]);
+    assert_eq!(
+        offline.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&offline.stdout)
+    );
+    let probed = rampart(&["config", "check", "--probe-sinks", config.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&probed.stdout);
+    assert_eq!(probed.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("alerts[burst].sinks[1]") && text.contains("cannot be reached"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("secret"),
+        "the URL's path is not shown: {text}"
+    );
+    write(up_port);
+    let reachable = rampart(&["config", "check", "--probe-sinks", config.to_str().unwrap()]);
+    assert_eq!(
+        reachable.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&reachable.stdout)
+    );
+    drop(up);
+}
+
 /// `rampart config check` runs the gateway's validator: a weak or broken setting exits
 /// 1 and is named with its guideline; paths are relative to the file's folder.
 #[test]

@@ -262,7 +262,18 @@ pub fn config_check(args: &ConfigCheckArgs) -> Result<ExitStatus> {
     let system = SystemDescription::parse(&raw)?;
     // The gateway's own validator, with paths relative to the file's folder as the
     // gateway resolves them.
-    let report = rampart_gateway::validate::check(config_root(&args.config), &system, &raw)?;
+    let mut report = rampart_gateway::validate::check(config_root(&args.config), &system, &raw)?;
+    if args.probe_sinks {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the sink probe")?
+            .block_on(rampart_gateway::validate::probe_alert_sinks(
+                &mut report,
+                &system,
+                &|var| std::env::var(var).ok(),
+            ));
+    }
     if args.format == ReportFormat::Json {
         let problems: Vec<Value> = report
             .problems
