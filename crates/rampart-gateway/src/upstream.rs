@@ -274,17 +274,19 @@ pub(crate) async fn read_capped(
     let expected = declared.map_or(0, |n| n.min(max as u64));
     let mut out = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     let mut stream = Body::new(resp.into_body()).into_data_stream();
-    loop {
-        let next = tokio::time::timeout_at(deadline, stream.next())
-            .await
-            .map_err(|_| "the answer took longer than the upstream's time".to_string())?;
-        let Some(chunk) = next else {
-            return Ok(out);
-        };
-        let chunk = chunk.map_err(|_| "the answer could not be read".to_string())?;
-        if out.len() + chunk.len() > max {
-            return Err(format!("the answer is larger than {max} bytes"));
+    // one timer for the whole body (the deadline is absolute)
+    let read = async {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| "the answer could not be read".to_string())?;
+            if out.len() + chunk.len() > max {
+                return Err(format!("the answer is larger than {max} bytes"));
+            }
+            out.extend_from_slice(&chunk);
         }
-        out.extend_from_slice(&chunk);
-    }
+        Ok(())
+    };
+    tokio::time::timeout_at(deadline, read)
+        .await
+        .map_err(|_| "the answer took longer than the upstream's time".to_string())??;
+    Ok(out)
 }
