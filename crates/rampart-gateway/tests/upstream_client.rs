@@ -221,3 +221,69 @@ async fn an_answer_body_that_stalls_past_the_upstream_time_is_refused() {
     // bounded by the upstream's 1 s, not the request's 60 s or the 20 s stall
     assert!(took < Duration::from_secs(15), "answered after {took:?}");
 }
+
+/// An `https` upstream whose certificate no trusted root vouches for (a private CA,
+/// as a machine in the middle would present) is refused: nothing is sent over that
+/// connection, and the error names the upstream by its configured name only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_upstream_with_an_untrusted_certificate_is_refused() {
+    // a TLS server with a certificate from the test PKI's own CA: a gateway whose
+    // listener serves TLS, in front of a mock that counts what reaches it
+    let pki = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tls");
+    let (mock_addr, mock_state, _t) = rampart_gateway::mock::serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let tls_toml = format!(
+        "schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\n[gateway.tls]\ncert = \"{}\"\nkey = \"{}\"\n[[gateway.upstreams]]\nname = \"inner\"\nurl = \"http://{mock_addr}/v1\"\nmodels = [\"m\"]\n[ledger]\npath = \"ledger.sqlite\"\n",
+        pki.join("server.pem").display(),
+        pki.join("server.key").display(),
+    );
+    let tls_dir = tempfile::tempdir().unwrap();
+    let tls_gw = rampart_gateway::app::build(
+        tls_dir.path(),
+        &SystemDescription::parse(&tls_toml).unwrap(),
+        &tls_toml,
+    )
+    .unwrap();
+    assert!(tls_gw.tls.is_some());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let tls_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { server::serve(tls_gw, listener, std::future::pending()).await });
+
+    // the gateway under test, with that server as its https upstream
+    let toml = format!(
+        "schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\n[[gateway.upstreams]]\nname = \"primary\"\nurl = \"https://localhost:{}/v1\"\nmodels = [\"m\"]\n[ledger]\npath = \"ledger.sqlite\"\n",
+        tls_addr.port()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let gw =
+        rampart_gateway::app::build(dir.path(), &SystemDescription::parse(&toml).unwrap(), &toml)
+            .unwrap();
+    let (_, key) = gw
+        .keys
+        .as_ref()
+        .unwrap()
+        .create("acme", &["m".into()], 10_000, 0)
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let h = Harness {
+        url: format!("http://{}", listener.local_addr().unwrap()),
+        key,
+        _gw: Arc::clone(&gw),
+        _dir: dir,
+    };
+    tokio::spawn(async move { server::serve(gw, listener, std::future::pending()).await });
+
+    let (status, text) = chat(&reqwest::Client::new(), &h, "my secret plans").await;
+    assert_eq!(status, 502, "{text}");
+    assert!(text.contains("primary"), "{text}");
+    assert!(
+        !text.contains("localhost") && !text.contains("127.0.0.1"),
+        "{text}"
+    );
+    assert_eq!(
+        mock_state.count.load(Ordering::SeqCst),
+        0,
+        "nothing went through the untrusted connection"
+    );
+}
