@@ -185,13 +185,17 @@ measure() {
         "${helper[@]}" rss --pid "$pid" --out "$work/$name-rss.json" --max-seconds $((3 * duration + 120)) &
         rss_pid=$!
     fi
+    # the machine's load average next to each phase (the report prints it per target)
+    cut -d' ' -f1 /proc/loadavg > "$work/$name-load.txt"
     oha_run "$name-rate" "$url" "$auth" -q "$rate" --latency-correction -c "$rate_conns"
+    cut -d' ' -f1 /proc/loadavg >> "$work/$name-load.txt"
     if [[ $name == rampart && ${BENCH_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
         perf record -F 499 -g -p "$pid" -o "$work/perf.data" -- sleep $((duration > 12 ? 10 : duration / 2)) \
             > "$work/perf-record.log" 2>&1 &
         local perf_pid=$!
     fi
     oha_run "$name-max" "$url" "$auth" -c "$conc"
+    cut -d' ' -f1 /proc/loadavg >> "$work/$name-load.txt"
     [[ -n ${perf_pid:-} ]] && wait "$perf_pid" 2>/dev/null || true
     if [[ -n $rss_pid ]]; then
         kill -TERM "$rss_pid" 2>/dev/null || true

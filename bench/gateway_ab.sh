@@ -8,12 +8,14 @@
 #
 #   bash bench/gateway_ab.sh OLD_BIN NEW_BIN            # config rampart.toml
 #   CONF=rampart-noguard ROUNDS=3 DUR=10 bash bench/gateway_ab.sh OLD NEW
+#   AB_MOCK_PORT=18195 AB_GW_PORT=18194 bash bench/gateway_ab.sh OLD NEW   # other ports
 set -euo pipefail
 bins=(); for b in "$@"; do bins+=("$(realpath "$b")"); done; set -- "${bins[@]}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 w="$root/bench/work/gateway-ab"; rm -rf "$w"; mkdir -p "$w"
-python3 bench/gateway_bench.py prepare --work "$w" --mock-port 18095 --rampart-port 18094 >/dev/null
+mock_port=${AB_MOCK_PORT:-18095}; gw_port=${AB_GW_PORT:-18094}
+python3 bench/gateway_bench.py prepare --work "$w" --mock-port "$mock_port" --rampart-port "$gw_port" >/dev/null
 oha="$root/bench/work/oha/bin/oha"
 rate=${RATE:-500}; dur=${DUR:-10}; conf=${CONF:-rampart}; conc=${CONC:-32}; rounds=${ROUNDS:-2}
 hz=$(getconf CLK_TCK)
@@ -26,11 +28,11 @@ for round in $(seq "$rounds"); do
     b=$1; [[ $bin != direct ]] && b=$bin
     rm -f "$w"/ledger.sqlite* "$w"/keys.sqlite*
     key=$("$b" keys create --db "$w/keys.sqlite" --tenant bench --model tinychat --rpm 100000000 --days 0 2>/dev/null)
-    "$b" gateway --mock-upstream 127.0.0.1:18095 > "$w/mock.log" 2>&1 & mp=$!
-    url=http://127.0.0.1:18095/v1/chat/completions; gp=$mp
+    "$b" gateway --mock-upstream "127.0.0.1:$mock_port" > "$w/mock.log" 2>&1 & mp=$!
+    url=http://127.0.0.1:$mock_port/v1/chat/completions; gp=$mp
     if [[ $bin != direct ]]; then
       (cd "$w" && exec "$b" gateway --config "$conf.toml" > gw.log 2>&1) & gp=$!
-      url=http://127.0.0.1:18094/v1/chat/completions
+      url=http://127.0.0.1:$gw_port/v1/chat/completions
     fi
     for _ in $(seq 100); do
       c=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data-binary @"$w/body.json" "$url" || true)

@@ -307,13 +307,18 @@ def cmd_report(a: argparse.Namespace) -> int:
             res[key]["rss"] = json.loads((work / f"{key}-rss.json").read_text())
         except (OSError, ValueError):
             res[key]["rss"] = None
+        try:
+            # 1-minute load average before the rate phase, after it, after the max phase
+            res[key]["load"] = [float(x) for x in (work / f"{key}-load.txt").read_text().split()]
+        except (OSError, ValueError):
+            res[key]["load"] = None
     d = res["direct"]["rate"]
 
     print()
     print(f"latency at a fixed {a.rate} req/s for {a.duration}s (oha, latency-corrected); "
           f"throughput at {a.conc} connections for {a.duration}s")
     hdr = (f"{'target':<25} {'p50 ms':>8} {'p99 ms':>8} {'+p50 ms':>8} {'+p99 ms':>8} "
-           f"{'max req/s':>10} {'rampart/x':>9} {'peak RSS':>10} {'non-200':>8}")
+           f"{'max req/s':>10} {'rampart/x':>9} {'peak RSS':>10} {'non-200':>8} {'load avg':>16}")
     print(hdr)
     print("-" * len(hdr))
     r_max = (res["rampart"]["max"] or {}).get("rps_ok")
@@ -338,9 +343,12 @@ def cmd_report(a: argparse.Namespace) -> int:
                 rss_txt += "*"
         print(f"{label:<25} {fmt(rate and rate['p50']):>8} {fmt(rate and rate['p99']):>8} "
               f"{fmt(add50):>8} {fmt(add99):>8} {fmt(mx and mx['rps_ok'], nd=0):>10} "
-              f"{(fmt(ratio, 'x', 1) if ratio else '-'):>9} {rss_txt:>10} {bad:>8}")
+              f"{(fmt(ratio, 'x', 1) if ratio else '-'):>9} {rss_txt:>10} {bad:>8} "
+              f"{'/'.join(f'{x:.1f}' for x in res[key]['load']) if res[key]['load'] else '-':>16}")
     print("  * RSS of the mock itself (it keeps the last 1024 request bodies), for scale only;"
           " /Np = summed over N processes")
+    print("  load avg: the machine's 1-minute load average before the fixed-rate phase, after it,"
+          f" and after the maximum phase ({os.cpu_count()} cores)")
     for key, label in targets:
         rate = res[key]["rate"]
         if rate and rate["rps_ok"] < 0.95 * a.rate:

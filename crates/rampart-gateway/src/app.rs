@@ -108,9 +108,9 @@ pub fn build(
             crate::auditor::Auditor::start_gathering(
                 Arc::clone(l),
                 if config.durable {
-                    crate::auditor::GATHER_DURABLE
+                    crate::auditor::Gather::UnderLoad(crate::auditor::GATHER_DURABLE)
                 } else {
-                    crate::auditor::GATHER
+                    crate::auditor::Gather::Always(crate::auditor::GATHER)
                 },
             )
             .map_err(|e| StartError::Ledger(format!("starting the audit thread: {e}")))?,
@@ -153,6 +153,7 @@ pub fn build(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| StartError::Client(e.to_string()))?;
+    let upstream = crate::upstream::client().map_err(StartError::Client)?;
     let tools = crate::tools::ToolPolicy::from_system(system).map_err(StartError::Guard)?;
     let tls = match &config.settings.tls {
         Some(t) => Some(crate::tls::server_config(
@@ -205,6 +206,7 @@ pub fn build(
         auditor,
         ledger,
         client,
+        upstream,
         metrics: Metrics::default(),
         breakers,
         extraction,

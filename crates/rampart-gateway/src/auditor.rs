@@ -2,6 +2,9 @@
 //! thread over a bounded queue and return at once; the thread drains whatever has
 //! queued up into one `append_batch` (one group commit), so the cost of durability
 //! is shared by every request in flight instead of parking a thread per request.
+//! By default the thread waits [`GATHER`] after the first entry of every batch, so
+//! at a moderate rate too (500 requests a second) one commit serves several requests
+//! and the thread is woken once per batch rather than once per request.
 //!
 //! Nothing is dropped: when the queue is full the entry waits in a task for room
 //! (backpressure shows as latency, never as a lost record), and dropping the
@@ -30,6 +33,17 @@ pub const GATHER: std::time::Duration = std::time::Duration::from_millis(3);
 /// a durable answer waits at most this longer than its commit.
 pub const GATHER_DURABLE: std::time::Duration = std::time::Duration::from_millis(1);
 
+/// When the audit thread waits for more entries before it commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gather {
+    /// After the first entry of every batch, for this long: the default mode, where
+    /// answers do not wait for the commit (the crash window grows by as much).
+    Always(std::time::Duration),
+    /// Only when several entries are already queued: durable mode, where each
+    /// answer waits for its commit and a lone request should not wait longer.
+    UnderLoad(std::time::Duration),
+}
+
 /// Moves what is queued into `batch`, up to [`BATCH`].
 fn drain(rx: &mut mpsc::Receiver<Item>, batch: &mut Vec<Item>) {
     while batch.len() < BATCH {
@@ -55,17 +69,19 @@ pub struct Auditor {
 }
 
 impl Auditor {
-    /// Starts the audit thread for `ledger`, gathering for [`GATHER`] under load.
+    /// Starts the audit thread for `ledger`, gathering for [`GATHER`] after the
+    /// first entry of each batch.
     pub fn start(ledger: Arc<dyn Storage>) -> std::io::Result<Auditor> {
-        Auditor::start_gathering(ledger, GATHER)
+        Auditor::start_gathering(ledger, Gather::Always(GATHER))
     }
 
-    /// Starts the audit thread for `ledger`: when several entries are queued, it
-    /// waits `gather` for more before it commits them together.
-    pub fn start_gathering(
-        ledger: Arc<dyn Storage>,
-        gather: std::time::Duration,
-    ) -> std::io::Result<Auditor> {
+    /// Starts the audit thread for `ledger`, waiting for more entries before each
+    /// commit as `gather` says.
+    pub fn start_gathering(ledger: Arc<dyn Storage>, gather: Gather) -> std::io::Result<Auditor> {
+        let (period, always) = match gather {
+            Gather::Always(p) => (p, true),
+            Gather::UnderLoad(p) => (p, false),
+        };
         let (tx, mut rx) = mpsc::channel::<Item>(QUEUE);
         let failures = Arc::new(AtomicU64::new(0));
         let failed = Arc::clone(&failures);
@@ -75,11 +91,12 @@ impl Auditor {
                 while let Some(first) = rx.blocking_recv() {
                     let mut batch = vec![first];
                     drain(&mut rx, &mut batch);
-                    // Under load, wait one gather period for more entries: one
-                    // commit (and one fsync) then serves many requests instead of
-                    // a few. It adds at most `gather` to the crash window.
-                    if batch.len() > 1 && batch.len() < BATCH {
-                        std::thread::sleep(gather);
+                    // Wait one gather period for more entries: one commit (and
+                    // one fsync) then serves many requests instead of a few, and
+                    // entries queued meanwhile wake no thread. It adds at most
+                    // `period` to the crash window.
+                    if batch.len() < BATCH && (always || batch.len() > 1) {
+                        std::thread::sleep(period);
                         drain(&mut rx, &mut batch);
                     }
                     append(ledger.as_ref(), batch, &failed);
@@ -257,5 +274,51 @@ mod tests {
             ledger.tree_head().unwrap_or_else(|e| panic!("{e}")).size,
             2000
         );
+    }
+
+    fn ledger() -> (tempfile::TempDir, Arc<dyn Storage>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let ledger: Arc<dyn Storage> = Arc::new(
+            SqliteLedger::open(SqliteConfig::new(dir.path().join("l.sqlite")))
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        (dir, ledger)
+    }
+
+    fn size(ledger: &Arc<dyn Storage>) -> u64 {
+        ledger.tree_head().unwrap_or_else(|e| panic!("{e}")).size
+    }
+
+    /// The default mode waits a gather period after a lone entry too (entries that
+    /// follow within it share its commit); dropping the auditor still commits it.
+    #[test]
+    fn a_lone_entry_waits_for_company_by_default_and_is_committed_on_drop() {
+        let (_dir, ledger) = ledger();
+        let gather = std::time::Duration::from_secs(3);
+        let auditor = Auditor::start_gathering(Arc::clone(&ledger), Gather::Always(gather))
+            .unwrap_or_else(|e| panic!("{e}"));
+        auditor.submit(entry("lone".into(), "m".into()), None);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(size(&ledger), 0, "still gathering");
+        auditor.submit(entry("second".into(), "m".into()), None);
+        drop(auditor);
+        assert_eq!(size(&ledger), 2);
+    }
+
+    /// In durable mode a lone entry is committed without waiting for others.
+    #[test]
+    fn under_load_gathering_commits_a_lone_entry_at_once() {
+        let (_dir, ledger) = ledger();
+        let gather = std::time::Duration::from_secs(30);
+        let auditor = Auditor::start_gathering(Arc::clone(&ledger), Gather::UnderLoad(gather))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rx = auditor.submit_durable(entry("lone".into(), "m".into()), None);
+        let (tx, told) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(rx.blocking_recv()));
+        let durable = told
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("not durable within 10 s: it waited to gather"));
+        assert_eq!(durable, Ok(true));
+        assert_eq!(size(&ledger), 1);
     }
 }

@@ -45,8 +45,10 @@ pub struct Gateway {
     pub ledger: Option<Arc<dyn rampart_ledger::Storage>>,
     /// The queue into the ledger (one audit thread, batched appends).
     pub auditor: Option<crate::auditor::Auditor>,
-    /// Upstream HTTP client (redirects are never followed).
+    /// HTTP client for alert webhooks (redirects are never followed).
     pub client: reqwest::Client,
+    /// The client of upstream calls (see [`crate::upstream`]).
+    pub(crate) upstream: crate::upstream::Client,
     /// Counters and histograms for `/metrics`.
     pub metrics: Metrics,
     /// Circuit breakers per upstream.
@@ -62,7 +64,7 @@ pub struct Gateway {
     /// The time-series store and admin listener, when `[gateway.monitor]` is set.
     pub monitor: Option<crate::monitor::Monitor>,
     /// Each upstream's endpoint URLs, parsed once (see `upstream::endpoint_urls`).
-    pub(crate) upstream_urls: Vec<[Option<reqwest::Url>; 3]>,
+    pub(crate) upstream_urls: Vec<[Option<axum::http::Uri>; 3]>,
 }
 
 /// A fresh random canary token. Each request gets its own, planted in its system
@@ -586,7 +588,8 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         bytes: send,
         pieces: &view.pieces,
     };
-    let (resp, upstream) =
+    // the attempt's time bounds the answer's body too
+    let (resp, upstream, deadline) =
         match crate::upstream::forward(&gw, outgoing, &upstreams, &mut vault, deadline).await {
             Ok(r) => r,
             Err(e) => {

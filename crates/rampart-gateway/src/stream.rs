@@ -556,7 +556,7 @@ async fn send(tx: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>, b: 
 async fn run(
     gw: Arc<Gateway>,
     s: Streamed,
-    resp: reqwest::Response,
+    resp: crate::upstream::Answer,
     tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
 ) {
     let Streamed {
@@ -590,7 +590,7 @@ async fn run(
     let mut lines = Lines::default();
     let mut data = String::new();
     let mut total = 0usize;
-    let mut upstream = resp.bytes_stream();
+    let mut upstream = Body::new(resp.into_body()).into_data_stream();
     let dispatch = |line: String, data: &mut String, events: &mut Vec<String>| {
         if line.is_empty() {
             if !data.is_empty() {
@@ -729,7 +729,7 @@ async fn run(
 }
 
 /// Answers with the judged stream.
-pub(crate) fn respond(gw: Arc<Gateway>, s: Streamed, resp: reqwest::Response) -> Response {
+pub(crate) fn respond(gw: Arc<Gateway>, s: Streamed, resp: crate::upstream::Answer) -> Response {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(32);
     let rid = s.rid.clone();
     tokio::spawn(run(gw, s, resp, tx));

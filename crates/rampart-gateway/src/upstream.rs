@@ -3,10 +3,18 @@
 //! **per attempt**, for the upstream actually being called: a request that fails
 //! over from an internal upstream to an `external` one is redacted before it leaves.
 //! Errors name upstreams by their configured names only, never their addresses.
+//!
+//! The call is made with hyper's pooled client directly (keep-alive connections, no
+//! redirect handling at all, `TCP_NODELAY`, rustls with the webpki roots for `https`
+//! upstreams); each attempt is bounded by its timeout from the request to the last
+//! byte of the answer.
 
 use std::sync::atomic::Ordering;
 
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, Uri};
 use futures_util::StreamExt;
+use hyper_util::client::legacy::connect::HttpConnector;
 use rampart_core::system::Upstream;
 use serde_json::Value;
 
@@ -50,33 +58,75 @@ pub(crate) fn stored_answer(gw: &Gateway, answer: &Value) -> String {
     }
 }
 
-/// Why an attempt failed, without the upstream's address (reqwest's messages name
-/// the URL).
-fn describe(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
+/// The upstream HTTP client: pooled keep-alive connections, plain HTTP or TLS.
+pub(crate) type Client =
+    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
+
+/// An answer from an upstream.
+pub(crate) type Answer = axum::http::Response<hyper::body::Incoming>;
+
+/// Idle keep-alive connections kept per upstream host.
+pub const POOL_IDLE_PER_HOST: usize = 64;
+/// How long an idle connection is kept.
+pub const POOL_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
+
+/// The client every upstream call goes through. It follows no redirects (hyper's
+/// client has no redirect handling; a 3xx answer is an attempt that failed).
+///
+/// # Errors
+/// When the TLS configuration cannot be built.
+pub(crate) fn client() -> Result<Client, String> {
+    let mut http = HttpConnector::new();
+    http.set_nodelay(true);
+    // https URLs are handed to the TLS layer around it
+    http.enforce_http(false);
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(provider)
+        .map_err(|e| e.to_string())?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Ok(
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_max_idle_per_host(POOL_IDLE_PER_HOST)
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .pool_timer(hyper_util::rt::TokioTimer::new())
+            .build(https),
+    )
+}
+
+/// Why an attempt failed, without the upstream's address.
+fn describe(e: &hyper_util::client::legacy::Error) -> &'static str {
+    if e.is_connect() {
         "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "the answer could not be read"
     } else {
         "the request failed"
     }
 }
 
-/// The URL of each endpoint under each upstream, parsed once at start:
+/// The URI of each endpoint under each upstream, parsed once at start:
 /// `[chat, completions, embeddings]` per upstream of `[gateway.upstreams]`, in order
 /// (`None` where the URL does not parse: that attempt then fails as it would have).
-pub(crate) fn endpoint_urls(upstreams: &[Upstream]) -> Vec<[Option<reqwest::Url>; 3]> {
+pub(crate) fn endpoint_urls(upstreams: &[Upstream]) -> Vec<[Option<Uri>; 3]> {
     upstreams
         .iter()
         .map(|u| {
-            [Endpoint::Chat, Endpoint::Completions, Endpoint::Embeddings].map(|ep| {
-                let (_, path) = crate::server::route_of(ep);
-                reqwest::Url::parse(&format!("{}{path}", u.url.trim_end_matches('/'))).ok()
-            })
+            [Endpoint::Chat, Endpoint::Completions, Endpoint::Embeddings]
+                .map(|ep| endpoint_uri(u, ep))
         })
         .collect()
+}
+
+/// `u`'s URL for `ep`, read as a URL (the WHATWG rules: scheme and host lowercased,
+/// percent-encoding normalised), then as the URI hyper sends.
+fn endpoint_uri(u: &Upstream, ep: Endpoint) -> Option<Uri> {
+    let (_, path) = crate::server::route_of(ep);
+    let url = url::Url::parse(&format!("{}{path}", u.url.trim_end_matches('/'))).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return None;
+    }
+    url.as_str().parse().ok()
 }
 
 fn endpoint_index(ep: Endpoint) -> usize {
@@ -100,16 +150,17 @@ pub(crate) struct Outgoing<'a> {
 
 /// Sends the request to the model's upstreams (indices into `[gateway.upstreams]`)
 /// in order, moving to the next on connection errors, 5xx answers and redirects.
+/// Returns the answer, the upstream's name, and the instant the attempt's time ends
+/// (reading the answer's body must end by then too).
 pub(crate) async fn forward(
     gw: &Gateway,
     out: Outgoing<'_>,
     upstreams: &[usize],
     vault: &mut Vault,
     deadline: tokio::time::Instant,
-) -> Result<(reqwest::Response, String), String> {
+) -> Result<(Answer, String, tokio::time::Instant), String> {
     let mut last = String::from("no upstream serves this model");
     let mut redacted: Option<bytes::Bytes> = None;
-    let (_, path) = crate::server::route_of(out.endpoint);
     for &i in upstreams {
         let Some(u) = gw.config.settings.upstreams.get(i) else {
             continue;
@@ -118,7 +169,8 @@ pub(crate) async fn forward(
             last = format!("{}: circuit open after repeated failures", u.name);
             continue;
         }
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let now = tokio::time::Instant::now();
+        let left = deadline.saturating_duration_since(now);
         if left.is_zero() {
             last = format!("{last}; the request's time ran out");
             break;
@@ -134,28 +186,20 @@ pub(crate) async fn forward(
         } else {
             out.bytes.clone()
         };
-        let parsed = gw
+        let uri = gw
             .upstream_urls
             .get(i)
             .and_then(|urls| urls.get(endpoint_index(out.endpoint)))
             .and_then(Option::as_ref);
-        let req = match parsed {
-            Some(url) => gw.client.post(url.clone()),
-            None => gw
-                .client
-                .post(format!("{}{path}", u.url.trim_end_matches('/'))),
-        };
-        let mut req = req
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(send)
-            .timeout(timeout);
-        if let Some(env) = &u.api_key_env {
-            if let Ok(secret) = std::env::var(env) {
-                req = req.bearer_auth(secret);
-            }
-        }
         let started = std::time::Instant::now();
-        let result = req.send().await;
+        let result = match uri.and_then(|uri| request(u, uri, send)) {
+            Some(req) => match tokio::time::timeout(timeout, gw.upstream.request(req)).await {
+                Ok(Ok(resp)) => Ok(resp),
+                Ok(Err(e)) => Err(describe(&e)),
+                Err(_) => Err("timed out"),
+            },
+            None => Err("the request failed"),
+        };
         let took = started.elapsed();
         gw.metrics.observe_upstream(&u.name, took);
         crate::metrics::add_upstream_time(took);
@@ -172,9 +216,9 @@ pub(crate) async fn forward(
             }
             Ok(resp) => {
                 gw.breakers.success(&u.name);
-                return Ok((resp, u.name.clone()));
+                return Ok((resp, u.name.clone(), now + timeout));
             }
-            Err(e) => last = format!("{}: {}", u.name, describe(&e)),
+            Err(why) => last = format!("{}: {why}", u.name),
         }
         tracing::warn!(target: "rampart::gateway", upstream = %u.name, error = %last, "upstream attempt failed");
         if gw.breakers.failure(&u.name) {
@@ -189,29 +233,60 @@ pub(crate) async fn forward(
     Err(last)
 }
 
+/// The POST of `body` to `uri`, with the upstream's key when it has one (`None` when
+/// the key is not a valid header value: that attempt fails).
+fn request(u: &Upstream, uri: &Uri, body: bytes::Bytes) -> Option<axum::http::Request<Body>> {
+    let mut req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(uri.clone())
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    if let Some(env) = &u.api_key_env {
+        if let Ok(secret) = std::env::var(env) {
+            let mut v = HeaderValue::try_from(format!("Bearer {secret}")).ok()?;
+            v.set_sensitive(true);
+            req = req.header(header::AUTHORIZATION, v);
+        }
+    }
+    req.body(Body::from(body)).ok()
+}
+
+/// The length an answer declares, if it declares one.
+pub(crate) fn content_length(resp: &Answer) -> Option<u64> {
+    resp.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
 /// Reads an answer body of at most `max` bytes, before `deadline`.
 pub(crate) async fn read_capped(
-    resp: reqwest::Response,
+    resp: Answer,
     max: usize,
     deadline: tokio::time::Instant,
 ) -> Result<Vec<u8>, String> {
-    if resp.content_length().is_some_and(|n| n > max as u64) {
+    let declared = content_length(&resp);
+    if declared.is_some_and(|n| n > max as u64) {
         return Err(format!("the answer is larger than {max} bytes"));
     }
-    let expected = resp.content_length().map_or(0, |n| n.min(max as u64));
+    let expected = declared.map_or(0, |n| n.min(max as u64));
     let mut out = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
-    let mut stream = resp.bytes_stream();
-    loop {
-        let next = tokio::time::timeout_at(deadline, stream.next())
-            .await
-            .map_err(|_| "the answer took longer than the request's time".to_string())?;
-        let Some(chunk) = next else {
-            return Ok(out);
-        };
-        let chunk = chunk.map_err(|e| describe(&e).to_string())?;
-        if out.len() + chunk.len() > max {
-            return Err(format!("the answer is larger than {max} bytes"));
+    let mut stream = Body::new(resp.into_body()).into_data_stream();
+    // one timer for the whole body (the deadline is absolute)
+    let read = async {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| "the answer could not be read".to_string())?;
+            if out.len() + chunk.len() > max {
+                return Err(format!("the answer is larger than {max} bytes"));
+            }
+            out.extend_from_slice(&chunk);
         }
-        out.extend_from_slice(&chunk);
-    }
+        Ok(())
+    };
+    tokio::time::timeout_at(deadline, read)
+        .await
+        .map_err(|_| "the answer took longer than the upstream's time".to_string())??;
+    Ok(out)
 }

@@ -286,9 +286,7 @@ impl AuditEntry {
     /// # Errors
     /// [`EntryError::TooLarge`] past [`MAX_ENTRY_BYTES`].
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, EntryError> {
-        let value = serde_json::to_value(self)?;
-        let mut out = Vec::with_capacity(512);
-        write_canonical(&value, &mut out)?;
+        let out = self.encode_canonical()?;
         if out.len() > MAX_ENTRY_BYTES {
             return Err(EntryError::TooLarge {
                 size: out.len(),
@@ -348,6 +346,118 @@ impl AuditEntry {
     }
 }
 
+impl AuditEntry {
+    /// The canonical object written field by field, keys in code-point order, without
+    /// building a JSON tree first (the ledger writes one per request). Strings go
+    /// through serde_json's string writer, whose escaping is the JCS one described in
+    /// the module documentation; a test compares this with [`write_canonical`] over
+    /// the serde tree for many generated entries.
+    fn encode_canonical(&self) -> Result<Vec<u8>, EntryError> {
+        fn key(out: &mut Vec<u8>, first: bool, name: &str) {
+            if !first {
+                out.push(b',');
+            }
+            out.push(b'"');
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+        }
+        fn string(out: &mut Vec<u8>, s: &str) -> Result<(), EntryError> {
+            serde_json::to_writer(&mut *out, s)?;
+            Ok(())
+        }
+        fn hash(out: &mut Vec<u8>, h: &Hash) {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push(b'"');
+            for b in h {
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 15)]);
+            }
+            out.push(b'"');
+        }
+        fn number(out: &mut Vec<u8>, n: u64) {
+            let mut digits = [0u8; 20];
+            let mut i = digits.len();
+            let mut n = n;
+            loop {
+                i -= 1;
+                // n % 10 < 10: the cast keeps every value
+                digits[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.extend_from_slice(&digits[i..]);
+        }
+        let strings: usize = [
+            &self.request_id,
+            &self.principal,
+            &self.tenant,
+            &self.route,
+            &self.model,
+            &self.upstream,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>()
+            + self.rules.iter().map(|r| r.len() + 3).sum::<usize>();
+        let mut out = Vec::with_capacity(strings + 384);
+        out.push(b'{');
+        // keys in code-point order: decision, model, principal, prompt_sha256,
+        // request_id, response_sha256, route, rules, tenant, time, tokens_in,
+        // tokens_out, upstream
+        key(&mut out, true, "decision");
+        out.push(b'"');
+        out.extend_from_slice(self.decision.as_str().as_bytes());
+        out.push(b'"');
+        key(&mut out, false, "model");
+        string(&mut out, &self.model)?;
+        key(&mut out, false, "principal");
+        string(&mut out, &self.principal)?;
+        if let Some(h) = &self.prompt_sha256 {
+            key(&mut out, false, "prompt_sha256");
+            hash(&mut out, h);
+        }
+        key(&mut out, false, "request_id");
+        string(&mut out, &self.request_id)?;
+        if let Some(h) = &self.response_sha256 {
+            key(&mut out, false, "response_sha256");
+            hash(&mut out, h);
+        }
+        key(&mut out, false, "route");
+        string(&mut out, &self.route)?;
+        key(&mut out, false, "rules");
+        out.push(b'[');
+        for (i, r) in self.rules.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            string(&mut out, r)?;
+        }
+        out.push(b']');
+        key(&mut out, false, "tenant");
+        string(&mut out, &self.tenant)?;
+        key(&mut out, false, "time");
+        {
+            use std::io::Write;
+            out.push(b'"');
+            write!(out, "{}", self.time).map_err(|e| EntryError::Json(serde_json::Error::io(e)))?;
+            out.push(b'"');
+        }
+        key(&mut out, false, "tokens_in");
+        number(&mut out, self.tokens_in);
+        key(&mut out, false, "tokens_out");
+        number(&mut out, self.tokens_out);
+        key(&mut out, false, "upstream");
+        string(&mut out, &self.upstream)?;
+        out.push(b'}');
+        Ok(out)
+    }
+}
+
+/// The canonical form of any JSON value (the reference the typed encoder is tested
+/// against).
+#[cfg(test)]
 fn write_canonical(v: &serde_json::Value, out: &mut Vec<u8>) -> Result<(), EntryError> {
     use serde_json::Value;
     match v {
@@ -532,5 +642,87 @@ mod tests {
             e.bind_bodies(&wrong),
             Err(EntryError::BodyHashMismatch { which: "prompt" })
         ));
+    }
+
+    /// The canonical form as it was first defined: the entry turned into a serde
+    /// tree, then written with sorted keys (what `canonical_bytes` did before it
+    /// wrote the fields directly).
+    fn via_tree(e: &AuditEntry) -> Vec<u8> {
+        let value = serde_json::to_value(e).unwrap();
+        let mut out = Vec::new();
+        write_canonical(&value, &mut out).unwrap();
+        out
+    }
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        // control characters, quotes, backslashes, DEL, non-ASCII (2, 3 and 4
+        // bytes), the slash, and plain text
+        prop::collection::vec(
+            prop_oneof![
+                (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
+                prop::sample::select(vec![
+                    '"', '\\', '/', '\u{7f}', 'é', '€', '\u{2028}', '😀', '\u{fffd}'
+                ]),
+                any::<char>(),
+                prop::char::range('a', 'z'),
+            ],
+            0..24,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    fn entry() -> impl proptest::strategy::Strategy<Value = AuditEntry> {
+        use proptest::prelude::*;
+        let strings = (text(), text(), text(), text(), text(), text());
+        let hash = prop::option::of(prop::array::uniform32(any::<u8>()));
+        (
+            strings,
+            prop::collection::vec(text(), 0..4),
+            (
+                any::<u64>(),
+                prop_oneof![Just(0u64), 0..1000u64, Just(u64::MAX)],
+            ),
+            (hash.clone(), hash),
+            (MIN_MILLIS..=MAX_MILLIS, 0usize..4),
+        )
+            .prop_map(
+                |(
+                    (request_id, principal, tenant, route, model, upstream),
+                    rules,
+                    (tin, tout),
+                    (p, r),
+                    (ms, d),
+                )| {
+                    AuditEntry {
+                        time: Timestamp::from_unix_millis(ms).unwrap(),
+                        request_id,
+                        principal,
+                        tenant,
+                        route,
+                        model,
+                        upstream,
+                        decision: Decision::ALL[d],
+                        rules,
+                        tokens_in: tin,
+                        tokens_out: tout,
+                        prompt_sha256: p,
+                        response_sha256: r,
+                    }
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+
+        /// The typed encoder writes exactly the bytes of the serde-tree encoding, for
+        /// any field contents: every committed leaf hash stays the same.
+        #[test]
+        fn the_typed_encoding_is_the_tree_encoding(e in entry()) {
+            let bytes = e.canonical_bytes().unwrap();
+            proptest::prop_assert_eq!(&bytes, &via_tree(&e));
+            proptest::prop_assert_eq!(AuditEntry::from_canonical_bytes(&bytes).unwrap(), e);
+        }
     }
 }

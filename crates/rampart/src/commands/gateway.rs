@@ -23,27 +23,53 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// Structured logs on stderr (stdout stays free for command output).
-fn init_logging(format: LogFormat, level: LogLevel) {
+/// Structured logs on stderr (stdout stays free for command output). The per-request
+/// lines are gathered and written by one thread every few milliseconds; warnings and
+/// errors are written at once (see `rampart_gateway::logsink`). Keep the returned
+/// guard until the end: dropping it writes what is left.
+fn init_logging(
+    format: LogFormat,
+    level: LogLevel,
+) -> Option<rampart_gateway::logsink::FlushGuard> {
+    use tracing_subscriber::fmt::writer::MakeWriterExt;
     let level = match level {
         LogLevel::Error => tracing::Level::ERROR,
         LogLevel::Warn => tracing::Level::WARN,
         LogLevel::Info => tracing::Level::INFO,
         LogLevel::Debug => tracing::Level::DEBUG,
     };
-    let builder = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .with_ansi(false);
-    // A second initialisation (only possible in tests) keeps the first subscriber.
-    let _ = match format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .try_init(),
-        LogFormat::Text => builder.try_init(),
+    let (sink, guard) = match rampart_gateway::logsink::LogSink::new(Box::new(std::io::stderr())) {
+        Ok((sink, guard)) => (Some(sink), Some(guard)),
+        Err(_) => (None, None),
     };
+    macro_rules! init {
+        ($writer:expr) => {{
+            let builder = tracing_subscriber::fmt()
+                .with_max_level(level)
+                .with_writer($writer)
+                .with_ansi(false);
+            // A second initialisation (only possible in tests) keeps the first subscriber.
+            let _ = match format {
+                LogFormat::Json => builder
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(false)
+                    .try_init(),
+                LogFormat::Text => builder.try_init(),
+            };
+        }};
+    }
+    match sink {
+        Some(sink) => {
+            let (now, later) = (sink.clone(), sink);
+            init!((move || now.immediate())
+                .with_max_level(tracing::Level::WARN)
+                .or_else(move || later.gathered()));
+        }
+        // no thread for the sink: every line written at once, as it comes
+        None => init!(std::io::stderr),
+    }
+    guard
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers send).
@@ -70,7 +96,7 @@ async fn shutdown_signal() {
 }
 
 pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
-    init_logging(args.log_format, args.log_level);
+    let _log = init_logging(args.log_format, args.log_level);
     let rt = runtime()?;
     if let Some(addr) = &args.mock_upstream {
         let addr = addr
