@@ -4,9 +4,10 @@
 //! A rule fires once when its condition starts to hold and sends one resolve message
 //! when it stops (deduplication: no repeat while it keeps firing). The firing state
 //! is saved in the monitor's SQLite file at each transition and read at start, so a
-//! restart does not send again an alert that is still firing. At start each webhook
-//! sink's host is probed ([`probe_sinks`]); one that cannot be reached is logged,
-//! naming the rule, and counted, and the gateway still starts. Each transition
+//! restart does not send again an alert that is still firing. `rampart gateway`
+//! refuses to start when a webhook sink's host cannot be reached ([`probe_sinks`]),
+//! unless told to start anyway; then the evaluator probes again at start, and a sink
+//! that cannot be reached is logged, naming the rule, and counted. Each transition
 //! goes to the rule's sinks: a webhook (rampart's JSON, or Slack's `{"text": …}`),
 //! the log, the ledger (an audited event: route `alert`, rule `ALERT:<name>:<state>`)
 //! and always the time-series file's `alerts` table (what `rampart incident export`

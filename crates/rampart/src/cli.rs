@@ -714,6 +714,10 @@ pub struct GatewayArgs {
     /// Least severe events logged.
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,
+    /// Start even when an [[alerts]] webhook sink cannot be reached (it is then logged,
+    /// counted and its deliveries retried). Without it such a sink refuses the start.
+    #[arg(long)]
+    pub allow_unreachable_sinks: bool,
 }
 
 #[derive(Debug, Args)]

@@ -785,6 +785,70 @@ fn config_check_probes_alert_sinks_when_asked() {
     drop(up);
 }
 
+/// `rampart gateway` refuses to start when an alert webhook cannot be reached (its
+/// alerts would go nowhere), naming the rule and sink but not the URL's path; with
+/// `--allow-unreachable-sinks` it starts and logs the sink instead.
+#[test]
+fn the_gateway_refuses_to_start_with_an_unreachable_alert_sink() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rampart.toml");
+    let down_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &config,
+        format!(
+            "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\n[gateway]\n\
+             listen = \"127.0.0.1:0\"\n\
+             [[gateway.upstreams]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/v1\"\n\
+             [gateway.monitor]\nadmin_listen = \"127.0.0.1:0\"\npath = \"m.sqlite\"\n\
+             [[alerts]]\nname = \"burst\"\nmetric = \"blocks\"\nabove = 5\nwindow = \"PT5M\"\n\
+             sinks = [{{kind = \"log\"}}, {{kind = \"webhook\", url = \"http://127.0.0.1:{down_port}/hook/secret\"}}]\n"
+        ),
+    )
+    .unwrap();
+    // a gateway that starts anyway is killed when the deadline passes (and fails)
+    let (mut refused, lines) =
+        spawn_with_stderr(&["gateway", "--config", config.to_str().unwrap()]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = refused.0.try_wait().unwrap() {
+            break Some(s);
+        }
+        if std::time::Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let err: Vec<String> = lines.try_iter().collect();
+    let err = err.join("\n");
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{err}");
+    assert!(
+        err.contains("alerts[burst].sinks[1]") && err.contains("--allow-unreachable-sinks"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("secret"),
+        "the URL's path is not shown: {err}"
+    );
+
+    let (_gw, lines) = spawn_with_stderr(&[
+        "gateway",
+        "--config",
+        config.to_str().unwrap(),
+        "--allow-unreachable-sinks",
+    ]);
+    wait_for_line(&lines, |l| l.contains("\"listening\""))
+        .expect("with the flag the gateway starts");
+    let warned = wait_for_line(&lines, |l| l.contains("alert sink cannot be reached"))
+        .expect("the unreachable sink is logged");
+    assert!(warned.contains("alerts[burst].sinks[1]"), "{warned}");
+    assert!(!warned.contains("secret"), "{warned}");
+}
+
 /// `rampart config check` runs the gateway's validator: a weak or broken setting exits
 /// 1 and is named with its guideline; paths are relative to the file's folder.
 #[test]

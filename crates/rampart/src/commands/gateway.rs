@@ -135,6 +135,9 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
     let gw = rampart_gateway::app::build(root, &system, &raw)?;
     let listen = gw.config.listen;
     rt.block_on(async move {
+        if !args.allow_unreachable_sinks {
+            refuse_unreachable_sinks(&gw).await?;
+        }
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("binding {listen}"))?;
@@ -174,6 +177,34 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
     // Pending ledger appends run on the blocking pool, which the runtime drains on drop.
     drop(rt);
     Ok(ExitStatus::Success)
+}
+
+/// Refuses to start when an `[[alerts]]` webhook sink cannot be reached: a gateway whose
+/// alerts go nowhere is running blind (OM-2). Each sink is named as `alerts[NAME].sinks[i]`
+/// with its host and port, never the URL's path (it may hold a token).
+async fn refuse_unreachable_sinks(gw: &rampart_gateway::server::Gateway) -> Result<()> {
+    let Some(monitor) = gw.monitor.as_ref() else {
+        return Ok(());
+    };
+    let rules = &monitor.config().alerts;
+    let down = rampart_gateway::alerts::probe_sinks(
+        rules,
+        &|v| std::env::var(v).ok(),
+        rampart_gateway::alerts::PROBE_TIMEOUT,
+    )
+    .await;
+    if down.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = down
+        .iter()
+        .map(|u| format!("{}: {}", u.at, u.why))
+        .collect();
+    Err(anyhow!(
+        "alert sinks cannot be reached: {}; fix them, or start with --allow-unreachable-sinks \
+         (their deliveries are then retried and counted as failures)",
+        list.join("; ")
+    ))
 }
 
 /// The key database a `rampart keys` command works on: `--db`, or the one the gateway
