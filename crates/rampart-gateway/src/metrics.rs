@@ -32,6 +32,13 @@ pub(crate) fn add_upstream_time(d: Duration) {
     let _ = UPSTREAM_NANOS.try_with(|c| c.set(c.get().saturating_add(nanos)));
 }
 
+/// The upstream time recorded so far by the request this task serves (`None` outside
+/// the timing middleware or before an upstream was called).
+pub(crate) fn upstream_time_so_far() -> Option<Duration> {
+    let n = UPSTREAM_NANOS.try_with(std::cell::Cell::get).unwrap_or(0);
+    (n > 0).then(|| Duration::from_nanos(n))
+}
+
 /// Runs `f` with an upstream-time counter; returns its output and the upstream time
 /// it recorded (`None` when no upstream was called).
 pub(crate) async fn with_upstream_time<F: std::future::Future>(

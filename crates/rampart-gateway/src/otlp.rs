@@ -149,18 +149,49 @@ fn now_ns() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
+/// What a request's handler noted for its span.
+#[derive(Debug, Default)]
+pub enum Noted {
+    /// Nothing (refused before it was audited, or not an API request).
+    #[default]
+    Nothing,
+    /// The model and decision, from the request's audit record.
+    Outcome(Box<str>, &'static str),
+    /// The answer is streamed: its span is queued when the stream ends, with the
+    /// decision the whole answer got (see [`stream_span_start`]).
+    Streamed,
+}
+
+struct Slot {
+    started: std::time::Instant,
+    noted: Noted,
+}
+
 tokio::task_local! {
-    /// The model and decision of the request this task serves, set when it is
-    /// audited (read by the span).
-    static OUTCOME: std::cell::RefCell<Option<(Box<str>, &'static str)>>;
+    /// What the request this task serves noted for its span, and when it started.
+    static OUTCOME: std::cell::RefCell<Slot>;
 }
 
 /// Notes the model and decision of the request this task serves (nothing outside
 /// [`Exporter::scope`]).
 pub(crate) fn note_outcome(model: &str, decision: &'static str) {
     let _ = OUTCOME.try_with(|o| {
-        *o.borrow_mut() = Some((crate::monitor::bounded(model).into(), decision));
+        o.borrow_mut().noted = Noted::Outcome(crate::monitor::bounded(model).into(), decision);
     });
+}
+
+/// Called by a handler that answers with a stream: marks the request so the timing
+/// middleware queues no span at the response head, and returns when the request
+/// started and the upstream time so far (`None` outside [`Exporter::scope`]: no
+/// span is wanted). The stream's task queues the span when it ends.
+pub(crate) fn stream_span_start() -> Option<(std::time::Instant, Option<Duration>)> {
+    OUTCOME
+        .try_with(|o| {
+            let mut o = o.borrow_mut();
+            o.noted = Noted::Streamed;
+            (o.started, crate::metrics::upstream_time_so_far())
+        })
+        .ok()
 }
 
 impl Exporter {
@@ -186,17 +217,46 @@ impl Exporter {
     }
 
     /// Runs a request's handler with a slot for its outcome; returns the handler's
-    /// output and the outcome noted.
-    pub async fn scope<F: std::future::Future>(
-        f: F,
-    ) -> (F::Output, Option<(Box<str>, &'static str)>) {
+    /// output and what it noted.
+    pub async fn scope<F: std::future::Future>(f: F) -> (F::Output, Noted) {
+        let slot = Slot {
+            started: std::time::Instant::now(),
+            noted: Noted::Nothing,
+        };
         OUTCOME
-            .scope(std::cell::RefCell::new(None), async move {
+            .scope(std::cell::RefCell::new(slot), async move {
                 let out = f.await;
-                let o = OUTCOME.try_with(|o| o.borrow_mut().take()).ok().flatten();
+                let o = OUTCOME
+                    .try_with(|o| std::mem::take(&mut o.borrow_mut().noted))
+                    .unwrap_or_default();
                 (out, o)
             })
             .await
+    }
+
+    /// Runs a streamed answer's task with a slot for its outcome and queues its span
+    /// when it ends: from the request's start to the stream's last byte, with the
+    /// decision the whole answer got.
+    pub async fn stream_scope<F: std::future::Future<Output = ()>>(
+        &self,
+        route: &'static str,
+        request_id: &str,
+        start: (std::time::Instant, Option<Duration>),
+        f: F,
+    ) {
+        let ((), noted) = Self::scope(f).await;
+        let outcome = match noted {
+            Noted::Outcome(m, d) => Some((m, d)),
+            Noted::Nothing | Noted::Streamed => None,
+        };
+        self.span(
+            route,
+            Some(request_id),
+            outcome,
+            200,
+            start.0.elapsed(),
+            start.1,
+        );
     }
 
     /// Queues a finished request's span (never waits; drops and counts when full).

@@ -316,7 +316,7 @@ async fn timed(
         }
         None => (
             crate::metrics::with_upstream_time(next.run(req)).await,
-            None,
+            crate::otlp::Noted::Nothing,
         ),
     };
     let total = started.elapsed();
@@ -325,7 +325,13 @@ async fn timed(
     if let (Some(m), Some(name)) = (&gw.monitor, crate::metrics::ROUTES.get(route)) {
         if *name != "other" {
             m.latency(name, total, upstream);
-            if let Some(x) = otlp {
+            let outcome = match outcome {
+                crate::otlp::Noted::Outcome(m, d) => Some(Some((m, d))),
+                crate::otlp::Noted::Nothing => Some(None),
+                // its span is queued when the stream ends
+                crate::otlp::Noted::Streamed => None,
+            };
+            if let (Some(x), Some(outcome)) = (otlp, outcome) {
                 let rid = resp
                     .headers()
                     .get(REQUEST_ID_HEADER)

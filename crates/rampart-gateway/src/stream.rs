@@ -732,7 +732,22 @@ async fn run(
 pub(crate) fn respond(gw: Arc<Gateway>, s: Streamed, resp: crate::upstream::Answer) -> Response {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(32);
     let rid = s.rid.clone();
-    tokio::spawn(run(gw, s, resp, tx));
+    let exporter = gw.monitor.as_ref().and_then(|m| m.otlp()).is_some();
+    match crate::otlp::stream_span_start().filter(|_| exporter) {
+        Some(start) => {
+            let route = s.audit.route;
+            let (g, id) = (Arc::clone(&gw), rid.clone());
+            tokio::spawn(async move {
+                if let Some(x) = g.monitor.as_ref().and_then(|m| m.otlp()) {
+                    x.stream_scope(route, &id, start, run(Arc::clone(&g), s, resp, tx))
+                        .await;
+                }
+            });
+        }
+        None => {
+            tokio::spawn(run(gw, s, resp, tx));
+        }
+    }
     let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let mut r = Response::new(Body::from_stream(stream));
     r.headers_mut().insert(

@@ -133,8 +133,26 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
     .await;
     assert_eq!(s, 400);
     ids.push((rid, 400, "block"));
+    // a streamed answer's span is queued when the stream ends, with its decision
+    let r = reqwest::Client::new()
+        .post(format!("{url}/v1/chat/completions"))
+        .bearer_auth(&key)
+        .json(&json!({"model": "tinychat", "stream": true, "messages": [{"role": "user", "content": "stream me a hello"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let rid = r
+        .headers()
+        .get(server::REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_string();
+    let body = r.text().await.unwrap();
+    assert!(body.contains("[DONE]"), "{body}");
+    ids.push((rid, 200, "allow"));
 
-    // wait for an export that has seen all four requests, and their spans
+    // wait for an export that has seen all five requests, and their spans
     let mut last = Value::Null;
     for _ in 0..80 {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -156,7 +174,7 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
             .last()
             .cloned()
             .unwrap_or(Value::Null);
-        if spans >= 4
+        if spans >= 5
             && sum_point(
                 &last,
                 "rampart_decisions_total",
@@ -181,7 +199,7 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
             Some(("decision", "allow"))
         )
         .as_deref(),
-        Some("3"),
+        Some("4"),
         "{last}"
     );
     assert_eq!(
@@ -212,7 +230,7 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
                 .is_some_and(|r| r["stringValue"] == "/v1/chat/completions")
         })
         .unwrap();
-    assert_eq!(point["count"], "4", "{point}");
+    assert_eq!(point["count"], "5", "{point}");
     let counts = point["bucketCounts"].as_array().unwrap();
     assert_eq!(
         counts.len(),
@@ -222,7 +240,7 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
         .iter()
         .map(|c| c.as_str().unwrap().parse::<u64>().unwrap())
         .sum();
-    assert_eq!(total, 4, "per-bucket counts add up to the count");
+    assert_eq!(total, 5, "per-bucket counts add up to the count");
     assert!(
         point["startTimeUnixNano"]
             .as_str()
@@ -253,7 +271,7 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
                 .unwrap_or_default()
         })
         .collect();
-    assert_eq!(spans.len(), 4, "{spans:?}");
+    assert_eq!(spans.len(), 5, "{spans:?}");
     for (rid, status, decision) in &ids {
         let trace = rid.strip_prefix("req-").unwrap();
         let span = spans
