@@ -738,9 +738,10 @@ pub(crate) fn respond(gw: Arc<Gateway>, s: Streamed, resp: crate::upstream::Answ
             let route = s.audit.route;
             let (g, id) = (Arc::clone(&gw), rid.clone());
             tokio::spawn(async move {
-                if let Some(x) = g.monitor.as_ref().and_then(|m| m.otlp()) {
-                    x.stream_scope(route, &id, start, run(Arc::clone(&g), s, resp, tx))
-                        .await;
+                let task = run(Arc::clone(&g), s, resp, tx);
+                match g.monitor.as_ref().and_then(|m| m.otlp()) {
+                    Some(x) => x.stream_scope(route, &id, start, task).await,
+                    None => task.await,
                 }
             });
         }
