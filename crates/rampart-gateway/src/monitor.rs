@@ -1154,21 +1154,26 @@ mod tests {
             .all(|k| k.chars().count() == MAX_LABEL_CHARS));
     }
 
-    #[test]
-    fn drift_baselines_survive_a_restart() {
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = MonitorConfig {
+    /// A monitor on `dir/m.sqlite` with no alerts, OTLP or shared series.
+    fn test_config(dir: &std::path::Path, drift_windows: (usize, usize)) -> MonitorConfig {
+        MonitorConfig {
             admin_listen: "127.0.0.1:0".parse().unwrap(),
-            path: dir.path().join("m.sqlite"),
+            path: dir.join("m.sqlite"),
             retention: DEFAULT_RETENTION,
             checkpoint_note: None,
             alerts: Vec::new(),
             evaluate_every: Duration::from_secs(15),
-            drift_windows: (10, 20),
+            drift_windows,
             otlp: None,
             instance: "test".into(),
             shared: None,
-        };
+        }
+    }
+
+    #[test]
+    fn drift_baselines_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = test_config(dir.path(), (10, 20));
         let request = |text: &str, i: usize| {
             let mut a = crate::record::Audit::new(
                 format!("req-{i:024x}"),
@@ -1206,18 +1211,7 @@ mod tests {
     #[test]
     fn alert_states_are_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let cfg = MonitorConfig {
-            admin_listen: "127.0.0.1:0".parse().unwrap(),
-            path: dir.path().join("m.sqlite"),
-            retention: DEFAULT_RETENTION,
-            checkpoint_note: None,
-            alerts: Vec::new(),
-            evaluate_every: Duration::from_secs(15),
-            drift_windows: (10, 20),
-            otlp: None,
-            instance: "test".into(),
-            shared: None,
-        };
+        let cfg = test_config(dir.path(), (10, 20));
         let m = Monitor::open(cfg.clone()).unwrap();
         m.set_alert_state("a", true).unwrap();
         m.set_alert_state("b", true).unwrap();
@@ -1282,18 +1276,7 @@ mod tests {
     #[test]
     fn counts_are_written_summed_and_survive_reopening() {
         let dir = tempfile::tempdir().unwrap();
-        let cfg = MonitorConfig {
-            admin_listen: "127.0.0.1:0".parse().unwrap(),
-            path: dir.path().join("m.sqlite"),
-            retention: DEFAULT_RETENTION,
-            checkpoint_note: None,
-            alerts: Vec::new(),
-            evaluate_every: Duration::from_secs(15),
-            drift_windows: (10, 10),
-            otlp: None,
-            instance: "test".into(),
-            shared: None,
-        };
+        let cfg = test_config(dir.path(), (10, 10));
         let sample = |decision, rules: &[&str]| {
             let mut a = crate::record::Audit::new(
                 "req-01".into(),

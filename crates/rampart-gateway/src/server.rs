@@ -370,20 +370,7 @@ pub(crate) async fn metrics(State(gw): State<Arc<Gateway>>, headers: HeaderMap) 
             &request_id(),
         );
     }
-    let circuits: Vec<(String, bool)> = gw
-        .config
-        .settings
-        .upstreams
-        .iter()
-        .map(|u| (u.name.clone(), gw.breakers.is_open(&u.name)))
-        .collect();
-    let mut out = gw.metrics.render(&circuits);
-    if let Some(a) = &gw.auditor {
-        out.push_str(&format!(
-            "# HELP rampart_audit_failures_total Audit entries the ledger refused (each logged).\n# TYPE rampart_audit_failures_total counter\nrampart_audit_failures_total {}\n",
-            a.failures()
-        ));
-    }
+    let out = crate::otlp::exposition(&gw);
     (
         [(
             axum::http::header::CONTENT_TYPE,
