@@ -1155,7 +1155,7 @@ mod tests {
     }
 
     /// A monitor on `dir/m.sqlite` with no alerts, OTLP or shared series.
-    fn test_config(dir: &std::path::Path, drift_windows: (usize, usize)) -> MonitorConfig {
+    fn test_config(dir: &Path, drift_windows: (usize, usize)) -> MonitorConfig {
         MonitorConfig {
             admin_listen: "127.0.0.1:0".parse().unwrap(),
             path: dir.join("m.sqlite"),
