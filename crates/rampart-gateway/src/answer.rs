@@ -38,7 +38,7 @@ pub(crate) fn judge(
                 verdict: Verdict {
                     action: Action::Block,
                     rules: vec![UNJUDGED_ANSWER_RULE.into()],
-                    replacement: None,
+                    ..Verdict::allow()
                 },
                 output_chars: 0,
             };
@@ -107,7 +107,7 @@ fn tool_control(
                 Verdict {
                     action: Action::Redact,
                     rules: vec![r.rule.to_string()],
-                    replacement: None,
+                    ..Verdict::allow()
                 },
             );
             refused.push((call.choice, call.path.clone(), r.message));

@@ -52,7 +52,11 @@
 //! - `topic`: a hashed word-bigram profile of the newest user text: words (letters and digits,
 //!   lowercased) are hashed, each pair of neighbouring words into one of 64 buckets;
 //!   a request counts once in each bucket one of its bigrams fell in (the first
-//!   [`TOPIC_MAX_WORDS`] words are read).
+//!   [`TOPIC_MAX_WORDS`] words are read);
+//! - `score_attack`, `score_data`, `score_exfiltration`: the guard's highest score on
+//!   the request's input per group of categories (injection, jailbreak and
+//!   obfuscation; secrets and personal data; exfiltration and leakage), findings
+//!   under the policy's `min_score` included: no finding, <0.25, <0.5, <0.75, higher.
 //!
 //! When a rule on a drift metric fires, its detail names the group that moved, the
 //! bin that grew most, and up to [`EXAMPLES`] recent requests in that bin by request
@@ -74,6 +78,9 @@ pub const METRICS: &[&str] = &[
     "drift.token_usage",
     "drift.rule_category",
     "drift.topic",
+    "drift.score_attack",
+    "drift.score_data",
+    "drift.score_exfiltration",
 ];
 
 /// `(route, model)` groups tracked; more are not tracked.
@@ -88,7 +95,7 @@ pub const TOPIC_BUCKETS: usize = 64;
 const CATEGORIES: usize = 9;
 
 /// `(name, bins, multi-hot)`: a multi-hot feature counts a request in every bin set.
-const FEATURES: [(&str, usize); 10] = [
+const FEATURES: [(&str, usize); 13] = [
     ("input_length", 6),
     ("script", 9),
     ("block_rate", 2),
@@ -99,11 +106,18 @@ const FEATURES: [(&str, usize); 10] = [
     ("token_usage", 6),
     ("rule_category", CATEGORIES),
     ("topic", TOPIC_BUCKETS),
+    ("score_attack", SCORE_BINS),
+    ("score_data", SCORE_BINS),
+    ("score_exfiltration", SCORE_BINS),
 ];
 const RULE_CATEGORY: usize = 8;
 /// Bins of every feature together.
-const ALL_BINS: usize = 6 + 9 + 2 + 2 + 2 + 2 + 6 + 6 + CATEGORIES + TOPIC_BUCKETS;
+const ALL_BINS: usize = 6 + 9 + 2 + 2 + 2 + 2 + 6 + 6 + CATEGORIES + TOPIC_BUCKETS + 3 * SCORE_BINS;
 const TOPIC: usize = 9;
+/// The first of the three score features (attack, data, exfiltration).
+const SCORES: usize = 10;
+/// Bins of a score feature: no finding, <0.25, <0.5, <0.75, higher.
+const SCORE_BINS: usize = 5;
 
 /// Whether `metric` is a drift metric.
 pub fn is_metric(metric: &str) -> bool {
@@ -133,6 +147,8 @@ pub struct Features {
     pub categories: u16,
     /// Topic buckets hit (bit `i`: bucket `i`).
     pub topics: u64,
+    /// Bins of the guard's highest scores (attack, data, exfiltration).
+    pub scores: [u8; 3],
 }
 
 /// Calls `f` with the index of each bit set in `set`, lowest first.
@@ -166,7 +182,13 @@ impl Features {
                 };
                 each_bit(u64::from(set), f);
             }
-            _ => each_bit(self.topics, f),
+            TOPIC => each_bit(self.topics, f),
+            _ => f(usize::from(
+                self.scores
+                    .get(i.saturating_sub(SCORES))
+                    .copied()
+                    .unwrap_or(0),
+            )),
         }
     }
 
@@ -220,6 +242,10 @@ impl Features {
             | u8::from(self.error) << 3;
         b[3] = self.output;
         b[4] = self.tokens;
+        // the three score bins in one byte (5 × 5 × 5 = 125 values); records saved
+        // before the scores existed have 0 here: no finding
+        let [a, d, x] = self.scores.map(|s| s.min(4));
+        b[5] = a * 25 + d * 5 + x;
         b[6..8].copy_from_slice(&self.categories.to_le_bytes());
         b[8..16].copy_from_slice(&self.topics.to_le_bytes());
         b
@@ -236,6 +262,11 @@ impl Features {
             error: b[2] & 8 != 0,
             output: b[3],
             tokens: b[4],
+            scores: if b[5] < 125 {
+                [b[5] / 25, b[5] / 5 % 5, b[5] % 5]
+            } else {
+                [0; 3]
+            },
             categories: u16::from_le_bytes([b[6], b[7]]),
             topics: u64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]),
         })
@@ -365,12 +396,14 @@ impl TextProfile {
         chars
     }
 
-    /// The request's features from its texts and their characters.
-    pub fn features(&self, chars: usize) -> Features {
+    /// The request's features from its texts, their characters and the guard's
+    /// highest scores on them.
+    pub fn features(&self, chars: usize, scores: crate::inspect::Scores) -> Features {
         Features {
             length: length_bin(chars),
             script: script_bin(&self.scripts),
             topics: self.topics,
+            scores: scores.0.map(score_bin),
             ..Features::default()
         }
     }
@@ -399,6 +432,17 @@ pub fn length_bin(chars: usize) -> u8 {
         256..1024 => 3,
         1024..4096 => 4,
         _ => 5,
+    }
+}
+
+/// The bin of a score in hundredths (0: no finding).
+fn score_bin(hundredths: u8) -> u8 {
+    match hundredths {
+        0 => 0,
+        1..25 => 1,
+        25..50 => 2,
+        50..75 => 3,
+        _ => 4,
     }
 }
 
@@ -754,7 +798,7 @@ mod tests {
     fn f(text: &str, blocked: bool) -> Features {
         let mut p = TextProfile::default();
         let chars = p.add(text);
-        let mut f = p.features(chars);
+        let mut f = p.features(chars, crate::inspect::Scores::default());
         f.blocked = blocked;
         f
     }
@@ -788,6 +832,59 @@ mod tests {
         assert_eq!(top.grown_bin, 1);
         assert_eq!(top.examples, vec![1019, 1018, 1017, 1016, 1015]);
         assert_eq!(s.detail("drift.script")["grown_bin"], 1);
+    }
+
+    /// Probing under the block threshold: the same ordinary traffic, but the guard
+    /// starts scoring the inputs as weak attacks; nothing is blocked, the attack
+    /// score moves, the other scores do not.
+    #[test]
+    fn sub_threshold_attack_scores_are_a_shift() {
+        let with = |attack: f32| {
+            let mut p = TextProfile::default();
+            let chars = p.add("please summarise the attached order history");
+            let mut s = crate::inspect::Scores::default();
+            if attack > 0.0 {
+                s.raise(crate::inspect::Scores::ATTACK, attack);
+            }
+            p.features(chars, s)
+        };
+        let mut t = Tracker::new(20, 40);
+        for i in 0..60 {
+            t.add("/r", "m", with(if i % 10 == 0 { 0.1 } else { 0.0 }), i + 1);
+        }
+        let s = t.scores();
+        assert!(s.get("drift.score_attack", None) < 0.1, "{s:?}");
+        for i in 0..20 {
+            t.add("/r", "m", with(0.4), 1000 + i);
+        }
+        let s = t.scores();
+        assert!(s.get("drift.score_attack", None) > 0.25, "{s:?}");
+        assert!(s.get("drift.block_rate", None) < 0.1, "{s:?}");
+        assert_eq!(s.get("drift.score_data", None), 0.0);
+        assert_eq!(s.get("drift.score_exfiltration", None), 0.0);
+        let top = s.top("drift.score_attack").unwrap();
+        assert_eq!(top.examples.first(), Some(&1019));
+    }
+
+    #[test]
+    fn score_bins_survive_the_record() {
+        let mut s = crate::inspect::Scores::default();
+        s.raise(crate::inspect::Scores::ATTACK, 0.3);
+        s.raise(crate::inspect::Scores::DATA, 0.9);
+        s.raise(crate::inspect::Scores::EXFILTRATION, 0.6);
+        let f = TextProfile::default().features(3, s);
+        assert_eq!(f.scores, [2, 4, 3]);
+        assert_eq!(Features::from_bytes(&f.to_bytes()), Some(f));
+        // a record from before the scores (byte 5 was 0), and a hostile byte
+        let mut b = f.to_bytes();
+        b[5] = 0;
+        assert_eq!(Features::from_bytes(&b).map(|g| g.scores), Some([0; 3]));
+        b[5] = 200;
+        assert_eq!(Features::from_bytes(&b).map(|g| g.scores), Some([0; 3]));
+        assert_eq!(score_bin(0), 0);
+        assert_eq!(score_bin(1), 1);
+        assert_eq!(score_bin(25), 2);
+        assert_eq!(score_bin(100), 4);
     }
 
     #[test]

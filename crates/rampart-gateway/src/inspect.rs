@@ -15,6 +15,8 @@ pub struct Verdict {
     pub rules: Vec<String>,
     /// The text to use instead, for `Redact`.
     pub replacement: Option<String>,
+    /// The guard's highest scores, whatever the policy made of them (drift, OM-1).
+    pub scores: Scores,
 }
 
 impl Verdict {
@@ -24,7 +26,42 @@ impl Verdict {
             action: Action::Allow,
             rules: Vec::new(),
             replacement: None,
+            scores: Scores::default(),
         }
+    }
+}
+
+/// The highest score the guard gave a text, per group of categories, in hundredths
+/// (0: no finding; a finding's score is at least 1). Findings below the policy's
+/// `min_score` count too: a drift in what stays under the threshold is what probing
+/// looks like. Groups: [`Scores::ATTACK`] (injection, jailbreak, obfuscation),
+/// [`Scores::DATA`] (secrets, personal data), [`Scores::EXFILTRATION`]
+/// (exfiltration, leakage).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scores(pub [u8; 3]);
+
+impl Scores {
+    /// Injection, jailbreak and obfuscation.
+    pub const ATTACK: usize = 0;
+    /// Secrets and personal data.
+    pub const DATA: usize = 1;
+    /// Exfiltration and leakage.
+    pub const EXFILTRATION: usize = 2;
+
+    /// Raises group `group` to `score` (0.0–1.0) when it is higher.
+    pub fn raise(&mut self, group: usize, score: f32) {
+        // the clamp keeps the product in 1..=100, so the conversion cannot fail
+        let hundredths = (score.clamp(0.0, 1.0) * 100.0).round().max(1.0);
+        let h = u8::try_from(hundredths as u32).unwrap_or(100);
+        if let Some(s) = self.0.get_mut(group) {
+            *s = (*s).max(h);
+        }
+    }
+
+    /// The higher of each group.
+    #[must_use]
+    pub fn max(self, other: Scores) -> Scores {
+        Scores(std::array::from_fn(|i| self.0[i].max(other.0[i])))
     }
 }
 

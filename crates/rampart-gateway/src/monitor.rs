@@ -1184,7 +1184,7 @@ mod tests {
             );
             let mut p = crate::drift::TextProfile::default();
             let chars = p.add(text);
-            a.features = Some(p.features(chars));
+            a.features = Some(p.features(chars, crate::inspect::Scores::default()));
             a
         };
         {

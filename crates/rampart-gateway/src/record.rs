@@ -237,7 +237,7 @@ pub(crate) fn unjudged(
         Verdict {
             action: Action::Block,
             rules: vec![UNJUDGED_ANSWER_RULE.into()],
-            replacement: None,
+            ..Verdict::allow()
         },
     );
     gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);
@@ -265,9 +265,10 @@ pub(crate) fn flagged(signals: Vec<String>) -> Verdict {
     v
 }
 
-/// Merges verdicts: the strongest action, all rules.
+/// Merges verdicts: the strongest action, all rules, the highest scores.
 pub(crate) fn merge(into: &mut Verdict, v: Verdict) {
     into.action = into.action.max(v.action);
+    into.scores = into.scores.max(v.scores);
     for r in v.rules {
         if !into.rules.contains(&r) {
             into.rules.push(r);

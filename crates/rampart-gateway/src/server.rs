@@ -165,7 +165,7 @@ impl Gateway {
                 Action::Block
             },
             rules: vec![DETECTOR_ERROR_RULE.to_string()],
-            replacement: None,
+            ..Verdict::allow()
         }
     }
 
@@ -553,7 +553,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
         {
             profile.add(text);
         }
-        audit.features = Some(profile.features(prompt_chars));
+        audit.features = Some(profile.features(prompt_chars, verdict.scores));
     }
     if verdict.action == Action::Block {
         audit.rules = verdict.rules;

@@ -488,7 +488,7 @@ impl State {
                     Verdict {
                         action: Action::Block,
                         rules: vec![r.rule.to_string()],
-                        replacement: None,
+                        ..Verdict::allow()
                     },
                 );
                 self.end = End::Blocked;
@@ -676,7 +676,7 @@ async fn run(
                 Verdict {
                     action: Action::Block,
                     rules: vec![UNJUDGED_ANSWER_RULE.into()],
-                    replacement: None,
+                    ..Verdict::allow()
                 },
             );
             gw.metrics.blocked.fetch_add(1, Ordering::Relaxed);

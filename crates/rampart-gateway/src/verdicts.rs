@@ -19,7 +19,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::sync::{Mutex, PoisonError};
 
-use crate::inspect::{Action, Verdict};
+use crate::inspect::{Action, Scores, Verdict};
 
 /// Longest text kept (longer ones are rare and judged each time).
 pub const MAX_TEXT: usize = 32 * 1024;
@@ -35,6 +35,7 @@ struct Entry {
     text: Box<str>,
     action: Action,
     rules: Vec<String>,
+    scores: Scores,
     /// Insertion number, to tell a live entry from a replaced one in the queue.
     seq: u64,
 }
@@ -109,6 +110,7 @@ impl<S: BuildHasher> VerdictCache<S> {
             action: e.action,
             rules: e.rules.clone(),
             replacement: None,
+            scores: e.scores,
         })
     }
 
@@ -130,6 +132,7 @@ impl<S: BuildHasher> VerdictCache<S> {
             text: text.into(),
             action: verdict.action,
             rules: verdict.rules.clone(),
+            scores: verdict.scores,
             seq,
         };
         let size = entry.size();
@@ -177,7 +180,7 @@ mod tests {
         Verdict {
             action,
             rules: rules.iter().map(|r| (*r).to_string()).collect(),
-            replacement: None,
+            ..Verdict::allow()
         }
     }
 

@@ -143,6 +143,7 @@ async fn shifts_and_bursts_raise_their_alerts_through_the_webhook_and_a_stable_s
         scores.get("drift.script", None) < 0.1,
         "stable stream scored: {scores:?}"
     );
+    assert!(scores.get("drift.score_attack", None) < 0.1, "{scores:?}");
 
     // the same questions in Russian, same length band: the script drifts
     for i in 0..10 {
@@ -217,6 +218,10 @@ async fn shifts_and_bursts_raise_their_alerts_through_the_webhook_and_a_stable_s
     );
     // deduplicated: one message per transition
     tokio::time::sleep(Duration::from_millis(2500)).await;
+    // the guard's scores of the blocked prompts moved the attack-score feature
+    let scores = m.drift_scores();
+    assert!(scores.get("drift.score_attack", None) > 0.25, "{scores:?}");
+    assert!(scores.get("drift.score_data", None) < 0.1, "{scores:?}");
     assert_eq!(
         names(&hook)
             .iter()
