@@ -864,6 +864,13 @@ pub struct OtlpSettings {
     /// Send a span per request (default true); false sends the metrics only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traces: Option<bool>,
+    /// Environment variable holding headers sent with every export (a collector's
+    /// credentials), in the form of OpenTelemetry's `OTEL_EXPORTER_OTLP_HEADERS`:
+    /// `key=value` pairs separated by commas, values percent-encoded
+    /// (`Authorization=Basic%20dXNlcjpwYXNz`). An unset or malformed variable refuses
+    /// the start; the values are never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers_env: Option<String>,
 }
 
 /// Thresholds for model-extraction signals, per API key over a sliding window.

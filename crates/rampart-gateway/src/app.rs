@@ -177,6 +177,10 @@ pub fn build(
                 .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
             cfg.alerts = crate::alerts::rules(&system.alerts)
                 .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
+            if let Some(o) = cfg.otlp.as_mut() {
+                o.resolve_headers(&|v| std::env::var(v).ok())
+                    .map_err(|(setting, e)| StartError::Monitor(format!("{setting}: {e}")))?;
+            }
             cfg.checkpoint_note = config.ledger.as_ref().map(|p| {
                 let mut dir = root.join(p).into_os_string();
                 dir.push(".checkpoints");

@@ -56,6 +56,51 @@ pub struct OtlpConfig {
     pub service_name: String,
     /// Whether spans are sent.
     pub traces: bool,
+    /// The variable `headers_env` names, if any (read by [`OtlpConfig::resolve_headers`]).
+    pub headers_env: Option<String>,
+    /// Headers sent with every export (marked sensitive: never printed).
+    pub headers: reqwest::header::HeaderMap,
+}
+
+/// Headers `headers_env` may hold, and their bytes together.
+const MAX_HEADERS: usize = 32;
+const MAX_HEADER_BYTES: usize = 8192;
+
+/// Reads OpenTelemetry's header form (`OTEL_EXPORTER_OTLP_HEADERS`): `key=value`
+/// pairs separated by commas, whitespace around them ignored, values
+/// percent-decoded. Errors name the pair by position, never its value.
+pub fn parse_headers(text: &str) -> Result<reqwest::header::HeaderMap, String> {
+    use reqwest::header::{HeaderName, HeaderValue};
+    if text.len() > MAX_HEADER_BYTES {
+        return Err(format!("longer than {MAX_HEADER_BYTES} bytes"));
+    }
+    let mut map = reqwest::header::HeaderMap::new();
+    for (i, pair) in text.split(',').map(str::trim).enumerate() {
+        if pair.is_empty() {
+            continue;
+        }
+        if map.len() >= MAX_HEADERS {
+            return Err(format!("more than {MAX_HEADERS} headers"));
+        }
+        let n = i + 1;
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("pair {n} is not key=value"))?;
+        let name = HeaderName::from_bytes(k.trim().as_bytes())
+            .map_err(|_| format!("pair {n}: {:?} is not a header name", k.trim()))?;
+        if matches!(
+            name.as_str(),
+            "content-type" | "content-length" | "host" | "transfer-encoding" | "connection"
+        ) {
+            return Err(format!("pair {n}: {name} is set by the exporter"));
+        }
+        let decoded = percent_encoding::percent_decode_str(v.trim()).collect::<Vec<u8>>();
+        let mut value = HeaderValue::from_bytes(&decoded)
+            .map_err(|_| format!("pair {n} ({name}): the value is not a valid header value"))?;
+        value.set_sensitive(true);
+        map.append(name, value);
+    }
+    Ok(map)
 }
 
 impl OtlpConfig {
@@ -101,12 +146,40 @@ impl OtlpConfig {
                 "the service name must be 1 to 128 characters".into(),
             ));
         }
+        if s.headers_env.as_deref().is_some_and(str::is_empty) {
+            return Err((
+                "gateway.monitor.otlp.headers_env",
+                "name an environment variable".into(),
+            ));
+        }
         Ok(OtlpConfig {
             endpoint: s.endpoint.trim_end_matches('/').to_string(),
             interval: Duration::from_secs(interval),
             service_name,
             traces: s.traces.unwrap_or(true),
+            headers_env: s.headers_env.clone(),
+            headers: reqwest::header::HeaderMap::new(),
         })
+    }
+
+    /// Reads the headers from the variable `headers_env` names; an unset or
+    /// malformed variable is an error naming it (never its value).
+    pub fn resolve_headers(
+        &mut self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), (&'static str, String)> {
+        let Some(var) = self.headers_env.as_deref() else {
+            return Ok(());
+        };
+        let text = env(var).ok_or_else(|| {
+            (
+                "gateway.monitor.otlp.headers_env",
+                format!("the environment variable {var} is not set"),
+            )
+        })?;
+        self.headers = parse_headers(&text)
+            .map_err(|e| ("gateway.monitor.otlp.headers_env", format!("{var}: {e}")))?;
+        Ok(())
     }
 }
 
@@ -381,6 +454,7 @@ impl Exporter {
     async fn post(&self, client: &reqwest::Client, path: &str, body: &Value) -> bool {
         let sent = client
             .post(format!("{}{path}", self.config.endpoint))
+            .headers(self.config.headers.clone())
             .timeout(TIMEOUT)
             .json(body)
             .send()
@@ -661,6 +735,34 @@ pub(crate) async fn run(gw: std::sync::Arc<crate::server::Gateway>) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn headers_are_read_in_opentelemetrys_form_and_never_shown() {
+        let h =
+            parse_headers(" Authorization=Basic%20dXNlcjpzM2NyM3Q= , x-scope-orgid=tenant%2C1,,")
+                .unwrap();
+        assert_eq!(h.len(), 2);
+        assert_eq!(h["authorization"], "Basic dXNlcjpzM2NyM3Q=");
+        assert_eq!(h["x-scope-orgid"], "tenant,1");
+        assert!(h["authorization"].is_sensitive());
+        assert!(!format!("{h:?}").contains("dXNlcjpzM2NyM3Q"), "{h:?}");
+        assert!(parse_headers("").unwrap().is_empty());
+        for bad in [
+            "authorization",
+            "bad name=dXNlcjpzM2NyM3Q",
+            "authorization=a%0D%0Ainjected: dXNlcjpzM2NyM3Q",
+            "Host=dXNlcjpzM2NyM3Q",
+        ] {
+            let e = parse_headers(bad).unwrap_err();
+            assert!(!e.contains("dXNlcjpzM2NyM3Q"), "{bad}: {e}");
+        }
+        let many = (0..40)
+            .map(|i| format!("x-h{i}=v"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(parse_headers(&many).is_err());
+        assert!(parse_headers(&format!("x=={}", "a".repeat(9000))).is_err());
+    }
 
     #[test]
     fn the_exposition_becomes_otlp_sums_gauges_and_histograms() {

@@ -251,17 +251,21 @@ pub fn check_with_env(
                 "the shared time series is kept in the ledger's PostgreSQL database: set [ledger] url_env".into(),
             );
         }
-        if let Err(e) = crate::monitor::MonitorConfig::from_settings(m, Path::new(".")) {
-            report.problem(e.0, Guideline::Om1, e.1);
-        } else if let Some(a) = &m.admin_listen {
-            // port 0 (a free port picked at bind) never collides
-            let api = settings.listen.as_deref().unwrap_or("127.0.0.1:8080");
-            if api == a && !a.ends_with(":0") {
-                report.problem(
-                    "gateway.monitor.admin_listen",
-                    Guideline::Dp1,
-                    "the admin listener must not be the API listener".into(),
-                );
+        match crate::monitor::MonitorConfig::from_settings(m, Path::new(".")) {
+            Err(e) => report.problem(e.0, Guideline::Om1, e.1),
+            Ok(mut cfg) => {
+                if let Some(Err(e)) = cfg.otlp.as_mut().map(|o| o.resolve_headers(env)) {
+                    report.problem(e.0, Guideline::Om1, e.1);
+                }
+                // port 0 (a free port picked at bind) never collides
+                let api = settings.listen.as_deref().unwrap_or("127.0.0.1:8080");
+                if m.admin_listen.as_deref() == Some(api) && !api.ends_with(":0") {
+                    report.problem(
+                        "gateway.monitor.admin_listen",
+                        Guideline::Dp1,
+                        "the admin listener must not be the API listener".into(),
+                    );
+                }
             }
         }
     }

@@ -232,3 +232,45 @@ fn unsealed_bodies_and_a_bad_retention_are_problems() {
     let sealed = "schema_version = 1\n[system]\nname = \"t\"\n[ledger]\npath = \"l.sqlite\"\nstore_bodies = true\nbody_key = \"b.key\"\nretention = \"P7D\"\n[gateway]\n";
     assert!(report(dir.path(), sealed, &|_| None).problems.is_empty());
 }
+
+/// `[gateway.monitor.otlp] headers_env`: an unset variable and a malformed one are
+/// problems naming the setting and the variable, never the value; a good one passes.
+#[test]
+fn otlp_headers_come_from_a_variable_that_must_be_set_and_well_formed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{BASE}[gateway]\n[gateway.monitor]\n[gateway.monitor.otlp]\nendpoint = \"http://127.0.0.1:4318\"\nheaders_env = \"OTLP_HDRS\"\n"
+    );
+    let at = |r: &Report| {
+        r.problems
+            .iter()
+            .find(|p| p.setting == "gateway.monitor.otlp.headers_env")
+            .map(|p| p.message.clone())
+    };
+    let unset = report(dir.path(), &text, &|_| None);
+    assert!(
+        at(&unset).is_some_and(|m| m.contains("OTLP_HDRS") && m.contains("not set")),
+        "{unset:?}"
+    );
+    for bad in [
+        "Authorization",
+        "Authori zation=Basic%20c2VjcmV0dG9rZW4",
+        "authorization=Basic%0Ac2VjcmV0dG9rZW4",
+        "content-type=text/plain",
+    ] {
+        let r = report(dir.path(), &text, &|v| {
+            (v == "OTLP_HDRS").then(|| bad.to_string())
+        });
+        let m = at(&r).unwrap_or_else(|| panic!("{bad}: {r:?}"));
+        assert!(m.contains("OTLP_HDRS"), "{m}");
+        assert!(
+            !m.contains("c2VjcmV0dG9rZW4"),
+            "the value is not shown: {m}"
+        );
+    }
+    let good = report(dir.path(), &text, &|v| {
+        (v == "OTLP_HDRS")
+            .then(|| "Authorization=Basic%20c2VjcmV0dG9rZW4, X-Scope-OrgID = t1".to_string())
+    });
+    assert_eq!(at(&good), None, "{good:?}");
+}

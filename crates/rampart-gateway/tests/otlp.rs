@@ -20,6 +20,8 @@ use serde_json::{json, Value};
 struct Collector {
     metrics: Mutex<Vec<Value>>,
     traces: Mutex<Vec<Value>>,
+    /// The `authorization` header of every export.
+    auth: Mutex<Vec<String>>,
 }
 
 async fn collector() -> (String, Arc<Collector>) {
@@ -28,9 +30,11 @@ async fn collector() -> (String, Arc<Collector>) {
     let app = axum::Router::new()
         .route(
             "/v1/metrics",
-            post(move |Json(v): Json<Value>| {
+            post(move |h: axum::http::HeaderMap, Json(v): Json<Value>| {
                 let m = Arc::clone(&m);
                 async move {
+                    let auth = h.get("authorization").and_then(|a| a.to_str().ok());
+                    m.auth.lock().unwrap().push(auth.unwrap_or("").to_string());
                     m.metrics.lock().unwrap().push(v);
                     Json(json!({}))
                 }
@@ -38,9 +42,11 @@ async fn collector() -> (String, Arc<Collector>) {
         )
         .route(
             "/v1/traces",
-            post(move |Json(v): Json<Value>| {
+            post(move |h: axum::http::HeaderMap, Json(v): Json<Value>| {
                 let t = Arc::clone(&t);
                 async move {
+                    let auth = h.get("authorization").and_then(|a| a.to_str().ok());
+                    t.auth.lock().unwrap().push(auth.unwrap_or("").to_string());
                     t.traces.lock().unwrap().push(v);
                     Json(json!({}))
                 }
@@ -105,10 +111,15 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
         "schema_version = 1\n[system]\nname = \"t\"\n[gateway]\nlisten = \"127.0.0.1:0\"\nkeys = \"keys.sqlite\"\n\
          [[gateway.upstreams]]\nname = \"primary\"\nurl = \"http://{mock_addr}/v1\"\nmodels = [\"tinychat\"]\n\
          [gateway.monitor]\nadmin_listen = \"127.0.0.1:0\"\npath = \"metrics.sqlite\"\n\
-         [gateway.monitor.otlp]\nendpoint = \"{endpoint}\"\ninterval_secs = 1\nservice_name = \"gw-test\"\n\
+         [gateway.monitor.otlp]\nendpoint = \"{endpoint}\"\ninterval_secs = 1\nservice_name = \"gw-test\"\nheaders_env = \"RAMPART_OTLP_TEST_HEADERS\"\n\
          [ledger]\npath = \"ledger.sqlite\"\n"
     );
     let system = SystemDescription::parse(&toml).unwrap();
+    // the collector's credentials, in OpenTelemetry's header form (this binary's only test)
+    std::env::set_var(
+        "RAMPART_OTLP_TEST_HEADERS",
+        "Authorization=Bearer%20otlp-test-token",
+    );
     let gw = rampart_gateway::app::build(dir.path(), &system, &toml).unwrap();
     let (_, key) = gw
         .keys
@@ -313,6 +324,13 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
             "{span}"
         );
     }
+    // every export carried the collector's credentials
+    let auth = got.auth.lock().unwrap().clone();
+    assert!(!auth.is_empty());
+    assert!(
+        auth.iter().all(|a| a == "Bearer otlp-test-token"),
+        "{auth:?}"
+    );
     let x = gw.monitor.as_ref().unwrap().otlp().unwrap();
     assert_eq!(
         x.dropped_spans.load(std::sync::atomic::Ordering::Relaxed),
