@@ -112,3 +112,76 @@ pub fn fuzz_sse_lines(data: &[u8]) {
     let chunked = crate::stream::split_lines(rest, 1 + usize::from(step % 64));
     assert_eq!(whole, chunked);
 }
+
+/// The monitor's readers of bytes it did not write itself in this process: a saved
+/// drift ring (the SQLite file may be damaged or edited), OTLP headers from the
+/// environment and a `/metrics` exposition read back for export. Never a panic; a
+/// restored tracker stays within its bounds and scores.
+pub fn fuzz_monitor(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(h) = crate::otlp::parse_headers(&text) {
+        assert!(h.len() <= 32);
+    }
+    let _ = crate::otlp::from_exposition(&text, 1, 2);
+    // the bytes split into one group's recent and baseline rings
+    let cut = data
+        .first()
+        .map_or(0, |b| usize::from(*b) * 4)
+        .min(data.len());
+    let (recent, baseline) = data.split_at(cut);
+    let mut t = crate::drift::Tracker::new(4, 8);
+    let restored = t.restore(vec![(
+        "/v1/chat/completions".into(),
+        "m".into(),
+        recent.to_vec(),
+        baseline.to_vec(),
+    )]);
+    assert!(restored <= 1);
+    let _ = t.scores();
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A saved drift ring with bytes flipped and cut, OTLP header strings and an
+    /// exposition with damaged lines: what the fuzz target runs, on seeds.
+    #[test]
+    fn the_monitor_readers_survive_damaged_input() {
+        let mut t = crate::drift::Tracker::new(4, 8);
+        for i in 0..20u128 {
+            let mut p = crate::drift::TextProfile::default();
+            let chars = p.add("where is my order?");
+            let mut s = crate::inspect::Scores::default();
+            s.raise(crate::inspect::Scores::ATTACK, 0.3);
+            t.add("/r", "m", p.features(chars, s), i + 1);
+        }
+        let saved = t.save();
+        let (_, _, recent, baseline) = saved.into_iter().next().unwrap();
+        let mut whole = vec![u8::try_from(recent.len() / 4).unwrap_or(255)];
+        whole.extend_from_slice(&recent);
+        whole.extend_from_slice(&baseline);
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        for round in 0..300 {
+            let mut bytes = whole.clone();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = usize::try_from(state % bytes.len() as u64).unwrap();
+            bytes[at] = u8::try_from(state >> 56).unwrap();
+            if round % 3 == 0 {
+                bytes.truncate(at);
+            }
+            fuzz_monitor(&bytes);
+        }
+        let m = crate::metrics::Metrics::default();
+        let exposition = m.render(&[("u".into(), false)]);
+        for cut in (0..exposition.len()).step_by(7) {
+            fuzz_monitor(&exposition.as_bytes()[..cut]);
+        }
+        for h in ["a=b", "=", ",,,", "a=%zz", "a=%00", "\u{0}=1", "x=%E2%82"] {
+            fuzz_monitor(h.as_bytes());
+        }
+    }
+}

@@ -44,6 +44,17 @@ pub mod fuzzing {
             let _ = crate::generate::expand(&[p], 1, &plants);
         }
     }
+
+    /// Arbitrary bytes as the files and headers a run reads from elsewhere: a garak
+    /// `report.jsonl` and a promptfoo `results.json` to import, and a target's
+    /// `Retry-After` header. Never a panic; a wait is never negative.
+    pub fn fuzz_import(data: &[u8]) {
+        let _ = crate::import::garak("fuzz.jsonl", data, data.len() as u64);
+        let _ = crate::import::promptfoo("fuzz.json", data);
+        let text = String::from_utf8_lossy(data);
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        let _ = crate::target::parse_retry_after(&text, now);
+    }
 }
 
 use std::fmt::Write as _;
