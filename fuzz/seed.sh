@@ -16,3 +16,7 @@ done
 for f in ../crates/rampart-redteam/packs/*.jsonl; do
   cp "$f" "corpus/redteam_pack/seed-$(sha256sum "$f" | cut -c1-16)"
 done
+# imports start from the real garak and promptfoo exports
+for f in ../crates/rampart-redteam/tests/data/garak-*/report.jsonl ../crates/rampart-redteam/tests/data/promptfoo-*/results.json; do
+  cp "$f" "corpus/redteam_import/seed-$(sha256sum "$f" | cut -c1-16)"
+done
