@@ -16,6 +16,8 @@ use rampart_gateway::mock;
 use rampart_gateway::server;
 use serde_json::{json, Value};
 
+mod common;
+
 #[derive(Default)]
 struct Collector {
     metrics: Mutex<Vec<Value>>,
@@ -121,16 +123,8 @@ async fn metrics_and_spans_reach_the_collector_as_otlp_json() {
         "Authorization=Bearer%20otlp-test-token",
     );
     let gw = rampart_gateway::app::build(dir.path(), &system, &toml).unwrap();
-    let (_, key) = gw
-        .keys
-        .as_ref()
-        .unwrap()
-        .create("acme", &["tinychat".into()], 100_000, 0)
-        .unwrap();
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
-    let g = Arc::clone(&gw);
-    tokio::spawn(async move { server::serve(g, l, std::future::pending()).await });
+    let key = common::user_key(&gw);
+    let url = common::serve(&gw).await;
 
     let mut ids = Vec::new();
     for i in 0..3 {
