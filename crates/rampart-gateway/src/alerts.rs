@@ -5,9 +5,9 @@
 //! when it stops (deduplication: no repeat while it keeps firing). The firing state
 //! is saved in the monitor's SQLite file at each transition and read at start, so a
 //! restart does not send again an alert that is still firing. `rampart gateway`
-//! refuses to start when a webhook sink's host cannot be reached ([`probe_sinks`]),
-//! unless told to start anyway; then the evaluator probes again at start, and a sink
-//! that cannot be reached is logged, naming the rule, and counted. Each transition
+//! probes the webhook sinks once at start ([`probe_at_start`]) and refuses to start
+//! when one cannot be reached, unless told to start anyway; then each such sink is
+//! logged, naming the rule, and counted. Each transition
 //! goes to the rule's sinks: a webhook (rampart's JSON, or Slack's `{"text": …}`),
 //! the log, the ledger (an audited event: route `alert`, rule `ALERT:<name>:<state>`)
 //! and always the time-series file's `alerts` table (what `rampart incident export`
@@ -480,12 +480,6 @@ async fn evaluate(gw: Arc<Gateway>) {
         };
         let rules = m.config().alerts.clone();
         let stats = Arc::clone(&m.alert_stats);
-        // a sink that cannot be reached now is named in the log (the gateway still
-        // starts: alerts also go to the log and the ledger, and deliveries retry)
-        for u in probe_sinks(&rules, &|v| std::env::var(v).ok(), PROBE_TIMEOUT).await {
-            stats.unreachable_at_start.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(target: "rampart::alert", sink = %u.at, why = %u.why, "an alert sink cannot be reached: its deliveries will be retried and counted as failures");
-        }
         // what was firing when the gateway stopped is still firing: no repeat
         let g = Arc::clone(&gw);
         let saved = tokio::task::spawn_blocking(move || g.monitor.as_ref().map(|m| m.alert_states()))
@@ -629,6 +623,25 @@ fn example_entries(gw: &Gateway, wanted: &[u128]) -> Vec<Value> {
         .take(crate::drift::EXAMPLES)
         .map(|s| json!({"index": s.index, "request_id": s.entry.request_id}))
         .collect()
+}
+
+/// Probes the gateway's webhook sinks once at start ([`probe_sinks`]), counts those
+/// that cannot be reached (`alerts.unreachable_at_start`) and returns them; the
+/// caller decides whether that refuses the start.
+pub async fn probe_at_start(gw: &Gateway) -> Vec<Unreachable> {
+    let Some(m) = gw.monitor.as_ref() else {
+        return Vec::new();
+    };
+    let down = probe_sinks(
+        &m.config().alerts,
+        &|v| std::env::var(v).ok(),
+        PROBE_TIMEOUT,
+    )
+    .await;
+    m.alert_stats
+        .unreachable_at_start
+        .fetch_add(down.len() as u64, Ordering::Relaxed);
+    down
 }
 
 /// A webhook sink that cannot be reached: the rule, the sink's place in it and why.

@@ -841,12 +841,13 @@ fn the_gateway_refuses_to_start_with_an_unreachable_alert_sink() {
         config.to_str().unwrap(),
         "--allow-unreachable-sinks",
     ]);
-    wait_for_line(&lines, |l| l.contains("\"listening\""))
-        .expect("with the flag the gateway starts");
+    // the probe runs before the listener binds
     let warned = wait_for_line(&lines, |l| l.contains("alert sink cannot be reached"))
         .expect("the unreachable sink is logged");
     assert!(warned.contains("alerts[burst].sinks[1]"), "{warned}");
     assert!(!warned.contains("secret"), "{warned}");
+    wait_for_line(&lines, |l| l.contains("\"listening\""))
+        .expect("with the flag the gateway starts");
 }
 
 /// `rampart config check` runs the gateway's validator: a weak or broken setting exits

@@ -135,9 +135,7 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
     let gw = rampart_gateway::app::build(root, &system, &raw)?;
     let listen = gw.config.listen;
     rt.block_on(async move {
-        if !args.allow_unreachable_sinks {
-            refuse_unreachable_sinks(&gw).await?;
-        }
+        check_alert_sinks(&gw, args.allow_unreachable_sinks).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("binding {listen}"))?;
@@ -179,21 +177,16 @@ pub fn run(args: &GatewayArgs, p: &Printer) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// Refuses to start when an `[[alerts]]` webhook sink cannot be reached: a gateway whose
-/// alerts go nowhere is running blind (OM-2). Each sink is named as `alerts[NAME].sinks[i]`
-/// with its host and port, never the URL's path (it may hold a token).
-async fn refuse_unreachable_sinks(gw: &rampart_gateway::server::Gateway) -> Result<()> {
-    let Some(monitor) = gw.monitor.as_ref() else {
-        return Ok(());
-    };
-    let rules = &monitor.config().alerts;
-    let down = rampart_gateway::alerts::probe_sinks(
-        rules,
-        &|v| std::env::var(v).ok(),
-        rampart_gateway::alerts::PROBE_TIMEOUT,
-    )
-    .await;
-    if down.is_empty() {
+/// Probes the `[[alerts]]` webhook sinks once: one that cannot be reached refuses the
+/// start (a gateway whose alerts go nowhere is running blind, OM-2), or with `allow` is
+/// logged and counted. Each sink is named as `alerts[NAME].sinks[i]` with its host and
+/// port, never the URL's path (it may hold a token).
+async fn check_alert_sinks(gw: &rampart_gateway::server::Gateway, allow: bool) -> Result<()> {
+    let down = rampart_gateway::alerts::probe_at_start(gw).await;
+    if allow || down.is_empty() {
+        for u in &down {
+            tracing::warn!(target: "rampart::alert", sink = %u.at, why = %u.why, "an alert sink cannot be reached: its deliveries will be retried and counted as failures");
+        }
         return Ok(());
     }
     let list: Vec<String> = down
