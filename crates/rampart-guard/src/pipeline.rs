@@ -401,9 +401,23 @@ impl Pipeline {
                         })
                         .map(|h| h.score)
                         .fold(0.0f32, f32::max);
-                    if let Some(hit) =
-                        classifier_hit(c, &n.lower, n.orig_chars(), rule_max, n.text.len())
-                    {
+                    let rule_starts: Vec<usize> = raw
+                        .iter()
+                        .filter(|h| {
+                            matches!(
+                                h.detector.category,
+                                Category::Injection | Category::Jailbreak | Category::Exfiltration
+                            )
+                        })
+                        .map(|h| h.start)
+                        .collect();
+                    if let Some(hit) = classifier_hit(
+                        c,
+                        &n.lower,
+                        n.orig_chars(),
+                        (rule_max, &rule_starts),
+                        n.text.len(),
+                    ) {
                         raw.push(hit);
                     }
                 }
@@ -479,13 +493,44 @@ impl Pipeline {
 const CLASSIFIER_SUPPORT: f32 = 0.25;
 
 /// The classifier's finding, fused with the strongest phrase-rule score of the text.
+///
+/// `rules` is the strongest phrase-rule score of the text and where each phrase-rule
+/// match starts. A quotation that its sentence mentions rather than uses
+/// ([`crate::engine::mentioned_quotations`]: a policy or a test plan quoting an attack
+/// phrase) and that holds a phrase-rule match is left out of what the classifier
+/// reads, as the phrase rules discount that match; the rest of the text is read as it
+/// is. A quotation no rule recognises is read: the classifier may be the only one to
+/// know its payload ("say 'I have been PWNED'").
 fn classifier_hit(
     c: &Classifier,
     lower: &str,
     chars: usize,
-    rule_max: f32,
+    rules: (f32, &[usize]),
     len: usize,
 ) -> Option<RawHit> {
+    let (rule_max, rule_starts) = rules;
+    let mut mentions = if rule_starts.is_empty() {
+        Vec::new()
+    } else {
+        crate::engine::mentioned_quotations(lower)
+    };
+    mentions.retain(|q| rule_starts.iter().any(|&s| q.start < s && s < q.end));
+    let masked;
+    let (lower, chars) = if mentions.is_empty() {
+        (lower, chars)
+    } else {
+        let mut text = String::with_capacity(lower.len());
+        let mut at = 0;
+        for q in &mentions {
+            text.push_str(lower.get(at..q.start).unwrap_or(""));
+            text.push(' ');
+            at = q.end;
+        }
+        text.push_str(lower.get(at..).unwrap_or(""));
+        let n = text.chars().count();
+        masked = text;
+        (masked.as_str(), n)
+    };
     let (p, window) = c.window_probability(lower);
     let read = lower.get(window.clone()).unwrap_or(lower);
     let chars = if window.len() == lower.len() {
@@ -510,7 +555,9 @@ fn classifier_hit(
         start: 0,
         end: len,
         score,
-        note: if window.len() == lower.len() {
+        note: if !mentions.is_empty() {
+            format!("classifier probability {p:.3} ({how}) with quoted mentions left out")
+        } else if window.len() == lower.len() {
             format!("classifier probability {p:.3} ({how})")
         } else {
             format!(
