@@ -20,6 +20,7 @@ pub(crate) mod inj001_instruction_override;
 pub(crate) mod inj002_chat_template_token;
 pub(crate) mod inj003_indirect_injection_framing;
 pub(crate) mod inj004_system_prompt_extraction;
+pub(crate) mod inj005_agent_directive_in_data;
 pub(crate) mod jbk001_persona_jailbreak;
 pub(crate) mod jbk002_restriction_removal;
 pub(crate) mod lek001_canary_token;
@@ -77,6 +78,9 @@ pub(crate) mod util;
 
 /// Roles a detector applies to.
 pub(crate) const INPUT: &[Role] = &[Role::User, Role::Tool];
+/// Tool results and retrieved documents only: words that are the user's own
+/// instructions in a user turn are an injection in data.
+pub(crate) const DATA: &[Role] = &[Role::Tool];
 pub(crate) const UNTRUSTED: &[Role] = &[Role::User, Role::Tool, Role::Assistant];
 pub(crate) const ALL: &[Role] = &[Role::System, Role::User, Role::Tool, Role::Assistant];
 pub(crate) const OUTPUT: &[Role] = &[Role::Assistant];
@@ -150,6 +154,7 @@ pub static DETECTORS: &[&Detector] = &[
     &inj002_chat_template_token::DETECTOR,
     &inj003_indirect_injection_framing::DETECTOR,
     &inj004_system_prompt_extraction::DETECTOR,
+    &inj005_agent_directive_in_data::DETECTOR,
     &jbk001_persona_jailbreak::DETECTOR,
     &jbk002_restriction_removal::DETECTOR,
     &lek001_canary_token::DETECTOR,
