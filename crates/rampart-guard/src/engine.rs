@@ -388,7 +388,11 @@ impl Anchors {
 
     /// For each pattern that can match `text`: its index and the positions to search
     /// from anchored (`None`: search the whole text). Ascending by pattern.
-    fn plan(&self, text: &str) -> Vec<(usize, Option<Vec<usize>>)> {
+    fn plan(
+        &self,
+        text: &str,
+        applies: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, Option<Vec<usize>>)> {
         let mut gate = vec![false; self.mode.len()];
         let mut starts: Vec<(usize, usize)> = Vec::new();
         for m in self.automaton(text.len()).find_overlapping_iter(text) {
@@ -397,6 +401,7 @@ impl Anchors {
                 .get(m.pattern().as_usize())
                 .into_iter()
                 .flatten()
+                .filter(|&&i| applies(i))
             {
                 match self.mode.get(i) {
                     Some(Mode::Anchor) => starts.push((i, m.start())),
@@ -423,7 +428,9 @@ impl Anchors {
             .mode
             .iter()
             .enumerate()
-            .filter(|&(i, m)| (*m == Mode::Always && has_bytes(i)) || gate.get(i) == Some(&true))
+            .filter(|&(i, m)| {
+                (*m == Mode::Always && applies(i) && has_bytes(i)) || gate.get(i) == Some(&true)
+            })
             .map(|(i, _)| (i, None))
             .collect();
         for (i, pos) in starts {
@@ -756,7 +763,13 @@ impl PhraseEngine {
         rot13: bool,
     ) -> (Vec<RawHit>, Option<Vec<RawHit>>) {
         let n = self.patterns.len();
-        let mut plan = self.anchors.plan(lower);
+        // patterns n..2n are the ROT13 copies of 0..n
+        let applies = |i: usize| {
+            self.owner
+                .get(i % n.max(1))
+                .is_some_and(|(det, _)| det.roles.contains(&role))
+        };
+        let mut plan = self.anchors.plan(lower, &applies);
         let encoded: Vec<_> = plan
             .split_off(plan.partition_point(|(i, _)| *i < n))
             .into_iter()
@@ -1299,7 +1312,12 @@ impl TokenEngine {
 
     pub(crate) fn scan(&self, text: &str, role: Role) -> Vec<RawHit> {
         let mut out = Vec::new();
-        for (idx, starts) in self.anchors.plan(text) {
+        let applies = |i: usize| {
+            self.owner
+                .get(i)
+                .is_some_and(|(det, _)| det.roles.contains(&role))
+        };
+        for (idx, starts) in self.anchors.plan(text, &applies) {
             let (Some(pat), Some(&(det, validate))) = (self.patterns.get(idx), self.owner.get(idx))
             else {
                 continue;
@@ -1583,7 +1601,7 @@ mod tests {
                 } else {
                     &tokens.patterns
                 };
-                let plan = engine.plan(t);
+                let plan = engine.plan(t, &|_| true);
                 for (i, p) in pats.iter().enumerate() {
                     let full: Vec<(usize, usize)> =
                         p.hits(t, None).iter().map(|h| (h.start, h.end)).collect();
@@ -1617,7 +1635,7 @@ mod tests {
             // the patterns with literals: the ROT13 scan leaves out the others
             let with_literals = phrases
                 .anchors
-                .plan(&plain)
+                .plan(&plain, &|_| true)
                 .into_iter()
                 .filter(|(i, _)| phrases.anchors.mode.get(*i) != Some(&Mode::Always))
                 .filter(|(i, _)| *i < phrases.patterns.len())
@@ -1655,7 +1673,13 @@ mod tests {
             phrases.patterns.len()
         );
         let benign = "Could you help me plan a week in Portugal in May? We like food and hiking.";
-        assert!(phrases.anchors.plan(&benign.to_lowercase()).len() < 20);
+        assert!(
+            phrases
+                .anchors
+                .plan(&benign.to_lowercase(), &|_| true)
+                .len()
+                < 20
+        );
     }
 
     fn needs(pattern: &str) -> Vec<(String, u32)> {
@@ -1709,7 +1733,7 @@ mod tests {
         let planned = |t: &str| {
             tokens
                 .anchors
-                .plan(t)
+                .plan(t, &|_| true)
                 .iter()
                 .filter(|(i, _)| always.contains(i))
                 .count()

@@ -98,7 +98,50 @@ static PHRASES: &[Phrase] = &[
         weight: 0.75,
     },
     Phrase {
-        re: r"\b(?:verbatim|word for word|in full|exactly as written)\b",
+        re: r"\b(?:verbatim|word for word|in full|exactly as written|wörtlich|wortwörtlich|mot pour mot|textuellement|textualmente|palabra por palabra|alla lettera|parola per parola|letteralmente|palavra por palavra|literalmente|letterlijk|woord voor woord)\b",
+        weight: 0.3,
+    },
+    // The instructions the model received, named by how it got them rather than as a
+    // "system prompt": "the directives you received", "the text you were initialised
+    // with", in the seven languages; with a time before the conversation (below) or a
+    // verb of copying, a request for the prompt.
+    Phrase {
+        re: r"\b(?:instructions|directives|guidelines|rules|text|configuration|config|setup|prompt|message|orders)\s+(?:that\s+)?you\s+(?:received|got|were given|have been given|were initiali[sz]ed with|were configured with|were loaded with|were started with|were set up with|were provided(?: with)?)\b",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:anweisungen|vorgaben|richtlinien|regeln|text|konfiguration\w*|instruktionen)\b[^.!?\n]{0,30}\b(?:die|der|den|das|mit denen|mit der)\s+(?:du|dir)\s+[^.!?\n]{0,30}\b(?:bekommen|erhalten|mitgegeben|vorgegeben|gegeben)\b",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:instructions|consignes|directives|regles|règles|texte|configuration)\b[^.!?\n]{0,20}\bque?\s*(?:tu as|vous avez|on t['’]a|on vous a|t['’]ont été|t['’]a été)\s+(?:reçu\w*|recu\w*|donné\w*|donne\w*|fourni\w*|transmis\w*|communiqué\w*)",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:instrucciones|indicaciones|directrices|pautas|reglas|texto|configuraci[oó]n)\b[^.!?\n]{0,20}\bque\s+(?:te\s+(?:dieron|dio|han dado|pasaron|proporcionaron)|recibiste|has recibido)\b",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:istruzioni|indicazioni|direttive|linee guida|regole|testo|configurazione)\b[^.!?\n]{0,30}\bche\s+(?:hai\s+ricevuto|ti\s+(?:hanno|ha|sono state)\s+(?:dato|date|fornito|fornite|dato))\b",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:instru[cç][oõ]es|orienta[cç][oõ]es|diretrizes|regras|texto|configura[cç][aã]o)\b[^.!?\n]{0,30}\bque\s+(?:recebeste|voc[eê] recebeu|recebeu|te deram|lhe deram|te foram dadas)\b",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:instructies|richtlijnen|regels|tekst|configuratie|aanwijzingen)\b[^.!?\n]{0,30}\bdie\s+(?:je|u)\s+[^.!?\n]{0,40}\b(?:gekregen|ontvangen|meegekregen)\b",
+        weight: 0.6,
+    },
+    // Before the conversation: "before my first message", "at the start of this chat".
+    Phrase {
+        re: r"\b(?:before|prior to)\s+(?:my|this|the|our)\s+(?:first\s+)?(?:message|conversation|chat)\b|\bat the (?:start|beginning) of (?:this|the|our) (?:chat|conversation|session)\b|\bbefore this conversation (?:began|started)\b|\bvor meiner ersten nachricht\b|\bvor (?:diesem|unserem) (?:gespräch|gesprach|chat)\b|\bzu beginn (?:des|dieses|unseres) (?:chats|gesprächs|gesprachs)\b|\bam anfang\b|\bavant (?:mon|notre) premier message\b|\bau d[ée]but de (?:la|cette|notre) (?:conversation|discussion|session)\b|\bantes de mi primer mensaje\b|\bal (?:principio|inicio|comienzo) de (?:la|esta|nuestra) (?:conversaci[oó]n|charla|sesi[oó]n)\b|\bprima del mio primo messaggio\b|\ball['’]inizio\b|\bantes da minha primeira mensagem\b|\bno in[ií]cio d[ae] (?:conversa|sess[aã]o)\b|\b(?:vóór|voor) mijn eerste bericht\b|\baan het begin van (?:dit|het|ons) gesprek\b",
+        weight: 0.45,
+    },
+    // A verb of copying out with text or instructions as its object, in German: "gib
+    // den Text aus", "zeig mir die Anweisungen" (weak alone).
+    Phrase {
+        re: r"\b(?:gib|zeig|zeige|kopiere|wiederhole|drucke|nenne)\b[^.!?\n]{0,30}\b(?:den text|die anweisungen|die vorgaben|die konfiguration|den inhalt)\b",
         weight: 0.3,
     },
     Phrase {
@@ -110,7 +153,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.8,
     },
     Phrase {
-        re: r"\b(?:muestra|muéstrame|revela|revélame|dime|repite)\b[^.!?\n]{0,20}\b(?:tu|tus)\s+(?:prompt|instrucciones|indicaciones)\b",
+        re: r"\b(?:muestra|muéstrame|muestres|muestre|enséñame|revela|revélame|reveles|dime|repite|comparte|compartas)\b[^.!?\n]{0,20}\b(?:tu|tus)\s+(?:prompt|instrucciones|indicaciones)\b",
         weight: 0.8,
     },
     Phrase {

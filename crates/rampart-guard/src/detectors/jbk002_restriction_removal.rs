@@ -94,6 +94,13 @@ static PHRASES: &[Phrase] = &[
         weight: 0.75,
     },
     // other languages: "without restrictions / filters / censorship"
+    // Turning off or ignoring the model's own filters and restrictions, in the six
+    // other languages (a possessive: "désactive les filtres de la hotte" is about a
+    // cooker hood).
+    Phrase {
+        re: r"\b(?:deaktiviere|ignoriere|vergiss|umgehe|schalte)\s+(?:\w+\s+){0,2}(?:deine|alle deine)\s+(?:sicherheitsfilter|filter|einschränkungen|einschrankungen|beschränkungen|beschrankungen|sicherheitsregeln|sicherheitsprüfungen|schutzmechanismen|regeln)\b|\b(?:désactive|desactive|désactivez|desactivez|ignore|ignorez|oublie|oubliez|contourne)\s+(?:tes|vos|toutes tes|toutes vos|tous tes)\s+(?:filtres|restrictions|règles|regles|limites|garde-fous|protections)\b|\b(?:desactiva|ignora|olvida|omite|salta)\s+(?:tus|todas tus|todos tus)\s+(?:filtros|restricciones|reglas|l[ií]mites|protecciones|salvaguardas)\b|\b(?:disattiva|ignora|dimentica|disabilita|aggira)\s+(?:i tuoi|le tue|tutti i tuoi|tutte le tue)\s+(?:filtri|restrizioni|regole|limiti|protezioni|controlli)\b|\b(?:desativa|desative|ignora|ignore|esquece|esqueça|contorna)\s+(?:os teus|as tuas|os seus|as suas|todos os teus|todas as tuas|todos os seus|todas as suas)\s+(?:filtros|restri[cç][oõ]es|regras|limites|prote[cç][oõ]es|salvaguardas)\b|\b(?:schakel|negeer|vergeet|omzeil)\s+(?:je|jouw|uw|al je|al jouw)\s+(?:filters|beperkingen|veiligheidsregels|restricties|regels|grenzen)\b|\b(?:je|jouw|uw)\s+(?:filters|beperkingen|veiligheidsregels|restricties|regels)\s+(?:mag|mogen|moet|kun|kan)?\s*(?:\w+\s+){0,2}(?:negeren|uitschakelen|vergeten|omzeilen)\b",
+        weight: 0.75,
+    },
     Phrase {
         re: r"\bsans (?:aucune?s? )?(?:restrictions?|limites?|filtres?|censure|règles|limitations?)\b",
         weight: 0.45,
