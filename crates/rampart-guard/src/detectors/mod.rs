@@ -23,6 +23,7 @@ pub(crate) mod inj004_system_prompt_extraction;
 pub(crate) mod inj005_agent_directive_in_data;
 pub(crate) mod jbk001_persona_jailbreak;
 pub(crate) mod jbk002_restriction_removal;
+pub(crate) mod jbk003_fictional_framing;
 pub(crate) mod lek001_canary_token;
 pub(crate) mod lek002_system_prompt_overlap;
 pub(crate) mod obf001_invisible_characters;
@@ -157,6 +158,7 @@ pub static DETECTORS: &[&Detector] = &[
     &inj005_agent_directive_in_data::DETECTOR,
     &jbk001_persona_jailbreak::DETECTOR,
     &jbk002_restriction_removal::DETECTOR,
+    &jbk003_fictional_framing::DETECTOR,
     &lek001_canary_token::DETECTOR,
     &lek002_system_prompt_overlap::DETECTOR,
     &obf001_invisible_characters::DETECTOR,
