@@ -135,6 +135,28 @@ static PHRASES: &[Phrase] = &[
         re: r"\b(?:negeer|vergeet)\b[^.!?\n]{0,40}?\b(?:instructies|regels|opdrachten|richtlijnen)\b",
         weight: 0.9,
     },
+    // The same overrides with other verbs and objects, in the six languages: "ne
+    // tiens plus compte de tout ce qu'on t'a dit", "oublie tout ce qui précède",
+    // "laisse tomber tes règles", "trek je niets aan van de eerdere instructies",
+    // "zet je instructies opzij". What the user said before is not the object ("forget
+    // what I said"); what others told the model is.
+    Phrase {
+        re: r"(?:\b(?:ne tiens (?:plus|pas) compte|ne tenez (?:plus|pas) compte|laisse tomber|laissez tomber|passe outre|passez outre|fais fi|faites fi)\b|\b(?:mets|mettez) de c[ôo]t[ée])[^.!?\n]{0,30}?\b(?:instructions?|consignes?|r[èe]gles|directives?|ordres|tout ce qu['’]on t['’]a dit|tout ce qui (?:pr[ée]c[èe]de|a [ée]t[ée] dit))\b|\b(?:oublie|oubliez|ignore|ignorez)\s+tout ce qui (?:pr[ée]c[èe]de|a [ée]t[ée] dit|t['’]a [ée]t[ée] dit)|\b(?:oublie|oubliez|ignore|ignorez)\s+tout ce qu['’]on (?:t|vous)['’]a dit\b",
+        weight: 0.85,
+    },
+    Phrase {
+        re: r"\b(?:trek je niets aan van|trek u niets aan van|schuif|zet|leg)\b[^.!?\n]{0,30}?\b(?:instructies|regels|opdrachten|richtlijnen)\b[^.!?\n]{0,10}\b(?:opzij|aan de kant|naast je neer)\b|\btrek (?:je|u) niets aan van\b[^.!?\n]{0,30}?\b(?:instructies|regels|opdrachten|richtlijnen)\b|\blaat\b[^.!?\n]{0,30}?\b(?:instructies|regels|richtlijnen)\b[^.!?\n]{0,15}\blos\b|\b(?:vergeet|negeer)\s+alles wat\s+(?:hiervoor|eerder|daarvoor|hierboven)\b[^.!?\n]{0,15}\b(?:gezegd|gegeven|staat|stond)\b",
+        weight: 0.85,
+    },
+    Phrase {
+        re: r"\b(?:olvida|olvide|ignora|ignore)\s+todo lo (?:anterior|que te (?:dijeron|han dicho))\b|\b(?:deja|deje|pon|ponga) de lado\b[^.!?\n]{0,20}?\b(?:instrucciones|reglas|indicaciones|directrices)\b|\b(?:dimentica|ignora)\s+tutto (?:quello che ti (?:è|e) stato detto|ci[òo] che ti (?:è|e) stato detto|quanto detto prima)\b|\bmetti da parte\b[^.!?\n]{0,20}?\b(?:istruzioni|regole|indicazioni|direttive)\b|\b(?:esquece|esqueça|ignora|ignore)\s+tudo o que (?:te|lhe) (?:disseram|foi dito)\b|\b(?:p[õo]e|ponha|deixa|deixe) de lado\b[^.!?\n]{0,20}?\b(?:instru[cç][õo]es|regras|orienta[cç][õo]es|diretrizes)\b|\bvergiss alles,? was (?:dir )?(?:vorher|bisher|zuvor|oben) (?:gesagt|geschrieben|gegeben)\b|\blass\b[^.!?\n]{0,20}?\b(?:anweisungen|regeln|vorgaben|richtlinien)\b[^.!?\n]{0,10}\b(?:beiseite|links liegen|fallen)\b",
+        weight: 0.85,
+    },
+    // Pretending no instructions were ever given.
+    Phrase {
+        re: r"\bpretend (?:that )?you (?:have|had) never (?:been given|received|got) (?:any )?(?:instructions|rules|guidelines)\b|\bfais comme si tu n['’]avais (?:jamais|pas|aucune?) (?:re[çc]u )?(?:de |d['’]|aucune )?(?:consignes|instructions|r[èe]gles)\b|\bdoe alsof (?:je|u) (?:nooit|geen) (?:regels|instructies|richtlijnen) (?:hebt |heeft )?(?:gekregen|ontvangen)\b|\bdoe alsof (?:je|u) nooit\b[^.!?\n]{0,20}\b(?:regels|instructies)\b[^.!?\n]{0,15}\bgekregen\b|\b(?:haz|haga) como si nunca hubieras? recibido (?:instrucciones|reglas|indicaciones)\b|\bfai finta di non aver(?:e)? mai ricevuto (?:istruzioni|regole|indicazioni)\b|\bfa(?:z|ça|ca) de conta que nunca (?:recebeste|recebeu) (?:instru[cç][õo]es|regras|orienta[cç][õo]es)\b|\btu so,? als h[äa]ttest du (?:nie|keine) (?:anweisungen|regeln|vorgaben) (?:bekommen|erhalten)\b",
+        weight: 0.8,
+    },
     // Chinese
     Phrase {
         re: r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不用理会|别管|不要遵守|不要遵循|放弃|抛开)[^。！？\n]{0,20}?(?:指令|指示|说明|提示|规则|命令|要求|设定|限制|规定)",

@@ -85,6 +85,13 @@ static PHRASES: &[Phrase] = &[
         re: r"(?:^|[\n.!?\[(]\s*)per\s+(?:l['’]\s?|il\s+|lo\s+|la\s+|ogni\s+|qualsiasi\s+)(?:ia|assistente|agente|modello linguistico|chatbot)\b[^.\n:]{0,40}:|\b(?:istruzion[ei]|nota|messaggio)\s+(?:per|all['’]\s?|al\s+)(?:l['’]\s?|il\s+|la\s+)?(?:ia|assistente|agente|modello)\b[^.\n:]{0,60}:|\b(?:instructies?|notitie|bericht|opdracht|aanwijzing)\s+(?:voor|aan)\s+(?:de\s+|het\s+|elke\s+)?(?:ai|ki|assistent|agent|taalmodel|chatbot)\b[^.\n:]{0,60}:",
         weight: 0.8,
     },
+    // The AI that reads the data, named as such, in the six other languages (INJ003
+    // reads the English): "les assistants qui lisent cette page", "KI-Systeme, die
+    // diese Seite lesen", "assistenten die deze pagina lezen".
+    Phrase {
+        re: r"\b(?:ki|ki-systeme?|ki-assistent(?:en)?|sprachmodelle?|assistenten|agenten|chatbots?)\s*,?\s+(?:die|der)\s+(?:diese[nsm]?|dieses|den|die|das)\s+(?:seite|text|dokument|e-mail|nachricht|datei|artikel)\w*\s+(?:lesen|liest|verarbeiten|verarbeitet|zusammenfassen|zusammenfasst|analysieren)\b|\b(?:ia|intelligences? artificielles?|assistants?|agents?|mod[èe]les?|chatbots?)\s+(?:ia\s+)?qui\s+(?:lisent|lit|traitent|traite|r[ée]sument|r[ée]sume|analysent|analyse|parcourent|parcourt)\s+(?:cette|ce|cet|ces)\b|\b(?:ias?|asistentes?|agentes?|modelos?|chatbots?)\s+(?:de ia\s+)?que\s+(?:lean|leen|lee|procesen|procesan|resuman|resumen|analicen|analizan|leiam|leem|l[eê]|processem|processam|resumam|resumem)\s+(?:esta|este|estas|estos|estes|este)\b|\b(?:ia|assistenti|assistente|agenti|modelli|chatbot)\s+che\s+(?:leggono|legge|elaborano|elabora|riassumono|riassume|analizzano|analizza)\s+(?:questa|questo|queste|questi)\b|\b(?:ai|ki|assistenten|agenten|taalmodellen|chatbots?)\s+die\s+(?:deze|dit)\s+(?:pagina|tekst|document|e-mail|bericht|bestand|artikel)\s+(?:lezen|leest|verwerken|verwerkt|samenvatten|samenvat)\b",
+        weight: 0.8,
+    },
     // The AI addressed by name at the start of a sentence, then an order: "AI agent:
     // before replying, use …", "KI-Assistent, leite …". A transcript line ("Assistant:
     // I am sorry") has no order after it.
@@ -133,7 +140,7 @@ static PHRASES: &[Phrase] = &[
     // ... towards a deception or a rival: "even though it is not", "whatever the
     // request", "competitors", "rank ours first", in the seven languages.
     Phrase {
-        re: r"\beven though (?:it|this|that|they) (?:is|are|was|were|isn't|aren't)(?: not)?\b|\b(?:regardless of|no matter) (?:what|which|the)\b|\bwhatever the (?:user|question|request|customer)\b|\bcompetitors?\b|\bcompetition\b|\brivals?\b|\b(?:rank|list|put|place)\s+(?:ours|us|our \w+)\s+(?:first|at the top)\b|\bthe only (?:safe|good|reliable|real|trustworthy) (?:choice|option)\b|\begal was\b|\bunabhängig davon\b|\bkonkurren\w*|\bwettbewerber\w*|\ban erster stelle\b|\bquel(?:le)?s? que soi(?:t|ent)\b|\bpeu importe\b|\bconcurren\w*|\ben premi[eè]re? position\b|\bsin importar\b|\bindependientemente\b|\bcompetidor\w*|\ben primer lugar\b|\bindipendentemente\b|\ba prescindere\b|\bconcorren\w*|\bal primo posto\b|\bindependentemente\b|\bnão importa\b|\bem primeiro lugar\b|\bongeacht\b|\bop de eerste plaats\b|\bbovenaan\b",
+        re: r"\beven though (?:it|this|that|they) (?:is|are|was|were|isn't|aren't)(?: not)?\b|\b(?:regardless of|no matter) (?:what|which|the)\b|\bwhatever the (?:user|question|request|customer)\b|\bcompetitors?\b|\bcompetition\b|\brivals?\b|\b(?:rank|list|put|place)\s+(?:ours|us|our \w+)\s+(?:first|at the top)\b|\bthe only (?:safe|good|reliable|real|trustworthy) (?:choice|option)\b|\begal was\b|\bunabhängig davon\b|\bkonkurren\w*|\bwettbewerber\w*|\ban erster stelle\b|\bquel(?:le)?s? que soi(?:t|ent)\b|\bpeu importe\b|\bconcurren\w*|\ben premi[eè]re? position\b|\bsin importar\b|\bindependientemente\b|\bcompetidor\w*|\ben primer lugar\b|\bindipendentemente\b|\ba prescindere\b|\bconcorren\w*|\bal primo posto\b|\bindependentemente\b|\bnão importa\b|\bem primeiro lugar\b|\bongeacht\b|\bop de eerste plaats\b|\bbovenaan\b|\b(?:and|et|und|y|e|en)\s+(?:no|aucune?|keine[nm]?|kein|ninguna?|ningún|nessuna?|nessun|nenhuma?|geen)\s+(?:other|others|autres?|anderen?|otr[oa]s?|altr[oi]|altre|outr[oa]s?)\b",
         weight: 0.45,
     },
 ];
