@@ -391,26 +391,21 @@ impl Pipeline {
             }
             if let Some(c) = &self.classifier {
                 if on.cls001 {
+                    // the phrase rules' attack evidence: the strongest score, and where
+                    // each match starts (for the mentions the classifier leaves out)
+                    let attack = |h: &&RawHit| {
+                        matches!(
+                            h.detector.category,
+                            Category::Injection | Category::Jailbreak | Category::Exfiltration
+                        )
+                    };
                     let rule_max = raw
                         .iter()
-                        .filter(|h| {
-                            matches!(
-                                h.detector.category,
-                                Category::Injection | Category::Jailbreak | Category::Exfiltration
-                            )
-                        })
+                        .filter(attack)
                         .map(|h| h.score)
                         .fold(0.0f32, f32::max);
-                    let rule_starts: Vec<usize> = raw
-                        .iter()
-                        .filter(|h| {
-                            matches!(
-                                h.detector.category,
-                                Category::Injection | Category::Jailbreak | Category::Exfiltration
-                            )
-                        })
-                        .map(|h| h.start)
-                        .collect();
+                    let rule_starts: Vec<usize> =
+                        raw.iter().filter(attack).map(|h| h.start).collect();
                     if let Some(hit) = classifier_hit(
                         c,
                         &n.lower,
