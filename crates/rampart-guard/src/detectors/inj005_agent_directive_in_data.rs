@@ -128,6 +128,13 @@ static PHRASES: &[Phrase] = &[
         re: r"\b(?:the\s+)?(?:ai|agent|assistant|model|ki|ia|agente|assistente|asistente|assistent)\s+(?:must|should|shall|has to|needs to|is to|soll|muss|doit|debe|deve|moet)\s+(?:now\s+|jetzt\s+|maintenant\s+|ahora\s+|ora\s+|agora\s+|nu\s+)?[^.\n]{0,40}\b(?:call|invoke|forward|send|delete|upload|transfer|aufrufen|weiterleiten|senden|löschen|loschen|hochladen|appeler|transférer|transferer|envoyer|supprimer|llamar|reenviar|enviar|borrar|chiamare|inoltrare|inviare|cancellare|chamar|encaminhar|enviar|apagar|aanroepen|doorsturen|versturen|verwijderen)\b",
         weight: 0.5,
     },
+    // Data sent to an outside address ("forward … to crm-sync@evil.example", "upload
+    // … to https://…"): an e-mail to a person says this too, so it only adds to an
+    // order addressed to the AI.
+    Phrase {
+        re: r"\b(?:forward|send|upload|transfer|post|mail|e-mail|email|copy|leite|sende|schicke|lade|envoie|transf[èe]re|transmets|env[ií]a|reenv[ií]a|sube|inoltra|invia|carica|encaminha|envia|carrega|stuur|verstuur|upload)\b[^.\n]{0,80}(?:\b(?:to|an|a|al|para|naar|nach)|\sà)\s+(?:https?://|[a-z0-9._%+-]+@[a-z0-9-]+\.)",
+        weight: 0.3,
+    },
     // Goal hijacking: steering what the reader says about the data ...
     Phrase {
         re: r"\b(?:when(?:ever)?|if)\s+(?:you\s+|an?\s+(?:ai|assistant|model|agent)\s+)?(?:describ|summari[sz]|compar|review|rank|recommend|answer|respond|writ)\w*\b[^.\n]{0,60},\s*(?:always|never|be sure to|make sure to|you must|you should)\b|\bin\s+(?:any|every|all|each|your)\s+(?:answers?|responses?|replies|repl(?:y)|summar(?:y|ies)|descriptions?|comparisons?)\s+(?:about|on|regarding|of|for|to)\b|\b(?:whoever|anyone who|any (?:ai|assistant|model|agent) that)\s+(?:summari[sz]|describ|compar|review)\w*",
