@@ -1152,16 +1152,7 @@ fn sentence_mentions(sentence: &str) -> Vec<std::ops::Range<usize>> {
     if quotes.is_empty() {
         return Vec::new();
     }
-    let mut outside = String::with_capacity(sentence.len());
-    let mut at = 0;
-    for q in &quotes {
-        if q.start >= at {
-            outside.push_str(sentence.get(at..q.start).unwrap_or(""));
-            outside.push(' ');
-            at = q.end;
-        }
-    }
-    outside.push_str(sentence.get(at..).unwrap_or(""));
+    let outside = blank(sentence, &quotes);
     let words = outside
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
@@ -1176,6 +1167,23 @@ fn sentence_mentions(sentence: &str) -> Vec<std::ops::Range<usize>> {
         .into_iter()
         .filter(|q| q.len() <= MAX_MENTION_BYTES)
         .collect()
+}
+
+/// `text` with each of `ranges` (in order of their ends, as [`quotations`] gives them)
+/// replaced by one space; a range that starts inside one already blanked (a quotation
+/// nested in another) only extends it.
+pub(crate) fn blank(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.start >= at {
+            out.push_str(text.get(at..r.start).unwrap_or(""));
+            out.push(' ');
+        }
+        at = at.max(r.end);
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
 }
 
 /// The quotations of `lower` (the lowercase normalised text) that their sentences
@@ -1205,14 +1213,6 @@ pub(crate) fn mentioned_quotations(lower: &str) -> Vec<std::ops::Range<usize>> {
         );
     }
     out
-}
-
-/// The byte range of the closed quotation of `text` that holds byte `at`, if any.
-#[cfg(test)]
-fn quotation_around(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
-    quotations(text)
-        .into_iter()
-        .find(|q| q.start < at && at < q.end)
 }
 
 /// The closed quotations of `text` (byte ranges, quotes included), in the order they
@@ -1541,7 +1541,10 @@ mod tests {
     fn quotations_are_found_and_apostrophes_are_not_quotes() {
         fn q<'a>(text: &'a str, word: &str) -> Option<&'a str> {
             let at = text.find(word).unwrap();
-            quotation_around(text, at).map(|r| &text[r])
+            quotations(text)
+                .into_iter()
+                .find(|q| q.start < at && at < q.end)
+                .map(|r| &text[r])
         }
         assert_eq!(
             q("why 'ignore this' works", "ignore"),

@@ -514,17 +514,8 @@ fn classifier_hit(
     let (lower, chars) = if mentions.is_empty() {
         (lower, chars)
     } else {
-        let mut text = String::with_capacity(lower.len());
-        let mut at = 0;
-        for q in &mentions {
-            text.push_str(lower.get(at..q.start).unwrap_or(""));
-            text.push(' ');
-            at = q.end;
-        }
-        text.push_str(lower.get(at..).unwrap_or(""));
-        let n = text.chars().count();
-        masked = text;
-        (masked.as_str(), n)
+        masked = crate::engine::blank(lower, &mentions);
+        (masked.as_str(), masked.chars().count())
     };
     let (p, window) = c.window_probability(lower);
     let read = lower.get(window.clone()).unwrap_or(lower);

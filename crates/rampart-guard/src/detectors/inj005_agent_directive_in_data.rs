@@ -51,6 +51,42 @@ declare_rule! {
     }
 }
 
+/// The start of a sentence, or a bracket, dash or bullet, before a name (INJ005's
+/// vocative patterns share it).
+macro_rules! before_name {
+    () => {
+        r#"(?:^|[\n.!?"{>\[(*•–—-]\s*|[:;]\s+)"#
+    };
+}
+
+/// After the name and its colon or comma: an optional "when …," clause and a word of
+/// politeness.
+macro_rules! before_order {
+    () => {
+        r#"\s*(?:(?:when|wenn|lorsque|quand|cuando|quando|wanneer|before|after|bevor|avant|antes|prima|voordat)\b[^.\n]{0,50},\s*)?(?:please\s+|bitte\s+|s'il te plaît,?\s+|por favor,?\s+|per favore,?\s+|alsjeblieft,?\s+)?"#
+    };
+}
+
+/// The order verbs, in the seven languages.
+macro_rules! order_verb {
+    () => {
+        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|leite|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg)\b"#
+    };
+}
+
+/// Words that name an AI for certain, then words that may name a person, each followed
+/// by its colon or comma.
+macro_rules! ai_name {
+    () => {
+        r#"(?:ai:|ai,|ai :|ki:|ki,|ki :|ia:|ia,|ia :|a\.i\.:|a\.i\.,|a\.i\. :|ai agent:|ai agent,|ai agent :|ki-agent:|ki-agent,|ki-agent :|ki-assistent:|ki-assistent,|ki-assistent :|ki-assistentin:|ki-assistentin,|ki-assistentin :|ai assistant:|ai assistant,|ai assistant :|ai-assistent:|ai-assistent,|ai-assistent :|agent ia:|agent ia,|agent ia :|assistant ia:|assistant ia,|assistant ia :|assistente ia:|assistente ia,|assistente ia :|asistente de ia:|asistente de ia,|asistente de ia :|assistente de ia:|assistente de ia,|assistente de ia :|chatbot:|chatbot,|chatbot :|llm:|llm,|llm :|language model:|language model,|language model :|sprachmodell:|sprachmodell,|sprachmodell :)"#
+    };
+}
+macro_rules! maybe_person_name {
+    () => {
+        r#"(?:assistant:|assistant,|assistant :|assistent:|assistent,|assistent :|asistente:|asistente,|asistente :|assistente:|assistente,|assistente :|agent:|agent,|agent :|agente:|agente,|agente :|bot:|bot,|bot :|model:|model,|model :|modèle:|modèle,|modèle :|modelo:|modelo,|modelo :|modello:|modello,|modello :)"#
+    };
+}
+
 static PHRASES: &[Phrase] = &[
     // A line addressed to an AI, ending in a colon: "instruction for the summarising
     // assistant:", "p.s. to the ai assistant sorting this inbox:", "note for any
@@ -102,18 +138,28 @@ static PHRASES: &[Phrase] = &[
     // before replying, use …", "KI-Assistent, leite …". A transcript line ("Assistant:
     // I am sorry") has no order after it.
     Phrase {
-        re: r#"(?:^|[\n.!?"{>\[(*•–—-]\s*|[:;]\s+)(?:ai:|ai,|ai :|ki:|ki,|ki :|ia:|ia,|ia :|a\.i\.:|a\.i\.,|a\.i\. :|ai agent:|ai agent,|ai agent :|ki-agent:|ki-agent,|ki-agent :|ki-assistent:|ki-assistent,|ki-assistent :|ki-assistentin:|ki-assistentin,|ki-assistentin :|ai assistant:|ai assistant,|ai assistant :|ai-assistent:|ai-assistent,|ai-assistent :|agent ia:|agent ia,|agent ia :|assistant ia:|assistant ia,|assistant ia :|assistente ia:|assistente ia,|assistente ia :|asistente de ia:|asistente de ia,|asistente de ia :|assistente de ia:|assistente de ia,|assistente de ia :|chatbot:|chatbot,|chatbot :|llm:|llm,|llm :|language model:|language model,|language model :|sprachmodell:|sprachmodell,|sprachmodell :)\s*(?:(?:when|wenn|lorsque|quand|cuando|quando|wanneer|before|after|bevor|avant|antes|prima|voordat)\b[^.\n]{0,50},\s*)?(?:please\s+|bitte\s+|s'il te plaît,?\s+|por favor,?\s+|per favore,?\s+|alsjeblieft,?\s+)?(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|leite|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg)\b"#,
+        re: concat!(before_name!(), ai_name!(), before_order!(), order_verb!()),
         weight: 0.8,
     },
     // The same with a word that may name a person ("Assistant, annule …", "Agent: send
     // us a photo" in a support transcript): weak alone, an order to ignore something
     // is not.
     Phrase {
-        re: r#"(?:^|[\n.!?"{>\[(*•–—-]\s*|[:;]\s+)(?:assistant:|assistant,|assistant :|assistent:|assistent,|assistent :|asistente:|asistente,|asistente :|assistente:|assistente,|assistente :|agent:|agent,|agent :|agente:|agente,|agente :|bot:|bot,|bot :|model:|model,|model :|modèle:|modèle,|modèle :|modelo:|modelo,|modelo :|modello:|modello,|modello :)\s*(?:(?:when|wenn|lorsque|quand|cuando|quando|wanneer|before|after|bevor|avant|antes|prima|voordat)\b[^.\n]{0,50},\s*)?(?:please\s+|bitte\s+|s'il te plaît,?\s+|por favor,?\s+|per favore,?\s+|alsjeblieft,?\s+)?(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|leite|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg)\b"#,
+        re: concat!(
+            before_name!(),
+            maybe_person_name!(),
+            before_order!(),
+            order_verb!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r#"(?:^|[\n.!?"{>\[(*•–—-]\s*|[:;]\s+)(?:assistant:|assistant,|assistant :|assistent:|assistent,|assistent :|asistente:|asistente,|asistente :|assistente:|assistente,|assistente :|agent:|agent,|agent :|agente:|agente,|agente :|bot:|bot,|bot :|model:|model,|model :|modèle:|modèle,|modèle :|modelo:|modelo,|modelo :|modello:|modello,|modello :)\s*(?:(?:when|wenn|lorsque|quand|cuando|quando|wanneer|before|after|bevor|avant|antes|prima|voordat)\b[^.\n]{0,50},\s*)?(?:please\s+|bitte\s+|s'il te plaît,?\s+|por favor,?\s+|per favore,?\s+|alsjeblieft,?\s+)?(?:ignore|disregard|ignoriere|ignora|negeer)\b"#,
+        re: concat!(
+            before_name!(),
+            maybe_person_name!(),
+            before_order!(),
+            r"(?:ignore|disregard|ignoriere|ignora|negeer)\b"
+        ),
         weight: 0.8,
     },
     // The user, spoken of in the third person to the reader of the data: only adds to
