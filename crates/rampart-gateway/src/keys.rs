@@ -1,9 +1,19 @@
 //! API keys: stored hashed (SHA-256 of the secret), each with a tenant, scopes (the
 //! models it may call), a request rate and an expiry; compared in constant time.
 //! A key reads `rk_<id>_<secret>`; only the id and the hash are stored.
+//!
+//! Authentication reads keys from memory ([`KeyCache`]): a SQLite read transaction
+//! per request (file locks, a B-tree walk) was a tenth of the gateway's CPU. The
+//! cache is dropped whenever the database or its write-ahead log changes on disk
+//! (size, modification time or inode, checked on every request), so a key created,
+//! rotated or revoked by `rampart keys` applies to the next request; an entry is also
+//! read again once it is [`KEY_CACHE_MAX_AGE`] old, which bounds the one change the
+//! file check can miss (a WAL restarted within the same clock tick at the same size).
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -97,6 +107,36 @@ pub enum KeyError {
 /// The key store (SQLite).
 pub struct KeyStore {
     conn: Mutex<Connection>,
+    cache: Mutex<KeyCache>,
+    /// The database file and its write-ahead log, whose metadata says when the
+    /// cache is stale.
+    files: [PathBuf; 2],
+}
+
+/// Longest time a key read from the database is used without reading it again.
+pub const KEY_CACHE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most keys held in memory; past it the cache starts over (only known ids are
+/// cached, so this is reached only by a store with that many live keys).
+const KEY_CACHE_ENTRIES: usize = 16_384;
+
+/// What identifies one state of a file on disk: size, modification time, inode.
+type FileStamp = Option<(u64, Option<std::time::SystemTime>, u64)>;
+
+fn stamp(path: &Path) -> FileStamp {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some((m.len(), m.modified().ok(), ino))
+}
+
+/// Keys read from the database, by id: the stored hash and the record, and when
+/// they were read; valid while the files' stamps are those it was filled under.
+#[derive(Default)]
+struct KeyCache {
+    stamps: Option<[FileStamp; 2]>,
+    entries: HashMap<String, (Vec<u8>, KeyRecord, Instant)>,
 }
 
 fn hash(secret: &str) -> Vec<u8> {
@@ -194,9 +234,24 @@ impl KeyStore {
                 conn.execute_batch(&format!("ALTER TABLE api_key ADD COLUMN {column} {decl}"))?;
             }
         }
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
         Ok(KeyStore {
             conn: Mutex::new(conn),
+            cache: Mutex::new(KeyCache::default()),
+            files: [path.to_path_buf(), PathBuf::from(wal)],
         })
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, KeyCache> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets every cached key (after a change made through this store).
+    fn forget(&self) {
+        *self.cache() = KeyCache::default();
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -249,6 +304,7 @@ impl KeyStore {
             "INSERT INTO api_key (id, hash, tenant, models, rpm, expires, created, tools, routes, tpm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![id, hash(&key), spec.tenant, models.join(","), spec.rpm, spec.expires as i64, now() as i64, spec.tools.join(","), spec.routes.join(","), spec.tpm],
         )?;
+        self.forget();
         Ok((
             KeyRecord {
                 id,
@@ -288,6 +344,7 @@ impl KeyStore {
         let n = self
             .conn()
             .execute("UPDATE api_key SET revoked = 1 WHERE id = ?1", params![id])?;
+        self.forget();
         if n == 0 {
             return Err(KeyError::NotFound(id.into()));
         }
@@ -304,6 +361,7 @@ impl KeyStore {
             "UPDATE api_key SET hash = ?2 WHERE id = ?1 AND revoked = 0",
             params![id, hash(&key)],
         )?;
+        self.forget();
         if n == 0 {
             let exists: bool = conn.query_row(
                 "SELECT COUNT(*) > 0 FROM api_key WHERE id = ?1",
@@ -319,18 +377,27 @@ impl KeyStore {
         Ok(key)
     }
 
-    /// Checks a presented key: the record when the key is known, unrevoked and
-    /// unexpired. The stored hash is compared in constant time.
-    pub fn authenticate(&self, presented: &str) -> Result<Option<KeyRecord>, KeyError> {
-        let Some(rest) = presented.strip_prefix("rk_") else {
-            return Ok(None);
-        };
-        let Some((id, _)) = rest.split_once('_') else {
-            return Ok(None);
-        };
+    /// The stored hash and record of key `id`: from the cache while the database
+    /// files are unchanged and the entry is younger than [`KEY_CACHE_MAX_AGE`],
+    /// else read from the database (and cached when the id exists).
+    fn lookup(&self, id: &str) -> Result<Option<(Vec<u8>, KeyRecord)>, KeyError> {
+        // Stamps are taken before the read: a change landing between the two leaves
+        // newer data under older stamps, which the next request sees as stale.
+        let stamps = [stamp(&self.files[0]), stamp(&self.files[1])];
+        {
+            let mut cache = self.cache();
+            if cache.stamps.as_ref() != Some(&stamps) {
+                cache.entries.clear();
+                cache.stamps = Some(stamps);
+            }
+            if let Some((stored, record, read)) = cache.entries.get(id) {
+                if read.elapsed() < KEY_CACHE_MAX_AGE {
+                    return Ok(Some((stored.clone(), record.clone())));
+                }
+            }
+        }
         // prepared once per connection (parsing the statement cost more than the
-        // lookup); every request still reads the row, so a revocation or rotation
-        // made by `rampart keys` applies to the very next request
+        // lookup)
         let row = self
             .conn()
             .prepare_cached(
@@ -340,8 +407,36 @@ impl KeyStore {
                 Ok((r.get::<_, Vec<u8>>(0)?, key_record(id.to_string(), r)?))
             })
             .optional()?;
-        let Some((stored, record)) = row else {
-            // Same work as a hit, so timing does not tell which ids exist.
+        if let Some((stored, record)) = &row {
+            let mut cache = self.cache();
+            // cached only under the stamps it was read after (a change seen by a
+            // concurrent request in between has already replaced them)
+            if cache.stamps.as_ref() == Some(&stamps) {
+                if cache.entries.len() >= KEY_CACHE_ENTRIES {
+                    cache.entries.clear();
+                }
+                cache.entries.insert(
+                    id.to_string(),
+                    (stored.clone(), record.clone(), Instant::now()),
+                );
+            }
+        }
+        Ok(row)
+    }
+
+    /// Checks a presented key: the record when the key is known, unrevoked and
+    /// unexpired. The stored hash is compared in constant time.
+    pub fn authenticate(&self, presented: &str) -> Result<Option<KeyRecord>, KeyError> {
+        let Some(rest) = presented.strip_prefix("rk_") else {
+            return Ok(None);
+        };
+        let Some((id, _)) = rest.split_once('_') else {
+            return Ok(None);
+        };
+        let Some((stored, record)) = self.lookup(id)? else {
+            // The same hashing and comparison as a hit. (A key in use answers from
+            // memory, faster than an id never seen; ids are public identifiers, the
+            // secret is what the constant-time comparison protects.)
             let _ = ct_eq(&hash(presented), &[0u8; 32]);
             return Ok(None);
         };
@@ -402,6 +497,41 @@ mod tests {
         // A secret made up for the id (what a rotation would have returned) is refused.
         let forged = format!("rk_{}_{}", rec.id, "0".repeat(48));
         assert!(store.authenticate(&forged).unwrap().is_none());
+    }
+
+    /// The gateway's store caches keys; a change made by another connection (what
+    /// `rampart keys` does while the gateway runs) applies to the very next check.
+    #[test]
+    fn changes_made_elsewhere_apply_at_once_despite_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        let gateway = KeyStore::open(&path).unwrap();
+        let cli = KeyStore::open_existing(&path).unwrap();
+        let (rec, key) = cli.create("acme", &[], 0, 0).unwrap();
+        for _ in 0..3 {
+            assert!(gateway.authenticate(&key).unwrap().is_some());
+        }
+        let rotated = cli.rotate(&rec.id).unwrap();
+        assert!(gateway.authenticate(&key).unwrap().is_none(), "old secret");
+        assert!(gateway.authenticate(&rotated).unwrap().is_some());
+        cli.revoke(&rec.id).unwrap();
+        assert!(gateway.authenticate(&rotated).unwrap().is_none(), "revoked");
+        // a key created after the gateway cached others is found too
+        let (_, second) = cli.create("beta", &[], 0, 0).unwrap();
+        assert_eq!(
+            gateway.authenticate(&second).unwrap().unwrap().tenant,
+            "beta"
+        );
+        // many changes in a row, each checked at once
+        for i in 0..50 {
+            let (r, k) = cli.create(&format!("t{i}"), &[], 0, 0).unwrap();
+            assert!(gateway.authenticate(&k).unwrap().is_some());
+            cli.revoke(&r.id).unwrap();
+            assert!(
+                gateway.authenticate(&k).unwrap().is_none(),
+                "revocation {i}"
+            );
+        }
     }
 
     #[test]
