@@ -36,6 +36,7 @@ pub mod redis_limits;
 pub mod rules;
 pub mod server;
 mod stream;
+mod threads;
 pub mod tls;
 pub mod tools;
 mod upstream;

@@ -119,7 +119,8 @@ async fn connection<I>(
 /// Serves `app` on `listener` (over TLS when `tls` is given) until `shutdown`
 /// resolves, then drains. At most `max_connections` connections are served at once:
 /// past that, new connections wait in the kernel's accept queue until one ends, so a
-/// flood of idle or slow clients cannot hold unbounded memory.
+/// flood of idle or slow clients cannot hold unbounded memory. Each connection is
+/// served by one of the connection threads ([`crate::threads`]).
 pub async fn serve(
     app: Router,
     listener: TcpListener,
@@ -130,6 +131,7 @@ pub async fn serve(
     let acceptor = tls.map(TlsAcceptor::from);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
+    let threads = crate::threads::Threads::start()?;
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -154,8 +156,20 @@ pub async fn serve(
         let acceptor = acceptor.clone();
         let app = app.clone();
         let watcher = graceful.watcher();
-        tokio::spawn(async move {
+        // The socket leaves this runtime's reactor and joins the connection
+        // thread's, which serves it to the end (see `crate::threads`).
+        let Ok(tcp) = tcp.into_std() else {
+            continue;
+        };
+        let Some((thread, live)) = threads.pick() else {
+            break;
+        };
+        thread.spawn(async move {
             let _permit = permit;
+            let _live = live;
+            let Ok(tcp) = tokio::net::TcpStream::from_std(tcp) else {
+                return;
+            };
             let Some(acceptor) = acceptor else {
                 return connection(tcp, app, peer, watcher).await;
             };
@@ -170,5 +184,6 @@ pub async fn serve(
         });
     }
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+    threads.stop().await;
     Ok(())
 }

@@ -96,6 +96,25 @@ pub(crate) fn client() -> Result<Client, String> {
     )
 }
 
+thread_local! {
+    /// This thread's upstream client (its own connection pool). A pooled connection
+    /// is driven by a task on the thread that opened it; with one pool shared by
+    /// every thread, a request handed its bytes to a connection driven elsewhere and
+    /// was woken from there, two cross-thread wake-ups per request. With a pool per
+    /// connection thread ([`crate::threads`]) a request and the upstream connection
+    /// it uses stay on one thread.
+    static LOCAL: std::cell::OnceCell<Client> = const { std::cell::OnceCell::new() };
+}
+
+/// The calling thread's client: built on first use like [`client`] (the same TLS
+/// settings), or `fallback` (the gateway's own, checked at start) if that fails.
+pub(crate) fn local(fallback: &Client) -> Client {
+    LOCAL.with(|c| {
+        c.get_or_init(|| client().unwrap_or_else(|_| fallback.clone()))
+            .clone()
+    })
+}
+
 /// Why an attempt failed, without the upstream's address.
 fn describe(e: &hyper_util::client::legacy::Error) -> &'static str {
     if e.is_connect() {
@@ -193,11 +212,13 @@ pub(crate) async fn forward(
             .and_then(Option::as_ref);
         let started = std::time::Instant::now();
         let result = match uri.and_then(|uri| request(u, uri, send)) {
-            Some(req) => match tokio::time::timeout(timeout, gw.upstream.request(req)).await {
-                Ok(Ok(resp)) => Ok(resp),
-                Ok(Err(e)) => Err(describe(&e)),
-                Err(_) => Err("timed out"),
-            },
+            Some(req) => {
+                match tokio::time::timeout(timeout, local(&gw.upstream).request(req)).await {
+                    Ok(Ok(resp)) => Ok(resp),
+                    Ok(Err(e)) => Err(describe(&e)),
+                    Err(_) => Err("timed out"),
+                }
+            }
             None => Err("the request failed"),
         };
         let took = started.elapsed();
