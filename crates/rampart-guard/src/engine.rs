@@ -239,6 +239,26 @@ enum Mode {
 /// costs), and used from then on ([`Anchors::automaton`]).
 const LITERAL_AUTOMATON: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
 
+/// Longest literal put in the automaton: a longer one is cut to its first
+/// `ANCHOR_LITERAL_BYTES` (completed to a whole UTF-8 character). A cut literal occurs
+/// wherever the whole one does, at the same start, so the plan finds every start it
+/// found before (and, rarely, a few more, which the pattern's own search then turns
+/// down); the verdicts do not change. The literal DFA's size grows with the total
+/// length of the literals: 4,469 literals in seven languages and their ROT13 copies
+/// made a 29 MB DFA, a third of the gateway's resident memory; cut at 12 bytes it is
+/// 14 MB.
+const ANCHOR_LITERAL_BYTES: usize = 12;
+
+/// `lit` cut to at most [`ANCHOR_LITERAL_BYTES`], never inside a UTF-8 character.
+fn anchor_prefix(mut lit: Vec<u8>) -> Vec<u8> {
+    let mut n = lit.len().min(ANCHOR_LITERAL_BYTES);
+    while lit.get(n).is_some_and(|b| b & 0xC0 == 0x80) {
+        n += 1;
+    }
+    lit.truncate(n);
+    lit
+}
+
 /// Bytes searched with the NFA after which the DFA is built.
 const DFA_AFTER_BYTES: usize = 4 << 20;
 
@@ -314,6 +334,7 @@ impl Anchors {
                 bytes.push(Vec::new());
                 for lit in set.iter().cloned() {
                     let lit = if copy == 0 { lit } else { rot13_bytes(lit) };
+                    let lit = anchor_prefix(lit);
                     let j = *index.entry(lit.clone()).or_insert_with(|| {
                         lits.push(lit);
                         owners.push(Vec::new());
@@ -1487,6 +1508,44 @@ mod tests {
         assert_eq!(t("ignore this. translate: x"), None);
         assert_eq!(t("translated texts are fine"), None);
         assert_eq!(t(&format!("translate {} : x", "é".repeat(60))), None);
+    }
+
+    /// Literals are cut for the automaton's sake, never inside a character, and a cut
+    /// literal still starts where the whole one does.
+    #[test]
+    fn anchor_literals_are_cut_at_a_character_boundary() {
+        assert_eq!(anchor_prefix(b"ignore".to_vec()), b"ignore");
+        assert_eq!(
+            anchor_prefix(b"ignore all previous".to_vec()),
+            b"ignore all p"
+        );
+        // 11 ASCII bytes then a 2-byte character: the character is kept whole
+        let cut = anchor_prefix("vergiss all\u{e4}s was".as_bytes().to_vec());
+        assert_eq!(std::str::from_utf8(&cut), Ok("vergiss all\u{e4}"));
+        let cjk = anchor_prefix(
+            "\u{547d}\u{4ee4}\u{547d}\u{4ee4}\u{547d}"
+                .as_bytes()
+                .to_vec(),
+        );
+        assert_eq!(
+            std::str::from_utf8(&cjk),
+            Ok("\u{547d}\u{4ee4}\u{547d}\u{4ee4}")
+        );
+    }
+
+    /// The literal DFA is built at the gateway's start and kept for its life: its
+    /// size is most of the gateway's resident memory. Whole literals made it 29 MB.
+    #[test]
+    fn the_literal_dfa_stays_small() {
+        let engine = PhraseEngine::new().unwrap();
+        engine.prepare().unwrap();
+        let dfa = engine
+            .anchors
+            .dfa
+            .get()
+            .map_or(0, AhoCorasick::memory_usage);
+        assert!(dfa > 0, "prepare builds the DFA");
+        assert!(dfa < 20 << 20, "literal DFA of {dfa} bytes");
     }
 
     #[test]
