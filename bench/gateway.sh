@@ -4,7 +4,10 @@
 # guards, API keys, rate limits and the SQLite audit ledger, (c) the same with every
 # detector off (the proxy's own cost), (d) the same in durable mode ([ledger] durable),
 # (e) through nginx as a plain reverse proxy (no checks at all: what one proxy hop
-# costs on this machine, the physical reference for "share of direct"), and (f)
+# costs on this machine, the physical reference for "share of direct"), (bare) through
+# crates/rampart-gateway/examples/bare_proxy.rs, a proxy built from rampart's own stack
+# (hyper, one single-threaded runtime per core) that only forwards (the floor under
+# rampart's own cost), and (f)
 # through the LiteLLM proxy in front of the same mock. Two phases per target:
 #   1. a fixed rate (BENCH_RATE, default 500 req/s) for BENCH_DURATION (20 s):
 #      p50/p99 latency, latency-corrected (oha -q ... --latency-correction);
@@ -42,11 +45,12 @@ duration="${BENCH_DURATION:-20}"
 conc="${BENCH_CONC:-32}"
 rate_conns="${BENCH_RATE_CONNS:-64}"
 warmup="${BENCH_WARMUP:-3}"
-targets="${BENCH_TARGETS:-direct nginx rampart rampart-noguard rampart-durable rampart-monitor litellm}"
+targets="${BENCH_TARGETS:-direct nginx bare rampart rampart-noguard rampart-durable rampart-monitor litellm}"
 mock_port="${BENCH_MOCK_PORT:-18081}"
 rampart_port="${BENCH_RAMPART_PORT:-18080}"
 litellm_port="${BENCH_LITELLM_PORT:-18082}"
 nginx_port="${BENCH_NGINX_PORT:-18083}"
+bare_port="${BENCH_BARE_PORT:-18084}"
 litellm_workers="${BENCH_LITELLM_WORKERS:-$(nproc)}"
 helper=(python3 "$bench/gateway_bench.py")
 mkdir -p "$bench/work"
@@ -126,6 +130,12 @@ else
     rampart="$target_dir/release/rampart"
 fi
 [[ -x "$rampart" ]] || { echo "no rampart binary at $rampart" >&2; exit 2; }
+if [[ " $targets " == *" bare "* ]]; then
+    echo "== build: cargo build --release -p rampart-gateway --example bare_proxy"
+    cargo build --release -p rampart-gateway --example bare_proxy
+    bare="$(cargo metadata --format-version 1 --no-deps |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/examples/bare_proxy"
+fi
 
 echo "== load generator: oha $oha_version in $oha_root"
 oha="$oha_root/bin/oha"
@@ -262,6 +272,13 @@ NGINX
             wait_ready nginx "http://127.0.0.1:$nginx_port/v1/chat/completions" none 20 "$ng_pid"
             measure nginx "http://127.0.0.1:$nginx_port/v1/chat/completions" none "$ng_pid"
             stop "$ng_pid"
+            ;;
+        bare)
+            start bare "$bare" "127.0.0.1:$bare_port" "127.0.0.1:$mock_port"
+            bare_pid=$started
+            wait_ready bare "http://127.0.0.1:$bare_port/v1/chat/completions" none 20 "$bare_pid"
+            measure bare "http://127.0.0.1:$bare_port/v1/chat/completions" none "$bare_pid"
+            stop "$bare_pid"
             ;;
         litellm)
             start litellm env LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_TELEMETRY=False \

@@ -294,7 +294,7 @@ def fmt(v, unit="", nd=2):
 def cmd_report(a: argparse.Namespace) -> int:
     work = Path(a.work)
     targets = [("direct", "direct to mock"), ("nginx", "nginx (plain proxy)"),
-               ("rampart", "rampart (guards+ledger)"),
+               ("bare", "bare hyper proxy"), ("rampart", "rampart (guards+ledger)"),
                ("rampart-noguard", "rampart (guards off)"), ("rampart-durable", "rampart (durable)"),
                ("rampart-monitor", "rampart (monitoring on)"), ("litellm", "LiteLLM proxy")]
     res = {}
@@ -390,6 +390,9 @@ def cmd_report(a: argparse.Namespace) -> int:
         share = ng["max"]["rps_ok"] / dm["rps_ok"]
         nx = res["nginx"]["max"]
         ref = f"; nginx, a plain proxy hop, reaches {100 * nx['rps_ok'] / dm['rps_ok']:.0f}%" if nx else ""
+        bx = res["bare"]["max"]
+        if bx:
+            ref += f", a bare hyper proxy on rampart's stack {100 * bx['rps_ok'] / dm['rps_ok']:.0f}%"
         checks.append((">= 50% of direct throughput, guards off", share >= 0.5,
                        f"{100 * share:.0f}% ({ng['max']['rps_ok']:.0f} vs {dm['rps_ok']:.0f} req/s{ref})"))
     else:
