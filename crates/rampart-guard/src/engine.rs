@@ -246,8 +246,9 @@ const LITERAL_AUTOMATON: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
 /// down); the verdicts do not change. The literal DFA's size grows with the total
 /// length of the literals: 4,469 literals in seven languages and their ROT13 copies
 /// made a 29 MB DFA, a third of the gateway's resident memory; cut at 12 bytes it is
-/// 14 MB.
-const ANCHOR_LITERAL_BYTES: usize = 12;
+/// 14 MB, at 10 bytes 12 MB (at 8, 9 MB, but `guard_speed` loses 5% to the extra
+/// anchored searches of common 8-byte prefixes; at 10 it does not).
+const ANCHOR_LITERAL_BYTES: usize = 10;
 
 /// `lit` cut to at most [`ANCHOR_LITERAL_BYTES`], never inside a UTF-8 character.
 fn anchor_prefix(mut lit: Vec<u8>) -> Vec<u8> {
@@ -1517,11 +1518,11 @@ mod tests {
         assert_eq!(anchor_prefix(b"ignore".to_vec()), b"ignore");
         assert_eq!(
             anchor_prefix(b"ignore all previous".to_vec()),
-            b"ignore all p"
+            b"ignore all"
         );
-        // 11 ASCII bytes then a 2-byte character: the character is kept whole
-        let cut = anchor_prefix("vergiss all\u{e4}s was".as_bytes().to_vec());
-        assert_eq!(std::str::from_utf8(&cut), Ok("vergiss all\u{e4}"));
+        // 9 ASCII bytes then a 2-byte character: the character is kept whole
+        let cut = anchor_prefix("vergiss a\u{e4}s was".as_bytes().to_vec());
+        assert_eq!(std::str::from_utf8(&cut), Ok("vergiss a\u{e4}"));
         let cjk = anchor_prefix(
             "\u{547d}\u{4ee4}\u{547d}\u{4ee4}\u{547d}"
                 .as_bytes()
