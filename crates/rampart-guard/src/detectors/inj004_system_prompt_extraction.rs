@@ -106,7 +106,7 @@ static PHRASES: &[Phrase] = &[
     // with", in the seven languages; with a time before the conversation (below) or a
     // verb of copying, a request for the prompt.
     Phrase {
-        re: r"\b(?:instructions|directives|guidelines|rules|text|configuration|config|setup|prompt|message|orders)\s+(?:that\s+)?you\s+(?:received|got|were given|have been given|were initiali[sz]ed with|were configured with|were loaded with|were started with|were set up with|were provided(?: with)?)\b",
+        re: r"\b(?:instructions|directives|guidelines|rules|text|context|configuration|config|setup|prompt|template|message|orders)\s+(?:that\s+)?you\s+(?:received|got|were given|have been given|were initiali[sz]ed with|were configured with|were loaded with|were started with|were set up with|were provided(?: with)?)\b|\b(?:prompt|template|instructions|configuration|config|setup|directives|guidelines)\s+(?:that\s+)?you(?:'re|’re| are)\s+(?:running|operating|working)\s+(?:with|under|on)\b|\b(?:loaded|injected|inserted|placed|put)\s+(?:in|into)\s+your\s+(?:context|context window|memory)\b",
         weight: 0.6,
     },
     Phrase {
@@ -133,15 +133,31 @@ static PHRASES: &[Phrase] = &[
         re: r"\b(?:instructies|richtlijnen|regels|tekst|configuratie|aanwijzingen)\b[^.!?\n]{0,30}\bdie\s+(?:je|u)\s+[^.!?\n]{0,40}\b(?:gekregen|ontvangen|meegekregen)\b",
         weight: 0.6,
     },
+    Phrase {
+        re: r"\b(?:anweisungen|vorgaben|richtlinien|regeln|text|konfiguration\w*|instruktionen|einstellungen)\b[^.!?\n]{0,20}\bmit\s+(?:dem|der|denen)\s+du\s+(?:\w+\s+){0,2}(?:gestartet|initialisiert|konfiguriert|eingerichtet|geladen|aufgesetzt)\s+(?:wurdest|worden bist|bist)\b",
+        weight: 0.6,
+    },
+    Phrase {
+        re: r"\b(?:instructies|richtlijnen|regels|tekst|configuratie\w*|instellingen)\b[^.!?\n]{0,20}\bwaarmee\s+(?:je|u)\s+(?:\w+\s+){0,2}(?:gestart|ingesteld|geconfigureerd|geladen|opgezet)\b",
+        weight: 0.6,
+    },
+    // Asking for the original or initial instructions to be sent back (the "I lost
+    // your setup, send it again" pretext): not enough alone, since people do ask for
+    // a form's or a device's original instructions again, but with "word for word"
+    // (above) a request for the prompt.
+    Phrase {
+        re: r"\b(?:send|give|paste|copy|post|type|read)\b[^.!?\n]{0,25}\b(?:original|initial|first)\s+(?:instructions|prompt|configuration|setup|rules|guidelines)\b|\b(?:schick|schicke|schicken|sende|senden|gib|geben|kopier\w*)\b[^.!?\n]{0,30}\b(?:ursprünglichen|anfänglichen|originalen|ersten)\s+(?:anweisungen|vorgaben|instruktionen|regeln)\b|\b(?:ursprünglichen|anfänglichen|originalen)\s+(?:anweisungen|vorgaben|instruktionen|regeln)\b[^.!?\n]{0,30}\b(?:zurück\w*|schick\w*|send\w*)|\b(?:renvoie|renvoyer|redonne|redonner|envoie|envoyer|recopie|recopier|donne|donner)\b[^.!?\n]{0,30}\b(?:instructions|consignes|directives)\s+(?:originales|initiales|d['’]origine|de d[ée]part)\b|\b(?:env[ií]a\w*|enviar\w*|manda\w*|mandar\w*|reenv[ií]a\w*|dame)\b[^.!?\n]{0,30}\b(?:instrucciones|indicaciones|reglas)\s+(?:originales|iniciales)\b|\b(?:rimand\w*|invia\w*|manda\w*|dammi|ridammi)\b[^.!?\n]{0,30}\b(?:istruzioni|indicazioni|regole)\s+(?:originali|iniziali)\b|\b(?:envia\w*|enviar\w*|manda\w*|mandar\w*|reenvia\w*)\b[^.!?\n]{0,30}\b(?:instru[çc][õo]es|orienta[çc][õo]es|regras)\s+(?:originais|iniciais)\b|\b(?:stuur|sturen|terugsturen|geef|geven|kopieer)\b[^.!?\n]{0,30}\b(?:oorspronkelijke|originele|eerste)\s+(?:instructies|richtlijnen|regels)\b|\b(?:oorspronkelijke|originele)\s+(?:instructies|richtlijnen|regels)\b[^.!?\n]{0,40}\b(?:terug\w*|stuur\w*)",
+        weight: 0.45,
+    },
     // Before the conversation: "before my first message", "at the start of this chat".
     Phrase {
-        re: r"\b(?:before|prior to)\s+(?:my|this|the|our)\s+(?:first\s+)?(?:message|conversation|chat)\b|\bat the (?:start|beginning) of (?:this|the|our) (?:chat|conversation|session)\b|\bbefore this conversation (?:began|started)\b|\bvor meiner ersten nachricht\b|\bvor (?:diesem|unserem) (?:gespräch|gesprach|chat)\b|\bzu beginn (?:des|dieses|unseres) (?:chats|gesprächs|gesprachs)\b|\bam anfang\b|\bavant (?:mon|notre) premier message\b|\bau d[ée]but de (?:la|cette|notre) (?:conversation|discussion|session)\b|\bantes de mi primer mensaje\b|\bal (?:principio|inicio|comienzo) de (?:la|esta|nuestra) (?:conversaci[oó]n|charla|sesi[oó]n)\b|\bprima del mio primo messaggio\b|\ball['’]inizio\b|\bantes da minha primeira mensagem\b|\bno in[ií]cio d[ae] (?:conversa|sess[aã]o)\b|\b(?:vóór|voor) mijn eerste bericht\b|\baan het begin van (?:dit|het|ons) gesprek\b",
+        re: r"\b(?:before|prior to)\s+(?:my|this|the|our)\s+(?:first\s+)?(?:message|conversation|chat)\b|\bat the (?:start|beginning) of (?:this|the|our) (?:chat|conversation|session)\b|\bbefore (?:this|the|our) (?:conversation|chat|session) (?:began|started)\b|\bvor meiner ersten nachricht\b|\bvor (?:diesem|unserem) (?:gespräch|gesprach|chat)\b|\bzu beginn (?:des|dieses|unseres) (?:chats|gesprächs|gesprachs)\b|\bam anfang\b|\bavant (?:mon|notre) premier message\b|\bau d[ée]but de (?:la|cette|notre) (?:conversation|discussion|session)\b|\bantes de mi primer mensaje\b|\bal (?:principio|inicio|comienzo) de (?:la|esta|nuestra) (?:conversaci[oó]n|charla|sesi[oó]n)\b|\bprima del mio primo messaggio\b|\ball['’]inizio\b|\bantes da minha primeira mensagem\b|\bno in[ií]cio d[ae] (?:conversa|sess[aã]o)\b|\b(?:vóór|voor) mijn eerste bericht\b|\baan het begin van (?:dit|het|ons) gesprek\b",
         weight: 0.45,
     },
     // A verb of copying out with text or instructions as its object, in German: "gib
     // den Text aus", "zeig mir die Anweisungen" (weak alone).
     Phrase {
-        re: r"\b(?:gib|zeig|zeige|kopiere|wiederhole|drucke|nenne)\b[^.!?\n]{0,30}\b(?:den text|die anweisungen|die vorgaben|die konfiguration|den inhalt)\b",
+        re: r"\b(?:gib|zeig|zeige|kopiere|wiederhole|drucke|nenne)\b[^.!?\n]{0,30}\b(?:den text|die anweisungen|die vorgaben|die konfiguration|den inhalt|den (?:\w+\s+)?konfigurationstext)\b",
         weight: 0.3,
     },
     Phrase {
