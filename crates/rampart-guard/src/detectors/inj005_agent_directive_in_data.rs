@@ -97,7 +97,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.8,
     },
     Phrase {
-        re: r"\b(?:instructions?|notes?|message|directive|task|p\.\s?s\.?|ps)\s+(?:to|for)\s+(?:the\s+|any\s+|every\s+)?(?:summari[sz]ing|reading|processing|answering|responding|browsing|email|inbox|calendar|scheduling|shopping|coding|research)\s+(?:assistant|agent|bot|model)s?\b[^.\n:]{0,60}:",
+        re: r"\b(?:instructions?|notes?|message|directive|task|p\.\s?s\.?|ps)\s+(?:to|for)\s+(?:the\s+|any\s+|every\s+|all\s+)?(?:summari[sz]ing|reading|processing|answering|responding|browsing|email|inbox|calendar|scheduling|shopping|coding|research|automated|autonomous)\s+(?:assistant|agent|bot|model)s?\b[^.\n:]{0,60}:",
         weight: 0.8,
     },
     Phrase {
@@ -108,7 +108,7 @@ static PHRASES: &[Phrase] = &[
     },
     Phrase {
         // French: "instruction à l'IA", "note pour l'assistant IA qui lit cet e-mail"
-        re: r"\b(?:instructions?|notes?|message|consignes?|remarque)\s+(?:pour|a|à)\s+(?:l['’]\s?|le\s+|la\s+|les\s+|tout\s+|toute\s+)?(?:ia|intelligence artificielle|assistant ia|assistant virtuel|agent ia|modèle de langage|modele de langage|chatbot|agent|assistant)\b[^.\n:]{0,60}:",
+        re: r"\b(?:instructions?|notes?|message|consignes?|remarque)\s+(?:pour|a|à)\s+(?:l['’]\s?|le\s+|la\s+|les\s+|tout\s+|toute\s+)?(?:ia|intelligence artificielle|assistants? ia|assistants? virtuels?|agents? ia|modèles? de langage|modeles? de langage|chatbots?|agents?|assistants?)\b[^.\n:]{0,60}:",
         weight: 0.8,
     },
     Phrase {
@@ -118,7 +118,7 @@ static PHRASES: &[Phrase] = &[
     },
     Phrase {
         // Italian and Dutch: "per l'assistente che la legge", "instructie voor de AI"
-        re: r"(?:^|[\n.!?\[(]\s*)per\s+(?:l['’]\s?|il\s+|lo\s+|la\s+|ogni\s+|qualsiasi\s+)(?:ia|assistente|agente|modello linguistico|chatbot)\b[^.\n:]{0,40}:|\b(?:istruzion[ei]|nota|messaggio)\s+(?:per|all['’]\s?|al\s+)(?:l['’]\s?|il\s+|la\s+)?(?:ia|assistente|agente|modello)\b[^.\n:]{0,60}:|\b(?:instructies?|notitie|bericht|opdracht|aanwijzing)\s+(?:voor|aan)\s+(?:de\s+|het\s+|elke\s+)?(?:ai|ki|assistent|agent|taalmodel|chatbot)\b[^.\n:]{0,60}:",
+        re: r"(?:^|[\n.!?\[(]\s*)per\s+(?:l['’]\s?|il\s+|lo\s+|la\s+|ogni\s+|qualsiasi\s+)(?:ia|assistente|agente|modello linguistico|chatbot)\b[^.\n:]{0,40}:|\b(?:istruzion[ei]|nota|messaggio)\s+(?:per|all['’]\s?|al\s+)(?:l['’]\s?|il\s+|la\s+)?(?:ia|assistente|agente|modello)\b[^.\n:]{0,60}:|\b(?:instructies?|notitie|opmerking|mededeling|bericht|opdracht|aanwijzing)\s+(?:voor|aan)\s+(?:de\s+|het\s+|elke\s+)?(?:ai|ki|assistent|agent|taalmodel|chatbot)\b[^.\n:]{0,60}:",
         weight: 0.8,
     },
     // The AI that reads the data, named as such, in the six other languages (INJ003
@@ -131,7 +131,7 @@ static PHRASES: &[Phrase] = &[
     // The AI as the one that reads this data: "when the assistant processes this
     // invitation, it should …", in the seven languages.
     Phrase {
-        re: r"\b(?:when|whenever|if|once|as soon as)\s+(?:the|an|any|your)\s+(?:ai|assistant|agent|model|chatbot|bot|llm|ai assistant|ai agent|language model)\s+(?:reads|processes|sees|summari[sz]es|handles|opens|parses|receives|gets|analy[sz]es)\s+(?:this|these|the)\b|\bwenn\s+(?:der|die|das|ein|eine)\s+(?:ki-assistent(?:in)?|assistent(?:in)?|ki|agent|sprachmodell|chatbot|bot)\s+(?:diese[nsm]?|dieses|das|den|die)\s+\w+\s+(?:verarbeitet|liest|zusammenfasst|öffnet|offnet|erhält|erhalt|analysiert)\b|\b(?:quand|lorsque)\s+(?:l['’]\s?(?:assistant|ia|agent)|le (?:mod[èe]le|chatbot|bot))\s+(?:traite|lit|r[ée]sume|ouvre|re[çc]oit|analyse)\s+(?:cette|ce|cet|ces)\b|\bcuando\s+(?:el (?:asistente|agente|modelo|chatbot|bot)|la ia)\s+(?:procese|lea|resuma|abra|reciba|analice)\s+(?:esta|este|estos|estas)\b|\bquando\s+(?:l['’]\s?(?:assistente|ia|agente)|il (?:modello|chatbot|bot))\s+(?:elabora|legge|riassume|apre|riceve|analizza)\s+(?:questa|questo|questi|queste)\b|\bquando\s+(?:o (?:assistente|agente|modelo|chatbot|bot)|a ia)\s+(?:processar|ler|resumir|abrir|receber|analisar)\s+(?:este|esta|estes|estas)\b|\b(?:wanneer|als)\s+(?:de (?:assistent|ai|agent|chatbot|bot)|het model)\s+(?:deze|dit)\s+\w+\s+(?:verwerkt|leest|samenvat|opent|ontvangt|analyseert)\b",
+        re: r"\b(?:when|whenever|if|once|as soon as)\s+(?:the|an|any|your)\s+(?:ai|assistant|agent|model|chatbot|bot|llm|ai assistant|ai agent|ai model|ai system|ai tool|automated assistant|language model)\s+(?:reads|processes|sees|summari[sz]es|handles|opens|parses|receives|gets|analy[sz]es)\s+(?:this|these|the)\b|\bwenn\s+(?:der|die|das|ein|eine)\s+(?:ki-assistent(?:in)?|assistent(?:in)?|ki|agent|sprachmodell|chatbot|bot)\s+(?:diese[nsm]?|dieses|das|den|die)\s+\w+\s+(?:verarbeitet|liest|zusammenfasst|öffnet|offnet|erhält|erhalt|analysiert)\b|\b(?:quand|lorsque)\s+(?:l['’]\s?(?:assistant|ia|agent)|le (?:mod[èe]le|chatbot|bot))\s+(?:traite|lit|r[ée]sume|ouvre|re[çc]oit|analyse)\s+(?:cette|ce|cet|ces)\b|\bcuando\s+(?:el (?:asistente|agente|modelo|chatbot|bot)|la ia)\s+(?:procese|lea|resuma|abra|reciba|analice)\s+(?:esta|este|estos|estas)\b|\bquando\s+(?:l['’]\s?(?:assistente|ia|agente)|il (?:modello|chatbot|bot))\s+(?:elabora|legge|riassume|apre|riceve|analizza)\s+(?:questa|questo|questi|queste)\b|\bquando\s+(?:o (?:assistente|agente|modelo|chatbot|bot)|a ia)\s+(?:processar|ler|resumir|abrir|receber|analisar)\s+(?:este|esta|estes|estas)\b|\b(?:wanneer|als)\s+(?:de (?:assistent|ai|agent|chatbot|bot)|het model)\s+(?:deze|dit)\s+\w+\s+(?:verwerkt|leest|samenvat|opent|ontvangt|analyseert)\b",
         weight: 0.8,
     },
     // The AI addressed by name at the start of a sentence, then an order: "AI agent:
