@@ -139,7 +139,7 @@ static PHRASES: &[Phrase] = &[
     // "from now on you are …" (weak alone, as in English).
     Phrase {
         // German
-        re: r"\b(?:tu so|stell dir vor|spiele|spiel|verhalte dich)\b[^.!?\n]{0,60}\bohne\s+(?:\w+\s+){0,2}(?:einschränkungen|regeln|filter|zensur|richtlinien|beschränkungen)\b|\b(?:ungefilterte|uneingeschränkte|unzensierte|zensurfreie|amoralische)[nrs]?\s+(?:ki|ai|assistent\w*|version|modell|persona)\b",
+        re: r"\b(?:tu so|stell dir vor|spiele|spiel|verhalte dich)\b[^.!?\n]{0,60}\bohne\s+(?:\w+\s+){0,2}(?:einschränkungen|regeln|filter|zensur|richtlinien|beschränkungen)\b|\b(?:ungefilterte|uneingeschränkte|unzensierte|zensurfreie|amoralische)[nrs]?\s+(?:ki|ai|assistent\w*|version|modell|persona)\b|\b(?:ki|ai|assistent\w*|modell|version)\s+ohne\s+(?:jegliche\s+|alle\s+|irgendwelche\s+)?(?:regeln|einschränkungen|filter|zensur|grenzen|richtlinien|beschränkungen)\b",
         weight: 0.9,
     },
     Phrase {
@@ -148,7 +148,7 @@ static PHRASES: &[Phrase] = &[
     },
     Phrase {
         // French
-        re: r"\b(?:fais semblant|imagine|fais comme si|joue le rôle|joue|incarne)\b[^.!?\n]{0,60}\bsans\s+(?:\w+\s+){0,2}(?:restrictions?|règles|regles|filtres?|censure|contraintes?)\b|\b(?:ia|intelligence artificielle|assistant|modèle|modele|version)\s+(?:non (?:censurée?|filtrée?|bridée?)|sans (?:restrictions?|limites?|filtres?|censure))",
+        re: r"\b(?:fais semblant|imagine|fais comme si|joue le rôle|joue|incarne)\b[^.!?\n]{0,60}\bsans\s+(?:\w+\s+){0,2}(?:restrictions?|règles|regles|filtres?|censure|contraintes?)\b|\b(?:ia|intelligence artificielle|assistant|modèle|modele|version)\s+(?:non (?:censurée?|filtrée?|bridée?)|sans (?:aucune?\s+)?(?:restrictions?|limites?|filtres?|censure|règles|regles))",
         weight: 0.9,
     },
     Phrase {
@@ -166,7 +166,7 @@ static PHRASES: &[Phrase] = &[
     },
     Phrase {
         // Italian
-        re: r"\b(?:fingi|immagina|fai finta|interpreta)\b[^.!?\n]{0,60}\bsenza\s+(?:\w+\s+){0,2}(?:restrizioni|regole|filtri|censura|vincoli)\b|\b(?:ia|intelligenza artificiale|assistente|modello|versione)\s+(?:non censurat[oa]|senza (?:restrizioni|limiti|filtri|censura))",
+        re: r"\b(?:fingi|immagina|fai finta|interpreta)\b[^.!?\n]{0,60}\bsenza\s+(?:\w+\s+){0,2}(?:restrizioni|regole|filtri|censura|vincoli)\b|\b(?:ia|intelligenza artificiale|assistente|modello|versione)\s+(?:non censurat[oa]|senza (?:alcun[ao]?\s+)?(?:restrizioni|limiti|filtri|censura|regole|vincoli))",
         weight: 0.9,
     },
     Phrase {
@@ -175,7 +175,7 @@ static PHRASES: &[Phrase] = &[
     },
     Phrase {
         // Portuguese
-        re: r"\b(?:finge|finja|imagina|imagine|faz de conta|interpreta|interprete|age como|aja como)\s[^.!?\n]{0,60}\bsem\s+(?:\w+\s+){0,3}(?:restrições|restricoes|regras|filtros|censura)|\b(?:ia|assistente|modelo|versão|versao)\s+(?:sem (?:restrições|restricoes|limites|filtros|censura)|não censurad[oa]|nao censurad[oa])",
+        re: r"\b(?:finge|finja|imagina|imagine|faz de conta|interpreta|interprete|age como|aja como)\s[^.!?\n]{0,60}\bsem\s+(?:\w+\s+){0,3}(?:restrições|restricoes|regras|filtros|censura)|\b(?:ia|assistente|modelo|versão|versao)\s+(?:sem (?:nenhuma?\s+|quaisquer\s+)?(?:restrições|restricoes|limites|filtros|censura|regras)|não censurad[oa]|nao censurad[oa])",
         weight: 0.9,
     },
     Phrase {
@@ -184,7 +184,7 @@ static PHRASES: &[Phrase] = &[
     },
     Phrase {
         // Dutch
-        re: r"\b(?:doe alsof|stel je voor|beeld je in|speel)\b[^.!?\n]{0,60}\bzonder\s+(?:\w+\s+){0,2}(?:beperkingen|regels|filters|censuur|restricties)\b|\b(?:ongecensureerde|ongefilterde|onbeperkte)\s+(?:ai|ki|assistent|versie|model)\b",
+        re: r"\b(?:doe alsof|stel je voor|beeld je in|speel)\b[^.!?\n]{0,60}\bzonder\s+(?:\w+\s+){0,2}(?:beperkingen|regels|filters|censuur|restricties)\b|\b(?:ongecensureerde|ongefilterde|onbeperkte)\s+(?:ai|ki|assistent|versie|model)\b|\b(?:ai|ki|assistent|versie|model)\s+zonder\s+(?:enige\s+)?(?:regels|beperkingen|filters|censuur|restricties|grenzen)\b",
         weight: 0.9,
     },
     Phrase {
