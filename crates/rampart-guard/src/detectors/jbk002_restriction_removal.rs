@@ -133,6 +133,15 @@ static PHRASES: &[Phrase] = &[
         re: r"(?:umgehe|umgehen|hebe|aufheben|contourne|contourner|evita|elude|eludir|contorne|aggira)\b[^.!?\n]{0,40}(?:protokoll|beschränkung|einschränkung|restriction|restricci|restriç|restrizion|filtr|sicherheit|sécurité|seguridad|segurança|sicurezza|ethisch|éthique|ética|etica)",
         weight: 0.75,
     },
+    // The model told its own safeguards are lifted ("for this test your content
+    // restrictions are lifted", "sind deine Einschränkungen aufgehoben"): in English
+    // only with nouns that name an AI's safeguards ("your restrictions have been
+    // lifted" is what a bank writes about an account), elsewhere with the informal
+    // possessive that addresses the assistant.
+    Phrase {
+        re: r"\byour\s+(?:content\s+|safety\s+|ethical\s+|usual\s+|built-in\s+|ai\s+)?(?:content restrictions|content polic(?:y|ies)|content filters?|safety (?:rules|filters?|guidelines|restrictions|polic(?:y|ies)|settings)|guardrails|ethical guidelines|filters)\s+(?:are|is|have been|has been|were)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:lifted|suspended|removed|disabled|deactivated|waived|turned off|switched off|off)\b|\bdeine\s+(?:einschränkungen|beschränkungen|regeln|filter|richtlinien|sicherheitsregeln|sicherheitsfilter)\s+(?:sind\s+|werden\s+|wurden\s+)?(?:ab sofort\s+|jetzt\s+|hiermit\s+|vorübergehend\s+)?(?:aufgehoben|deaktiviert|ausgesetzt|abgeschaltet|entfernt)\b|\btes\s+(?:restrictions|règles|regles|filtres|limites|garde-fous)\s+(?:sont|ont été)\s+(?:désormais\s+|maintenant\s+|temporairement\s+)?(?:levées|levees|suspendues|désactivées|desactivees|supprimées|supprimees|annulées|annulees)\b|\btus\s+(?:restricciones|reglas|filtros|límites|limites|normas)\s+(?:quedan|están|estan|han sido|fueron)\s+(?:ahora\s+|temporalmente\s+)?(?:suspendidas|levantadas|desactivadas|eliminadas|anuladas)\b|\ble tue\s+(?:restrizioni|regole|filtri|limitazioni)\s+(?:sono|vengono|sono state)\s+(?:ora\s+|temporaneamente\s+)?(?:sospese|revocate|disattivate|rimosse|annullate|tolte)\b|\bas tuas\s+(?:restrições|restricoes|regras|filtros|limitações|limitacoes)\s+(?:estão|estao|são|sao|foram)\s+(?:agora\s+|temporariamente\s+)?(?:suspensas|levantadas|desativadas|removidas|anuladas)\b|\b(?:je|jouw)\s+(?:beperkingen|regels|filters|richtlijnen|restricties)\s+(?:zijn\s+|worden\s+|werden\s+)?(?:nu\s+|hierbij\s+|tijdelijk\s+)?(?:opgeheven|uitgeschakeld|geschorst|verwijderd|ingetrokken)\b",
+        weight: 0.8,
+    },
 ];
 
 /// Registry entry.
