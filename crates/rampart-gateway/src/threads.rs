@@ -17,17 +17,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// One connection thread: its runtime's handle and how many connections it serves.
+/// One connection thread: its runtime's handle, how many connections it serves, the
+/// sender that stops it (dropping it stops it too) and the thread itself.
 struct Worker {
     handle: tokio::runtime::Handle,
     live: Arc<AtomicUsize>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    join: JoinHandle<()>,
 }
 
 /// The connection threads of one listener.
 pub(crate) struct Threads {
     workers: Vec<Worker>,
-    stops: Vec<tokio::sync::oneshot::Sender<()>>,
-    joins: Vec<JoinHandle<()>>,
 }
 
 /// How many connection threads: one per core the process may use.
@@ -57,8 +58,6 @@ impl Threads {
     pub(crate) fn start_n(n: usize) -> std::io::Result<Threads> {
         let mut threads = Threads {
             workers: Vec::new(),
-            stops: Vec::new(),
-            joins: Vec::new(),
         };
         for i in 0..n.max(1) {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -78,9 +77,9 @@ impl Threads {
             threads.workers.push(Worker {
                 handle,
                 live: Arc::new(AtomicUsize::new(0)),
+                stop,
+                join,
             });
-            threads.stops.push(stop);
-            threads.joins.push(join);
         }
         Ok(threads)
     }
@@ -99,11 +98,14 @@ impl Threads {
     /// Stops every thread once the connections it serves have been drained by
     /// the caller, and waits for them (off the async runtime).
     pub(crate) async fn stop(self) {
-        drop(self.workers);
-        for s in self.stops {
-            let _ = s.send(());
-        }
-        let joins = self.joins;
+        let joins: Vec<JoinHandle<()>> = self
+            .workers
+            .into_iter()
+            .map(|w| {
+                let _ = w.stop.send(());
+                w.join
+            })
+            .collect();
         let _ = tokio::task::spawn_blocking(move || {
             for j in joins {
                 let _ = j.join();
