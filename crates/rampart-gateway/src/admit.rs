@@ -82,7 +82,7 @@ impl Refusal<'_> {
             audit.decision = rampart_ledger::Decision::Block;
             audit.rules = rules;
             // hashed, never stored: nothing of an unjudged body is kept
-            audit.prompt = raw.to_vec();
+            audit.prompt = bytes::Bytes::copy_from_slice(raw);
             self.gw.audit(audit);
         }
         error(status, code, message, self.rid)

@@ -39,9 +39,9 @@ pub(crate) struct Audit {
     /// Hashed into the entry: the request as judged (or as received, when refused
     /// before it was read as JSON); with `store_bodies`, the stored text is hashed
     /// instead, so the entry binds what is kept.
-    pub prompt: Vec<u8>,
+    pub prompt: bytes::Bytes,
     /// Hashed into the entry: the answer as released.
-    pub response: Vec<u8>,
+    pub response: bytes::Bytes,
     /// Kept with `store_bodies`: the request with secrets and personal data redacted
     /// (`None` for requests refused before judgement: nothing of them is kept).
     pub stored_prompt: Option<String>,
@@ -70,8 +70,8 @@ impl Audit {
             upstream: "-".into(),
             decision: Decision::Allow,
             rules: Vec::new(),
-            prompt: Vec::new(),
-            response: Vec::new(),
+            prompt: bytes::Bytes::new(),
+            response: bytes::Bytes::new(),
             stored_prompt: None,
             stored_response: None,
             tokens: (0, 0),
@@ -93,14 +93,17 @@ impl Gateway {
         }
         tracing::info!(
             target: "rampart::gateway",
-            request_id = %a.request_id,
-            principal = %a.principal,
-            tenant = %a.tenant,
+            // as `&str`, not `%` (Display): a string field is written as it is,
+            // without a trip through the formatting machinery (a tenth of the
+            // per-request CPU went to this line)
+            request_id = a.request_id.as_str(),
+            principal = a.principal.as_str(),
+            tenant = a.tenant.as_str(),
             route = a.route,
-            model = %a.model,
-            upstream = %a.upstream,
+            model = a.model.as_str(),
+            upstream = a.upstream.as_str(),
             decision = decision_label(a.decision),
-            rules = %a.rules.join(","),
+            rules = a.rules.join(",").as_str(),
             tokens_in = a.tokens.0,
             tokens_out = a.tokens.1,
             "request"

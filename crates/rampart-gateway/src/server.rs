@@ -104,10 +104,54 @@ pub(crate) fn with_request_id(r: &mut Response, request_id: &str) {
     }
 }
 
-/// A request id and the request's canary, from one read of the OS random source.
+/// Random bytes drawn from the OS at once into each connection thread's pool: one
+/// `getrandom` call serves this many requests instead of one (the call and the
+/// kernel's generator set-up were 2% of a request's CPU).
+const RANDOM_POOL: usize = 170 * 24;
+
+/// One thread's unused OS random bytes; each is handed out once and overwritten
+/// with zero as it goes, so no id or canary is ever derived twice or lingers here.
+struct RandomPool {
+    bytes: [u8; RANDOM_POOL],
+    next: usize,
+}
+
+thread_local! {
+    static POOL: std::cell::RefCell<RandomPool> = const {
+        std::cell::RefCell::new(RandomPool { bytes: [0; RANDOM_POOL], next: RANDOM_POOL })
+    };
+}
+
+/// Fills `out` with bytes from the OS random source, through this thread's pool;
+/// `false` (and `out` untouched) when the OS source fails.
+fn pooled_random(out: &mut [u8]) -> bool {
+    POOL.with(|p| {
+        let Ok(mut p) = p.try_borrow_mut() else {
+            return getrandom::getrandom(out).is_ok();
+        };
+        if out.len() > RANDOM_POOL {
+            return getrandom::getrandom(out).is_ok();
+        }
+        if RANDOM_POOL - p.next < out.len() {
+            if getrandom::getrandom(&mut p.bytes).is_err() {
+                return false;
+            }
+            p.next = 0;
+        }
+        let at = p.next;
+        let taken = &mut p.bytes[at..at + out.len()];
+        out.copy_from_slice(taken);
+        taken.fill(0);
+        p.next += out.len();
+        true
+    })
+}
+
+/// A request id and the request's canary, from the OS random source (through this
+/// thread's pool).
 pub(crate) fn request_id_and_canary() -> (String, String) {
     let mut b = [0u8; 24];
-    if getrandom::getrandom(&mut b).is_err() {
+    if !pooled_random(&mut b) {
         return (request_id(), new_canary());
     }
     let (id, canary) = b.split_at(12);
@@ -252,26 +296,33 @@ impl Gateway {
 /// and separators forgiven: the model may spell it in capitals or put spaces, dashes
 /// or invisible characters between its characters.
 fn find_canary(window: &str, canary: &str) -> Option<usize> {
-    let want: Vec<u8> = canary
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    if want.is_empty() {
-        return None;
-    }
-    // alphanumerics of the window, with the character index each came from
-    let kept: Vec<(u8, usize)> = window
+    // Both sides read as their ASCII letters and digits, lowercased; no copy of the
+    // window is made (this runs on every window of every answer).
+    let want = || {
+        canary
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase())
+    };
+    let first = want().next()?;
+    let mut kept = window
         .chars()
         .enumerate()
         .filter(|(_, c)| c.is_ascii_alphanumeric())
-        .map(|(i, c)| (c.to_ascii_lowercase() as u8, i))
-        .collect();
-    let bytes: Vec<u8> = kept.iter().map(|k| k.0).collect();
-    bytes
-        .windows(want.len())
-        .position(|w| w == want.as_slice())
-        .and_then(|p| kept.get(p).map(|k| k.1))
+        .map(|(i, c)| (i, c.to_ascii_lowercase() as u8));
+    while let Some((at, b)) = kept.next() {
+        if b != first {
+            continue;
+        }
+        let mut rest = kept.clone();
+        if want()
+            .skip(1)
+            .all(|w| rest.next().is_some_and(|(_, b)| b == w))
+        {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// The handler of one proxied endpoint.
@@ -409,7 +460,7 @@ async fn models(
     ids.sort();
     ids.dedup();
     let body = json!({"object": "list", "data": ids.iter().map(|id| json!({"id": id, "object": "model", "owned_by": "rampart"})).collect::<Vec<_>>()});
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let bytes = bytes::Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
     let (principal, tenant) = principal(&key);
     let mut audit = Audit::new(rid.clone(), principal, tenant, "/v1/models", String::new());
     audit.response = bytes.clone();
@@ -538,7 +589,8 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
     // sent as it is
     // (the request as received, a canary comment and a little re-escaping longer)
     let judged = bytes::Bytes::from(to_json(&body, raw_len + 128));
-    audit.prompt = judged.to_vec();
+    // shared, not copied: the entry only hashes it
+    audit.prompt = judged.clone();
     if gw.config.store_bodies {
         audit.stored_prompt = Some(crate::upstream::stored_text(&gw, &body, &view.pieces));
     }
@@ -649,7 +701,7 @@ async fn proxy(gw: Arc<Gateway>, addr: SocketAddr, req: Request, ep: Endpoint) -
             .as_u64()
             .unwrap_or_else(|| estimate_tokens(judged.output_chars)),
     );
-    let response_bytes = to_json(&answer, bytes.len() + 64);
+    let response_bytes = bytes::Bytes::from(to_json(&answer, bytes.len() + 64));
     match verdict.action {
         Action::Block => gw.metrics.blocked.fetch_add(1, Ordering::Relaxed),
         Action::Redact => gw.metrics.redacted.fetch_add(1, Ordering::Relaxed),
@@ -726,6 +778,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ids_and_canaries_are_never_repeated_across_pool_refills() {
+        // several refills of the pool: every id and canary distinct, and the pool
+        // hands out each byte once (a reused slice would repeat a pair)
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..3 * (RANDOM_POOL / 24) + 5 {
+            let (id, canary) = request_id_and_canary();
+            assert!(id.starts_with("req-") && id.len() == 4 + 24, "{id}");
+            assert!(canary.starts_with("rk-canary-") && canary.len() == 10 + 24);
+            assert!(seen.insert(id), "a request id repeated");
+            assert!(seen.insert(canary), "a canary repeated");
+        }
+    }
+
+    #[test]
     fn the_canary_is_found_however_it_is_spelt() {
         let c = "rk-canary-00ff11ee22dd33cc44bb55aa";
         assert_eq!(find_canary(&format!("x {c} y"), c), Some(2));
@@ -735,5 +801,10 @@ mod tests {
         let invisible: String = c.chars().flat_map(|ch| [ch, '\u{200b}']).collect();
         assert!(find_canary(&invisible, c).is_some());
         assert_eq!(find_canary("rk-canary-00ff11ee22dd33cc44bb55ab", c), None);
+        // a partial match first (restarting inside it), then the whole canary
+        let w = format!("rrk-canary-00ff {c}");
+        assert_eq!(find_canary(&w, c), Some(w.find(c).unwrap()));
+        assert_eq!(find_canary(&c[..c.len() - 1], c), None);
+        assert_eq!(find_canary("", c), None);
     }
 }

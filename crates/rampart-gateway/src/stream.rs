@@ -716,7 +716,7 @@ async fn run(
         let mut scratch = Vault::default();
         audit.stored_response = Some(gw.egress(&st.released, &mut scratch));
     }
-    audit.response = st.released.into_bytes();
+    audit.response = st.released.into_bytes().into();
     let durable = gw.audit(audit);
     let Some(mut closing) = closing else {
         return;
