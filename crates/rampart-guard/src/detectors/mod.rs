@@ -21,6 +21,7 @@ pub(crate) mod inj002_chat_template_token;
 pub(crate) mod inj003_indirect_injection_framing;
 pub(crate) mod inj004_system_prompt_extraction;
 pub(crate) mod inj005_agent_directive_in_data;
+pub(crate) mod inj006_authority_bypass;
 pub(crate) mod jbk001_persona_jailbreak;
 pub(crate) mod jbk002_restriction_removal;
 pub(crate) mod jbk003_fictional_framing;
@@ -156,6 +157,7 @@ pub static DETECTORS: &[&Detector] = &[
     &inj003_indirect_injection_framing::DETECTOR,
     &inj004_system_prompt_extraction::DETECTOR,
     &inj005_agent_directive_in_data::DETECTOR,
+    &inj006_authority_bypass::DETECTOR,
     &jbk001_persona_jailbreak::DETECTOR,
     &jbk002_restriction_removal::DETECTOR,
     &jbk003_fictional_framing::DETECTOR,
