@@ -25,6 +25,7 @@ pub mod inspect;
 pub mod judge;
 pub mod keys;
 pub mod limits;
+pub mod logformat;
 pub mod logsink;
 pub mod metrics;
 pub mod mock;

@@ -50,10 +50,18 @@ fn init_logging(
                 .with_ansi(false);
             // A second initialisation (only possible in tests) keeps the first subscriber.
             let _ = match format {
+                // the gateway's own lines written directly, byte for byte what the
+                // stock JSON formatter writes (see `rampart_gateway::logformat`)
                 LogFormat::Json => builder
                     .json()
                     .flatten_event(true)
                     .with_current_span(false)
+                    .event_format(rampart_gateway::logformat::JsonLines::new(
+                        tracing_subscriber::fmt::format()
+                            .json()
+                            .flatten_event(true)
+                            .with_current_span(false),
+                    ))
                     .try_init(),
                 LogFormat::Text => builder.try_init(),
             };
