@@ -25,15 +25,9 @@ oha="$root/bench/work/oha/bin/oha"
 [[ -x $oha ]] || { echo "no oha at $oha (run bench/gateway.sh once)" >&2; exit 2; }
 w="$root/bench/work/gateway-cpu"
 rm -rf "$w"; mkdir -p "$w"
-python3 bench/gateway_bench.py prepare --work "$w" --mock-port "$mock_port" \
-    --rampart-port "$gw_port" >/dev/null
-key="$("$rampart" keys create --db "$w/keys.sqlite" --tenant bench --model tinychat \
-    --rpm 100000000 --days 0 2>/dev/null)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-"$rampart" gateway --mock-upstream "127.0.0.1:$mock_port" >"$w/mock.log" 2>&1 &
-mock=$!; pids+=("$mock")
+# shellcheck source=bench/gateway_common.sh
+source "$root/bench/gateway_common.sh"
+gw_prepare "$w" "$mock_port" "$gw_port" "$rampart"
 url="http://127.0.0.1:$gw_port/v1/chat/completions"
 case "$conf" in
     direct) target=$mock; url="http://127.0.0.1:$mock_port/v1/chat/completions" ;;

@@ -19,15 +19,9 @@ rampart="${BENCH_RAMPART_BIN:-$root/target/release/rampart}"
 oha="$root/bench/work/oha/bin/oha"
 rm -rf "$work"
 mkdir -p "$work"
-python3 bench/gateway_bench.py prepare --work "$work" --mock-port "$mock_port" \
-    --rampart-port "$gw_port" >/dev/null
-key="$("$rampart" keys create --db "$work/keys.sqlite" --tenant bench --model tinychat \
-    --rpm 100000000 --days 0 2>/dev/null)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-"$rampart" gateway --mock-upstream "127.0.0.1:$mock_port" >"$work/mock.log" 2>&1 &
-pids+=($!)
+# shellcheck source=bench/gateway_common.sh
+source "$root/bench/gateway_common.sh"
+gw_prepare "$work" "$mock_port" "$gw_port" "$rampart"
 (cd "$work" && exec env ${GW_ENV:-} "$rampart" gateway --config "$work/$config.toml" >"$work/gw.log" 2>&1) &
 gw=$!
 pids+=($gw)
