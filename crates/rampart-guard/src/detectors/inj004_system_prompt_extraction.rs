@@ -114,27 +114,27 @@ static PHRASES: &[Phrase] = &[
         weight: 0.6,
     },
     Phrase {
-        re: r"\b(?:anweisungen|vorgaben|richtlinien|regeln|text|konfiguration\w*|instruktionen)\b[^.!?\n]{0,30}\b(?:die|der|den|das|mit denen|mit der)\s+(?:du|dir)\s+[^.!?\n]{0,30}\b(?:bekommen|erhalten|mitgegeben|vorgegeben|gegeben)\b",
+        re: r"\b(?:anweisungen|vorgaben|richtlinien|regeln|text|konfiguration\w*|instruktionen)\b[^.!?\n]{0,30}\b(?:die|der|den|das|mit denen|mit der)\s+(?:du|dir)\s+[^.!?\n]{0,30}\b(?:bekommen|erhalten|mitgegeben|vorgegeben|gegeben|konfiguriert|eingerichtet|programmiert|initialisiert)\b",
         weight: 0.6,
     },
     Phrase {
-        re: r"\b(?:instructions|consignes|directives|regles|règles|texte|configuration)\b[^.!?\n]{0,20}\bque?\s*(?:tu as|vous avez|on t['’]a|on vous a|t['’]ont été|t['’]a été)\s+(?:reçu\w*|recu\w*|donné\w*|donne\w*|fourni\w*|transmis\w*|communiqué\w*)",
+        re: r"\b(?:instructions|consignes|directives|regles|règles|texte|configuration)\b[^.!?\n]{0,20}\b(?:que|qu['’])\s*(?:tu as|vous avez|on t['’]a|on vous a|t['’]ont été|t['’]a été)\s+(?:reçu\w*|recu\w*|donné\w*|donne\w*|fourni\w*|transmis\w*|communiqué\w*)",
         weight: 0.6,
     },
     Phrase {
-        re: r"\b(?:instrucciones|indicaciones|directrices|pautas|reglas|texto|configuraci[oó]n)\b[^.!?\n]{0,20}\bque\s+(?:te\s+(?:dieron|dio|han dado|pasaron|proporcionaron)|recibiste|has recibido)\b",
+        re: r"\b(?:instrucciones|indicaciones|directrices|pautas|reglas|texto|configuraci[oó]n)\b[^.!?\n]{0,20}\b(?:que\s+(?:te\s+(?:dieron|dio|han dado|pasaron|proporcionaron)|recibiste|has recibido)\b|con (?:las|los|la|el) que\s+te\s+(?:configuraron|programaron|inicializaron)\s*(?:[.,;:!?)\n]|$))",
         weight: 0.6,
     },
     Phrase {
-        re: r"\b(?:istruzioni|indicazioni|direttive|linee guida|regole|testo|configurazione)\b[^.!?\n]{0,30}\bche\s+(?:hai\s+ricevuto|ti\s+(?:hanno|ha|sono state)\s+(?:dato|date|fornito|fornite|dato))\b",
+        re: r"\b(?:istruzioni|indicazioni|direttive|linee guida|regole|testo|configurazione)\b[^.!?\n]{0,30}\b(?:che\s+(?:hai\s+ricevuto|ti\s+(?:hanno|ha|sono state)\s+(?:dato|date|fornito|fornite|dato))\b|con cui ti (?:hanno|ha)\s+(?:configurato|programmato|inizializzato|impostato)\s*(?:[.,;:!?)\n]|$))",
         weight: 0.6,
     },
     Phrase {
-        re: r"\b(?:instru[cç][oõ]es|orienta[cç][oõ]es|diretrizes|regras|texto|configura[cç][aã]o)\b[^.!?\n]{0,30}\bque\s+(?:recebeste|voc[eê] recebeu|recebeu|te deram|lhe deram|te foram dadas)\b",
+        re: r"\b(?:instru[cç][oõ]es|orienta[cç][oõ]es|diretrizes|regras|texto|configura[cç][aã]o)\b[^.!?\n]{0,30}\b(?:que\s+(?:recebeste|voc[eê] recebeu|recebeu|te deram|lhe deram|te foram dadas)\b|com (?:que|as quais|os quais) (?:te|o|a|você|voce) (?:configuraram|programaram)\s*(?:[.,;:!?)\n]|$))",
         weight: 0.6,
     },
     Phrase {
-        re: r"\b(?:instructies|richtlijnen|regels|tekst|configuratie|aanwijzingen)\b[^.!?\n]{0,30}\bdie\s+(?:je|u)\s+[^.!?\n]{0,40}\b(?:gekregen|ontvangen|meegekregen)\b",
+        re: r"\b(?:instructies|richtlijnen|regels|tekst|configuratie|aanwijzingen)\b[^.!?\n]{0,30}\b(?:die\s+(?:je|u)\s+[^.!?\n]{0,40}\b(?:gekregen|ontvangen|meegekregen)\b|waarmee (?:je|u) (?:bent|werd|is) (?:geconfigureerd|ingesteld|geprogrammeerd|gestart)\s*(?:[.,;:!?)\n]|$))",
         weight: 0.6,
     },
     Phrase {
