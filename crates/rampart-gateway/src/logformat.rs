@@ -17,7 +17,7 @@ use std::fmt::{self, Write as _};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
-use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::format::{Format, Json, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
@@ -25,25 +25,34 @@ use tracing_subscriber::registry::LookupSpan;
 pub const TARGET: &str = "rampart::gateway";
 
 /// A JSON event formatter: the gateway's own events written directly, every other
-/// event by `inner` (the stock JSON formatter, flattened, no current span).
-pub struct JsonLines<F> {
-    inner: F,
+/// event by the stock JSON formatter (flattened, no current span) that it reproduces.
+pub struct JsonLines {
+    inner: Format<Json>,
 }
 
-impl<F> JsonLines<F> {
-    /// Wraps the stock formatter `inner`, which must be
-    /// `format().json().flatten_event(true).with_current_span(false)` with the
-    /// default timer, level and target (the output this formatter reproduces).
-    pub fn new(inner: F) -> Self {
-        JsonLines { inner }
+impl JsonLines {
+    /// The formatter, with the stock one it hands other events to (and whose lines
+    /// its own match): `format().json().flatten_event(true).with_current_span(false)`.
+    pub fn new() -> Self {
+        JsonLines {
+            inner: tracing_subscriber::fmt::format()
+                .json()
+                .flatten_event(true)
+                .with_current_span(false),
+        }
     }
 }
 
-impl<S, N, F> FormatEvent<S, N> for JsonLines<F>
+impl Default for JsonLines {
+    fn default() -> Self {
+        JsonLines::new()
+    }
+}
+
+impl<S, N> FormatEvent<S, N> for JsonLines
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
-    F: FormatEvent<S, N>,
 {
     fn format_event(
         &self,
@@ -52,10 +61,17 @@ where
         event: &Event<'_>,
     ) -> fmt::Result {
         let meta = event.metadata();
-        // inside a span the stock line lists the spans: leave those to it
-        let in_span = event.parent().is_some() || ctx.lookup_current().is_some();
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        let (Ok(now), false, true) = (now, in_span, meta.target() == TARGET) else {
+        // other targets, and events inside a span (the stock line lists the spans),
+        // go to the stock formatter; so does a clock before 1970
+        let now =
+            (meta.target() == TARGET && event.parent().is_none() && ctx.lookup_current().is_none())
+                .then(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .ok()
+                })
+                .flatten();
+        let Some(now) = now else {
             return self.inner.format_event(ctx, writer, event);
         };
         let mut line = String::with_capacity(384);
@@ -245,12 +261,6 @@ mod tests {
 
     fn lines(fast: bool) -> Vec<String> {
         let out = Capture::default();
-        let stock = || {
-            tracing_subscriber::fmt::format()
-                .json()
-                .flatten_event(true)
-                .with_current_span(false)
-        };
         let builder = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::DEBUG)
             .with_writer(out.clone())
@@ -259,7 +269,7 @@ mod tests {
             .flatten_event(true)
             .with_current_span(false);
         if fast {
-            let sub = builder.event_format(JsonLines::new(stock())).finish();
+            let sub = builder.event_format(JsonLines::new()).finish();
             tracing::subscriber::with_default(sub, emit);
         } else {
             tracing::subscriber::with_default(builder.finish(), emit);

@@ -20,9 +20,9 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::{Mutex, PoisonError};
 
 use foldhash::fast::RandomState;
-use std::sync::{Mutex, PoisonError};
 
 use crate::inspect::{Action, Scores, Verdict};
 

@@ -50,18 +50,12 @@ fn init_logging(
                 .with_ansi(false);
             // A second initialisation (only possible in tests) keeps the first subscriber.
             let _ = match format {
-                // the gateway's own lines written directly, byte for byte what the
-                // stock JSON formatter writes (see `rampart_gateway::logformat`)
+                // JSON fields; the lines written by `JsonLines`: the gateway's own
+                // directly, byte for byte what the stock JSON formatter (flattened,
+                // no current span) writes, every other line by that formatter
                 LogFormat::Json => builder
                     .json()
-                    .flatten_event(true)
-                    .with_current_span(false)
-                    .event_format(rampart_gateway::logformat::JsonLines::new(
-                        tracing_subscriber::fmt::format()
-                            .json()
-                            .flatten_event(true)
-                            .with_current_span(false),
-                    ))
+                    .event_format(rampart_gateway::logformat::JsonLines::new())
                     .try_init(),
                 LogFormat::Text => builder.try_init(),
             };
