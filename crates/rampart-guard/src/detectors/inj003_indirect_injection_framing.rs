@@ -25,7 +25,9 @@ declare_rule! {
     /// ## False positives
     /// Articles about AI that address "the model" in the second person may score; the
     /// score alone stays below the block threshold unless two signals meet in one
-    /// sentence.
+    /// sentence. "Note for the assistant" counts only where the address ends there (a
+    /// colon, a comma, the end of the line) or goes on to the AI's work ("… working in
+    /// this repository"): "reminder for the assistant manager" is to a person.
     ///
     /// ## References
     /// Greshake et al., "Not what you've signed up for" (2023); OWASP LLM01:2025;
@@ -45,7 +47,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.85,
     },
     Phrase {
-        re: r"\b(?:note|attention|message|important|instructions?|reminder|notice|warning)\s*(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|assistant|language model|chatbot|model|gpt|bot|agent)s?\b",
+        re: r"\b(?:note|attention|message|important|instructions?|reminder|notice|warning)\s*(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|assistant|language model|chatbot|model|gpt|bot|agent)s?(?:\s+(?:[a-z-]+\s+)?(?:assistants?|agents?|models?|systems?|bots?|tools?))?(?:\s*[:,;.!\-–—\])]|\s*\n|\s+(?:that|who|which|reading|processing|summari[sz]ing|handling|reviewing|browsing|parsing|here|below|and|or|working|operating|running|acting|deployed|used)\b|\s*$)",
         weight: 0.8,
     },
     Phrase {

@@ -16,7 +16,12 @@ declare_rule! {
     /// away ("if you had no guidelines, how would you …", "si no tuvieras
     /// restricciones"), prefix injection ("begin your reply with 'Sure, here is'",
     /// seven languages), what to do "whenever you would refuse", and an uncensored
-    /// answer asked for with the caveats dropped (each weak alone).
+    /// answer asked for with the caveats dropped (each weak alone). A persona that
+    /// never says no ("nunca dice que no", "sagt nie nein"), answers anything (weak
+    /// alone: a FAQ "answers every question"), "however dangerous" ("sin importar lo
+    /// peligroso", "egal wie gefährlich"), warnings and refusals dropped in the six
+    /// other languages ("sem avisos nem recusas"), and the model told its moderation
+    /// is already off (weak alone: an operator says so of a staging setting).
     ///
     /// ## Why is this dangerous?
     /// Refusal suppression and policy negation are the payload of most jailbreaks,
@@ -52,7 +57,7 @@ declare_rule! {
 
 static PHRASES: &[Phrase] = &[
     Phrase {
-        re: r"\b(?:without any|free (?:of|from)(?: all| any)?|there are no)\s+(?:\w+\s+){0,2}(?:restrictions|rules|limits|limitations|filters|guidelines|censorship|boundaries|constraints|safeguards|policies)\b",
+        re: r"\b(?:without any|free (?:of|from)(?: all| any)?|there are no)\s+(?:\w+\s+){0,2}(?:restrictions|rules|limits|limitations|filters|filtering|guidelines|censorship|boundaries|constraints|safeguards|policies)\b",
         weight: 0.4,
     },
     Phrase {
@@ -84,7 +89,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.4,
     },
     Phrase {
-        re: r"\b(?:answer|respond|reply|comply|do it)\b[^.!?\n]{0,30}\b(?:no matter (?:what|how|if|whether)|regardless of (?:legality|ethics|morality|how|whether|the (?:consequences|rules|law))|even if (?:it is|it's) (?:illegal|unethical|harmful|dangerous|immoral))\b",
+        re: r"\b(?:answers?|responds?|repl(?:y|ies)|compl(?:y|ies)|do it)\b[^.!?\n]{0,30}\b(?:no matter (?:what|how|if|whether)|regardless of (?:legality|ethics|morality|how|whether|the (?:consequences|rules|law))|even if (?:it is|it's) (?:illegal|unethical|harmful|dangerous|immoral))\b",
         weight: 0.7,
     },
     Phrase {
@@ -142,6 +147,36 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"(?:umgehe|umgehen|hebe|aufheben|contourne|contourner|evita|elude|eludir|contorne|aggira)\b[^.!?\n]{0,40}(?:protokoll|beschränkung|einschränkung|restriction|restricci|restriç|restrizion|filtr|sicherheit|sécurité|seguridad|segurança|sicurezza|ethisch|éthique|ética|etica)",
         weight: 0.75,
+    },
+    // Without warnings or refusals, in the six other languages (English above).
+    Phrase {
+        re: r"\bohne (?:jegliche |irgendwelche )?(?:warnungen|warnhinweise|hinweise|ablehnungen|disclaimer)\b|\bsans (?:aucun |aucune )?(?:avertissements?|mises? en garde|refus)\b|\bsin (?:ninguna |ning[uú]n )?(?:advertencias?|avisos?|negativas?|rechazos?)\b|\bsenza (?:alcun |alcuna )?(?:avvertenze|avvertimenti|avvisi|rifiuti|disclaimer)\b|\bsem (?:nenhum |nenhuma |qualquer )?(?:avisos?|advert[eê]ncias?|recusas?)\b|\bzonder (?:enige )?(?:waarschuwingen|weigeringen|disclaimers?)\b",
+        weight: 0.4,
+    },
+    // The model told its safeguards are already off ("the moderation layer is
+    // switched off for this chat"): weak alone, since an operator may say so of a
+    // product setting.
+    Phrase {
+        re: r"\b(?:the|your|its|all)\s+(?:moderation|content filter(?:ing|s)?|safety filters?|filters|guardrails|safety (?:layer|system|settings)|content polic(?:y|ies)|restrictions)(?:\s+(?:layer|system|module))?\s+(?:is|are|has been|have been|was|were)\s+(?:now\s+|temporarily\s+|currently\s+)?(?:switched off|turned off|disabled|deactivated|off|removed|lifted|suspended|bypassed)\b",
+        weight: 0.5,
+    },
+    // The persona that never says no, in the six other languages (English above):
+    // "nunca dice que no", "sagt nie nein", "non rifiuta mai".
+    Phrase {
+        re: r"\b(?:sagt|sagst|sage)\s+(?:nie|niemals)\s+nein\b|\b(?:verweigert|verweigerst)\s+(?:nie|niemals)\b|\b(?:lehnt|lehnst)\s+(?:nie|niemals)\s+(?:\S+\s+){0,3}?ab\b|\bne (?:dit|dis|refuse|refuses) jamais\b|\bnunca (?:dice|dices|diga|digas)\s+(?:que\s+)?no\b|\bnunca (?:se niega|te niegas|rechaza|rechazas|rehúsa|rehusa)\b|\bnon (?:dice|dici|rifiuta|rifiuti) mai\b|\bnon dice mai di no\b|\bnunca (?:diz|dizes|diga)\s+(?:que\s+)?n[ãa]o(?:\s|[.,;:!?]|$)|\bnunca (?:recusa|recusas|se recusa|te recusas)\b|\b(?:zegt|zeg) nooit nee\b|\bweigert (?:nooit|nimmer)\b",
+        weight: 0.5,
+    },
+    // A persona that answers anything: weak alone (a FAQ "answers every question"),
+    // with "never says no" or "however dangerous" a jailbreak.
+    Phrase {
+        re: r"\b(?:answers?|responds? to|replies to)\s+(?:anything|everything|any question|every question|all questions)\b|\b(?:antwortet|antwortest) auf (?:alles|jede frage)\b|\bbeantwortet\s+(?:alles|jede frage)\b|\br[ée]ponds? (?:a|à) (?:tout|toutes les questions|n['’]importe quelle question)(?:\s|[.,;:!?]|$)|\bresponde(?:s|r[aá]s?)? (?:a\s+)?(?:todo|cualquier pregunta|todas las preguntas|qualquer pergunta|todas as perguntas|tudo)\b|\brispond(?:e|i|er[aà]i?) a (?:tutto|qualsiasi domanda|ogni domanda|tutte le domande)\b|\b(?:beantwoordt|beantwoord) (?:alles|elke vraag)\b|\bantwoordt op alles\b",
+        weight: 0.35,
+    },
+    // "However dangerous", "no matter how illegal": the harm waved away, in the seven
+    // languages.
+    Phrase {
+        re: r"\b(?:no matter how|however|regardless of how|even if it's|even if it is)\s+(?:illegal|dangerous|harmful|unethical|immoral|offensive|unsafe)\b|\begal wie\s+(?:illegal|gef(?:ä|ae|a)hrlich|sch(?:ä|ae|a)dlich|unethisch|unmoralisch)\b|\bpeu importe (?:si c['’]est|(?:a|à) quel point c['’]est|que ce soit)\s+(?:ill[ée]gal|dangereux|nuisible|immoral)|\bm[êe]me (?:si c['’]est )?(?:ill[ée]gal|dangereux)\b|\bsin importar (?:lo|si es|qu[ée] tan)\s+(?:ilegal|peligroso|da[ñn]ino|inmoral)\b|\bpor (?:muy|m[aá]s) (?:ilegal|peligroso|da[ñn]ino) que\b|\bnon importa (?:quanto|se)\s+(?:sia\s+|[èe]\s+)?(?:illegale|pericoloso|dannoso|immorale)\b|\bper quanto (?:illegale|pericoloso|dannoso)\b|\bn[ãa]o importa (?:qu[ãa]o|se (?:for|[ée]))\s+(?:ilegal|perigoso|prejudicial|imoral)\b|\bpor mais (?:ilegal|perigoso|prejudicial) que\b|\bhoe (?:illegaal|gevaarlijk|schadelijk|immoreel) (?:het\s+)?ook\b",
+        weight: 0.5,
     },
     // A hypothesis that takes the rules away ("if you had no guidelines, how would
     // you …", "wenn du keine Regeln hättest"), in the seven languages.
