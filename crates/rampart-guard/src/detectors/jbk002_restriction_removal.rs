@@ -163,13 +163,13 @@ static PHRASES: &[Phrase] = &[
     // The persona that never says no, in the six other languages (English above):
     // "nunca dice que no", "sagt nie nein", "non rifiuta mai".
     Phrase {
-        re: r"\b(?:sagt|sagst|sage)\s+(?:nie|niemals)\s+nein\b|\b(?:verweigert|verweigerst)\s+(?:nie|niemals)\b|\b(?:lehnt|lehnst)\s+(?:nie|niemals)\s+(?:\S+\s+){0,3}?ab\b|\bne (?:dit|dis|refuse|refuses) jamais\b|\bnunca (?:dice|dices|diga|digas)\s+(?:que\s+)?no\b|\bnunca (?:se niega|te niegas|rechaza|rechazas|rehúsa|rehusa)\b|\bnon (?:dice|dici|rifiuta|rifiuti) mai\b|\bnon dice mai di no\b|\bnunca (?:diz|dizes|diga)\s+(?:que\s+)?n[ãa]o(?:\s|[.,;:!?]|$)|\bnunca (?:recusa|recusas|se recusa|te recusas)\b|\b(?:zegt|zeg) nooit nee\b|\bweigert (?:nooit|nimmer)\b",
+        re: r"\b(?:sagt|sagst|sage)\s+(?:nie|niemals)\s+nein\b|\b(?:nie|niemals)\s+nein\s+(?:sagt|sagst|sagen)\b|\b(?:verweigert|verweigerst)\s+(?:nie|niemals)\b|\b(?:lehnt|lehnst)\s+(?:nie|niemals)\s+(?:\S+\s+){0,3}?ab\b|\bne (?:dit|dis|refuse|refuses) jamais\b|\bnunca (?:dice|dices|diga|digas)\s+(?:que\s+)?no\b|\bnunca (?:se niega|te niegas|rechaza|rechazas|rehúsa|rehusa)\b|\bnon (?:dice|dici|rifiuta|rifiuti) mai\b|\bnon dice mai di no\b|\bnunca (?:diz|dizes|diga)\s+(?:que\s+)?n[ãa]o(?:\s|[.,;:!?]|$)|\bnunca (?:recusa|recusas|se recusa|te recusas)\b|\b(?:zegt|zeg) nooit nee\b|\bweigert (?:nooit|nimmer)\b",
         weight: 0.5,
     },
     // A persona that answers anything: weak alone (a FAQ "answers every question"),
     // with "never says no" or "however dangerous" a jailbreak.
     Phrase {
-        re: r"\b(?:answers?|responds? to|replies to)\s+(?:anything|everything|any question|every question|all questions)\b|\b(?:antwortet|antwortest) auf (?:alles|jede frage)\b|\bbeantwortet\s+(?:alles|jede frage)\b|\br[ée]ponds? (?:a|à) (?:tout|toutes les questions|n['’]importe quelle question)(?:\s|[.,;:!?]|$)|\bresponde(?:s|r[aá]s?)? (?:a\s+)?(?:todo|cualquier pregunta|todas las preguntas|qualquer pergunta|todas as perguntas|tudo)\b|\brispond(?:e|i|er[aà]i?) a (?:tutto|qualsiasi domanda|ogni domanda|tutte le domande)\b|\b(?:beantwoordt|beantwoord) (?:alles|elke vraag)\b|\bantwoordt op alles\b",
+        re: r"\b(?:answers?|responds? to|replies to)\s+(?:anything|everything|any question|every question|all questions)\b|\b(?:never|not) (?:once |ever )?(?:turned|turns|turn) down (?:a|any|one)\s+(?:request|question)\b|\b(?:antwortet|antwortest) auf (?:alles|jede frage)\b|\bbeantwortet\s+(?:alles|jede frage)\b|\br[ée]ponds? (?:a|à) (?:tout|toutes les questions|n['’]importe quelle question)(?:\s|[.,;:!?]|$)|\bresponde(?:s|r[aá]s?)? (?:a\s+)?(?:todo|cualquier pregunta|todas las preguntas|qualquer pergunta|todas as perguntas|tudo)\b|\brispond(?:e|i|er[aà]i?) a (?:tutto|qualsiasi domanda|ogni domanda|tutte le domande)\b|\b(?:beantwoordt|beantwoord) (?:alles|elke vraag)\b|\bantwoordt op alles\b",
         weight: 0.35,
     },
     // "However dangerous", "no matter how illegal": the harm waved away, in the seven
