@@ -7,8 +7,10 @@ use crate::types::Category;
 declare_rule! {
     /// ## What it does
     /// Reports Markdown images and HTML `<img>` tags whose URL carries data: a query
-    /// with a template slot (`{…}`, `$…`), a long high-entropy value, or a long
-    /// percent-encoded value.
+    /// with a template slot (`{…}`, `$…`, `[…]`, `<…>`), a long high-entropy value, a
+    /// long percent-encoded value, or a placeholder word in capitals that the text
+    /// names again outside the URL ("`?q=CHAT_HISTORY`, replacing CHAT_HISTORY with
+    /// …").
     ///
     /// ## Why is this dangerous?
     /// A chat client fetches images automatically. An injected instruction that makes
@@ -47,7 +49,7 @@ static RULES: &[TokenRule] = &[TokenRule {
 /// Whether a URL's query or path carries data.
 pub(crate) fn carries_data(url: &str) -> Option<f32> {
     let (_, query) = url.split_once('?').unwrap_or((url, ""));
-    if query.contains('{') || query.contains('$') || query.to_ascii_lowercase().contains("%7b") {
+    if query.contains(['{', '$', '[', '<']) || query.to_ascii_lowercase().contains("%7b") {
         return Some(0.9);
     }
     for pair in query.split('&') {
@@ -67,7 +69,28 @@ pub(crate) fn carries_data(url: &str) -> Option<f32> {
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let url = text.get(s..e)?;
-    carries_data(url).map(|score| (score, s, e))
+    carries_data(url)
+        .or_else(|| names_a_placeholder(text, s, e, url).then_some(0.85))
+        .map(|score| (score, s, e))
+}
+
+/// Whether a query value of `url` (at `s..e` in `text`) is a placeholder word in
+/// capitals (`USER_EMAIL`, `GESPRÄCHSVERLAUF`) that `text` names again outside the
+/// URL: the model is told what to put there. A value in capitals alone (`?lang=EN`,
+/// `?id=AB12`) is not enough.
+fn names_a_placeholder(text: &str, s: usize, e: usize, url: &str) -> bool {
+    let Some((_, query)) = url.split_once('?') else {
+        return false;
+    };
+    let (before, after) = (text.get(..s).unwrap_or(""), text.get(e..).unwrap_or(""));
+    query.split('&').any(|pair| {
+        let value = pair.split_once('=').map_or(pair, |p| p.1);
+        value.chars().filter(|c| c.is_alphabetic()).count() >= 4
+            && value
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            && (before.contains(value) || after.contains(value))
+    })
 }
 
 /// Registry entry.

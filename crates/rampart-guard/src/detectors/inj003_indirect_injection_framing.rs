@@ -27,7 +27,8 @@ declare_rule! {
     /// score alone stays below the block threshold unless two signals meet in one
     /// sentence. "Note for the assistant" counts only where the address ends there (a
     /// colon, a comma, the end of the line) or goes on to the AI's work ("… working in
-    /// this repository"): "reminder for the assistant manager" is to a person.
+    /// this repository"): "reminder for the assistant manager" is to a person, as is
+    /// "if you are an assistant professor".
     ///
     /// ## References
     /// Greshake et al., "Not what you've signed up for" (2023); OWASP LLM01:2025;
@@ -43,7 +44,7 @@ declare_rule! {
 
 static PHRASES: &[Phrase] = &[
     Phrase {
-        re: r"\b(?:ai|llm|gpt|chatbot|language model|ai model|assistant|agent|claude|chatgpt|copilot|bard|gemini|bot)s?\b[^.\n]{0,30}\b(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|seeing|ingesting|crawling)\s+(?:this|these|the following)\b",
+        re: r"\b(?:ai|llm|gpt|chatbot|language model|ai model|assistant|agent|claude|chatgpt|copilot|bard|gemini|bot)s?\b[^.\n]{0,30}\b(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|seeing|ingesting|crawling)\s+(?:this|these|the following)\b|\b(?:whichever|whatever|any|every)\s+(?:ai|llm|assistant|agent|model|chatbot|bot)\s+(?:is\s+)?(?:answering|responding|replying|working)\b[^.\n]{0,40}\b(?:with|from|using|about)\s+(?:this|these)\b",
         weight: 0.85,
     },
     Phrase {
@@ -51,7 +52,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.8,
     },
     Phrase {
-        re: r"\bif you are an?\s+(?:ai|llm|language model|assistant|chatbot|large language model|ai assistant|ai model|bot|agent)\b",
+        re: r"\bif you are an?\s+(?:ai|llm|language model|assistant|chatbot|large language model|ai assistant|ai model|bot|agent)(?:\s*[:,;.!\-–—)]|\s*\n|\s+(?:that|who|which|and|or|like|tasked|asked|used|deployed|with|[a-z]+ing)\b|\s*$)",
         weight: 0.75,
     },
     Phrase {
