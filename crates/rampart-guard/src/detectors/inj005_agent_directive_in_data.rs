@@ -20,7 +20,10 @@ declare_rule! {
     /// ("der Assistent, der diese Einladung liest") count alone. Secrecy asked of the
     /// reader ("and do not mention it", "und bestätige nichts", "sin avisar"), rows to
     /// ignore ("ignore the other rows") and an order to tell the user something add to
-    /// an order. Each of those alone is weak; two in one sentence block.
+    /// an order. What every answer must say ("any answer based on this page must
+    /// conclude …", "toute réponse fondée sur ce texte doit …") blocks with the data
+    /// named as the answer's source; a style guide ("every answer should be short")
+    /// alone does not. Each of those alone is weak; two in one sentence block.
     ///
     /// ## Why is this dangerous?
     /// Indirect prompt injection: an agent reads web pages, e-mails, calendar invites,
@@ -240,6 +243,20 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\b(?:wenn\s+du|wer)\s+[^.\n]{0,60}\b(?:zusammenfasst|beschreibst|beschreibt|vergleichst|vergleicht|bewertest|bewertet|empfiehlst)\b|\b(?:lorsque|quand)\s+(?:tu|vous)\s+(?:compares|comparez|résumes|resumes|résumez|resumez|décris|decris|décrivez|decrivez|présentes|presentes|présentez|presentez|recommandes|recommandez)\b|\bcuando\s+(?:compares|resumas|describas|recomiendes|respondas)\b|\bquando\s+(?:confronti|riassumi|descrivi|consigli|rispondi|comparar|resumir|descrever|recomendar|responder|compares|resumires)\b|\b(?:wanneer|als)\s+(?:je|u)\s+[^.\n]{0,40}\b(?:vergelijkt|samenvat|beschrijft|aanbeveelt)\b|\b(?:ao|al)\s+(?:resumir|comparar|descrever|describir|recomendar|responder)\b|\bbij\s+(?:elke|iedere)\s+(?:samenvatting|vergelijking|beschrijving|aanbeveling)\b",
         weight: 0.45,
+    },
+    // Goal hijacking by what every answer must say: "any answer based on this page
+    // must conclude …", "toute réponse fondée sur ce texte doit …", in the seven
+    // languages. A style guide says this too ("every answer should be polite"), so it
+    // is weak alone; with the data named as the answer's source (below) it blocks.
+    Phrase {
+        re: r"\b(?:any|every|each|all)\s+(?:answers?|responses?|repl(?:y|ies)|summar(?:y|ies)|recommendations?|descriptions?)\b[^.\n]{0,60}\b(?:must|should|shall|has to|needs to|is to)\b|\b(?:whoever|anyone who|any(?:one|thing) that)\s+(?:reads|uses|processes|summari[sz]es|consults)\b[^.\n]{0,50}\b(?:should|must|has to)\b|\b(?:jede|bei jeder|jeder)\s+(?:antwort|zusammenfassung|empfehlung|beschreibung)\b[^.\n]{0,60}\b(?:soll|muss|sollte|m(?:ü|ue|u)ssen)\b|\btoute?s?\s+(?:les\s+)?(?:r[ée]ponses?|r[ée]sum[ée]s?|recommandations?|descriptions?)[^.\n]{0,60}\b(?:doit|doivent|devra)\b|\b(?:cualquier|toda|cada)\s+(?:respuesta|resumen|recomendaci[oó]n|descripci[oó]n)\b[^.\n]{0,60}\b(?:debe|deber[aá]|tiene que)(?:\s|[.,;:!?]|$)|\b(?:ogni|qualsiasi|qualunque)\s+(?:risposta|riassunto|raccomandazione|descrizione)\b[^.\n]{0,60}\b(?:deve|dovr[aà])(?:\s|[.,;:!?]|$)|\bchi\s+(?:usa|legge|riassume|consulta)\s+quest[ao]\b[^.\n]{0,40}\bdeve\b|\b(?:qualquer|toda|cada)\s+(?:resposta|resumo|recomenda[cç][aã]o|descri[cç][aã]o)\b[^.\n]{0,60}\b(?:deve|dever[aá]|tem de|tem que)(?:\s|[.,;:!?]|$)|\b(?:elk|ieder|elke|iedere)\s+(?:antwoord|samenvatting|advies|beschrijving)\b[^.\n]{0,60}\b(?:moet|dient)\b",
+        weight: 0.45,
+    },
+    // The data named as the source of the reader's answer: "based on this page",
+    // "die sich auf diese Seite stützt", "fondée sur ce texte". Only adds to an order.
+    Phrase {
+        re: r"\b(?:based on|using|relying on|drawing on|derived from|that uses|of|from)\s+(?:this|these)\s+(?:page|text|guide|document|listing|article|notes|site|website|review|reviews|data|information|source|sheet|file)\b|\bauf (?:diese[rnms]?|dieses) (?:seite|text|dokument|leitfaden|ratgeber|artikel|daten)\b[^.\n]{0,20}\b(?:st(?:ü|ue|u)tzt|beruht|basiert)|\bfond[ée]e?s? sur (?:ce|cette|ces) (?:texte|page|guide|document|article|donn[ée]es)\b|\bbas[ée]e?s? sur (?:ce|cette|ces)\b|\bbasad[ao]s? en (?:esta|este|estos|estas) (?:p[aá]gina|texto|gu[ií]a|documento|art[ií]culo|datos)\b|\bbasat[ao] su quest[ao] (?:pagina|testo|guida|documento|articolo)\b|\b(?:usa|legge|consulta) quest[ao] (?:pagina|testo|guida|documento)\b|\bbasead[ao]s? (?:neste|nesta|nestes|nestas) (?:p[aá]gina|texto|guia|documento|artigo)\b|\bop (?:deze|dit) (?:pagina|tekst|gids|document|artikel)\b[^.\n]{0,20}\bgebaseerd\b",
+        weight: 0.35,
     },
     // ... towards a deception or a rival: "even though it is not", "whatever the
     // request", "competitors", "rank ours first", in the seven languages.
