@@ -74,22 +74,41 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         .map(|score| (score, s, e))
 }
 
+/// Stems of "replace" in the seven languages the guard reads.
+const REPLACE: &[&str] = &[
+    "replac",
+    "substitut",
+    "ersetz",
+    "remplac",
+    "reemplaz",
+    "sostitu",
+    "vervang",
+];
+
 /// Whether a query value of `url` (at `s..e` in `text`) is a placeholder word in
 /// capitals (`USER_EMAIL`, `GESPRÄCHSVERLAUF`) that `text` names again outside the
-/// URL: the model is told what to put there. A value in capitals alone (`?lang=EN`,
-/// `?id=AB12`) is not enough.
+/// URL: the model is told what to put there. The word must look like a slot (an
+/// underscore, or eight letters or more) or the text must say to replace it: a
+/// language or region code repeated in a caption (`?locale=EN-US` … "EN-US") is not
+/// one.
 fn names_a_placeholder(text: &str, s: usize, e: usize, url: &str) -> bool {
     let Some((_, query)) = url.split_once('?') else {
         return false;
     };
     let (before, after) = (text.get(..s).unwrap_or(""), text.get(e..).unwrap_or(""));
+    let replace = || {
+        let lower = text.to_lowercase();
+        REPLACE.iter().any(|stem| lower.contains(stem))
+    };
     query.split('&').any(|pair| {
         let value = pair.split_once('=').map_or(pair, |p| p.1);
-        value.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        let letters = value.chars().filter(|c| c.is_alphabetic()).count();
+        letters >= 4
             && value
                 .chars()
                 .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
             && (before.contains(value) || after.contains(value))
+            && (value.contains('_') || letters >= 8 || replace())
     })
 }
 

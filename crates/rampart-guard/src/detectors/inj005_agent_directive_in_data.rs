@@ -83,7 +83,7 @@ macro_rules! before_order {
 /// The order verbs, in the seven languages.
 macro_rules! order_verb {
     () => {
-        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|set|change|mark|leite|setze|ändere|andere|markiere|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg)\b"#
+        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|set|change|leite|setze|ändere|andere|markiere|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg)\b"#
     };
 }
 
