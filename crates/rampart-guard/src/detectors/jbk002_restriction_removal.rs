@@ -21,7 +21,11 @@ declare_rule! {
     /// alone: a FAQ "answers every question"), "however dangerous" ("sin importar lo
     /// peligroso", "egal wie gefährlich"), warnings and refusals dropped in the six
     /// other languages ("sem avisos nem recusas"), and the model told its moderation
-    /// is already off (weak alone: an operator says so of a staging setting).
+    /// is already off (weak alone: an operator says so of a staging setting). Refusal
+    /// suppression ("you are not allowed to say 'I can't'", "du darfst nicht 'Es tut
+    /// mir leid' sagen"), and no content policy, filter or rules in the six other
+    /// languages ("ninguna política de contenido", "nessun filtro, nessuna regola";
+    /// each weak alone).
     ///
     /// ## Why is this dangerous?
     /// Refusal suppression and policy negation are the payload of most jailbreaks,
@@ -159,6 +163,20 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\b(?:the|your|its|all)\s+(?:moderation|content filter(?:ing|s)?|safety filters?|filters|guardrails|safety (?:layer|system|settings)|content polic(?:y|ies)|restrictions)(?:\s+(?:layer|system|module))?\s+(?:is|are|has been|have been|was|were)\s+(?:now\s+|temporarily\s+|currently\s+)?(?:switched off|turned off|disabled|deactivated|off|removed|lifted|suspended|bypassed)\b",
         weight: 0.5,
+    },
+    // Refusal suppression: the model forbidden the words of a refusal ("you are not
+    // allowed to say 'I can't'", "du darfst nicht 'Es tut mir leid' sagen"), in the
+    // seven languages.
+    Phrase {
+        re: r#"\b(?:not allowed to|forbidden to|never|don't|do not|must not|cannot|can't|may not)\s+(?:say|use|write|include|start with|begin with|reply with|respond with)\s+(?:the\s+(?:words?|phrases?)\s+)?["'“‘«]\s*(?:i can't|i cannot|i'm sorry|i am sorry|sorry|as an ai|unfortunately|i'm unable|i am unable)|\b(?:darfst|kannst|sollst)\s+(?:du\s+)?(?:nicht|nie|niemals)\s+["'„“«]\s*(?:es tut mir leid|ich kann (?:das )?nicht|leider|als ki)|\b(?:n['’]as pas le droit de|ne dois jamais|ne peux pas|interdit de)\s+(?:dire|[ée]crire|r[ée]pondre)\s+["'“«]\s*(?:d[ée]sol[ée]|je ne peux pas|en tant qu['’]ia|malheureusement)|\b(?:no (?:puedes|debes|tienes permitido)|nunca)\s+(?:decir|escribir|responder)\s+["'“«]\s*(?:lo siento|no puedo|como ia|lamentablemente)|\b(?:non (?:puoi|devi|[èe] permesso)|mai)\s+(?:dire|scrivere|rispondere)\s+["'“«]\s*(?:mi dispiace|non posso|come ia|purtroppo)|\b(?:n[ãa]o (?:podes|pode|deves|deve)|nunca)\s+(?:dizer|escrever|responder)\s+["'“«]\s*(?:desculpa|lamento|n[ãa]o posso|como ia|infelizmente)|\b(?:je mag (?:niet|nooit)|nooit)\s+["'“«]\s*(?:sorry|het spijt me|ik kan (?:dat )?niet|als ai)"#,
+        weight: 0.7,
+    },
+    // No content policy, filter or rules for the model, in the six other languages
+    // ("no aplicas ninguna política de contenido", "nessun filtro, nessuna regola",
+    // "keine Regeln für KIs"): weak alone, two together a jailbreak.
+    Phrase {
+        re: r"\b(?:keine[nr]?|kein)\s+(?:inhaltsrichtlinien?|filter|regeln|einschr(?:ä|ae|a)nkungen|zensur)\b|\baucune?s?\s+(?:politique de contenu|filtres?|r(?:è|e)gles?|restrictions?|censure)(?:\s|[.,;:!?]|$)|\b(?:ninguna|ning[uú]n)\s+(?:pol[ií]tica de contenido|filtro|regla|restricci[oó]n|censura)(?:\s|[.,;:!?]|$)|\b(?:nessuna|nessun)\s+(?:policy sui contenuti|politica sui contenuti|filtro|regola|restrizione|censura)\b|\b(?:nenhuma|nenhum)\s+(?:pol[ií]tica de conte[uú]do|filtro|regra|restri[cç][aã]o|censura)(?:\s|[.,;:!?]|$)|\bregras nenhumas\b|\bgeen\s+(?:contentbeleid|filters?|regels|beperkingen|censuur)\b",
+        weight: 0.4,
     },
     // The persona that never says no, in the six other languages (English above):
     // "nunca dice que no", "sagt nie nein", "non rifiuta mai".
