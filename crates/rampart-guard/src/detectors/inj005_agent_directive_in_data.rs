@@ -152,7 +152,7 @@ static PHRASES: &[Phrase] = &[
     // "If you are the assistant managing this calendar", "wenn du als KI diese Seite
     // zusammenfasst": the reader told it is the AI, in the seven languages.
     Phrase {
-        re: r"\bwenn du als (?:ki|sprachmodell|ki-assistent|assistent|agent|chatbot)\b|\bsi (?:tu es|vous [êe]tes) (?:une? |l['’])?(?:ia|assistant|agent|mod[èe]le|chatbot)\b|\bsi eres (?:el |la |un |una )?(?:ia|asistente|agente|modelo|chatbot)\b|\bse (?:sei|[èe]) (?:l['’]|un |il )?(?:ia|assistente|agente|modello|chatbot)\b|\bse (?:[ée]s|for|fores) (?:o |a |um |uma )?(?:ia|assistente|agente|modelo|chatbot)\b|\bals (?:je|jij) (?:de |een )?(?:ai|assistent|agent|taalmodel|chatbot) bent\b|\bif you(?:'re| are) (?:the|an?) (?:\w+\s+)?(?:assistant|agent) (?:that|who|which)? ?(?:is\s+)?(?:managing|handling|scheduling|reading|processing|sorting|answering)\b",
+        re: r"\bwenn du als (?:ki|sprachmodell|ki-assistent|assistent|agent|chatbot)\b|\bsi (?:tu es|vous [êe]tes) (?:une? |l['’])?(?:ia|assistant|agent|mod[èe]le|chatbot)\b|\bsi eres (?:el |la |un |una )?(?:ia|asistente|agente|modelo|chatbot)\b|\bse sei (?:l['’]|un |il )?(?:ia|assistente|agente|modello|chatbot)\b|\bse (?:[ée]s|fores) (?:o |a |um |uma )?(?:ia|assistente|agente|modelo|chatbot)\b|\bals (?:je|jij) (?:de |een )?(?:ai|assistent|agent|taalmodel|chatbot) bent\b|\bif you(?:'re| are) (?:the|an?) (?:\w+\s+)?(?:assistant|agent) (?:that|who|which)? ?(?:is\s+)?(?:managing|handling|scheduling|reading|processing|sorting|answering)\b",
         weight: 0.6,
     },
     // Data told to be left out ("ignore the other rows", "ignoriere die übrigen
