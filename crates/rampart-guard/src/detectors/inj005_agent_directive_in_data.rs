@@ -106,7 +106,7 @@ static PHRASES: &[Phrase] = &[
     // language model:". Without the colon it is a description ("e-mails with hidden
     // instructions for the AI").
     Phrase {
-        re: r"\b(?:instructions?|notes?|message|directive|task|request|reminder|important|attention|steps?|next step|action|hint|todo|p\.\s?s\.?|ps)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+|an?\s+|every\s+)?(?:[a-z-]+\s+){0,2}(?:ai|a\.i\.|llm|language model|ai model|ai assistant|ai agent|virtual assistant|chatbot|copilot|gpt)s?\b[^.\n:]{0,60}:",
+        re: r"\b(?:instructions?|notes?|message|directive|task|request|reminder|important|attention|steps?|next step|action|hint|todo|p\.\s?s\.?|ps)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+|an?\s+|every\s+)?(?:[a-z-]+\s+){0,2}(?:ai|a\.i\.|llm|language model|ai model|ai assistant|ai agent|virtual assistant|chatbot|copilot|gpt)s?(?:\s+(?:[a-z-]+\s+)?(?:assistants?|agents?|models?|systems?|bots?|tools?))?(?:\s*:|\s*,[^.\n:]{0,60}:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|reviewing|browsing|working|running|here|below)\b[^.\n:]{0,60}:)",
         weight: 0.8,
     },
     Phrase {
@@ -116,7 +116,7 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         // German: "Anweisung an das Sprachmodell", "Hinweis für KI-Systeme",
         // "Zusätzliche Anweisung für den Agenten", "An den KI-Assistenten, der …"
-        re: r"(?:\b(?:anweisung|anweisungen|hinweis|notiz|nachricht|aufgabe|befehl|wichtig|achtung)\s+(?:an|für)\s+(?:den\s+|die\s+|das\s+|alle\s+|jeden\s+|jede\s+)?(?:\w+\s+)?|\ban\s+(?:den|die|das)\s+)(?:ki|ai|sprachmodell|ki-\w+|ai-\w+|chatbot|agenten|assistenten)\b[^.\n:]{0,60}:",
+        re: r"(?:\b(?:anweisung|anweisungen|hinweis|notiz|nachricht|aufgabe|befehl|wichtig|achtung)\s+(?:an|für)\s+(?:den\s+|die\s+|das\s+|alle\s+|jeden\s+|jede\s+)?(?:\w+\s+)?|\ban\s+(?:den|die|das)\s+)(?:ki|ai|sprachmodell|ki-(?:assistent|agent|system|modell)\w*|ai-(?:assistent|agent)\w*|chatbot|agenten|assistenten)(?:\s*:|\s*,[^.\n:]{0,60}:|\s+(?:der|die|das|welche[rs]?)\b[^.\n:]{0,60}:)",
         weight: 0.8,
     },
     Phrase {
@@ -144,9 +144,20 @@ static PHRASES: &[Phrase] = &[
     // A line that opens by naming an AI as its addressee, in the seven languages: "To
     // the AI assistant sorting this inbox:", "Para el modelo que lea esto:", "Voor
     // AI-assistenten die deze pagina gebruiken:". The AI word must end the address or
-    // start a clause about it ("for the AI team:" is to people).
+    // start a clause about it ("for the AI team:" is to people). Alone it is weak
+    // (documentation written for AI agents says "For AI assistants: the API returns
+    // JSON"); with an order right after it, it blocks.
     Phrase {
         re: r"(?:^|[\n.!?\[(*•\-–—]\s*)(?:to|for|an|f(?:ü|ue|u)r|pour|à|a|para|per|voor|aan)\s+(?:the\s+|any\s+|all\s+|every\s+|den\s+|die\s+|das\s+|alle\s+|jede[nr]?\s+|l['’]\s?|les\s+|le\s+|la\s+|tout\s+|el\s+|los\s+|cualquier\s+|o\s+|os\s+|qualquer\s+|il\s+|lo\s+|gli\s+|qualsiasi\s+|ogni\s+|de\s+|het\s+|elke\s+)?(?:ai|a\.i\.|ki|ia|llm|language model|sprachmodell|modèle de langage|modelo de lenguaje|modello linguistico|taalmodel|modelo|modello|model|modèle|ai[- ]assistants?|ai[- ]agents?|ki-assistent(?:en)?|ki-agenten|ki-systeme?|assistants? ia|asistentes? de ia|assistenti ia|assistentes? de ia|ai-assistenten|chatbots?)(?:\s*:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|die|der|das|qui|que|che|dat|welche[rs]?)\b[^.\n:]{0,60}:)",
+        weight: 0.45,
+    },
+    Phrase {
+        re: concat!(
+            r"(?:^|[\n.!?\[(*•\-–—]\s*)(?:to|for|an|f(?:ü|ue|u)r|pour|à|a|para|per|voor|aan)\s+(?:the\s+|any\s+|all\s+|every\s+|den\s+|die\s+|das\s+|alle\s+|jede[nr]?\s+|l['’]\s?|les\s+|le\s+|la\s+|tout\s+|el\s+|los\s+|cualquier\s+|o\s+|os\s+|qualquer\s+|il\s+|lo\s+|gli\s+|qualsiasi\s+|ogni\s+|de\s+|het\s+|elke\s+)?(?:ai|a\.i\.|ki|ia|llm|language model|sprachmodell|modèle de langage|modelo de lenguaje|modello linguistico|taalmodel|modelo|modello|model|modèle|ai[- ]assistants?|ai[- ]agents?|ki-assistent(?:en)?|ki-agenten|ki-systeme?|assistants? ia|asistentes? de ia|assistenti ia|assistentes? de ia|ai-assistenten|chatbots?)(?:\s*:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|die|der|das|qui|que|che|dat|welche[rs]?)\b[^.\n:]{0,60}:)",
+            r"\s*(?:(?:always|never|immer|stets|nie|toujours|jamais|siempre|nunca|sempre|mai|altijd|nooit|now|jetzt|maintenant|ahora|ora|agora|nu)\s+)?",
+            before_order!(),
+            order_verb!()
+        ),
         weight: 0.8,
     },
     // "If you are the assistant managing this calendar", "wenn du als KI diese Seite

@@ -22,8 +22,8 @@ declare_rule! {
     /// peligroso", "egal wie gefährlich"), warnings and refusals dropped in the six
     /// other languages ("sem avisos nem recusas"), and the model told its moderation
     /// is already off (weak alone: an operator says so of a staging setting). Refusal
-    /// suppression ("you are not allowed to say 'I can't'", "du darfst nicht 'Es tut
-    /// mir leid' sagen"), and no content policy, filter or rules in the six other
+    /// suppression ("you are not allowed to say 'I can't'", "du darfst nicht 'Ich kann
+    /// das nicht' sagen"), and no content policy, filter or rules in the six other
     /// languages ("ninguna política de contenido", "nessun filtro, nessuna regola";
     /// each weak alone).
     ///
@@ -165,10 +165,12 @@ static PHRASES: &[Phrase] = &[
         weight: 0.5,
     },
     // Refusal suppression: the model forbidden the words of a refusal ("you are not
-    // allowed to say 'I can't'", "du darfst nicht 'Es tut mir leid' sagen"), in the
-    // seven languages.
+    // allowed to say 'I can't'", "du darfst nicht 'Ich kann das nicht' sagen"), in the
+    // seven languages. Not "sorry" or "unfortunately" ("don't start customer e-mails
+    // with 'Sorry'" is a style request), and in English only said to "you" ("never say
+    // 'I cannot' to a customer" is advice).
     Phrase {
-        re: r#"\b(?:not allowed to|forbidden to|never|don't|do not|must not|cannot|can't|may not)\s+(?:say|use|write|include|start with|begin with|reply with|respond with)\s+(?:the\s+(?:words?|phrases?)\s+)?["'“‘«]\s*(?:i can't|i cannot|i'm sorry|i am sorry|sorry|as an ai|unfortunately|i'm unable|i am unable)|\b(?:darfst|kannst|sollst)\s+(?:du\s+)?(?:nicht|nie|niemals)\s+["'„“«]\s*(?:es tut mir leid|ich kann (?:das )?nicht|leider|als ki)|\b(?:n['’]as pas le droit de|ne dois jamais|ne peux pas|interdit de)\s+(?:dire|[ée]crire|r[ée]pondre)\s+["'“«]\s*(?:d[ée]sol[ée]|je ne peux pas|en tant qu['’]ia|malheureusement)|\b(?:no (?:puedes|debes|tienes permitido)|nunca)\s+(?:decir|escribir|responder)\s+["'“«]\s*(?:lo siento|no puedo|como ia|lamentablemente)|\b(?:non (?:puoi|devi|[èe] permesso)|mai)\s+(?:dire|scrivere|rispondere)\s+["'“«]\s*(?:mi dispiace|non posso|come ia|purtroppo)|\b(?:n[ãa]o (?:podes|pode|deves|deve)|nunca)\s+(?:dizer|escrever|responder)\s+["'“«]\s*(?:desculpa|lamento|n[ãa]o posso|como ia|infelizmente)|\b(?:je mag (?:niet|nooit)|nooit)\s+["'“«]\s*(?:sorry|het spijt me|ik kan (?:dat )?niet|als ai)"#,
+        re: r#"\byou(?:'re| are)?\s+(?:not allowed to|forbidden to|never|must not|may not|cannot|can't|will never|shall not)\s+(?:ever\s+)?(?:say|use|write|include|start with|begin with|reply with|respond with)\s+(?:the\s+(?:words?|phrases?)\s+)?["'“‘«]\s*(?:i can't|i cannot|as an ai|as a language model|i'm unable|i am unable)|\b(?:darfst|kannst|sollst)\s+(?:du\s+)?(?:nicht|nie|niemals)\s+["'„“«]\s*(?:ich kann (?:das |dir )?nicht|als ki)|\b(?:n['’]as pas le droit de|ne dois jamais|ne peux pas|interdit de)\s+(?:dire|[ée]crire|r[ée]pondre)\s+["'“«]\s*(?:je ne peux pas|en tant qu['’]ia)|\b(?:no (?:puedes|debes|tienes permitido)|nunca)\s+(?:decir|escribir|responder)\s+["'“«]\s*(?:no puedo|como ia)|\b(?:non (?:puoi|devi|[èe] permesso)|mai)\s+(?:dire|scrivere|rispondere)\s+["'“«]\s*(?:non posso|come ia)|\b(?:n[ãa]o (?:podes|pode|deves|deve)|nunca)\s+(?:dizer|escrever|responder)\s+["'“«]\s*(?:n[ãa]o posso|como ia)|\b(?:je mag (?:niet|nooit)|nooit)\s+["'“«]\s*(?:ik kan (?:dat |je )?niet|als ai)"#,
         weight: 0.7,
     },
     // No content policy, filter or rules for the model, in the six other languages
