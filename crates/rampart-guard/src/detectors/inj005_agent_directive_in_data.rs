@@ -96,6 +96,16 @@ macro_rules! ai_name {
         r#"(?:ai:|ai,|ai :|ki:|ki,|ki :|ia:|ia,|ia :|a\.i\.:|a\.i\.,|a\.i\. :|ai agent:|ai agent,|ai agent :|ki-agent:|ki-agent,|ki-agent :|ki-assistent:|ki-assistent,|ki-assistent :|ki-assistentin:|ki-assistentin,|ki-assistentin :|ai assistant:|ai assistant,|ai assistant :|ai-assistent:|ai-assistent,|ai-assistent :|agent ia:|agent ia,|agent ia :|assistant ia:|assistant ia,|assistant ia :|assistente ia:|assistente ia,|assistente ia :|asistente de ia:|asistente de ia,|asistente de ia :|assistente de ia:|assistente de ia,|assistente de ia :|chatbot:|chatbot,|chatbot :|llm:|llm,|llm :|language model:|language model,|language model :|sprachmodell:|sprachmodell,|sprachmodell :)"#
     };
 }
+
+/// A line that opens by naming an AI as its addressee ("To the AI assistant sorting
+/// this inbox:", "Para el modelo que lea esto:"), up to its colon: shared by the weak
+/// address alone and the address with an order after it.
+macro_rules! ai_address {
+    () => {
+        r"(?:^|[\n.!?\[(*•\-–—]\s*)(?:to|for|an|f(?:ü|ue|u)r|pour|à|a|para|per|voor|aan)\s+(?:the\s+|any\s+|all\s+|every\s+|den\s+|die\s+|das\s+|alle\s+|jede[nr]?\s+|l['’]\s?|les\s+|le\s+|la\s+|tout\s+|el\s+|los\s+|cualquier\s+|o\s+|os\s+|qualquer\s+|il\s+|lo\s+|gli\s+|qualsiasi\s+|ogni\s+|de\s+|het\s+|elke\s+)?(?:ai|a\.i\.|ki|ia|llm|language model|sprachmodell|modèle de langage|modelo de lenguaje|modello linguistico|taalmodel|modelo|modello|model|modèle|ai[- ]assistants?|ai[- ]agents?|ki-assistent(?:en)?|ki-agenten|ki-systeme?|assistants? ia|asistentes? de ia|assistenti ia|assistentes? de ia|ai-assistenten|chatbots?)(?:\s*:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|die|der|das|qui|que|che|dat|welche[rs]?)\b[^.\n:]{0,60}:)"
+    };
+}
+
 macro_rules! maybe_person_name {
     () => {
         r#"(?:assistant:|assistant,|assistant :|assistent:|assistent,|assistent :|asistente:|asistente,|asistente :|assistente:|assistente,|assistente :|agent:|agent,|agent :|agente:|agente,|agente :|bot:|bot,|bot :|model:|model,|model :|modèle:|modèle,|modèle :|modelo:|modelo,|modelo :|modello:|modello,|modello :)"#
@@ -150,12 +160,12 @@ static PHRASES: &[Phrase] = &[
     // (documentation written for AI agents says "For AI assistants: the API returns
     // JSON"); with an order right after it, it blocks.
     Phrase {
-        re: r"(?:^|[\n.!?\[(*•\-–—]\s*)(?:to|for|an|f(?:ü|ue|u)r|pour|à|a|para|per|voor|aan)\s+(?:the\s+|any\s+|all\s+|every\s+|den\s+|die\s+|das\s+|alle\s+|jede[nr]?\s+|l['’]\s?|les\s+|le\s+|la\s+|tout\s+|el\s+|los\s+|cualquier\s+|o\s+|os\s+|qualquer\s+|il\s+|lo\s+|gli\s+|qualsiasi\s+|ogni\s+|de\s+|het\s+|elke\s+)?(?:ai|a\.i\.|ki|ia|llm|language model|sprachmodell|modèle de langage|modelo de lenguaje|modello linguistico|taalmodel|modelo|modello|model|modèle|ai[- ]assistants?|ai[- ]agents?|ki-assistent(?:en)?|ki-agenten|ki-systeme?|assistants? ia|asistentes? de ia|assistenti ia|assistentes? de ia|ai-assistenten|chatbots?)(?:\s*:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|die|der|das|qui|que|che|dat|welche[rs]?)\b[^.\n:]{0,60}:)",
+        re: ai_address!(),
         weight: 0.45,
     },
     Phrase {
         re: concat!(
-            r"(?:^|[\n.!?\[(*•\-–—]\s*)(?:to|for|an|f(?:ü|ue|u)r|pour|à|a|para|per|voor|aan)\s+(?:the\s+|any\s+|all\s+|every\s+|den\s+|die\s+|das\s+|alle\s+|jede[nr]?\s+|l['’]\s?|les\s+|le\s+|la\s+|tout\s+|el\s+|los\s+|cualquier\s+|o\s+|os\s+|qualquer\s+|il\s+|lo\s+|gli\s+|qualsiasi\s+|ogni\s+|de\s+|het\s+|elke\s+)?(?:ai|a\.i\.|ki|ia|llm|language model|sprachmodell|modèle de langage|modelo de lenguaje|modello linguistico|taalmodel|modelo|modello|model|modèle|ai[- ]assistants?|ai[- ]agents?|ki-assistent(?:en)?|ki-agenten|ki-systeme?|assistants? ia|asistentes? de ia|assistenti ia|assistentes? de ia|ai-assistenten|chatbots?)(?:\s*:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|die|der|das|qui|que|che|dat|welche[rs]?)\b[^.\n:]{0,60}:)",
+            ai_address!(),
             r"\s*(?:(?:always|never|immer|stets|nie|toujours|jamais|siempre|nunca|sempre|mai|altijd|nooit|now|jetzt|maintenant|ahora|ora|agora|nu)\s+)?",
             before_order!(),
             order_verb!()
