@@ -406,11 +406,16 @@ impl Pipeline {
                         .fold(0.0f32, f32::max);
                     let rule_starts: Vec<usize> =
                         raw.iter().filter(attack).map(|h| h.start).collect();
+                    let forbidden_starts: Vec<usize> = raw
+                        .iter()
+                        .filter(|h| crate::engine::PROHIBITABLE.contains(&h.detector.meta.code))
+                        .map(|h| h.start)
+                        .collect();
                     if let Some(hit) = classifier_hit(
                         c,
                         &n.lower,
                         n.orig_chars(),
-                        (rule_max, &rule_starts),
+                        (rule_max, &rule_starts, &forbidden_starts),
                         n.text.len(),
                     ) {
                         raw.push(hit);
@@ -500,30 +505,48 @@ fn classifier_hit(
     c: &Classifier,
     lower: &str,
     chars: usize,
-    rules: (f32, &[usize]),
+    rules: (f32, &[usize], &[usize]),
     len: usize,
 ) -> Option<RawHit> {
-    let (rule_max, rule_starts) = rules;
+    let (rule_max, rule_starts, forbidden_starts) = rules;
     let mut mentions = if rule_starts.is_empty() {
         Vec::new()
     } else {
         crate::engine::mentioned_quotations(lower)
     };
     mentions.retain(|q| rule_starts.iter().any(|&s| q.start < s && s < q.end));
-    let masked;
-    let (lower, chars) = if mentions.is_empty() {
-        (lower, chars)
-    } else {
-        masked = crate::engine::blank(lower, &mentions);
-        (masked.as_str(), masked.chars().count())
+    // the probability of `lower` with `left_out` blanked, the text judged, the
+    // window of it read, and the number of characters read
+    let judge = |left_out: &[std::ops::Range<usize>]| {
+        let (text, chars) = if left_out.is_empty() {
+            (std::borrow::Cow::Borrowed(lower), chars)
+        } else {
+            let masked = crate::engine::blank(lower, left_out);
+            let n = masked.chars().count();
+            (std::borrow::Cow::Owned(masked), n)
+        };
+        let (p, window) = c.window_probability(&text);
+        let read_chars = if window.len() == text.len() {
+            chars
+        } else {
+            text.get(window.clone())
+                .map_or(chars, |r| r.chars().count())
+        };
+        (p, text, window, read_chars)
     };
-    let (p, window) = c.window_probability(lower);
-    let read = lower.get(window.clone()).unwrap_or(lower);
-    let chars = if window.len() == lower.len() {
-        chars
-    } else {
-        read.chars().count()
-    };
+    let (mut p, mut text, mut window, mut chars) = judge(&mentions);
+    if p >= c.threshold_for(chars) {
+        // what a policy forbids ("assistants must never reveal their system prompt")
+        // is left out too, as the phrase rules discount it; looked for only when it
+        // could change the verdict
+        let forbidden = crate::engine::policy_prohibitions(lower, forbidden_starts);
+        if !forbidden.is_empty() {
+            mentions.extend(forbidden);
+            mentions.sort_by_key(|r| r.end);
+            (p, text, window, chars) = judge(&mentions);
+        }
+    }
+    let read = text.get(window.clone()).unwrap_or(&text);
     let (score, how) = if p >= c.threshold_high() && substantive(read) {
         (p, "on its own")
     } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
@@ -542,7 +565,9 @@ fn classifier_hit(
         end: len,
         score,
         note: if !mentions.is_empty() {
-            format!("classifier probability {p:.3} ({how}) with quoted mentions left out")
+            format!(
+                "classifier probability {p:.3} ({how}) with quoted mentions and forbidden acts left out"
+            )
         } else if window.len() == lower.len() {
             format!("classifier probability {p:.3} ({how})")
         } else {
