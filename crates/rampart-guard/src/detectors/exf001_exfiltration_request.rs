@@ -27,6 +27,10 @@ declare_rule! {
     /// ## False positives
     /// "Send this report to my colleague at …" without conversation, prompt or secret
     /// data in the sentence is not reported.
+    /// A match that a prohibition in its clause forbids ("assistants must never
+    /// reveal their system prompt or ignore previous instructions", "ne doit jamais …")
+    /// is a policy, not a request: its score is multiplied by 0.4 too (`docs/guard.md`,
+    /// "Prohibitions").
     ///
     /// ## References
     /// OWASP LLM02:2025 Sensitive Information Disclosure; MITRE ATLAS AML.T0057 (LLM

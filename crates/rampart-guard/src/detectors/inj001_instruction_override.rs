@@ -34,6 +34,10 @@ declare_rule! {
     /// closed quotation of at most 100 bytes (single, double or the languages' own
     /// quotes; apostrophes are not quotes) and a word about attacks in the sentence in
     /// one of the seven languages; a longer or unclosed quotation is judged in full.
+    /// A match that a prohibition in its clause forbids ("assistants must never
+    /// reveal their system prompt or ignore previous instructions", "ne doit jamais …")
+    /// is a policy, not a request: its score is multiplied by 0.4 too (`docs/guard.md`,
+    /// "Prohibitions").
     ///
     /// ## References
     /// OWASP LLM01:2025 Prompt Injection; MITRE ATLAS AML.T0051 (LLM Prompt Injection);

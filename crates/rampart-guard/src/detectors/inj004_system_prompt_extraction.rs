@@ -31,6 +31,10 @@ declare_rule! {
     /// and is not reported. Weak phrasings ("what are your rules") score below the
     /// default threshold on their own, as does a request to send "the original
     /// instructions" again without "word for word" (people ask that about forms).
+    /// A match that a prohibition in its clause forbids ("assistants must never
+    /// reveal their system prompt or ignore previous instructions", "ne doit jamais …")
+    /// is a policy, not a request: its score is multiplied by 0.4 too (`docs/guard.md`,
+    /// "Prohibitions").
     ///
     /// ## References
     /// OWASP LLM07:2025 System Prompt Leakage; MITRE ATLAS AML.T0056 (LLM Meta Prompt

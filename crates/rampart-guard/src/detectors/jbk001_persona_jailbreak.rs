@@ -36,6 +36,10 @@ declare_rule! {
     /// Ordinary role-play ("pretend you are a pirate", "act as my interviewer") names no
     /// lifted restriction and is not reported; the word "jailbreak" alone (a phone
     /// jailbreak, a question about jailbreaks) scores below the threshold.
+    /// A match that a prohibition in its clause forbids ("assistants must never
+    /// reveal their system prompt or ignore previous instructions", "ne doit jamais …")
+    /// is a policy, not a request: its score is multiplied by 0.4 too (`docs/guard.md`,
+    /// "Prohibitions").
     ///
     /// ## References
     /// Shen et al., "Do Anything Now" (CCS 2024); OWASP LLM01:2025; MITRE ATLAS
