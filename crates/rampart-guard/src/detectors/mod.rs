@@ -22,6 +22,7 @@ pub(crate) mod inj003_indirect_injection_framing;
 pub(crate) mod inj004_system_prompt_extraction;
 pub(crate) mod inj005_agent_directive_in_data;
 pub(crate) mod inj006_authority_bypass;
+pub(crate) mod inj007_payload_assembly;
 pub(crate) mod jbk001_persona_jailbreak;
 pub(crate) mod jbk002_restriction_removal;
 pub(crate) mod jbk003_fictional_framing;
@@ -158,6 +159,7 @@ pub static DETECTORS: &[&Detector] = &[
     &inj004_system_prompt_extraction::DETECTOR,
     &inj005_agent_directive_in_data::DETECTOR,
     &inj006_authority_bypass::DETECTOR,
+    &inj007_payload_assembly::DETECTOR,
     &jbk001_persona_jailbreak::DETECTOR,
     &jbk002_restriction_removal::DETECTOR,
     &jbk003_fictional_framing::DETECTOR,
