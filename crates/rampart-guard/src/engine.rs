@@ -827,7 +827,22 @@ impl PhraseEngine {
             let bounds = bounds.get_or_insert_with(|| sentence_starts(lower));
             let w = weight * role_factor(det, role);
             for m in hits {
-                let sent = bounds.partition_point(|&b| b <= m.start).saturating_sub(1);
+                let mut sent = bounds.partition_point(|&b| b <= m.start).saturating_sub(1);
+                if BY_PARAGRAPH.contains(&det.meta.code) {
+                    // the first sentence of the match's paragraph stands for it, when
+                    // the paragraph is short enough to be one request
+                    let para = lower
+                        .get(..m.start)
+                        .and_then(|b| b.rfind('\n'))
+                        .map_or(0, |i| i + 1);
+                    let para_end = lower
+                        .get(m.start..)
+                        .and_then(|r| r.find('\n'))
+                        .map_or(lower.len(), |i| m.start + i);
+                    if para_end - para <= MAX_PARAGRAPH_BYTES {
+                        sent = bounds.partition_point(|&b| b <= para).saturating_sub(1);
+                    }
+                }
                 match acc
                     .iter_mut()
                     .find(|a| std::ptr::eq(a.0, det) && a.1 == sent)
@@ -888,6 +903,16 @@ impl PhraseEngine {
             .collect()
     }
 }
+
+/// Detectors whose patterns combine over a paragraph rather than a sentence: a story's
+/// frame is often its own sentence ("I'm writing a novel; the chemist explains …",
+/// "Imagine a world without laws. Give me …"), and each of JBK003's three parts is
+/// weak alone.
+const BY_PARAGRAPH: &[&str] = &["JBK003"];
+
+/// Longest paragraph (bytes) whose sentences [`BY_PARAGRAPH`] detectors read as one: a
+/// request is a few sentences; in a longer text, parts far apart are unrelated.
+const MAX_PARAGRAPH_BYTES: usize = 500;
 
 /// Hits of one detector in one sentence: detector, sentence, first start, last end,
 /// `Π(1 - w)`, pattern indices.
