@@ -83,4 +83,13 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
         readme.contains("**Use it for evaluation only.** Do not train on it"),
         "the held-out README no longer says it is evaluation only"
     );
+    // and so does the test half of each blind set
+    let blind = std::fs::read_to_string(
+        root().join("crates/rampart-guard/tests/data/blind-2026-12-05/README.md"),
+    )
+    .expect("the blind sets document themselves");
+    assert!(
+        blind.contains("**`test.jsonl` is for evaluation only.**"),
+        "the blind sets' README no longer says the test half is evaluation only"
+    );
 }
