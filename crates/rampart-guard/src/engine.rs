@@ -2124,6 +2124,38 @@ mod tests {
         }
     }
 
+    /// Random mixes of prohibitions, releases, punctuation, apostrophes and letters
+    /// outside ASCII give stretches inside the text, on character boundaries.
+    #[test]
+    fn prohibitions_stay_inside_any_text() {
+        let parts = [
+            "never", "n'", "n’", "ne", "pas", "do", "not", "don't", "must", "or", "and", ",", ".",
+            "?", ":", " - ", "–", "'", "’", "é", "ü", "reveal", "plus", "if", "you", "ï", "\n",
+            "  ", "x",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..5_000 {
+            let n = rng.usize(0..24);
+            let text: String = (0..n)
+                .map(|_| {
+                    let p = parts[rng.usize(..parts.len())];
+                    if rng.bool() {
+                        format!("{p} ")
+                    } else {
+                        p.to_owned()
+                    }
+                })
+                .collect();
+            for r in policy_prohibitions(&text, &[0, text.len() / 2]) {
+                assert!(r.start <= r.end && r.end <= text.len(), "{text:?} {r:?}");
+                assert!(
+                    text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+                    "{text:?} {r:?}"
+                );
+            }
+        }
+    }
+
     /// Literals are cut for the automaton's sake, never inside a character, and a cut
     /// literal still starts where the whole one does.
     #[test]

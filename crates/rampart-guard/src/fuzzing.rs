@@ -62,6 +62,18 @@ pub fn fuzz_pipeline(data: &[u8]) {
             assert!((0.0..=1.0).contains(&f.score));
         }
     }
+    // the stretches a prohibition forbids, read only when a rule or the classifier
+    // reaches them: checked here on every input
+    let lower = t.to_lowercase();
+    for r in crate::engine::policy_prohibitions(&lower, &[0]) {
+        assert!(
+            r.start <= r.end
+                && r.end <= lower.len()
+                && lower.is_char_boundary(r.start)
+                && lower.is_char_boundary(r.end),
+            "{r:?}"
+        );
+    }
 }
 
 /// Loads arbitrary bytes as a CLS002 ONNX model: every failure must be an error (a
