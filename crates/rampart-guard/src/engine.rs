@@ -1057,9 +1057,10 @@ fn refuses(text: &str) -> bool {
 pub(crate) const PROHIBITABLE: &[&str] = &["INJ001", "INJ004", "EXF001", "JBK001"];
 
 /// Whether `w` forbids what follows it in its clause, in the seven languages the guard
-/// reads, given the two words before it (`before`, `prev`) and the one after (`next`). Words that negate a
-/// noun or a state ("no rules", "not bound by", "ohne", "sin restricciones") are not
-/// prohibitions: they are how restriction removal is phrased.
+/// reads, given the two words before it (`before`, `prev`) and the one after
+/// (`next`). Words that negate a noun or a state ("no rules", "not bound by", "ohne",
+/// "sin restricciones") are not prohibitions: they are how restriction removal is
+/// phrased.
 fn forbids(before: &str, prev: &str, w: &str, next: &str) -> bool {
     // "I don't understand", "you never …", "don't you …": a statement or a question
     let person = |w: &str| matches!(w, "i" | "we" | "they" | "he" | "she" | "it" | "you");
@@ -1138,7 +1139,8 @@ fn releases(w: &str) -> bool {
             | "befolgen" | "befolge" | "folgen" | "folge" | "gehorchen" | "gehorche"
             | "beachten" | "beachte" | "einhalten"
             // French
-            | "plus" | "hésite" | "hésitez" | "hésiter" | "oublie" | "oubliez" | "refusez" | "refuser" | "besoin" | "et" | "puis" | "mais" | "sauf"
+            | "plus" | "hésite" | "hésitez" | "hésiter" | "oublie" | "oubliez" | "refusez"
+            | "refuser" | "besoin" | "et" | "puis" | "mais" | "sauf"
             | "seulement" | "suis" | "suivez" | "suivre" | "obéis" | "obéissez" | "obéir"
             | "respecte" | "respectez" | "respecter"
             // Spanish
