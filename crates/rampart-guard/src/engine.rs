@@ -861,7 +861,7 @@ impl PhraseEngine {
         }
         let bounds = bounds.unwrap_or_default();
         let mut asks = None;
-        let mut forbidden: Option<Vec<std::ops::Range<usize>>> = None;
+        let mut prohibited: Option<Vec<std::ops::Range<usize>>> = None;
         let mut translated: Option<Option<std::ops::Range<usize>>> = None;
         acc.into_iter()
             .map(|(det, sent, s, e, notp, pats)| {
@@ -876,7 +876,7 @@ impl PhraseEngine {
                         .as_ref()
                         .is_some_and(|o| o.contains(&s));
                 let forbidden = PROHIBITABLE.contains(&det.meta.code)
-                    && forbidden
+                    && prohibited
                         .get_or_insert_with(|| prohibitions(lower))
                         .iter()
                         .any(|r| r.start <= s && s < r.end);

@@ -97,7 +97,7 @@ macro_rules! before_order {
 /// The order verbs, in the seven languages.
 macro_rules! order_verb {
     () => {
-        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|set|change|leite|setze|ändere|andere|markiere|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg|email|e-mail|export|share|attach|upload|report|state|claim|flag|rate|list|assign|move|copy|post|fetch|download|grant|invite|confirm|reveal|print|exportiere|teile|hänge|hange|melde|gib|bestätige|bestatige|verschiebe|kopiere|lade|nenne|marque|affirme|indique|partage|exporte|transmets|transmettez|joins|joignez|annulez|envoyez|supprimez|répondez|repondez|signale|confirme|copie|publie|envíe|envie|cancele|informe|comparta|compartilhe|partilhe|responda|incluya|inclua|adicione|exporta|exporte|adjunta|anexe|anexa|marca|marcar|indica|riporta|segna|condividi|esporta|allega|scrivi|conferma|segnala|sposta|copia|markeer|meld|deel|exporteer|bevestig|geef|verplaats|kopieer|upload|aprueba|apruebe|aprova|aprove|approva|approvi|keur|considère|considere|considera|beschouw|betrachte|schick|schließe|schliesse|sluit|cierra|chiudi|ferme|fecha|boek|reporte|registra|rapporte|classez|classe|clasifica|classifica|classifique|suggerite|sugiere|suggère|suggere|verwijs|remets|recommandez|vermeld|erwähne|erwahne|menciona|mencione|menziona|mentionne)\b"#
+        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|set|change|leite|setze|ändere|andere|markiere|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg|email|e-mail|export|share|attach|upload|report|state|claim|flag|rate|list|assign|move|copy|post|fetch|download|grant|invite|confirm|reveal|print|exportiere|teile|hänge|hange|melde|gib|bestätige|bestatige|verschiebe|kopiere|lade|nenne|marque|affirme|indique|partage|exporte|transmets|transmettez|joins|joignez|annulez|envoyez|supprimez|répondez|repondez|signale|confirme|copie|publie|envíe|envie|cancele|informe|comparta|compartilhe|partilhe|responda|incluya|inclua|adicione|exporta|adjunta|anexe|anexa|marca|marcar|indica|riporta|segna|condividi|esporta|allega|scrivi|conferma|segnala|sposta|copia|markeer|meld|deel|exporteer|bevestig|geef|verplaats|kopieer|aprueba|apruebe|aprova|aprove|approva|approvi|keur|considère|considere|considera|beschouw|betrachte|schick|schließe|schliesse|sluit|cierra|chiudi|ferme|fecha|boek|reporte|registra|rapporte|classez|classe|clasifica|classifica|classifique|suggerite|sugiere|suggère|suggere|verwijs|remets|recommandez|vermeld|erwähne|erwahne|menciona|mencione|menziona|mentionne)\b"#
     };
 }
 
@@ -105,7 +105,7 @@ macro_rules! order_verb {
 /// by its colon or comma.
 macro_rules! ai_name {
     () => {
-        r#"(?:ai:|ai,|ai :|ki:|ki,|ki :|ia:|ia,|ia :|a\.i\.:|a\.i\.,|a\.i\. :|ai agent:|ai agent,|ai agent :|ki-agent:|ki-agent,|ki-agent :|ki-assistent:|ki-assistent,|ki-assistent :|ki-assistentin:|ki-assistentin,|ki-assistentin :|ai assistant:|ai assistant,|ai assistant :|ai-assistent:|ai-assistent,|ai-assistent :|agent ia:|agent ia,|agent ia :|assistant ia:|assistant ia,|assistant ia :|assistente ia:|assistente ia,|assistente ia :|asistente de ia:|asistente de ia,|asistente de ia :|assistente de ia:|assistente de ia,|assistente de ia :|chatbot:|chatbot,|chatbot :|llm:|llm,|llm :|language model:|language model,|language model :|sprachmodell:|sprachmodell,|sprachmodell :|virtual assistant:|virtual assistant,|assistente virtual:|assistente virtual,|asistente virtual:|asistente virtual,|assistant virtuel:|assistant virtuel,|assistente virtuale:|assistente virtuale,|virtuele assistent:|virtuele assistent,|agente ai:|agente ai,|agente ia:|agente ia,|agente de ia:|agente de ia,|agente di ia:|agente di ia,|ai-agent:|ai-agent,|ki-agent :|copilot:|copilot,|chatgpt:|chatgpt,|gpt:|gpt,|claude:|claude,|gemini:|gemini,)"#
+        r#"(?:ai:|ai,|ai :|ki:|ki,|ki :|ia:|ia,|ia :|a\.i\.:|a\.i\.,|a\.i\. :|ai agent:|ai agent,|ai agent :|ki-agent:|ki-agent,|ki-agent :|ki-assistent:|ki-assistent,|ki-assistent :|ki-assistentin:|ki-assistentin,|ki-assistentin :|ai assistant:|ai assistant,|ai assistant :|ai-assistent:|ai-assistent,|ai-assistent :|agent ia:|agent ia,|agent ia :|assistant ia:|assistant ia,|assistant ia :|assistente ia:|assistente ia,|assistente ia :|asistente de ia:|asistente de ia,|asistente de ia :|assistente de ia:|assistente de ia,|assistente de ia :|chatbot:|chatbot,|chatbot :|llm:|llm,|llm :|language model:|language model,|language model :|sprachmodell:|sprachmodell,|sprachmodell :|virtual assistant:|virtual assistant,|assistente virtual:|assistente virtual,|asistente virtual:|asistente virtual,|assistant virtuel:|assistant virtuel,|assistente virtuale:|assistente virtuale,|virtuele assistent:|virtuele assistent,|agente ai:|agente ai,|agente ia:|agente ia,|agente de ia:|agente de ia,|agente di ia:|agente di ia,|ai-agent:|ai-agent,|copilot:|copilot,|chatgpt:|chatgpt,|gpt:|gpt,|claude:|claude,|gemini:|gemini,)"#
     };
 }
 
@@ -115,6 +115,14 @@ macro_rules! ai_name {
 macro_rules! ai_address {
     () => {
         r"(?:^|[\n.!?\[(*•\-–—]\s*)(?:to|for|an|f(?:ü|ue|u)r|pour|à|a|para|per|voor|aan)\s+(?:the\s+|any\s+|all\s+|every\s+|den\s+|die\s+|das\s+|alle\s+|jede[nr]?\s+|l['’]\s?|les\s+|le\s+|la\s+|tout\s+|el\s+|los\s+|cualquier\s+|o\s+|os\s+|qualquer\s+|il\s+|lo\s+|gli\s+|qualsiasi\s+|ogni\s+|de\s+|het\s+|elke\s+)?(?:ai|a\.i\.|ki|ia|llm|language model|sprachmodell|modèle de langage|modelo de lenguaje|modello linguistico|taalmodel|modelo|modello|model|modèle|ai[- ]assistants?|ai[- ]agents?|ki-assistent(?:en)?|ki-agenten|ki-systeme?|assistants? ia|asistentes? de ia|assistenti ia|assistentes? de ia|ai-assistenten|chatbots?)(?:\s*:|\s+(?:that|which|who|reading|using|processing|summari[sz]ing|answering|sorting|handling|die|der|das|qui|que|che|dat|welche[rs]?)\b[^.\n:]{0,60}:)"
+    };
+}
+
+/// The AI mentioned with "@" ("@Copilot", "@KI"): shared by the weak mention alone and
+/// the mention with an order after it.
+macro_rules! at_mention {
+    () => {
+        r"@(?:ai|ki|ia|assistant|assistent|assistente|asistente|copilot|bot|agent|agente|gpt|chatgpt|claude|gemini)\b"
     };
 }
 
@@ -201,12 +209,13 @@ static PHRASES: &[Phrase] = &[
     // bitte …"): weak alone (a chat says "@bot help"), with an order in the same
     // sentence an injection.
     Phrase {
-        re: r"@(?:ai|ki|ia|assistant|assistent|assistente|asistente|copilot|bot|agent|agente|gpt|chatgpt|claude|gemini)\b",
+        re: at_mention!(),
         weight: 0.45,
     },
     Phrase {
         re: concat!(
-            r"@(?:ai|ki|ia|assistant|assistent|assistente|asistente|copilot|bot|agent|agente|gpt|chatgpt|claude|gemini)\b[^.\n]{0,60}?(?:[,:—–-]\s*|\s)",
+            at_mention!(),
+            r"[^.\n]{0,60}?(?:[,:—–-]\s*|\s)",
             before_order!(),
             order_verb!()
         ),
