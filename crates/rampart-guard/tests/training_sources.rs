@@ -92,4 +92,12 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
         blind.contains("**`test.jsonl` is for evaluation only.**"),
         "the blind sets' README no longer says the test half is evaluation only"
     );
+    let second = std::fs::read_to_string(
+        root().join("crates/rampart-guard/tests/data/blind-2026-12-05b/README.md"),
+    )
+    .expect("the second blind batch documents itself");
+    assert!(
+        second.contains("**Use them for evaluation only.**"),
+        "the second blind batch's README no longer says it is evaluation only"
+    );
 }
