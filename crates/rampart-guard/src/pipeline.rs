@@ -546,6 +546,17 @@ fn classifier_hit(
             (p, text, window, chars) = judge(&mentions);
         }
     }
+    if p >= c.threshold_for(chars) {
+        // layout is not language: the classifier acts only if it would act on the same
+        // text with every run of dots cut to one dot (dot leaders in a price list
+        // scored 0.98-1.0 on their dots alone); cutting them never hides a word, so
+        // padding an attack with dots gains nothing
+        let cut = crate::classifier::collapse_dot_runs(&text);
+        if let std::borrow::Cow::Owned(cut) = cut {
+            let (p_cut, _) = c.window_probability(&cut);
+            p = p.min(p_cut);
+        }
+    }
     let read = text.get(window.clone()).unwrap_or(&text);
     let (score, how) = if p >= c.threshold_high() && substantive(read) {
         (p, "on its own")
