@@ -62,6 +62,18 @@ pub fn fuzz_pipeline(data: &[u8]) {
             assert!((0.0..=1.0).contains(&f.score));
         }
     }
+    // dot runs cut for the classifier's second reading (only when it could act): on
+    // every input, the cut text holds no run, keeps every other character in order,
+    // and is the text itself when there was none
+    let cut = crate::classifier::collapse_dot_runs(&t);
+    assert!(!cut.contains("..."));
+    assert_eq!(
+        cut.chars().filter(|&c| c != '.').collect::<String>(),
+        t.chars().filter(|&c| c != '.').collect::<String>()
+    );
+    if !t.contains("...") {
+        assert!(matches!(cut, std::borrow::Cow::Borrowed(_)));
+    }
     // the stretches a prohibition forbids, read only when a rule or the classifier
     // reaches them: checked here on every input
     let lower = t.to_lowercase();
