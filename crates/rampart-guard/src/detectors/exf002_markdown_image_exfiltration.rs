@@ -63,11 +63,11 @@ pub(crate) fn carries_data(url: &str) -> Option<f32> {
             return Some(0.8);
         }
     }
-    // data in the path: a long high-entropy segment
-    // the path alone: the query was judged value by value above (a path segment used
-    // to run on into the query, so an ordinary map or stats image with a few short
-    // parameters, `img?centre=45.764,4.835&zoom=16&taille=600x350`, looked like one
-    // long random segment)
+    // data in the path: a long high-entropy segment of the path alone, the query
+    // having been judged value by value above (a segment used to run on into the
+    // query, so an ordinary map or stats image with a few short parameters,
+    // `img?centre=45.764,4.835&zoom=16&taille=600x350`, looked like one long random
+    // segment)
     let path = url.split_once("://").map_or(url, |p| p.1);
     let path = path.split(['?', '#']).next().unwrap_or(path);
     path.split('/')
