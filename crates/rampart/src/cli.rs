@@ -1011,6 +1011,10 @@ pub struct GuardScanArgs {
     /// Object field holding the text.
     #[arg(long, default_value = "text")]
     pub field: String,
+    /// Object field holding the role the text is judged in: user (when absent),
+    /// system, assistant, or tool/document for text that reaches the model as data.
+    #[arg(long, default_value = "role")]
+    pub role_field: String,
     /// Output format: one JSON object per input line, or one readable line per input
     /// line.
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]

@@ -119,6 +119,7 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
             let (pipeline, policy) = pipeline(&a.setup)?;
             let opts = JsonlOptions {
                 field: a.field.clone(),
+                role_field: a.role_field.clone(),
                 ..JsonlOptions::default()
             };
             let stdout = io::stdout();
