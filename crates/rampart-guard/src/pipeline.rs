@@ -546,18 +546,16 @@ fn classifier_hit(
             (p, text, window, chars) = judge(&mentions);
         }
     }
-    if p >= c.threshold_for(chars) {
-        // layout is not language: the classifier acts only if it would act on the same
-        // text with every run of dots cut to one dot (dot leaders in a price list
-        // scored 0.98-1.0 on their dots alone); cutting them never hides a word, so
-        // padding an attack with dots gains nothing. Read again only when the text
-        // holds a run of five dots or more: a leader, not an ellipsis, which many
-        // attacks hold and which moves the score little
-        if text.contains(".....") {
-            let cut = crate::classifier::collapse_dot_runs(&text);
-            let (p_cut, _) = c.window_probability(&cut);
-            p = p.min(p_cut);
-        }
+    // layout is not language: the classifier acts only if it would act on the same
+    // text with every run of dots cut to one dot (dot leaders in a price list scored
+    // 0.98-1.0 on their dots alone); cutting them never hides a word, so padding an
+    // attack with dots gains nothing. Read again only when the text holds a run of
+    // five dots or more: a leader, not an ellipsis, which many attacks hold and which
+    // moves the score little
+    if p >= c.threshold_for(chars) && text.contains(".....") {
+        let cut = crate::classifier::collapse_dot_runs(&text);
+        let (p_cut, _) = c.window_probability(&cut);
+        p = p.min(p_cut);
     }
     let read = text.get(window.clone()).unwrap_or(&text);
     let (score, how) = if p >= c.threshold_high() && substantive(read) {

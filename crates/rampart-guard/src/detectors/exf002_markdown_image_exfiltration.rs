@@ -95,12 +95,17 @@ fn has_capital_slot(url: &str) -> bool {
     };
     query.split(['&', ';']).any(|pair| {
         let value = pair.split_once('=').map_or(pair, |p| p.1);
-        value.contains('_')
-            && value.chars().filter(|c| c.is_alphabetic()).count() >= 8
-            && value
-                .chars()
-                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        value.contains('_') && capital_letters(value).is_some_and(|n| n >= 8)
     })
+}
+
+/// The letters of a query value written in capitals (capitals, digits, `_` and `-`
+/// only), or `None` when it is not: the shape of a slot the model is told to fill.
+fn capital_letters(value: &str) -> Option<usize> {
+    value
+        .chars()
+        .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        .then(|| value.chars().filter(|c| c.is_alphabetic()).count())
 }
 
 /// Stems of "replace" in the seven languages the guard reads.
@@ -131,12 +136,10 @@ fn names_a_placeholder(text: &str, s: usize, e: usize, url: &str) -> bool {
     };
     query.split('&').any(|pair| {
         let value = pair.split_once('=').map_or(pair, |p| p.1);
-        let letters = value.chars().filter(|c| c.is_alphabetic()).count();
-        letters >= 4
-            && value
-                .chars()
-                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
-            && (before.contains(value) || after.contains(value))
+        let Some(letters) = capital_letters(value).filter(|&n| n >= 4) else {
+            return false;
+        };
+        (before.contains(value) || after.contains(value))
             && (value.contains('_') || letters >= 8 || replace())
     })
 }
