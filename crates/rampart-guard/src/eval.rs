@@ -11,6 +11,12 @@
 //! also reports each source's recall and false-positive rate and the worst source, so
 //! one easy corpus cannot hide a hard one (the leave-one-source-out protocol of
 //! `scripts/guard/train.py --loso` scores each left-out source this way).
+//!
+//! Lines may also list the `values` that must not get through (the secrets or
+//! personal data in the text, as they appear in it). A line with values is caught only
+//! when its category is acted on *and* every occurrence of every value lies inside
+//! the spans of findings that are redacted or blocked: a redaction that leaves half a
+//! password in the text is a miss, not a catch.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
@@ -21,7 +27,7 @@ use crate::error::GuardError;
 use crate::jsonl::read_line_bounded;
 use crate::pipeline::Pipeline;
 use crate::policy::{Action, Policy};
-use crate::types::Role;
+use crate::types::{Finding, Role};
 
 /// The label of ordinary text.
 pub const BENIGN: &str = "benign";
@@ -35,6 +41,8 @@ struct Row {
     label: String,
     source: String,
     acted_on: BTreeSet<String>,
+    /// Whether the line's values were all redacted or blocked; `None` without values.
+    covered: Option<bool>,
 }
 
 /// Labelled lines and what the guard acted on for each.
@@ -54,6 +62,9 @@ pub struct Fields<'a> {
     pub source: &'a str,
     /// The role the text is judged as (optional per line; `user` when absent).
     pub role: &'a str,
+    /// The values that must be redacted or blocked (optional; a list of strings that
+    /// occur in the text). `None`: no field is read.
+    pub values: Option<&'a str>,
 }
 
 impl Default for Fields<'_> {
@@ -63,6 +74,7 @@ impl Default for Fields<'_> {
             label: "label",
             source: "source",
             role: "role",
+            values: None,
         }
     }
 }
@@ -128,10 +140,21 @@ impl Evaluation {
 
     /// Records one line of `source`.
     pub fn add_from(&mut self, source: &str, label: &str, acted_on: BTreeSet<String>) {
+        self.push(source, label, acted_on, None);
+    }
+
+    fn push(
+        &mut self,
+        source: &str,
+        label: &str,
+        acted_on: BTreeSet<String>,
+        covered: Option<bool>,
+    ) {
         self.rows.push(Row {
             label: label.to_lowercase(),
             source: source.to_string(),
             acted_on,
+            covered,
         });
     }
 
@@ -145,13 +168,23 @@ impl Evaluation {
         text: &str,
         role: Role,
     ) -> Result<BTreeSet<String>, GuardError> {
-        pipeline.ensure_whole(text)?;
-        Ok(pipeline
-            .check(text, role)
+        Ok(Self::judged(pipeline, policy, text, role)?
             .iter()
-            .filter(|f| policy.counts(f) && policy.action_for(f) != Action::Allow)
             .map(|f| f.category.as_str().to_string())
             .collect())
+    }
+
+    /// The findings `policy` acts on in `text`.
+    fn judged(
+        pipeline: &Pipeline,
+        policy: &Policy,
+        text: &str,
+        role: Role,
+    ) -> Result<Vec<Finding>, GuardError> {
+        pipeline.ensure_whole(text)?;
+        let mut findings = pipeline.check(text, role);
+        findings.retain(|f| policy.counts(f) && policy.action_for(f) != Action::Allow);
+        Ok(findings)
     }
 
     /// Reads a labelled JSON Lines file (`fields` names where the text, label, source
@@ -203,9 +236,30 @@ impl Evaluation {
                 None => Role::User,
                 Some(r) => Role::parse(r).ok_or_else(|| bad(format!("unknown role {r:?}")))?,
             };
-            let acted =
-                Self::acted_on(pipeline, policy, text, role).map_err(|e| bad(e.to_string()))?;
-            eval.add_from(source, label, acted);
+            let values = match fields.values.map(|name| v.get(name)) {
+                None | Some(None | Some(serde_json::Value::Null)) => None,
+                Some(Some(serde_json::Value::Array(items))) => Some(
+                    items
+                        .iter()
+                        .map(|i| match i.as_str() {
+                            Some(s) if !s.is_empty() && text.contains(s) => Ok(s),
+                            Some(s) => Err(bad(format!("value {s:?} is not in the text"))),
+                            None => Err(bad("a value is not a string".into())),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
+                Some(Some(_)) => return Err(bad("the values are not a list".into())),
+            };
+            let findings =
+                Self::judged(pipeline, policy, text, role).map_err(|e| bad(e.to_string()))?;
+            let covered = values
+                .filter(|v| !v.is_empty())
+                .map(|v| all_hidden(text, &v, policy, &findings));
+            let acted = findings
+                .iter()
+                .map(|f| f.category.as_str().to_string())
+                .collect();
+            eval.push(source, label, acted, covered);
         }
         Ok(eval)
     }
@@ -216,6 +270,21 @@ impl Evaluation {
             "attack" => acted_on.contains("injection") || acted_on.contains("jailbreak"),
             l => acted_on.contains(l),
         }
+    }
+
+    /// Whether the guard caught a line: its label acted on and, when the line lists
+    /// values, every one of them hidden.
+    fn row_caught(r: &Row) -> bool {
+        Self::caught(&r.label, &r.acted_on) && r.covered != Some(false)
+    }
+
+    /// Lines whose label was acted on but with values left (partly) in the text.
+    #[must_use]
+    pub fn partly_hidden(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| Self::caught(&r.label, &r.acted_on) && r.covered == Some(false))
+            .count()
     }
 
     /// Scores per label other than `benign`, in label order.
@@ -232,7 +301,12 @@ impl Evaluation {
             .map(|label| {
                 let (mut tp, mut fn_, mut fp, mut tn) = (0u64, 0u64, 0u64, 0u64);
                 for r in &self.rows {
-                    match (r.label == label, Self::caught(label, &r.acted_on)) {
+                    let caught = if r.label == label {
+                        Self::row_caught(r)
+                    } else {
+                        Self::caught(label, &r.acted_on)
+                    };
+                    match (r.label == label, caught) {
                         (true, true) => tp += 1,
                         (true, false) => fn_ += 1,
                         (false, true) => fp += 1,
@@ -280,7 +354,7 @@ impl Evaluation {
                 e[3] += u64::from(!r.acted_on.is_empty());
             } else {
                 e[0] += 1;
-                e[1] += u64::from(Self::caught(&r.label, &r.acted_on));
+                e[1] += u64::from(Self::row_caught(r));
             }
         }
         per.into_iter()
@@ -315,6 +389,47 @@ impl Evaluation {
             .map(|(_, s)| s.clone());
         Worst { recall, fpr }
     }
+}
+
+/// Whether every occurrence of every value in `text` lies inside the spans (character
+/// ranges) of findings that `policy` redacts or blocks.
+fn all_hidden(text: &str, values: &[&str], policy: &Policy, findings: &[Finding]) -> bool {
+    // character offset -> byte offset (one past the end maps to the text's length)
+    let starts: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let mut hidden: Vec<(usize, usize)> = findings
+        .iter()
+        .filter(|f| matches!(policy.action_for(f), Action::Redact | Action::Block))
+        .filter_map(|f| {
+            let last = starts.len() - 1;
+            Some((
+                *starts.get(f.span.0.min(last))?,
+                *starts.get(f.span.1.min(last))?,
+            ))
+        })
+        .collect();
+    hidden.sort_unstable();
+    let inside = |start: usize, end: usize| {
+        // walk the sorted spans, extending the covered prefix from `start`
+        let mut reach = start;
+        for &(s, e) in &hidden {
+            if s > reach {
+                break;
+            }
+            reach = reach.max(e);
+            if reach >= end {
+                return true;
+            }
+        }
+        reach >= end
+    };
+    values.iter().all(|v| {
+        text.match_indices(v)
+            .all(|(at, m)| inside(at, at + m.len()))
+    })
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -442,5 +557,47 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("\"source\" is not a string"), "{err}");
+    }
+
+    #[test]
+    fn a_value_left_partly_in_the_text_is_a_miss() {
+        let pipeline = Pipeline::new(crate::PipelineConfig::default()).unwrap();
+        let fields = Fields {
+            values: Some("values"),
+            ..Fields::default()
+        };
+        let key = "ghp_Zx81kQm4Tb0vLr7Nc2Wd9Hs5Jp3Yf6Ga1Ue4";
+        let run = |line: String| {
+            Evaluation::from_jsonl(&pipeline, &Policy::default(), line.as_bytes(), &fields)
+        };
+        // the whole token is redacted, in both places it occurs: caught
+        let e = run(format!(
+            "{{\"text\":\"é token {key} and again {key}\",\"label\":\"secret\",\"values\":[\"{key}\"]}}\n"
+        ))
+        .unwrap();
+        assert_eq!(e.scores()[0].tp, 1);
+        assert_eq!(e.partly_hidden(), 0);
+        // the value claims more than the finding hides (the words after the token): missed
+        let e = run(format!(
+            "{{\"text\":\"token {key} zebra crossing\",\"label\":\"secret\",\"values\":[\"{key} zebra\"]}}\n"
+        ))
+        .unwrap();
+        assert_eq!((e.scores()[0].tp, e.scores()[0].fn_), (0, 1));
+        assert_eq!(e.partly_hidden(), 1);
+        assert_eq!(e.by_source()[0].caught, 0);
+        // without the field the same line counts as caught
+        let plain = Evaluation::from_jsonl(
+            &pipeline,
+            &Policy::default(),
+            format!("{{\"text\":\"token {key} zebra\",\"label\":\"secret\",\"values\":[\"{key} zebra\"]}}\n").as_bytes(),
+            &Fields::default(),
+        )
+        .unwrap();
+        assert_eq!(plain.scores()[0].tp, 1);
+        // a value that is not in the text is an error naming the line
+        let err = run("{\"text\":\"hello\",\"label\":\"secret\",\"values\":[\"nope\"]}\n".into())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1") && err.contains("nope"), "{err}");
     }
 }

@@ -1048,6 +1048,11 @@ pub struct GuardEvalArgs {
     /// system, assistant, or tool/document for text that reaches the model as data.
     #[arg(long, default_value = "role")]
     pub role_field: String,
+    /// Object field listing the strings in the text that must not get through (the
+    /// secrets or personal data, as they appear). A line with values counts as caught
+    /// only when every occurrence of each is inside a redacted or blocked finding.
+    #[arg(long)]
+    pub values_field: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,

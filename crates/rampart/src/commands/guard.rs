@@ -168,6 +168,7 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
                 label: &a.label_field,
                 source: &a.source_field,
                 role: &a.role_field,
+                values: a.values_field.as_deref(),
             };
             let eval = Evaluation::from_jsonl(&pipeline, &policy, open_input(&a.jsonl)?, &fields)
                 .map_err(anyhow::Error::new)
@@ -181,6 +182,7 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
                         "sources": eval.by_source(),
                         "worst": eval.worst(),
                         "benign": {"lines": benign, "flagged": flagged},
+                        "partly_hidden": eval.partly_hidden(),
                     });
                     serde_json::to_writer_pretty(&mut out, &report)?;
                     writeln!(out)?;
@@ -217,6 +219,13 @@ fn write_eval(out: &mut impl Write, eval: &Evaluation) -> io::Result<()> {
             out,
             "benign lines flagged: {flagged}/{benign} ({:.2}%)",
             100.0 * flagged as f64 / benign as f64
+        )?;
+    }
+    let partly = eval.partly_hidden();
+    if partly > 0 {
+        writeln!(
+            out,
+            "lines acted on with a value left in the text (counted as missed): {partly}"
         )?;
     }
     let sources = eval.by_source();
