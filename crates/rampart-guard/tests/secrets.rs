@@ -238,3 +238,234 @@ fn discord_webhook_and_unverified_github_tokens() {
     let good = strong(&format!("token {GHP}"), Role::User);
     assert!(good.iter().any(|f| f.rule == "SEC003" && f.score > 0.95));
 }
+
+/// Passwords announced in words, in the guard's seven languages, with values people
+/// choose (a word with digits and a symbol) as well as random ones and passphrases.
+#[test]
+fn passwords_announced_in_seven_languages() {
+    for (text, value) in [
+        (
+            "fyi the wiki admin pw is Lantern2019$ until Monday",
+            "Lantern2019$",
+        ),
+        (
+            "Login ist hbecker, das Passwort lautet übrigens Fahrrad!1984.",
+            "Fahrrad!1984.",
+        ),
+        ("Zugang fürs Portal – Kennwort: Wq7#pLz2Rv", "Wq7#pLz2Rv"),
+        (
+            "Identifiant : compta2 et le mot de passe est Mimosa_77?",
+            "Mimosa_77?",
+        ),
+        (
+            "Usuario: ventas4 | Contraseña: !Granada1972",
+            "!Granada1972",
+        ),
+        (
+            "la password è Cipresso+45, cambiala al primo accesso",
+            "Cipresso+45",
+        ),
+        (
+            "a senha do Wi-Fi é jabuticaba.praia.nuvem.verde",
+            "jabuticaba.praia.nuvem.verde",
+        ),
+        (
+            "Beheerwachtwoord van de router (tijdelijk): Kx8&vT2m#Qr",
+            "Kx8&vT2m#Qr",
+        ),
+        (
+            "Mijn API-sleutel is 5f0c1e7d9a3b8c2e4f6a1d0b7e9c3a5f8d2b4e6c",
+            "5f0c1e7d9a3b8c2e4f6a1d0b7e9c3a5f8d2b4e6c",
+        ),
+        (
+            "mot de passe Vb9!rT4kLm2w pour le réseau invité",
+            "Vb9!rT4kLm2w",
+        ),
+        (
+            "| Benutzer | etl_reader |\n| Passwort | Hq4_Tz9@wLm2 |",
+            "Hq4_Tz9@wLm2",
+        ),
+    ] {
+        assert_secret(text, "SEC015", value);
+    }
+}
+
+/// What follows a password word is often not a password.
+#[test]
+fn words_about_passwords_are_not_passwords() {
+    for text in [
+        "The password is wrong, I typed it twice.",
+        "Das Passwort muss mindestens 12 Zeichen haben.",
+        "Le mot de passe est dans le coffre KeePass de l'équipe.",
+        "la contraseña está en vault.kdbx, pídesela a Marta",
+        "Impostare la password personale: non comunicarla a nessuno",
+        "password spraying (trying one password against many accounts)",
+        "het wachtwoord is hoofdlettergevoelig",
+        "Password: ********",
+        "password: <your-password>",
+        "db_password: ${DB_PASSWORD}",
+        "SECRET_KEY=bitte-durch-zufaelligen-wert-ersetzen",
+        "token: re.search(r\"Bearer (.*)\", header)",
+        "secrets:\n  db_password:\n    file: ./db_password.txt",
+        "the password is case-sensitive",
+    ] {
+        let f = strong(text, Role::User);
+        assert!(
+            !f.iter()
+                .any(|f| f.category == rampart_guard::Category::Secret),
+            "{text:?}: {f:?}"
+        );
+    }
+}
+
+#[test]
+fn basic_auth_headers_and_curl_users() {
+    // "deploy:Xr7!kQ2mZp" in base64
+    let b64 = "ZGVwbG95OlhyNyFrUTJtWnA=";
+    assert_secret(&format!("Authorization: Basic {b64}"), "SEC026", b64);
+    assert_secret(
+        &format!("curl -H \"Authorization: Basic {b64}\" https://es.example:9200"),
+        "SEC026",
+        b64,
+    );
+    assert_secret(
+        "curl -u ci-bot:'Tq8#vLp2Wz' https://jenkins.example/job/x",
+        "SEC026",
+        "Tq8#vLp2Wz",
+    );
+    assert_secret(
+        "curl --user api:Rm4kX9vQ2pLs https://api.example/v3",
+        "SEC026",
+        "Rm4kX9vQ2pLs",
+    );
+    // not credentials: a word after "basic", a variable, a user name alone
+    for text in [
+        "Basic understanding of SQL is required",
+        "curl -u \"$USER:$PASS\" https://example.org",
+        "curl -u admin https://example.org",
+    ] {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC026".to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn passwords_on_command_lines() {
+    for (text, value) in [
+        (
+            "mysqldump -u shop -p'Gx7kQ2vLp9' shop_db > dump.sql",
+            "Gx7kQ2vLp9",
+        ),
+        (
+            "mysql -h db -u root -pZr4#mK8vQ shop < backup.sql",
+            "Zr4#mK8vQ",
+        ),
+        (
+            "sshpass -p \"Lm3!vX8qRt\" rsync -az /srv/ backup@nas:/vol/",
+            "Lm3!vX8qRt",
+        ),
+        (
+            "redis-cli -h cache.internal -a Pv9mTq2xK7 INFO",
+            "Pv9mTq2xK7",
+        ),
+        ("./deploy --password=Yh6$wQ3zN1 --env prod", "Yh6$wQ3zN1"),
+    ] {
+        assert_secret(text, "SEC027", value);
+    }
+    for text in [
+        "mysql -u root -p shop",
+        "mysql -u root -p\"$MYSQL_PWD\" shop",
+        "sshpass -p $SSHPASS ssh host",
+        "tool --password <password>",
+        "mysql -h db -P 3306 -u app",
+    ] {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC027".to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn assignments_read_to_the_closing_quote_and_in_other_syntaxes() {
+    for (text, value) in [
+        // symbols a password may hold, inside quotes
+        ("EMAIL_HOST_PASSWORD = \"Lk9[Tz%]qw4%r\"", "Lk9[Tz%]qw4%r"),
+        (
+            "SECRET_KEY = \"9x&wnq+ybz+shkke#ffg)oqi3%ol(myo\"",
+            "9x&wnq+ybz+shkke#ffg)oqi3%ol(myo",
+        ),
+        ("ldap_default_authtok = q{Tr8vLm2xKp[", "q{Tr8vLm2xKp["),
+        (
+            "export const SEARCH_ADMIN_KEY = \"Q7vLm2xKp9TzR4wN8sJ3\";",
+            "Q7vLm2xKp9TzR4wN8sJ3",
+        ),
+        (
+            "var hookSecret = []byte(\"4be1c9a07d3f58e26b1a9c04f7d2e83b\")",
+            "4be1c9a07d3f58e26b1a9c04f7d2e83b",
+        ),
+        (
+            "define( 'DB_PASSWORD', 'Kestrel!Moss84' );",
+            "Kestrel!Moss84",
+        ),
+        (
+            "<property name=\"hibernate.connection.password\">Tern7?Marsh</property>",
+            "Tern7?Marsh",
+        ),
+        (
+            "AUTH = HTTPBasicAuth(\"svc@corp.example\", \"Wx2*<Kq9]vLm\")",
+            "Wx2*<Kq9]vLm",
+        ),
+        (
+            "jdbc:mysql://db:3306/crm?user=app&password=Zq8vLm2xKp4T&useSSL=true",
+            "Zq8vLm2xKp4T",
+        ),
+        // a password holding `@` in a URL, and one starting with `$`
+        (
+            "postgresql://etl:Tq@-=Lj*x1oH5@pg.example:5432/dwh",
+            "Tq@-=Lj*x1oH5",
+        ),
+        (
+            "amqp://orders:$Fornaio2012@rabbit.example:5672/",
+            "$Fornaio2012",
+        ),
+    ] {
+        assert_secret(text, "SEC013", value);
+    }
+    for text in [
+        "api_key: ${OPENAI_API_KEY}",
+        "<key>CFBundleName</key>",
+        "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
+        "password = \"{{ vault_db_password }}\"",
+    ] {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC013".to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn telegram_tokens_in_bot_api_urls_and_mailgun_keys_of_both_forms() {
+    let tg = "5812309477:AAGv3kQz8LmT2xW9pR4nY7sJ1cB6dF0hEuK";
+    assert_secret(
+        &format!("curl https://api.telegram.org/bot{tg}/sendMessage -d chat_id=1"),
+        "SEC022",
+        tg,
+    );
+    // 32 random hex digits after `key-`: the entropy bar suits hex
+    for key in [
+        "key-d1a47c18e5a43b88b5f05d08a5b82c69",
+        "key-0b8e3f91c2d74a6e58f1b0c9d3e7a4f2",
+    ] {
+        assert_secret(&format!("MAILGUN_KEY={key}"), "SEC025", key);
+    }
+    let new = "7f3e9a1c5b0d2e8f4a6c1b9d3e7f0a2c-4b1d9e0a-9c2f7e31";
+    assert_secret(
+        &format!("curl -s --user 'api:{new}' https://api.mailgun.net/v3"),
+        "SEC025",
+        new,
+    );
+}

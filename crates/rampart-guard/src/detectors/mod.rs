@@ -77,6 +77,8 @@ pub(crate) mod sec022_telegram_bot_token;
 pub(crate) mod sec023_shopify_token;
 pub(crate) mod sec024_discord_token;
 pub(crate) mod sec025_mailgun_key;
+pub(crate) mod sec026_basic_auth_credentials;
+pub(crate) mod sec027_password_on_command_line;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -214,6 +216,8 @@ pub static DETECTORS: &[&Detector] = &[
     &sec023_shopify_token::DETECTOR,
     &sec024_discord_token::DETECTOR,
     &sec025_mailgun_key::DETECTOR,
+    &sec026_basic_auth_credentials::DETECTOR,
+    &sec027_password_on_command_line::DETECTOR,
 ];
 
 /// The detector with this code.

@@ -7,8 +7,13 @@ use crate::types::Category;
 declare_rule! {
     /// ## What it does
     /// Reports a high-entropy value assigned to a credential-like name
-    /// (`password = "…"`, `api_key: …`, `"client_secret": "…"`, `token=…`) and the
-    /// password in a connection URL (`postgres://user:PASSWORD@host`).
+    /// (`password = "…"`, `api_key: …`, `"client_secret": "…"`, `token=…`,
+    /// `SEARCH_ADMIN_KEY = "…"`, Go's `webhookSecret = []byte("…")`, PHP's
+    /// `define('DB_PASSWORD', '…')`, XML's `<password>…</password>`,
+    /// `HTTPBasicAuth("user", "…")`) and the password in a connection URL
+    /// (`postgres://user:PASSWORD@host`, read up to the last `@` before the host).
+    /// A quoted value is read to its closing quote, so a password's `(`, `[`, `%` or
+    /// `<` is part of it.
     ///
     /// ## Why is this dangerous?
     /// Configuration files, logs and stack traces pasted into a chat carry the
@@ -39,20 +44,68 @@ declare_rule! {
     }
 }
 
+/// The names a credential is assigned to. Matched anywhere in a name, so
+/// `EMAIL_HOST_PASSWORD`, `ldap_default_authtok` and `$StorageAccountKey` count.
+macro_rules! names {
+    () => {
+        r#"(?i:pass(?:word|wd|phrase)?|pwd|authtok|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:admin|master|signing|encryption|app|account|storage|license|service|webhook|hmac|jwt|session)[_\-]?(?:key|secret)|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)"#
+    };
+}
+
+/// A shorter list of the same names in three cases (`password`, `Password`,
+/// `PASSWORD`), for the patterns that have no `=` or `:` to be found by: the engine
+/// anchors them at these literals instead of running them on every text.
+macro_rules! cased_names {
+    () => {
+        r#"(?:[Pp]ass(?:word|wd|phrase)?|PASS(?:WORD|WD|PHRASE)?|[Pp]wd|PWD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]uthtok|AUTHTOK|[Kk]ey|KEY)"#
+    };
+}
+
 static RULES: &[TokenRule] = &[
+    // `name = value`, `name: "value"`, `"name": "value"`, Go's `name = []byte("value")`
     TokenRule {
-        re: r#"(?i:pass(?:word|wd|phrase)?|pwd|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)["']?\s*(?::=|=>|[:=])\s*["'`]?(?P<v>[^\s"'`,;]{8,})"#,
+        re: concat!(
+            names!(),
+            r#"["']?\s*(?::=|=>|[:=])\s*(?:\[\]byte\()?["'`]?(?P<v>[^\s"'`,;]{8,})"#
+        ),
         validate,
     },
+    // PHP's `define('DB_PASSWORD', 'value')`
     TokenRule {
-        re: r"[a-z][a-z0-9+.\-]{1,20}://[^\s:/@]+:(?P<v>[^\s@/]{6,})@[A-Za-z0-9.\-]+",
+        re: concat!(
+            cased_names!(),
+            r#"["']\s*,\s*["'](?P<v>[^"'\n]{8,128})["']"#
+        ),
+        validate: validate_quoted,
+    },
+    // XML: `<property name="…password">value</property>`, `<password>value</password>`
+    TokenRule {
+        re: concat!(cased_names!(), r#"["']?\s*>(?P<v>[^<\s]{6,128})</"#),
+        validate: validate_quoted,
+    },
+    // `HTTPBasicAuth("user", "value")`, `credentials=("user", "value")`
+    TokenRule {
+        re: r#"(?:[Bb]asic[Aa]uth|[Dd]igest[Aa]uth|[Cc]redentials|CREDENTIALS|[Aa]uth|AUTH)\s*=?\s*\(\s*["'][^"'\n]{1,80}["']\s*,\s*["'](?P<v>[^"'\n]{6,128})["']"#,
+        validate: validate_quoted,
+    },
+    // the password of a URL; read up to the last `@` before the host, so a password
+    // holding `@` is hidden whole
+    TokenRule {
+        re: r"[a-z][a-z0-9+.\-]{1,20}://[^\s:/@]+:(?P<v>[^\s/]{6,}?)@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*(?:[:/\s?#'\x22]|$)",
         validate: validate_url,
     },
 ];
 
 fn plausible(v: &str) -> bool {
     let template = v.contains("%(") || v.contains("%s") || (v.starts_with('%') && v.ends_with('%'));
-    if is_placeholder(v) || v.contains('(') || v.contains('[') || template {
+    // code, not a value: a call or an index (`get_password()`, `args[0]`)
+    let call = v.find(['(', '[']).is_some_and(|at| {
+        at == 0
+            || v[..at]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    });
+    if is_placeholder(v) || call || template {
         return false;
     }
     let lower = v.to_ascii_lowercase();
@@ -86,11 +139,56 @@ fn plausible(v: &str) -> bool {
 }
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let v = text.get(s..e)?.trim_end_matches(['.', ')', '}', ']']);
+    // a quoted value is read to its closing quote on the same line
+    if let Some(q) = text
+        .get(..s)
+        .and_then(|t| t.chars().last())
+        .filter(|c| matches!(c, '"' | '\''))
+    {
+        let rest = text.get(s..)?;
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        if let Some(close) = line.find(q).filter(|&c| (8..=128).contains(&c)) {
+            return validate_quoted(text, s, s + close);
+        }
+    }
+    let mut v = text.get(s..e)?.trim_end_matches(['.', ')', '}', ']']);
+    // a query string goes on after the value: `password=X&useSSL=true`
+    if let Some(at) = v.find('&').filter(|&at| {
+        let rest = &v[at + 1..];
+        rest.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    }) {
+        v = &v[..at];
+    }
     if v.len() > 128 || !plausible(v) {
         return None;
     }
     Some((0.8, s, s + v.len()))
+}
+
+/// A value between quotes: `(`, `[`, `%`, `<` and `{` are characters of the password
+/// here, not code, so only placeholders, templates and variables are set aside.
+fn validate_quoted(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let lower = v.to_ascii_lowercase();
+    let template = v.contains("%(") || v.contains("%s") || v.contains("${") || v.contains("{{");
+    if is_placeholder(v)
+        || template
+        || v.contains(' ')
+        || ["process.env", "environ", "getenv", "vault:", "secrets."]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return None;
+    }
+    if v.bytes()
+        .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    let need = if v.len() >= 20 { 3.3 } else { 2.7 };
+    (classes(v) >= 2 && entropy(v) >= need).then_some((0.8, s, e))
 }
 
 fn validate_url(text: &str, s: usize, e: usize) -> Option<Hit> {

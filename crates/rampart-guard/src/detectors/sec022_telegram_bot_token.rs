@@ -35,7 +35,8 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r#"(?-u:\b)[0-9]{8,10}:AA[A-Za-z0-9_\-]{33}(?-u:\b)"#,
+    // in a Bot API URL the token follows `bot` directly: `/bot<id>:AA…/sendMessage`
+    re: r#"(?:(?-u:\b)|bot)(?P<v>[0-9]{8,10}:AA[A-Za-z0-9_\-]{33})(?-u:\b)"#,
     validate,
 }];
 

@@ -61,11 +61,6 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         "insert",
         "****",
         "....",
-        "<",
-        ">",
-        "{",
-        "}",
-        "$",
         "...",
         "1234567890",
         "abcdefgh",
@@ -76,9 +71,23 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         "not_a_real",
         "notreal",
         "invalid",
+        // "replace / fill in" in the other languages of the guard
+        "ersetzen",
+        "eintragen",
+        "ändern",
+        "remplacer",
+        "remplir",
+        "reemplazar",
+        "rellenar",
+        "sostituire",
+        "inserire",
+        "substituir",
+        "preencher",
+        "vervangen",
+        "invullen",
     ];
     let lower = value.to_ascii_lowercase();
-    if WORDS.iter().any(|w| lower.contains(w)) {
+    if WORDS.iter().any(|w| lower.contains(w)) || template_slot(value) {
         return true;
     }
     // a run of 5+ identical characters
@@ -96,6 +105,33 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         prev = Some(b);
     }
     false
+}
+
+/// Whether `value` holds a template or variable slot rather than characters of its
+/// own: `<token>`, `{{ secret }}`, `${API_KEY}`, `$(cat key)`, `%(pw)s`, or a whole
+/// value that is a shell variable (`$DB_PASSWORD`, `$password`). A lone `<`, `{` or `$`
+/// inside a random password (`Q*<Vyy]a#7s`, `l{fJhvOd`, `$Pizzaiolo2012`) is not one.
+fn template_slot(value: &str) -> bool {
+    let b = value.as_bytes();
+    let pair = |open: u8, close: u8| {
+        b.iter()
+            .position(|&c| c == open)
+            .is_some_and(|i| b[i + 1..].contains(&close))
+    };
+    if pair(b'<', b'>')
+        || pair(b'{', b'}')
+        || ["${", "$(", "%(", "{{"].iter().any(|t| value.contains(t))
+    {
+        return true;
+    }
+    // a whole value `$NAME` in one case: a variable, not `$Pizzaiolo2012`
+    value.strip_prefix('$').is_some_and(|name| {
+        !name.is_empty()
+            && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+            && (!name.bytes().any(|c| c.is_ascii_lowercase())
+                || !name.bytes().any(|c| c.is_ascii_uppercase()))
+            && !name.bytes().all(|c| c.is_ascii_digit())
+    })
 }
 
 /// True when the byte before `start` and the byte at `end` are not part of a token
@@ -217,6 +253,26 @@ mod tests {
         assert!(is_placeholder("AKIAIOSFODNN7EXAMPLE"));
         assert!(is_placeholder("your-api-key-here"));
         assert!(!is_placeholder("wJalrXUtnFEMIK7MDENGbPxRfiCYzQ1q2w3e4r5t"));
+        for slot in [
+            "<token>",
+            "{{ secret }}",
+            "${API_KEY}",
+            "$(cat key)",
+            "$DB_PASSWORD",
+            "$password",
+            "%(pw)s",
+        ] {
+            assert!(is_placeholder(slot), "{slot}");
+        }
+        // a lone `<`, `{` or `$` is one of a random password's characters
+        for password in [
+            "Q*<Vyy]a#7sHi0Wy",
+            "l{fJhvOdu34nAkY6[",
+            "$Pizzaiolo2012",
+            "Baxter2023$",
+        ] {
+            assert!(!is_placeholder(password), "{password}");
+        }
         assert!(entropy("aaaa") < 0.01);
         assert!(entropy("abcd") > 1.99);
         assert_eq!(classes("aB3-"), 4);
