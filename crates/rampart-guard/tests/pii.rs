@@ -101,7 +101,8 @@ fn look_alikes() {
         "256.1.1.1 is not an address",
         "the meeting is at 12:30:45",
         "MAC 00:1a:2b:3c:4d:5e",
-        "born on 2023-10-05",
+        // a date is not personal data; after "born on" it is (PII017, tests below)
+        "released on 2023-10-05",
         "ticket #20231005-4412",
         "timestamp 1700000000123",
         "install @types/node and @scope/pkg",
@@ -307,5 +308,135 @@ fn postal_address_look_alikes() {
             .filter(|(r, _)| r == "PII016")
             .collect();
         assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}
+
+/// Dates of birth after a word for birth, in the seven languages, and in a table's
+/// birth-date column; dates that are not births are left alone.
+#[test]
+fn dates_of_birth() {
+    for (text, value) in [
+        ("Patient: R. Okafor  DOB: 03/11/1988  Ward 4", "03/11/1988"),
+        (
+            "Fahrer: Jonas Wirth, geb. 21.06.1979, Führerschein Klasse B",
+            "21.06.1979",
+        ),
+        (
+            "Ma tante, née le 2 février 1948, vit à Nantes.",
+            "2 février 1948",
+        ),
+        (
+            "Mi abuelo nació el 9 de mayo de 1931 en Lugo.",
+            "9 de mayo de 1931",
+        ),
+        (
+            "Luca Ferri, nato a Bari il 15/10/2001, residente a Lecce",
+            "15/10/2001",
+        ),
+        ("Utente: Rui Lopes, nascido a 30/04/1966", "30/04/1966"),
+        ("Geboortedatum: 12-08-1994", "12-08-1994"),
+        (
+            "{\"firstName\":\"Ida\",\"dateOfBirth\":\"1999-01-23\"}",
+            "1999-01-23",
+        ),
+        ("She was born on March 4, 1972 in Leeds.", "March 4, 1972"),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == "PII017" && v == value),
+            "{text}: {found:?}"
+        );
+    }
+    // a table: every date of the birth-date column, not the other dates
+    let table = "name;geburtsdatum;eintritt\nA. Roth;04.07.1961;01.02.2020\nB. Vogt;19.12.1990;15.03.2021\n";
+    let found = pii(table);
+    let dob: Vec<&str> = found
+        .iter()
+        .filter(|(r, _)| r == "PII017")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(dob.len(), 1, "{found:?}");
+    assert!(
+        dob[0].starts_with("04.07.1961") && dob[0].ends_with("19.12.1990"),
+        "{dob:?}"
+    );
+    assert!(!dob[0].contains("15.03.2021"), "{dob:?}");
+    for text in [
+        "Appointment: 03/11/2025 at 10:30",
+        "born in 1960, she moved to Lyon in 1985",
+        "Geburtstag am 12. März – wir feiern!",
+        "Natale 25/12/2024: orari ridotti",
+        "date,amount\n2024-01-02,19.99\n",
+    ] {
+        assert!(
+            !pii(text).iter().any(|(r, _)| r == "PII017"),
+            "{text}: {:?}",
+            pii(text)
+        );
+    }
+}
+
+/// Identifiers in the groupings people write them in, and Iberian phone numbers and
+/// addresses with a floor or door.
+#[test]
+fn identifiers_in_other_groupings_and_iberian_numbers_and_addresses() {
+    for (rule, text, value) in [
+        ("PII015", "BSN: 908 301 662", "908 301 662"),
+        ("PII011", "DNI 19375836 S para la inscripción", "19375836 S"),
+        (
+            "PII010",
+            "N° de sécurité sociale : 1.85.05.78.006.084.91",
+            "1.85.05.78.006.084.91",
+        ),
+        (
+            "PII008",
+            "Steuer-ID 852 917 03420 bitte eintragen",
+            "852 917 03420",
+        ),
+        (
+            "PII009",
+            "Ausweisnummer MVVYGKXV0 8, gültig bis 2031",
+            "MVVYGKXV0 8",
+        ),
+        ("PII002", "Si pasa algo: mamá 622 19 48 03", "622 19 48 03"),
+        (
+            "PII002",
+            "llamar al fijo 96 374 11 58 por la tarde",
+            "96 374 11 58",
+        ),
+        (
+            "PII016",
+            "Hay que recogerlo en C/ Pintor Sorolla 11, 2º, 12001 Castellón.",
+            "C/ Pintor Sorolla 11, 2º, 12001 Castellón",
+        ),
+        (
+            "PII016",
+            "moro na Rua da Rosa 112, 2.º Esq., 1200-389 Lisboa",
+            "Rua da Rosa 112, 2.º Esq., 1200-389 Lisboa",
+        ),
+        (
+            "PII016",
+            "Entrega: Rua 5 de Outubro 207, 3810-163 Aveiro",
+            "Rua 5 de Outubro 207, 3810-163 Aveiro",
+        ),
+        (
+            "PII016",
+            "an meiner Wohnung in der Bahnhofstraße 33, 2. OG, 93047 Regensburg",
+            "Bahnhofstraße 33, 2. OG, 93047 Regensburg",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == rule && v == value),
+            "{rule} {text}: {found:?}"
+        );
+    }
+    // a wrong check digit stays a number; a BSN-shaped order number is not a phone
+    for text in [
+        "BSN: 908 301 663",
+        "DNI 19375836 T",
+        "Bestellung 852 917 03421",
+    ] {
+        assert!(pii(text).is_empty(), "{text}: {:?}", pii(text));
     }
 }

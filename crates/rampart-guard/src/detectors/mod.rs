@@ -52,6 +52,7 @@ pub(crate) mod pii013_pt_nif;
 pub(crate) mod pii014_br_cpf;
 pub(crate) mod pii015_nl_bsn;
 pub(crate) mod pii016_postal_address;
+pub(crate) mod pii017_date_of_birth;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -191,6 +192,7 @@ pub static DETECTORS: &[&Detector] = &[
     &pii014_br_cpf::DETECTOR,
     &pii015_nl_bsn::DETECTOR,
     &pii016_postal_address::DETECTOR,
+    &pii017_date_of_birth::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,

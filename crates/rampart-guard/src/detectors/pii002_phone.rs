@@ -64,6 +64,13 @@ static RULES: &[TokenRule] = &[
         re: r"(?i:\b(?:call me (?:at|on)|ring me on|ruf(?:en sie)? mich (?:bitte )?(?:an )?unter|appel(?:ez|le)-moi (?:au|sur le)|chiamami (?:al|allo)|chiamatemi (?:al|allo)|ll[áa]ma(?:me|nos) al|ll[áa]meme al|lig(?:ue|a)-me (?:para|no)|bel (?:me|mij) (?:op|via))\b)\s*(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])",
         validate: validate_labelled,
     },
+    // Spanish numbers as Spaniards group them (9 digits from 6, 7, 8 or 9: 622 19 48
+    // 03, 96 374 11 58). A 3-3-3 grouping (647 203 918) is left to the labelled rule:
+    // an order number or a BSN is written so too.
+    TokenRule {
+        re: r"(?-u:\b)(?:[6-9][0-9]{2}(?: [0-9]{2}){3}|[89][0-9] [0-9]{3}(?: [0-9]{2}){2})(?-u:\b)",
+        validate: validate_iberian,
+    },
     // Italian numbers with a two-digit area code (06 for Rome, 02 for Milan): 0, a
     // digit, then eight more in one or two groups.
     TokenRule {
@@ -128,6 +135,12 @@ fn validate_national(text: &str, s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     Some((0.7, s, e))
+}
+
+/// Nine digits in one of the Spanish or Portuguese groupings.
+fn validate_iberian(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    (digits(v).len() == 9 && boundary_ok(text, s, e)).then_some((0.7, s, e))
 }
 
 /// Registry entry.

@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?-u:\b)[1-9][0-9](?: ?[0-9]{3}){3}(?-u:\b)",
+    re: r"(?-u:\b)[1-9](?: ?[0-9]){10}(?-u:\b)",
     validate,
 }];
 

@@ -41,7 +41,8 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?-u:\b)[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}[0-9](?-u:\b)",
+    // the check digit is sometimes written apart, as printed on the card's back
+    re: r"(?-u:\b)[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8} ?[0-9](?-u:\b)",
     validate,
 }];
 
@@ -62,7 +63,8 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     if !standalone_number(text, s, e) {
         return None;
     }
-    let b = v.as_bytes();
+    let compact: Vec<u8> = v.bytes().filter(|&c| c != b' ').collect();
+    let b = compact.as_slice();
     if b.len() != 10 || !b.iter().any(u8::is_ascii_digit) {
         return None;
     }

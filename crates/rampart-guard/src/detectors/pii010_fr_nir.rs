@@ -39,7 +39,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?-u:\b)[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}(?-u:\b)",
+    re: r"(?-u:\b)[12][ .]?[0-9]{2}[ .]?(?:0[1-9]|1[0-2]|[2-9][0-9])[ .]?(?:[0-9]{2}|2[ABab])[ .]?[0-9]{3}[ .]?[0-9]{3}[ .]?[0-9]{2}(?-u:\b)",
     validate,
 }];
 
@@ -51,7 +51,10 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     if !standalone_number(text, s, e) {
         return None;
     }
-    let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = v
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
     let upper = compact.to_ascii_uppercase();
     let (number, key) = (upper.get(..13)?, upper.get(13..15)?);
     let numeric = match number.get(5..7)? {

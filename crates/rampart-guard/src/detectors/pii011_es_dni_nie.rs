@@ -38,7 +38,7 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?-u:\b)(?:[0-9]{8}|[XYZxyz]-?[0-9]{7})-?[A-Za-z](?-u:\b)",
+    re: r"(?-u:\b)(?:[0-9]{8}|[XYZxyz]-?[0-9]{7})[- ]?[A-Za-z](?-u:\b)",
     validate,
 }];
 
@@ -51,7 +51,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-    let upper = v.to_ascii_uppercase().replace('-', "");
+    let upper = v.to_ascii_uppercase().replace(['-', ' '], "");
     if matches!(upper.as_str(), "12345678Z" | "00000000T" | "X0000000T") {
         return None;
     }

@@ -74,9 +74,12 @@ const STREET: &str = concat!(
     // Keizersgracht 123
     r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|laan|straat|gracht|plein|kade|dijk|singel|steeg)",
     r"[ \t]+[0-9]{1,4}[ \t]?[a-zA-Z]?",
+    // the floor or door after the number: `, 2. OG`, `, 3º B`, `, bajo`, `, 2.º Esq.`
+    r"(?:,[ \t]*[^,\n]{1,14}?){0,3}",
     // a street word first, then the name and the number: Calle Mayor 5, Via Roma 10
     r"|(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Via|Viale|Piazza|Corso|Largo|Vicolo|Rua|Travessa|Praça|Alameda|Rotonda)",
-    r"[ \t]+(?:[\p{L}'.]+[ \t]+){0,4}?[0-9]{1,4}[ \t]?[a-zA-Z]?",
+    r"[ \t]+(?:[\p{L}0-9'.]+[ \t]+){0,4}?[0-9]{1,4}[ \t]?[a-zA-Z]?",
+    r"(?:,[ \t]*[^,\n]{1,14}?){0,3}",
     // the number, a French street word and the name: 12 rue de la Paix
     r"|[0-9]{1,4}(?:[ \t]?(?:bis|ter|[a-zA-Z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|allée|place|quai|route|cours)",
     r"[ \t]+[\p{L}' -]{2,40}?",

@@ -103,7 +103,7 @@ fn plausible(v: &str) -> bool {
         at == 0
             || v[..at]
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':'))
     });
     if is_placeholder(v) || call || template {
         return false;
