@@ -100,4 +100,12 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
         second.contains("**Use them for evaluation only.**"),
         "the second blind batch's README no longer says it is evaluation only"
     );
+    let secrets = std::fs::read_to_string(
+        root().join("crates/rampart-guard/tests/data/blind-2026-12-05c/README.md"),
+    )
+    .expect("the blind secrets and personal-data set documents itself");
+    assert!(
+        secrets.contains("**`test.jsonl` is for evaluation only.**"),
+        "the blind secrets set's README no longer says the test half is evaluation only"
+    );
 }
