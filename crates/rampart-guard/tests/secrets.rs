@@ -470,3 +470,93 @@ fn telegram_tokens_in_bot_api_urls_and_mailgun_keys_of_both_forms() {
         new,
     );
 }
+
+#[test]
+fn keys_in_json_strings_session_tokens_and_named_azure_keys() {
+    // a service-account file: the PEM on one line with `\n` escapes
+    let pem = "-----BEGIN PRIVATE KEY-----\\nR1fPCzO14gHhaQ7lYNh9IwY8bLzo2Rz2mAAfw5Qy5dozVALkFSKK6gSAFZJ/iesy\\naxFlMaPDF7OUJSzwm7j1Cg1Fjq6b2ia+RLz+k/8IH960Z/PnPCmcgQu8XdishZeQ\\n-----END PRIVATE KEY-----";
+    let text = format!(
+        "credentials_json: '{{\"type\":\"service_account\",\"private_key\":\"{pem}\\n\",\"client_email\":\"x@p.iam.gserviceaccount.com\"}}'"
+    );
+    assert_secret(&text, "SEC012", pem);
+    let session = "IQoJb3JpZ2luX2Vjbhw2OHFFU9AWTqFIGoTIDgZhx4/ObX9Ytcc/kLwQbKU7GPbCZoJf9NyPXiOqSiux1+BCBwzw+c8sQ/Iq/B6bJQMMD3M1yWNLnAP3zFpIJHuPRyP2Fr+OS7IeEGtzJLSPw8tiluPNK6m3RsWY4Zt+WRnsDEaHICzModIVKcfKONsDMy15dJePi2MVLIx7l/JDiRHwpgeU/pXjb4tPhoaJpOjLEOCkkor0TBC5ObgjGhmzfXQPfeOjug2tmgdfPuB1O1/S9rqSn34=";
+    assert_secret(
+        &format!("export AWS_SESSION_TOKEN={session}"),
+        "SEC002",
+        session,
+    );
+    let azure =
+        "dpxfRCMv3a0BVoB25ZoUVY3vnbMKumErtPJz87lsKCs8DRwhgd/s/ZcQxrBiyr/jGutKNKw5uctr4xbFROk1ZQ==";
+    assert_secret(
+        &format!("key1       FULL           {azure}"),
+        "SEC016",
+        azure,
+    );
+    assert_secret(
+        &format!("$StorageAccountKey = \"{azure}\""),
+        "SEC016",
+        azure,
+    );
+    // the same length as a sha512 integrity hash, which names no key
+    let integrity = format!("\"integrity\": \"sha512-{azure}\"");
+    assert!(!codes(&integrity, Role::User).contains(&"SEC016".to_string()));
+    // a JSON list after a URL ending in /token is not PHP's define()
+    let json = "\"token_uri\":\"https://oauth2.example/token\",\"auth_provider_x509_cert_url\":\"https://www.example/certs\"";
+    assert!(
+        !codes(json, Role::User).contains(&"SEC013".to_string()),
+        "{json}"
+    );
+}
+
+#[test]
+fn recovery_codes_and_pins() {
+    let github = "3f9a1-c07be\n88d2e-1a4f0\n0b7c3-e5d91";
+    assert_secret(
+        &format!("Here are my GitHub recovery codes (2FA), keep them safe:\n\n{github}\n"),
+        "SEC028",
+        github,
+    );
+    let google = "4817 2093    6620 1185\n9034 7712    2256 0841";
+    assert_secret(
+        &format!("mes codes de secours Google :\n{google}"),
+        "SEC028",
+        google,
+    );
+    let dashed = "QW7R-K2PX-9MZT - B4NC-77HD-LQ2E";
+    assert_secret(
+        &format!("Códigos de recuperación: {dashed}"),
+        "SEC028",
+        dashed,
+    );
+    for text in [
+        "Backup codes are printed once; store them offline.",
+        "recovery codes: 0000 0000 0000 0000",
+        "Order numbers: 48172093 66201185",
+    ] {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC028".to_string()),
+            "{text}"
+        );
+    }
+    assert_secret(
+        "Mum, the PIN for the new card is 7391. Don't write it down!",
+        "SEC015",
+        "7391",
+    );
+    assert_secret(
+        "il PIN del bancomat aziendale: 50826, limite 300 €",
+        "SEC015",
+        "50826",
+    );
+    for text in [
+        "The PIN is 4 digits long.",
+        "PIN-Code ist 0000 ab Werk",
+        "PIN: 1234 (default)",
+        "the PIN reset date is 2024-05-01",
+    ] {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC015".to_string()),
+            "{text}"
+        );
+    }
+}

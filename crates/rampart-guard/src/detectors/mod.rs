@@ -80,6 +80,7 @@ pub(crate) mod sec024_discord_token;
 pub(crate) mod sec025_mailgun_key;
 pub(crate) mod sec026_basic_auth_credentials;
 pub(crate) mod sec027_password_on_command_line;
+pub(crate) mod sec028_recovery_codes;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -220,6 +221,7 @@ pub static DETECTORS: &[&Detector] = &[
     &sec025_mailgun_key::DETECTOR,
     &sec026_basic_auth_credentials::DETECTOR,
     &sec027_password_on_command_line::DETECTOR,
+    &sec028_recovery_codes::DETECTOR,
 ];
 
 /// The detector with this code.

@@ -7,7 +7,9 @@ use crate::types::Category;
 declare_rule! {
     /// ## What it does
     /// Reports a 40-character AWS secret access key in an assignment or near the word
-    /// `aws`/`secret` (`aws_secret_access_key = …`, `"SecretAccessKey": "…"`).
+    /// `aws`/`secret` (`aws_secret_access_key = …`, `"SecretAccessKey": "…"`), and an
+    /// AWS session token (the base64 of STS, which starts `IQoJb3JpZ2luX2Vj` or
+    /// `FwoGZXIvYXdzE`).
     ///
     /// ## Why is this dangerous?
     /// With the access key ID it grants whatever the IAM principal may do.
@@ -33,14 +35,25 @@ declare_rule! {
         name: "aws-secret-key",
         severity: Critical,
         guidelines: [Sd3, Dp2],
-        summary: "AWS secret access key",
+        summary: "AWS secret access key or session token",
     }
 }
 
-static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?i:aws|secret)[ -~]{0,60}?(?P<v>[A-Za-z0-9/+]{40})",
-    validate,
-}];
+static RULES: &[TokenRule] = &[
+    TokenRule {
+        re: r"(?i:aws|secret)[ -~]{0,60}?(?P<v>[A-Za-z0-9/+]{40})",
+        validate,
+    },
+    // a session token: the prefixes are the base64 of STS's fixed first bytes
+    TokenRule {
+        re: r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{100,4096}",
+        validate: validate_session,
+    },
+];
+
+fn validate_session(text: &str, s: usize, e: usize) -> Option<Hit> {
+    isolated(text, s, e, b"/+").then_some((0.95, s, e))
+}
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;

@@ -44,6 +44,26 @@ static RULES: &[TokenRule] = &[TokenRule {
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let rest = text.get(e..)?;
+    // A key inside a JSON or YAML string (a service-account file): one line, with `\n`
+    // escapes for line breaks, so the line-by-line reading below finds no body. Up to
+    // its END marker it is base 64 and escapes.
+    if rest.starts_with("\\n") || rest.starts_with("\\r\\n") {
+        let window = rest.get(..rest.len().min(16 * 1024)).unwrap_or(rest);
+        if let Some(i) = window.find("-----END ") {
+            let body = window.get(..i)?.replace("\\n", "").replace("\\r", "");
+            let b64 = body
+                .bytes()
+                .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                .count();
+            let end = window
+                .get(i + 9..)
+                .and_then(|t| t.find("-----"))
+                .map(|j| e + i + 9 + j + 5);
+            if let (true, Some(end)) = (b64 >= 40, end) {
+                return Some((0.99, s, end));
+            }
+        }
+    }
     // Skip RFC 1421 headers (Proc-Type, DEK-Info) and count base64 characters of the body.
     let body: String = rest
         .lines()

@@ -73,6 +73,7 @@ static RULES: &[TokenRule] = &[
     // PHP's `define('DB_PASSWORD', 'value')`
     TokenRule {
         re: concat!(
+            r#"define\s*\(\s*["'][A-Za-z0-9_]*"#,
             cased_names!(),
             r#"["']\s*,\s*["'](?P<v>[^"'\n]{8,128})["']"#
         ),

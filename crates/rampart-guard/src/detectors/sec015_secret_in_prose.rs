@@ -87,12 +87,35 @@ static RULES: &[TokenRule] = &[
         ),
         validate,
     },
+    // a card or account PIN: "the PIN for the new debit card is 8483", "il PIN del
+    // bancomat …: 33627"
+    TokenRule {
+        re: r#"(?-u:\b)(?:PIN|PIN-Code|PIN code|[Pp]incode|[Cc]ódigo PIN|[Cc]ode PIN|[Cc]odice PIN)[^\n0-9]{0,60}?(?:[:=]|\s(?:is|ist|lautet|est|es|è|é|era|war|wordt))\s*["'«“„]?(?P<v>[0-9]{4,8})(?-u:\b)"#,
+        validate: validate_pin,
+    },
     // a password word directly before the value: "pw Pumpkin$64", "mot de passe Thu57…"
     TokenRule {
         re: concat!(password_words!(), r#"[ \t]+["'`«“„‚]?"#, value!()),
         validate,
     },
 ];
+
+/// A PIN of four to eight digits that is not a pattern (`0000`, `1234`) and is not
+/// the start of a date, amount or longer number (`2024-05`, `1234.50`).
+fn validate_pin(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let next = text.get(e..)?.chars().next();
+    let glued = next.is_some_and(|c| matches!(c, '.' | ',' | '-' | '/' | ':'))
+        && text
+            .get(e + 1..)?
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
+    let b = v.as_bytes();
+    let same = b.iter().all(|&c| c == b[0]);
+    let run = b.windows(2).all(|w| w[1] == w[0] + 1) || b.windows(2).all(|w| w[0] == w[1] + 1);
+    (!glued && !same && !run).then_some((0.85, s, e))
+}
 
 /// File names a sentence may point at instead of giving the value.
 const FILE_ENDINGS: &[&str] = &[

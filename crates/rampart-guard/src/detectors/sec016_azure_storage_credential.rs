@@ -1,13 +1,15 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, random_tail};
+use super::util::{before, isolated, random_tail};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
 declare_rule! {
     /// ## What it does
     /// Reports an Azure Storage account key (`AccountKey=` followed by 88 base64 characters, as
-/// in a connection string) and the `sig=` signature of a shared access signature (SAS) URL
+/// in a connection string, or the same 88 characters on a line that names a key: `key1
+/// FULL <key>` in `az storage account keys list`, `$StorageAccountKey = "<key>"`,
+/// "Chave de acesso (key1): <key>") and the `sig=` signature of a shared access signature (SAS) URL
 /// or token that also carries its `sv=` version.
     ///
     /// ## Why is this dangerous?
@@ -42,6 +44,12 @@ static RULES: &[TokenRule] = &[
         re: r#"AccountKey=(?P<v>[A-Za-z0-9+/]{86}==)"#,
         validate,
     },
+    // 64 random bytes in base64 (86 characters and `==`) after a word for a key on the
+    // same line; a `sha512-` integrity hash has the same length and no such word
+    TokenRule {
+        re: r#"(?:[Kk]ey|KEY|[Cc]have|CHAVE|[Cc]lé|CLÉ|[Cc]lave|CLAVE|[Ss]chlüssel|SCHLÜSSEL|[Ss]leutel|SLEUTEL|[Cc]hiave|CHIAVE)[^\n]{0,60}?(?P<v>[A-Za-z0-9+/]{86}==)"#,
+        validate: validate_named,
+    },
     TokenRule {
         re: r#"[?&;]sig=(?P<v>[A-Za-z0-9%+/]{30,}(?:%3[dD]|=){0,2})"#,
         validate,
@@ -60,6 +68,14 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         }
     }
     Some((0.97, s, e))
+}
+
+fn validate_named(text: &str, s: usize, e: usize) -> Option<Hit> {
+    if !isolated(text, s, e, b"+/=") {
+        return None;
+    }
+    random_tail(text, s, e, "", 3.5, 2)?;
+    Some((0.9, s, e))
 }
 
 /// Registry entry.
