@@ -110,33 +110,32 @@ fn plausible(v: &str) -> bool {
         return false;
     }
     let lower = v.to_ascii_lowercase();
-    if [
-        "process.env",
-        "environ",
-        "getenv",
-        "secrets.",
-        "vault:",
-        "null",
-        "none",
-        "true",
-        "false",
-        "password",
-        "undefined",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    if ["null", "none", "true", "false", "password", "undefined"]
+        .iter()
+        .any(|w| lower.contains(w))
     {
         return false;
     }
-    // identifiers and dotted names without digits: variable references
+    !refers(&lower) && random_enough(v)
+}
+
+/// Whether a (lowercased) value names where the secret is kept instead of holding it.
+fn refers(lower: &str) -> bool {
+    ["process.env", "environ", "getenv", "secrets.", "vault:"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Two character classes and enough entropy, and not an identifier or dotted name
+/// without digits (a variable reference).
+fn random_enough(v: &str) -> bool {
     if v.bytes()
         .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-')
     {
         return false;
     }
-    let ent = entropy(v);
     let need = if v.len() >= 20 { 3.3 } else { 2.7 };
-    classes(v) >= 2 && ent >= need
+    classes(v) >= 2 && entropy(v) >= need
 }
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
@@ -174,22 +173,10 @@ fn validate_quoted(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     let lower = v.to_ascii_lowercase();
     let template = v.contains("%(") || v.contains("%s") || v.contains("${") || v.contains("{{");
-    if is_placeholder(v)
-        || template
-        || v.contains(' ')
-        || ["process.env", "environ", "getenv", "vault:", "secrets."]
-            .iter()
-            .any(|w| lower.contains(w))
-    {
+    if is_placeholder(v) || template || v.contains(' ') || refers(&lower) {
         return None;
     }
-    if v.bytes()
-        .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-')
-    {
-        return None;
-    }
-    let need = if v.len() >= 20 { 3.3 } else { 2.7 };
-    (classes(v) >= 2 && entropy(v) >= need).then_some((0.8, s, e))
+    random_enough(v).then_some((0.8, s, e))
 }
 
 fn validate_url(text: &str, s: usize, e: usize) -> Option<Hit> {
