@@ -112,7 +112,7 @@ fn validate_pin(text: &str, s: usize, e: usize) -> Option<Hit> {
             .next()
             .is_some_and(|c| c.is_ascii_digit());
     let b = v.as_bytes();
-    let same = b.iter().all(|&c| c == b[0]);
+    let same = b.first().is_some_and(|&f| b.iter().all(|&c| c == f));
     let run = b.windows(2).all(|w| w[1] == w[0] + 1) || b.windows(2).all(|w| w[0] == w[1] + 1);
     (!glued && !same && !run).then_some((0.85, s, e))
 }
