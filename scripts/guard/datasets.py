@@ -385,7 +385,9 @@ def pii_examples(n: int = 25) -> list[tuple[str, str, bool]]:
         bad[-1] = str((int(bad[-1]) + 1) % 10)
         out.append((f"order number {''.join(bad)}", "luhn_invalid", False))
         out.append((f"version {r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 20)}.{r.randint(0, 20)}.{r.randint(0, 9)}", "version", False))
-        out.append((f"born on {r.randint(1950, 2020)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}", "date", False))
+        # a date of birth is personal data (PII017); a date of something else is not
+        out.append((f"born on {r.randint(1950, 2020)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}", "dob", True))
+        out.append((f"released on {r.randint(1950, 2020)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}", "date", False))
         out.append((f"SSN {r.choice(['000', '666', '9' + str(r.randint(10, 99))])}-{r.randint(10, 99)}-{r.randint(1000, 9999)}", "ssn_invalid", False))
         out.append((f"timestamp {r.randint(1600000000000, 1800000000000)}", "timestamp", False))
         out.append((f"ISBN 978-{r.randint(0, 9)}-{r.randint(10, 99)}-{r.randint(100000, 999999)}-{r.randint(0, 9)}", "isbn", False))
