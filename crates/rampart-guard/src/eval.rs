@@ -168,10 +168,7 @@ impl Evaluation {
         text: &str,
         role: Role,
     ) -> Result<BTreeSet<String>, GuardError> {
-        Ok(Self::judged(pipeline, policy, text, role)?
-            .iter()
-            .map(|f| f.category.as_str().to_string())
-            .collect())
+        Ok(categories(&Self::judged(pipeline, policy, text, role)?))
     }
 
     /// The findings `policy` acts on in `text`.
@@ -255,11 +252,7 @@ impl Evaluation {
             let covered = values
                 .filter(|v| !v.is_empty())
                 .map(|v| all_hidden(text, &v, policy, &findings));
-            let acted = findings
-                .iter()
-                .map(|f| f.category.as_str().to_string())
-                .collect();
-            eval.push(source, label, acted, covered);
+            eval.push(source, label, categories(&findings), covered);
         }
         Ok(eval)
     }
@@ -389,6 +382,14 @@ impl Evaluation {
             .map(|(_, s)| s.clone());
         Worst { recall, fpr }
     }
+}
+
+/// The categories of `findings`.
+fn categories(findings: &[Finding]) -> BTreeSet<String> {
+    findings
+        .iter()
+        .map(|f| f.category.as_str().to_string())
+        .collect()
 }
 
 /// Whether every occurrence of every value in `text` lies inside the spans (character

@@ -75,37 +75,30 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
             );
         }
     }
-    // and the held-out set says it is evaluation only
-    let readme =
-        std::fs::read_to_string(root().join("crates/rampart-guard/tests/data/heldout/README.md"))
-            .expect("the held-out set documents itself");
-    assert!(
-        readme.contains("**Use it for evaluation only.** Do not train on it"),
-        "the held-out README no longer says it is evaluation only"
-    );
-    // and so does the test half of each blind set
-    let blind = std::fs::read_to_string(
-        root().join("crates/rampart-guard/tests/data/blind-2026-12-05/README.md"),
-    )
-    .expect("the blind sets document themselves");
-    assert!(
-        blind.contains("**`test.jsonl` is for evaluation only.**"),
-        "the blind sets' README no longer says the test half is evaluation only"
-    );
-    let second = std::fs::read_to_string(
-        root().join("crates/rampart-guard/tests/data/blind-2026-12-05b/README.md"),
-    )
-    .expect("the second blind batch documents itself");
-    assert!(
-        second.contains("**Use them for evaluation only.**"),
-        "the second blind batch's README no longer says it is evaluation only"
-    );
-    let secrets = std::fs::read_to_string(
-        root().join("crates/rampart-guard/tests/data/blind-2026-12-05c/README.md"),
-    )
-    .expect("the blind secrets and personal-data set documents itself");
-    assert!(
-        secrets.contains("**`test.jsonl` is for evaluation only.**"),
-        "the blind secrets set's README no longer says the test half is evaluation only"
-    );
+    // and every evaluation set says it is evaluation only (the held-out set, and the
+    // test half or the whole of each blind set)
+    for (dir, phrase) in [
+        (
+            "heldout",
+            "**Use it for evaluation only.** Do not train on it",
+        ),
+        (
+            "blind-2026-12-05",
+            "**`test.jsonl` is for evaluation only.**",
+        ),
+        ("blind-2026-12-05b", "**Use them for evaluation only.**"),
+        (
+            "blind-2026-12-05c",
+            "**`test.jsonl` is for evaluation only.**",
+        ),
+    ] {
+        let readme = std::fs::read_to_string(
+            root().join(format!("crates/rampart-guard/tests/data/{dir}/README.md")),
+        )
+        .unwrap_or_else(|e| panic!("{dir} documents itself: {e}"));
+        assert!(
+            readme.contains(phrase),
+            "{dir}/README.md no longer says {phrase:?}"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder};
+use super::util::{classes, entropy, is_placeholder, names_a_store};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -116,14 +116,7 @@ fn plausible(v: &str) -> bool {
     {
         return false;
     }
-    !refers(&lower) && random_enough(v)
-}
-
-/// Whether a (lowercased) value names where the secret is kept instead of holding it.
-fn refers(lower: &str) -> bool {
-    ["process.env", "environ", "getenv", "secrets.", "vault:"]
-        .iter()
-        .any(|w| lower.contains(w))
+    !names_a_store(&lower) && random_enough(v)
 }
 
 /// Two character classes and enough entropy, and not an identifier or dotted name
@@ -173,7 +166,7 @@ fn validate_quoted(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     let lower = v.to_ascii_lowercase();
     let template = v.contains("%(") || v.contains("%s") || v.contains("${") || v.contains("{{");
-    if is_placeholder(v) || template || v.contains(' ') || refers(&lower) {
+    if is_placeholder(v) || template || v.contains(' ') || names_a_store(&lower) {
         return None;
     }
     random_enough(v).then_some((0.8, s, e))

@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder, isolated};
+use super::util::{classes, entropy, is_placeholder, isolated, names_a_store};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -149,9 +149,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         || lower.starts_with("./")
         || lower.starts_with("www.")
         || FILE_ENDINGS.iter().any(|x| lower.ends_with(x))
-        || ["environ", "getenv", "process.env", "vault:", "secrets."]
-            .iter()
-            .any(|w| lower.contains(w));
+        || names_a_store(&lower);
     let email = v.split_once('@').is_some_and(|(user, host)| {
         !user.is_empty()
             && host.contains('.')

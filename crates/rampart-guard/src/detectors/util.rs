@@ -134,6 +134,14 @@ fn template_slot(value: &str) -> bool {
     })
 }
 
+/// Whether a (lowercased) value names where a secret is kept instead of holding it:
+/// `os.environ[…]`, `getenv(…)`, `process.env.X`, `secrets.X`, `vault:…`.
+pub(crate) fn names_a_store(lower: &str) -> bool {
+    ["process.env", "environ", "getenv", "secrets.", "vault:"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// True when the byte before `start` and the byte at `end` are not part of a token
 /// made of `alphabet`-like characters (letters, digits, `_`, `-`, plus `extra`).
 pub(crate) fn isolated(text: &str, start: usize, end: usize, extra: &[u8]) -> bool {
