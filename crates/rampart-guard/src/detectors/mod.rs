@@ -53,6 +53,7 @@ pub(crate) mod pii014_br_cpf;
 pub(crate) mod pii015_nl_bsn;
 pub(crate) mod pii016_postal_address;
 pub(crate) mod pii017_date_of_birth;
+pub(crate) mod pii018_person_name;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -194,6 +195,7 @@ pub static DETECTORS: &[&Detector] = &[
     &pii015_nl_bsn::DETECTOR,
     &pii016_postal_address::DETECTOR,
     &pii017_date_of_birth::DETECTOR,
+    &pii018_person_name::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,

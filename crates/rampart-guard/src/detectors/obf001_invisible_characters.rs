@@ -65,9 +65,43 @@ fn is_hidden(c: char) -> bool {
         | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{E0000}'..='\u{E01EF}')
 }
 
+/// The UTF-8 forms (or their first bytes) of every character [`check`] reports, for
+/// one SIMD search (aho-corasick's packed searcher) that lets most non-ASCII texts
+/// skip the character-by-character scan: the scan decoded every character of every
+/// text with an accent, 1.7% of the pipeline's instructions.
+fn suspects() -> Option<&'static aho_corasick::packed::Searcher> {
+    static S: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>> =
+        std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let mut needles: Vec<Vec<u8>> = Vec::new();
+        for c in ('\u{200B}'..='\u{200D}')
+            .chain('\u{202A}'..='\u{202E}')
+            .chain('\u{2060}'..='\u{2064}')
+            .chain('\u{2066}'..='\u{2069}')
+            .chain([
+                '\u{FEFF}', '\u{180E}', '\u{00AD}', '\u{034F}', '\u{115F}', '\u{1160}', '\u{3164}',
+                '\u{FFA0}',
+            ])
+        {
+            let mut buf = [0u8; 4];
+            needles.push(c.encode_utf8(&mut buf).as_bytes().to_vec());
+        }
+        // U+E0000..U+E01EF (tags and variation selectors): F3 A0 80..87
+        needles.push(vec![0xF3, 0xA0]);
+        aho_corasick::packed::Config::new()
+            .builder()
+            .extend(&needles)
+            .build()
+    })
+    .as_ref()
+}
+
 /// Scans the original text (character indices) for invisible characters.
 pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
     if text.is_ascii() {
+        return;
+    }
+    if suspects().is_some_and(|s| s.find(text).is_none()) {
         return;
     }
     let chars: Vec<char> = text.chars().collect();

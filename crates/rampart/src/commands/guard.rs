@@ -177,11 +177,12 @@ pub fn run(cmd: &GuardCommand, p: &Printer) -> Result<ExitStatus> {
             match a.format {
                 ReportFormat::Json => {
                     let (flagged, benign) = eval.benign_flagged();
+                    let (acted_on, _) = eval.benign_acted_on();
                     let report = json!({
                         "categories": eval.scores(),
                         "sources": eval.by_source(),
                         "worst": eval.worst(),
-                        "benign": {"lines": benign, "flagged": flagged},
+                        "benign": {"lines": benign, "flagged": flagged, "acted_on": acted_on},
                         "partly_hidden": eval.partly_hidden(),
                     });
                     serde_json::to_writer_pretty(&mut out, &report)?;
@@ -214,10 +215,11 @@ fn write_eval(out: &mut impl Write, eval: &Evaluation) -> io::Result<()> {
         )?;
     }
     let (flagged, benign) = eval.benign_flagged();
+    let (acted_on, _) = eval.benign_acted_on();
     if benign > 0 {
         writeln!(
             out,
-            "benign lines flagged: {flagged}/{benign} ({:.2}%)",
+            "benign lines flagged: {flagged}/{benign} ({:.2}%) for the labels evaluated; acted on for any category: {acted_on}/{benign}",
             100.0 * flagged as f64 / benign as f64
         )?;
     }
