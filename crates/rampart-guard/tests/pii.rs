@@ -545,3 +545,41 @@ fn person_name_look_alikes() {
         );
     }
 }
+
+/// Names in the harder places: a family name that is also a given name before a
+/// particle that starts no name, a title before a given name the lists do not know,
+/// a calendar attendee, markdown emphasis.
+#[test]
+fn person_names_in_harder_places() {
+    for (text, value) in [
+        (
+            "Hier spricht Renate Albrecht von gegenüber.",
+            "Renate Albrecht",
+        ),
+        ("Caller: Mrs Chiamaka Obi, account 4471", "Mrs Chiamaka Obi"),
+        (
+            "ORGANIZER;CN=Giulia Ferretti:mailto:g.ferretti@studio.example",
+            "Giulia Ferretti",
+        ),
+        ("**Tobias Lindqvist** - Head of Sales", "Tobias Lindqvist"),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == "PII018" && v == value),
+            "{text}: {found:?}"
+        );
+    }
+}
+
+/// A tab separates the columns of a table: the name ends at it.
+#[test]
+fn a_name_ends_at_a_tab() {
+    let text = "name\tstreet\nFamilia Ortiz Vega\tCalle Mayor 3\n";
+    let found = pii(text);
+    assert!(
+        found
+            .iter()
+            .any(|(r, v)| r == "PII018" && v == "Familia Ortiz Vega"),
+        "{found:?}"
+    );
+}

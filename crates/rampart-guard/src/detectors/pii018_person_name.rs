@@ -1159,6 +1159,7 @@ fn is_family(word: &str, known: bool) -> bool {
     let letters = w.chars().filter(|c| c.is_alphabetic()).count();
     let k = kind(&w);
     if letters < 2
+        || !w.chars().next().is_some_and(char::is_uppercase)
         || !w
             .chars()
             .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-'))
@@ -1219,7 +1220,7 @@ struct Word<'t> {
 /// and the smallest regex that found runs of capitalised words cost `guard_speed` 5% of
 /// its throughput; splitting every text into words cost 3%. Here SIMD searches find
 /// where a word may start with a capital (after a space: aho-corasick's packed
-/// searcher; after `,` `;` `:` `(` `"` `|` or a tab, and at the start of a line:
+/// searcher; after `,` `;` `:` `(` `"` `|` `=` `>` `*` or a tab, and at the start of a line:
 /// memchr, these bytes being rarer than spaces), and only the words from those places
 /// on are read. Most capitals start a sentence and are followed by a lowercase word,
 /// which ends the look before a word is read.
@@ -1237,7 +1238,8 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
     let found = starts.len();
     let punct = memchr::memchr3_iter(b',', b';', b':', bytes)
         .chain(memchr::memchr3_iter(b'(', b'"', b'|', bytes))
-        .chain(memchr::memchr2_iter(b'\t', b'\n', bytes))
+        .chain(memchr::memchr3_iter(b'\t', b'\n', b'=', bytes))
+        .chain(memchr::memchr2_iter(b'>', b'*', bytes))
         .map(|at| at + 1)
         .chain(std::iter::once(0));
     starts.extend(punct.filter(|&at| capital_at(at)));
@@ -1356,9 +1358,9 @@ fn read_run<'t>(text: &'t str, at: usize, run: &mut Vec<Word<'t>>) -> usize {
             return i;
         }
         run.push(Word { at: i, raw, word });
-        // a name goes on after spaces only
+        // a name goes on after spaces only (a tab separates the columns of a table)
         let after = rest.get(len..).unwrap_or_default();
-        let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
+        let gap = after.len() - after.trim_start_matches(' ').len();
         if gap == 0 {
             return i + len;
         }
@@ -1413,23 +1415,26 @@ fn name_at(text: &str, words: &[Word<'_>], i: usize) -> Option<(usize, usize, us
         return None;
     }
     // after the given name (or the title): initials and more given names, the
-    // particles, then the family name
-    let mut j = i + 1;
-    while j + 1 < words.len() && j <= i + 2 {
-        let m = words.get(j)?;
+    // particles, then the family name. The longest reading first: "Jutta Albrecht von
+    // nebenan" reads Albrecht (a given name too) as the family name once no family
+    // name follows it.
+    let mut middle = 0;
+    while i + 1 + middle + 1 < words.len() && middle < 2 {
+        let m = words.get(i + 1 + middle)?;
         if is_initial(m.word) || is_initial(m.raw) || is_given(m.word).is_some() {
-            j += 1;
+            middle += 1;
         } else {
             break;
         }
     }
-    while words.get(j).is_some_and(|m| is_particle(m.word)) {
-        j += 1;
-    }
-    let family = words.get(j)?;
-    if !is_family(family.word, given == Some(false)) {
-        return None;
-    }
+    let (j, family) = (0..=middle).rev().find_map(|m| {
+        let mut j = i + 1 + m;
+        while words.get(j).is_some_and(|w| is_particle(w.word)) {
+            j += 1;
+        }
+        let family = words.get(j)?;
+        is_family(family.word, given == Some(false)).then_some((j, family))
+    })?;
     // more family names (Spanish and Portuguese names have two, and a title may come
     // before a given name the lists do not know); a place or an organisation word
     // after the name makes it the place's ("Marie Curie Institute")
@@ -1440,7 +1445,9 @@ fn name_at(text: &str, words: &[Word<'_>], i: usize) -> Option<(usize, usize, us
         if kind(&listed_case(n.word)) & PLACE_WORD != 0 {
             return None;
         }
-        let known = kind(&listed_case(last.word)) & FAMILY != 0;
+        // after a title, the words are the name's whatever the lists say ("Mr Ifeanyi
+        // Nwosu"); otherwise a further family name must be a known one
+        let known = title || kind(&listed_case(last.word)) & FAMILY != 0;
         if next > j + 2 || last.raw.len() != last.word.len() || !is_family(n.word, !known) {
             break;
         }
