@@ -220,6 +220,31 @@ async fn secrets_are_redacted_before_an_external_upstream_and_restored() {
     );
 }
 
+/// A customer's full name (PII018) in the list form of content, in a tool result and
+/// behind a title: none reaches an external upstream, and the caller's answer has them
+/// back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn person_names_are_redacted_before_an_external_upstream_and_restored() {
+    let h = start(true, false).await;
+    let body = json!({"model": "tinychat", "messages": [
+        {"role": "user", "content": [
+            {"type": "text", "text": "Draft a reply to Stefanie Kröger about her refund."}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "{\"owner\": \"Herrn Brandstetter\"}"},
+        {"role": "user", "content": "REPLY: Dear Stefanie Kröger"}]});
+    let (s, body, _) = chat(&h, Some(&h.key), body).await;
+    assert_eq!(s, 200, "{body}");
+    let sent = serde_json::to_string(&h.mock.received()).unwrap();
+    for name in ["Stefanie Kröger", "Brandstetter"] {
+        assert!(!sent.contains(name), "the upstream saw {name}: {sent}");
+    }
+    assert!(sent.contains("[REDACTED"), "{sent}");
+    let content = body["choices"][0]["message"]["content"].as_str().unwrap();
+    assert_eq!(
+        content, "Dear Stefanie Kröger",
+        "the caller's own data is restored"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_leaking_stream_is_cut_before_the_secret_reaches_the_client() {
     let h = start(false, false).await;
