@@ -228,9 +228,9 @@ async fn person_names_are_redacted_before_an_external_upstream_and_restored() {
     let h = start(true, false).await;
     let body = json!({"model": "tinychat", "messages": [
         {"role": "user", "content": [
-            {"type": "text", "text": "Draft a reply to Stefanie Kröger about her refund."}]},
-        {"role": "tool", "tool_call_id": "c1", "content": "{\"owner\": \"Herrn Brandstetter\"}"},
-        {"role": "user", "content": "REPLY: Dear Stefanie Kröger"}]});
+            {"type": "text", "text": "Draft a reply to Stefanie Kröger (s.kroeger@mailbox.example) about her refund."}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "{\"owner\": \"Herrn Brandstetter\", \"phone\": \"+49 171 2233445\"}"},
+        {"role": "user", "content": "REPLY: Dear Stefanie Kröger <s.kroeger@mailbox.example>"}]});
     let (s, body, _) = chat(&h, Some(&h.key), body).await;
     assert_eq!(s, 200, "{body}");
     let sent = serde_json::to_string(&h.mock.received()).unwrap();
@@ -240,7 +240,7 @@ async fn person_names_are_redacted_before_an_external_upstream_and_restored() {
     assert!(sent.contains("[REDACTED"), "{sent}");
     let content = body["choices"][0]["message"]["content"].as_str().unwrap();
     assert_eq!(
-        content, "Dear Stefanie Kröger",
+        content, "Dear Stefanie Kröger <s.kroeger@mailbox.example>",
         "the caller's own data is restored"
     );
 }

@@ -367,7 +367,12 @@ impl Pipeline {
             raw.extend(self.tokens.scan(&n.text, role));
         }
         if on.pii018 {
-            pii018_person_name::check(&n.text, &mut raw);
+            // a name is acted on alone only with a title or a label; in a text with
+            // other personal data it is part of a person's record
+            let other = raw
+                .iter()
+                .any(|h| h.detector.category == Category::Pii && h.score >= 0.6);
+            pii018_person_name::check(&n.text, other, &mut raw);
         }
         if role == Role::Assistant {
             if let Some(ac) = self.canaries.as_ref().filter(|_| on.lek001) {

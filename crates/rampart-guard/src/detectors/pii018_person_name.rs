@@ -12,9 +12,17 @@ declare_rule! {
     /// Reports a person's full name: a known given name followed by a family name
     /// ("Priya Raman", "Michael J. Okafor", "Anna Maria de Vries", "HANNAH
     /// O'SULLIVAN"), or a title followed by a family name ("Mr Pryce", "Herrn Maier",
-    /// "Mme Leroy", "Sra. López", "Sig.ra Bianchi", "dhr. Jansen"). The given and
-    /// family names come from the person-name lists of 44 locales (Faker, MIT),
-    /// built by `scripts/guard/names.py`.
+    /// "Mme Leroy", "Sra. López", "Sig.ra Bianchi", "dhr. Jansen"), and a given name
+    /// alone after a given-name field's label, a kinship word or before a phone
+    /// number ("Vorname: Florian", "unser Sohn Felix", "Lucie 06 52 90 38 14"). The
+    /// given and family names come from the person-name lists of 44 locales (Faker,
+    /// MIT), built by `scripts/guard/names.py`.
+    ///
+    /// A name is acted on (score 0.7) in a person's record: a text that also holds
+    /// other personal data (a phone number, an e-mail or postal address, a date of
+    /// birth, an identifier), or a form's given-name field. In a text without other
+    /// personal data it is reported with score 0.5, below the default policy's
+    /// `min_score`: "summarise what Angela Merkel said" keeps its subject.
     ///
     /// ## Why is this dangerous?
     /// A full name identifies a person, and next to an address, a phone number or a
@@ -36,7 +44,10 @@ declare_rule! {
     /// Station", "Ford Motor Company", "Grace Period"). A given name that is also an
     /// ordinary word or a place ("May", "Grace", "Paris", "Mercedes") counts only
     /// before a known family name. Public figures' names are reported like anyone's,
-    /// and a fictional character's name is not told from a real person's.
+    /// and a fictional character's name is not told from a real person's; in a text
+    /// without other personal data neither is acted on by default. A request whose
+    /// name is acted on in one message and not in another (no other personal data
+    /// there) sends the second one as it is.
     ///
     /// ## References
     /// GDPR Art. 4(1) (a name identifies a person); guidelines SD-3, OM-2.
@@ -48,6 +59,23 @@ declare_rule! {
         summary: "Person's full name (a known given name and a family name, or a title and a family name)",
     }
 }
+
+/// The score of a name the guard acts on (the default policy redacts personal data
+/// from 0.6): any name in a text that holds other personal data (a phone number, an
+/// e-mail or postal address, a date of birth, an identifier: a person's record), and a
+/// given name that a form's label marks as one or a phone number follows.
+const ACTED: f32 = 0.7;
+
+/// The score of a name in a text with no other personal data: reported, not acted on
+/// by default. "Summarise Barack Obama's speech", a novel's characters, a
+/// news story: redacting every name sent to a model would take the subject out of the
+/// question, and the benign news and book passages of the evaluation set hold
+/// hundreds of them.
+const ALONE: f32 = 0.5;
+
+/// The message of a name reported with [`ALONE`].
+const ALONE_NOTE: &str =
+    "Person's full name, in a text with no other personal data (reported, not acted on by default)";
 
 /// Longest run of capitalised words judged as one (a longer one is judged in parts).
 const MAX_WORDS: usize = 8;
@@ -1224,7 +1252,8 @@ struct Word<'t> {
 /// memchr, these bytes being rarer than spaces), and only the words from those places
 /// on are read. Most capitals start a sentence and are followed by a lowercase word,
 /// which ends the look before a word is read.
-pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
+pub(crate) fn check(text: &str, other_personal_data: bool, out: &mut Vec<RawHit>) {
+    let bare = if other_personal_data { ACTED } else { ALONE };
     let Some(spaces) = capital_starts() else {
         return;
     };
@@ -1259,12 +1288,21 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
         } else {
             match title_before(text, at) {
                 Some(t) => Some(t),
-                None => continue,
+                None => {
+                    // a given name alone, where the text says it is a person's
+                    out.extend(lone_given_name(text, at, bare));
+                    continue;
+                }
             }
         };
+        let titled = title.is_some();
         run.extend(title);
         read_to = read_run(text, at, &mut run);
-        judge(text, &run, out);
+        if run.len() == 1 && !titled {
+            out.extend(lone_given_name(text, at, bare));
+        } else {
+            judge(text, &run, bare, out);
+        }
         run.clear();
     }
 }
@@ -1294,6 +1332,153 @@ fn title_before(text: &str, at: usize) -> Option<Word<'_>> {
         raw,
         word,
     })
+}
+
+/// The labels of a given-name field ("Vorname: Florian", "| Nombre | Gabriela |",
+/// `"first_name": "Irene"`): a form, so a person's record. Lowercase; compared with the
+/// word before the name lowercased.
+const NAME_LABELS: &[&str] = &[
+    "name",
+    "firstname",
+    "first_name",
+    "givenname",
+    "given_name",
+    "forename",
+    "vorname",
+    "rufname",
+    "prénom",
+    "prenom",
+    "nombre",
+    "nome",
+    "voornaam",
+    "roepnaam",
+];
+
+/// Kinship words: the given name after them is a person's ("unser Sohn Felix", "la
+/// abuela Begoña"). Lowercase.
+const KIN: &[&str] = &[
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "mum",
+    "mom",
+    "dad",
+    "brother",
+    "sister",
+    "grandma",
+    "grandpa",
+    "granny",
+    "sohn",
+    "tochter",
+    "mutter",
+    "vater",
+    "bruder",
+    "schwester",
+    "oma",
+    "opa",
+    "fils",
+    "fille",
+    "femme",
+    "mari",
+    "mère",
+    "père",
+    "frère",
+    "sœur",
+    "soeur",
+    "mamie",
+    "papi",
+    "hijo",
+    "hija",
+    "esposa",
+    "esposo",
+    "mamá",
+    "papá",
+    "hermano",
+    "hermana",
+    "abuela",
+    "abuelo",
+    "figlio",
+    "figlia",
+    "moglie",
+    "marito",
+    "mamma",
+    "papà",
+    "fratello",
+    "sorella",
+    "nonna",
+    "nonno",
+    "filho",
+    "filha",
+    "marido",
+    "mãe",
+    "pai",
+    "irmão",
+    "irmã",
+    "avó",
+    "avô",
+    "zoon",
+    "dochter",
+    "vrouw",
+    "moeder",
+    "vader",
+    "broer",
+    "zus",
+    "kleinzoon",
+    "kleindochter",
+];
+
+/// A given name standing alone at byte `at` (one that is not also an ordinary word or
+/// a place), reported when the word before it labels a person's field or relates a
+/// person, or a phone number follows it ("Lucie 06 52 90 38 14"). A label or a phone
+/// number makes it a record's (acted on); kinship scores like a full name (`bare`).
+fn lone_given_name(text: &str, at: usize, bare: f32) -> Option<RawHit> {
+    let rest = text.get(at..)?;
+    let len = rest.find(|c: char| !in_name(c)).unwrap_or(rest.len());
+    let word = rest.get(..len)?.trim_end_matches(['.', '\'', '’', '-']);
+    if is_given(word) != Some(true) {
+        return None;
+    }
+    let line = text.get(..at)?.rsplit('\n').next()?;
+    let before = line
+        .trim_end_matches([' ', '\t', ':', '"', '\'', '=', '|', ','])
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()?;
+    let mut buf = [0u8; 16];
+    let lower = (before.len() <= 14)
+        .then(|| lowercase_into(before, &mut buf))
+        .flatten();
+    let labelled = lower.is_some_and(|l| NAME_LABELS.contains(&l));
+    let kin = lower.is_some_and(|l| KIN.contains(&l));
+    let after = rest
+        .get(len..)?
+        .trim_start_matches([' ', ':', '-', '(', '\t']);
+    let phone = after.len() < rest.len() - len
+        && matches!(after.as_bytes(), [b'+', d, ..] | [b'0', d, ..] if d.is_ascii_digit());
+    let score = if labelled || phone { ACTED } else { bare };
+    (labelled || phone || kin).then(|| RawHit {
+        detector: &DETECTOR,
+        start: at,
+        end: at + word.len(),
+        score,
+        note: if score >= ACTED {
+            RULE.summary.to_owned()
+        } else {
+            ALONE_NOTE.to_owned()
+        },
+    })
+}
+
+/// `word` in lower case in `buf` (no allocation), when it fits.
+fn lowercase_into<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let mut tmp = [0u8; 4];
+        let e = c.encode_utf8(&mut tmp).as_bytes();
+        buf.get_mut(n..n + e.len())?.copy_from_slice(e);
+        n += e.len();
+    }
+    std::str::from_utf8(buf.get(..n)?).ok()
 }
 
 /// Whether the word after the word at `at` (on the same line) may continue a name: it
@@ -1371,7 +1556,7 @@ fn read_run<'t>(text: &'t str, at: usize, run: &mut Vec<Word<'t>>) -> usize {
 
 /// The full names in one run of capitalised words: from a given name (or a title) to
 /// the end of its family name.
-fn judge(text: &str, words: &[Word<'_>], out: &mut Vec<RawHit>) {
+fn judge(text: &str, words: &[Word<'_>], bare: f32, out: &mut Vec<RawHit>) {
     if words.len() < 2 {
         return;
     }
@@ -1383,8 +1568,12 @@ fn judge(text: &str, words: &[Word<'_>], out: &mut Vec<RawHit>) {
                     detector: &DETECTOR,
                     start: from,
                     end,
-                    score: 0.7,
-                    note: RULE.summary.to_owned(),
+                    score: bare,
+                    note: if bare >= ACTED {
+                        RULE.summary.to_owned()
+                    } else {
+                        ALONE_NOTE.to_owned()
+                    },
                 });
                 i = next;
             }
