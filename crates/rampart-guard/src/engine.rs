@@ -861,7 +861,7 @@ impl PhraseEngine {
         }
         let bounds = bounds.unwrap_or_default();
         let mut asks = None;
-        let mut prohibited: Option<Vec<std::ops::Range<usize>>> = None;
+        let mut prohibited: Option<Covered> = None;
         let mut translated: Option<Option<std::ops::Range<usize>>> = None;
         acc.into_iter()
             .map(|(det, sent, s, e, notp, pats)| {
@@ -877,9 +877,8 @@ impl PhraseEngine {
                         .is_some_and(|o| o.contains(&s));
                 let forbidden = PROHIBITABLE.contains(&det.meta.code)
                     && prohibited
-                        .get_or_insert_with(|| prohibitions(lower))
-                        .iter()
-                        .any(|r| r.start <= s && s < r.end);
+                        .get_or_insert_with(|| Covered::new(prohibitions(lower)))
+                        .covers(s);
                 let factor =
                     if !asks && (to_translate || forbidden || is_mention(lower, from, to, s)) {
                         MENTION_FACTOR
@@ -1298,13 +1297,26 @@ pub(crate) fn prohibitions(lower: &str) -> Vec<std::ops::Range<usize>> {
     out.extend(reported_requests(lower));
     out.extend(forbidden_lists(lower));
     // a question is not a rule ("don't you want to be free?", "why can't you …?")
-    out.retain(|r| {
-        lower
-            .get(r.end..)
-            .and_then(|rest| rest.find(['.', '!', '?', '\n']).map(|i| &rest[i..]))
-            .is_none_or(|rest| !rest.starts_with('?'))
-    });
+    let ends = sentence_ends(lower);
+    out.retain(|r| next_end(&ends, r.end).is_none_or(|i| lower.as_bytes().get(i) != Some(&b'?')));
     out
+}
+
+/// Where sentences end in `lower`: the byte offsets of `.`, `!`, `?` and line breaks,
+/// ascending. Found once per text: looking for the next one from every range of a
+/// text without any was quadratic.
+fn sentence_ends(lower: &str) -> Vec<usize> {
+    lower
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'.' | b'!' | b'?' | b'\n'))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The first of the ascending `ends` at or after `at`.
+fn next_end(ends: &[usize], at: usize) -> Option<usize> {
+    ends.get(ends.partition_point(|&e| e < at)).copied()
 }
 
 /// Words that report a request rather than make one: "if a user asks you to ignore
@@ -1599,6 +1611,42 @@ fn forbidden_lists(lower: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// A set of byte ranges, asked whether one covers a position in logarithmic time (a
+/// text with a reported request in each of thousands of sentences has thousands of
+/// ranges and of matches: asking every range for every match was quadratic).
+pub(crate) struct Covered {
+    /// the ranges, by start
+    ranges: Vec<std::ops::Range<usize>>,
+    /// the largest end among the ranges up to each one
+    reach: Vec<usize>,
+}
+
+impl Covered {
+    pub(crate) fn new(mut ranges: Vec<std::ops::Range<usize>>) -> Covered {
+        ranges.sort_by_key(|r| r.start);
+        let reach = ranges
+            .iter()
+            .scan(0usize, |m, r| {
+                *m = (*m).max(r.end);
+                Some(*m)
+            })
+            .collect();
+        Covered { ranges, reach }
+    }
+
+    /// Whether a range holds `at` (`start <= at < end`).
+    pub(crate) fn covers(&self, at: usize) -> bool {
+        let n = self.ranges.partition_point(|r| r.start <= at);
+        n > 0 && self.reach.get(n - 1).is_some_and(|&e| e > at)
+    }
+}
+
+/// Whether the ascending `sorted` holds a value in `start..end`.
+pub(crate) fn any_within(sorted: &[usize], start: usize, end: usize) -> bool {
+    let i = sorted.partition_point(|&v| v < start);
+    sorted.get(i).is_some_and(|&v| v < end)
+}
+
 /// Stems of the acts a policy forbids an assistant ("never reveal", "ne doit jamais
 /// divulguer", "nunca compartas"), in the seven languages: disclosing, passing on and
 /// setting aside rules.
@@ -1656,15 +1704,17 @@ pub(crate) fn policy_prohibitions(
     rule_starts: &[usize],
 ) -> Vec<std::ops::Range<usize>> {
     let mut out = prohibitions(lower);
+    let mut starts = rule_starts.to_vec();
+    starts.sort_unstable();
     out.retain(|r| {
-        rule_starts.iter().any(|s| r.contains(s))
+        any_within(&starts, r.start, r.end)
             || lower
                 .get(r.clone())
                 .is_some_and(|t| POLICY_ACTS.iter().any(|a| t.contains(a)))
     });
+    let ends = sentence_ends(lower);
     for r in &mut out {
-        let rest = lower.get(r.end..).unwrap_or("");
-        r.end += rest.find(['.', '!', '?', '\n']).unwrap_or(rest.len());
+        r.end = next_end(&ends, r.end).unwrap_or(lower.len()).max(r.end);
     }
     out
 }
@@ -2436,6 +2486,37 @@ mod tests {
 
     /// Random mixes of prohibitions, releases, punctuation, apostrophes and letters
     /// outside ASCII give stretches inside the text, on character boundaries.
+    /// The logarithmic lookups answer what asking every range and every start would.
+    #[test]
+    fn covered_and_any_within_agree_with_a_linear_search() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        for _ in 0..2_000 {
+            let ranges: Vec<std::ops::Range<usize>> = (0..rng.usize(0..12))
+                .map(|_| {
+                    let a = rng.usize(0..60);
+                    a..a + rng.usize(0..20)
+                })
+                .collect();
+            let mut starts: Vec<usize> = (0..rng.usize(0..12)).map(|_| rng.usize(0..80)).collect();
+            starts.sort_unstable();
+            let covered = Covered::new(ranges.clone());
+            for at in 0..85 {
+                assert_eq!(
+                    covered.covers(at),
+                    ranges.iter().any(|r| r.start <= at && at < r.end),
+                    "{ranges:?} {at}"
+                );
+            }
+            for r in &ranges {
+                assert_eq!(
+                    any_within(&starts, r.start, r.end),
+                    starts.iter().any(|s| r.contains(s)),
+                    "{starts:?} {r:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn prohibitions_stay_inside_any_text() {
         let parts = [

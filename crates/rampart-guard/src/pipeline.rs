@@ -525,7 +525,9 @@ fn classifier_hit(
     } else {
         crate::engine::mentioned_quotations(lower)
     };
-    mentions.retain(|q| rule_starts.iter().any(|&s| q.start < s && s < q.end));
+    let mut starts = rule_starts.to_vec();
+    starts.sort_unstable();
+    mentions.retain(|q| crate::engine::any_within(&starts, q.start + 1, q.end));
     // the probability of `lower` with `left_out` blanked, the text judged, the
     // window of it read, and the number of characters read
     let judge = |left_out: &[std::ops::Range<usize>]| {
