@@ -1317,6 +1317,55 @@ fn title_before(text: &str, at: usize) -> Option<Word<'_>> {
         .rposition(|b| !(b.is_ascii_alphabetic() || b == b'.'))
         .map_or(0, |p| p + 1);
     let raw = before.get(start..)?;
+    // lower-case titles are abbreviations with a dot ("dhr.", "sig.ra", "sr.") or one
+    // of a few words: most words before a capital are neither, and are not looked up
+    let plausible = raw.contains('.')
+        || matches!(
+            raw,
+            "herr"
+                | "herrn"
+                | "frau"
+                | "familie"
+                | "famille"
+                | "familia"
+                | "famiglia"
+                | "família"
+                | "monsieur"
+                | "madame"
+                | "mme"
+                | "mlle"
+                | "signor"
+                | "signora"
+                | "signorina"
+                | "senhor"
+                | "senhora"
+                | "señor"
+                | "señora"
+                | "meneer"
+                | "mevrouw"
+                | "mr"
+                | "mrs"
+                | "ms"
+                | "miss"
+                | "mx"
+                | "mademoiselle"
+                | "dr"
+                | "sr"
+                | "sra"
+                | "srta"
+                | "sig"
+                | "dott"
+                | "avv"
+                | "ing"
+                | "dhr"
+                | "mevr"
+                | "prof"
+                | "doña"
+                | "dona"
+        );
+    if !plausible {
+        return None;
+    }
     let mut buf = [0u8; 12];
     let head = buf.get_mut(..raw.len())?;
     head.copy_from_slice(raw.as_bytes());
