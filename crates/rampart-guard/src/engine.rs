@@ -1037,7 +1037,13 @@ const NEGATIONS: &[&str] = &[
 /// Whether `text` holds a refusal stem ([`REFUSE`]) with no negation among the three
 /// words before it.
 fn refuses(text: &str) -> bool {
-    REFUSE.iter().any(|stem| {
+    has_unnegated(text, REFUSE)
+}
+
+/// Whether `text` holds one of `stems` with no negation among the three words before
+/// it ("not", "nie", "sans", "don't", …).
+fn has_unnegated(text: &str, stems: &[&str]) -> bool {
+    stems.iter().any(|stem| {
         text.match_indices(stem).any(|(at, _)| {
             let before = text.get(..at).unwrap_or("");
             !before
@@ -1404,19 +1410,7 @@ const BLOCKED: &[&str] = &["block", "bloc", "bloqu", "blokk", "blokkeer", "stopp
 /// Whether `text` says something is refused or blocked, without a negation among the
 /// three words before it.
 fn refused_or_blocked(text: &str) -> bool {
-    refuses(text)
-        || BLOCKED.iter().any(|stem| {
-            text.match_indices(stem).any(|(at, _)| {
-                !text
-                    .get(..at)
-                    .unwrap_or("")
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .rev()
-                    .take(3)
-                    .any(|w| NEGATIONS.contains(&w))
-            })
-        })
+    has_unnegated(text, REFUSE) || has_unnegated(text, BLOCKED)
 }
 
 /// Labels of a test's input, and of its expected result.
