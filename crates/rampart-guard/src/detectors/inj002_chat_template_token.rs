@@ -26,7 +26,8 @@ declare_rule! {
     ///
     /// ## False positives
     /// Developers asking about chat templates paste these tokens; a single
-    /// Markdown-style `System:` heading scores low. Not applied to system prompts.
+    /// Markdown-style `System:` heading scores low, and a YAML key opening a block
+    /// (`system: |`) is not reported. Not applied to system prompts.
     ///
     /// ## References
     /// OWASP LLM01:2025; MITRE ATLAS AML.T0051; guidelines SD-3, DP-2.
@@ -52,8 +53,11 @@ static PHRASES: &[Phrase] = &[
         re: r"(?m)^\s*#{2,4}\s*(?:system|instruction|instructions|new instructions|system prompt|assistant|response)\s*:?\s*$",
         weight: 0.6,
     },
+    // a YAML key `system: |` or `system: >-` opens a block of configuration text
+    // (a prompt template's file), not a turn: the indicator alone on its line is not
+    // a header; `system: > you are now…` still is
     Phrase {
-        re: r"(?m)^\s*(?:#{1,4}\s*)?(?:system|system prompt|sys)\s*:\s*\S",
+        re: r"(?m)^\s*(?:#{1,4}\s*)?(?:system|system prompt|sys)\s*:\s*(?:[^\s|>]|[|>][-+0-9]*[ \t]*[^\s\-+0-9#])",
         weight: 0.55,
     },
     Phrase {
