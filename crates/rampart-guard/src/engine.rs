@@ -875,16 +875,18 @@ impl PhraseEngine {
                         })
                         .as_ref()
                         .is_some_and(|o| o.contains(&s));
+                let own = det.meta.code == "INJ001" && senders_own(lower, s, e, to);
                 let forbidden = PROHIBITABLE.contains(&det.meta.code)
                     && prohibited
                         .get_or_insert_with(|| Covered::new(prohibitions(lower)))
                         .covers(s);
-                let factor =
-                    if !asks && (to_translate || forbidden || is_mention(lower, from, to, s)) {
-                        MENTION_FACTOR
-                    } else {
-                        1.0
-                    };
+                let factor = if !asks
+                    && (to_translate || forbidden || own || is_mention(lower, from, to, s))
+                {
+                    MENTION_FACTOR
+                } else {
+                    1.0
+                };
                 (det, s, e, ((1.0 - notp) * factor).clamp(0.0, 1.0), pats)
             })
             .map(|(det, s, e, score, pats)| RawHit {
@@ -1054,6 +1056,130 @@ fn has_unnegated(text: &str, stems: &[&str]) -> bool {
                 .any(|w| NEGATIONS.contains(&w) || w.ends_with("n't") || w.ends_with("n’t"))
         })
     })
+}
+
+/// What follows an override's object when the instructions are the writer's own or
+/// a human's, not the model's: who wrote them ("the instructions I sent", "die ich
+/// geschickt habe", "que je vous ai envoyées", "che vi ho mandato"), when or where
+/// they were given ("from yesterday", "de ayer", "in the old manual"). "Forget the
+/// earlier instructions I sent about parking" corrects an e-mail; the model's
+/// instructions were never the writer's to send.
+const OWN_INSTRUCTIONS: &[&str] = &[
+    " i sent",
+    " i gave",
+    " i wrote",
+    " i shared",
+    " i posted",
+    " i e-mailed",
+    " i emailed",
+    " i mailed",
+    " i circulated",
+    " i left",
+    " i've sent",
+    " i have sent",
+    " i had sent",
+    " we sent",
+    " we gave",
+    " we shared",
+    " we circulated",
+    " we've sent",
+    " we have sent",
+    " in my last",
+    " in my previous",
+    " in my earlier",
+    " in my e-mail",
+    " in my email",
+    " in the old ",
+    " from yesterday",
+    " from this morning",
+    " from last week",
+    " die ich ",
+    " die wir ",
+    " von gestern",
+    " von heute morgen",
+    " aus der alten",
+    " aus dem alten",
+    " im alten",
+    " que je ",
+    " que j'",
+    " que j’",
+    " que nous ",
+    " d'hier",
+    " d’hier",
+    " de ce matin",
+    " que te mandé",
+    " que les mandé",
+    " que os mandé",
+    " que mandé",
+    " que envié",
+    " que te envié",
+    " que les envié",
+    " que os envié",
+    " que te di",
+    " que les di",
+    " que os di",
+    " que escribí",
+    " que pasé",
+    " de ayer",
+    " de esta mañana",
+    " del lunes",
+    " che vi ho",
+    " che ti ho",
+    " che ho ",
+    " di ieri",
+    " di stamattina",
+    " del vecchio",
+    " que mandei",
+    " que enviei",
+    " que te mandei",
+    " que vos mandei",
+    " que lhes mandei",
+    " que lhes enviei",
+    " que dei",
+    " que passei",
+    " que escrevi",
+    " de ontem",
+    " desta manhã",
+    " do manual antigo",
+    " die ik ",
+    " die we ",
+    " van gisteren",
+    " van vanochtend",
+    " uit de oude",
+];
+
+/// Plural imperatives an override opens with when it speaks to a group of people
+/// ("ragazzi, ignorate le istruzioni…", "chicos, olviden las instrucciones…",
+/// "vergesst die Anweisungen…"): a model is spoken to in the singular. French
+/// "oubliez" is also the polite singular and is not among them.
+const TO_MANY: &[&str] = &[
+    "ignorate ",
+    "dimenticate ",
+    "ignoren ",
+    "olviden ",
+    "esqueçam ",
+    "ignorem ",
+    "desconsiderem ",
+    "vergesst ",
+];
+
+/// How far after the override's object [`OWN_INSTRUCTIONS`] is looked for (bytes).
+const OWN_WINDOW: usize = 48;
+
+/// Whether the override at `start..end` (a sentence ending at `to`) drops the
+/// writer's own or another person's instructions rather than the model's
+/// ([`OWN_INSTRUCTIONS`], [`TO_MANY`]).
+fn senders_own(lower: &str, start: usize, end: usize, to: usize) -> bool {
+    let mut stop = to.min(end.saturating_add(OWN_WINDOW)).min(lower.len());
+    while !lower.is_char_boundary(stop) {
+        stop -= 1;
+    }
+    let after = lower.get(end..stop).unwrap_or("");
+    let after = after.replace([',', ';'], " ");
+    OWN_INSTRUCTIONS.iter().any(|m| after.contains(m))
+        || lower
+            .get(start..)
+            .is_some_and(|v| TO_MANY.iter().any(|p| v.starts_with(p)))
 }
 
 /// Detectors whose phrases read as the opposite when forbidden: "assistants must never

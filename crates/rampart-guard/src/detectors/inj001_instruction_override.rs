@@ -37,7 +37,11 @@ declare_rule! {
     /// A match that a prohibition in its clause forbids ("assistants must never
     /// reveal their system prompt or ignore previous instructions", "ne doit jamais …")
     /// is a policy, not a request: its score is multiplied by 0.4 too (`docs/guard.md`,
-    /// "Prohibitions").
+    /// "Prohibitions"). So is an override of the writer's own instructions ("ignore
+    /// the instructions I sent on Tuesday", "die ich euch geschickt habe", "de ayer",
+    /// "in the old manual") or one spoken to a group in the plural ("ragazzi,
+    /// ignorate…", "chicos, olviden…"): an e-mail correcting itself, not a request
+    /// to the model.
     ///
     /// ## References
     /// OWASP LLM01:2025 Prompt Injection; MITRE ATLAS AML.T0051 (LLM Prompt Injection);
