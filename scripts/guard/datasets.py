@@ -242,6 +242,21 @@ def heldout_examples() -> list[tuple[str, str, str]]:
     return out
 
 
+def repository_eval_texts() -> list[str]:
+    """Every text of the labelled sets under crates/rampart-guard/tests/data (the
+    held-out set, the blind sets and the dev sets the rules were shaped on): none is
+    trained on, and train.py drops training texts that overlap them."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "crates", "rampart-guard", "tests", "data", "*", "*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    d = json.loads(line)
+                    if isinstance(d.get("text"), str):
+                        out.append(d["text"])
+    return out
+
+
 def heldout_role(text: str) -> str:
     """The role a held-out text reaches the model in (`user`, or `tool` for data)."""
     return _HELDOUT_ROLES.get(text, "user")

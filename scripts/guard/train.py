@@ -171,6 +171,7 @@ def training_rows(log=print) -> tuple[list[tuple[str, int, str]], int]:
     train = datasets.training_examples()
     eval_texts = [t for t, _, _ in datasets.attack_examples()] + [t for t, _ in datasets.benign_examples()] + [t for t, _ in datasets.harmful_plain_examples()]
     eval_texts += [t for t, _, _ in datasets.heldout_examples()]
+    eval_texts += datasets.repository_eval_texts()
     eval_exact = {t.strip().lower() for t in eval_texts}
     eval_sh: set[int] = set()
     for t in eval_texts:

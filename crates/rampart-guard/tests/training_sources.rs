@@ -92,6 +92,10 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
             "**`test.jsonl` is for evaluation only.**",
         ),
         ("blind-2026-12-05d", "**Use it for evaluation only.**"),
+        (
+            "writers-2026-12-05g",
+            "**`test.jsonl` is for evaluation only.**",
+        ),
     ] {
         let readme = std::fs::read_to_string(
             root().join(format!("crates/rampart-guard/tests/data/{dir}/README.md")),
