@@ -2113,7 +2113,7 @@ fn translation_object(lower: &str) -> Option<std::ops::Range<usize>> {
     let (i, c) = rest
         .char_indices()
         .take_while(|&(i, _)| i < 80)
-        .find(|&(_, c)| matches!(c, ':' | '\n' | '"' | '\'' | '«' | '„' | '“' | '‘'))?;
+        .find(|&(_, c)| c == ':' || c == '\n' || OPENING_QUOTES.contains(&c))?;
     // the object starts at the opening quote, or after the colon or line break
     let from = if matches!(c, ':' | '\n') {
         let after = at + i + c.len_utf8();
@@ -2123,7 +2123,7 @@ fn translation_object(lower: &str) -> Option<std::ops::Range<usize>> {
         at + i
     };
     let tail = lower.get(from..)?;
-    if tail.starts_with(['"', '\'', '«', '„', '“', '‘']) {
+    if tail.starts_with(OPENING_QUOTES) {
         // a quotation: the object is that quotation, closed; what follows it is not
         // part of what is to be translated
         quotations(tail)
@@ -2144,14 +2144,19 @@ fn translation_object(lower: &str) -> Option<std::ops::Range<usize>> {
 fn unquoted_payload(lower: &str, object: &std::ops::Range<usize>, end: usize) -> bool {
     let quoted = lower
         .get(object.start..)
-        .is_some_and(|o| o.starts_with(['"', '\'', '«', '„', '“', '‘']));
+        .is_some_and(|o| o.starts_with(OPENING_QUOTES));
     let after = lower.get(end.max(object.start)..object.end).unwrap_or("");
-    !quoted
-        && after
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-            .nth(1)
-            .is_some()
+    !quoted && words(after).nth(1).is_some()
+}
+
+/// Quotes that open a quotation ([`quotations`] pairs them with their closers).
+const OPENING_QUOTES: [char; 6] = ['"', '\'', '«', '„', '“', '‘'];
+
+/// The words of `text`: runs of letters and digits with at least two letters (a
+/// lone letter or a number is not a word here).
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
 }
 
 /// Stems of asking for a text to be reworked (corrected, rephrased, improved,
@@ -2246,12 +2251,8 @@ fn sentence_mentions(sentence: &str) -> Vec<std::ops::Range<usize>> {
         return Vec::new();
     }
     let outside = blank(sentence, &quotes);
-    let words = outside
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-        .take(MIN_DISCUSSION_WORDS)
-        .count();
-    if words < MIN_DISCUSSION_WORDS
+    let discussion = words(&outside).take(MIN_DISCUSSION_WORDS).count();
+    if discussion < MIN_DISCUSSION_WORDS
         || !(META.iter().any(|m| outside.contains(m)) || refuses(&outside))
     {
         return Vec::new();

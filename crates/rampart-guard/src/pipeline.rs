@@ -611,12 +611,7 @@ fn classifier_hit(
 /// handful of n-grams repeated or alone, and their weights alone would decide. Such a
 /// text can still support rule evidence; it cannot block by itself.
 fn substantive(lower: &str) -> bool {
-    let words = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-        .take(3)
-        .count();
-    if words < 3 {
+    if crate::engine::words(lower).take(3).count() < 3 {
         return false;
     }
     let mut counts = std::collections::HashMap::new();
