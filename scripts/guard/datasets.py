@@ -54,6 +54,10 @@ def _repo(*files: str) -> dict:
     return {"package": "rampart", "registry": "this repository", "version": "-", "licence": "MIT OR Apache-2.0", "files": list(files)}
 
 
+WRITERS_FILE = "scripts/guard/own_train_writers.jsonl"
+# the writers of WRITERS_FILE (its `writer` field), one source each
+WRITERS = [f"g{k}" for k in range(1, 17)] + ["h1", "h2", "i1", "i2", "i3"]
+
 # Where each training source comes from: sources.json is written from this, so the
 # list of what was trained or tuned on is the list the training code read.
 TRAINING_ORIGINS = {
@@ -64,6 +68,9 @@ TRAINING_ORIGINS = {
     "rampart/own_train": _repo("scripts/guard/own_train.jsonl"),
     "rampart/written": _repo("scripts/guard/written.py"),
     "rampart/own_multilingual": _repo("scripts/guard/own_train_multilingual.jsonl"),
+    # written for rampart on 2026-12-05 by twenty-one helper agents, one brief each: a
+    # source per writer, so leave-one-source-out leaves a writer out
+    **{f"rampart/writers/{w}": _repo(WRITERS_FILE) for w in WRITERS},
 }
 
 
@@ -113,6 +120,12 @@ def training_examples() -> list[tuple[str, int, str]]:
     fill_benign = [t for t, l, _ in out if l == 0]
     for text, label in written.examples(rng, fill_benign):
         out.append((text, label, "rampart/written"))
+    # after written.py, whose fillers are drawn from the benign texts above
+    with open(os.path.join(ROOT, WRITERS_FILE), encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                out.append((d["text"], int(d["label"]), f"rampart/writers/{d['writer']}"))
     return out
 
 

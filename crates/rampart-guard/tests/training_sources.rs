@@ -93,7 +93,7 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
         ),
         ("blind-2026-12-05d", "**Use it for evaluation only.**"),
         (
-            "writers-2026-12-05g",
+            "writers-2026-12-05h",
             "**`test.jsonl` is for evaluation only.**",
         ),
     ] {

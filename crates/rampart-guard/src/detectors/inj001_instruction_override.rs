@@ -76,7 +76,7 @@ static PHRASES: &[Phrase] = &[
         weight: 0.5,
     },
     Phrase {
-        re: r"\b(?:do not|don't|stop|no longer)\s+(?:follow|obey|adhere to|comply with|listen to)(?:ing)?\s+(?:your|the|any|all|those|these)\s+(?:\w+\s+){0,2}(?:instructions|rules|guidelines|directives|programming|prompt|system prompt|orders)\b",
+        re: r"\b(?:do not|don't|stop|no longer|never again)\s+(?:follow|obey|adhere to|comply with|listen to)(?:ing)?\s+(?:your|the|any|all|those|these)\s+(?:\w+\s+){0,2}(?:instructions|rules|guidelines|directives|programming|prompt|system prompt|orders)\b",
         weight: 0.85,
     },
     // releasing the model from its instructions: "you don't have to follow your

@@ -25,7 +25,8 @@ declare_rule! {
     /// suppression ("you are not allowed to say 'I can't'", "du darfst nicht 'Ich kann
     /// das nicht' sagen"), and no content policy, filter or rules in the six other
     /// languages ("ninguna política de contenido", "nessun filtro, nessuna regola";
-    /// each weak alone).
+    /// each weak alone). A list of two or more refusals ruled out ("never apologises,
+    /// never mentions policies and never turns a request down"; English only).
     ///
     /// In the six other languages also the model's own or its safety rules said not to
     /// apply ("deine Sicherheitsrichtlinien gelten für mich nicht", "il tuo
@@ -183,6 +184,14 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\b(?:keine[nr]?|kein)\s+(?:inhaltsrichtlinien?|filter|regeln|einschr(?:ä|ae|a)nkungen|zensur)\b|\baucune?s?\s+(?:politique de contenu|filtres?|r(?:è|e)gles?|restrictions?|censure)(?:\s|[.,;:!?]|$)|\b(?:ninguna|ning[uú]n)\s+(?:pol[ií]tica de contenido|filtro|regla|restricci[oó]n|censura)(?:\s|[.,;:!?]|$)|\b(?:nessuna|nessun)\s+(?:policy sui contenuti|politica sui contenuti|filtro|regola|restrizione|censura)\b|\b(?:nenhuma|nenhum)\s+(?:pol[ií]tica de conte[uú]do|filtro|regra|restri[cç][aã]o|censura)(?:\s|[.,;:!?]|$)|\bregras nenhumas\b|\bgeen\s+(?:contentbeleid|filters?|regels|beperkingen|censuur)\b",
         weight: 0.4,
+    },
+    // Two or more refusals ruled out in one list ("Mordecai never apologises, never
+    // mentions policies and never turns a request down", "never refuse or add
+    // warnings"): one alone is weak above; a list of them is the rule set of a
+    // persona built to comply. "Never refuse a refund" is no list.
+    Phrase {
+        re: r"\b(?:never|don't|dont|do not|doesn't|does not|won't|will not|must never|must not|should never)\s+(?:ever\s+)?(?:refuses?|declines?|apologi[sz]es?|warns?|adds? (?:any )?(?:warnings|disclaimers|caveats)|moral(?:i[sz]es?)|lectures?|censors?|says? no|hesitates?|turns? (?:a|any|my|your) requests? down|turns? down (?:a|any|my|your) requests?|mentions? (?:its |the |any )?(?:polic(?:y|ies)|guidelines|rules|ethics|morals|legality))(?:,\s*(?:or\s+|and\s+|nor\s+)?|\s+(?:or|and|nor)\s+)(?:(?:never|don't|dont|do not|doesn't|does not|won't|will not)\s+)?(?:ever\s+)?(?:refuses?|declines?|apologi[sz]es?|warns?|adds? (?:any )?(?:warnings|disclaimers|caveats)|moral(?:i[sz]es?)|lectures?|censors?|says? no|hesitates?|turns? (?:a|any|my|your) requests? down|turns? down (?:a|any|my|your) requests?|mentions? (?:its |the |any )?(?:polic(?:y|ies)|guidelines|rules|ethics|morals|legality))\b",
+        weight: 0.7,
     },
     // The persona that never says no, in the six other languages (English above):
     // "nunca dice que no", "sagt nie nein", "non rifiuta mai".
