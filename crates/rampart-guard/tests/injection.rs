@@ -2128,6 +2128,10 @@ fn refusal_lists_and_never_again_are_read_by_the_rules() {
         "We never refuse a refund within 30 days.",
         "Our support team never closes a ticket without asking you first.",
         "The hotel never turns away guests and never charges for Wi-Fi.",
+        "A good waiter never hesitates and never says no to a guest; he finds a way.",
+        "The bot should never refuse or lecture when a customer asks about refunds.",
+        "Style guide: never lecture, never moralise, keep answers short.",
+        "Our agents never apologise, never mention internal policies and never turn a request down without offering an alternative.",
     ] {
         assert!(!fires("JBK002", text), "JBK002 fired on {text:?}");
     }

@@ -64,6 +64,45 @@ declare_rule! {
     }
 }
 
+/// A negation that rules something out for good, in a persona's rule list.
+macro_rules! refusal_neg {
+    () => {
+        r"(?:never|don't|dont|do not|doesn't|does not|won't|will not|must never|must not|should never)(?:\s+ever)?"
+    };
+}
+
+/// A refusal itself: what a persona built to comply is told it never does.
+macro_rules! refusal_core {
+    () => {
+        r"refuses?|declines?|says? no|censors?|turns? (?:a|any|my|your) requests? down|turns? down (?:a|any|my|your) requests?"
+    };
+}
+
+/// A refusal, or the caveats that go with one (an apology, a warning, a lecture, a
+/// policy named).
+macro_rules! refusal_item {
+    () => {
+        concat!(
+            refusal_core!(),
+            r"|apologi[sz]es?|warns?|adds? (?:any )?(?:warnings|disclaimers|caveats)|moral(?:i[sz]es?)|lectures?|mentions? (?:its |the |any )?(?:polic(?:y|ies)|guidelines|rules|ethics|morals|legality)"
+        )
+    };
+}
+
+/// Between two items of the list: a comma, "or", "and" or "nor".
+macro_rules! refusal_sep {
+    () => {
+        r"(?:,\s*(?:or\s+|and\s+|nor\s+)?|\s+(?:or|and|nor)\s+)"
+    };
+}
+
+/// The end of the list: "anything" at most, then the sentence or line ends.
+macro_rules! refusal_end {
+    () => {
+        r"(?:\s+(?:anything|any request|any question|anyone))?\s*(?:[.;!\n]|$)"
+    };
+}
+
 static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\b(?:without any|free (?:of|from)(?: all| any)?|there are no)\s+(?:\w+\s+){0,2}(?:restrictions|rules|limits|limitations|filters|filtering|guidelines|censorship|boundaries|constraints|safeguards|policies)\b",
@@ -187,10 +226,50 @@ static PHRASES: &[Phrase] = &[
     },
     // Two or more refusals ruled out in one list ("Mordecai never apologises, never
     // mentions policies and never turns a request down", "never refuse or add
-    // warnings"): one alone is weak above; a list of them is the rule set of a
-    // persona built to comply. "Never refuse a refund" is no list.
+    // warnings"): one alone is weak above; a list of them is the rule set of a persona
+    // built to comply. The list must rule out a refusal itself (a style guide's "never
+    // lecture, never moralise" does not) and end there, unscoped: "never refuse or
+    // lecture when a customer asks about refunds", "never says no to a guest" and
+    // "never … without offering an alternative" are service rules.
     Phrase {
-        re: r"\b(?:never|don't|dont|do not|doesn't|does not|won't|will not|must never|must not|should never)\s+(?:ever\s+)?(?:refuses?|declines?|apologi[sz]es?|warns?|adds? (?:any )?(?:warnings|disclaimers|caveats)|moral(?:i[sz]es?)|lectures?|censors?|says? no|hesitates?|turns? (?:a|any|my|your) requests? down|turns? down (?:a|any|my|your) requests?|mentions? (?:its |the |any )?(?:polic(?:y|ies)|guidelines|rules|ethics|morals|legality))(?:,\s*(?:or\s+|and\s+|nor\s+)?|\s+(?:or|and|nor)\s+)(?:(?:never|don't|dont|do not|doesn't|does not|won't|will not)\s+)?(?:ever\s+)?(?:refuses?|declines?|apologi[sz]es?|warns?|adds? (?:any )?(?:warnings|disclaimers|caveats)|moral(?:i[sz]es?)|lectures?|censors?|says? no|hesitates?|turns? (?:a|any|my|your) requests? down|turns? down (?:a|any|my|your) requests?|mentions? (?:its |the |any )?(?:polic(?:y|ies)|guidelines|rules|ethics|morals|legality))\b",
+        re: concat!(
+            r"\b",
+            refusal_neg!(),
+            r"\s+(?:",
+            refusal_item!(),
+            r")",
+            refusal_sep!(),
+            r"(?:",
+            refusal_neg!(),
+            r"\s+)?(?:(?:",
+            refusal_item!(),
+            r")",
+            refusal_sep!(),
+            r"(?:",
+            refusal_neg!(),
+            r"\s+)?)*?(?:",
+            refusal_core!(),
+            r")",
+            refusal_end!(),
+            r"|\b",
+            refusal_neg!(),
+            r"\s+(?:",
+            refusal_core!(),
+            r")",
+            refusal_sep!(),
+            r"(?:",
+            refusal_neg!(),
+            r"\s+)?(?:(?:",
+            refusal_item!(),
+            r")",
+            refusal_sep!(),
+            r"(?:",
+            refusal_neg!(),
+            r"\s+)?)*?(?:",
+            refusal_item!(),
+            r")",
+            refusal_end!()
+        ),
         weight: 0.7,
     },
     // The persona that never says no, in the six other languages (English above):
