@@ -75,8 +75,12 @@ static PHRASES: &[Phrase] = &[
         re: r"\b(?:ignore|disregard|forget|bypass|override)\b\s+the\s+(?:instructions|directives|system prompt|guidelines|programming)\b",
         weight: 0.5,
     },
+    // "Do not / stop / no longer / never again follow your instructions" as an order
+    // or said to "you": at the start of a sentence or clause, or after "you", "please",
+    // "now", "and"… Said of the writer or others ("I don't follow your instructions
+    // for the printer", "we no longer follow the old onboarding rules") it is no order.
     Phrase {
-        re: r"\b(?:do not|don't|stop|no longer|never again)\s+(?:follow|obey|adhere to|comply with|listen to)(?:ing)?\s+(?:your|the|any|all|those|these)\s+(?:\w+\s+){0,2}(?:instructions|rules|guidelines|directives|programming|prompt|system prompt|orders)\b",
+        re: r"(?:^|[.!?;:,\n\x22'(*•–—-]\s*|\b(?:please|now|so|and|then|just|simply|from now on|henceforth|you|you (?:will|must|shall|should|need to|have to|are to|can))\s+)(?:please\s+)?(?:do not|don't|stop|no longer|never again)\s+(?:follow|obey|adhere to|comply with|listen to)(?:ing)?\s+(?:your|the|any|all|those|these)\s+(?:\w+\s+){0,2}(?:instructions|rules|guidelines|directives|programming|prompt|system prompt|orders)\b",
         weight: 0.85,
     },
     // releasing the model from its instructions: "you don't have to follow your
