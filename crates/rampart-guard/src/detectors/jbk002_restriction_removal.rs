@@ -103,6 +103,36 @@ macro_rules! refusal_end {
     };
 }
 
+/// A separator and the negation that may repeat after it.
+macro_rules! refusal_next {
+    () => {
+        concat!(refusal_sep!(), r"(?:", refusal_neg!(), r"\s+)?")
+    };
+}
+
+/// A list of two or more items ruled out, the first of kind `$first` and the last of
+/// kind `$last` (one of them a refusal itself, [`refusal_core`]), then its end.
+macro_rules! refusal_list {
+    ($first:ident, $last:ident) => {
+        concat!(
+            r"\b",
+            refusal_neg!(),
+            r"\s+(?:",
+            $first!(),
+            r")",
+            refusal_next!(),
+            r"(?:(?:",
+            refusal_item!(),
+            r")",
+            refusal_next!(),
+            r")*?(?:",
+            $last!(),
+            r")",
+            refusal_end!()
+        )
+    };
+}
+
 static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\b(?:without any|free (?:of|from)(?: all| any)?|there are no)\s+(?:\w+\s+){0,2}(?:restrictions|rules|limits|limitations|filters|filtering|guidelines|censorship|boundaries|constraints|safeguards|policies)\b",
@@ -233,42 +263,9 @@ static PHRASES: &[Phrase] = &[
     // "never … without offering an alternative" are service rules.
     Phrase {
         re: concat!(
-            r"\b",
-            refusal_neg!(),
-            r"\s+(?:",
-            refusal_item!(),
-            r")",
-            refusal_sep!(),
-            r"(?:",
-            refusal_neg!(),
-            r"\s+)?(?:(?:",
-            refusal_item!(),
-            r")",
-            refusal_sep!(),
-            r"(?:",
-            refusal_neg!(),
-            r"\s+)?)*?(?:",
-            refusal_core!(),
-            r")",
-            refusal_end!(),
-            r"|\b",
-            refusal_neg!(),
-            r"\s+(?:",
-            refusal_core!(),
-            r")",
-            refusal_sep!(),
-            r"(?:",
-            refusal_neg!(),
-            r"\s+)?(?:(?:",
-            refusal_item!(),
-            r")",
-            refusal_sep!(),
-            r"(?:",
-            refusal_neg!(),
-            r"\s+)?)*?(?:",
-            refusal_item!(),
-            r")",
-            refusal_end!()
+            refusal_list!(refusal_item, refusal_core),
+            "|",
+            refusal_list!(refusal_core, refusal_item)
         ),
         weight: 0.7,
     },
