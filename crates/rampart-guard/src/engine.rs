@@ -1173,18 +1173,23 @@ fn senders_own(lower: &str, end: usize, to: usize) -> bool {
 /// What follows an override ending at `end` in its sentence (ending at `to`): the
 /// first [`OWN_WINDOW`] bytes with `,` and `;` made spaces, and the whole rest.
 fn override_tail(lower: &str, end: usize, to: usize) -> (String, &str) {
-    let floor = |mut i: usize| {
-        i = i.min(lower.len());
-        while !lower.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
     let after = lower
-        .get(end..floor(to.min(end.saturating_add(OWN_WINDOW))))
+        .get(end..floor_boundary(lower, to.min(end.saturating_add(OWN_WINDOW))))
         .unwrap_or("")
         .replace([',', ';'], " ");
-    (after, lower.get(end..floor(to)).unwrap_or(""))
+    (
+        after,
+        lower.get(end..floor_boundary(lower, to)).unwrap_or(""),
+    )
+}
+
+/// `i`, at most `text.len()`, moved back to the start of the character it falls in.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Words in an override's object that make the instructions the model's own ("ignore
@@ -1326,12 +1331,8 @@ const ORDERS_WINDOW: usize = 400;
 
 /// Whether one of [`ORDERS`] is a word in the [`ORDERS_WINDOW`] bytes after `end`.
 fn orders_after(lower: &str, end: usize) -> bool {
-    let mut stop = end.saturating_add(ORDERS_WINDOW).min(lower.len());
-    while !lower.is_char_boundary(stop) {
-        stop -= 1;
-    }
     lower
-        .get(end..stop)
+        .get(end..floor_boundary(lower, end.saturating_add(ORDERS_WINDOW)))
         .unwrap_or("")
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .any(|w| ORDERS.contains(&w))
