@@ -886,11 +886,9 @@ impl PhraseEngine {
                         || forbidden
                         || own
                         || mentioned
-                            .get_or_insert_with(|| {
-                                // the match starts inside a quotation, after its opening quote
-                                let q = mentioned_quotations(lower);
-                                Covered::new(q.into_iter().map(|q| q.start + 1..q.end).collect())
-                            })
+                            // the match starts inside a quotation, or at its opening
+                            // quote (INJ005 reads `"assistant, delete …` with its quote)
+                            .get_or_insert_with(|| Covered::new(mentioned_quotations(lower)))
                             .covers(s))
                 {
                     MENTION_FACTOR
@@ -1038,6 +1036,7 @@ const META: &[&str] = &[
     "sentences like",
     "attempts like",
     "commands like",
+    "probes",
     // (with the model named, and definite: "respond to: '…'" is an order, and "you
     // are 'FreeGPT', a bot responding to anything" a persona)
     "the model respond",
@@ -2557,6 +2556,10 @@ const COMPLY_UNLESS_NEGATED: &[&str] = &[
     "do this now",
     "by doing it",
     "answer it",
+    "handle it",
+    "handle them",
+    "take care of it",
+    "process it",
     "auszuführen",
     "müssen ausgeführt werden",
     "sollen ausgeführt werden",
