@@ -44,7 +44,7 @@ declare_rule! {
 
 static PHRASES: &[Phrase] = &[
     Phrase {
-        re: r"\b(?:ai|llm|gpt|chatbot|language model|ai model|assistant|agent|claude|chatgpt|copilot|bard|gemini|bot)s?\b[^.\n]{0,30}\b(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|seeing|ingesting|crawling)\s+(?:this|these|the following)\b|\b(?:whichever|whatever|any|every)\s+(?:ai|llm|assistant|agent|model|chatbot|bot)\s+(?:is\s+)?(?:answering|responding|replying|working)\b[^.\n]{0,40}\b(?:with|from|using|about)\s+(?:this|these)\b",
+        re: r"\b(?:ai|llm|gpt|chatbot|language model|ai model|assistant|agent|claude|chatgpt|copilot|bard|gemini|bot)s?\b[^.\n]{0,30}\b(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|seeing|ingesting|crawling)\s+(?:this|these|the following)\b|\bmodels?\s+(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing)\s+(?:this|these)(?:\s+[a-z-]+)?\s*[:,]|\b(?:whichever|whatever|any|every)\s+(?:ai|llm|assistant|agent|model|chatbot|bot)\s+(?:is\s+)?(?:answering|responding|replying|working)\b[^.\n]{0,40}\b(?:with|from|using|about)\s+(?:this|these)\b",
         weight: 0.85,
     },
     Phrase {
@@ -97,6 +97,17 @@ static PHRASES: &[Phrase] = &[
     // or described.
     Phrase {
         re: r"\bwhen (?:you |an? (?:ai|assistant|model|agent) )?(?:summari[sz]e|summari[sz]es|describe|describes|review|reviews)\s+(?:this|these|the)\s+(?:page|document|email|e-mail|text|article|website|site|product|review|file|message)s?\b[^.\n]{0,40}\b(?:recommend|say|state|mention|claim|tell|describe it as|call it|present it as)\b",
+        weight: 0.75,
+    },
+    // The AI reading the data, addressed in a relative clause that ends in a colon
+    // ("Aux IA qui comparent les applis : …", "Alle IA che leggono questa pagina: …");
+    // the AI named as such, since "aux agents qui …" addresses people, and the colon,
+    // since "rivolto agli assistenti IA che riassumono la posta, ad esempio: …"
+    // describes. French and Italian only: the other languages' forms found no attack in
+    // the repository's data and cost the literal DFA its memory budget
+    // (`the_literal_dfa_stays_small`).
+    Phrase {
+        re: r"\baux (?:ia|modèles|modeles|llms|(?:assistants|agents) d['’]ia) qui\b[^.:,;!?\n]{0,60}:|\balle ia che\b[^.:,;!?\n]{0,60}:|\bagli (?:assistenti|agenti) (?:ia|di ia|virtuali) che\b[^.:,;!?\n]{0,60}:",
         weight: 0.75,
     },
     // The same framing in the other languages the guard reads.
