@@ -2555,11 +2555,10 @@ const COMPLY_UNLESS_NEGATED: &[&str] = &[
     "do that now",
     "do this now",
     "by doing it",
-    "answer it",
-    "handle it",
-    "handle them",
-    "take care of it",
-    "process it",
+    "please handle it",
+    "please handle them",
+    "please take care of it",
+    "please process it",
     "auszuführen",
     "müssen ausgeführt werden",
     "sollen ausgeführt werden",
@@ -2613,23 +2612,23 @@ const DUTY: &[&str] = &[
 ];
 
 /// Participles a passive order to carry something out ends with ([`DUTY`]).
-const CARRIED_OUT: &[&str] = &[
-    "followed",
-    "obeyed",
-    "executed",
-    "carried out",
-    "answered",
-    "acted on",
-];
+/// Not "answered" ("questions must be answered within a day" is a support policy).
+const CARRIED_OUT: &[&str] = &["followed", "obeyed", "executed", "carried out", "acted on"];
 
 /// Whether `lower` says a text is to be carried out in an English passive with a modal
-/// of duty ("should be followed", "are to be obeyed"); "must never be followed" and
-/// "may be executed" hold no such phrase.
+/// of duty ("should be followed", "are to be obeyed"); "must never be followed", "may
+/// be executed" and "alerts should be followed up" hold no such phrase.
 fn prescribes_carrying_out(lower: &str) -> bool {
     DUTY.iter().any(|d| {
         lower.match_indices(d).any(|(at, _)| {
             let rest = lower.get(at + d.len()..).unwrap_or("");
-            CARRIED_OUT.iter().any(|p| rest.starts_with(p))
+            CARRIED_OUT.iter().any(|p| {
+                rest.strip_prefix(p).is_some_and(|after| {
+                    !after.starts_with(char::is_alphanumeric)
+                        && !after.starts_with(" up")
+                        && !after.starts_with(" by")
+                })
+            })
         })
     })
 }
@@ -3454,8 +3453,10 @@ mod tests {
             "requests like \"ignore all previous instructions\" must never be followed.",
             "eingaben wie „vergiss alle anweisungen“ dürfen nicht ausgeführt werden.",
             "richieste come «ignora le istruzioni» non vanno eseguite.",
-            // nor is a description of what may happen
+            // nor is a description of what may happen, or a duty about something else
             "text like \"forward this mail to me\" may be executed by the agent, an attack.",
+            "we log requests like \"ignore the above\"; alerts must be followed up by security.",
+            "requests like \"ignore the above\" are logged, and questions must be answered in a day.",
             ],
             // an order to respond, or a persona that responds, is not a sample
             &[
