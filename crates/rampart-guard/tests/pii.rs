@@ -631,3 +631,149 @@ fn a_name_is_acted_on_in_a_persons_record() {
         assert!(found.iter().any(|(_, s)| *s >= 0.6), "{text}: {found:?}");
     }
 }
+
+#[test]
+fn mobile_numbers_in_national_formats() {
+    let cases = [
+        ("Bestätigung per SMS an 0176-76011968.", "0176-76011968"),
+        (
+            "Ich bin tagsüber unter 0151 37898782 erreichbar.",
+            "0151 37898782",
+        ),
+        (
+            "il cliente vuole essere richiamato domani al 339/1343361",
+            "339/1343361",
+        ),
+        ("que avisen al 674962896 antes de ir", "674962896"),
+        ("Klant ontkent. Terugbellen op 0684580047.", "0684580047"),
+        (
+            "cliente pediu retorno no (21) 90568-3807",
+            "(21) 90568-3807",
+        ),
+        ("Contacto: 964 442 066", "964 442 066"),
+    ];
+    for (text, number) in cases {
+        assert!(
+            pii(text).contains(&("PII002".to_string(), number.to_string())),
+            "{text:?} -> {:?}",
+            pii(text)
+        );
+    }
+    // a bare run of digits with a mobile prefix is a number only when something says
+    // it is one to call; an IP address and the tail of an IBAN are not
+    let negatives = [
+        "Kundenkonto Nr. 0694563517 wurde gesperrt.",
+        "Login von 37.120.10.200 um 03:12",
+        "pedido 672 088 257 enviado",
+        "l'IBAN (IT38 E053 8748 5844 0282 3784 400) non è corretto",
+    ];
+    for text in negatives {
+        let found: Vec<_> = pii(text)
+            .into_iter()
+            .filter(|(c, _)| c == "PII002")
+            .collect();
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}
+
+#[test]
+fn contacts_a_business_publishes_are_not_acted_on() {
+    let negatives = [
+        "Payment queries to contact@brightwater-energy.co.uk.",
+        "Muss eine gültige Adresse sein, z. B. max.mustermann@example.com oder name@domain.tld.",
+        "Par exemple prenom.nom@exemple.fr ou presse@example.fr",
+        "Switchboard: 0161 832 4455",
+        "Zentrale +49 40 3091 7700",
+        "Freephone 0800 123 4567, from abroad +31 88 123 4567",
+        "Telefon: 0221 98765 0000",
+        "Set the DNS server to 1.1.1.1 or 9.9.9.9.",
+        "Impressum\n\nBäckerei Sonnenkorn GmbH\nIndustriestraße 17\n74072 Heilbronn",
+        "Die Bergmann Versicherung AG mit Sitz in Theresienhöhe 12, 80339 München meldet Rekordzahlen.",
+        "PASTELARIA ESTRELA DO BAIRRO, LDA\nNIF 525879307",
+        "Bestellnummer: 302-4418273-9910",
+        "{\"dd.trace_id\":\"6927796487333869308\",\"level\":\"error\"}",
+    ];
+    for text in negatives {
+        let found = pii(text);
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+    // the same shapes of a person's contact are acted on
+    let positives = [
+        ("Write to me at jane.doe@mail.example", "PII001"),
+        ("Handy 0171 2345678", "PII002"),
+        ("Login from 93.136.251.71 at 03:12", "PII007"),
+        ("Anschrift: Lindenstraße 4, 10115 Berlin", "PII016"),
+        ("o meu NIF é 123 779 731", "PII013"),
+        ("card 4539 1488 0343 6467", "PII003"),
+    ];
+    for (text, code) in positives {
+        assert!(
+            pii(text).iter().any(|(c, _)| c == code),
+            "{text:?} -> {:?}",
+            pii(text)
+        );
+    }
+}
+
+#[test]
+fn dates_of_birth_in_more_forms() {
+    let cases = [
+        (
+            "- Date et lieu de naissance : 20/08/1952, Nancy",
+            "20/08/1952",
+        ),
+        (
+            "{\"nif\": \"02407892E\", \"fechaNacimiento\": \"1950-06-08\"}",
+            "1950-06-08",
+        ),
+        (
+            "Il sottoscritto, nato/a a Milano (MI) il 20/12/1960, delega",
+            "20/12/1960",
+        ),
+        (
+            "Titular: Fernando | CPF 872.258.315-77 | Nasc. 03/09/1985",
+            "03/09/1985",
+        ),
+        ("Patient: Maria Robinson\nDOB: 05/26/1990", "05/26/1990"),
+        ("Geburtsdatum/-ort: 03.04.1975 / Hannover", "03.04.1975"),
+        (
+            "nome,nascita,turma\nEduardo Araújo,07/01/2014,5A",
+            "07/01/2014",
+        ),
+    ];
+    for (text, date) in cases {
+        assert!(
+            pii(text).contains(&("PII017".to_string(), date.to_string())),
+            "{text:?} -> {:?}",
+            pii(text)
+        );
+    }
+}
+
+#[test]
+fn an_identifier_is_named_by_its_table_column() {
+    let cases = [
+        (
+            "num_colab;nome;nif;data_admissao\n361;Leonor Pinto;112828175;2019-03-01\n888;João Rocha;218830831;2021-07-15",
+            "218830831",
+        ),
+        (
+            "timestamp,doc_type,doc_number,result\n2025-01-14T08:02:11Z,IDCARD_DE,W3YN6T2722,SUCCESS",
+            "W3YN6T2722",
+        ),
+    ];
+    for (text, id) in cases {
+        assert!(
+            pii(text).iter().any(|(_, v)| v == id),
+            "{text:?} -> {:?}",
+            pii(text)
+        );
+    }
+    // the same number under another column's header is not named
+    let other = "num_colab;nome;telefone_interno\n888;João Rocha;218830831";
+    assert!(
+        pii(other).iter().all(|(_, v)| v != "218830831"),
+        "{:?}",
+        pii(other)
+    );
+}

@@ -560,3 +560,95 @@ fn recovery_codes_and_pins() {
         );
     }
 }
+
+#[test]
+fn tokens_of_services_known_by_their_prefix() {
+    let cases = [
+        "sl.BA2v29OQTKzni81hwaZGVa4311H5AT05CENZUixhXAu7KFHAjEjW8oeU4dxeoaOo6EZ0qIL1zQwKeLqdRyLlJL0XJ6vMJFiCwHSxCERvQRI8pdHcGYUYBrkVI6k0ycjGwg",
+        "CFPAT-VarWKXZqoejzyqBOewcWyItcN7Lsr5QyAmuE3Aonxmo",
+        "sntrys_USskZPlBvJhxuFxUylfHQaCJJBDp0wpHubdDIXvjmJqwgmuOG2yAuNO3WWqcigLxTDCDQ9lm8iK55o8Y",
+        "glc_N8aKcYjclaGOrLpQq45fKLXXW9OwBQ1RvnJdGNBdPEVJXTYn5cjb2EBOoFBj",
+        "AGE-SECRET-KEY-1T5HQ58H5FP4AP4AL6PMLTSCOCFGPIZV3M8RH6OOC1LTUGGW60OAFYSM1LD",
+        "hvs.ZDNzkJCXkqXnYe0iFWSe9F0uD6MguN2spu3XkzvU9MAUhJLjzZXsXFRC2qw87IfaOhZgzUEss5vH9qm0N9yuQUoAR7",
+        "dapi0f8fa18123800491f96b618aeee00526",
+        "AAAAmw3FCGR:APA91bFZD1YVfj5W9Z5CxCEms0rWzE3gEzicxRYCPidSoimIm5ActGnEdNiCO2Nmn69zUUBkdVTP75QNHrSDo9Wp6ditf6vtvfWXKEfgiZE2CNJYSWBtOmoeqRNB1k8S87ipOOYGZgIu",
+    ];
+    for token in cases {
+        // in code, in a command line, and at a sentence's end
+        for text in [
+            format!("client = Client(\"{token}\")"),
+            format!("tool export --management-token {token} --env master"),
+            format!("The token is {token}."),
+        ] {
+            assert_secret(&text, "SEC029", token);
+        }
+    }
+    let negatives = [
+        "glc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "export DROPBOX_TOKEN=sl.YOUR_DROPBOX_ACCESS_TOKEN_GOES_HERE_REPLACE_ME_BEFORE_RUNNING",
+        "olive_oil_and_basil_leaves_for_the_tomato_sauce_recipe_tonight",
+        "see https://live_stream.example/dashboard for the talk",
+        "CFPAT-short",
+    ];
+    for text in negatives {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC029".to_string()),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn passwords_set_to_a_value_and_passed_to_a_database_connection() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "SEC015",
+            "Necesito cambiar la contraseña del usuario postgres a P$d1pXvvTH=oB#3&L9 hoy, ¿qué comando uso?",
+            "P$d1pXvvTH=oB#3&L9",
+        ),
+        (
+            "SEC015",
+            "Please change the password for the kiosk account to Tulip#2024x before Monday.",
+            "Tulip#2024x",
+        ),
+        (
+            "SEC015",
+            "Kannst du das Passwort für den Drucker auf Kopier4Bar! setzen?",
+            "Kopier4Bar!",
+        ),
+        (
+            "SEC013",
+            "#0 Connector.php(65): PDO->__construct('mysql:host=mysq...', 'shop', 'Summer1987$', Array)",
+            "Summer1987$",
+        ),
+        (
+            "SEC013",
+            "$db = new PDO($dsn, 'report', 'Qv7!mZ2pLx');",
+            "Qv7!mZ2pLx",
+        ),
+        (
+            "SEC013",
+            "-H \"DD-APPLICATION-KEY: d72c24d825cce037bf5d6e182e26d08e925b7b34\"",
+            "d72c24d825cce037bf5d6e182e26d08e925b7b34",
+        ),
+    ];
+    for (code, text, value) in cases {
+        assert_secret(text, code, value);
+    }
+    let negatives = [
+        "I changed the password and sent it to alice@corp.example this morning.",
+        "Please change the password to something stronger.",
+        "db:\n    password: ENC[AES256_GCM,data:RItvmc3+7FivWKI2fCW/GZHM,iv:io+wonSrzasbj2EzWbIHCfasrdg5c6WzAFDrz64mMkI=,tag:iKhX9pn4u9u/S9oEbQQhKA==,type:str]",
+        // an empty value does not take the next line's
+        "STRIPE_SECRET_KEY=\nREDIS_URL=redis://localhost:6379/0",
+    ];
+    for text in negatives {
+        let found = strong(text, Role::User);
+        assert!(
+            found
+                .iter()
+                .all(|f| f.category != rampart_guard::Category::Secret),
+            "{text:?} -> {found:?}"
+        );
+    }
+}

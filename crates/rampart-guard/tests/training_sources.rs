@@ -96,6 +96,10 @@ fn no_evaluation_data_of_the_repository_is_trained_on() {
             "writers-2026-12-05h",
             "**`test.jsonl` is for evaluation only.**",
         ),
+        (
+            "blind-2026-12-06",
+            "**`test.jsonl` is for evaluation only.**",
+        ),
     ] {
         let readme = std::fs::read_to_string(
             root().join(format!("crates/rampart-guard/tests/data/{dir}/README.md")),

@@ -561,7 +561,7 @@ fn guard_config_sets_the_policy() {
     )
     .unwrap();
     let config = config.to_str().unwrap();
-    let email = "Write to me at jane.doe@example.org";
+    let email = "Write to me at jane.doe@mail.example";
     let link = "Details: [report](https://files.example.net/r?id=12)";
     let verdict = |args: &[&str], text: &str, role: &str| {
         let mut all = vec!["guard", "check", "--format", "json", "--role", role];
@@ -604,7 +604,7 @@ fn guard_check_scan_and_eval() {
         "check",
         "--format",
         "json",
-        "Write to me at jane.doe@example.org",
+        "Write to me at jane.doe@mail.example",
     ]);
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

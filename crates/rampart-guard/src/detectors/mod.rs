@@ -82,6 +82,7 @@ pub(crate) mod sec025_mailgun_key;
 pub(crate) mod sec026_basic_auth_credentials;
 pub(crate) mod sec027_password_on_command_line;
 pub(crate) mod sec028_recovery_codes;
+pub(crate) mod sec029_vendor_prefixed_token;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -224,6 +225,7 @@ pub static DETECTORS: &[&Detector] = &[
     &sec026_basic_auth_credentials::DETECTOR,
     &sec027_password_on_command_line::DETECTOR,
     &sec028_recovery_codes::DETECTOR,
+    &sec029_vendor_prefixed_token::DETECTOR,
 ];
 
 /// The detector with this code.

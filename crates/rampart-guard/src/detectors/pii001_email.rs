@@ -21,8 +21,13 @@ declare_rule! {
     /// Redact (the placeholder can be restored in the response within the request).
     ///
     /// ## False positives
-    /// Role addresses (`support@…`) are reported too: they may still identify a
-    /// person. SSH remotes such as `git@github.com:org/repo` are ignored.
+    /// Role mailboxes (`info@`, `support@`, `presse@`, `noreply@`, …) are reported
+    /// below the default threshold: they reach a department, not a person. SSH remotes such as `git@github.com:org/repo` are ignored. Addresses
+    /// at the documentation domains `example.com`, `example.net` and `example.org`
+    /// (RFC 2606) or a documentation name in another country (`example.fr`,
+    /// `beispiel.de`), and format samples such as `name@domain.tld` or
+    /// `nome@dominio.it`, are reported below the default threshold: nobody's mail
+    /// goes there.
     ///
     /// ## References
     /// RFC 5321 §4.1.2; GDPR Art. 4(1); guidelines SD-3 (egress data controls), OM-2.
@@ -63,7 +68,136 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     {
         return None;
     }
-    Some((0.9, s, e))
+    Some((
+        if is_documentation(v) || is_role(v) {
+            0.5
+        } else {
+            0.9
+        },
+        s,
+        e,
+    ))
+}
+
+/// The local parts of a company's role mailboxes (`info@`, `support@`, `presse@`,
+/// `klantenservice@`, `noreply@`, …): they reach a department, not a person.
+const ROLES: &[&str] = &[
+    "info",
+    "contact",
+    "contacto",
+    "contato",
+    "contatti",
+    "kontakt",
+    "support",
+    "help",
+    "hilfe",
+    "ayuda",
+    "aiuto",
+    "apoio",
+    "ajuda",
+    "service",
+    "servicio",
+    "servizio",
+    "klantenservice",
+    "kundenservice",
+    "serviceclient",
+    "sales",
+    "vendas",
+    "ventas",
+    "vendite",
+    "verkauf",
+    "press",
+    "presse",
+    "pers",
+    "prensa",
+    "stampa",
+    "ufficiostampa",
+    "imprensa",
+    "comunicacion",
+    "comunicazione",
+    "media",
+    "marketing",
+    "hello",
+    "hola",
+    "office",
+    "admin",
+    "webmaster",
+    "postmaster",
+    "hostmaster",
+    "abuse",
+    "security",
+    "privacy",
+    "datenschutz",
+    "dpo",
+    "legal",
+    "billing",
+    "invoices",
+    "accounts",
+    "facturation",
+    "facturacion",
+    "rechnung",
+    "jobs",
+    "careers",
+    "karriere",
+    "recrutement",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "do-not-reply",
+    "notifications",
+    "newsletter",
+    "orders",
+    "bestellung",
+    "reservations",
+    "booking",
+    "reception",
+    "empfang",
+    "deploy",
+    "release",
+    "release-bot",
+    "ci",
+    "bot",
+    "root",
+];
+
+/// Whether the address is a role mailbox (its local part, before any `+tag`).
+fn is_role(address: &str) -> bool {
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let local = local.split('+').next().unwrap_or("");
+    ROLES.contains(&local)
+}
+
+/// The domains no person's mailbox is at: RFC 2606's documentation domains (and
+/// their subdomains), and the placeholder domain of a format sample ("name@domain.tld",
+/// "identifiant@domaine.tld", "nome@dominio.it").
+fn is_documentation(address: &str) -> bool {
+    let domain = address
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let reserved = ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")));
+    let sample = domain.split('.').next().is_some_and(|label| {
+        ["domain", "domaine", "dominio", "domein", "yourdomain"].contains(&label)
+    });
+    let labels: Vec<&str> = domain.split('.').collect();
+    // `example.fr`, `beispiel.de`, `esempio.it`: a documentation name in any country
+    let sample_name = labels.len() >= 2
+        && labels.get(labels.len() - 2).is_some_and(|l| {
+            [
+                "example",
+                "exemple",
+                "beispiel",
+                "ejemplo",
+                "esempio",
+                "exemplo",
+                "voorbeeld",
+            ]
+            .contains(l)
+        });
+    reserved || sample || sample_name || domain.ends_with(".tld")
 }
 
 /// Registry entry.

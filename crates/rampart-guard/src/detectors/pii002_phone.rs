@@ -11,7 +11,11 @@ declare_rule! {
     /// `020 7946 0958` / `07700 900123`, French `06 12 34 56 78` and Italian `06 1234
     /// 5678` forms, and a number in any national format when a label or a verb says it
     /// is one ("Tel.: 91 123 45 67", "mi teléfono es 912 345 678", "Handy: 0171 2345678",
-    /// "chiamami allo 02 12345678", "ligue-me para 912 345 678").
+    /// "chiamami allo 02 12345678", "ligue-me para 912 345 678"), and mobile numbers by
+    /// their national prefix and length (German `0151 37898782`, Dutch `06-84333361`,
+    /// Italian `339/1343361`, Spanish, Portuguese, Belgian, Brazilian `(21) 90568-3807`);
+    /// a mobile number written as one run of digits counts only after a word such as
+    /// "call", "SMS", "richiamato" or "terugbellen".
     ///
     /// ## Why is this dangerous?
     /// A phone number identifies and reaches a person.
@@ -26,7 +30,11 @@ declare_rule! {
     ///
     /// ## False positives
     /// Bare digit runs without separators or a `+` (order numbers, timestamps), dates,
-    /// version numbers and digits inside card numbers or IBANs are not reported.
+    /// version numbers and digits inside card numbers or IBANs (valid or not) are not
+    /// reported. Freephone, shared-cost and premium numbers (0800, 0808, 0900, 0180,
+    /// +31 88, +44 845, +34 902, …) are a business's, not a person's: reported below the
+    /// default threshold, like a number after "Zentrale", "Switchboard", "Hotline",
+    /// "Klantenservice" or "centralino" on its line, and one ending in `0000`.
     ///
     /// ## References
     /// ITU-T E.164; GDPR Art. 4(1); guidelines SD-3, OM-2.
@@ -56,7 +64,7 @@ static RULES: &[TokenRule] = &[
     // Portugal's 21 123 4567, Brazil's (11) 3456-7890) labelled as a phone number in
     // one of the languages the guard reads.
     TokenRule {
-        re: r"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|festnetz|landline|handy|mobil(?:e|nummer)?|mobiel|portable|cellulare|cell|celular|m[óo]vil|telem[óo]vel|gsm)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?(?:\s+(?:is|ist|est|es|e|è|é|:))?\s*[:=]?\s*(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])",
+        re: r#"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|festnetz|landline|handy|mobil(?:e|nummer)?|mobiel|portable|cellulare|cell|celular|m[óo]vil|telem[óo]vel|gsm|contacto|contato|contatto|kontakt)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?["']?(?:\s+(?:is|ist|est|es|e|è|é|:))?\s*[:=]?\s*["']?(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])"#,
         validate: validate_labelled,
     },
     // "Call me on …" in the languages the guard reads: the verb labels the number.
@@ -70,6 +78,13 @@ static RULES: &[TokenRule] = &[
     TokenRule {
         re: r"(?-u:\b)(?:[6-9][0-9]{2}(?: [0-9]{2}){3}|[89][0-9] [0-9]{3}(?: [0-9]{2}){2})(?-u:\b)",
         validate: validate_iberian,
+    },
+    // Mobile numbers in the national formats of the countries whose languages the guard
+    // reads (0151 37898782, 0176-76011968, 06-84333361, 339/1343361, 674962896,
+    // 964149058, (21) 90568-3807): the prefix and the digit count tell the country.
+    TokenRule {
+        re: r"(?-u:\b)(?:01[5-7][0-9]|0[67][0-9]|3[0-9]{2}|[679][0-9]{2}|04[5-9])[0-9 ./\-]{5,12}[0-9](?-u:\b)|\([1-9][0-9]\) ?9[0-9]{4}-?[0-9]{4}(?-u:\b)|(?-u:\b)[1-9][0-9] 9[0-9]{4}-[0-9]{4}(?-u:\b)",
+        validate: validate_mobile,
     },
     // Italian numbers with a two-digit area code (06 for Rome, 02 for Milan): 0, a
     // digit, then eight more in one or two groups.
@@ -87,7 +102,125 @@ fn validate_labelled(text: &str, s: usize, e: usize) -> Option<Hit> {
     if !(7..=13).contains(&n) || dotted_date || !boundary_ok(text, s, e) {
         return None;
     }
-    Some((0.85, s, e))
+    Some((scored(text, s, v, 0.85), s, e))
+}
+
+/// Words before a number that say a business answers it.
+const BUSINESS_CUES: &[&str] = &[
+    "zentrale",
+    "switchboard",
+    "hotline",
+    "helpline",
+    "klantenservice",
+    "kundenservice",
+    "customer service",
+    "service client",
+    "atención al cliente",
+    "servizio clienti",
+    "apoio ao cliente",
+    "atendimento",
+    "centralino",
+    "infoline",
+    "pressestelle",
+    "press office",
+    "ufficio stampa",
+    "sede",
+    "siège",
+    "headquarters",
+    "hauptsitz",
+];
+
+/// The score of a number at `s`: `personal(v, score)`, or 0.5 when a word before it
+/// on its line says a business answers it ("Zentrale", "Switchboard", "Hotline",
+/// "Klantenservice", "centralino"), or its last four digits are `0000` (a company's
+/// switchboard, or a placeholder).
+fn scored(text: &str, s: usize, v: &str, score: f32) -> f32 {
+    let line = super::util::before(text, s, 40);
+    let line = line.rsplit('\n').next().unwrap_or("");
+    let d = digits(v);
+    let zeros = d.len() >= 4 && d[d.len() - 4..].iter().all(|&x| x == 0);
+    if zeros || BUSINESS_CUES.iter().any(|w| line.contains(w)) {
+        0.5
+    } else {
+        personal(v, score)
+    }
+}
+
+/// `score` for a number a person may have; 0.5 (reported, not decisive) for a
+/// freephone, shared-cost, premium or company number, which a business publishes.
+fn personal(v: &str, score: f32) -> f32 {
+    let d: String = digits(v).iter().map(|x| char::from(b'0' + x)).collect();
+    let national = ["0800", "0808", "0900", "0180"];
+    // country code, then the national prefixes of such numbers in that country
+    let international: &[(&str, &[&str])] = &[
+        (
+            "1",
+            &["800", "833", "844", "855", "866", "877", "888", "900"],
+        ),
+        ("31", &["88", "800", "900", "909"]),
+        ("33", &["80"]),
+        ("34", &["900", "901", "902"]),
+        ("39", &["800", "803"]),
+        (
+            "44",
+            &[
+                "800", "808", "843", "844", "845", "870", "871", "300", "330", "333", "345", "370",
+            ],
+        ),
+        ("49", &["800", "180", "900"]),
+        ("351", &["800", "808", "707"]),
+    ];
+    let service = if v.trim_start_matches('(').starts_with('+') {
+        international.iter().any(|(cc, prefixes)| {
+            d.strip_prefix(cc)
+                .is_some_and(|rest| prefixes.iter().any(|p| rest.starts_with(p)))
+        })
+    } else {
+        national.iter().any(|p| d.starts_with(p))
+            || (d.len() == 9
+                && ["900", "901", "902", "800", "808", "707"]
+                    .iter()
+                    .any(|p| d.starts_with(p)))
+            || (d.len() == 10
+                && ["800", "833", "844", "855", "866", "877", "888", "900"]
+                    .iter()
+                    .any(|p| d.starts_with(p)))
+    };
+    if service {
+        0.5
+    } else {
+        score
+    }
+}
+
+/// Whether `s` follows the four-character groups of an IBAN written in groups
+/// (`IT38 E053 8748 5844 0282 3784 400`): its tail is not a phone number, whether or
+/// not the IBAN's check digits verify.
+fn inside_iban(text: &str, s: usize) -> bool {
+    let Some(head) = text.get(..s) else {
+        return false;
+    };
+    let mut groups = head.strip_suffix(' ').unwrap_or(head).rsplit(' ');
+    for _ in 0..9 {
+        match groups.next() {
+            Some(g)
+                if {
+                    let g = g.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+                    g.len() == 4 && g.bytes().all(|c| c.is_ascii_alphanumeric())
+                } =>
+            {
+                let g = g.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+                let b = g.as_bytes();
+                if b[..2].iter().all(u8::is_ascii_uppercase)
+                    && b[2..].iter().all(u8::is_ascii_digit)
+                {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn boundary_ok(text: &str, s: usize, e: usize) -> bool {
@@ -100,6 +233,7 @@ fn boundary_ok(text: &str, s: usize, e: usize) -> bool {
     let dash_next = next == Some(b'-') && b.get(e + 1).is_some_and(u8::is_ascii_digit);
     !bad(prev)
         && !bad(next)
+        && !inside_iban(text, s)
         && !dotted_next
         && !dash_next
         && prev != Some(b'.')
@@ -112,7 +246,7 @@ fn validate_e164(text: &str, s: usize, e: usize) -> Option<Hit> {
     if !(8..=15).contains(&n) || !boundary_ok(text, s, e) {
         return None;
     }
-    Some((0.85, s, e))
+    Some((scored(text, s, v, 0.85), s, e))
 }
 
 fn validate_nanp(text: &str, s: usize, e: usize) -> Option<Hit> {
@@ -121,7 +255,7 @@ fn validate_nanp(text: &str, s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     // Mixed separators like `555.123-4567` are rare in real numbers; dates never fit.
-    Some((0.75, s, e))
+    Some((scored(text, s, v, 0.75), s, e))
 }
 
 fn validate_national(text: &str, s: usize, e: usize) -> Option<Hit> {
@@ -134,13 +268,120 @@ fn validate_national(text: &str, s: usize, e: usize) -> Option<Hit> {
         // bare ten digits: only UK mobiles (07…) are distinctive enough
         return None;
     }
-    Some((0.7, s, e))
+    Some((scored(text, s, v, 0.7), s, e))
+}
+
+/// Words before a number that say it is one to call or text (seven languages,
+/// lowercase stems).
+const CALL_CUES: &[&str] = &[
+    "call",
+    "ring",
+    "phone",
+    "mobile",
+    "cell",
+    "sms",
+    "text",
+    "whatsapp",
+    "reach",
+    "contact",
+    "anruf",
+    "ruf ",
+    "rückruf",
+    "unter",
+    "erreich",
+    "handy",
+    "mobil",
+    "telefon",
+    "appel",
+    "rappel",
+    "joindre",
+    "portable",
+    "tél",
+    "llam",
+    "avis",
+    "móvil",
+    "movil",
+    "teléfono",
+    "chiam",
+    "cellulare",
+    "contatt",
+    "ligar",
+    "liga ",
+    "retorno",
+    "telemóvel",
+    "celular",
+    "contacto",
+    "bel ",
+    "bellen",
+    "gsm",
+    "bereikbaar",
+    "número",
+    "numero",
+    "numéro",
+    "number",
+    "nummer",
+];
+
+/// A mobile number of one of the countries whose languages the guard reads: the
+/// national mobile prefix with its country's digit count. Written in groups it is
+/// reported as a phone number; as a bare run of digits, or in three groups of three
+/// (how order numbers and BSNs are written too), only after a word such as "call",
+/// "SMS", "richiamato", "avisen" or "terugbellen".
+fn validate_mobile(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let d = digits(v);
+    let starts = |p: &[u8]| d.starts_with(p);
+    let brazil = v.starts_with('(') || v.get(2..4) == Some(" 9");
+    let mobile = match d.len() {
+        11 if brazil => true,
+        11 | 12 => starts(&[0, 1, 5]) || starts(&[0, 1, 6]) || starts(&[0, 1, 7]),
+        10 => {
+            starts(&[0, 6])
+                || starts(&[0, 7])
+                || starts(&[3])
+                || (starts(&[0, 4]) && d.get(2).is_some_and(|&x| x >= 5))
+        }
+        9 => {
+            starts(&[3])
+                || starts(&[6])
+                || starts(&[7])
+                || [[9, 1], [9, 2], [9, 3], [9, 6]].iter().any(|p| starts(p))
+        }
+        _ => false,
+    };
+    let separators = v.chars().filter(|c| " ./-".contains(*c)).count();
+    let dotted_quad = v.split('.').count() == 4;
+    let one_kind = [' ', '.', '/', '-']
+        .iter()
+        .filter(|c| v.contains(**c))
+        .count()
+        <= 1;
+    // a US social security number's grouping (666-12-3456) is not a phone number's
+    let ssn_shape = v.len() == 11 && v.split('-').map(str::len).eq([3, 2, 4]);
+    if !mobile
+        || dotted_quad
+        || ssn_shape
+        || !(one_kind || brazil)
+        || separators > 4
+        || !boundary_ok(text, s, e)
+    {
+        return None;
+    }
+    let three_by_three = d.len() == 9 && v.split(' ').count() == 3;
+    let cued = || {
+        let ctx = super::util::before(text, s, 50);
+        CALL_CUES.iter().any(|w| ctx.contains(w))
+    };
+    if (separators == 0 || three_by_three) && !cued() {
+        return None;
+    }
+    Some((scored(text, s, v, 0.7), s, e))
 }
 
 /// Nine digits in one of the Spanish or Portuguese groupings.
 fn validate_iberian(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
-    (digits(v).len() == 9 && boundary_ok(text, s, e)).then_some((0.7, s, e))
+    (digits(v).len() == 9 && boundary_ok(text, s, e)).then_some((scored(text, s, v, 0.7), s, e))
 }
 
 /// Registry entry.

@@ -24,7 +24,9 @@ declare_rule! {
     ///
     /// ## False positives
     /// Luhn-invalid numbers, numbers with an unknown prefix or a wrong length for the
-    /// scheme, and runs of one digit are ignored. Public test numbers (e.g.
+    /// scheme, runs of one digit, and grouped numbers whose first group is not four
+    /// digits (order numbers such as `302-4418273-9910`) are ignored; 17 to 19 digits
+    /// in one run (trace IDs) are reported below the default threshold. Public test numbers (e.g.
     /// `4111 1111 1111 1111`) are reported: they cannot be told from real ones.
     ///
     /// ## References
@@ -85,12 +87,22 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     if v.contains(' ') && v.contains('-') {
         return None;
     }
+    // every scheme prints its first group as four digits (4-4-4-4, Amex's 4-6-5,
+    // Diners' 4-6-4); an order number such as 302-4418273-9910 is grouped otherwise
+    if v.contains([' ', '-']) && v.find([' ', '-']) != Some(4) {
+        return None;
+    }
     let b = text.as_bytes();
     if b.get(e) == Some(&b'.') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
         return None;
     }
     if d.windows(2).all(|w| w.first() == w.get(1)) || !luhn(&d) || !scheme_ok(&d) {
         return None;
+    }
+    // 17 to 19 digits in one run are trace and span IDs far more often than one of
+    // the rare long card numbers, which are printed in groups
+    if d.len() > 16 && !v.contains([' ', '-']) {
+        return Some((0.5, s, e));
     }
     Some((0.95, s, e))
 }

@@ -27,7 +27,9 @@ declare_rule! {
     /// ## False positives
     /// Version strings (`v1.2.3.4`, `1.2.3.4.5`), octets above 255 and leading zeros
     /// are ignored. IPv6 candidates must parse as addresses, so times and MAC addresses
-    /// are not reported.
+    /// are not reported. Private, loopback and documentation ranges and the public DNS
+    /// resolvers (`1.1.1.1`, `8.8.8.8`, `9.9.9.9`, …) are reported below the default
+    /// threshold.
     ///
     /// ## References
     /// RFC 791, RFC 4291, RFC 5737, RFC 1918; CJEU C-582/14 (Breyer); guidelines SD-3,
@@ -50,6 +52,19 @@ static RULES: &[TokenRule] = &[
         re: r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}",
         validate: validate_v6,
     },
+];
+
+/// The public DNS resolvers people are told to configure (Cloudflare, Google, Quad9,
+/// OpenDNS): a service's address, not a person's.
+const PUBLIC_RESOLVERS: &[[u8; 4]] = &[
+    [1, 1, 1, 1],
+    [1, 0, 0, 1],
+    [8, 8, 8, 8],
+    [8, 8, 4, 4],
+    [9, 9, 9, 9],
+    [149, 112, 112, 112],
+    [208, 67, 222, 222],
+    [208, 67, 220, 220],
 ];
 
 fn validate_v4(text: &str, s: usize, e: usize) -> Option<Hit> {
@@ -76,7 +91,8 @@ fn validate_v4(text: &str, s: usize, e: usize) -> Option<Hit> {
         || ip.is_link_local()
         || ip.is_unspecified()
         || ip.is_broadcast()
-        || documentation;
+        || documentation
+        || PUBLIC_RESOLVERS.contains(&o);
     Some((if internal { 0.3 } else { 0.8 }, s, e))
 }
 

@@ -50,6 +50,8 @@ static RULES: &[TokenRule] = &[TokenRule {
 const NAMES: &[&str] = &[
     "ausweis",
     "reisepass",
+    "idcard",
+    "id_card",
     "passport",
     "id card",
     "identity card",

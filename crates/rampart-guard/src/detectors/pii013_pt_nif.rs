@@ -24,7 +24,10 @@ declare_rule! {
     ///
     /// ## False positives
     /// Nine digits pass the check about one time in eleven: without a nearby word such as
-/// `NIF`, `contribuinte` or `fiscal` it is reported at a score that does not decide.
+/// `NIF`, `contribuinte` or `fiscal` (before it, or as its table column's header) it
+/// is reported at a score that does not decide. A NIF starting with 5, 6 or 9 belongs
+/// to a company, a public body or another entity (the NIPC printed on invoices) and
+/// never decides either.
     ///
     /// ## References
     /// Portal das Finanças, "Número de Identificação Fiscal"; guidelines SD-3, OM-2.
@@ -62,6 +65,11 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let r = sum % 11;
     let check = if r < 2 { 0 } else { 11 - r };
     (check == u32::from(d[8])).then_some(())?;
+    // A NIF starting with 5, 6 or 9 is a company's, a public body's or another
+    // entity's (the NIPC on every Portuguese invoice): not a person's.
+    if matches!(d.first(), Some(5 | 6 | 9)) {
+        return Some((0.5, s, e));
+    }
     Some((identifier_score(text, s, NAMES), s, e))
 }
 

@@ -30,7 +30,11 @@ declare_rule! {
     /// Both halves must be there — a street word with a house number, then a postal
     /// code of the country's shape and a capitalised town — so a street name alone, a
     /// version number or a count of items is not reported. A business's published
-    /// address is reported too: it is redacted like a private one.
+    /// address — on the line after a company name with its legal form ("Bäckerei
+    /// Sonnenkorn GmbH", "Tejo Sistemas, Lda."), or after "Siège", "Sede",
+    /// "Firmensitz", "mit Sitz in", "gevestigd aan", "Hoofdkantoor" or "registered
+    /// office" on its line — is
+    /// reported below the default threshold: it is not a person's.
     ///
     /// ## References
     /// GDPR Art. 4(1) (an address identifies a person); guidelines SD-3, OM-2.
@@ -113,7 +117,57 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     if glued.is_some_and(char::is_alphanumeric) {
         return None;
     }
-    Some((0.85, start, e))
+    Some((
+        if of_a_business(text, start) {
+            0.5
+        } else {
+            0.85
+        },
+        start,
+        e,
+    ))
+}
+
+/// The legal forms a company's name ends in, in the countries whose addresses are read.
+const LEGAL_FORMS: &[&str] = &[
+    "gmbh", "ag", "kg", "ohg", "ug", "e.v.", "sarl", "sas", "sa", "sàrl", "eurl", "sl", "s.l.",
+    "s.a.", "slu", "spa", "s.p.a.", "srl", "s.r.l.", "lda", "lda.", "ltda", "ltda.", "bv", "b.v.",
+    "nv", "n.v.", "ltd", "ltd.", "plc", "llc", "inc", "inc.", "corp", "corp.",
+];
+
+/// Words that announce a company's seat.
+const SEAT_WORDS: &[&str] = &[
+    "siège",
+    "siege social",
+    "mit sitz",
+    "gevestigd",
+    "sede",
+    "firmensitz",
+    "hauptsitz",
+    "hoofdkantoor",
+    "registered office",
+    "headquarters",
+    "head office",
+];
+
+/// Whether the address starting at `start` is a company's: the text before it on its
+/// line names a seat, or the line before it (or the same line) ends in a company's
+/// legal form.
+fn of_a_business(text: &str, start: usize) -> bool {
+    let head = text.get(..start).unwrap_or("");
+    let mut lines = head.rsplit('\n');
+    let same = lines.next().unwrap_or("").to_lowercase();
+    let previous = lines.next().unwrap_or("").to_lowercase();
+    let ends_in_form = |line: &str| {
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '–' || c == '-')
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().rev().take(3).any(|w| LEGAL_FORMS.contains(w))
+    };
+    SEAT_WORDS.iter().any(|w| same.contains(w))
+        || ends_in_form(&same)
+        || (same.trim().is_empty() && ends_in_form(&previous))
 }
 
 /// Registry entry.

@@ -8,7 +8,9 @@ declare_rule! {
     /// Reports a date of birth: a full date (day, month and year, in figures or with
 /// the month's name) announced as one in English, German, French, Spanish, Italian,
 /// Portuguese or Dutch ("DOB: 04/02/1981", "geb. 10.01.1992", "née le 16 juillet
-/// 1941", "nació el 14 de abril de 1957", `"dateOfBirth":"1997-04-14"`), and the
+/// 1941", "nació el 14 de abril de 1957", "Date et lieu de naissance : 20/08/1952",
+/// "nato/a a Milano (MI) il 20/12/1960", "Nasc. 03/09/1985", `"dateOfBirth":"1997-04-14"`,
+/// `"fechaNacimiento": "1950-06-08"`), and the
 /// dates in the birth-date column of a table or CSV (`nom,prenom,date_naissance`).
     ///
     /// ## Why is this dangerous?
@@ -39,11 +41,12 @@ declare_rule! {
     }
 }
 
-/// A full date: `04/02/1981`, `10.01.1992`, `17-09-1970`, `1997-04-14`,
+/// A full date: `04/02/1981`, `10.01.1992`, `17-09-1970`, `1997-04-14`, the US
+/// `05/26/1990`,
 /// `16 juillet 1941`, `14 de abril de 1957`, `1st September 1960`, `May 3, 1990`.
 macro_rules! date {
     () => {
-        r"(?i:[0-3]?[0-9][./-][01]?[0-9][./-](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]|[0-3]?[0-9]\.?(?:º|er|st|nd|rd|th)?\s+(?:de\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus)\.?\s+(?:de\s+)?(?:19|20)[0-9]{2}|(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus)\.?\s+[0-3]?[0-9](?:st|nd|rd|th)?,?\s+(?:19|20)[0-9]{2})"
+        r"(?i:[0-3]?[0-9][./-][0-3]?[0-9][./-](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]|[0-3]?[0-9]\.?(?:º|er|st|nd|rd|th)?\s+(?:de\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus)\.?\s+(?:de\s+)?(?:19|20)[0-9]{2}|(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus)\.?\s+[0-3]?[0-9](?:st|nd|rd|th)?,?\s+(?:19|20)[0-9]{2})"
     };
 }
 
@@ -51,7 +54,7 @@ static RULES: &[TokenRule] = &[
     // a word for birth, up to 30 characters without a digit, then the date
     TokenRule {
         re: concat!(
-            r#"(?-u:\b)(?:[Dd]ate\sof\sbirth|DATE\sOF\sBIRTH|[Bb]irth\sdate|BIRTH\sDATE|[Bb]irthdate|BIRTHDATE|[Bb]orn\son|BORN\sON|[Bb]orn|BORN|[Dd]ob|DOB|[Dd]\.o\.b\.|D\.O\.B\.|[Dd]ateofbirth|DATEOFBIRTH|[Dd]ateOfBirth|[Dd]ate_of_birth|DATE_OF_BIRTH|[Bb]irth_date|BIRTH_DATE|[Gg]eburtsdatum|GEBURTSDATUM|[Gg]eboren\sam|GEBOREN\sAM|[Gg]eboren|GEBOREN|[Gg]eb\.|GEB\.|[Dd]ate\sde\snaissance|DATE\sDE\sNAISSANCE|[Nn]é\sle|NÉ\sLE|[Nn]ée\sle|NÉE\sLE|[Nn]é\(e\)\sle|NÉ\(E\)\sLE|[Nn]é|NÉ|[Nn]ée|NÉE|[Ff]echa\sde\snacimiento|FECHA\sDE\sNACIMIENTO|[Ff]echa\snacimiento|FECHA\sNACIMIENTO|[Ff]\.\snac\.|F\.\sNAC\.|[Nn]acido\sel|NACIDO\sEL|[Nn]acida\sel|NACIDA\sEL|[Nn]ació\sel|NACIÓ\sEL|[Nn]ací\sel|NACÍ\sEL|[Nn]ací|[Nn]acido|NACIDO|[Nn]acida|NACIDA|[Nn]acimiento|NACIMIENTO|[Dd]ata\sdi\snascita|DATA\sDI\sNASCITA|[Nn]ato\sil|NATO\sIL|[Nn]ata\sil|NATA\sIL|[Nn]ato|NATO|[Nn]ata|NATA|[Nn]ascita|NASCITA|[Dd]ata\sde\snascimento|DATA\sDE\sNASCIMENTO|[Nn]ascido\sa|NASCIDO\sA|[Nn]ascida\sa|NASCIDA\sA|[Nn]ascido\sem|NASCIDO\sEM|[Nn]ascida\sem|NASCIDA\sEM|[Nn]asceu\sem|NASCEU\sEM|[Nn]ascido|NASCIDO|[Nn]ascida|NASCIDA|[Nn]ascimento|NASCIMENTO|[Gg]eboortedatum|GEBOORTEDATUM|[Gg]eboren\sop|GEBOREN\sOP|[Gg]eb\.\sdatum|GEB\.\sDATUM)[\s:"'=.,(][^\n0-9]{0,30}?(?P<v>"#,
+            r#"(?-u:\b)(?:[Dd]ate\sof\sbirth|DATE\sOF\sBIRTH|[Bb]irth\sdate|BIRTH\sDATE|[Bb]irthdate|BIRTHDATE|[Bb]orn\son|BORN\sON|[Bb]orn|BORN|[Dd]ob|DOB|[Dd]\.o\.b\.|D\.O\.B\.|[Dd]ateofbirth|DATEOFBIRTH|[Dd]ateOfBirth|[Bb]irthDate|[Ff]echaNacimiento|[Ff]echaDeNacimiento|[Dd]ataNascimento|[Dd]ataDeNascimento|[Dd]ataNascita|[Dd]ataDiNascita|[Dd]ateNaissance|[Dd]ateDeNaissance|[Gg]eburtsDatum|[Gg]eboorteDatum|[Dd]ate_of_birth|DATE_OF_BIRTH|[Bb]irth_date|BIRTH_DATE|[Gg]eburtsdatum|GEBURTSDATUM|[Gg]eboren\sam|GEBOREN\sAM|[Gg]eboren|GEBOREN|[Gg]eb\.|GEB\.|[Dd]ate\sde\snaissance|DATE\sDE\sNAISSANCE|[Nn]é\sle|NÉ\sLE|[Nn]ée\sle|NÉE\sLE|[Nn]é\(e\)\sle|NÉ\(E\)\sLE|[Nn]é|NÉ|[Nn]ée|NÉE|[Nn]aissance|NAISSANCE|[Ff]echa\sde\snacimiento|FECHA\sDE\sNACIMIENTO|[Ff]echa\snacimiento|FECHA\sNACIMIENTO|[Ff]\.\snac\.|F\.\sNAC\.|[Nn]acido\sel|NACIDO\sEL|[Nn]acida\sel|NACIDA\sEL|[Nn]ació\sel|NACIÓ\sEL|[Nn]ací\sel|NACÍ\sEL|[Nn]ací|[Nn]acido|NACIDO|[Nn]acida|NACIDA|[Nn]acimiento|NACIMIENTO|[Dd]ata\sdi\snascita|DATA\sDI\sNASCITA|[Nn]ato\sil|NATO\sIL|[Nn]ata\sil|NATA\sIL|[Nn]ato|NATO|[Nn]ata|NATA|[Nn]ascita|NASCITA|[Dd]ata\sde\snascimento|DATA\sDE\sNASCIMENTO|[Nn]ascido\sa|NASCIDO\sA|[Nn]ascida\sa|NASCIDA\sA|[Nn]ascido\sem|NASCIDO\sEM|[Nn]ascida\sem|NASCIDA\sEM|[Nn]asceu\sem|NASCEU\sEM|[Nn]ascido|NASCIDO|[Nn]ascida|NASCIDA|[Nn]ascimento|NASCIMENTO|[Nn]asc\.|NASC\.|[Gg]eboortedatum|GEBOORTEDATUM|[Gg]eboren\sop|GEBOREN\sOP|[Gg]eb\.\sdatum|GEB\.\sDATUM)[\s:"'=.,(/][^\n0-9]{0,30}?(?P<v>"#,
             date!(),
             r")(?-u:\b)"
         ),
@@ -59,7 +62,7 @@ static RULES: &[TokenRule] = &[
     },
     // a table whose header names a birth-date column: the rows below it
     TokenRule {
-        re: r"(?i:date_of_birth|dateofbirth|date of birth|birth_?date|geburtsdatum|date_?(?:de_?)?naissance|fecha_?(?:de_?)?nacimiento|data_?(?:di_?)?nascita|data_?(?:de_?)?nascimento|geboortedatum)[^\n]*(?P<v>(?:\n[^\n]+){1,500})",
+        re: r"(?i:date_of_birth|dateofbirth|date of birth|birth_?date|(?-u:\b)dob(?-u:\b)|geburtsdatum|geb_datum|date_?(?:de_?)?naissance|fecha_?(?:de_?)?nacimiento|nacimiento|data_?(?:di_?)?nascita|nascita|data_?(?:de_?)?nascimento|nascimento|geboortedatum)[^\n]*(?P<v>(?:\n[^\n]+){1,500})",
         validate: validate_table,
     },
 ];

@@ -10,7 +10,9 @@ declare_rule! {
     /// (`password = "…"`, `api_key: …`, `"client_secret": "…"`, `token=…`,
     /// `SEARCH_ADMIN_KEY = "…"`, Go's `webhookSecret = []byte("…")`, PHP's
     /// `define('DB_PASSWORD', '…')`, XML's `<password>…</password>`,
-    /// `HTTPBasicAuth("user", "…")`) and the password in a connection URL
+    /// `HTTPBasicAuth("user", "…")`), a database connection's password as its third
+    /// argument (`new PDO($dsn, 'shop', '…')`, also as a PHP stack trace prints it,
+    /// `mysqli_connect`, JDBC's `getConnection`) and the password in a connection URL
     /// (`postgres://user:PASSWORD@host`, read up to the last `@` before the host).
     /// A quoted value is read to its closing quote, so a password's `(`, `[`, `%` or
     /// `<` is part of it.
@@ -48,7 +50,7 @@ declare_rule! {
 /// `EMAIL_HOST_PASSWORD`, `ldap_default_authtok` and `$StorageAccountKey` count.
 macro_rules! names {
     () => {
-        r#"(?i:pass(?:word|wd|phrase)?|pwd|authtok|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:admin|master|signing|encryption|app|account|storage|license|service|webhook|hmac|jwt|session)[_\-]?(?:key|secret)|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)"#
+        r#"(?i:pass(?:word|wd|phrase)?|pwd|authtok|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:admin|master|signing|encryption|application|app|account|storage|license|service|webhook|hmac|jwt|session)[_\-]?(?:key|secret)|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)"#
     };
 }
 
@@ -62,11 +64,13 @@ macro_rules! cased_names {
 }
 
 static RULES: &[TokenRule] = &[
-    // `name = value`, `name: "value"`, `"name": "value"`, Go's `name = []byte("value")`
+    // `name = value`, `name: "value"`, `"name": "value"`, Go's `name = []byte("value")`;
+    // the value is on the name's line (`STRIPE_SECRET_KEY=` with nothing after it does
+    // not take the next line's `REDIS_URL=…`)
     TokenRule {
         re: concat!(
             names!(),
-            r#"["']?\s*(?::=|=>|[:=])\s*(?:\[\]byte\()?["'`]?(?P<v>[^\s"'`,;]{8,})"#
+            r#"["']?\s*(?::=|=>|[:=])[ \t]*(?:\[\]byte\()?["'`]?(?P<v>[^\s"'`,;]{8,})"#
         ),
         validate,
     },
@@ -87,6 +91,14 @@ static RULES: &[TokenRule] = &[
     // `HTTPBasicAuth("user", "value")`, `credentials=("user", "value")`
     TokenRule {
         re: r#"(?:[Bb]asic[Aa]uth|[Dd]igest[Aa]uth|[Cc]redentials|CREDENTIALS|[Aa]uth|AUTH)\s*=?\s*\(\s*["'][^"'\n]{1,80}["']\s*,\s*["'](?P<v>[^"'\n]{6,128})["']"#,
+        validate: validate_quoted,
+    },
+    // a database connection's password as its third argument, in code or in a stack
+    // trace that prints the arguments: `new PDO($dsn, 'shop', '…')`,
+    // `PDO->__construct('mysql:host=…', 'shop', '…', Array)`, `mysqli_connect(…)`,
+    // JDBC's `DriverManager.getConnection(url, "user", "…")`
+    TokenRule {
+        re: r#"(?:PDO(?:->__construct)?|mysqli(?:_connect|->__construct)?|mysql_connect|getConnection)\s*\(\s*(?:["'][^"'\n]{0,200}["']|\$?[A-Za-z_][A-Za-z0-9_.]{0,40})\s*,\s*["'][^"'\n]{1,80}["']\s*,\s*["'](?P<v>[^"'\n]{4,128})["']"#,
         validate: validate_quoted,
     },
     // the password of a URL; read up to the last `@` before the host, so a password

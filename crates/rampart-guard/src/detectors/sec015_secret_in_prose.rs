@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder, isolated, names_a_store};
+use super::util::{before, classes, entropy, is_placeholder, isolated, names_a_store};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -9,7 +9,9 @@ declare_rule! {
     /// Reports a value announced as a credential in words, in English, German, French,
 /// Spanish, Italian, Portuguese or Dutch: "my password is …", "das Passwort lautet …",
 /// "le mot de passe est …", "Contraseña: …", "a senha é …", "la password è …",
-/// "het wachtwoord is …", "Mijn API-sleutel is …", "pw Pumpkin$64", "Wachtwoord: …".
+/// "het wachtwoord is …", "Mijn API-sleutel is …", "pw Pumpkin$64", "Wachtwoord: …",
+/// and a password changed to a value ("change the password to …", "cambiar la
+/// contraseña a …", "das Passwort auf … ändern").
 /// The words may stand apart ("the new root password for the build box, copy it now:
 /// …", "das Passwort lautet übrigens …"), and compounds count ("Beheerwachtwoord").
 /// The value must look like a credential: 8–128 characters without spaces, a letter
@@ -98,7 +100,56 @@ static RULES: &[TokenRule] = &[
         re: concat!(password_words!(), r#"[ \t]+["'`«“„‚]?"#, value!()),
         validate,
     },
+    // a password changed to the value: "change the password of user postgres to …",
+    // "cambiar la contraseña … a …", "changer le mot de passe en …", "das Passwort
+    // auf … ändern"
+    TokenRule {
+        re: concat!(
+            password_words!(),
+            r#"[^\n:=|]{0,60}?\s(?:to|a|en|auf|in|para|naar|op)\s+["'`«“„‚]?"#,
+            value!()
+        ),
+        validate: validate_changed,
+    },
 ];
+
+/// The stems of the verbs that set a password to a new value, in the seven languages.
+const CHANGE_VERBS: &[&str] = &[
+    "change",
+    "set ",
+    "reset",
+    "update",
+    "cambi",
+    "chang",
+    "modifi",
+    "impost",
+    "alter",
+    "mudar",
+    "redefin",
+    "defin",
+    "establec",
+    "wijzig",
+    "verander",
+    "zet ",
+    "änder",
+    "setz",
+    "gesetzt",
+    "zurückgesetzt",
+];
+
+/// The value of a password said to be changed to it: a change verb must stand within
+/// the 120 bytes before the value (or, in German, the 30 after it).
+fn validate_changed(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let mut end = (e + 30).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let after = text.get(e..end).unwrap_or("").to_lowercase();
+    let changed = CHANGE_VERBS
+        .iter()
+        .any(|v| before(text, s, 120).contains(v) || after.contains(v));
+    changed.then(|| validate(text, s, e)).flatten()
+}
 
 /// A PIN of four to eight digits that is not a pattern (`0000`, `1234`) and is not
 /// the start of a date, amount or longer number (`2024-05`, `1234.50`).
@@ -147,6 +198,11 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
             .iter()
             .any(|p| lower.starts_with(p))
         || lower.starts_with("./")
+        // a SOPS-encrypted value, a Terraform reference, an ARN: not the secret itself
+        || lower.starts_with("enc[")
+        || lower.starts_with("data.")
+        || lower.starts_with("arn:")
+        || lower.contains(":secret:")
         || lower.starts_with("www.")
         || FILE_ENDINGS.iter().any(|x| lower.ends_with(x))
         || names_a_store(&lower);

@@ -156,23 +156,32 @@ pub(crate) fn isolated(text: &str, start: usize, end: usize, extra: &[u8]) -> bo
 }
 
 /// True when `start..end` is a number of its own: not inside a longer token, and not
-/// part of a dotted, slashed or comma-grouped number (`1.234.567`, `12/34`), while a
-/// sentence's closing `.` or `,` after it is fine.
+/// part of a dotted, slashed or comma-grouped number (`1.234.567`, `12/34`, `1,234`),
+/// while a sentence's closing `.` or `,` after it, and a CSV row's commas
+/// (`IDCARD_DE,W3YN6T2722,SUCCESS`), are fine.
 pub(crate) fn standalone_number(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
     let glue = |c: u8| matches!(c, b'.' | b'/' | b',');
+    // a comma glues digits (`1,234,567`); after a letter it is a CSV cell's end
+    let glued = |c: u8, d: u8| {
+        if c == b',' {
+            d.is_ascii_digit()
+        } else {
+            d.is_ascii_alphanumeric()
+        }
+    };
     let prev = start.checked_sub(1).and_then(|i| b.get(i)).copied();
     let prev2 = start.checked_sub(2).and_then(|i| b.get(i)).copied();
     let next = b.get(end).copied();
     let next2 = b.get(end + 1).copied();
     let before_ok = match prev {
         None => true,
-        Some(c) if glue(c) => !prev2.is_some_and(|d| d.is_ascii_alphanumeric()),
+        Some(c) if glue(c) => !prev2.is_some_and(|d| glued(c, d)),
         Some(c) => !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'),
     };
     let after_ok = match next {
         None => true,
-        Some(c) if glue(c) => !next2.is_some_and(|d| d.is_ascii_alphanumeric()),
+        Some(c) if glue(c) => !next2.is_some_and(|d| glued(c, d)),
         Some(c) => !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'),
     };
     before_ok && after_ok
@@ -213,11 +222,41 @@ pub(crate) fn named_nearby(text: &str, pos: usize, words: &[&str]) -> bool {
 /// naming it stands before it, and below the default policy's threshold (0.5) when
 /// not, since a bare number of the same length passes its check by chance.
 pub(crate) fn identifier_score(text: &str, pos: usize, names: &[&str]) -> f32 {
-    if named_nearby(text, pos, names) {
+    let in_named_column =
+        || column_header(text, pos).is_some_and(|h| names.iter().any(|w| h.contains(w)));
+    if named_nearby(text, pos, names) || in_named_column() {
         0.95
     } else {
         0.5
     }
+}
+
+/// The header of the table column that `pos` lies in, lowercased: for a row of a CSV,
+/// TSV, semicolon or Markdown table (`|`), the cell at the same position in the first
+/// line of the block of rows above it that share its delimiter count. A person writes
+/// "SSN" or "nif" once, in the header, and the numbers many rows below it. Looks back
+/// at most 200 lines; `None` outside a table.
+pub(crate) fn column_header(text: &str, pos: usize) -> Option<String> {
+    let head = text.get(..pos)?;
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(pos..)?.find('\n').map_or(text.len(), |i| pos + i);
+    let line = text.get(line_start..line_end)?;
+    let delimiter = [',', ';', '\t', '|']
+        .into_iter()
+        .max_by_key(|d| line.matches(*d).count())
+        .filter(|d| line.contains(*d))?;
+    let count = line.matches(delimiter).count();
+    let column = text.get(line_start..pos)?.matches(delimiter).count();
+    let mut header = line;
+    let mut rows = text.get(..line_start)?.lines().rev();
+    for _ in 0..200 {
+        match rows.next() {
+            Some(row) if row.matches(delimiter).count() == count => header = row,
+            _ => break,
+        }
+    }
+    let cell = header.split(delimiter).nth(column)?;
+    Some(cell.trim().to_lowercase())
 }
 
 /// The part of the token `start..end` after `prefix` when the token stands alone and
