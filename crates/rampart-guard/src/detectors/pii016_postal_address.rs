@@ -154,10 +154,11 @@ const SEAT_WORDS: &[&str] = &[
 /// line names a seat, or the line before it (or the same line) ends in a company's
 /// legal form.
 fn of_a_business(text: &str, start: usize) -> bool {
-    let head = text.get(..start).unwrap_or("");
+    // the 200 bytes before the address are enough for a seat word or the line before
+    let head = super::util::before(text, start, 200);
     let mut lines = head.rsplit('\n');
-    let same = lines.next().unwrap_or("").to_lowercase();
-    let previous = lines.next().unwrap_or("").to_lowercase();
+    let same = lines.next().unwrap_or("");
+    let previous = lines.next().unwrap_or("");
     let ends_in_form = |line: &str| {
         let words: Vec<&str> = line
             .split(|c: char| c.is_whitespace() || c == ',' || c == '–' || c == '-')
@@ -166,8 +167,8 @@ fn of_a_business(text: &str, start: usize) -> bool {
         words.iter().rev().take(3).any(|w| LEGAL_FORMS.contains(w))
     };
     SEAT_WORDS.iter().any(|w| same.contains(w))
-        || ends_in_form(&same)
-        || (same.trim().is_empty() && ends_in_form(&previous))
+        || ends_in_form(same)
+        || (same.trim().is_empty() && ends_in_form(previous))
 }
 
 /// Registry entry.

@@ -235,11 +235,16 @@ pub(crate) fn identifier_score(text: &str, pos: usize, names: &[&str]) -> f32 {
 /// TSV, semicolon or Markdown table (`|`), the cell at the same position in the first
 /// line of the block of rows above it that share its delimiter count. A person writes
 /// "SSN" or "nif" once, in the header, and the numbers many rows below it. Looks back
-/// at most 200 lines; `None` outside a table.
+/// at most 200 lines of at most `MAX_ROW` bytes each (so a text of many numbers costs
+/// linear time); `None` outside a table.
 pub(crate) fn column_header(text: &str, pos: usize) -> Option<String> {
+    const MAX_ROW: usize = 2048;
     let head = text.get(..pos)?;
     let line_start = head.rfind('\n').map_or(0, |i| i + 1);
     let line_end = text.get(pos..)?.find('\n').map_or(text.len(), |i| pos + i);
+    if line_end - line_start > MAX_ROW {
+        return None;
+    }
     let line = text.get(line_start..line_end)?;
     let delimiter = [',', ';', '\t', '|']
         .into_iter()
@@ -251,7 +256,9 @@ pub(crate) fn column_header(text: &str, pos: usize) -> Option<String> {
     let mut rows = text.get(..line_start)?.lines().rev();
     for _ in 0..200 {
         match rows.next() {
-            Some(row) if row.matches(delimiter).count() == count => header = row,
+            Some(row) if row.len() <= MAX_ROW && row.matches(delimiter).count() == count => {
+                header = row
+            }
             _ => break,
         }
     }
@@ -291,6 +298,21 @@ pub(crate) fn before(text: &str, pos: usize, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_header_is_read_from_the_first_row_of_its_table() {
+        let csv = "id;name;nif\n1;Ana;218830831\n2;Rui;112828175";
+        let pos = csv.find("112828175").unwrap_or(0);
+        assert_eq!(column_header(csv, pos).as_deref(), Some("nif"));
+        let md = "| Name | SSN |\n|---|---|\n| Luis | 293-23-7816 |";
+        let pos = md.find("293").unwrap_or(0);
+        assert_eq!(column_header(md, pos).as_deref(), Some("ssn"));
+        // prose is not a table, and a row longer than any table's is not read (a text of
+        // many numbers on one huge line would otherwise cost quadratic time)
+        assert_eq!(column_header("my number is 218830831", 13), None);
+        let huge = format!("{}218830831", "a,".repeat(5_000));
+        assert_eq!(column_header(&huge, huge.len() - 9), None);
+    }
 
     #[test]
     fn helpers() {
