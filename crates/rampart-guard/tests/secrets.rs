@@ -638,6 +638,7 @@ fn passwords_set_to_a_value_and_passed_to_a_database_connection() {
     let negatives = [
         "I changed the password and sent it to alice@corp.example this morning.",
         "Please change the password to something stronger.",
+        "Zet wachtwoorden en tokens als *gemaskeerde* en *beschermde* variabelen in de CI.",
         "db:\n    password: ENC[AES256_GCM,data:RItvmc3+7FivWKI2fCW/GZHM,iv:io+wonSrzasbj2EzWbIHCfasrdg5c6WzAFDrz64mMkI=,tag:iKhX9pn4u9u/S9oEbQQhKA==,type:str]",
         // an empty value does not take the next line's
         "STRIPE_SECRET_KEY=\nREDIS_URL=redis://localhost:6379/0",
@@ -649,6 +650,60 @@ fn passwords_set_to_a_value_and_passed_to_a_database_connection() {
                 .iter()
                 .all(|f| f.category != rampart_guard::Category::Secret),
             "{text:?} -> {found:?}"
+        );
+    }
+}
+
+#[test]
+fn codes_that_open_or_confirm_something() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "- alarm panel is by the back door, code 7391 then press OFF",
+            "7391",
+        ),
+        ("Mum, your voicemail pin is 2468, dial 121", "2468"),
+        (
+            "\"Your verification code is 602718. Don't share it.\"",
+            "602718",
+        ),
+        (
+            "Alarmanlage neben der Haustür, Code 4812 eingeben und dann Aus",
+            "4812",
+        ),
+        ("Ihr Bestätigungscode lautet 740318", "740318"),
+        (
+            "code van de portiek is 3 8 0 5, daarna 2e verdieping",
+            "3 8 0 5",
+        ),
+        (
+            "wisselgeld in de kluis, combinatie 19-62-33 (eerst naar links)",
+            "19-62-33",
+        ),
+        (
+            "a chave está no cofre ao lado da porta, código 4403",
+            "4403",
+        ),
+        ("no cartão do chip: PIN 1208, PUK 73920518", "73920518"),
+    ];
+    for (text, value) in cases {
+        assert_secret(text, "SEC030", value);
+    }
+    let negatives = [
+        "Fehlercode 4410 beim Export, Tür zum Serverraum war offen",
+        "ERROR [ExportJob] SYSTEM_ABORT code=E-4410 at the door controller",
+        "Use the promo code 5512 at checkout",
+        "the door code is 1234",
+        "Postleitzahl und Code 80331 für die Tür der Zentrale",
+        "Der Tresor wurde 2019 eingebaut, Code 2019 steht im Handbuch",
+        "The safe holds 4500 € in cash",
+        "order code 77120 for the garage door opener",
+        "the HTTP status code 4040 came back from the lock API",
+        "pull up the PUK for +44 7700 900123, it's my phone",
+    ];
+    for text in negatives {
+        assert!(
+            !codes(text, Role::User).contains(&"SEC030".to_string()),
+            "{text:?}"
         );
     }
 }

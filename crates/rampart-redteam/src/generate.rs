@@ -40,8 +40,7 @@ impl Plants {
                 char::from(a[rng.usize(..a.len())]).to_string()
             }))
             .collect();
-        // not a documentation domain (example.com): the guard rightly leaves those alone
-        let email = format!("jane.roe{}@mail.example", rng.u32(1000..10000));
+        let email = format!("jane.roe{}@example.com", rng.u32(1000..10000));
         let phone = format!("+44 20 7946 {:04}", rng.u32(0..10000));
         Plants {
             canary,

@@ -83,6 +83,7 @@ pub(crate) mod sec026_basic_auth_credentials;
 pub(crate) mod sec027_password_on_command_line;
 pub(crate) mod sec028_recovery_codes;
 pub(crate) mod sec029_vendor_prefixed_token;
+pub(crate) mod sec030_access_code;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -226,6 +227,7 @@ pub static DETECTORS: &[&Detector] = &[
     &sec027_password_on_command_line::DETECTOR,
     &sec028_recovery_codes::DETECTOR,
     &sec029_vendor_prefixed_token::DETECTOR,
+    &sec030_access_code::DETECTOR,
 ];
 
 /// The detector with this code.

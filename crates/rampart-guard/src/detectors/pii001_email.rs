@@ -21,13 +21,12 @@ declare_rule! {
     /// Redact (the placeholder can be restored in the response within the request).
     ///
     /// ## False positives
-    /// Role mailboxes (`info@`, `support@`, `presse@`, `noreply@`, …) are reported
-    /// below the default threshold: they reach a department, not a person. SSH remotes such as `git@github.com:org/repo` are ignored. Addresses
-    /// at the documentation domains `example.com`, `example.net` and `example.org`
-    /// (RFC 2606) or a documentation name in another country (`example.fr`,
-    /// `beispiel.de`), and format samples such as `name@domain.tld` or
-    /// `nome@dominio.it`, are reported below the default threshold: nobody's mail
-    /// goes there.
+    /// Role mailboxes (`info@`, `support@`, `presse@`, `noreply@`, …) and format
+    /// samples (`name@domain.tld`, `nome@dominio.it`) are reported below the default
+    /// threshold: they reach a department, or nobody. Addresses at `example.com` are
+    /// reported like any other: made-up people's addresses are written there as often
+    /// as documentation samples are. SSH remotes such as `git@github.com:org/repo` are
+    /// ignored.
     ///
     /// ## References
     /// RFC 5321 §4.1.2; GDPR Art. 4(1); guidelines SD-3 (egress data controls), OM-2.
@@ -167,37 +166,20 @@ fn is_role(address: &str) -> bool {
     ROLES.contains(&local)
 }
 
-/// The domains no person's mailbox is at: RFC 2606's documentation domains (and
-/// their subdomains), and the placeholder domain of a format sample ("name@domain.tld",
-/// "identifiant@domaine.tld", "nome@dominio.it").
+/// The placeholder domain of a format sample ("name@domain.tld",
+/// "identifiant@domaine.tld", "nome@dominio.it"): no mailbox is there. The RFC 2606
+/// documentation domains are not among them: made-up people's addresses are written at
+/// `example.com` as often as documentation samples are.
 fn is_documentation(address: &str) -> bool {
     let domain = address
         .rsplit('@')
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    let reserved = ["example.com", "example.net", "example.org"]
-        .iter()
-        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")));
     let sample = domain.split('.').next().is_some_and(|label| {
         ["domain", "domaine", "dominio", "domein", "yourdomain"].contains(&label)
     });
-    let labels: Vec<&str> = domain.split('.').collect();
-    // `example.fr`, `beispiel.de`, `esempio.it`: a documentation name in any country
-    let sample_name = labels.len() >= 2
-        && labels.get(labels.len() - 2).is_some_and(|l| {
-            [
-                "example",
-                "exemple",
-                "beispiel",
-                "ejemplo",
-                "esempio",
-                "exemplo",
-                "voorbeeld",
-            ]
-            .contains(l)
-        });
-    reserved || sample || sample_name || domain.ends_with(".tld")
+    sample || domain.ends_with(".tld")
 }
 
 /// Registry entry.

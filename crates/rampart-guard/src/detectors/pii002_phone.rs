@@ -315,11 +315,53 @@ const CALL_CUES: &[&str] = &[
     "bellen",
     "gsm",
     "bereikbaar",
-    "número",
-    "numero",
-    "numéro",
-    "number",
-    "nummer",
+];
+
+/// Words before a number that say it is a reference, not a phone number (an Italian
+/// mobile and an order number are both written `360-2236384`).
+const REFERENCE_CUES: &[&str] = &[
+    "order",
+    "ordine",
+    "bestell",
+    "pedido",
+    "commande",
+    "encomenda",
+    "booking",
+    "buchung",
+    "reserv",
+    "prenotazione",
+    "invoice",
+    "rechnung",
+    "factur",
+    "fattura",
+    "fatura",
+    "kunden",
+    "cliente",
+    "customer",
+    "client",
+    "ticket",
+    "vertrag",
+    "contract",
+    "contrat",
+    "contratto",
+    "konto",
+    "account",
+    "iban",
+    "ref",
+    "tracking",
+    "sendung",
+    "rastreio",
+    "seguimiento",
+    "serial",
+    "serie",
+    "matricola",
+    "artikel",
+    "article",
+    "item",
+    "sku",
+    "nr.",
+    "n.º",
+    "n°",
 ];
 
 /// A mobile number of one of the countries whose languages the guard reads: the
@@ -361,9 +403,16 @@ fn validate_mobile(text: &str, s: usize, e: usize) -> Option<Hit> {
     if !mobile
         || dotted_quad
         || ssn_shape
+        || v.contains("  ")
         || !(one_kind || brazil)
         || separators > 4
         || !boundary_ok(text, s, e)
+    {
+        return None;
+    }
+    if REFERENCE_CUES
+        .iter()
+        .any(|w| super::util::before(text, s, 16).contains(w))
     {
         return None;
     }

@@ -148,7 +148,13 @@ fn validate_changed(text: &str, s: usize, e: usize) -> Option<Hit> {
     let changed = CHANGE_VERBS
         .iter()
         .any(|v| before(text, s, 120).contains(v) || after.contains(v));
-    changed.then(|| validate(text, s, e)).flatten()
+    // `*beschermde*`, `_Impostazioni_`: Markdown emphasis, not a value
+    let emphasis = text
+        .get(s..e)
+        .is_some_and(|v| v.starts_with(['*', '_']) || v.ends_with(['*', '_']));
+    (changed && !emphasis)
+        .then(|| validate(text, s, e))
+        .flatten()
 }
 
 /// A PIN of four to eight digits that is not a pattern (`0000`, `1234`) and is not
