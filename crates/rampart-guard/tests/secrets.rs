@@ -17,6 +17,14 @@ fn assert_secret(text: &str, code: &str, value: &str) {
     assert!(hit.category == rampart_guard::Category::Secret);
 }
 
+/// Rule `code` finds nothing in `text`.
+fn assert_not_found(text: &str, code: &str) {
+    assert!(
+        !codes(text, Role::User).contains(&code.to_string()),
+        "{code} in {text:?}"
+    );
+}
+
 #[test]
 fn positives() {
     let cases: &[(&str, &str)] = &[
@@ -591,10 +599,7 @@ fn tokens_of_services_known_by_their_prefix() {
         "CFPAT-short",
     ];
     for text in negatives {
-        assert!(
-            !codes(text, Role::User).contains(&"SEC029".to_string()),
-            "{text:?}"
-        );
+        assert_not_found(text, "SEC029");
     }
 }
 
@@ -701,9 +706,6 @@ fn codes_that_open_or_confirm_something() {
         "pull up the PUK for +44 7700 900123, it's my phone",
     ];
     for text in negatives {
-        assert!(
-            !codes(text, Role::User).contains(&"SEC030".to_string()),
-            "{text:?}"
-        );
+        assert_not_found(text, "SEC030");
     }
 }

@@ -410,10 +410,8 @@ fn validate_mobile(text: &str, s: usize, e: usize) -> Option<Hit> {
     {
         return None;
     }
-    if REFERENCE_CUES
-        .iter()
-        .any(|w| super::util::before(text, s, 16).contains(w))
-    {
+    let label = super::util::before(text, s, 16);
+    if REFERENCE_CUES.iter().any(|w| label.contains(w)) {
         return None;
     }
     let three_by_three = d.len() == 9 && v.split(' ').count() == 3;

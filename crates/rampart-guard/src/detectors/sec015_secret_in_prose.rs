@@ -145,9 +145,10 @@ fn validate_changed(text: &str, s: usize, e: usize) -> Option<Hit> {
         end -= 1;
     }
     let after = text.get(e..end).unwrap_or("").to_lowercase();
+    let head = before(text, s, 120);
     let changed = CHANGE_VERBS
         .iter()
-        .any(|v| before(text, s, 120).contains(v) || after.contains(v));
+        .any(|v| head.contains(v) || after.contains(v));
     // `*beschermde*`, `_Impostazioni_`: Markdown emphasis, not a value
     let emphasis = text
         .get(s..e)

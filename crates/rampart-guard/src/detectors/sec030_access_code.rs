@@ -226,12 +226,19 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     // a decimal, a time, a longer number, an amount or a unit
     let glued = matches!(next, Some(b'.' | b',' | b':' | b'/' | b'-'))
         && after.is_some_and(|c| c.is_ascii_digit());
-    let rest = text.get(e..).unwrap_or("").trim_start();
+    let rest = text
+        .get(e..)
+        .unwrap_or("")
+        .trim_start()
+        .chars()
+        .take(3)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let unit = [
         "€", "$", "£", "%", "eur", "usd", "mm", "cm", "kg", "km", "ms", "px",
     ]
     .iter()
-    .any(|u| rest.to_ascii_lowercase().starts_with(u));
+    .any(|u| rest.starts_with(u));
     let same = digits
         .first()
         .is_some_and(|&f| digits.iter().all(|&c| c == f));
@@ -240,7 +247,8 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     // `12-03-2024`, `2024`: a date or a year
     let year = digits.len() == 4 && (digits.starts_with(b"19") || digits.starts_with(b"20"));
     let date = v.matches('-').count() == 2 && v.split('-').map(str::len).eq([2, 2, 4]);
-    let named_other = NOT_SECRET.iter().any(|w| before(text, s, 50).contains(w));
+    let head = before(text, s, 50);
+    let named_other = NOT_SECRET.iter().any(|w| head.contains(w));
     // the digits of an identifier (`E-4410`, `AUTH_2847`, `OMEGA-7749`)
     let prev = s.checked_sub(1).and_then(|i| b.get(i)).copied();
     let prev2 = s.checked_sub(2).and_then(|i| b.get(i)).copied();
