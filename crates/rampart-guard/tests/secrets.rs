@@ -709,3 +709,225 @@ fn codes_that_open_or_confirm_something() {
         assert_not_found(text, "SEC030");
     }
 }
+
+#[test]
+fn wallet_recovery_phrases() {
+    // a BIP-39 test vector: the checksum holds, no words around it needed
+    let valid = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+    assert_secret(&format!("my seed, keep this:\n{valid}\n"), "SEC031", valid);
+    // "safe" is a list word and "safe legal … thank" happens to check out too: the
+    // finding covers both stretches, so no word of the phrase is left out
+    let text = format!("wallet backup, keep this safe:\n{valid}\n");
+    let hit = strong(&text, Role::User)
+        .into_iter()
+        .find(|f| f.rule == "SEC031")
+        .unwrap();
+    assert!(slice(&text, hit.span).ends_with(valid), "{hit:?}");
+    let numbered = "1. legal 2. winner 3. thank 4. year 5. wave 6. sausage 7. worth 8. useful 9. legal 10. winner 11. thank 12. yellow";
+    let numbered_text = format!("Ledger words: {numbered}");
+    assert_secret(&numbered_text, "SEC031", numbered.trim_start_matches("1. "));
+    // made up (checksum fails), but named as a seed phrase
+    let made_up =
+        "tunnel melody basket orange glimpse cotton ladder pepper humble sketch velvet frozen";
+    assert_secret(
+        &format!("Ledger setup asked me to write the seed down, here it is: {made_up}. Is iCloud Notes ok?"),
+        "SEC031",
+        made_up,
+    );
+    // Spanish list, accents in either Unicode form
+    let es = "ábaco abdomen abeja abierto abogado abono aborto abrazo abrir abuelo abuso acabar";
+    assert_secret(
+        &format!("mi frase de recuperación de la cartera: {es}"),
+        "SEC031",
+        es,
+    );
+    let es_nfd = es.replace('á', "a\u{301}");
+    assert_secret(
+        &format!("mi frase de recuperación de la cartera: {es_nfd}"),
+        "SEC031",
+        &es_nfd,
+    );
+    let negatives = [
+        // list words with nothing about a seed or wallet nearby, checksum or not
+        "tunnel melody basket orange glimpse cotton ladder pepper humble sketch velvet frozen",
+        "legal winner thank year wave sausage worth useful legal winner thank yellow",
+        // eleven words are not a phrase
+        "Trezor: tunnel melody basket orange glimpse cotton ladder pepper humble sketch velvet",
+        // prose about wallets
+        "A seed phrase is a list of twelve or twenty-four words that a wallet shows once; write it on paper and never type it into a website.",
+        // more than 24 list words in a row is prose or a word list, not a phrase
+        "wallet vocabulary: abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add",
+    ];
+    for text in negatives {
+        assert_not_found(text, "SEC031");
+    }
+}
+
+#[test]
+fn links_that_carry_a_credential() {
+    let link = "https://app.example.net/auth/magic-link?token=Vb7Qs2LmZ9xTk4RwN8pDc3Hf&uid=77120";
+    assert_secret(
+        &format!("Is this real? \"Sign in without a password: {link}\". I didn't ask for it."),
+        "SEC032",
+        link,
+    );
+    let reset = "https://id.example.org/reset#access_token=eyJhbGciOiJIUzI1NiJ9.Zk93Tq.Pp2Lw8Rk5Nc";
+    assert_secret(&format!("Passwort zurücksetzen: {reset}"), "SEC032", reset);
+    let presigned = "https://bucket.s3.eu-west-1.amazonaws.com/report.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=9f1c2ab48e77d0c3a5b6f1e29d4c8a7b3e6f5d2c1b0a9e8f7d6c5b4a3f2e1d0c";
+    assert_secret(
+        &format!("le lien de téléchargement ({presigned})."),
+        "SEC032",
+        presigned,
+    );
+    let negatives = [
+        "https://app.example.net/auth/magic-link?token=YOUR_TOKEN_HERE_1234",
+        "https://app.example.net/auth/magic-link?token=<token>",
+        "https://api.example.net/v1/items?pageToken=CAUQAA8x2Jk9Lq3Zr7Vb&limit=50",
+        "https://www.example.net/watch?v=dQw4w9WgXcQ&list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG",
+        "https://docs.example.net/search?q=how+to+reset+a+token&page=2",
+        "https://app.example.net/auth/magic-link?token=aaaaaaaaaaaaaaaaaaaa",
+    ];
+    for text in negatives {
+        assert_not_found(text, "SEC032");
+    }
+}
+
+#[test]
+fn app_passwords() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "Google hat mir ein App-Passwort gegeben: qhzt wbvk lmrn fxsd. Wo trage ich das in Outlook ein?",
+            "qhzt wbvk lmrn fxsd",
+        ),
+        (
+            "ho creato la password per le app di Gmail\nvbnq ztkr hwpl mcsx\nla metto nel campo password della stampante?",
+            "vbnq ztkr hwpl mcsx",
+        ),
+        (
+            "Apple me pidió una contraseña de aplicación para Thunderbird: brkx-qmzt-vnhw-lpsd",
+            "brkx-qmzt-vnhw-lpsd",
+        ),
+        (
+            "gerei a senha de aplicativo do yahoo: zqtmwkbnxrvlhpds e agora?",
+            "zqtmwkbnxrvlhpds",
+        ),
+    ];
+    for (text, value) in cases {
+        assert_secret(text, "SEC033", value);
+    }
+    let negatives = [
+        // words, not a random password
+        "an app password for your mail will look like four groups of letters",
+        "Create an app password, then paste it where your mail app asks for the password.",
+        // a template with a repeated group
+        "App-Passwort im Format abcd abcd abcd abcd eingeben",
+        // no word for an app password
+        "the code on screen was qhzt wbvk lmrn fxsd",
+    ];
+    for text in negatives {
+        assert_not_found(text, "SEC033");
+    }
+}
+
+#[test]
+fn authenticator_setup_keys() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "Der QR-Code lässt sich nicht scannen, Google Authenticator will den Einrichtungsschlüssel: JBSW Y3DP EHPK 3PXP",
+            "JBSW Y3DP EHPK 3PXP",
+        ),
+        (
+            "pour la double authentification, la clé à saisir à la main est 4QZN-7HTK-W2MR-X5LB",
+            "4QZN-7HTK-W2MR-X5LB",
+        ),
+        (
+            "2FA setup key (if you can't scan): gx3m qk7w ns2p zr4h tv6c ye5b",
+            "gx3m qk7w ns2p zr4h tv6c ye5b",
+        ),
+        (
+            "otpauth://totp/Example:ana@mail.example?secret=KZXW6YPBOI3TEZLN&issuer=Example",
+            "KZXW6YPBOI3TEZLN",
+        ),
+    ];
+    for (text, value) in cases {
+        assert_secret(text, "SEC034", value);
+    }
+    let negatives = [
+        // no authenticator, two-factor or QR word
+        "the licence key is 4QZN-7HTK-W2MR-X5LB for the office copy",
+        // words, not a key
+        "Scan the QR code with your authenticator; the setup key is shown under the code if scanning fails",
+        // one case mixed with the other: an API key, not an authenticator's
+        "2FA note: the API secret key is Xk9mQ2wR7tZp4LvB8nHc",
+        "otpauth://totp/Example:ana@mail.example?secret=AAAAAAAAAAAAAAAA",
+    ];
+    for text in negatives {
+        assert_not_found(text, "SEC034");
+    }
+}
+
+#[test]
+fn bitlocker_recovery_keys() {
+    // every group a multiple of 11 below 720,896
+    let key = "404382-118371-600666-029579-253110-561792-015554-337480";
+    assert_secret(
+        &format!("Ticket 4471: user locked out after BIOS update, read out recovery key {key}"),
+        "SEC035",
+        key,
+    );
+    let negatives = [
+        // a group fails the check
+        "404382-118371-600666-029579-253110-561792-015554-337481",
+        // a group above 720,896
+        "404382-118371-600666-029579-253110-561792-015554-999999",
+        // part of a longer run of groups
+        "404382-118371-600666-029579-253110-561792-015554-337480-118371",
+    ];
+    for text in negatives {
+        assert_not_found(text, "SEC035");
+    }
+}
+
+#[test]
+fn passwords_near_a_password_word_and_after_a_login() {
+    let cases: &[(&str, &str)] = &[
+        // no `:` or verb between the word and the value
+        (
+            "das alte Kennwort war irgendwas mit unserer Katze, vielleicht Minka!Garten2019 oder so",
+            "Minka!Garten2019",
+        ),
+        (
+            "a senha do wifi que o técnico deixou ontem, Pitanga#4417. onde eu mudo?",
+            "Pitanga#4417",
+        ),
+        ("son mot de passe c'est Glycine!2020, elle l'a noté", "Glycine!2020"),
+        ("usuario LRT-5521, clave Mandarina&Sol8", "Mandarina&Sol8"),
+        (
+            "la contraseña es Amapola1987!, la he escrito bien",
+            "Amapola1987!",
+        ),
+        // a login, a slash and the password
+        (
+            "- portal de proveedores: tienda.norte@mail.example / Naranja!Zumo44",
+            "Naranja!Zumo44",
+        ),
+        ("Gruppenkennung: nacht3 / Dachs#Flur7", "Dachs#Flur7"),
+    ];
+    for (text, value) in cases {
+        assert_secret(text, "SEC015", value);
+    }
+    let negatives = [
+        // compounds and names of technologies are not passwords
+        "Ich hab mein Passwort für das Finanzamt-Portal vergessen",
+        "Passwords are hashed with Argon2id and sent over TLSv1.3 only",
+        "the password reset page on the iPhone15 shows an error",
+        // a slash between ordinary words or units
+        "km / h, TCP/UDP, and/or, input / Output2024",
+        "user guide / Chapter12: passwords",
+        // a sentence ending after the word
+        "Wachtwoord vergeten? Klik op de link in de e-mail.",
+    ];
+    for text in negatives {
+        assert_not_found(text, "SEC015");
+    }
+}

@@ -84,6 +84,11 @@ pub(crate) mod sec027_password_on_command_line;
 pub(crate) mod sec028_recovery_codes;
 pub(crate) mod sec029_vendor_prefixed_token;
 pub(crate) mod sec030_access_code;
+pub(crate) mod sec031_recovery_phrase;
+pub(crate) mod sec032_token_in_link;
+pub(crate) mod sec033_app_password;
+pub(crate) mod sec034_authenticator_key;
+pub(crate) mod sec035_bitlocker_recovery_key;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -228,6 +233,11 @@ pub static DETECTORS: &[&Detector] = &[
     &sec028_recovery_codes::DETECTOR,
     &sec029_vendor_prefixed_token::DETECTOR,
     &sec030_access_code::DETECTOR,
+    &sec031_recovery_phrase::DETECTOR,
+    &sec032_token_in_link::DETECTOR,
+    &sec033_app_password::DETECTOR,
+    &sec034_authenticator_key::DETECTOR,
+    &sec035_bitlocker_recovery_key::DETECTOR,
 ];
 
 /// The detector with this code.

@@ -65,7 +65,7 @@ macro_rules! value {
 /// meet an ASCII `\b`.
 macro_rules! password_words {
     () => {
-        r#"(?:\b(?:[Pp]assphrase|PASSPHRASE|[Pp]asscode|PASSCODE|[Pp]assword|PASSWORD|[Pp]asswd|PASSWD|[Pp]wd|PWD|[Pp]w|PW|[Mm]ot\s+de\s+passe|MOT\s+DE\s+PASSE|[Mm]dp|MDP|[Cc]ontraseña|CONTRASEÑA|[Cc]ontrasena|CONTRASENA|[Ss]enha|SENHA|[Pp]alavra[\s-]passe|PALAVRA[\s-]PASSE|[Pp]arola\s+d'ordine|PAROLA\s+D'ORDINE)|(?:[Pp]asswort|PASSWORT|[Kk]ennwort|KENNWORT|[Ww]achtwoord|WACHTWOORD|[Ww]achtzin|WACHTZIN))"#
+        r#"(?:\b(?:[Pp]assphrase|PASSPHRASE|[Pp]asscode|PASSCODE|[Pp]assword|PASSWORD|[Pp]asswd|PASSWD|[Pp]wd|PWD|[Pp]w|PW|[Mm]ot\s+de\s+passe|MOT\s+DE\s+PASSE|[Mm]dp|MDP|[Cc]ontraseña|CONTRASEÑA|[Cc]ontrasena|CONTRASENA|[Ss]enha|SENHA|[Pp]alavra[\s-]passe|PALAVRA[\s-]PASSE|[Pp]arola\s+d'ordine|PAROLA\s+D'ORDINE|[Cc]lave|CLAVE|[Kk]enncode|KENNCODE)|(?:[Pp]asswort|PASSWORT|[Kk]ennwort|KENNWORT|[Ww]achtwoord|WACHTWOORD|[Ww]achtzin|WACHTZIN))"#
     };
 }
 
@@ -84,7 +84,7 @@ static RULES: &[TokenRule] = &[
             password_words!(),
             "|",
             key_words!(),
-            r#")(?i:[^\n:=|]{0,80}?(?:\s*[:=|]\s{0,4}|\s+(?:is|was|are|ist|lautet|war|est|était|es|era|è|é|wordt|blijft|now|jetzt|maintenant|ahora|agora|ora|nu)(?:\s*:)?\s+(?:[\p{L}]+\s+){0,2}?)["'`«“„‚]?\s?)"#,
+            r#")(?i:[^\n:=|]{0,80}?(?:\s*[:=|]\s{0,4}|\s+(?:is|was|are|ist|lautet|war|est|était|es|era|è|é|wordt|blijft|now|jetzt|maintenant|ahora|agora|ora|nu|c'est|c’est|it's|it’s)(?:\s*:)?\s+(?:[\p{L}]+\s+){0,2}?)["'`«“„‚]?\s?)"#,
             value!()
         ),
         validate,
@@ -111,7 +111,212 @@ static RULES: &[TokenRule] = &[
         ),
         validate: validate_changed,
     },
+    // a password-shaped word shortly after a password word, with no `:` or verb
+    // between: "Master-Passwort war irgendwas mit meinem Hund. Entweder Bruno!Bello2015
+    // oder …", "com a senha que eu mudei ano passado, Capivara#2022"
+    TokenRule {
+        re: password_words!(),
+        validate: validate_shaped_after,
+    },
+    // a login and its password joined by a slash: "resto@mail.example / Zinc!Bistrot21",
+    // "Sammelkennung: st3nacht / Eule#Station3"
+    TokenRule {
+        re: r"[ \t]?/[ \t]?",
+        validate: validate_login_pair,
+    },
 ];
+
+/// How far after a password word [`validate_shaped_after`] looks for the value.
+const SHAPED_WINDOW: usize = 120;
+
+/// Words that look like a password but name a technology ("Argon2id", "TLSv1.3",
+/// "iPhone15", "SHA-256"): lowercase prefixes. A value starting with one is a
+/// password only with a symbol other than `.`, `-` or `_` (`Windows2024!`).
+const TECH_WORDS: &[&str] = &[
+    "argon2", "pbkdf2", "scrypt", "bcrypt", "sha-", "sha1", "sha2", "sha3", "sha5", "md5", "tls1",
+    "tlsv", "ssl3", "sslv", "wpa2", "wpa3", "iphone", "ipad", "windows", "macos", "ipv4", "ipv6",
+    "utf-8", "utf8", "iso-", "aes-", "aes1", "aes2", "rsa-", "rsa2", "rsa4", "hmac", "oauth",
+    "covid", "http", "x86", "arm64",
+];
+
+/// Whether `v` names a technology (see [`TECH_WORDS`]).
+fn names_technology(v: &str) -> bool {
+    let lower = v.to_lowercase();
+    TECH_WORDS.iter().any(|t| lower.starts_with(t))
+        && !v
+            .chars()
+            .any(|c| !c.is_alphanumeric() && !matches!(c, '.' | '-' | '_'))
+}
+
+/// A word shaped like a password a person chose: 8 to 40 characters with at least
+/// three letters, upper and lower case with a digit or symbol (`Bruno!Bello2015`,
+/// `LunaDeMiel2016`), or lowercase words joined to a digit (`bruno-bello-2015`).
+/// Not one: a hyphenated compound ending in a word (`Finanzamt-Portal`,
+/// `FRITZ!Box-Benutzer`), a word with an apostrophe or quote (`L'operazione`,
+/// `Python's`), a key combination (`Ctrl+Alt+Suppr`), Markdown or code (`*x*`,
+/// `` a`b ``, `{`), a CSV row (`;`), a domain or file name (`verify.co`, `x.iso`),
+/// an address, a path or a password word itself (`Password1!`).
+fn password_shaped(v: &str) -> bool {
+    let n = v.chars().count();
+    let letters = v.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = v.chars().any(char::is_uppercase);
+    let lower = v.chars().any(char::is_lowercase);
+    let digit = v.chars().any(|c| c.is_ascii_digit());
+    let symbol = v.chars().any(|c| !c.is_alphanumeric() && c != '-');
+    let long_words = v
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 4)
+        .count();
+    let lower_v = v.to_lowercase();
+    let compound = v.rsplit_once('-').is_some_and(|(_, last)| {
+        last.chars().count() >= 4 && last.chars().all(char::is_alphabetic)
+    });
+    let domain_or_file = v.rsplit_once('.').is_some_and(|(_, end)| {
+        (2..=6).contains(&end.len()) && end.chars().all(|c| c.is_ascii_lowercase())
+    });
+    let shaped = (8..=40).contains(&n)
+        && letters >= 3
+        && ((upper && lower && (digit || symbol)) || (lower && digit && long_words >= 2));
+    shaped
+        && !compound
+        && !domain_or_file
+        && !v.contains([
+            '\'', '’', '"', '“', '”', '„', '«', '»', ';', '`', '*', '{', '}', '(', '<', '=', '@',
+            '/', '\\',
+        ])
+        && !["ctrl+", "strg+", "alt+", "cmd+", "shift+", "${"]
+            .iter()
+            .any(|p| lower_v.contains(p))
+        && ![
+            "passw",
+            "kennw",
+            "wachtw",
+            "senha",
+            "contrase",
+            "mot de passe",
+            "motdepasse",
+        ]
+        .iter()
+        .any(|p| lower_v.starts_with(p))
+}
+
+/// The first password-shaped word in the [`SHAPED_WINDOW`] bytes after a password
+/// word, on its line.
+fn validate_shaped_after(text: &str, _s: usize, e: usize) -> Option<Hit> {
+    let mut end = e.saturating_add(SHAPED_WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = text.get(e..end)?;
+    let line = window.split('\n').next().unwrap_or(window);
+    let mut at = e;
+    for word in line.split(' ') {
+        let start = at;
+        at += word.len() + 1;
+        let lead = word.len()
+            - word
+                .trim_start_matches(['(', '«', '"', '\'', '“', '„', '`'])
+                .len();
+        let mut core = word
+            .get(lead..)?
+            .trim_end_matches(|c: char| ".,;:)]}»”“\"'`".contains(c));
+        // a `!` or `?` after a letter ends the sentence; after a digit or symbol it is
+        // the value's own (`Amapola1987!`)
+        let bare = core.trim_end_matches(['!', '?']);
+        if bare.ends_with(char::is_alphabetic) {
+            core = bare;
+        }
+        if password_shaped(core) {
+            let s = start + lead;
+            return validate(text, s, s + core.len());
+        }
+    }
+    None
+}
+
+/// Words that say what comes before a slash is a login.
+const LOGIN_WORDS: &[&str] = &[
+    "login",
+    "user",
+    "benutzer",
+    "kennung",
+    "zugang",
+    "account",
+    "konto",
+    "compte",
+    "identifiant",
+    "accès",
+    "usuario",
+    "usuário",
+    "utente",
+    "utilizador",
+    "acesso",
+    "acceso",
+    "accesso",
+    "gebruiker",
+    "inlog",
+    "toegang",
+    "credential",
+    "anmeld",
+];
+
+/// A login and a password-shaped value after a slash: the login is an e-mail
+/// address, or a login word stands within the 60 bytes before it.
+fn validate_login_pair(text: &str, _s: usize, e: usize) -> Option<Hit> {
+    // the value: the token after the slash (not a piece of base64 or a path)
+    let rest = text.get(e..)?;
+    let len = rest
+        .char_indices()
+        .take_while(|&(i, c)| i <= 64 && !c.is_whitespace())
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let v = rest
+        .get(..len)?
+        .trim_end_matches(|c: char| ".,;:)]}".contains(c));
+    let bare = v.trim_end_matches(['!', '?']);
+    let v = if bare.ends_with(char::is_alphabetic) {
+        bare
+    } else {
+        v
+    };
+    let s = e;
+    if !password_shaped(v) {
+        return None;
+    }
+    let head = before(text, s, 80);
+    let login = head
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '/')
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    let login_chars = !login.is_empty()
+        && login.len() <= 64
+        && login
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '@' | '-'));
+    if !login_chars {
+        return None;
+    }
+    let email = login.contains('@') && login.contains('.');
+    // a user name is short and has no `+` (base64 does: `…ICzxz/EvE5c…`)
+    if !email && (login.len() > 32 || login.contains('+')) {
+        return None;
+    }
+    // a login word nearby, and a login that is not a plain word ("user guide /
+    // Chapter12") unless the word labels it ("user: admin / …")
+    let named = LOGIN_WORDS.iter().any(|w| head.contains(w));
+    let login_like = login.contains(|c: char| c.is_ascii_digit() || matches!(c, '.' | '_'));
+    let labelled = head
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '/')
+        .strip_suffix(login)
+        .map(str::trim_end)
+        .is_some_and(|h| {
+            h.ends_with(':') && LOGIN_WORDS.iter().any(|w| h.ends_with(&format!("{w}:")))
+        });
+    (email || named && (login_like || labelled))
+        .then(|| validate(text, s, s + v.len()))
+        .flatten()
+}
 
 /// The stems of the verbs that set a password to a new value, in the seven languages.
 const CHANGE_VERBS: &[&str] = &[
@@ -183,6 +388,14 @@ const FILE_ENDINGS: &[&str] = &[
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let whole = text.get(s..e)?;
+    // "palabra clave" is a keyword, not a password; `*pública*` is Markdown emphasis
+    let emphasis = whole.starts_with('*')
+        && whole
+            .trim_end_matches(|c: char| ".,;:!?".contains(c))
+            .ends_with('*');
+    if before(text, s, 24).contains("palabra clave") || emphasis {
+        return None;
+    }
     let v = whole.trim_end_matches([')', ']', '}', '»', '”', '"', '\'']);
     let n = v.chars().count();
     if !(8..=128).contains(&n)
@@ -229,7 +442,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
             && f.chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
     });
-    if pointer || email || call || !v.chars().any(char::is_alphabetic) {
+    if pointer || email || call || names_technology(core) || !v.chars().any(char::is_alphabetic) {
         return None;
     }
 

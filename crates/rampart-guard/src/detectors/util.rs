@@ -295,6 +295,85 @@ pub(crate) fn before(text: &str, pos: usize, n: usize) -> String {
     text.get(s..pos).unwrap_or("").to_lowercase()
 }
 
+/// The first value written in groups of four after `pos`, within `window` bytes and
+/// at most one line break: a chain of `groups` runs of exactly four `allowed`
+/// characters joined by single spaces or hyphens (`mvke rlsa tpqz hwoc`,
+/// `7KQM-3XWP-ZL4R-N2VD`), or one run of `solid` characters written together. Each
+/// run must stand apart from other letters and digits (`schl` in `Schlüssel` does
+/// not count). Returns the value's byte range.
+///
+/// Scanning a bounded window after a cue word, instead of a pattern like
+/// `cue[^\n]{0,80}?value`, keeps the lazy DFA small: the counted Unicode gap made
+/// it rebuild states on every text.
+pub(crate) fn grouped_after(
+    text: &str,
+    pos: usize,
+    window: usize,
+    allowed: fn(char) -> bool,
+    groups: std::ops::RangeInclusive<usize>,
+    solid: std::ops::RangeInclusive<usize>,
+) -> Option<(usize, usize)> {
+    let mut end = pos.saturating_add(window).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let area = text.get(pos..end)?;
+    // stop after the second line break
+    let area = match area.match_indices('\n').nth(1) {
+        Some((i, _)) => area.get(..i)?,
+        None => area,
+    };
+    // maximal runs of allowed characters, standing apart from other alphanumerics
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut prev: Option<char> = text.get(..pos).and_then(|h| h.chars().next_back());
+    let mut spoiled = false;
+    for (i, c) in area
+        .char_indices()
+        .chain(std::iter::once((area.len(), ' ')))
+    {
+        if i < area.len() && allowed(c) {
+            if open.is_none() {
+                open = Some(i);
+                spoiled = prev.is_some_and(char::is_alphanumeric);
+            }
+        } else if let Some(o) = open.take() {
+            let after = if i < area.len() {
+                Some(c)
+            } else {
+                text.get(end..).and_then(|t| t.chars().next())
+            };
+            if !spoiled && !after.is_some_and(char::is_alphanumeric) {
+                runs.push((pos + o, pos + i));
+            }
+        }
+        prev = Some(c);
+    }
+    let b = text.as_bytes();
+    let joined = |a: (usize, usize), n: (usize, usize)| {
+        n.0 == a.1 + 1 && matches!(b.get(a.1), Some(b' ' | b'-'))
+    };
+    let mut i = 0;
+    while let Some(&first) = runs.get(i) {
+        if solid.contains(&(first.1 - first.0)) {
+            return Some(first);
+        }
+        let mut j = i;
+        while runs.get(j).is_some_and(|r| r.1 - r.0 == 4)
+            && runs
+                .get(j + 1)
+                .is_some_and(|&n| n.1 - n.0 == 4 && runs.get(j).is_some_and(|&a| joined(a, n)))
+        {
+            j += 1;
+        }
+        if first.1 - first.0 == 4 && groups.contains(&(j - i + 1)) {
+            return Some((first.0, runs.get(j)?.1));
+        }
+        i = j + 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
