@@ -45,13 +45,56 @@ declare_rule! {
     }
 }
 
-/// A parameter with a credential's name, in a query or fragment; the value and the
-/// link around it are read by [`validate`] (a pattern spanning the whole link made
+/// A parameter with a credential's name (in three cases rather than under `(?i)`,
+/// whose case variants are too many for the engine's literal search), in a query or
+/// fragment; the value and the link around it are read by [`validate`] (a pattern spanning the whole link made
 /// the lazy DFA rebuild its states on every text with a link).
 static RULES: &[TokenRule] = &[TokenRule {
     re: concat!(
         r"[?&#;]",
-        r"(?i:token|access_token|auth_token|id_token|refresh_token|login_token|magic_token|session_token|reset_token|invite_token|invitation_token|verify_token|verification_token|confirmation_token|otp|auth|authkey|key|apikey|api_key|access_key|secret|client_secret|password|passwd|pwd|pass|x-amz-signature|x-goog-signature|session|sessionid|session_id|sid|jwt|invite|invite_code|magic|ticket)",
+        concat!(
+            "(?:",
+            "token|Token|TOKEN|",
+            "access_token|Access_token|ACCESS_TOKEN|",
+            "auth_token|Auth_token|AUTH_TOKEN|",
+            "id_token|Id_token|ID_TOKEN|",
+            "refresh_token|Refresh_token|REFRESH_TOKEN|",
+            "login_token|Login_token|LOGIN_TOKEN|",
+            "magic_token|Magic_token|MAGIC_TOKEN|",
+            "session_token|Session_token|SESSION_TOKEN|",
+            "reset_token|Reset_token|RESET_TOKEN|",
+            "invite_token|Invite_token|INVITE_TOKEN|",
+            "invitation_token|Invitation_token|INVITATION_TOKEN|",
+            "verify_token|Verify_token|VERIFY_TOKEN|",
+            "verification_token|Verification_token|VERIFICATION_TOKEN|",
+            "confirmation_token|Confirmation_token|CONFIRMATION_TOKEN|",
+            "otp|Otp|OTP|",
+            "auth|Auth|AUTH|",
+            "authkey|Authkey|AUTHKEY|",
+            "key|Key|KEY|",
+            "apikey|Apikey|APIKEY|",
+            "api_key|Api_key|API_KEY|",
+            "access_key|Access_key|ACCESS_KEY|",
+            "secret|Secret|SECRET|",
+            "client_secret|Client_secret|CLIENT_SECRET|",
+            "password|Password|PASSWORD|",
+            "passwd|Passwd|PASSWD|",
+            "pwd|Pwd|PWD|",
+            "pass|Pass|PASS|",
+            "x-amz-signature|X-Amz-Signature|X-AMZ-SIGNATURE|",
+            "x-goog-signature|X-Goog-Signature|X-GOOG-SIGNATURE|",
+            "apiKey|accessToken|authToken|idToken|refreshToken|sessionId|sessionToken|",
+            "session|Session|SESSION|",
+            "sessionid|Sessionid|SESSIONID|",
+            "session_id|Session_id|SESSION_ID|",
+            "sid|Sid|SID|",
+            "jwt|Jwt|JWT|",
+            "invite|Invite|INVITE|",
+            "invite_code|Invite_code|INVITE_CODE|",
+            "magic|Magic|MAGIC|",
+            "ticket|Ticket|TICKET",
+            ")"
+        ),
         "="
     ),
     validate,

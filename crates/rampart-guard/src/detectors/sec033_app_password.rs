@@ -41,10 +41,19 @@ declare_rule! {
     }
 }
 
-/// The words for an app password; the value is looked for after them by
-/// [`validate`].
+/// The words for an app password (written out in their cases rather than under
+/// `(?i)`, whose case variants are too many for the engine's literal search); the
+/// value is looked for after them by [`validate`].
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r"(?i:app[ -]?passwor[dt]s?|app[ -]?specific\spassword|app-?kennwort|anwendungspasswort|anwendungskennwort|mots?\sde\spasse\s(?:d'|d’|pour\s(?:les\s)?)(?:application|app)s?|contraseñas?\s(?:de|para)\s(?:la\s|las\s)?(?:aplicaci[oó]n|aplicaciones|apps?)|password\s(?:per\s(?:le\s|l'|l’)?|dell'|dell’)(?:app|applicazion[ei])|senhas?\s(?:de|para|do)\s(?:o\s)?(?:app|aplicativo|aplicação|aplicacao|aplicativos)|app-?wachtwoord|wachtwoord\svoor\sapps?|application\spassword)",
+    re: concat!(
+        r"(?:[Aa]pp[ -]?[Pp]asswor[dt]|APP[ -]?PASSWOR[DT]|[Aa]pp-specific [Pp]assword",
+        r"|[Aa]pp-?[Kk]ennwort|[Aa]nwendungs(?:passwort|kennwort)",
+        r"|[Mm]ots? de passe (?:d'|d’|pour (?:les )?)app",
+        r"|[Cc]ontraseñas? (?:de|para) (?:la |las )?(?:aplicaci|app)",
+        r"|[Pp]assword (?:per (?:le |l'|l’)?app|dell'app|dell’app|per applicazion)",
+        r"|[Ss]enhas? (?:de|para|do) (?:o )?(?:app|aplica)",
+        r"|[Aa]pp-?[Ww]achtwoord|[Ww]achtwoord voor app|[Aa]pplication [Pp]assword)"
+    ),
     validate,
 }];
 

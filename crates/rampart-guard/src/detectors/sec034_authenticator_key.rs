@@ -42,9 +42,15 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[
-    // the words for a key; the value is looked for after them by `validate`
+    // the words for a key (in their cases rather than under `(?i)`, whose case
+    // variants are too many for the engine's literal search); the value is looked
+    // for after them by `validate`
     TokenRule {
-        re: r"(?i:setup\skey|set-up\skey|secret\skey|secret|key|schlüssel|einrichtungsschlüssel|geheimschlüssel|clé|cle|clave|chiave|chave|sleutel|code|código|codice)",
+        re: concat!(
+            r"(?:[Ss]etup [Kk]ey|[Ss]ecret [Kk]ey|[Ss]ecret|SECRET|[Kk]ey|KEY|[Ss]chlüssel|SCHLÜSSEL",
+            r"|[Cc]lé|CLÉ|[Cc]lave|CLAVE|[Cc]hiave|CHIAVE|[Cc]have|CHAVE|[Ss]leutel|SLEUTEL",
+            r"|[Cc]ode|CODE|[Cc]ódigo|CÓDIGO|[Cc]odice|CODICE)"
+        ),
         validate,
     },
     TokenRule {
