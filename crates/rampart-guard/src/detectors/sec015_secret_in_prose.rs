@@ -17,6 +17,11 @@ declare_rule! {
 /// The value must look like a credential: 8–128 characters without spaces, a letter
 /// and a digit or symbol, or a passphrase of three or more words joined by `-`, `_`
 /// or `.` (`meadow-pepper-frozen-ladder`).
+/// Without a `:` or verb, a password-shaped word (upper and lower case with a digit
+/// or symbol, or lowercase words joined to a digit) counts within 120 bytes after a
+/// password word on its line ("Master-Passwort war irgendwas mit meinem Hund.
+/// Entweder Bruno!Bello2015 oder …"), and after a login and a slash
+/// (`name@mail.example / …`, "Kennung: st3nacht / …").
     ///
     /// ## Why is this dangerous?
     /// Users paste credentials into chats and tickets in plain words; nothing in the value's
@@ -37,7 +42,10 @@ declare_rule! {
 /// Placeholders (`<password>`, `********`, `$PASSWORD`), paths, file names, URLs,
 /// e-mail addresses and numbers without letters are ignored. The bare English word
 /// "key" is not a cue ("key: value"); "API key", "access key" and the other
-/// languages' words for a credential key are.
+/// languages' words for a credential key are. Names of technologies (`Argon2id`,
+/// `TLSv1.3`, `iPhone15`), hyphenated compounds (`Finanzamt-Portal`), key
+/// combinations (`Ctrl+Alt+Suppr`), Markdown emphasis and "palabra clave" are not
+/// passwords.
     ///
     /// ## References
     /// OWASP Top 10 for LLM Applications 2025, LLM02 (sensitive information disclosure);
@@ -261,7 +269,8 @@ const LOGIN_WORDS: &[&str] = &[
 ];
 
 /// A login and a password-shaped value after a slash: the login is an e-mail
-/// address, or a login word stands within the 60 bytes before it.
+/// address, or a login word stands within the 80 bytes before it and the login has a
+/// digit, `.` or `_` or is labelled by the word (`Kennung: nacht3`).
 fn validate_login_pair(text: &str, _s: usize, e: usize) -> Option<Hit> {
     // the value: the token after the slash (not a piece of base64 or a path)
     let rest = text.get(e..)?;
