@@ -1,6 +1,8 @@
 use rampart_core::declare_rule;
 
-use super::util::{before, classes, entropy, is_placeholder, isolated, names_a_store};
+use super::util::{
+    before, classes, entropy, floor_boundary, is_placeholder, isolated, names_a_store,
+};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -208,13 +210,21 @@ fn password_shaped(v: &str) -> bool {
         .any(|p| lower_v.starts_with(p))
 }
 
+/// `v` without a sentence's closing `!` or `?`: after a letter they end the
+/// sentence; after a digit or symbol they are the value's own (`Amapola1987!`).
+fn without_sentence_end(v: &str) -> &str {
+    let bare = v.trim_end_matches(['!', '?']);
+    if bare.ends_with(char::is_alphabetic) {
+        bare
+    } else {
+        v
+    }
+}
+
 /// The first password-shaped word in the [`SHAPED_WINDOW`] bytes after a password
 /// word, on its line.
 fn validate_shaped_after(text: &str, _s: usize, e: usize) -> Option<Hit> {
-    let mut end = e.saturating_add(SHAPED_WINDOW).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_boundary(text, e.saturating_add(SHAPED_WINDOW));
     let window = text.get(e..end)?;
     let line = window.split('\n').next().unwrap_or(window);
     let mut at = e;
@@ -225,15 +235,10 @@ fn validate_shaped_after(text: &str, _s: usize, e: usize) -> Option<Hit> {
             - word
                 .trim_start_matches(['(', '«', '"', '\'', '“', '„', '`'])
                 .len();
-        let mut core = word
-            .get(lead..)?
-            .trim_end_matches(|c: char| ".,;:)]}»”“\"'`".contains(c));
-        // a `!` or `?` after a letter ends the sentence; after a digit or symbol it is
-        // the value's own (`Amapola1987!`)
-        let bare = core.trim_end_matches(['!', '?']);
-        if bare.ends_with(char::is_alphabetic) {
-            core = bare;
-        }
+        let core = without_sentence_end(
+            word.get(lead..)?
+                .trim_end_matches(|c: char| ".,;:)]}»”“\"'`".contains(c)),
+        );
         if password_shaped(core) {
             let s = start + lead;
             return validate(text, s, s + core.len());
@@ -279,15 +284,10 @@ fn validate_login_pair(text: &str, _s: usize, e: usize) -> Option<Hit> {
         .take_while(|&(i, c)| i <= 64 && !c.is_whitespace())
         .last()
         .map_or(0, |(i, c)| i + c.len_utf8());
-    let v = rest
-        .get(..len)?
-        .trim_end_matches(|c: char| ".,;:)]}".contains(c));
-    let bare = v.trim_end_matches(['!', '?']);
-    let v = if bare.ends_with(char::is_alphabetic) {
-        bare
-    } else {
-        v
-    };
+    let v = without_sentence_end(
+        rest.get(..len)?
+            .trim_end_matches(|c: char| ".,;:)]}".contains(c)),
+    );
     let s = e;
     if !password_shaped(v) {
         return None;
@@ -354,10 +354,7 @@ const CHANGE_VERBS: &[&str] = &[
 /// The value of a password said to be changed to it: a change verb must stand within
 /// the 120 bytes before the value (or, in German, the 30 after it).
 fn validate_changed(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let mut end = (e + 30).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_boundary(text, e.saturating_add(30));
     let after = text.get(e..end).unwrap_or("").to_lowercase();
     let head = before(text, s, 120);
     let changed = CHANGE_VERBS

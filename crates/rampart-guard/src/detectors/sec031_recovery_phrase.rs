@@ -5,6 +5,7 @@ use bip39::Language;
 use rampart_core::declare_rule;
 use sha2::{Digest, Sha256};
 
+use super::util::floor_boundary;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -236,14 +237,8 @@ fn checked_stretches(run: &[Word]) -> Option<(usize, usize)> {
 }
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    let mut from = s.saturating_sub(AROUND);
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = e.saturating_add(AROUND).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let from = floor_boundary(text, s.saturating_sub(AROUND));
+    let to = floor_boundary(text, e.saturating_add(AROUND));
     let run = longest_run(text, from, to)?;
     let span = |w: &[Word]| Some((w.first()?.0, w.last()?.1));
     if let Some((a, b)) = checked_stretches(&run) {

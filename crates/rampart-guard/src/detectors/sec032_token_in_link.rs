@@ -1,6 +1,6 @@
 use rampart_core::declare_rule;
 
-use super::util::{classes, entropy, is_placeholder};
+use super::util::{classes, entropy, floor_boundary, is_placeholder};
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -128,9 +128,7 @@ fn validate(text: &str, _s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     // the link: its scheme within `LINK_HEAD` bytes before, with no space between
-    let from = (0..=e.saturating_sub(LINK_HEAD))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))?;
+    let from = floor_boundary(text, e.saturating_sub(LINK_HEAD));
     let head = text.get(from..e)?;
     let start = from + head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = text.get(start..e)?.to_ascii_lowercase();

@@ -286,12 +286,18 @@ pub(crate) fn random_tail<'t>(
     random.then_some(tail)
 }
 
+/// `pos` clamped to the text's length and moved down to a char boundary.
+pub(crate) fn floor_boundary(text: &str, pos: usize) -> usize {
+    let mut p = pos.min(text.len());
+    while !text.is_char_boundary(p) {
+        p -= 1;
+    }
+    p
+}
+
 /// Lowercase text of the `n` bytes before `pos` (clamped to a char boundary).
 pub(crate) fn before(text: &str, pos: usize, n: usize) -> String {
-    let mut s = pos.saturating_sub(n);
-    while s > 0 && !text.is_char_boundary(s) {
-        s -= 1;
-    }
+    let s = floor_boundary(text, pos.saturating_sub(n));
     text.get(s..pos).unwrap_or("").to_lowercase()
 }
 
@@ -313,10 +319,7 @@ pub(crate) fn grouped_after(
     groups: std::ops::RangeInclusive<usize>,
     solid: std::ops::RangeInclusive<usize>,
 ) -> Option<(usize, usize)> {
-    let mut end = pos.saturating_add(window).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_boundary(text, pos.saturating_add(window));
     let area = text.get(pos..end)?;
     // stop after the second line break
     let area = match area.match_indices('\n').nth(1) {
