@@ -776,3 +776,194 @@ fn an_identifier_is_named_by_its_table_column() {
         pii(other)
     );
 }
+
+/// Addresses in the forms people copy from customer and staff records: a flat before
+/// the number, US directions, ordinal streets and apartment numbers, German streets
+/// named with a preposition, Romance streets with a comma or `n.º` before the number,
+/// `130/B`, a floor written `7ºEsq`, towns of several words or with their province,
+/// and Brazilian addresses that end in their CEP. Each is one finding, whole.
+#[test]
+fn postal_addresses_in_record_forms() {
+    for (text, address) in [
+        (
+            "new address is Flat 3, 17 Mill Lane, Bristol BS3 4RT. Please update",
+            "Flat 3, 17 Mill Lane, Bristol BS3 4RT",
+        ),
+        (
+            "ring on arrival: Flat 12, 40 Broadway, Salford M50 2UW",
+            "Flat 12, 40 Broadway, Salford M50 2UW",
+        ),
+        (
+            "ship it to 455 W 23rd St, New York, NY 10011 please",
+            "455 W 23rd St, New York, NY 10011",
+        ),
+        (
+            "Pt lives at 72 Harbor View Drive, Apt 3C, Portland, OR 97205.",
+            "72 Harbor View Drive, Apt 3C, Portland, OR 97205",
+        ),
+        (
+            "Anschrift: Am Mühlbach 7, 83022 Rosenheim",
+            "Am Mühlbach 7, 83022 Rosenheim",
+        ),
+        (
+            "Lieferung an Auf der Heide 12a, 45127 Essen",
+            "Auf der Heide 12a, 45127 Essen",
+        ),
+        (
+            "Domicilio: Calle de Alcalá, 14, 3ºB, 28014 Madrid",
+            "Calle de Alcalá, 14, 3ºB, 28014 Madrid",
+        ),
+        (
+            "Residenza: Via Garibaldi 22/A, 10122 Torino (TO)",
+            "Via Garibaldi 22/A, 10122 Torino (TO)",
+        ),
+        (
+            "Residenza: Via Cavour, 9, 40121 Bologna",
+            "Via Cavour, 9, 40121 Bologna",
+        ),
+        (
+            "Morada: Travessa da Sé, n.º 8, 4050-555 Porto",
+            "Travessa da Sé, n.º 8, 4050-555 Porto",
+        ),
+        (
+            "Morada: Avenida da Liberdade 210 4ºDto, 1250-147 Lisboa",
+            "Avenida da Liberdade 210 4ºDto, 1250-147 Lisboa",
+        ),
+        (
+            "bitte an Schillerstr. 9, 60313 Frankfurt am Main schicken",
+            "Schillerstr. 9, 60313 Frankfurt am Main",
+        ),
+        (
+            "neue Adresse: Wiesenweg 3, 79098 Freiburg im Breisgau.",
+            "Wiesenweg 3, 79098 Freiburg im Breisgau",
+        ),
+        (
+            "Endereço: Av. Sete de Setembro, 1500 - Centro, Curitiba - PR, 80060-070",
+            "Av. Sete de Setembro, 1500 - Centro, Curitiba - PR, 80060-070",
+        ),
+        (
+            "Endereço: Rua Bahia, 55 - apto 31 - Higienópolis - São Paulo/SP - CEP 01244-000",
+            "Rua Bahia, 55 - apto 31 - Higienópolis - São Paulo/SP - CEP 01244-000",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.contains(&("PII016".to_string(), address.to_string())),
+            "{text:?} -> {found:?}"
+        );
+    }
+}
+
+/// What the wider address forms must not take: a sentence after the town, a year after
+/// a preposition, a `CEP`'s letters read as a US state, a company's seat.
+#[test]
+fn postal_address_forms_stop_where_the_address_ends() {
+    let found = pii("Schriftlich: Lindenallee 8, 50968 Köln. E-Mail geht auch.");
+    assert!(
+        found.contains(&(
+            "PII016".to_string(),
+            "Lindenallee 8, 50968 Köln".to_string()
+        )),
+        "{found:?}"
+    );
+    for text in [
+        "Im Jahr 2024, 10115 Besucher kamen",
+        "Am Ende 2023 waren es 12000 Kunden",
+        "Flat 3, then 2 Items Were Returned, 2024 Sales",
+        "the CEP 01244-000 alone is a district's code",
+        "Nordlicht Energie GmbH | Am Sandtorkai 41, 20457 Hamburg",
+        "A Tejo Sistemas, S.A., com sede na Av. da Índia, 10 - Belém, Lisboa - RJ, 22250-040",
+        // a company's address, after its name, its legal notice or its kind of business
+        "Hofbräu Trading S.L.\nCIF: B-12345674\nDomicilio: Avda. de Burgos, 9, 28036 Madrid",
+        "Rewrite: \"Pine Valley Insurance (400 3rd Avenue, Seattle, WA 98104) is hiring.\"",
+        "Sr. responsable\nGimnasio Forma Total\nAv. de la Paz 12\n41001 Sevilla",
+        "Impressum\nMusterfirma\nAm Kai 3, 20457 Hamburg",
+    ] {
+        assert_not_found("PII016", text);
+    }
+    // a person's address stays one, whatever company the sentence names
+    for (text, address) in [
+        (
+            "new address for the bank: 12 Oak Road, London N1 2AB",
+            "12 Oak Road, London N1 2AB",
+        ),
+        (
+            "mi dirección para el banco:\nCalle Mayor 5, 28013 Madrid",
+            "Calle Mayor 5, 28013 Madrid",
+        ),
+        (
+            "Cliente: Ana Ruiz\nDomicilio: Calle Luna 3, 28004 Madrid",
+            "Calle Luna 3, 28004 Madrid",
+        ),
+        (
+            "AGUAS DEL SUR S.A.\nTitular: Ana Ruiz\nDirección de suministro: C/ Luna 3, 2.º B, 41003 Sevilla",
+            "C/ Luna 3, 2.º B, 41003 Sevilla",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.contains(&("PII016".to_string(), address.to_string())),
+            "{text:?} -> {found:?}"
+        );
+    }
+}
+
+/// A bare mobile number in a table is a phone number when its column says so
+/// (`telephone`, `movil`), however many rows below the header it stands; in another
+/// column it stays a number.
+#[test]
+fn bare_mobile_numbers_in_a_phone_column() {
+    let rows = "Durand;Paul;01/02/1970;Nantes\nPetit;Anne;03/04/1981;Lille\n";
+    for (text, number) in [
+        (
+            format!("nom;prenom;telephone;ville\n{rows}Martin;Léa;0612345678;Lyon"),
+            "0612345678",
+        ),
+        (
+            "socio;dni;movil\nAna Gil;11111111H;01/02/1970\nLuis Mora;22222222J;1981\nPedro Ruiz;00000000T;612345678".to_string(),
+            "612345678",
+        ),
+        (
+            "Nome,Cellulare\nPaolo Durand,01/02/1970 Nantes\nAnne Petit,03/04/1981 Lille\nAnna Neri,3471234567".to_string(),
+            "3471234567",
+        ),
+    ] {
+        let found = pii(&text);
+        assert!(
+            found.contains(&("PII002".to_string(), number.to_string())),
+            "{text:?} -> {found:?}"
+        );
+    }
+    for text in [
+        format!("nom;prenom;commande;ville\n{rows}Martin;Léa;0612345678;Lyon"),
+        "socio;cuota;referencia\nAna Gil;30;ref 2024 de enero\nLuis Mora;30;ref 2024 de enero\nPedro Ruiz;30;612345678".to_string(),
+    ] {
+        assert_not_found("PII002", &text);
+    }
+}
+
+/// A landline announced with the Italian or Spanish word for one, and a Portuguese
+/// "nasci a" before a date of birth.
+#[test]
+fn fisso_fijo_and_nasci() {
+    for (text, rule, value) in [
+        (
+            "oppure al fisso 02-8765432 dopo le 18",
+            "PII002",
+            "02-8765432",
+        ),
+        ("o al fijo 93 456 78 90", "PII002", "93 456 78 90"),
+        (
+            "Nasci a 3 de março de 1984, se precisarem.",
+            "PII017",
+            "3 de março de 1984",
+        ),
+        ("nasci em 12/05/1990 no Porto", "PII017", "12/05/1990"),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == rule && v == value),
+            "{text:?} -> {found:?}"
+        );
+    }
+}

@@ -15,7 +15,9 @@ declare_rule! {
     /// their national prefix and length (German `0151 37898782`, Dutch `06-84333361`,
     /// Italian `339/1343361`, Spanish, Portuguese, Belgian, Brazilian `(21) 90568-3807`);
     /// a mobile number written as one run of digits counts only after a word such as
-    /// "call", "SMS", "richiamato" or "terugbellen".
+    /// "call", "SMS", "richiamato" or "terugbellen", or in a table column whose header
+    /// names a phone (`telephone`, `movil`, `Handy`). "fisso" and "fijo" label a
+    /// landline.
     ///
     /// ## Why is this dangerous?
     /// A phone number identifies and reaches a person.
@@ -64,7 +66,7 @@ static RULES: &[TokenRule] = &[
     // Portugal's 21 123 4567, Brazil's (11) 3456-7890) labelled as a phone number in
     // one of the languages the guard reads.
     TokenRule {
-        re: r#"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|festnetz|landline|handy|mobil(?:e|nummer)?|mobiel|portable|cellulare|cell|celular|m[óo]vil|telem[óo]vel|gsm|contacto|contato|contatto|kontakt)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?["']?(?:\s+(?:is|ist|est|es|e|è|é|:))?\s*[:=]?\s*["']?(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])"#,
+        re: r#"(?i:\b(?:tel(?:efon(?:o|nummer)?|éfono|efone|ephone|efoon(?:nummer)?)?|t[ée]l[ée]phone|phone|fon|tlf|fixo|fisso|fijo|festnetz|landline|handy|mobil(?:e|nummer)?|mobiel|portable|cellulare|cell|celular|m[óo]vil|telem[óo]vel|gsm|contacto|contato|contatto|kontakt)\b\.?)(?:\s*(?:nr|no|n[º°o]|num(?:ber|ero|éro)?)\.?)?["']?(?:\s+(?:is|ist|est|es|e|è|é|:))?\s*[:=]?\s*["']?(?P<v>\(?\+?[0-9][0-9 ()./\-]{5,18}[0-9])"#,
         validate: validate_labelled,
     },
     // "Call me on …" in the languages the guard reads: the verb labels the number.
@@ -317,6 +319,12 @@ const CALL_CUES: &[&str] = &[
     "bereikbaar",
 ];
 
+/// Words in a table's header that name a phone-number column (`telephone`, `movil`,
+/// `Handynummer`, `cell_phone`): the bare numbers below it are phone numbers.
+const PHONE_COLUMNS: &[&str] = &[
+    "tel", "phone", "fon", "mobil", "móvil", "movil", "handy", "cell", "portable", "gsm",
+];
+
 /// Words before a number that say it is a reference, not a phone number (an Italian
 /// mobile and an order number are both written `360-2236384`).
 const REFERENCE_CUES: &[&str] = &[
@@ -418,6 +426,8 @@ fn validate_mobile(text: &str, s: usize, e: usize) -> Option<Hit> {
     let cued = || {
         let ctx = super::util::before(text, s, 50);
         CALL_CUES.iter().any(|w| ctx.contains(w))
+            || super::util::column_header(text, s)
+                .is_some_and(|h| PHONE_COLUMNS.iter().any(|w| h.contains(w)))
     };
     if (separators == 0 || three_by_three) && !cued() {
         return None;

@@ -10,8 +10,15 @@ declare_rule! {
     /// (`Hauptstraße 12, 10115 Berlin`), the Netherlands (`Keizersgracht 123, 1015 CJ
     /// Amsterdam`), France (`12 rue de la Paix, 75002 Paris`), Spain, Italy and Portugal
     /// (`Calle Mayor 5, 28013 Madrid`; `Via Roma 10, 00184 Roma`; `Rua Augusta 100,
-    /// 1100-053 Lisboa`), the United Kingdom (`10 Downing Street, London SW1A 2AA`) and
-    /// the United States (`1600 Pennsylvania Avenue NW, Washington, DC 20500`).
+    /// 1100-053 Lisboa`), Brazil (`Rua das Flores, 80 - casa 2 - Campinas/SP - CEP
+    /// 13042-005`), the United Kingdom (`10 Downing Street, London SW1A 2AA`, `Flat 9,
+    /// 58 Kingsway, Manchester M14 9YY`) and the United States (`1600 Pennsylvania
+    /// Avenue NW, Washington, DC 20500`, `1110 N 5th St, Brooklyn, NY 11222`, `891
+    /// Lakeview Terrace, Apt 4D, Seattle, WA 98108`). Read as well: German streets named
+    /// with a preposition (`Am Sonnenhang 4`), a comma or `n.º` between a Romance street
+    /// and its number (`Calle de Toledo, 8`, `Travessa do Carmo, n.º 135`), `130/B`,
+    /// floors (`4ºA`, `7ºEsq`), towns of several words or with their province
+    /// (`Frankfurt am Main`, `Firenze (FI)`).
     ///
     /// ## Why is this dangerous?
     /// A home address next to a name locates a person. Personal data sent to an external
@@ -33,8 +40,12 @@ declare_rule! {
     /// address — on the line after a company name with its legal form ("Bäckerei
     /// Sonnenkorn GmbH", "Tejo Sistemas, Lda."), or after "Siège", "Sede",
     /// "Firmensitz", "mit Sitz in", "gevestigd aan", "Hoofdkantoor" or "registered
-    /// office" on its line — is
-    /// reported below the default threshold: it is not a person's.
+    /// office" on its line, after the register words of a legal notice ("CIF",
+    /// "Impressum", "SIRET", "P.IVA", "KvK", …), right after a noun naming a business
+    /// ("Summit Ridge Bank (200 Park Avenue …)"), or under a short line naming one
+    /// ("Gimnasio Activa Sport") — is reported below the default threshold: it is not a
+    /// person's. A sentence that mentions a bank before a label ("my address for the
+    /// bank: …") does not make the address a company's.
     ///
     /// ## References
     /// GDPR Art. 4(1) (an address identifies a person); guidelines SD-3, OM-2.
@@ -47,6 +58,20 @@ declare_rule! {
     }
 }
 
+/// The town after a continental postal code: `Köln`, `St. Gallen`, `Frankfurt am
+/// Main`, `Freiburg im Breisgau`, `Mülheim an der Ruhr`, `Firenze (FI)`, `Frankfurt
+/// (Oder)`. A dot continues the town only after an abbreviation of up to three letters
+/// (`St.`), so the sentence after `50968 Köln. E-Mail` is not part of it.
+macro_rules! town {
+    () => {
+        concat!(
+            r"(?:\p{Lu}\p{Ll}{0,2}\.[ \t]?)?\p{Lu}[\p{L}'-]*",
+            r"(?:[ \t]+(?:am|an[ \t]+der|im|ob[ \t]+der|bei|sur|sous|en|de|del|di|do|da|la|le)[ \t]+\p{Lu}[\p{L}'-]*)?",
+            r"(?:[ \t]*\((?:[A-Z]{2}|\p{Lu}\p{Ll}{2,5})\))?",
+        )
+    };
+}
+
 /// The postal code, searched in the text: what every address ends with, and what makes
 /// the search cheap (digits first, so the regex rarely starts). The town follows the
 /// code in continental forms (`50674 Köln`, `1015 CJ Amsterdam`, `1100-053 Lisboa`)
@@ -56,15 +81,20 @@ static RULES: &[TokenRule] = &[TokenRule {
     re: concat!(
         r"(?:",
         // NL (first: the next form would take the letters for the town)
-        r"[0-9]{4}[ \t]?[A-Z]{2}[ \t]+\p{Lu}[\p{L}'-]*(?:\.[ \t]?\p{Lu}[\p{L}'-]*)?",
+        r"[0-9]{4}[ \t]?[A-Z]{2}[ \t]+",
+        town!(),
         // DE, FR, ES, IT; four digits for AT, CH, BE, LU, DK
-        r"|(?:[A-Z]{1,2}-)?[0-9]{4,5}[ \t]+\p{Lu}[\p{L}'-]*(?:\.[ \t]?\p{Lu}[\p{L}'-]*)?",
+        r"|(?:[A-Z]{1,2}-)?[0-9]{4,5}[ \t]+",
+        town!(),
         // PT
-        r"|[0-9]{4}-[0-9]{3}[ \t]+\p{Lu}[\p{L}'-]*(?:\.[ \t]?\p{Lu}[\p{L}'-]*)?",
+        r"|[0-9]{4}-[0-9]{3}[ \t]+",
+        town!(),
+        // BR: the CEP ends the address (`… - Campinas/SP - CEP 13042-005`)
+        r"|[0-9]{5}-[0-9]{3}(?-u:\b)",
         // UK
         r"|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t]?[0-9][A-Z]{2}(?-u:\b)",
         // US
-        r"|[A-Z]{2}[ \t]+[0-9]{5}(?:-[0-9]{4})?(?-u:\b)",
+        r"|(?-u:\b)[A-Z]{2}[ \t]+[0-9]{5}(?:-[0-9]{4})?(?-u:\b)",
         r")"
     ),
     validate,
@@ -73,26 +103,37 @@ static RULES: &[TokenRule] = &[TokenRule {
 /// A street with its house number and the separator before the postal code (and, for
 /// the UK and US forms, the town), ending where the code starts.
 const STREET: &str = concat!(
+    // a flat or unit before the number: `Flat 2, 98 Oakfield Road`
+    r"(?:(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+)?",
     r"(?:",
     // a street name ending in a street word, then the number: Lindenstraße 4,
     // Keizersgracht 123
     r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|laan|straat|gracht|plein|kade|dijk|singel|steeg)",
     r"[ \t]+[0-9]{1,4}[ \t]?[a-zA-Z]?",
-    // the floor or door after the number: `, 2. OG`, `, 3º B`, `, bajo`, `, 2.º Esq.`
-    r"(?:,[ \t]*[^,\n]{1,14}?){0,3}",
-    // a street word first, then the name and the number: Calle Mayor 5, Via Roma 10
-    r"|(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Via|Viale|Piazza|Corso|Largo|Vicolo|Rua|Travessa|Praça|Alameda|Rotonda)",
-    r"[ \t]+(?:[\p{L}0-9'.]+[ \t]+){0,4}?[0-9]{1,4}[ \t]?[a-zA-Z]?",
-    r"(?:,[ \t]*[^,\n]{1,14}?){0,3}",
+    // German streets named with a preposition: Am Sonnenhang 4, An der Alster 12
+    r"|(?:Am|An[ \t]+der|An[ \t]+den|Auf[ \t]+der|Auf[ \t]+dem|Im|In[ \t]+der|In[ \t]+den|Zum|Zur|Unter[ \t]+den|Hinter[ \t]+der|Vor[ \t]+dem)",
+    r"[ \t]+\p{Lu}[\p{L}-]{1,40}[ \t]+[0-9]{1,3}[ \t]?[a-zA-Z]?",
+    // a street word first, then the name and the number: Calle Mayor 5, Via Roma 10,
+    // Calle de Toledo, 8; Via Roma 130/B; Travessa do Carmo, n.º 135; Av. Paulista, 1036
+    r"|(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Carrer|Passeig|Avinguda|Ronda|Camino|Carretera|Glorieta|Rambla|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Contrada|Lungomare|Rua|Travessa|Praça|Alameda|Estrada|Rodovia|Rotonda)",
+    r"[ \t]+(?:[\p{L}0-9'.]+,?[ \t]+){0,4}?(?:n[.ºo°]{1,2}[ \t]*)?[0-9]{1,4}(?:[ \t]?[a-zA-Z]|/[A-Za-z0-9]{1,3})?(?-u:\b)",
     // the number, a French street word and the name: 12 rue de la Paix
     r"|[0-9]{1,4}(?:[ \t]?(?:bis|ter|[a-zA-Z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|allée|place|quai|route|cours)",
     r"[ \t]+[\p{L}' -]{2,40}?",
-    // the number, the name and an English street word: 10 Downing Street
-    r"|[0-9]{1,5}[ \t]+(?:\p{Lu}[\p{L}'-]+[ \t]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Court|Way|Boulevard|Blvd\.|Place|Terrace|Close|Crescent|Gardens)",
+    // the number, the name and an English street word: 10 Downing Street, 1110 N 5th
+    // St, 891 Lakeview Terrace, Apt 4D
+    r"|[0-9]{1,5}[ \t]+(?:(?:N|S|E|W|NE|NW|SE|SW)\.?[ \t]+)?(?:(?:\p{Lu}[\p{L}'-]+|[0-9]{1,3}(?:st|nd|rd|th))[ \t]+){1,3}",
+    r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Boulevard|Blvd\.?|Place|Pl\.?|Terrace|Close|Crescent|Gardens|Grove|Parkway|Pkwy\.?|Circle|Square|Mews)",
     r"(?:[ \t]+(?:NW|NE|SW|SE|N|S|E|W))?",
+    r"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)[ \t]*[0-9][0-9A-Za-z-]{0,5})?",
+    // after a flat, any name: `Flat 9, 58 Kingsway`
+    r"|(?-u:\b)(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,[ \t]+[0-9]{1,5}[ \t]+(?:\p{Lu}[\p{L}'-]+[ \t]+){0,3}\p{Lu}[\p{L}'-]+",
     r")",
-    // the separator, and the town of a UK or US address
-    r"[,;]?[ \t]*\n?[ \t]*(?:\p{Lu}[\p{L}.' -]{0,30},?[ \t]+)?\z",
+    // the floor, door or district after the number: `, 2. OG`, `, 3º B`, `, bajo`,
+    // `, 2.º Esq.`, ` 7ºEsq` (`7oEsq` once NFKC has folded the `º`), Brazil's `- casa 2 - Taquaral - Campinas/SP`
+    r"(?:[ \t]*[,–-][ \t]*[^,\n–-]{1,30}?|[ \t]+[0-9]{1,2}[.ºª°oa][^,\n]{0,8}?){0,5}",
+    // the separator (Brazil's `CEP`), and the town of a UK or US address
+    r"[ \t]*[,;–-]?[ \t]*(?:CEP:?[ \t]*)?\n?[ \t]*(?:\p{Lu}[\p{L}.' -]{0,30},?[ \t]+)?\z",
 );
 
 /// How far before the postal code the street may start.
@@ -150,25 +191,155 @@ const SEAT_WORDS: &[&str] = &[
     "head office",
 ];
 
+/// Words of a company's legal notice or register entry (Impressum, aviso legal, mentions
+/// légales): an address after them is the company's.
+const REGISTER_WORDS: &[&str] = &[
+    "cif",
+    "ust-id",
+    "ust-idnr",
+    "handelsregister",
+    "hrb",
+    "impressum",
+    "siret",
+    "siren",
+    "rcs",
+    "mentions légales",
+    "registro mercantil",
+    "aviso legal",
+    "p.iva",
+    "partita iva",
+    "note legali",
+    "nipc",
+    "cnpj",
+    "kvk",
+    "company no",
+    "company number",
+];
+
+/// Nouns that name a business (a bank, an insurer, a hotel, a gym), in the languages
+/// whose addresses are read: `Summit Ridge Bank (200 Park Avenue, …)`, `Gimnasio
+/// Activa Sport` on the line before.
+const BUSINESS_NOUNS: &[&str] = &[
+    "bank",
+    "banco",
+    "banque",
+    "insurance",
+    "versicherung",
+    "assurance",
+    "assurances",
+    "seguros",
+    "assicurazioni",
+    "verzekeringen",
+    "hotel",
+    "hôtel",
+    "hostal",
+    "albergo",
+    "hospital",
+    "klinik",
+    "clinic",
+    "clinique",
+    "clínica",
+    "clinica",
+    "restaurant",
+    "restaurante",
+    "ristorante",
+    "café",
+    "museum",
+    "musée",
+    "museo",
+    "university",
+    "universität",
+    "universidad",
+    "università",
+    "universidade",
+    "gym",
+    "gimnasio",
+    "fitnessstudio",
+    "palestra",
+    "ginásio",
+    "pharmacy",
+    "apotheke",
+    "pharmacie",
+    "farmacia",
+    "farmácia",
+    "store",
+    "shop",
+    "boutique",
+    "tienda",
+    "negozio",
+    "loja",
+    "winkel",
+    "company",
+    "corporation",
+    "group",
+    "gruppe",
+    "groupe",
+    "grupo",
+    "gruppo",
+    "telecom",
+    "energie",
+    "energy",
+    "energía",
+];
+
 /// Whether the address starting at `start` is a company's: the text before it on its
-/// line names a seat, or the line before it (or the same line) ends in a company's
-/// legal form.
+/// line names a seat; a legal notice's register words stand before it; the words
+/// before it on its line end in a company's legal form or a noun that names a business
+/// (`Summit Ridge Bank (`); or, when nothing but a label (`Domicilio:`) precedes it on
+/// its line, the line before is a company's name (a legal form, or a short line with a
+/// business noun that is not itself a label). Only the line right before: on a bill,
+/// the supplier's name two lines up heads the customer's own address.
 fn of_a_business(text: &str, start: usize) -> bool {
-    // the 200 bytes before the address are enough for a seat word or the line before
+    // the 200 bytes before the address are enough for a seat word or the lines before
     let head = super::util::before(text, start, 200);
+    let words_of = |line: &str| -> Vec<String> {
+        line.split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '–' | '-' | '(' | ')' | '|' | ':' | '"')
+        })
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+    };
+    let legal_form = |words: &[String]| {
+        words
+            .iter()
+            .rev()
+            .take(3)
+            .any(|w| LEGAL_FORMS.contains(&w.as_str()))
+    };
+    let noun = |w: &String| BUSINESS_NOUNS.contains(&w.as_str());
+    // on the address's line: a legal form, or a business noun right before the address
+    // (`Summit Ridge Bank (200 Park Avenue …`), not ending a label (`for the bank:`)
+    let same_line_company = |line: &str| {
+        let words = words_of(line);
+        legal_form(&words) || (!line.trim_end().ends_with(':') && words.last().is_some_and(noun))
+    };
+    // a line of its own before the address: a company's name (`Gimnasio Activa
+    // Sport`), not a sentence or a label (`mi dirección para el banco:`)
+    let company_line = |line: &str| {
+        let words = words_of(line);
+        !line.trim_end().ends_with(':')
+            && (legal_form(&words) || (words.len() <= 5 && words.iter().any(noun)))
+    };
+    let register = REGISTER_WORDS.iter().any(|w| {
+        head.match_indices(w).any(|(i, _)| {
+            let before = head.get(..i).and_then(|h| h.chars().next_back());
+            let after = head.get(i + w.len()..).and_then(|h| h.chars().next());
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    });
     let mut lines = head.rsplit('\n');
     let same = lines.next().unwrap_or("");
-    let previous = lines.next().unwrap_or("");
-    let ends_in_form = |line: &str| {
-        let words: Vec<&str> = line
-            .split(|c: char| c.is_whitespace() || c == ',' || c == '–' || c == '-')
-            .filter(|w| !w.is_empty())
-            .collect();
-        words.iter().rev().take(3).any(|w| LEGAL_FORMS.contains(w))
+    // what stands before the address on its line, without a label (`Domicilio:`)
+    let bare = same.trim_end();
+    let bare = match bare.strip_suffix(':') {
+        Some(label) if label.split_whitespace().count() <= 3 => "",
+        _ => bare,
     };
     SEAT_WORDS.iter().any(|w| same.contains(w))
-        || ends_in_form(same)
-        || (same.trim().is_empty() && ends_in_form(previous))
+        || register
+        || same_line_company(bare)
+        || (bare.trim().is_empty() && lines.next().is_some_and(company_line))
 }
 
 /// Registry entry.

@@ -219,12 +219,18 @@ pub(crate) fn named_nearby(text: &str, pos: usize, words: &[&str]) -> bool {
 }
 
 /// The score of an identifier whose check digits verify: decisive (0.95) when a word
-/// naming it stands before it, and below the default policy's threshold (0.5) when
-/// not, since a bare number of the same length passes its check by chance.
+/// naming it stands before it (within 60 bytes, earlier on its line within 200 bytes,
+/// or in its table column's header), and below the default policy's threshold (0.5)
+/// when not, since a bare number of the same length passes its check by chance.
 pub(crate) fn identifier_score(text: &str, pos: usize, names: &[&str]) -> f32 {
     let in_named_column =
         || column_header(text, pos).is_some_and(|h| names.iter().any(|w| h.contains(w)));
-    if named_nearby(text, pos, names) || in_named_column() {
+    let named_on_its_line = || {
+        let ctx = before(text, pos, 200);
+        let line = ctx.rsplit('\n').next().unwrap_or("");
+        names.iter().any(|w| line.contains(w))
+    };
+    if named_nearby(text, pos, names) || named_on_its_line() || in_named_column() {
         0.95
     } else {
         0.5
@@ -233,7 +239,9 @@ pub(crate) fn identifier_score(text: &str, pos: usize, names: &[&str]) -> f32 {
 
 /// The header of the table column that `pos` lies in, lowercased: for a row of a CSV,
 /// TSV, semicolon or Markdown table (`|`), the cell at the same position in the first
-/// line of the block of rows above it that share its delimiter count. A person writes
+/// line of the block of rows above it that share its delimiter count (at least one
+/// such row, and a cell of at most 40 characters: a line of prose with a comma has
+/// neither). A person writes
 /// "SSN" or "nif" once, in the header, and the numbers many rows below it. Looks back
 /// at most 200 lines of at most `MAX_ROW` bytes each (so a text of many numbers costs
 /// linear time); `None` outside a table.
@@ -252,18 +260,20 @@ pub(crate) fn column_header(text: &str, pos: usize) -> Option<String> {
         .filter(|d| line.contains(*d))?;
     let count = line.matches(delimiter).count();
     let column = text.get(line_start..pos)?.matches(delimiter).count();
-    let mut header = line;
+    let mut header = None;
     let mut rows = text.get(..line_start)?.lines().rev();
     for _ in 0..200 {
         match rows.next() {
             Some(row) if row.len() <= MAX_ROW && row.matches(delimiter).count() == count => {
-                header = row
+                header = Some(row)
             }
             _ => break,
         }
     }
-    let cell = header.split(delimiter).nth(column)?;
-    Some(cell.trim().to_lowercase())
+    // a line with no row of its shape above it is prose with a comma, not a table
+    let cell = header?.split(delimiter).nth(column)?.trim();
+    // a column's name is a word or two, not a sentence
+    (cell.chars().count() <= 40).then(|| cell.to_lowercase())
 }
 
 /// The part of the token `start..end` after `prefix` when the token stands alone and
@@ -392,6 +402,8 @@ mod tests {
         // prose is not a table, and a row longer than any table's is not read (a text of
         // many numbers on one huge line would otherwise cost quadratic time)
         assert_eq!(column_header("my number is 218830831", 13), None);
+        let one_line = "Sou cliente TeleLuso (conta 300918273), com 2 boxes";
+        assert_eq!(column_header(one_line, 28), None);
         let huge = format!("{}218830831", "a,".repeat(5_000));
         assert_eq!(column_header(&huge, huge.len() - 9), None);
     }
