@@ -845,6 +845,39 @@ fn postal_addresses_in_record_forms() {
             "Endereço: Rua Bahia, 55 - apto 31 - Higienópolis - São Paulo/SP - CEP 01244-000",
             "Rua Bahia, 55 - apto 31 - Higienópolis - São Paulo/SP - CEP 01244-000",
         ),
+        // multi-word Dutch and German streets, Belgian `bus`, towns after an article
+        (
+            "verhuisd naar Prins Bernhardlaan 12, 2273 DA Voorburg",
+            "Prins Bernhardlaan 12, 2273 DA Voorburg",
+        ),
+        (
+            "adres Lange Potenstraat 88-2, 2514 EH Den Haag, bel aan",
+            "Lange Potenstraat 88-2, 2514 EH Den Haag",
+        ),
+        (
+            "ik woon op Kerkstraat 24 bus 3, 2000 Antwerpen",
+            "Kerkstraat 24 bus 3, 2000 Antwerpen",
+        ),
+        (
+            "Käuferin: Svenja Ahrends, Emdener Straße 3, 26725 Emden",
+            "Emdener Straße 3, 26725 Emden",
+        ),
+        (
+            "Dr. Kühn\nAm Alten Hafen 9 · 27568 Bremerhaven",
+            "Am Alten Hafen 9 · 27568 Bremerhaven",
+        ),
+        (
+            "Client : 8 impasse des Lilas, 17000 La Rochelle — 06 03 57 29 84",
+            "8 impasse des Lilas, 17000 La Rochelle",
+        ),
+        (
+            "Dirección: Rúa do Vilar 18, 2º, 15705 Santiago de Compostela",
+            "Rúa do Vilar 18, 2º, 15705 Santiago de Compostela",
+        ),
+        (
+            "Home address: 6 Meadow View, Cheltenham GL52 3HX",
+            "6 Meadow View, Cheltenham GL52 3HX",
+        ),
     ] {
         let found = pii(text);
         assert!(
@@ -878,6 +911,9 @@ fn postal_address_forms_stop_where_the_address_ends() {
         "Rewrite: \"Pine Valley Insurance (400 3rd Avenue, Seattle, WA 98104) is hiring.\"",
         "Sr. responsable\nGimnasio Forma Total\nAv. de la Paz 12\n41001 Sevilla",
         "Impressum\nMusterfirma\nAm Kai 3, 20457 Hamburg",
+        // a made-up example, and a company's name with `& Zn.` before a `·`
+        "Dirección: Calle de ejemplo, 00 — 28001 Madrid",
+        "Installatiebedrijf Van Dijk & Zn. · Kanaalweg 8 · 3526 KL Utrecht",
     ] {
         assert_not_found("PII016", text);
     }
@@ -966,4 +1002,89 @@ fn fisso_fijo_and_nasci() {
             "{text:?} -> {found:?}"
         );
     }
+}
+
+/// The fields of a person's record as tools and address books return them: JSON
+/// members, labelled lines, two-column tables and vCard properties. Each value is
+/// acted on.
+#[test]
+fn fields_of_a_persons_record() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"{"kunde": {"vorname": "Jonas", "nachname": "Brecht", "strasse": "Uferweg 3", "plz": "04109", "ort": "Leipzig"}}"#,
+            &["Brecht", "Uferweg 3", "04109", "Leipzig"],
+        ),
+        (
+            r#"{"result": {"full_name": "Dana Whitfield", "mailing_address": {"line1": "12 Cedar Row", "line2": "Unit 4", "city": "Albany", "zip": "12207"}}}"#,
+            &["Dana Whitfield", "12 Cedar Row", "Unit 4", "Albany", "12207"],
+        ),
+        (
+            r#"{"ospite": "x", "data_nascita": "1980-02-14", "residenza": "Via Po 3, 10124 Torino"}"#,
+            &["1980-02-14", "Via Po 3, 10124 Torino"],
+        ),
+        (
+            "Achternaam: Visser\nVoornamen: Sanne\nAdres: Kerkpad 9\nPostcode + woonplaats: 1234 AB Dorp",
+            &["Visser", "Kerkpad 9", "1234 AB Dorp"],
+        ),
+        (
+            "| Campo | Valor |\n|---|---|\n| Primer apellido | Ortega |\n| Domicilio | C/ Real 4, 1º |",
+            &["Ortega", "C/ Real 4, 1º"],
+        ),
+        (
+            "BEGIN:VCARD\nVERSION:3.0\nN:Okoye;Ifeoma;;;\nFN:Ifeoma Okoye\nADR;TYPE=HOME:;;7 Birch Walk;Leeds;;LS6 2AB;United Kingdom\nBDAY:1979-03-30\nEND:VCARD",
+            &["Okoye;Ifeoma", "Ifeoma Okoye", "7 Birch Walk;Leeds;;LS6 2AB;United Kingdom", "1979-03-30"],
+        ),
+    ];
+    for (text, values) in cases {
+        let found: Vec<String> = pii(text)
+            .into_iter()
+            .filter(|(r, _)| r == "PII019")
+            .map(|(_, v)| v)
+            .collect();
+        for value in *values {
+            assert!(
+                found.iter().any(|v| v == value),
+                "{value:?} in {text:?} -> {found:?}"
+            );
+        }
+    }
+}
+
+/// Fields that are not a person's record: a package's or a tool's `name`, a company's
+/// address with no person's field, a blank form, placeholders, a birth field without
+/// a date, `N:` outside a vCard, and the word for a birth date in an instruction.
+#[test]
+fn record_fields_that_are_not_a_persons() {
+    for text in [
+        r#"{"name": "orders-api", "version": "0.3.5", "city": "eu-west-1"}"#,
+        r#"{"tools": [{"naam": "ophaalkalender", "invoer": ["postcode", "huisnummer"]}], "rules": ["Vraag nooit naar BSN of geboortedatum; postcode is genoeg."]}"#,
+        r#"{"company": "Acme GmbH", "street": "Industriestraße 9", "city": "Ulm"}"#,
+        "Nombre y apellidos: ______________\nFecha de nacimiento: __ / __ / ____\nDomicilio: Calle ________ nº ___",
+        r#"{"first_name": "<first name>", "last_name": "your-last-name", "dob": "unknown"}"#,
+        "Date of birth: not given\nSurname: n/a",
+        "N: 42 samples\nFN: false negatives",
+        "Subject: meeting\nName: quarterly review\nCity: Berlin office",
+    ] {
+        let found: Vec<_> = pii(text).into_iter().filter(|(r, _)| r == "PII019").collect();
+        assert!(found.is_empty(), "{text:?} -> {found:?}");
+    }
+}
+
+/// A birthday column of a contact export or a team list holds dates of birth.
+#[test]
+fn birthday_columns() {
+    let table = "Name,Given Name,Birthday\nÉlise Garnier,Élise,1989-06-12\nPascal Renard,Pascal,\n";
+    assert!(
+        pii(table).contains(&("PII017".to_string(), "1989-06-12".to_string())),
+        "{:?}",
+        pii(table)
+    );
+    let team = "N.;Cognome;Data nascita;Ruolo\n1;Tedesco;1994-05-12;portiere\n4;Longo;1991-09-01;difensore";
+    let found = pii(team);
+    assert!(
+        found.iter().any(|(r, v)| r == "PII017"
+            && v.starts_with("1994-05-12")
+            && v.ends_with("1991-09-01")),
+        "{found:?}"
+    );
 }

@@ -54,6 +54,7 @@ pub(crate) mod pii015_nl_bsn;
 pub(crate) mod pii016_postal_address;
 pub(crate) mod pii017_date_of_birth;
 pub(crate) mod pii018_person_name;
+pub(crate) mod pii019_record_field;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -203,6 +204,7 @@ pub static DETECTORS: &[&Detector] = &[
     &pii016_postal_address::DETECTOR,
     &pii017_date_of_birth::DETECTOR,
     &pii018_person_name::DETECTOR,
+    &pii019_record_field::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,

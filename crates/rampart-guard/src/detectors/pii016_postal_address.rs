@@ -45,7 +45,8 @@ declare_rule! {
     /// ("Summit Ridge Bank (200 Park Avenue …)"), or under a short line naming one
     /// ("Gimnasio Activa Sport") — is reported below the default threshold: it is not a
     /// person's. A sentence that mentions a bank before a label ("my address for the
-    /// bank: …") does not make the address a company's.
+    /// bank: …") does not make the address a company's. A made-up example (`Calle de
+    /// ejemplo, 00`, `Musterstraße 1`) is reported far below it.
     ///
     /// ## References
     /// GDPR Art. 4(1) (an address identifies a person); guidelines SD-3, OM-2.
@@ -58,14 +59,14 @@ declare_rule! {
     }
 }
 
-/// The town after a continental postal code: `Köln`, `St. Gallen`, `Frankfurt am
-/// Main`, `Freiburg im Breisgau`, `Mülheim an der Ruhr`, `Firenze (FI)`, `Frankfurt
+/// The town after a continental postal code: `Köln`, `St. Gallen`, `Den Haag`, `Le
+/// Mans`, `Frankfurt am Main`, `Freiburg im Breisgau`, `Mülheim an der Ruhr`, `Firenze (FI)`, `Frankfurt
 /// (Oder)`. A dot continues the town only after an abbreviation of up to three letters
 /// (`St.`), so the sentence after `50968 Köln. E-Mail` is not part of it.
 macro_rules! town {
     () => {
         concat!(
-            r"(?:\p{Lu}\p{Ll}{0,2}\.[ \t]?)?\p{Lu}[\p{L}'-]*",
+            r"(?:(?:\p{Lu}\p{Ll}{0,2}\.|Den|De|La|Le|Les|Los|Las|El|Il|San|Santa|Santo|São|Sankt|Bad|Saint|Sainte|Sint)[ \t]?)?\p{Lu}[\p{L}'-]*",
             r"(?:[ \t]+(?:am|an[ \t]+der|im|ob[ \t]+der|bei|sur|sous|en|de|del|di|do|da|la|le)[ \t]+\p{Lu}[\p{L}'-]*)?",
             r"(?:[ \t]*\((?:[A-Z]{2}|\p{Lu}\p{Ll}{2,5})\))?",
         )
@@ -107,23 +108,30 @@ const STREET: &str = concat!(
     r"(?:(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+)?",
     r"(?:",
     // a street name ending in a street word, then the number: Lindenstraße 4,
-    // Keizersgracht 123
-    r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|laan|straat|gracht|plein|kade|dijk|singel|steeg)",
+    // Keizersgracht 123; after a title or a first name (Prins Hendriklaan 40, Jan
+    // Pieter Heijestraat 131-II, Lange Nieuwstraat 7); Dutch and Belgian numbers
+    // (`131-II`, `88-2`, `24 bus 3`)
+    r"(?:(?:Prins|Prinses|Koning|Koningin|Lange|Korte|Nieuwe|Oude|Sint|Van|Jan|Burgemeester|Dokter|Graaf|Kleine|Große|Grosse|Alte|Neue|Obere|Untere|Hohe|Sankt)[ \t]+(?:\p{Lu}[\p{L}'.-]*[ \t]+)?)?",
+    r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|kai|markt|laan|straat|gracht|plein|kade|dijk|singel|steeg|einde|dreef|steenweg)",
+    r"[ \t]+[0-9]{1,4}(?:[ \t]?[a-zA-Z]|-[0-9A-Z]{1,3})?(?:[ \t]+[Bb]us[ \t]+[0-9]{1,3})?(?-u:\b)",
+    // an adjective and a street word apart: Kemptener Straße 31, Alte Landstraße 2
+    r"|\p{Lu}[\p{L}-]{1,40}[ \t]+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee|Steig|Markt)",
     r"[ \t]+[0-9]{1,4}[ \t]?[a-zA-Z]?",
-    // German streets named with a preposition: Am Sonnenhang 4, An der Alster 12
+    // German streets named with a preposition: Am Sonnenhang 4, An der Alster 12, Am
+    // Alten Markt 9
     r"|(?:Am|An[ \t]+der|An[ \t]+den|Auf[ \t]+der|Auf[ \t]+dem|Im|In[ \t]+der|In[ \t]+den|Zum|Zur|Unter[ \t]+den|Hinter[ \t]+der|Vor[ \t]+dem)",
-    r"[ \t]+\p{Lu}[\p{L}-]{1,40}[ \t]+[0-9]{1,3}[ \t]?[a-zA-Z]?",
+    r"[ \t]+(?:\p{Lu}[\p{L}-]+[ \t]+)?\p{Lu}[\p{L}-]{1,40}[ \t]+[0-9]{1,3}[ \t]?[a-zA-Z]?",
     // a street word first, then the name and the number: Calle Mayor 5, Via Roma 10,
     // Calle de Toledo, 8; Via Roma 130/B; Travessa do Carmo, n.º 135; Av. Paulista, 1036
-    r"|(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Carrer|Passeig|Avinguda|Ronda|Camino|Carretera|Glorieta|Rambla|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Contrada|Lungomare|Rua|Travessa|Praça|Alameda|Estrada|Rodovia|Rotonda)",
-    r"[ \t]+(?:[\p{L}0-9'.]+,?[ \t]+){0,4}?(?:n[.ºo°]{1,2}[ \t]*)?[0-9]{1,4}(?:[ \t]?[a-zA-Z]|/[A-Za-z0-9]{1,3})?(?-u:\b)",
+    r"|(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Carrer|Passeig|Avinguda|Ronda|Camino|Carretera|Glorieta|Rambla|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Contrada|Lungomare|Borgo|Rua|Rúa|Travessa|Praça|Alameda|Estrada|Rodovia|Rotonda)",
+    r"[ \t]+(?:[\p{L}0-9'.]+,?[ \t]+){0,6}?(?:n[.ºo°]{1,2}[ \t]*)?[0-9]{1,4}(?:[ \t]?[a-zA-Z]|/[A-Za-z0-9]{1,3})?(?-u:\b)",
     // the number, a French street word and the name: 12 rue de la Paix
-    r"|[0-9]{1,4}(?:[ \t]?(?:bis|ter|[a-zA-Z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|allée|place|quai|route|cours)",
+    r"|[0-9]{1,4}(?:[ \t]?(?:bis|ter|[a-zA-Z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|allée|place|quai|route|cours|square|esplanade|passage|sentier|promenade|faubourg)",
     r"[ \t]+[\p{L}' -]{2,40}?",
     // the number, the name and an English street word: 10 Downing Street, 1110 N 5th
     // St, 891 Lakeview Terrace, Apt 4D
     r"|[0-9]{1,5}[ \t]+(?:(?:N|S|E|W|NE|NW|SE|SW)\.?[ \t]+)?(?:(?:\p{Lu}[\p{L}'-]+|[0-9]{1,3}(?:st|nd|rd|th))[ \t]+){1,3}",
-    r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Boulevard|Blvd\.?|Place|Pl\.?|Terrace|Close|Crescent|Gardens|Grove|Parkway|Pkwy\.?|Circle|Square|Mews)",
+    r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Boulevard|Blvd\.?|Place|Pl\.?|Terrace|Close|Crescent|Gardens|Grove|Parkway|Pkwy\.?|Circle|Square|Mews|View|Rise|Walk|Row|Hill|Green|Park|Mount|Vale|Parade|Gate|Quay|Croft|Chase|Heights|Hollow)",
     r"(?:[ \t]+(?:NW|NE|SW|SE|N|S|E|W))?",
     r"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)[ \t]*[0-9][0-9A-Za-z-]{0,5})?",
     // after a flat, any name: `Flat 9, 58 Kingsway`
@@ -133,7 +141,7 @@ const STREET: &str = concat!(
     // `, 2.º Esq.`, ` 7ºEsq` (`7oEsq` once NFKC has folded the `º`), Brazil's `- casa 2 - Taquaral - Campinas/SP`
     r"(?:[ \t]*[,–-][ \t]*[^,\n–-]{1,30}?|[ \t]+[0-9]{1,2}[.ºª°oa][^,\n]{0,8}?){0,5}",
     // the separator (Brazil's `CEP`), and the town of a UK or US address
-    r"[ \t]*[,;–-]?[ \t]*(?:CEP:?[ \t]*)?\n?[ \t]*(?:\p{Lu}[\p{L}.' -]{0,30},?[ \t]+)?\z",
+    r"[ \t]*[,;–—·-]?[ \t]*(?:CEP:?[ \t]*)?\n?[ \t]*(?:\p{Lu}[\p{L}.' -]{0,30},?[ \t]+)?\z",
 );
 
 /// How far before the postal code the street may start.
@@ -158,8 +166,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     if glued.is_some_and(char::is_alphanumeric) {
         return None;
     }
+    let address = text.get(start..e)?.to_lowercase();
+    let example = EXAMPLE_WORDS.iter().any(|w| address.contains(w));
     Some((
-        if of_a_business(text, start) {
+        if example {
+            0.3
+        } else if of_a_business(text, start) {
             0.5
         } else {
             0.85
@@ -169,11 +181,24 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     ))
 }
 
+/// Words that make an address a made-up example (`Calle de ejemplo, 00`, `Musterstraße
+/// 1`): reported far below the threshold.
+const EXAMPLE_WORDS: &[&str] = &[
+    "example",
+    "ejemplo",
+    "exemple",
+    "esempio",
+    "exemplo",
+    "voorbeeld",
+    "muster",
+    "beispiel",
+];
+
 /// The legal forms a company's name ends in, in the countries whose addresses are read.
 const LEGAL_FORMS: &[&str] = &[
     "gmbh", "ag", "kg", "ohg", "ug", "e.v.", "sarl", "sas", "sa", "sàrl", "eurl", "sl", "s.l.",
     "s.a.", "slu", "spa", "s.p.a.", "srl", "s.r.l.", "lda", "lda.", "ltda", "ltda.", "bv", "b.v.",
-    "nv", "n.v.", "ltd", "ltd.", "plc", "llc", "inc", "inc.", "corp", "corp.",
+    "nv", "n.v.", "ltd", "ltd.", "plc", "llc", "inc", "inc.", "corp", "corp.", "zn", "zn.",
 ];
 
 /// Words that announce a company's seat.
@@ -294,7 +319,8 @@ fn of_a_business(text: &str, start: usize) -> bool {
     let head = super::util::before(text, start, 200);
     let words_of = |line: &str| -> Vec<String> {
         line.split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | '–' | '-' | '(' | ')' | '|' | ':' | '"')
+            c.is_whitespace()
+                || matches!(c, ',' | '–' | '—' | '-' | '·' | '(' | ')' | '|' | ':' | '"')
         })
         .filter(|w| !w.is_empty())
         .map(str::to_string)

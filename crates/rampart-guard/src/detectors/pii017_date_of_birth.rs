@@ -62,7 +62,7 @@ static RULES: &[TokenRule] = &[
     },
     // a table whose header names a birth-date column: the rows below it
     TokenRule {
-        re: r"(?i:date_of_birth|dateofbirth|date of birth|birth_?date|(?-u:\b)dob(?-u:\b)|geburtsdatum|geb_datum|date_?(?:de_?)?naissance|fecha_?(?:de_?)?nacimiento|nacimiento|data_?(?:di_?)?nascita|nascita|data_?(?:de_?)?nascimento|nascimento|geboortedatum)[^\n]*(?P<v>(?:\n[^\n]+){1,500})",
+        re: r"(?i:date_of_birth|dateofbirth|date of birth|birth_?date|(?-u:\b)dob(?-u:\b)|geburtsdatum|geb_datum|date_?(?:de_?)?naissance|fecha_?(?:de_?)?nacimiento|nacimiento|data_?(?:di_?)?nascita|nascita|data_?(?:de_?)?nascimento|nascimento|geboortedatum|birthday|geburtstag|anniversaire|cumpleaños|compleanno|aniversário|verjaardag)[^\n]*(?P<v>(?:\n[^\n]+){1,500})",
         validate: validate_table,
     },
 ];
@@ -93,6 +93,14 @@ const COLUMNS: &[&str] = &[
     "data de nascimento",
     "nascimento",
     "geboortedatum",
+    "data nascita",
+    "birthday",
+    "geburtstag",
+    "anniversaire",
+    "cumpleaños",
+    "compleanno",
+    "aniversário",
+    "verjaardag",
 ];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
