@@ -55,6 +55,7 @@ pub(crate) mod pii016_postal_address;
 pub(crate) mod pii017_date_of_birth;
 pub(crate) mod pii018_person_name;
 pub(crate) mod pii019_record_field;
+pub(crate) mod pii020_licence_plate;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -205,6 +206,7 @@ pub static DETECTORS: &[&Detector] = &[
     &pii017_date_of_birth::DETECTOR,
     &pii018_person_name::DETECTOR,
     &pii019_record_field::DETECTOR,
+    &pii020_licence_plate::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,
