@@ -7,13 +7,14 @@ use rampart_guard::Role;
 
 const GHP: &str = "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";
 
+/// Rule `code` reports exactly `value` in `text` (among whatever else it reports), as
+/// a secret acted on.
 fn assert_secret(text: &str, code: &str, value: &str) {
     let f = strong(text, Role::User);
     let hit = f
         .iter()
-        .find(|f| f.rule == code)
-        .unwrap_or_else(|| panic!("{code} not found in {text:?}: {f:?}"));
-    assert_eq!(slice(text, hit.span), value, "{code} span");
+        .find(|f| f.rule == code && slice(text, f.span) == value)
+        .unwrap_or_else(|| panic!("{code} with {value:?} not found in {text:?}: {f:?}"));
     assert!(hit.category == rampart_guard::Category::Secret);
 }
 
@@ -546,16 +547,26 @@ fn recovery_codes_and_pins() {
             "{text}"
         );
     }
-    assert_secret(
-        "Mum, the PIN for the new card is 7391. Don't write it down!",
-        "SEC015",
-        "7391",
-    );
-    assert_secret(
-        "il PIN del bancomat aziendale: 50826, limite 300 €",
-        "SEC015",
-        "50826",
-    );
+    // a card's PIN: SEC015 (a PIN word) and SEC030 (a PIN near a card or cash
+    // machine) both read it; one secret finding covers it exactly
+    for (text, value) in [
+        (
+            "Mum, the PIN for the new card is 7391. Don't write it down!",
+            "7391",
+        ),
+        (
+            "il PIN del bancomat aziendale: 50826, limite 300 €",
+            "50826",
+        ),
+    ] {
+        let f = strong(text, Role::User);
+        assert!(
+            f.iter()
+                .any(|f| ["SEC015", "SEC030"].contains(&f.rule.as_str())
+                    && slice(text, f.span) == value),
+            "{text:?}: {f:?}"
+        );
+    }
     for text in [
         "The PIN is 4 digits long.",
         "PIN-Code ist 0000 ab Werk",
@@ -706,6 +717,58 @@ fn codes_that_open_or_confirm_something() {
         "pull up the PUK for +44 7700 900123, it's my phone",
     ];
     for text in negatives {
+        assert_not_found(text, "SEC030");
+    }
+}
+
+/// Codes written the way people hand them on: what the code opens further away, a
+/// gate that "opens with" it, card and till PINs, a PIN after a Portuguese "errou"
+/// (not "erro", an error code), and backup codes called "Ersatzcodes" with struck-out
+/// ones between tildes.
+#[test]
+fn codes_handed_on_in_notes() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "Signal will ask for my two-step PIN on the new phone, I think it's 640217",
+            "640217",
+        ),
+        (
+            "Hallo Tim, das Hoftor geht mit 7-3-0-6 und dann Raute.",
+            "7-3-0-6",
+        ),
+        ("la barrière du parking s'ouvre avec 2958.", "2958"),
+        (
+            "dejé la tarjeta en la mesa, el pin es 8273, saca 50 del cajero",
+            "8273",
+        ),
+        (
+            "Stornos brauchen Chef-Freigabe an der Kasse, Freigabe-PIN vorerst 5064",
+            "5064",
+        ),
+        (
+            "Nuevo código de la alarma del trastero: 7402, se cambia cada mes",
+            "7402",
+        ),
+        ("ela errou o PIN do celular. PIN 3184, PUK 51930274", "3184"),
+        (
+            "o app autenticador mostra o código 482 913 mas diz que expirou",
+            "482 913",
+        ),
+    ];
+    for (text, value) in cases {
+        assert_secret(text, "SEC030", value);
+    }
+    assert_secret(
+        "meine Ersatzcodes für Mastodon:\n~~4410 2290~~\n7731 0826\n~~5091 6613~~\n2287 4419",
+        "SEC028",
+        "4410 2290~~\n7731 0826\n~~5091 6613~~\n2287 4419",
+    );
+    for text in [
+        "the bus opens with 2 doors on each side",
+        "Die Kasse öffnet mit 2000 Euro Wechselgeld",
+        "código de erro 4410 ao abrir o portal",
+        "my card ending 4410 was charged twice",
+    ] {
         assert_not_found(text, "SEC030");
     }
 }

@@ -8,7 +8,7 @@ declare_rule! {
     /// Reports a list of two-factor recovery (backup) codes: two or more codes of the
 /// usual shapes (`745d7-e094e`, `0018 1388`, `EFLN-K6AX-UQVS`, `12345678`) after the
 /// words for them in English, German, French, Spanish, Italian, Portuguese or Dutch
-/// ("recovery codes", "Backup-Codes", "codes de secours", "códigos de recuperación",
+/// ("recovery codes", "Backup-Codes", "Ersatzcodes", "codes de secours", "códigos de recuperación",
 /// "codici di backup", "códigos de recuperação", "herstelcodes").
     ///
     /// ## Why is this dangerous?
@@ -49,10 +49,10 @@ macro_rules! code {
 
 static RULES: &[TokenRule] = &[TokenRule {
     re: concat!(
-        r"(?:[Rr]ecovery[ -][Cc]odes?|RECOVERY CODES?|[Bb]ackup[ -][Cc]odes?|BACKUP CODES?|[Ww]iederherstellungs-?[Cc]odes?|[Cc]odes de (?:secours|récupération|recuperation|sauvegarde)|[Cc]ódigos de (?:recuperación|recuperacion|respaldo|recuperação|recuperacao|backup|segurança|seguranca)|[Cc]odici di (?:backup|recupero|ripristino)|[Hh]erstelcodes?|[Bb]ack-?upcodes?|[Rr]eservecodes?)",
+        r"(?:[Rr]ecovery[ -][Cc]odes?|RECOVERY CODES?|[Bb]ackup[ -][Cc]odes?|BACKUP CODES?|[Ww]iederherstellungs-?[Cc]odes?|[Cc]odes de (?:secours|récupération|recuperation|sauvegarde)|[Cc]ódigos de (?:recuperación|recuperacion|respaldo|recuperação|recuperacao|backup|segurança|seguranca)|[Cc]odici di (?:backup|recupero|ripristino)|[Hh]erstelcodes?|[Bb]ack-?upcodes?|[Rr]eservecodes?|[Ee]rsatz-?[Cc]odes?|[Nn]otfall-?[Cc]odes?)",
         r"[\s\S]{0,300}?(?P<v>",
         code!(),
-        r"(?:[\s|,;•*\-]{1,12}",
+        r"(?:[\s|,;•*~\-]{1,12}",
         code!(),
         r"){1,40})"
     ),
@@ -63,7 +63,7 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
     // not one code repeated (a template: `0000 0000 0000 0000`)
     let mut codes = v
-        .split(|c: char| c.is_whitespace() || "|,;•*".contains(c))
+        .split(|c: char| c.is_whitespace() || "|,;•*~".contains(c))
         .filter(|c| c.len() >= 4);
     let first = codes.next()?;
     codes.any(|c| c != first).then_some((0.9, s, e))

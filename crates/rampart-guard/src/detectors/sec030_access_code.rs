@@ -11,8 +11,10 @@ declare_rule! {
     /// key-box codes, phone-unlock and voicemail PINs, SIM PUKs, one-time, verification
     /// and TAN codes, and lock combinations ("alarm panel by the back door, code 7391",
     /// "Ihr Bestätigungscode lautet 740318", "code van de portiek is 3 8 0 5",
-    /// "combinatie 19-62-33", "cofre … código 4403"). The code has 4 to 8 digits, which
-    /// may be written apart (`3-1-4-1`).
+    /// "combinatie 19-62-33", "cofre … código 4403", "Tor geht mit 9-1-9-0", "le
+    /// portail s'ouvre avec 0-8-1-5"), and the PINs of bank cards and tills ("el pin es
+    /// 1592" near a card or cash machine, "Freigabe-PIN 7730" near the till). The code
+    /// has 4 to 8 digits, which may be written apart (`3-1-4-1`).
     ///
     /// ## Why is this dangerous?
     /// People paste house-sitter notes, hand-over sheets and "is this text a scam?"
@@ -30,8 +32,9 @@ declare_rule! {
     /// ## False positives
     /// A word that names what the code opens or confirms is required: a compound
     /// (`Türcode`, "verification code", "code d'accès", `pincode`, `TAN`, `PUK`) or, for
-    /// a bare "code", "PIN" or "código", a door, alarm, safe, phone, login or bank word
-    /// within the 120 bytes before it. Error, status, postal, promo, tracking, order,
+    /// a bare "code", "PIN" or "código" (up to 40 characters before the digits), or
+    /// "opens with", a door, alarm, safe, phone, login, card, till or bank word within
+    /// the 120 bytes before it. Error, status, postal, promo, tracking, order,
     /// booking, product and bank-sort codes are not reported, nor runs of one digit,
     /// sequences (`1234`), years, dates, times and amounts.
     ///
@@ -68,7 +71,16 @@ static RULES: &[TokenRule] = &[
     TokenRule {
         re: concat!(
             r"(?-u:\b)(?:[Cc]ode|CODE|[Cc]ódigo|CÓDIGO|[Cc]odice|CODICE|[Pp]in|PIN)(?-u:\b)",
-            r"[^\n0-9]{0,25}?",
+            r"[^\n0-9]{0,40}?",
+            code_value!()
+        ),
+        validate: validate_named,
+    },
+    // "opens with …": the gate, door or key box it opens must be named nearby
+    TokenRule {
+        re: concat!(
+            r"(?:opens\swith|[öÖ]ffnet\s(?:sich\s)?mit|geht\smit|s'ouvre\savec|ouvre\savec|abre\scon|se\sabre\scon|si\sapre\scon|apre\scon|abre\scom|opent\smet|gaat\sopen\smet)",
+            r"[^\n0-9]{0,12}?",
             code_value!()
         ),
         validate: validate_named,
@@ -147,6 +159,46 @@ const OPENS: &[&str] = &[
     "portiek",
     "inloggen",
     "toegang",
+    "whatsapp",
+    "authenticat",
+    "autentica",
+    "sms",
+    "virement",
+    "überweisung",
+    "transferencia",
+    "bonifico",
+    "kasse",
+    "caisse",
+    "caja",
+    "cassa",
+    "caixa",
+    "kassa",
+    "tpv",
+    "card",
+    "karte",
+    "carte",
+    "tarjeta",
+    "carta",
+    "cartão",
+    "kaart",
+    "cajero",
+    "geldautomat",
+    "distributeur",
+    "bancomat",
+    "multibanco",
+    "pinautomaat",
+    "atm",
+    "portal",
+    "boîte à clé",
+    "schlüsselkasten",
+    "sleutelkastje",
+    "barrier",
+    "barrière",
+    "schranke",
+    "barrera",
+    "sbarra",
+    "cancela",
+    "slagboom",
 ];
 
 /// Codes that are not secrets, named just before the number.
@@ -155,7 +207,9 @@ const NOT_SECRET: &[&str] = &[
     "fehler",
     "erreur",
     "errore",
-    "erro",
+    "erro ",
+    "erro:",
+    "de erro",
     "fout",
     "exception",
     "status",
@@ -262,8 +316,9 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     (ok && !(year && digits.len() == v.len())).then_some((0.85, s, e))
 }
 
-/// A bare "code" or "PIN" counts when a word for what it opens stands within the 120
-/// bytes before the value.
+/// A bare "code" or "PIN", or "opens with", counts when a word for what it opens or
+/// confirms (a door, gate, alarm, phone, card, till, bank transfer, authenticator…)
+/// stands within the 120 bytes before the value.
 fn validate_named(text: &str, s: usize, e: usize) -> Option<Hit> {
     let ctx = before(text, s, 120);
     OPENS
