@@ -994,3 +994,81 @@ fn passwords_near_a_password_word_and_after_a_login() {
         assert_not_found(text, "SEC015");
     }
 }
+
+/// Developer credentials in the forms they are pasted in: keytool and SQL*Plus
+/// passwords, SNMP communities, German and Romance key names, TestPyPI tokens,
+/// LaunchDarkly SDK keys, Asana tokens and Entra ID client secrets.
+#[test]
+fn developer_credentials_in_more_forms() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "keytool -importkeystore -srckeystore a.p12 -srcstorepass Tq7vLm2PzR9w -destkeystore a.jks -deststorepass Wd4kHs8nYb3c",
+            "SEC027",
+            "Tq7vLm2PzR9w",
+        ),
+        (
+            "keytool -importkeystore -srckeystore a.p12 -srcstorepass Tq7vLm2PzR9w -destkeystore a.jks -deststorepass Wd4kHs8nYb3c",
+            "SEC027",
+            "Wd4kHs8nYb3c",
+        ),
+        (
+            "$ sqlplus billing/Hx82kQpz71Lm@//db-prod:1521/BILL",
+            "SEC027",
+            "Hx82kQpz71Lm",
+        ),
+        (
+            "snmpwalk -v2c -c r0uter-Kp3s9 10.0.0.1",
+            "SEC027",
+            "r0uter-Kp3s9",
+        ),
+        (
+            "snmp-server community Zx8-mon1tor RO 10",
+            "SEC027",
+            "Zx8-mon1tor",
+        ),
+        (
+            "JWT_GEHEIMNIS=Qm9vbGVhbi1sb2dpYy1oZXJlLXRlc3Q4NzE2",
+            "SEC013",
+            "Qm9vbGVhbi1sb2dpYy1oZXJlLXRlc3Q4NzE2",
+        ),
+        (
+            "password = pypi-AgENdGVzdC5weXBpLm9yZwIkZDM0N2U4YjctNmQ5Ny00ZTFlLTlhYjItMzVkYzE3ZmI4NGE1AAIqWzMsIjk",
+            "SEC019",
+            "pypi-AgENdGVzdC5weXBpLm9yZwIkZDM0N2U4YjctNmQ5Ny00ZTFlLTlhYjItMzVkYzE3ZmI4NGE1AAIqWzMsIjk",
+        ),
+        (
+            "LaunchDarkly.init('sdk-4f1c9e2a-7b3d-4c8e-a1f6-92d0b7e3c5a8')",
+            "SEC029",
+            "sdk-4f1c9e2a-7b3d-4c8e-a1f6-92d0b7e3c5a8",
+        ),
+        (
+            "ASANA_PAT=2/1204457712093345/1208836401127719:7c3e9a1f5b2d8e4c6a0f1b3d5e7c9a2b",
+            "SEC029",
+            "2/1204457712093345/1208836401127719:7c3e9a1f5b2d8e4c6a0f1b3d5e7c9a2b",
+        ),
+        (
+            "default = \"Jp28Q~vTn3kW.Rb7Yq_Lm4Zs9Xc1Hd6Fg2Kw5Nt8\"",
+            "SEC029",
+            "Jp28Q~vTn3kW.Rb7Yq_Lm4Zs9Xc1Hd6Fg2Kw5Nt8",
+        ),
+    ];
+    for (text, code, value) in cases {
+        assert_secret(text, code, value);
+    }
+    for (text, code) in [
+        ("snmpwalk -v2c -c public 10.0.0.1", "SEC027"),
+        ("snmp-server community private RW", "SEC027"),
+        ("keytool -list -storepass:env STOREPASS", "SEC027"),
+        ("sqlplus / as sysdba", "SEC027"),
+        (
+            "trace sdk-00000000-0000-0000-0000-000000000000 started",
+            "SEC029",
+        ),
+        (
+            "see 2/1204457712093345/1208836401127719:00000000000000000000000000000000",
+            "SEC029",
+        ),
+    ] {
+        assert_not_found(text, code);
+    }
+}

@@ -50,7 +50,7 @@ declare_rule! {
 /// `EMAIL_HOST_PASSWORD`, `ldap_default_authtok` and `$StorageAccountKey` count.
 macro_rules! names {
     () => {
-        r#"(?i:pass(?:word|wd|phrase)?|pwd|authtok|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:admin|master|signing|encryption|application|app|account|storage|license|service|webhook|hmac|jwt|session)[_\-]?(?:key|secret)|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?)"#
+        r#"(?i:pass(?:word|wd|phrase)?|pwd|authtok|secret(?:[_\-]?key)?|api[_\-]?key|apikey|access[_\-]?key|(?:admin|master|signing|encryption|application|app|account|storage|license|service|webhook|hmac|jwt|session)[_\-]?(?:key|secret)|(?:access|auth|api|bearer|refresh|session)[_\-]?token|token|client[_\-]?secret|private[_\-]?key|credentials?|geheim(?:nis)?|kennwort|secreto|segreto|segredo|senha|wachtwoord)"#
     };
 }
 

@@ -7,7 +7,7 @@ use crate::types::Category;
 declare_rule! {
     /// ## What it does
     /// Reports a PyPI API token: `pypi-` followed by a macaroon whose first bytes encode
-/// `pypi.org` (`AgEIcHlwaS5vcmc`).
+/// `pypi.org` (`AgEIcHlwaS5vcmc`) or `test.pypi.org` (`AgENdGVzdC5weXBpLm9yZw`).
     ///
     /// ## Why is this dangerous?
     /// An upload token publishes packages as its owner: a malicious release of a model
@@ -36,12 +36,17 @@ declare_rule! {
 }
 
 static RULES: &[TokenRule] = &[TokenRule {
-    re: r#"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"#,
+    re: r#"pypi-Ag(?:EIcHlwaS5vcmc|ENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,}"#,
     validate,
 }];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
-    random_tail(text, s, e, "pypi-AgEIcHlwaS5vcmc", 3.5, 2)?;
+    let prefix = if text.get(s..e)?.starts_with("pypi-AgEIcHlwaS5vcmc") {
+        "pypi-AgEIcHlwaS5vcmc"
+    } else {
+        "pypi-AgENdGVzdC5weXBpLm9yZw"
+    };
+    random_tail(text, s, e, prefix, 3.5, 2)?;
     Some((0.99, s, e))
 }
 

@@ -8,7 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a password given on a command line: `mysql -p<password>` (and
 /// `mysqldump`, `mysqladmin`, `mariadb`), `sshpass -p <password>`, `redis-cli -a
-/// <password>`, and `--password <password>` / `--password=<password>`.
+/// <password>`, `--password <password>` / `--password=<password>`, keytool's and
+/// jarsigner's `-storepass`, `-srcstorepass`, `-deststorepass` and `-keypass`,
+/// SQL*Plus's `sqlplus user/<password>@service`, and SNMP community strings
+/// (`snmpwalk -c <community>`, `snmp-server community <community> RO`).
     ///
     /// ## Why is this dangerous?
     /// Shell history, CI logs and pasted terminal sessions keep the command, and the
@@ -27,7 +30,8 @@ declare_rule! {
     /// ## False positives
     /// Variables and placeholders (`-p"$DB_PASS"`, `--password <password>`) are
 /// ignored; so is `mysql -p` with nothing attached (it prompts) and `-p 3306` (a
-/// port, given apart from the flag).
+/// port, given apart from the flag). SNMP's published default communities `public`
+/// and `private` are not secrets.
     ///
     /// ## References
     /// MySQL Reference Manual, "End-User Guidelines for Password Security";
@@ -58,11 +62,38 @@ static RULES: &[TokenRule] = &[
         re: r#"\s--password(?:=|\s+)["']?(?P<v>[^\s"']{4,128})"#,
         validate,
     },
+    // keytool's and jarsigner's store and key passwords
+    TokenRule {
+        re: r#"\s-(?:src|dest|new)?(?:storepass|keypass)\s+["']?(?P<v>[^\s"']{4,128})"#,
+        validate,
+    },
+    // SQL*Plus's `user/password@service`
+    TokenRule {
+        re: r#"\bsqlplus\s+(?:-[A-Za-z]+\s+)*["']?[A-Za-z0-9_$#]{1,30}/(?P<v>[^\s@/"']{4,128})@"#,
+        validate,
+    },
+    // an SNMP community string, on the command line or in a device's configuration
+    TokenRule {
+        re: r#"\bsnmp(?:walk|get|getnext|bulkwalk|bulkget|set|table|trap)\b[^\n|;&]{0,100}?\s-c\s*["']?(?P<v>[^\s"']{4,128})"#,
+        validate,
+    },
+    TokenRule {
+        re: r#"\bsnmp-server\s+community\s+(?P<v>[^\s"']{4,128})"#,
+        validate,
+    },
 ];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
-    if is_placeholder(v) || v.starts_with(['$', '%', '-']) || v.eq_ignore_ascii_case("password") {
+    // SNMP's default communities are published, not secrets
+    let default = ["public", "private"]
+        .iter()
+        .any(|d| v.eq_ignore_ascii_case(d));
+    if is_placeholder(v)
+        || default
+        || v.starts_with(['$', '%', '-'])
+        || v.eq_ignore_ascii_case("password")
+    {
         return None;
     }
     Some((0.85, s, e))

@@ -20,8 +20,10 @@ declare_rule! {
     /// (`NRAK-`), Dynatrace (`dt0c01.`), 1Password service accounts (`ops_`),
     /// PlanetScale (`pscale_pw_`, `pscale_tkn_`), RubyGems (`rubygems_`), JFrog
     /// (`AKCp`), SonarQube (`sqp_`, `squ_`, `sqa_`), CircleCI (`CCIPAT_`), Buildkite
-    /// (`bkua_`), Heroku (`HRKU-`), Supabase (`sbp_`), Mollie (`live_`) and Mercado
-    /// Pago (`APP_USR-`).
+    /// (`bkua_`), Heroku (`HRKU-`), Supabase (`sbp_`), Mollie (`live_`), Mercado
+    /// Pago (`APP_USR-`), LaunchDarkly SDK keys (`sdk-`/`mob-` and a UUID), Asana
+    /// personal access tokens (`2/<id>/<id>:<32 hex>`) and Microsoft Entra ID (Azure
+    /// AD) client secrets (`…8Q~…`, 40 characters).
     ///
     /// ## Why is this dangerous?
     /// Each of these tokens acts as its owner on the service: reads its data, spends
@@ -123,6 +125,22 @@ static RULES: &[TokenRule] = &[
         re: r"pat[A-Za-z0-9]{14}\.[0-9a-f]{64}",
         validate: validate_airtable,
     },
+    // a Microsoft Entra ID (Azure AD) client secret: three characters, a digit, `Q~`,
+    // then 31 to 34 more
+    TokenRule {
+        re: r"(?-u:\b)[A-Za-z0-9_.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}",
+        validate: validate_entra,
+    },
+    // Asana's personal access token: `1/` or `2/`, two ids, a colon, 32 hex digits
+    TokenRule {
+        re: r"(?-u:\b)[12]/[0-9]{13,19}/[0-9]{13,19}:[0-9a-f]{32}(?-u:\b)",
+        validate: validate_asana,
+    },
+    // LaunchDarkly's server-side and mobile SDK keys: `sdk-` or `mob-` and a UUID
+    TokenRule {
+        re: r"(?-u:\b)(?:sdk|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?-u:\b)",
+        validate: validate_launchdarkly,
+    },
 ];
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
@@ -147,6 +165,26 @@ fn validate_fcm(text: &str, s: usize, e: usize) -> Option<Hit> {
 fn validate_airtable(text: &str, s: usize, e: usize) -> Option<Hit> {
     random_tail(text, s, e, "pat", 3.5, 3)?;
     Some((0.95, s, e))
+}
+
+fn validate_entra(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    random_tail(text, s, e, v.get(..6)?, 3.5, 3)?;
+    Some((0.9, s, e))
+}
+
+fn validate_asana(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let (_, hex) = v.rsplit_once(':')?;
+    // not a run of one digit (`0000…`): a placeholder
+    (super::util::entropy(hex) >= 3.0).then_some((0.9, s, e))
+}
+
+fn validate_launchdarkly(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let uuid = v.get(4..)?;
+    (!super::util::is_placeholder(uuid) && super::util::entropy(uuid) >= 3.0)
+        .then_some((0.85, s, e))
 }
 
 /// Registry entry.
