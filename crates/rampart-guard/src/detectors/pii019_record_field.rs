@@ -78,8 +78,9 @@ const MAX_VALUE: usize = 160;
 /// The longest label read before a separator.
 const MAX_LABEL: usize = 40;
 
-/// A person's fields, normalised (lowercase, without `_`, `-`, `.` and spaces).
-const PERSON_FIELDS: &[&str] = &[
+/// Name fields of a person, normalised (lowercase, without `_`, `-`, `.` and spaces);
+/// with [`BIRTH_FIELDS`] they are a person's fields.
+const NAME_FIELDS: &[&str] = &[
     "lastname",
     "surname",
     "familyname",
@@ -107,20 +108,6 @@ const PERSON_FIELDS: &[&str] = &[
     "nombrecompleto",
     "nomcomplet",
     "volledigenaam",
-    "dateofbirth",
-    "birthdate",
-    "birthday",
-    "dob",
-    "geburtsdatum",
-    "datanascita",
-    "datadinascita",
-    "fechanacimiento",
-    "fechadenacimiento",
-    "datanascimento",
-    "datadenascimento",
-    "geboortedatum",
-    "datenaissance",
-    "datedenaissance",
 ];
 
 /// Fields that hold a date of birth (their value needs a digit).
@@ -223,6 +210,11 @@ fn field_names() -> Option<&'static regex::Regex> {
     .as_ref()
 }
 
+/// Whether `key` (normalised) is a person's field: a name or a date of birth.
+fn persons_field(key: &str) -> bool {
+    NAME_FIELDS.contains(&key) || BIRTH_FIELDS.contains(&key)
+}
+
 /// Whether a person's field is named within 600 bytes of `pos`: the record around
 /// an address field. Only field names count (a JSON key, a line's label, a table
 /// row's first cell), not the same word in prose ("never ask for the date of birth").
@@ -234,7 +226,7 @@ fn in_a_persons_record(text: &str, pos: usize) -> bool {
     };
     re.captures_iter(text.get(from..to).unwrap_or(""))
         .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-        .any(|name| PERSON_FIELDS.contains(&normalise(name.as_str()).as_str()))
+        .any(|name| persons_field(&normalise(name.as_str())))
 }
 
 /// The score of a value in field `key`, or `None` when the field is not a record's
@@ -254,7 +246,7 @@ fn score(text: &str, key: &str, s: usize, value: &str) -> Option<f32> {
     {
         return None;
     }
-    if PERSON_FIELDS.contains(&key.as_str()) {
+    if persons_field(&key) {
         if BIRTH_FIELDS.contains(&key.as_str()) && !v.chars().any(|c| c.is_ascii_digit()) {
             return None;
         }
