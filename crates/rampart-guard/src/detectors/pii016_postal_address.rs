@@ -317,23 +317,16 @@ const BUSINESS_NOUNS: &[&str] = &[
 fn of_a_business(text: &str, start: usize) -> bool {
     // the 200 bytes before the address are enough for a seat word or the lines before
     let head = super::util::before(text, start, 200);
-    let words_of = |line: &str| -> Vec<String> {
+    fn words_of(line: &str) -> Vec<&str> {
         line.split(|c: char| {
             c.is_whitespace()
                 || matches!(c, ',' | '–' | '—' | '-' | '·' | '(' | ')' | '|' | ':' | '"')
         })
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
         .collect()
-    };
-    let legal_form = |words: &[String]| {
-        words
-            .iter()
-            .rev()
-            .take(3)
-            .any(|w| LEGAL_FORMS.contains(&w.as_str()))
-    };
-    let noun = |w: &String| BUSINESS_NOUNS.contains(&w.as_str());
+    }
+    let legal_form = |words: &[&str]| words.iter().rev().take(3).any(|w| LEGAL_FORMS.contains(w));
+    let noun = |w: &&str| BUSINESS_NOUNS.contains(w);
     // on the address's line: a legal form, or a business noun right before the address
     // (`Summit Ridge Bank (200 Park Avenue …`), not ending a label (`for the bank:`)
     let same_line_company = |line: &str| {
