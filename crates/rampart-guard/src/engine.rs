@@ -3736,7 +3736,7 @@ mod tests {
         assert!(planned("Revenue grew 12% while costs rose 4%.") < always.len() / 2);
         // ... and a text with everything runs them all
         assert_eq!(
-            planned("mail a@b.co, 4111 1111 1111 1111, +44 20 7946 0958, 10.0.0.1, ::1, key=1 <x>, a / b?c=d, 000000-000000-000000-000000-000000-000000-000000-000000, \"k\": \"v\" | w"),
+            planned("mail a@b.co, 4111 1111 1111 1111, +44 20 7946 0958, 10.0.0.1, ::1, key=1 <x>, a / b?c=d, 000000-000000-000000-000000-000000-000000-000000-000000, \"k\": \"v\" | w, h:5432:d:u:pw"),
             always.len()
         );
     }

@@ -305,6 +305,7 @@ impl Pipeline {
             out.extend(raw.into_iter().map(orig_finding));
         }
         out.retain(|f| self.enabled(&f.rule));
+        repeat_secrets(scanned, &mut out);
         out.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.rule.cmp(&b.rule)));
         out
     }
@@ -679,6 +680,153 @@ fn to_finding(h: RawHit, span: (usize, usize)) -> Finding {
 fn orig_finding(h: RawHit) -> Finding {
     let span = (h.start, h.end);
     to_finding(h, span)
+}
+
+/// The shortest secret value looked for again ([`repeat_secrets`]): shorter values
+/// (a four-digit PIN) recur by chance.
+const REPEAT_MIN_BYTES: usize = 8;
+
+/// At most this many distinct values are looked for again, and at most
+/// [`REPEAT_MAX_FINDINGS`] more places reported: the work stays linear in the text.
+const REPEAT_MAX_VALUES: usize = 32;
+const REPEAT_MAX_FINDINGS: usize = 256;
+
+/// Every other place where the value of a reported secret stands in `text`: a stack
+/// trace prints a password once per frame, a log repeats a token, a message gives a
+/// key in a command and again in prose. A detector reads a value in its context (a
+/// name, a call), and the second copy may stand without one, yet redacting one copy
+/// and forwarding the other leaks it. A copy must stand alone (not inside a longer
+/// word or token) and outside every secret or personal-data finding; it is reported with the
+/// rule, score and message of the finding it repeats.
+fn repeat_secrets(text: &str, out: &mut Vec<Finding>) {
+    let secret = |f: &Finding| f.category == Category::Secret && f.span.1 > f.span.0;
+    if !out.iter().any(secret) {
+        return;
+    }
+    // every finding's span in bytes: the values to look for, and the places taken
+    let mut marks: Vec<usize> = out.iter().flat_map(|f| [f.span.0, f.span.1]).collect();
+    marks.sort_unstable();
+    marks.dedup();
+    let bytes_of = byte_offsets(text, &marks);
+    let to_bytes = |c: usize| {
+        marks
+            .binary_search(&c)
+            .ok()
+            .and_then(|i| bytes_of.get(i).copied())
+            .unwrap_or(text.len())
+    };
+    let spans: Vec<(usize, usize)> = out
+        .iter()
+        .map(|f| (to_bytes(f.span.0), to_bytes(f.span.1)))
+        .collect();
+    // the places already redacted (an attack finding may span the whole text)
+    let mut taken: Vec<(usize, usize)> = out
+        .iter()
+        .zip(&spans)
+        .filter(|(f, _)| matches!(f.category, Category::Secret | Category::Pii))
+        .map(|(_, &span)| span)
+        .collect();
+    // sorted by start, with the furthest end so far: whether a range overlaps one is
+    // a binary search, however many findings the text has
+    taken.sort_unstable();
+    let reach: Vec<usize> = taken
+        .iter()
+        .scan(0, |far, &(_, e)| {
+            *far = e.max(*far);
+            Some(*far)
+        })
+        .collect();
+    let in_taken = |at: usize, end: usize| {
+        let before = taken.partition_point(|&(s, _)| s < end);
+        before
+            .checked_sub(1)
+            .and_then(|i| reach.get(i))
+            .is_some_and(|&far| far > at)
+    };
+    let mut values: Vec<(&str, usize)> = Vec::new();
+    for (i, f) in out.iter().enumerate() {
+        let Some(&(s, e)) = spans.get(i).filter(|_| secret(f)) else {
+            continue;
+        };
+        let Some(v) = text.get(s..e) else { continue };
+        if v.len() >= REPEAT_MIN_BYTES
+            && !v.bytes().all(|b| b.is_ascii_digit())
+            && !values.iter().any(|(w, _)| *w == v)
+            && values.len() < REPEAT_MAX_VALUES
+        {
+            values.push((v, i));
+        }
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    'values: for (v, i) in values {
+        for at in memchr::memmem::find_iter(text.as_bytes(), v.as_bytes()) {
+            let end = at + v.len();
+            let glued = at
+                .checked_sub(1)
+                .and_then(|j| text.as_bytes().get(j))
+                .is_some_and(|&b| word(b))
+                || text.as_bytes().get(end).is_some_and(|&b| word(b));
+            if glued || in_taken(at, end) || found.iter().any(|&(s, e, _)| at < e && s < end) {
+                continue;
+            }
+            found.push((at, end, i));
+            if found.len() >= REPEAT_MAX_FINDINGS {
+                break 'values;
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let mut points: Vec<usize> = found.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+    points.sort_unstable();
+    points.dedup();
+    let chars_of = char_offsets(text, &points);
+    let to_chars = |b: usize| {
+        points
+            .binary_search(&b)
+            .ok()
+            .and_then(|i| chars_of.get(i).copied())
+            .unwrap_or(0)
+    };
+    for (s, e, i) in found {
+        if let Some(f) = out.get(i) {
+            let mut copy = f.clone();
+            copy.span = (to_chars(s), to_chars(e));
+            copy.message = format!("{} (the same value again)", f.message);
+            out.push(copy);
+        }
+    }
+}
+
+/// The byte offset of each of the sorted character offsets `chars` in `text`.
+fn byte_offsets(text: &str, chars: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut want = chars.iter().copied().peekable();
+    for (n, (b, _)) in text.char_indices().enumerate() {
+        while want.next_if(|&c| c == n).is_some() {
+            out.push(b);
+        }
+        if want.peek().is_none() {
+            return out;
+        }
+    }
+    out.extend(want.map(|_| text.len()));
+    out
+}
+
+/// The character offset of each of the sorted byte offsets `bytes` (char
+/// boundaries) in `text`.
+fn char_offsets(text: &str, bytes: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut prev, mut chars) = (0, 0);
+    for &b in bytes {
+        chars += text.get(prev..b).map_or(0, |t| t.chars().count());
+        prev = b;
+        out.push(chars);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1072,3 +1072,185 @@ fn developer_credentials_in_more_forms() {
         assert_not_found(text, code);
     }
 }
+
+#[test]
+fn credentials_in_config_files_calls_and_key_files() {
+    let putty = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy@ci-07\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIK3mQv8pW2xR7tLz9YbN4cF6hJ1sD5gE0aU\n3kPq\nPrivate-Lines: 1\nAAAAIFp2Wq9Xr4Lm7Tz1Kc8Vb3Nd6Yh0Js5Ge2Fa9Qw4Ru\nPrivate-MAC: 8c1e4b7a0d3f6e9c2b5a8d1f4e7c0b3a6d9e2f5c8b1a4d7e0f3c6b9a2d5e8f1c";
+    let cases: &[(&str, &str, &str)] = &[
+        // rclone's `[remote]` sections: a bare `key =`
+        (
+            "[b2-archive]\ntype = b2\naccount = 0027c1f5a9e3\nkey = K002mX7vQ9pLr3T_wZ8yN4kB6hJ2cF5dG1s\n",
+            "SEC013",
+            "K002mX7vQ9pLr3T_wZ8yN4kB6hJ2cF5dG1s",
+        ),
+        // ipsec.secrets
+        (
+            "@gw-west 203.0.113.7 : PSK \"Vq8Lm2Xr7Tz4Kc9Nb3Wd6Yh1\"",
+            "SEC013",
+            "Vq8Lm2Xr7Tz4Kc9Nb3Wd6Yh1",
+        ),
+        // the password of a login call, an app password with its spaces
+        (
+            "server.login(\"alerts@mail.example\", \"qhzt wmpc vrxk jdnb\")",
+            "SEC013",
+            "qhzt wmpc vrxk jdnb",
+        ),
+        (
+            "imap.login('ops', 'T7x!mQ2v#Lp9')",
+            "SEC013",
+            "T7x!mQ2v#Lp9",
+        ),
+        // Twilio's auth token beside its account SID
+        (
+            "twilio_client = Client(\"AC5b1f9e3d7c2a4b6e8f0a1c3d5e7f9b2a\", \"e4c8a2f6b0d9e3c7a1f5b8d2e6c0a4f9\")",
+            "SEC013",
+            "e4c8a2f6b0d9e3c7a1f5b8d2e6c0a4f9",
+        ),
+        // Segment's write key
+        (
+            "analytics.write_key = 'Hq3Zt8Wm1Lx6Vb9Nc4Kp7Ry2'",
+            "SEC013",
+            "Hq3Zt8Wm1Lx6Vb9Nc4Kp7Ry2",
+        ),
+        // PostgreSQL's password file
+        (
+            "# ~/.pgpass\npg-main.internal:5432:orders:app_rw:Zt4!kQ9wLm2x\n*:*:*:replicator:Rp7#vN3cXq8b\n",
+            "SEC013",
+            "Zt4!kQ9wLm2x",
+        ),
+        (
+            "# ~/.pgpass\npg-main.internal:5432:orders:app_rw:Zt4!kQ9wLm2x\n*:*:*:replicator:Rp7#vN3cXq8b\n",
+            "SEC013",
+            "Rp7#vN3cXq8b",
+        ),
+        // an Adyen API key under a name longer than 128 characters
+        (
+            "adyen:\n  api-key: AQEwhmfxKo3NbRZGw0m/n3Q5qf3VaY9UCJ1+XWZE03G/k2NFitRvbe4N1XqH1eHaH2AksaEQwV1bDb7kfNy1WIxIIkxgBw==-q8Tz3Lm7Xr2Vb9Nc4Kp1Wd6Yh0Js5Ge",
+            "SEC029",
+            "AQEwhmfxKo3NbRZGw0m/n3Q5qf3VaY9UCJ1+XWZE03G/k2NFitRvbe4N1XqH1eHaH2AksaEQwV1bDb7kfNy1WIxIIkxgBw==-q8Tz3Lm7Xr2Vb9Nc4Kp1Wd6Yh0Js5Ge",
+        ),
+        // a PuTTY key file, from its first line to its MAC
+        (putty, "SEC012", putty),
+    ];
+    for (text, code, value) in cases {
+        assert_secret(text, code, value);
+    }
+    for (text, code) in [
+        // a bare `key` with a value that is not random
+        ("key: app.kubernetes.io/name", "SEC013"),
+        ("key = ctrl-shift-enter-toggle", "SEC013"),
+        ("[keys]\nkey = alphabetical_order_first", "SEC013"),
+        // the header line of a password file, a log line
+        ("hostname:port:database:username:password", "SEC013"),
+        ("10:15:2024:INFO:server-started", "SEC013"),
+        // a login call with a placeholder
+        ("client.login(\"user\", \"<password>\")", "SEC013"),
+        // a PuTTY header with no private lines
+        ("PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none", "SEC012"),
+    ] {
+        assert_not_found(text, code);
+    }
+}
+
+#[test]
+fn session_cookies() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "Set-Cookie: _gitlab_session=7f3a9c1e5b2d8f4a6c0e9b3d7f1a5c2e; path=/; secure; HttpOnly",
+            "7f3a9c1e5b2d8f4a6c0e9b3d7f1a5c2e",
+        ),
+        (
+            "curl -b 'PHPSESSID=k2v8q4m1x7z3p9w5r0t6' https://shop.example/cart",
+            "k2v8q4m1x7z3p9w5r0t6",
+        ),
+        (
+            "Cookie: theme=dark; connect.sid=s%3AQm8Xr2Tz7Lp4Vb.9Nc1Kw6Yh3Js0Ge5Fa8Du",
+            "s%3AQm8Xr2Tz7Lp4Vb.9Nc1Kw6Yh3Js0Ge5Fa8Du",
+        ),
+        (
+            "{\"sessionid\": \"x9c2m7q4v1z8k3p6w0r5t2\"}",
+            "x9c2m7q4v1z8k3p6w0r5t2",
+        ),
+        ("Cookie: lang=de; SID=Fq7Lm2Xr9Tz4Kc1Nb6Wd3", "Fq7Lm2Xr9Tz4Kc1Nb6Wd3"),
+    ];
+    for (text, value) in cases {
+        assert_secret(text, "SEC036", value);
+    }
+    for text in [
+        // words, placeholders, short values
+        "The session=long meeting about keys took all afternoon",
+        "sessionId: 'user-session-identifier-here'",
+        "Set-Cookie: sessionid=<your-session-id>; path=/",
+        "Cookie: PHPSESSID=abc123",
+        // an account's SID, not a session; the end of a word
+        "TWILIO_ACCOUNT_SID=AC5b1f9e3d7c2a4b6e8f0a1c3d5e7f9b2a",
+        "Bessid=9s8d7f6g5h4j3k2l1qwerty12",
+    ] {
+        assert_not_found(text, "SEC036");
+    }
+}
+
+#[test]
+fn a_secret_is_hidden_wherever_its_value_stands_again() {
+    // a stack trace prints the password once per frame; only the first frame's call
+    // is one SEC013 reads
+    let text = "#0 Connector.php(65): PDO->__construct('mysql:host=db', 'shop', 'Qv7!Lm2x#Tz9', Array)\n#1 Connector.php(44): Connector->createPdoConnection('mysql:host=db', 'shop', 'Qv7!Lm2x#Tz9', Array)";
+    let f = strong(text, Role::User);
+    let copies = f
+        .iter()
+        .filter(|f| f.rule == "SEC013" && slice(text, f.span) == "Qv7!Lm2x#Tz9")
+        .count();
+    assert_eq!(copies, 2, "{f:?}");
+    // inside a longer token the value is not a copy; non-ASCII text before it moves
+    // character offsets, not the value found
+    let text =
+        "Passwort: Kq8!vL3m#Xz7 — später stand Kq8!vL3m#Xz7 im Log, aber nicht in xKq8!vL3m#Xz7y";
+    let f = strong(text, Role::User);
+    let spans: Vec<String> = f
+        .iter()
+        .filter(|f| f.category == rampart_guard::Category::Secret)
+        .map(|f| slice(text, f.span))
+        .collect();
+    assert_eq!(spans, ["Kq8!vL3m#Xz7", "Kq8!vL3m#Xz7"], "{f:?}");
+}
+
+#[test]
+fn door_codes_with_letters_alternatives_and_code_words() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "Arrivée dès 15h. Digicode de la résidence : 52C71, puis escalier B.",
+            "SEC030",
+            "52C71",
+        ),
+        ("Der Türcode ist jetzt B4092.", "SEC030", "B4092"),
+        (
+            "Mein altes Kennwort war was mit der Katze: entweder Minka!Sofa2018 oder minka-sofa-2018, beides geht nicht",
+            "SEC015",
+            "Minka!Sofa2018 oder minka-sofa-2018",
+        ),
+        (
+            "als de meldkamer belt, noem je het codewoord \"Zeepaardje\" en dan pas de code",
+            "SEC015",
+            "Zeepaardje",
+        ),
+        (
+            "fournisseur Metro : carte 55120734, code internet Saucisson_82",
+            "SEC015",
+            "Saucisson_82",
+        ),
+    ];
+    for (text, code, value) in cases {
+        assert_secret(text, code, value);
+    }
+    for (text, code) in [
+        // a word in capitals after the door word, a code of letters only
+        ("door code: ABCD", "SEC030"),
+        ("Der Türcode steht im WIKI", "SEC030"),
+        // the word for a code word, not a code word
+        ("Bitte das Codewort \"Passwort\" nicht verwenden", "SEC015"),
+        // a game's or a role-play's codeword: nobody asks for it by phone
+        ("Use the codeword \"restart\" to reset the game", "SEC015"),
+    ] {
+        assert_not_found(text, code);
+    }
+}

@@ -91,6 +91,7 @@ pub(crate) mod sec032_token_in_link;
 pub(crate) mod sec033_app_password;
 pub(crate) mod sec034_authenticator_key;
 pub(crate) mod sec035_bitlocker_recovery_key;
+pub(crate) mod sec036_session_cookie;
 pub(crate) mod util;
 
 /// Roles a detector applies to.
@@ -242,6 +243,7 @@ pub static DETECTORS: &[&Detector] = &[
     &sec033_app_password::DETECTOR,
     &sec034_authenticator_key::DETECTOR,
     &sec035_bitlocker_recovery_key::DETECTOR,
+    &sec036_session_cookie::DETECTOR,
 ];
 
 /// The detector with this code.

@@ -1,5 +1,6 @@
 use rampart_core::declare_rule;
 
+use super::util::floor_boundary;
 use super::{Detector, Engine, Hit, TokenRule, ALL};
 use crate::types::Category;
 
@@ -7,6 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a PEM private key block (`-----BEGIN [RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP ]PRIVATE KEY-----`)
     /// followed by a base-64 body. The reported span runs to the matching `END` line.
+    /// Also a PuTTY key file (`PuTTY-User-Key-File-2:` or `-3:`) with its
+    /// `Private-Lines:`, reported from its first line to its `Private-MAC:` line.
     ///
     /// ## Why is this dangerous?
     /// A private key signs, decrypts and authenticates as its owner (TLS servers, SSH,
@@ -37,10 +40,62 @@ declare_rule! {
     }
 }
 
-static RULES: &[TokenRule] = &[TokenRule {
-    re: r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----",
-    validate,
-}];
+static RULES: &[TokenRule] = &[
+    TokenRule {
+        re: r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----",
+        validate,
+    },
+    TokenRule {
+        re: r"PuTTY-User-Key-File-[0-9]:",
+        validate: validate_putty,
+    },
+];
+
+/// How far a PuTTY key file's private lines and MAC may stand from its first line.
+const PUTTY_WINDOW: usize = 16 * 1024;
+
+/// A PuTTY key file (`.ppk`): the private part is the base-64 lines counted by
+/// `Private-Lines: N`; the file ends with `Private-MAC: <hex>`. A file cut before
+/// its MAC is reported up to its last private line.
+fn validate_putty(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let rest = text.get(e..)?;
+    let window = rest
+        .get(..floor_boundary(rest, PUTTY_WINDOW))
+        .unwrap_or(rest);
+    let at = window.find("Private-Lines:")?;
+    let after = &window[at..];
+    let mut lines = after.split_inclusive('\n');
+    let header = lines.next()?;
+    let count: usize = header
+        .trim()
+        .strip_prefix("Private-Lines:")?
+        .trim()
+        .parse()
+        .ok()?;
+    let b64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let mut end = e + at + header.trim_end().len();
+    let mut pos = e + at + header.len();
+    let mut body = 0;
+    for line in lines.by_ref().take(count.min(256)) {
+        let t = line.trim();
+        if t.is_empty() || !t.bytes().all(b64) {
+            break;
+        }
+        body += t.len();
+        end = pos + line.trim_end().len();
+        pos += line.len();
+    }
+    if body < 16 {
+        return None;
+    }
+    // the MAC line, if it follows at once
+    if let Some(line) = text.get(pos..).and_then(|t| t.split_inclusive('\n').next()) {
+        if line.trim_start().starts_with("Private-MAC:") {
+            end = pos + line.trim_end().len();
+        }
+    }
+    Some((0.99, s, end))
+}
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let rest = text.get(e..)?;

@@ -101,6 +101,41 @@ static RULES: &[TokenRule] = &[
         re: r#"(?:PDO(?:->__construct)?|mysqli(?:_connect|->__construct)?|mysql_connect|getConnection)\s*\(\s*(?:["'][^"'\n]{0,200}["']|\$?[A-Za-z_][A-Za-z0-9_.]{0,40})\s*,\s*["'][^"'\n]{1,80}["']\s*,\s*["'](?P<v>[^"'\n]{4,128})["']"#,
         validate: validate_quoted,
     },
+    // an analytics write or ingest key (`write_key="…"`, `INGEST_KEY=…`), apart from
+    // the list above: each name there makes its case-insensitive automaton larger
+    TokenRule {
+        re: r#"(?:[Ww]rite|WRITE|[Ii]ngest(?:ion)?|INGEST(?:ION)?)[_\-]?(?:[Kk]ey|KEY)["']?\s*(?::=|=>|[:=])[ \t]*["'`]?(?P<v>[^\s"'`,;]{8,})"#,
+        validate,
+    },
+    // a bare `key = …` / `key: …` opening a line of a configuration (rclone's
+    // `[remote]` sections, YAML): the name is too common for the list above, so the
+    // value must be long and random
+    TokenRule {
+        re: r#"(?:key|KEY|Key)[ \t]*[=:][ \t]*["']?(?P<v>[A-Za-z0-9_\-+/=.]{16,})"#,
+        validate: validate_bare_key,
+    },
+    // a pre-shared key in `ipsec.secrets`: `@left right : PSK "…"`
+    TokenRule {
+        re: r#"(?:PSK|psk)[ \t]+["'](?P<v>[^"'\n]{6,128})["']"#,
+        validate: validate_quoted,
+    },
+    // the password of a `login(user, password)` call: smtplib, imaplib, ftplib and
+    // the like; an app password's four groups of four letters keep their spaces
+    TokenRule {
+        re: r#"\.login\(\s*["'][^"'\n]{1,80}["']\s*,\s*["'](?P<v>[^"'\n]{4,128})["']"#,
+        validate: validate_login,
+    },
+    // Twilio's auth token beside its account SID: `Client("AC…", "…")`
+    TokenRule {
+        re: r#"AC[0-9a-f]{32}["']\s*,\s*["'](?P<v>[0-9a-f]{32})["']"#,
+        validate: validate_quoted,
+    },
+    // a line of PostgreSQL's password file: `host:port:database:user:password`, the
+    // port PostgreSQL's or PgBouncer's or `*` (the engine finds the line by it)
+    TokenRule {
+        re: r"(?m:^)(?:\*|[A-Za-z0-9][A-Za-z0-9.\-]*)(?::5432:|:5433:|:6432:|:\*:)[^:\s]+:[^:\s]+:(?P<v>\S+)(?m:$)",
+        validate: validate_pgpass,
+    },
     // the password of a URL; read up to the last `@` before the host, so a password
     // holding `@` is hidden whole
     TokenRule {
@@ -166,10 +201,68 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     }) {
         v = &v[..at];
     }
-    if v.len() > 128 || !plausible(v) {
+    // a long value (an API key of Adyen's runs to 150 characters) is still read;
+    // a certificate or a blob is not assigned to a credential's name
+    if v.len() > MAX_VALUE || !plausible(v) {
         return None;
     }
     Some((0.8, s, s + v.len()))
+}
+
+/// The longest value read as one credential.
+const MAX_VALUE: usize = 512;
+
+/// A bare `key`'s value: random (two classes, entropy) and with a digit, so words
+/// and names joined by `-` or `.` (`key: app.kubernetes.io/name`) are not read.
+fn validate_bare_key(text: &str, s: usize, e: usize) -> Option<Hit> {
+    // the name opens its line (`api_key = …` is the first rule's)
+    let name_at = text.get(..s)?.rfind(['k', 'K'])?;
+    let line_start = text.get(..name_at)?.rfind('\n').map_or(0, |i| i + 1);
+    if !text
+        .get(line_start..name_at)?
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t')
+    {
+        return None;
+    }
+    let v = text.get(s..e)?.trim_end_matches(['.', '"', '\'']);
+    let random = v.len() >= 16
+        && v.len() <= MAX_VALUE
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && !is_placeholder(v)
+        && classes(v) >= 3
+        && entropy(v) >= 3.5;
+    random.then_some((0.8, s, s + v.len()))
+}
+
+/// The password of a `login` call: a random value, or an app password's four groups
+/// of four lowercase letters (`"isxd brpk hguc mbbt"`).
+fn validate_login(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let groups: Vec<&str> = v.split(' ').collect();
+    let app_password = groups.len() == 4
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && g.bytes().all(|b| b.is_ascii_lowercase()));
+    if app_password {
+        return Some((0.8, s, e));
+    }
+    validate_quoted(text, s, e)
+}
+
+/// A `.pgpass` line's password: not a field name (`password` in the header line
+/// `hostname:port:database:username:password`) and not a time of day.
+fn validate_pgpass(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    // lengths checked here: counted classes (`\S{6,128}`) make large automata
+    if !(6..=128).contains(&v.len()) {
+        return None;
+    }
+    let lower = v.to_ascii_lowercase();
+    if lower.contains("password") || is_placeholder(v) || v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    (classes(v) >= 2 && entropy(v) >= 2.5).then_some((0.8, s, e))
 }
 
 /// A value between quotes: `(`, `[`, `%`, `<` and `{` are characters of the password

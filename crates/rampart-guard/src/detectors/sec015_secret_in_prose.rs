@@ -23,7 +23,11 @@ declare_rule! {
 /// or symbol, or lowercase words joined to a digit) counts within 120 bytes after a
 /// password word on its line ("Master-Passwort war irgendwas mit meinem Hund.
 /// Entweder Bruno!Bello2015 oder …"), and after a login and a slash
-/// (`name@mail.example / …`, "Kennung: st3nacht / …").
+/// (`name@mail.example / …`, "Kennung: st3nacht / …"). A second guess offered as an
+/// alternative ("Bruno!Bello2015 oder bruno-bello-2015") is part of the finding. A
+/// code word in quotes after the word for it ("het codewoord: \"Vlinderstruik\"") is
+/// reported whatever its shape when an alarm company, a bank, a security service or
+/// a phone call is named within 200 bytes: they ask for it by phone.
     ///
     /// ## Why is this dangerous?
     /// Users paste credentials into chats and tickets in plain words; nothing in the value's
@@ -75,7 +79,7 @@ macro_rules! value {
 /// meet an ASCII `\b`.
 macro_rules! password_words {
     () => {
-        r#"(?:\b(?:[Pp]assphrase|PASSPHRASE|[Pp]asscode|PASSCODE|[Pp]assword|PASSWORD|[Pp]asswd|PASSWD|[Pp]wd|PWD|[Pp]w|PW|[Mm]ot\s+de\s+passe|MOT\s+DE\s+PASSE|[Mm]dp|MDP|[Cc]ontraseña|CONTRASEÑA|[Cc]ontrasena|CONTRASENA|[Ss]enha|SENHA|[Pp]alavra[\s-]passe|PALAVRA[\s-]PASSE|[Pp]arola\s+d'ordine|PAROLA\s+D'ORDINE|[Cc]lave|CLAVE|[Kk]enncode|KENNCODE)|(?:[Pp]asswort|PASSWORT|[Kk]ennwort|KENNWORT|[Ww]achtwoord|WACHTWOORD|[Ww]achtzin|WACHTZIN))"#
+        r#"(?:\b(?:[Pp]assphrase|PASSPHRASE|[Pp]asscode|PASSCODE|[Pp]assword|PASSWORD|[Pp]asswd|PASSWD|[Pp]wd|PWD|[Pp]w|PW|[Mm]ot\s+de\s+passe|MOT\s+DE\s+PASSE|[Mm]dp|MDP|[Cc]ontraseña|CONTRASEÑA|[Cc]ontrasena|CONTRASENA|[Ss]enha|SENHA|[Pp]alavra[\s-]passe|PALAVRA[\s-]PASSE|[Pp]arola\s+d'ordine|PAROLA\s+D'ORDINE|[Cc]lave|CLAVE|[Kk]enncode|KENNCODE|[Cc]ode\s+internet|CODE\s+INTERNET)|(?:[Pp]asswort|PASSWORT|[Kk]ennwort|KENNWORT|[Ww]achtwoord|WACHTWOORD|[Ww]achtzin|WACHTZIN))"#
     };
 }
 
@@ -127,6 +131,13 @@ static RULES: &[TokenRule] = &[
     TokenRule {
         re: password_words!(),
         validate: validate_shaped_after,
+    },
+    // a code word in quotes: an alarm company's or a bank's spoken password, which
+    // may be any word ("het codewoord: \"Vlinderstruik\"", "Codewort „Seestern“"); the
+    // first quotation on the word's line
+    TokenRule {
+        re: r#"(?-u:\b)(?:[Cc]odewoord|CODEWOORD|[Cc]odewort|CODEWORT|[Cc]ode[ -]?word|CODE[ -]?WORD|[Kk]ennwort|KENNWORT|[Mm]ot\s+de\s+code|[Pp]arola\s+in\s+codice|[Pp]alavra[ -]código|[Pp]alabra\s+de\s+seguridad)[^\n"“„«']*?["“„«'](?P<v>\p{L}[\p{L}\-]*)["”“»']"#,
+        validate: validate_code_word,
     },
     // a login and its password joined by a slash: "resto@mail.example / Zinc!Bistrot21",
     // "Sammelkennung: st3nacht / Eule#Station3"
@@ -228,24 +239,100 @@ fn validate_shaped_after(text: &str, _s: usize, e: usize) -> Option<Hit> {
     let window = text.get(e..end)?;
     let line = window.split('\n').next().unwrap_or(window);
     let mut at = e;
-    for word in line.split(' ') {
+    let mut words = line.split(' ');
+    while let Some(word) = words.next() {
         let start = at;
         at += word.len() + 1;
-        let lead = word.len()
-            - word
-                .trim_start_matches(['(', '«', '"', '\'', '“', '„', '`'])
-                .len();
-        let core = without_sentence_end(
-            word.get(lead..)?
-                .trim_end_matches(|c: char| ".,;:)]}»”“\"'`".contains(c)),
-        );
-        if password_shaped(core) {
-            let s = start + lead;
-            return validate(text, s, s + core.len());
+        let Some((s, e)) = shaped_word(word, start) else {
+            continue;
+        };
+        let (score, s, mut end) = validate(text, s, e)?;
+        // a second guess offered as an alternative: "Entweder Bruno!Bello2015 oder
+        // bruno-bello-2015", "LunaDeMiel2016 y luna.miel.2016"
+        while let (Some(or), Some(next)) = (words.next(), words.next()) {
+            let next_start = at + or.len() + 1;
+            at = next_start + next.len() + 1;
+            let alternative = ALTERNATIVES.contains(&or.to_lowercase().as_str());
+            match shaped_word(next, next_start).filter(|_| alternative) {
+                Some((ns, ne)) if validate(text, ns, ne).is_some() => end = ne,
+                _ => break,
+            }
         }
+        return Some((score, s, end));
     }
     None
 }
+
+/// The words that offer a second value as an alternative to the first.
+const ALTERNATIVES: &[&str] = &[
+    "or", "oder", "ou", "o", "oppure", "of", "y", "e", "und", "and", "et", "en", "bzw.",
+];
+
+/// The password-shaped core of `word` (which starts at byte `start`): without
+/// opening brackets or quotes and closing punctuation.
+fn shaped_word(word: &str, start: usize) -> Option<(usize, usize)> {
+    let lead = word.len()
+        - word
+            .trim_start_matches(['(', '«', '"', '\'', '“', '„', '`'])
+            .len();
+    let core = without_sentence_end(
+        word.get(lead..)?
+            .trim_end_matches(|c: char| ".,;:)]}»”“\"'`".contains(c)),
+    );
+    password_shaped(core).then_some((start + lead, start + lead + core.len()))
+}
+
+/// A quoted code word: any word, but not a placeholder or the word for it.
+fn validate_code_word(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    // 4 to 30 characters (checked here: a counted Unicode class makes a large
+    // automaton)
+    if !(4..=30).contains(&v.chars().count()) {
+        return None;
+    }
+    let lower = v.to_lowercase();
+    let generic = ["code", "word", "wort", "woord", "passw", "secret", "geheim"]
+        .iter()
+        .any(|w| lower.contains(w));
+    // who asks for it: an alarm company, a bank, a security service, by phone; a
+    // codeword of a game or a role-play ("until I say the codeword 'restart'") is not
+    // a credential
+    let end = floor_boundary(text, e.saturating_add(200));
+    let around = format!(
+        "{} {}",
+        before(text, s, 200),
+        text.get(e..end)?.to_lowercase()
+    );
+    let asked = CODE_WORD_CONTEXT.iter().any(|w| around.contains(w));
+    (asked && !generic && !is_placeholder(v)).then_some((0.8, s, e))
+}
+
+/// Words for who asks for a code word (seven languages, lowercase stems).
+const CODE_WORD_CONTEXT: &[&str] = &[
+    "alarm",
+    "meldkamer",
+    "leitstelle",
+    "bank",
+    "security",
+    "sicherheit",
+    "beveiliging",
+    "sécurité",
+    "seguridad",
+    "sicurezza",
+    "segurança",
+    "identif",
+    "verif",
+    "phone",
+    "telefo",
+    "téléphon",
+    "belt ",
+    "bellen",
+    "anruf",
+    "appelle",
+    "llama",
+    "chiama",
+    "liga",
+];
 
 /// Words that say what comes before a slash is a login.
 const LOGIN_WORDS: &[&str] = &[

@@ -23,7 +23,8 @@ declare_rule! {
     /// (`bkua_`), Heroku (`HRKU-`), Supabase (`sbp_`), Mollie (`live_`), Mercado
     /// Pago (`APP_USR-`), LaunchDarkly SDK keys (`sdk-`/`mob-` and a UUID), Asana
     /// personal access tokens (`2/<id>/<id>:<32 hex>`) and Microsoft Entra ID (Azure
-    /// AD) client secrets (`…8Q~…`, 40 characters).
+    /// AD) client secrets (`…8Q~…`, 40 characters) and Adyen API keys (`AQE` and at
+    /// least 90 more characters).
     ///
     /// ## Why is this dangerous?
     /// Each of these tokens acts as its owner on the service: reads its data, spends
@@ -107,11 +108,12 @@ const PREFIXES: &[(&str, usize)] = &[
     ("sbp_", 40),
     ("r8_", 36),
     ("sl.", 60),
+    ("AQE", 90),
 ];
 
 static RULES: &[TokenRule] = &[
     TokenRule {
-        re: r"(?:AGE-SECRET-KEY-1|pscale_(?:tkn|pw)_|tskey-(?:auth|api)-|sk-or-v1-|xsmtpsib-|rubygems_|xkeysib-|APP_USR-|lin_api_|sntry[su]_|do[por]_v1_|sq0(?:atp|csp)-|dt0c01\.|CCIPAT_|AT[AC]TT3|CFPAT-|dp\.(?:st|pt|sa)\.|PMAK-|NRAK-|HRKU-|glsa_|figd_|live_|bkua_|glc_|hv[sb]\.|pul-|nfp_|ntn_|dapi|EAAA|gsk_|ya29\.|4/0A|ops_|AKCp|sq[pua]_|sbp_|r8_|sl\.)[A-Za-z0-9_\-.=+/]{20,400}",
+        re: r"(?:AGE-SECRET-KEY-1|pscale_(?:tkn|pw)_|tskey-(?:auth|api)-|sk-or-v1-|xsmtpsib-|rubygems_|xkeysib-|APP_USR-|lin_api_|sntry[su]_|do[por]_v1_|sq0(?:atp|csp)-|dt0c01\.|CCIPAT_|AT[AC]TT3|CFPAT-|dp\.(?:st|pt|sa)\.|PMAK-|NRAK-|HRKU-|glsa_|figd_|live_|bkua_|glc_|hv[sb]\.|pul-|nfp_|ntn_|dapi|EAAA|gsk_|ya29\.|4/0A|ops_|AKCp|sq[pua]_|sbp_|r8_|sl\.|AQE)[A-Za-z0-9_\-.=+/]{20,400}",
         validate,
     },
     // Firebase Cloud Messaging's legacy server key: `AAAA` and 7 characters, a colon,

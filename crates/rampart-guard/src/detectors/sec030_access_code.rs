@@ -14,7 +14,9 @@ declare_rule! {
     /// "combinatie 19-62-33", "cofre … código 4403", "Tor geht mit 9-1-9-0", "le
     /// portail s'ouvre avec 0-8-1-5"), and the PINs of bank cards and tills ("el pin es
     /// 1592" near a card or cash machine, "Freigabe-PIN 7730" near the till). The code
-    /// has 4 to 8 digits, which may be written apart (`3-1-4-1`).
+    /// has 4 to 8 digits, which may be written apart (`3-1-4-1`); after a word for a
+    /// door or entry code (`Digicode`, `Türcode`, "door code", "código del portal")
+    /// it may also mix one to three capital letters with the digits (`47B92`).
     ///
     /// ## Why is this dangerous?
     /// People paste house-sitter notes, hand-over sheets and "is this text a scam?"
@@ -65,6 +67,16 @@ static RULES: &[TokenRule] = &[
             code_value!()
         ),
         validate,
+    },
+    // a door or entry code with letters (`Digicode : 47B92`, "Türcode A7193"): the
+    // word must name an entry, and the code mix digits with capital letters
+    TokenRule {
+        re: concat!(
+            r"(?-u:\b)(?:[Dd]igicode|DIGICODE|[Tt]ürcode|[Tt]orcode|[Hh]austürcode|[Dd]oor\scode|[Gg]ate\scode|[Kk]eypad\scode|[Ee]ntry\scode|[Cc]ode\sd'(?:accès|entrée)|[Cc]ode\sde\sla\sporte|[Cc]ode\sde\sl'immeuble|[Cc]ódigo\sdel\sportal|[Cc]ódigo\sde\sla\spuerta|[Cc]odice\sdel\sportone|[Cc]odice\sdel\scancello|[Cc]ódigo\sdo\sportão|[Dd]eurcode|[Pp]oortcode)(?-u:\b)",
+            r"[^\n0-9A-Z]{0,40}?",
+            r"(?-u:\b)(?P<v>[0-9A-Z]{4,8})(?-u:\b)"
+        ),
+        validate: validate_lettered,
     },
     // a bare "code", "PIN", "código", "codice", "c'est": what it opens must be named
     // nearby
@@ -314,6 +326,15 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         || matches!(next, Some(b' ' | b'-')) && after.is_some_and(|c| c.is_ascii_digit());
     let ok = !glued && !longer && !unit && !same && !run && !date && !named_other && !in_identifier;
     (ok && !(year && digits.len() == v.len())).then_some((0.85, s, e))
+}
+
+/// A door code with letters: two digits or more and a capital letter (a code of
+/// digits alone is the first rule's), not a word in capitals.
+fn validate_lettered(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let v = text.get(s..e)?;
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    let letters = v.len() - digits;
+    (digits >= 2 && (1..=3).contains(&letters)).then_some((0.85, s, e))
 }
 
 /// A bare "code" or "PIN", or "opens with", counts when a word for what it opens or
