@@ -9,7 +9,8 @@ use crate::detectors::{
     cls001_injection_classifier, exf003_link_outside_allow_list, lek001_canary_token,
     lek002_system_prompt_overlap, obf001_invisible_characters, obf002_lookalike_characters,
     obf003_encoded_payload, ood001_gibberish, ood002_extreme_length, ood003_script_mix,
-    ood004_repetition, pii018_person_name, Detector, Engine, DETECTORS, INPUT,
+    ood004_repetition, pii018_person_name, pii021_table_of_people, Detector, Engine, DETECTORS,
+    INPUT,
 };
 use crate::engine::{PhraseEngine, RawHit, TokenEngine};
 use crate::error::GuardError;
@@ -111,6 +112,7 @@ struct Active {
     lek002: bool,
     exf003: bool,
     pii018: bool,
+    pii021: bool,
     cls001: bool,
     cls002: bool,
 }
@@ -159,6 +161,7 @@ impl Active {
             lek002: code(lek002_system_prompt_overlap::RULE.code),
             exf003: code(exf003_link_outside_allow_list::RULE.code),
             pii018: code(pii018_person_name::RULE.code),
+            pii021: code(pii021_table_of_people::RULE.code),
             cls001,
             cls002: cfg.onnx.is_some()
                 && enabled(crate::detectors::cls002_onnx_classifier::RULE.code),
@@ -177,6 +180,7 @@ impl Active {
                 || a.lek002
                 || a.exf003
                 || a.pii018
+                || a.pii021
                 || a.cls001
                 || a.cls002,
             ..a
@@ -374,6 +378,9 @@ impl Pipeline {
                 .iter()
                 .any(|h| h.detector.category == Category::Pii && h.score >= 0.6);
             pii018_person_name::check(&n.text, other, &mut raw);
+        }
+        if on.pii021 {
+            pii021_table_of_people::check(&n.text, &mut raw);
         }
         if role == Role::Assistant {
             if let Some(ac) = self.canaries.as_ref().filter(|_| on.lek001) {

@@ -1137,3 +1137,87 @@ fn licence_plates() {
         assert_not_found("PII020", text);
     }
 }
+
+#[test]
+fn tables_of_people() {
+    let cells = |text: &str| -> Vec<String> {
+        pii(text)
+            .into_iter()
+            .filter(|(r, _)| r == "PII021")
+            .map(|(_, v)| v)
+            .collect()
+    };
+    // a CSV export with quoted cells and a comma inside one
+    let csv = "\"Full Name\",\"Street\",\"City\",\"ZIP\",\"Phone\",\"Birthday\"\n\"Dana Whitfield\",\"18 Alder Row, Apt 2\",\"Dayton\",\"45402\",\"(937) 555-0143\",\"1971-05-09\"\n\"Omar Haddad\",\"902 Quarry Rd\",\"Kettering\",\"45429\",\"(937) 555-0178\",\"1988-12-01\"\n\nplease merge duplicates";
+    assert_eq!(
+        cells(csv),
+        [
+            "Dana Whitfield",
+            "18 Alder Row, Apt 2",
+            "Dayton",
+            "45402",
+            "1971-05-09",
+            "Omar Haddad",
+            "902 Quarry Rd",
+            "Kettering",
+            "45429",
+            "1988-12-01"
+        ]
+    );
+    // semicolons; a birthday column names a person's field
+    let ssv = "Name;Adresse;Geburtstag\nTante Ilse;Lindenweg 3, 07743 Jena;1949-03-17\n";
+    assert_eq!(
+        cells(ssv),
+        ["Tante Ilse", "Lindenweg 3, 07743 Jena", "1949-03-17"]
+    );
+    // a Markdown table; the header's other cells are not a labelled line's value
+    let md =
+        "| Voornaam | Achternaam | Woonplaats |\n|---|:---:|---|\n| Sanne | de Groot | Zwolle |\n";
+    assert_eq!(cells(md), ["Sanne", "de Groot", "Zwolle"]);
+    assert!(
+        pii(md).iter().all(|(_, v)| v != "Achternaam"),
+        "{:?}",
+        pii(md)
+    );
+    // tab-separated, name and address with a phone column: a contact list
+    let tsv = "name\tcity\tmobile\nPiet Bos\tUtrecht\t06 12345678\n";
+    assert_eq!(cells(tsv), ["Piet Bos", "Utrecht"]);
+    // the table ends where the rows stop having the header's cells
+    let ended = "first name,last name\nAnna,Kowalski\nThanks, that was all.\n";
+    assert_eq!(cells(ended), ["Anna", "Kowalski"]);
+    for text in [
+        // offices and suppliers: a name and an address, no person's field, no phone
+        "Name,Street,City\nAcme GmbH,Hauptstraße 1,Berlin\nGlobex,Main St 5,Springfield",
+        "office,city,opening hours\nBerlin HQ,Berlin,9-17\n",
+        // prose with commas is not a header
+        "Hi, I like apples, pears and plums.\nBut not bananas, kiwis or grapes.",
+        // blanks and placeholders under a person's column
+        "first name,last name,date of birth\n___,___,___\n<first>,<last>,n/a\n",
+    ] {
+        assert_not_found("PII021", text);
+    }
+}
+
+#[test]
+fn streets_named_after_people_and_buildings_after_a_flat() {
+    for (text, address) in [
+        (
+            "Renate K., wohnhaft Heinrich-Heine-Straße 27, 39108 Magdeburg, bevollmächtigt",
+            "Heinrich-Heine-Straße 27, 39108 Magdeburg",
+        ),
+        (
+            "Neue Anschrift: Konrad-Adenauer-Allee 3, 53113 Bonn.",
+            "Konrad-Adenauer-Allee 3, 53113 Bonn",
+        ),
+        (
+            "new address — Flat 9, Halston Court, 2 Mill Lane, Oxford OX4 1RS. Updated",
+            "Flat 9, Halston Court, 2 Mill Lane, Oxford OX4 1RS",
+        ),
+    ] {
+        assert!(
+            pii(text).contains(&("PII016".to_string(), address.to_string())),
+            "{text:?} -> {:?}",
+            pii(text)
+        );
+    }
+}

@@ -56,6 +56,7 @@ pub(crate) mod pii017_date_of_birth;
 pub(crate) mod pii018_person_name;
 pub(crate) mod pii019_record_field;
 pub(crate) mod pii020_licence_plate;
+pub(crate) mod pii021_table_of_people;
 pub(crate) mod sec001_aws_access_key_id;
 pub(crate) mod sec002_aws_secret_key;
 pub(crate) mod sec003_github_token;
@@ -208,6 +209,7 @@ pub static DETECTORS: &[&Detector] = &[
     &pii018_person_name::DETECTOR,
     &pii019_record_field::DETECTOR,
     &pii020_licence_plate::DETECTOR,
+    &pii021_table_of_people::DETECTOR,
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_key::DETECTOR,
     &sec003_github_token::DETECTOR,

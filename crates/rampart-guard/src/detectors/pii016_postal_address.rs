@@ -104,15 +104,19 @@ static RULES: &[TokenRule] = &[TokenRule {
 /// A street with its house number and the separator before the postal code (and, for
 /// the UK and US forms, the town), ending where the code starts.
 const STREET: &str = concat!(
-    // a flat or unit before the number: `Flat 2, 98 Oakfield Road`
-    r"(?:(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+)?",
+    // a flat or unit before the number, and the building it is in: `Flat 2, 98
+    // Oakfield Road`, `Flat 9, Halston Court, 2 Mill Lane`
+    r"(?:(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,?[ \t]+",
+    r"(?:(?:\p{Lu}[\p{L}'-]+[ \t]+){1,3}(?:Court|House|Mansions|Lodge|Tower|Hall|Buildings?|Apartments),?[ \t]+)?)?",
     r"(?:",
     // a street name ending in a street word, then the number: Lindenstraße 4,
     // Keizersgracht 123; after a title or a first name (Prins Hendriklaan 40, Jan
     // Pieter Heijestraat 131-II, Lange Nieuwstraat 7); Dutch and Belgian numbers
     // (`131-II`, `88-2`, `24 bus 3`)
     r"(?:(?:Prins|Prinses|Koning|Koningin|Lange|Korte|Nieuwe|Oude|Sint|Van|Jan|Burgemeester|Dokter|Graaf|Kleine|Große|Grosse|Alte|Neue|Obere|Untere|Hohe|Sankt)[ \t]+(?:\p{Lu}[\p{L}'.-]*[ \t]+)?)?",
-    r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|kai|markt|laan|straat|gracht|plein|kade|dijk|singel|steeg|einde|dreef|steenweg)",
+    // streets named after a person are hyphenated, with the street word capitalised:
+    // Karl-Marx-Straße 55, Konrad-Adenauer-Allee 3
+    r"\p{Lu}[\p{L}-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|kai|markt|laan|straat|gracht|plein|kade|dijk|singel|steeg|einde|dreef|steenweg|-Straße|-Strasse|-Str\.|-Weg|-Gasse|-Platz|-Allee|-Ring|-Damm|-Ufer)",
     r"[ \t]+[0-9]{1,4}(?:[ \t]?[a-zA-Z]|-[0-9A-Z]{1,3})?(?:[ \t]+[Bb]us[ \t]+[0-9]{1,3})?(?-u:\b)",
     // an adjective and a street word apart: Kemptener Straße 31, Alte Landstraße 2
     r"|\p{Lu}[\p{L}-]{1,40}[ \t]+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee|Steig|Markt)",

@@ -80,7 +80,7 @@ const MAX_LABEL: usize = 40;
 
 /// Name fields of a person, normalised (lowercase, without `_`, `-`, `.` and spaces);
 /// with [`BIRTH_FIELDS`] they are a person's fields.
-const NAME_FIELDS: &[&str] = &[
+pub(crate) const NAME_FIELDS: &[&str] = &[
     "lastname",
     "surname",
     "familyname",
@@ -111,7 +111,7 @@ const NAME_FIELDS: &[&str] = &[
 ];
 
 /// Fields that hold a date of birth (their value needs a digit).
-const BIRTH_FIELDS: &[&str] = &[
+pub(crate) const BIRTH_FIELDS: &[&str] = &[
     "dateofbirth",
     "birthdate",
     "birthday",
@@ -126,10 +126,11 @@ const BIRTH_FIELDS: &[&str] = &[
     "geboortedatum",
     "datenaissance",
     "datedenaissance",
+    "geburtstag",
 ];
 
 /// Address and name fields: a person's only in a record with a person's field.
-const ADDRESS_FIELDS: &[&str] = &[
+pub(crate) const ADDRESS_FIELDS: &[&str] = &[
     "street",
     "streetaddress",
     "address",
@@ -191,7 +192,7 @@ const ADDRESS_FIELDS: &[&str] = &[
 ];
 
 /// The field name normalised for the lists above.
-fn normalise(key: &str) -> String {
+pub(crate) fn normalise(key: &str) -> String {
     key.chars()
         .filter(|c| !matches!(c, '_' | '-' | '.' | ' ' | '\t' | '/' | '+'))
         .flat_map(char::to_lowercase)
@@ -211,7 +212,7 @@ fn field_names() -> Option<&'static regex::Regex> {
 }
 
 /// Whether `key` (normalised) is a person's field: a name or a date of birth.
-fn persons_field(key: &str) -> bool {
+pub(crate) fn persons_field(key: &str) -> bool {
     NAME_FIELDS.contains(&key) || BIRTH_FIELDS.contains(&key)
 }
 
@@ -233,23 +234,10 @@ fn in_a_persons_record(text: &str, pos: usize) -> bool {
 /// or the value is empty, a placeholder or (for a birth date) has no digit.
 fn score(text: &str, key: &str, s: usize, value: &str) -> Option<f32> {
     let key = normalise(key);
-    let v = value.trim();
-    let lower = v.to_lowercase();
-    if v.chars().filter(|c| c.is_alphanumeric()).count() < 2
-        // a blank form's field: `Calle ______ nº ___`
-        || v.contains("___")
-        || matches!(
-            lower.as_str(),
-            "null" | "none" | "true" | "false" | "n/a" | "na" | "unknown" | "-" | "tbd"
-        )
-        || super::util::is_placeholder(v)
-    {
+    if !a_value(&key, value) {
         return None;
     }
     if persons_field(&key) {
-        if BIRTH_FIELDS.contains(&key.as_str()) && !v.chars().any(|c| c.is_ascii_digit()) {
-            return None;
-        }
         return Some(0.85);
     }
     if ADDRESS_FIELDS.contains(&key.as_str()) {
@@ -260,6 +248,30 @@ fn score(text: &str, key: &str, s: usize, value: &str) -> Option<f32> {
         });
     }
     None
+}
+
+/// Whether `value` is a value of field `key` (normalised): not empty, a blank to fill
+/// in, `null`, a placeholder or another field's name, and for a date of birth with a
+/// digit.
+pub(crate) fn a_value(key: &str, value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_lowercase();
+    let empty = v.chars().filter(|c| c.is_alphanumeric()).count() < 2
+        // a blank form's field: `Calle ______ nº ___`
+        || v.contains("___")
+        || matches!(
+            lower.as_str(),
+            "null" | "none" | "true" | "false" | "n/a" | "na" | "unknown" | "-" | "tbd"
+        )
+        || super::util::is_placeholder(v);
+    // another field's name: the next cell of a table's header row (`| Vorname |
+    // Nachname | Ort |`)
+    let a_label = !empty && v.len() <= 40 && !v.bytes().any(|b| b.is_ascii_digit()) && {
+        let norm = normalise(v);
+        persons_field(&norm) || ADDRESS_FIELDS.contains(&norm.as_str())
+    };
+    let dated = !BIRTH_FIELDS.contains(&key) || v.chars().any(|c| c.is_ascii_digit());
+    !empty && !a_label && dated
 }
 
 /// The value's span without surrounding blanks.
