@@ -711,17 +711,10 @@ fn repeat_secrets(text: &str, out: &mut Vec<Finding>) {
         return;
     }
     // every finding's span in bytes: the values to look for, and the places taken
-    let mut marks: Vec<usize> = out.iter().flat_map(|f| [f.span.0, f.span.1]).collect();
-    marks.sort_unstable();
-    marks.dedup();
-    let bytes_of = byte_offsets(text, &marks);
-    let to_bytes = |c: usize| {
-        marks
-            .binary_search(&c)
-            .ok()
-            .and_then(|i| bytes_of.get(i).copied())
-            .unwrap_or(text.len())
-    };
+    let bytes = Offsets::new(out.iter().flat_map(|f| [f.span.0, f.span.1]), |c| {
+        byte_offsets(text, c)
+    });
+    let to_bytes = |c: usize| bytes.get(c).unwrap_or(text.len());
     let spans: Vec<(usize, usize)> = out
         .iter()
         .map(|f| (to_bytes(f.span.0), to_bytes(f.span.1)))
@@ -786,17 +779,10 @@ fn repeat_secrets(text: &str, out: &mut Vec<Finding>) {
     if found.is_empty() {
         return;
     }
-    let mut points: Vec<usize> = found.iter().flat_map(|&(s, e, _)| [s, e]).collect();
-    points.sort_unstable();
-    points.dedup();
-    let chars_of = char_offsets(text, &points);
-    let to_chars = |b: usize| {
-        points
-            .binary_search(&b)
-            .ok()
-            .and_then(|i| chars_of.get(i).copied())
-            .unwrap_or(0)
-    };
+    let chars = Offsets::new(found.iter().flat_map(|&(s, e, _)| [s, e]), |b| {
+        char_offsets(text, b)
+    });
+    let to_chars = |b: usize| chars.get(b).unwrap_or(0);
     for (s, e, i) in found {
         if let Some(f) = out.get(i) {
             let mut copy = f.clone();
@@ -804,6 +790,29 @@ fn repeat_secrets(text: &str, out: &mut Vec<Finding>) {
             copy.message = format!("{} (the same value again)", f.message);
             out.push(copy);
         }
+    }
+}
+
+/// Offsets of one kind (characters or bytes) mapped to the other, for a set of
+/// positions converted in one pass over the text.
+struct Offsets {
+    from: Vec<usize>,
+    to: Vec<usize>,
+}
+
+impl Offsets {
+    /// `convert` maps the sorted, distinct positions to the other kind.
+    fn new(points: impl Iterator<Item = usize>, convert: impl Fn(&[usize]) -> Vec<usize>) -> Self {
+        let mut from: Vec<usize> = points.collect();
+        from.sort_unstable();
+        from.dedup();
+        let to = convert(&from);
+        Offsets { from, to }
+    }
+
+    fn get(&self, x: usize) -> Option<usize> {
+        let i = self.from.binary_search(&x).ok()?;
+        self.to.get(i).copied()
     }
 }
 
