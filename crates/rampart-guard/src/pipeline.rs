@@ -693,10 +693,10 @@ fn orig_finding(h: RawHit) -> Finding {
 /// (a four-digit PIN) recur by chance.
 const REPEAT_MIN_BYTES: usize = 8;
 
-/// At most this many distinct values are looked for again, and at most
-/// [`REPEAT_MAX_FINDINGS`] more places reported: the work stays linear in the text.
+/// At most this many distinct values are looked for again (each is one pass over the
+/// text); every copy of them is reported, however many (a log that prints a
+/// connection string on every line).
 const REPEAT_MAX_VALUES: usize = 32;
-const REPEAT_MAX_FINDINGS: usize = 256;
 
 /// Every other place where the value of a reported secret stands in `text`: a stack
 /// trace prints a password once per frame, a log repeats a token, a message gives a
@@ -758,8 +758,10 @@ fn repeat_secrets(text: &str, out: &mut Vec<Finding>) {
         }
     }
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    'values: for (v, i) in values {
+    // the copies found, by start: they never overlap, so the one starting last before
+    // a range's end is the only one that can overlap it
+    let mut found: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    for (v, i) in values {
         for at in memchr::memmem::find_iter(text.as_bytes(), v.as_bytes()) {
             let end = at + v.len();
             let glued = at
@@ -767,18 +769,21 @@ fn repeat_secrets(text: &str, out: &mut Vec<Finding>) {
                 .and_then(|j| text.as_bytes().get(j))
                 .is_some_and(|&b| word(b))
                 || text.as_bytes().get(end).is_some_and(|&b| word(b));
-            if glued || in_taken(at, end) || found.iter().any(|&(s, e, _)| at < e && s < end) {
+            let in_found = found
+                .range(..end)
+                .next_back()
+                .is_some_and(|(_, &(e, _))| e > at);
+            if glued || in_taken(at, end) || in_found {
                 continue;
             }
-            found.push((at, end, i));
-            if found.len() >= REPEAT_MAX_FINDINGS {
-                break 'values;
-            }
+            found.insert(at, (end, i));
         }
     }
     if found.is_empty() {
         return;
     }
+    let found: Vec<(usize, usize, usize)> =
+        found.into_iter().map(|(s, (e, i))| (s, e, i)).collect();
     let chars = Offsets::new(found.iter().flat_map(|&(s, e, _)| [s, e]), |b| {
         char_offsets(text, b)
     });

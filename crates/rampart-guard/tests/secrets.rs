@@ -1212,6 +1212,16 @@ fn a_secret_is_hidden_wherever_its_value_stands_again() {
         .map(|f| slice(text, f.span))
         .collect();
     assert_eq!(spans, ["Kq8!vL3m#Xz7", "Kq8!vL3m#Xz7"], "{f:?}");
+    // every copy, however many: a log that prints the password on each retry
+    let mut log = String::from("DB_PASSWORD=\"Wz5#pR8!kT2q\"\n");
+    for i in 0..400 {
+        log.push_str(&format!("retry {i}: auth failed for app using Wz5#pR8!kT2q\n"));
+    }
+    let copies = strong(&log, Role::User)
+        .iter()
+        .filter(|f| slice(&log, f.span) == "Wz5#pR8!kT2q")
+        .count();
+    assert_eq!(copies, 401);
 }
 
 #[test]
