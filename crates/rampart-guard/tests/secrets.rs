@@ -1215,7 +1215,9 @@ fn a_secret_is_hidden_wherever_its_value_stands_again() {
     // every copy, however many: a log that prints the password on each retry
     let mut log = String::from("DB_PASSWORD=\"Wz5#pR8!kT2q\"\n");
     for i in 0..400 {
-        log.push_str(&format!("retry {i}: auth failed for app using Wz5#pR8!kT2q\n"));
+        log.push_str(&format!(
+            "retry {i}: auth failed for app using Wz5#pR8!kT2q\n"
+        ));
     }
     let copies = strong(&log, Role::User)
         .iter()
