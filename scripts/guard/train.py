@@ -74,7 +74,8 @@ def calibration_group(source: str) -> str:
 
 def weights(rows) -> np.ndarray:
     return np.array([WRITERS_WEIGHT if s.startswith("rampart/writers/") else WEIGHTS.get(s, 1.0) for _, _, s in rows])
-OUT = os.path.join(datasets.ROOT, "crates", "rampart-guard", "data", "classifier.bin")
+# GUARD_OUT: write the model (and its .json) elsewhere, e.g. to compare before bundling it
+OUT = os.environ.get("GUARD_OUT") or os.path.join(datasets.ROOT, "crates", "rampart-guard", "data", "classifier.bin")
 SOURCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources.json")
 
 

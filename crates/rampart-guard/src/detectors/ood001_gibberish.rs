@@ -118,6 +118,32 @@ fn weird(word: &str) -> bool {
     odd_punct || case_switch || max_consonants >= 6 || no_vowel_long
 }
 
+/// Whether a word is a URL or a piece of a markdown link or image: `[![crate][crate-image]][crate-link]`,
+/// `Status](https://ci.example/badge.svg)`, `![Apache2/MIT`. README badges are
+/// brackets and punctuation in a row, and twelve of them read as a suffix (a third of
+/// the crates' READMEs were flagged); an optimised suffix's `.](` ends its word,
+/// with nothing after the parenthesis, and is still weird.
+fn link_syntax(word: &str) -> bool {
+    if word.contains("://") {
+        return true;
+    }
+    let b = word.as_bytes();
+    let joint = b.windows(2).enumerate().any(|(i, w)| match w {
+        b"][" | b"![" | b"[!" => true,
+        // `](` with a target after it
+        b"](" => b.get(i + 2).is_some_and(u8::is_ascii_alphanumeric),
+        _ => false,
+    });
+    joint
+        && b.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'[' | b']' | b'(' | b')' | b'!' | b'-' | b'_' | b'.' | b'/' | b':'
+                )
+        })
+}
+
 /// Whether the text looks like source code or markup (not judged by this detector).
 fn looks_like_code(text: &str) -> bool {
     const MARKERS: &[&str] = &[
@@ -138,14 +164,15 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
                 let w = text.get(s..i).unwrap_or("");
-                words.push((s, i, weird(w)));
+                words.push((s, i, weird(w) && !link_syntax(w)));
             }
         } else if start.is_none() {
             start = Some(i);
         }
     }
     if let Some(s) = start {
-        words.push((s, text.len(), weird(text.get(s..).unwrap_or(""))));
+        let w = text.get(s..).unwrap_or("");
+        words.push((s, text.len(), weird(w) && !link_syntax(w)));
     }
     if words.len() < WINDOW / 2 {
         return;
