@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""False alarms of the attack detectors on ordinary technical documentation that no
-threshold or model was tuned on: the READMEs and NEWS files under /usr/share/doc
-(Debian), the markdown files npm ships in /usr/lib/node_modules, and the long
-descriptions (READMEs) in the METADATA of installed Python packages. None of these is
-a training source (scripts/guard/sources.json has the crates' documentation, a
-different corpus).
+"""False alarms of the attack detectors on ordinary technical documentation and source
+code that no threshold or model was tuned on: the READMEs and NEWS files under
+/usr/share/doc (Debian), the markdown files npm ships in /usr/lib/node_modules, the
+long descriptions (READMEs) in the METADATA of installed Python packages, and about 500
+files each of Python's standard library and of npm's JavaScript. None of these is a
+training source (scripts/guard/sources.json has the Rust crates' documentation and
+code, a different ecosystem).
 
     python3 scripts/guard/docs_fp.py [--rampart target/release/rampart] [--classifier FILE]
 
@@ -66,6 +67,18 @@ def documents() -> list[tuple[str, str]]:
             continue
         if isinstance(body, str):
             emit(body, "pypi-metadata")
+    # source code a developer pastes: Python's standard library and npm's JavaScript,
+    # every k-th file in path order (about 500 of each)
+    for source, files in (
+        ("python-stdlib", glob.glob(os.path.expanduser("~/.pyenv/versions/*/lib/python3*/**/*.py"), recursive=True)),
+        ("npm-js", glob.glob("/usr/lib/node_modules/npm/**/*.js", recursive=True)),
+    ):
+        files = sorted(set(files))
+        for f in files[:: max(1, len(files) // 500)]:
+            try:
+                emit(open(f, encoding="utf-8").read(), source)
+            except (OSError, UnicodeDecodeError):
+                pass
     return out
 
 
