@@ -144,6 +144,24 @@ fn link_syntax(word: &str) -> bool {
         })
 }
 
+/// A word without the markdown around it: inline code (`` `LruCache::len`, ``) and
+/// bold (`**MUST**`). The backtick before an identifier hid its capital (`LruCache`
+/// read as a case switch inside a word); a suffix's `giving**ONE` keeps its stars.
+fn without_markup(word: &str) -> &str {
+    let w = word.trim_start_matches(['`', '*']);
+    if w.len() == word.len() {
+        return word;
+    }
+    w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')'])
+        .trim_end_matches(['`', '*'])
+}
+
+/// Whether a word counts as machine-made: [`weird`] once markdown is set aside, and not
+/// a URL or a piece of a link ([`link_syntax`]).
+fn counts(word: &str) -> bool {
+    weird(without_markup(word)) && !link_syntax(word)
+}
+
 /// Whether the text looks like source code or markup (not judged by this detector).
 fn looks_like_code(text: &str) -> bool {
     const MARKERS: &[&str] = &[
@@ -164,7 +182,7 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
                 let w = text.get(s..i).unwrap_or("");
-                words.push((s, i, weird(w) && !link_syntax(w)));
+                words.push((s, i, counts(w)));
             }
         } else if start.is_none() {
             start = Some(i);
@@ -172,7 +190,7 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
     }
     if let Some(s) = start {
         let w = text.get(s..).unwrap_or("");
-        words.push((s, text.len(), weird(w) && !link_syntax(w)));
+        words.push((s, text.len(), counts(w)));
     }
     if words.len() < WINDOW / 2 {
         return;
