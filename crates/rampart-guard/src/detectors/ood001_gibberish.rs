@@ -156,10 +156,46 @@ fn without_markup(word: &str) -> &str {
         .trim_end_matches(['`', '*'])
 }
 
+/// Whether a word is machine data rather than a made-up word: a setting with a name of
+/// two characters or more (`job=nightly-backup`, `--hash=sha256:…`, `class="Card_root"`;
+/// not `a="PW"` or `z=s+p+a+c+e`, a payload put together) or an encoded value
+/// of 20 characters or more with a digit in it (base64 of a certificate, a hex digest,
+/// a ULID, a UUID, `h1:…=`). Logs, lockfiles, `.env` files and PEM blocks are rows of
+/// these, and a suffix's made-up words are neither (`againetafterAtlas` has no digit).
+fn data_token(word: &str) -> bool {
+    let w = word.trim_start_matches('-');
+    // a name of two characters or more: `a="PW"`, `z=s+p+a+c+e` assemble a payload
+    if let Some((name, _)) = w.split_once('=').filter(|(name, _)| name.len() >= 2) {
+        let mut b = name.bytes();
+        if b.next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+            && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        {
+            return true;
+        }
+    }
+    let core =
+        w.trim_matches(|c: char| matches!(c, '"' | '\'' | '(' | ')' | '[' | ']' | ',' | ';' | '.'));
+    // a short scheme or algorithm before the value: `sha256:`, `h1:`
+    let value = match core.split_once(':') {
+        Some((prefix, v))
+            if prefix.len() <= 10 && prefix.bytes().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            v
+        }
+        _ => core,
+    };
+    value.len() >= 20
+        && value.bytes().any(|c| c.is_ascii_digit())
+        && value
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-'))
+}
+
 /// Whether a word counts as machine-made: [`weird`] once markdown is set aside, and not
-/// a URL or a piece of a link ([`link_syntax`]).
+/// a URL or a piece of a link ([`link_syntax`]) or machine data ([`data_token`]).
 fn counts(word: &str) -> bool {
-    weird(without_markup(word)) && !link_syntax(word)
+    weird(without_markup(word)) && !link_syntax(word) && !data_token(word)
 }
 
 /// Whether the text looks like source code or markup (not judged by this detector).
