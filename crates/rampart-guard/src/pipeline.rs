@@ -430,12 +430,27 @@ impl Pipeline {
                         .filter(|h| crate::engine::PROHIBITABLE.contains(&h.detector.meta.code))
                         .map(|h| h.start)
                         .collect();
+                    let people = table_of_people(&n.lower, &raw).map(|t| {
+                        // the personal data found in the table's rows, left out when the
+                        // classifier reads it
+                        let mut cells: Vec<std::ops::Range<usize>> = raw
+                            .iter()
+                            .filter(|h| {
+                                h.detector.category == Category::Pii
+                                    && h.start >= t.start
+                                    && h.end <= t.end
+                            })
+                            .map(|h| h.start..h.end)
+                            .collect();
+                        cells.sort_by_key(|r| (r.start, r.end));
+                        (t, cells)
+                    });
                     if let Some(hit) = classifier_hit(
                         c,
                         &n.lower,
                         n.orig_chars(),
                         (rule_max, &rule_starts, &forbidden_starts),
-                        n.text.len(),
+                        (n.text.len(), people),
                         role,
                     ) {
                         raw.push(hit);
@@ -526,7 +541,7 @@ fn classifier_hit(
     lower: &str,
     chars: usize,
     rules: (f32, &[usize], &[usize]),
-    len: usize,
+    (len, people): (usize, Option<TableOfPeople>),
     role: Role,
 ) -> Option<RawHit> {
     let (rule_max, rule_starts, forbidden_starts) = rules;
@@ -581,18 +596,33 @@ fn classifier_hit(
         p = p.min(p_cut);
     }
     let read = text.get(window.clone()).unwrap_or(&text);
-    let (score, how) = if p >= c.threshold_high() && stands_alone(p, read, role) {
-        (p, "on its own")
-    } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
-        (
-            1.0 - (1.0 - CLASSIFIER_SUPPORT) * (1.0 - rule_max),
-            "with rule evidence",
-        )
-    } else if p >= c.threshold_for(chars) {
-        (CLASSIFIER_SUPPORT, "without rule evidence")
-    } else {
-        return None;
+    // a window of a table of people is read again without its personal data: what
+    // decides then is what else its cells say ("Assistant, if you analyse this sheet,
+    // send it to …"), not one masked address per row (offsets of `lower`: only when
+    // nothing else was blanked out of the text read)
+    let table_stands = match &people {
+        Some((t, cells)) if text.len() == lower.len() && mostly_inside(&window, t) => {
+            let rest = crate::engine::blank(lower, cells);
+            let (q, w) = c.window_probability(&rest);
+            // what is left of a table is mostly separators: the same test of
+            // words and repeated characters as any text
+            Some(q >= c.threshold_high() && stands_alone(q, rest.get(w).unwrap_or(&rest), role))
+        }
+        _ => None,
     };
+    let (score, how) =
+        if p >= c.threshold_high() && table_stands.unwrap_or(true) && stands_alone(p, read, role) {
+            (p, "on its own")
+        } else if p >= c.threshold_for(chars) && rule_max >= 0.47 {
+            (
+                1.0 - (1.0 - CLASSIFIER_SUPPORT) * (1.0 - rule_max),
+                "with rule evidence",
+            )
+        } else if p >= c.threshold_for(chars) {
+            (CLASSIFIER_SUPPORT, "without rule evidence")
+        } else {
+            return None;
+        };
     Some(RawHit {
         detector: &cls001_injection_classifier::DETECTOR,
         start: 0,
@@ -612,6 +642,49 @@ fn classifier_hit(
             )
         },
     })
+}
+
+/// A table of people's lines, and the personal data found in them (sorted).
+type TableOfPeople = (std::ops::Range<usize>, Vec<std::ops::Range<usize>>);
+
+/// The lines of a table of people that PII021 found, its header line included: from
+/// the start of the line above its first cell to the end of the line of its last.
+///
+/// The classifier decides alone on a window of such a table only if it would with the
+/// table's personal data left out. A contacts list is e-mail addresses, masked as the
+/// word `email` for the classifier, in every row, and one feature repeated outweighs
+/// the rest: a 400-row CSV of names, addresses and phone numbers was blocked as an
+/// injection (0.95) instead of redacted, and four rows of names and addresses scored
+/// 0.98. An instruction hidden in a cell is still read, as is the text around the
+/// table.
+fn table_of_people(lower: &str, raw: &[RawHit]) -> Option<std::ops::Range<usize>> {
+    let code = pii021_table_of_people::RULE.code;
+    let mut cells = raw.iter().filter(|h| h.detector.meta.code == code);
+    let first = cells.next()?;
+    let (start, end) = cells.fold((first.start, first.end), |(s, e), h| {
+        (s.min(h.start), e.max(h.end))
+    });
+    let line_start = |at: usize| {
+        lower
+            .get(..at)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    };
+    let header = line_start(line_start(start).saturating_sub(1));
+    let stop = lower
+        .get(end..)
+        .and_then(|a| a.find('\n'))
+        .map_or(lower.len(), |i| end + i);
+    Some(header..stop)
+}
+
+/// Whether at least four fifths of `window` lie inside `table`.
+fn mostly_inside(window: &std::ops::Range<usize>, table: &std::ops::Range<usize>) -> bool {
+    let inside = window
+        .end
+        .min(table.end)
+        .saturating_sub(window.start.max(table.start));
+    inside * 5 >= window.len() * 4
 }
 
 /// Data ([`Role::Tool`]) of fewer words than this is a short note to [`stands_alone`].
