@@ -601,7 +601,12 @@ fn classifier_hit(
     // send it to …"), not one masked address per row (offsets of `lower`: only when
     // nothing else was blanked out of the text read)
     let table_stands = match &people {
-        Some((t, cells)) if text.len() == lower.len() && mostly_inside(&window, t) => {
+        // read again only when the first reading could decide alone
+        Some((t, cells))
+            if p >= c.threshold_high()
+                && text.len() == lower.len()
+                && mostly_inside(&window, t) =>
+        {
             let rest = crate::engine::blank(lower, cells);
             let (q, w) = c.window_probability(&rest);
             // what is left of a table is mostly separators: the same test of
