@@ -232,11 +232,8 @@ fn azure_storage_credentials() {
 #[test]
 fn discord_webhook_and_unverified_github_tokens() {
     let hook = "C04j6BD9OyUd2gQvDOVwBM3T5lnbyw575r85bLHxb7RQBgImbdo8MAmd6CdZp2hhyHIT";
-    assert_secret(
-        &format!("post to https://discord.com/api/webhooks/1123456789012345678/{hook}"),
-        "SEC024",
-        hook,
-    );
+    let url = format!("https://discord.com/api/webhooks/1123456789012345678/{hook}");
+    assert_secret(&format!("post to {url}"), "SEC024", &url);
     // A token-shaped GitHub token with a wrong checksum is still redacted, at a lower
     // score than a verified one.
     let bad = "ghp_w8IL0Az6aHWvfWV1YcOU3suuhviI1p7F0sCh";
@@ -429,7 +426,8 @@ fn assignments_read_to_the_closing_quote_and_in_other_syntaxes() {
         ),
         (
             "jdbc:mysql://db:3306/crm?user=app&password=Zq8vLm2xKp4T&useSSL=true",
-            "Zq8vLm2xKp4T",
+            // a JDBC URL with a password is hidden whole
+            "jdbc:mysql://db:3306/crm?user=app&password=Zq8vLm2xKp4T&useSSL=true",
         ),
         // a password holding `@` in a URL, and one starting with `$`
         (
@@ -487,7 +485,8 @@ fn keys_in_json_strings_session_tokens_and_named_azure_keys() {
     let text = format!(
         "credentials_json: '{{\"type\":\"service_account\",\"private_key\":\"{pem}\\n\",\"client_email\":\"x@p.iam.gserviceaccount.com\"}}'"
     );
-    assert_secret(&text, "SEC012", pem);
+    // with the escaped line break that closes the JSON string
+    assert_secret(&text, "SEC012", &format!("{pem}\\n"));
     let session = "IQoJb3JpZ2luX2Vjbhw2OHFFU9AWTqFIGoTIDgZhx4/ObX9Ytcc/kLwQbKU7GPbCZoJf9NyPXiOqSiux1+BCBwzw+c8sQ/Iq/B6bJQMMD3M1yWNLnAP3zFpIJHuPRyP2Fr+OS7IeEGtzJLSPw8tiluPNK6m3RsWY4Zt+WRnsDEaHICzModIVKcfKONsDMy15dJePi2MVLIx7l/JDiRHwpgeU/pXjb4tPhoaJpOjLEOCkkor0TBC5ObgjGhmzfXQPfeOjug2tmgdfPuB1O1/S9rqSn34=";
     assert_secret(
         &format!("export AWS_SESSION_TOKEN={session}"),
@@ -1264,5 +1263,62 @@ fn door_codes_with_letters_alternatives_and_code_words() {
         ("Use the codeword \"restart\" to reset the game", "SEC015"),
     ] {
         assert_not_found(text, code);
+    }
+}
+
+/// Secrets whose whole string is the credential, hidden whole: a JDBC URL with its
+/// password (the value alone left host, database and user of the system it opens), a
+/// Discord webhook URL (its id and token post together), a service account's key with
+/// the escaped line break that closes its JSON string; and a refresh token in JSON
+/// kept as a string inside JSON (`localStorage`), whose escaped quotes hid it.
+#[test]
+fn credentials_hidden_whole_and_tokens_in_escaped_json() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "spring.datasource.url=jdbc:mysql://db-legacy.prod.orbital.example:3306/analytics?user=worker&password=LtAXT3lPjFlEseCDHgkAy2mKQbx&useSSL=true&serverTimezone=UTC\nspring.jpa.show-sql=false",
+            "SEC013",
+            "jdbc:mysql://db-legacy.prod.orbital.example:3306/analytics?user=worker&password=LtAXT3lPjFlEseCDHgkAy2mKQbx&useSSL=true&serverTimezone=UTC",
+        ),
+        (
+            "url: \"jdbc:sqlserver://sql01.corp.example:1433;databaseName=Lager;user=sa;password=Gr4nit!Fels;encrypt=true\"",
+            "SEC013",
+            "jdbc:sqlserver://sql01.corp.example:1433;databaseName=Lager;user=sa;password=Gr4nit!Fels;encrypt=true",
+        ),
+        (
+            "Connecting with jdbc:oracle:thin:scott/T1ger#2024@db.corp.example:1521:ORCL fails.",
+            "SEC013",
+            "jdbc:oracle:thin:scott/T1ger#2024@db.corp.example:1521:ORCL",
+        ),
+        (
+            "DISCORD_WEBHOOK = \"https://discord.com/api/webhooks/1018015912723898763/E6BQ4UtOhGvIFsOasxWZp6yeB8ohHlJgTqxsF9JuiGSsjkybzgyzfDzZz5KqMGSd51Z2\"",
+            "SEC024",
+            "https://discord.com/api/webhooks/1018015912723898763/E6BQ4UtOhGvIFsOasxWZp6yeB8ohHlJgTqxsF9JuiGSsjkybzgyzfDzZz5KqMGSd51Z2",
+        ),
+        (
+            "\"auth\": \"{\\\"accessToken\\\":\\\"opaque\\\",\\\"refreshToken\\\":\\\"MEyOaSXTGKnKDvsppneXAE-7WY8kbJNnGhSz0PMhAe5-Mm5O\\\",\\\"expiresAt\\\":1701067102}\"",
+            "SEC013",
+            "MEyOaSXTGKnKDvsppneXAE-7WY8kbJNnGhSz0PMhAe5-Mm5O",
+        ),
+    ];
+    for (text, code, value) in cases {
+        assert_secret(text, code, value);
+    }
+    let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\\nNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\\n";
+    let key = format!("-----BEGIN PRIVATE KEY-----\\n{body}-----END PRIVATE KEY-----\\n");
+    let text = format!("{{\n  \"type\": \"service_account\",\n  \"private_key\": \"{key}\",\n  \"client_id\": \"1\"\n}}");
+    assert_secret(&text, "SEC012", &key);
+    // no password, a variable, a placeholder: nothing to hide
+    for text in [
+        "spring.datasource.url=jdbc:postgresql://db.intern.example.de:5432/warenwirtschaft",
+        "url: jdbc:mysql://db:3306/app?user=app&password=${DB_PASSWORD}&useSSL=true",
+        "jdbc:sqlserver://localhost:1433;databaseName=test;user=sa;password=<your-password>",
+        "jdbc:oracle:thin:@//db.corp.example:1521/ORCL",
+    ] {
+        let f = strong(text, Role::User);
+        assert!(
+            !f.iter()
+                .any(|f| f.category == rampart_guard::Category::Secret),
+            "{text:?}: {f:?}"
+        );
     }
 }

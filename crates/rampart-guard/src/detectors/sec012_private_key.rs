@@ -115,6 +115,14 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
                 .and_then(|t| t.find("-----"))
                 .map(|j| e + i + 9 + j + 5);
             if let (true, Some(end)) = (b64 >= 40, end) {
+                // the string's last line break is the key file's, so the whole JSON
+                // value (`"-----BEGIN …-----END PRIVATE KEY-----\n"`) is hidden
+                let tail = text.get(end..).unwrap_or("");
+                let end = end
+                    + ["\\r\\n", "\\n"]
+                        .iter()
+                        .find(|nl| tail.starts_with(**nl))
+                        .map_or(0, |nl| nl.len());
                 return Some((0.99, s, end));
             }
         }

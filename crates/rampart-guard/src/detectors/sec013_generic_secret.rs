@@ -64,13 +64,14 @@ macro_rules! cased_names {
 }
 
 static RULES: &[TokenRule] = &[
-    // `name = value`, `name: "value"`, `"name": "value"`, Go's `name = []byte("value")`;
-    // the value is on the name's line (`STRIPE_SECRET_KEY=` with nothing after it does
+    // `name = value`, `name: "value"`, `"name": "value"`, Go's `name = []byte("value")`,
+    // JSON kept as a string in JSON (`\"refreshToken\":\"value\"`, a `localStorage`
+    // dump); the value is on the name's line (`STRIPE_SECRET_KEY=` with nothing after it does
     // not take the next line's `REDIS_URL=…`)
     TokenRule {
         re: concat!(
             names!(),
-            r#"["']?\s*(?::=|=>|[:=])[ \t]*(?:\[\]byte\()?["'`]?(?P<v>[^\s"'`,;]{8,})"#
+            r#"\\?["']?\s*(?::=|=>|[:=])[ \t]*(?:\[\]byte\()?\\?["'`]?(?P<v>[^\s"'`,;]{8,})"#
         ),
         validate,
     },
@@ -136,6 +137,13 @@ static RULES: &[TokenRule] = &[
         re: r"(?m:^)(?:\*|[A-Za-z0-9][A-Za-z0-9.\-]*)(?::5432:|:5433:|:6432:|:\*:)[^:\s]+:[^:\s]+:(?P<v>\S+)(?m:$)",
         validate: validate_pgpass,
     },
+    // a JDBC URL that carries a password (`jdbc:mysql://…?user=u&password=…&useSSL=true`,
+    // `jdbc:sqlserver://…;user=sa;password=…;`, Oracle's `jdbc:oracle:thin:u/p@host`),
+    // hidden whole: host, database and user name the system the password opens
+    TokenRule {
+        re: r#"jdbc:[a-z][a-z0-9]{1,20}:[^\s"'<>`]{4,}"#,
+        validate: validate_jdbc,
+    },
     // the password of a URL; read up to the last `@` before the host, so a password
     // holding `@` is hidden whole
     TokenRule {
@@ -187,7 +195,14 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     {
         let rest = text.get(s..)?;
         let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-        if let Some(close) = line.find(q).filter(|&c| (8..=128).contains(&c)) {
+        // an escaped quote opens a value that an escaped quote closes
+        let escaped = text.get(..s - 1).is_some_and(|t| t.ends_with('\\'));
+        let close = match (escaped, q) {
+            (true, '"') => line.find("\\\""),
+            (true, _) => line.find("\\'"),
+            (false, _) => line.find(q),
+        };
+        if let Some(close) = close.filter(|&c| (8..=128).contains(&c)) {
             return validate_quoted(text, s, s + close);
         }
     }
@@ -277,6 +292,39 @@ fn validate_quoted(text: &str, s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     random_enough(v).then_some((0.8, s, e))
+}
+
+/// A JDBC URL with a password: a `password=` or `pwd=` property (after `?`, `&` or
+/// `;`) or Oracle's `user/password@`, whose value is not a placeholder or a variable.
+fn validate_jdbc(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let url = text.get(s..e)?.trim_end_matches(['.', ',', ')', ']', '}']);
+    if url.len() > 2 * MAX_VALUE {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    let property = ["password=", "pwd=", "passwd="].iter().find_map(|k| {
+        lower.match_indices(k).find_map(|(at, _)| {
+            let before = lower.as_bytes().get(at.checked_sub(1)?)?;
+            matches!(before, b'?' | b'&' | b';' | b':').then_some(at + k.len())
+        })
+    });
+    let value = match property {
+        Some(at) => url.get(at..)?.split(['&', ';']).next()?,
+        // `jdbc:oracle:thin:user/password@host`
+        None => {
+            let creds = url.get(..url.find('@')?)?.rsplit(':').next()?;
+            creds.split_once('/')?.1
+        }
+    };
+    let variable = value.contains("${") || value.contains("{{") || value.starts_with('%');
+    if value.len() < 4
+        || is_placeholder(value)
+        || variable
+        || value.eq_ignore_ascii_case("password")
+    {
+        return None;
+    }
+    Some((0.85, s, s + url.len()))
 }
 
 fn validate_url(text: &str, s: usize, e: usize) -> Option<Hit> {

@@ -7,11 +7,11 @@ use crate::types::Category;
 declare_rule! {
     /// ## What it does
     /// Reports a Discord bot token (three dot-separated parts whose first is the base64 of
-/// the bot's numeric id) and a Discord webhook URL with its token.
+    /// the bot's numeric id) and a Discord webhook URL with its token, hidden whole.
     ///
     /// ## Why is this dangerous?
     /// A bot token controls the bot in every server it joined; a webhook URL posts messages
-/// into its channel as anyone.
+    /// into its channel as anyone.
     ///
     /// ## Example
     /// ```text
@@ -23,11 +23,11 @@ declare_rule! {
     ///
     /// ## False positives
     /// Three-part tokens whose first part is not the base64 of a numeric id (other dotted
-/// identifiers) are ignored.
+    /// identifiers) are ignored.
     ///
     /// ## References
     /// Discord developer documentation, "Authentication" and "Webhook resource";
-/// guidelines SD-3, DP-2.
+    /// guidelines SD-3, DP-2.
     pub(crate) static RULE = {
         code: "SEC024",
         name: "discord-token",
@@ -43,19 +43,24 @@ static RULES: &[TokenRule] = &[
         validate,
     },
     TokenRule {
-        re: r#"https://(?:canary\.|ptb\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/(?P<v>[A-Za-z0-9_\-]{60,68})"#,
-        validate,
+        re: r#"https://(?:canary\.|ptb\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_\-]{60,68}"#,
+        validate: validate_webhook,
     },
 ];
+
+/// A webhook URL is hidden whole: its id and token together are what posts.
+fn validate_webhook(text: &str, s: usize, e: usize) -> Option<Hit> {
+    let token = s + text.get(s..e)?.rfind('/')? + 1;
+    random_tail(text, token, e, "", 3.5, 2)?;
+    Some((0.96, s, e))
+}
 
 fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
     let tail = random_tail(text, s, e, "", 3.5, 2)?;
     // A bot token's first part is the base64 of the bot's numeric id.
-    if !text.get(..s).unwrap_or("").ends_with('/') {
-        let id = tail.split('.').next().unwrap_or("");
-        if !base64_of_digits(id) {
-            return None;
-        }
+    let id = tail.split('.').next().unwrap_or("");
+    if !base64_of_digits(id) {
+        return None;
     }
     Some((0.96, s, e))
 }
