@@ -1271,3 +1271,57 @@ fn a_contacts_table_is_redacted_not_blocked() {
         assert_eq!(verdict(&t).action, Action::Block, "{t}");
     }
 }
+
+/// In a person's record (a text with other personal data acted on) a given name
+/// alone is the person's: the child of a birthday invitation beside the home address,
+/// a signature under an IBAN, a first-name cell of a CSV with dates of birth; a known
+/// family name alone after a family-name label or a doorbell word is too. Outside a
+/// record a lone given name stays unreported, and words that are also given names
+/// (Dutch "Lieve", Spanish "Dale", a table's "Campo") are not read as one.
+#[test]
+fn lone_names_in_a_persons_record() {
+    for (text, value) in [
+        (
+            "Paul wird 6 und möchte mit dir feiern!\nWo: bei uns zu Hause, Brunnenstraße 9, 72764 Reutlingen",
+            "Paul",
+        ),
+        (
+            "Hier die Bankverbindung: DE89 3704 0044 0532 0130 00\n\nViele Grüße\nJana",
+            "Jana",
+        ),
+        (
+            "nom;prenom;date_naissance\nGIRARD;Bastien;26/09/2015\nBARBIER;Émilie;18/04/2014",
+            "Émilie",
+        ),
+        (
+            "LOCATION:Via Sant'Agostino 17, 24129 Bergamo\nDESCRIPTION:Citofono \"Cortesi\". Piero: 347 331 0928",
+            "Cortesi",
+        ),
+        (
+            "Vorname: Jonas\nNachname: Richter\nGeburtsdatum: 14.07.1987",
+            "Richter",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == "PII018" && v == value),
+            "{text}: {found:?}"
+        );
+    }
+    // outside a record nothing is acted on; words that are also names are not names
+    for text in [
+        "Paul wird 6 und möchte mit dir feiern!",
+        "Citofono Cortesi, terzo piano.",
+        "Lieve opa en oma,\n\nOns nieuwe adres is Dorpsstraat 12, 7941 KJ Meppel.",
+        "Dale formato de carta formal: Calle Mayor 5, 28013 Madrid, tel. 612 345 678",
+        "| Campo | Valor |\n| Teléfono | 612 345 678 |",
+    ] {
+        let found: Vec<_> = pii(text)
+            .into_iter()
+            .filter(|(r, v)| {
+                r == "PII018" && ["Paul", "Cortesi", "Lieve", "Dale", "Campo"].contains(&v.as_str())
+            })
+            .collect();
+        assert!(found.is_empty(), "{text}: {found:?}");
+    }
+}

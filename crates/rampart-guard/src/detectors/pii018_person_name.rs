@@ -14,7 +14,11 @@ declare_rule! {
     /// O'SULLIVAN"), or a title followed by a family name ("Mr Pryce", "Herrn Maier",
     /// "Mme Leroy", "Sra. López", "Sig.ra Bianchi", "dhr. Jansen"), and a given name
     /// alone after a given-name field's label, a kinship word or before a phone
-    /// number ("Vorname: Florian", "unser Sohn Felix", "Lucie 06 52 90 38 14"). The
+    /// number ("Vorname: Florian", "unser Sohn Felix", "Lucie 06 52 90 38 14"). In a
+    /// person's record (below) a given name alone counts anywhere ("Paul wird 6 …
+    /// Brunnenstraße 9, 72764 Reutlingen", a signature, a CSV cell), and a known
+    /// family name alone after a family-name label or a doorbell word ("Nachname:
+    /// Richter", "Citofono \"Cortesi\""). The
     /// given and family names come from the person-name lists of 44 locales (Faker,
     /// MIT), built by `scripts/guard/names.py`.
     ///
@@ -38,8 +42,9 @@ declare_rule! {
     /// Redact before the text leaves the trust boundary; refer to customers by an id.
     ///
     /// ## False positives
-    /// A given name alone ("Hi Anna") is not reported, nor a name after a place word
-    /// ("Santa Maria Novella", "Rue Victor Hugo", "Hotel Albert Premier"), nor a name
+    /// A given name alone ("Hi Anna") is not reported in a text without other
+    /// personal data, nor a name after a place word ("Santa Maria Novella", "Rue
+    /// Victor Hugo", "Hotel Albert Premier"), nor a name
     /// followed by a word that names a place, an organisation or a thing ("Victoria
     /// Station", "Ford Motor Company", "Grace Period"). A given name that is also an
     /// ordinary word or a place ("May", "Grace", "Paris", "Mercedes") counts only
@@ -344,6 +349,19 @@ const AMBIGUOUS: &[&str] = &[
     "Fürst",
     "Graf",
     "Bauer",
+    // read as a lone given name in a person's record: an interface's button, a table's
+    // header, Dutch "Dear" and "deposit", Spanish "give it", a city, family words
+    "Edit",
+    "Campo",
+    "Segundo",
+    "Primo",
+    "Lieve",
+    "Dale",
+    "Borg",
+    "Braga",
+    "Maman",
+    "Mama",
+    "Papa",
 ];
 
 /// Words that start a place or an institution named after a person: the name after
@@ -1477,26 +1495,86 @@ const KIN: &[&str] = &[
     "kleindochter",
 ];
 
+/// The labels of a family-name field, before a known family name ("Name
+/// Wiedemann", "Nachname: Richter", "bel aan bij Bakker"). Lowercase.
+const FAMILY_LABELS: &[&str] = &[
+    "name",
+    "surname",
+    "lastname",
+    "last_name",
+    "familyname",
+    "family_name",
+    "nachname",
+    "familienname",
+    "nom",
+    "apellido",
+    "apellidos",
+    "cognome",
+    "apelido",
+    "sobrenome",
+    "achternaam",
+    "bij",
+];
+
+/// The doorbell and intercom words, before the name on the bell: a family name
+/// whether the lists know it or not ("Citofono \"Cortesi\"", "interphone «
+/// Keller-Roth »"). Lowercase.
+const DOORBELL: &[&str] = &[
+    "klingel",
+    "klingelschild",
+    "interphone",
+    "sonnette",
+    "timbre",
+    "portero",
+    "citofono",
+    "campanello",
+    "campainha",
+    "intercomunicador",
+    "doorbell",
+    "buzzer",
+    "intercom",
+    "deurbel",
+];
+
 /// A given name standing alone at byte `at` (one that is not also an ordinary word or
 /// a place), reported when the word before it labels a person's field or relates a
-/// person, or a phone number follows it ("Lucie 06 52 90 38 14"). A label or a phone
-/// number makes it a record's (acted on); kinship scores like a full name (`bare`).
+/// person, a phone number follows it ("Lucie 06 52 90 38 14"), or the text is a
+/// person's record (`bare` is [`ACTED`]: other personal data is there, so "Paul wird 6
+/// … Brunnenstraße 9, 72764 Reutlingen" names the child). A label or a phone number
+/// makes it a record's (acted on); kinship scores like a full name (`bare`). In a
+/// record, a known family name alone after a family-name label, and a family name
+/// after a doorbell word, are acted on too ("Citofono \"Cortesi\"").
 fn lone_given_name(text: &str, at: usize, bare: f32) -> Option<RawHit> {
     let rest = text.get(at..)?;
     let len = rest.find(|c: char| !in_name(c)).unwrap_or(rest.len());
     let word = rest.get(..len)?.trim_end_matches(['.', '\'', '’', '-']);
-    if is_given(word) != Some(true) {
+    let in_record = bare >= ACTED;
+    let given = is_given(word) == Some(true);
+    let family = !given && in_record && is_family(word, false);
+    if !given && !family {
         return None;
     }
     let line = text.get(..at)?.rsplit('\n').next()?;
     let before = line
-        .trim_end_matches([' ', '\t', ':', '"', '\'', '=', '|', ','])
+        .trim_end_matches([' ', '\t', ':', '"', '\'', '=', '|', ',', '«', '„', '“'])
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
         .next()?;
     let mut buf = [0u8; 16];
     let lower = (before.len() <= 14)
         .then(|| lowercase_into(before, &mut buf))
         .flatten();
+    if family {
+        let known = kind(&listed_case(word)) & FAMILY != 0;
+        let bell = lower.is_some_and(|l| DOORBELL.contains(&l));
+        let label = known && lower.is_some_and(|l| FAMILY_LABELS.contains(&l));
+        return (bell || label).then(|| RawHit {
+            detector: &DETECTOR,
+            start: at,
+            end: at + word.len(),
+            score: ACTED,
+            note: RULE.summary.to_owned(),
+        });
+    }
     let labelled = lower.is_some_and(|l| NAME_LABELS.contains(&l));
     let kin = lower.is_some_and(|l| KIN.contains(&l));
     let after = rest
@@ -1505,7 +1583,7 @@ fn lone_given_name(text: &str, at: usize, bare: f32) -> Option<RawHit> {
     let phone = after.len() < rest.len() - len
         && matches!(after.as_bytes(), [b'+', d, ..] | [b'0', d, ..] if d.is_ascii_digit());
     let score = if labelled || phone { ACTED } else { bare };
-    (labelled || phone || kin).then(|| RawHit {
+    (labelled || phone || kin || in_record).then(|| RawHit {
         detector: &DETECTOR,
         start: at,
         end: at + word.len(),
