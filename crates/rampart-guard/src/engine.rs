@@ -3075,35 +3075,29 @@ impl TokenEngine {
 }
 
 /// Drops hits of weak detectors that overlap a hit of a stronger detector of the same
-/// category, and exact duplicates.
+/// category, and exact duplicates. A strong hit below the acting score
+/// ([`crate::policy::DEFAULT_MIN_SCORE`]: reported, not decisive) does not drop a weak
+/// hit that would act: a Spanish mobile number whose nine digits happen to pass a
+/// Portuguese NIF's or a Dutch BSN's check digit (one in eleven does) is reported as
+/// an identifier at 0.5, and the phone number beside it is still redacted.
 ///
 /// Sorted sweeps, not a comparison of every pair: a table of 25,000 phone numbers has
 /// 50,000 hits, and the pairwise version spent 2.5 billion comparisons on it (a
 /// megabyte-long table took 4 seconds). The test `weak_overlaps_as_by_every_pair`
 /// checks the sweeps against the pairwise definition.
 fn drop_weak_overlaps(hits: &mut Vec<RawHit>) {
-    // the strong spans of each category, sorted by start, with the furthest end so far
-    let mut strong: Vec<(crate::Category, usize, usize)> = hits
-        .iter()
-        .filter(|h| !h.detector.weak)
-        .map(|h| (h.detector.category, h.start, h.end))
-        .collect();
-    strong.sort_unstable();
-    let mut reach = Vec::with_capacity(strong.len());
-    let mut far = 0;
-    for (i, &(c, _, e)) in strong.iter().enumerate() {
-        if i == 0 || strong.get(i - 1).is_some_and(|p| p.0 != c) {
-            far = 0;
-        }
-        far = far.max(e);
-        reach.push(far);
-    }
+    let decisive = |score: f32| score >= crate::policy::DEFAULT_MIN_SCORE;
+    let all = StrongSpans::new(hits.iter().filter(|h| !h.detector.weak));
+    let acting = StrongSpans::new(
+        hits.iter()
+            .filter(|h| !h.detector.weak && decisive(h.score)),
+    );
     let overlaps_strong = |h: &RawHit| {
-        let c = h.detector.category;
-        // the strong spans of `c` that start before `h` ends
-        let lo = strong.partition_point(|&(d, _, _)| d < c);
-        let hi = strong.partition_point(|&(d, s, _)| d < c || (d == c && s < h.end));
-        hi > lo && reach.get(hi - 1).is_some_and(|&far| far > h.start)
+        if decisive(h.score) {
+            acting.overlaps(h)
+        } else {
+            all.overlaps(h)
+        }
     };
     hits.retain(|h| !h.detector.weak || !overlaps_strong(h));
     hits.sort_by(|a, b| {
@@ -3145,22 +3139,62 @@ fn drop_weak_overlaps(hits: &mut Vec<RawHit>) {
     hits.retain(|_| keep.next().unwrap_or(true));
 }
 
+/// The spans of strong hits, per category, sorted by start, with the furthest end so
+/// far: whether a hit overlaps one is two binary searches.
+struct StrongSpans {
+    spans: Vec<(crate::Category, usize, usize)>,
+    reach: Vec<usize>,
+}
+
+impl StrongSpans {
+    fn new<'h>(hits: impl Iterator<Item = &'h RawHit>) -> Self {
+        let mut spans: Vec<_> = hits
+            .map(|h| (h.detector.category, h.start, h.end))
+            .collect();
+        spans.sort_unstable();
+        let mut reach = Vec::with_capacity(spans.len());
+        let mut far = 0;
+        for (i, &(c, _, e)) in spans.iter().enumerate() {
+            if i == 0 || spans.get(i - 1).is_some_and(|p| p.0 != c) {
+                far = 0;
+            }
+            far = far.max(e);
+            reach.push(far);
+        }
+        StrongSpans { spans, reach }
+    }
+
+    fn overlaps(&self, h: &RawHit) -> bool {
+        let c = h.detector.category;
+        // the strong spans of `c` that start before `h` ends
+        let lo = self.spans.partition_point(|&(d, _, _)| d < c);
+        let hi = self
+            .spans
+            .partition_point(|&(d, s, _)| d < c || (d == c && s < h.end));
+        hi > lo && self.reach.get(hi - 1).is_some_and(|&far| far > h.start)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The pairwise definition [`drop_weak_overlaps`] implements with sweeps.
     fn drop_weak_overlaps_pairwise(hits: &mut Vec<RawHit>) {
-        let strong: Vec<(usize, usize, crate::Category)> = hits
+        let decisive = |score: f32| score >= crate::policy::DEFAULT_MIN_SCORE;
+        let strong: Vec<(usize, usize, crate::Category, f32)> = hits
             .iter()
             .filter(|h| !h.detector.weak)
-            .map(|h| (h.start, h.end, h.detector.category))
+            .map(|h| (h.start, h.end, h.detector.category, h.score))
             .collect();
         hits.retain(|h| {
             !h.detector.weak
-                || !strong
-                    .iter()
-                    .any(|&(s, e, c)| c == h.detector.category && s < h.end && h.start < e)
+                || !strong.iter().any(|&(s, e, c, score)| {
+                    c == h.detector.category
+                        && s < h.end
+                        && h.start < e
+                        && (decisive(score) || !decisive(h.score))
+                })
         });
         hits.sort_by(|a, b| {
             (a.start, a.end, a.detector.meta.code).cmp(&(b.start, b.end, b.detector.meta.code))
@@ -3214,7 +3248,7 @@ mod tests {
                         detector: dets[next(dets.len())],
                         start,
                         end: start + 1 + next(10),
-                        score: 0.5,
+                        score: [0.5, 0.7, 0.9][next(3)],
                         note: String::new(),
                     }
                 })

@@ -11,6 +11,10 @@ use crate::types::{Category, Finding};
 /// policy's use.
 pub use rampart_core::Decision as Action;
 
+/// The default policy's `min_score`: a finding scoring below it is reported, not
+/// acted on.
+pub const DEFAULT_MIN_SCORE: f32 = 0.6;
+
 /// Maps categories and detector codes to actions.
 ///
 /// A finding counts only when its score is at least `min_score`. Its action is the
@@ -45,7 +49,7 @@ impl Default for Policy {
         .into_iter()
         .collect();
         Policy {
-            min_score: 0.6,
+            min_score: DEFAULT_MIN_SCORE,
             categories,
             codes: BTreeMap::new(),
         }

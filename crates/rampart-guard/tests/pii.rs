@@ -1325,3 +1325,41 @@ fn lone_names_in_a_persons_record() {
         assert!(found.is_empty(), "{text}: {found:?}");
     }
 }
+
+/// A mobile number whose nine digits happen to pass a Portuguese NIF's or a Dutch
+/// BSN's check digit (one in eleven does) was reported only as an identifier below
+/// the acting score, which dropped the phone finding: the number went through. A VAT
+/// number written like a landline is not a phone number; a Portuguese "ligue" and an
+/// invitation's RSVP are cues for a number in three groups of three.
+#[test]
+fn phone_numbers_that_pass_an_identifiers_check_digit_and_vat_numbers() {
+    for (text, value) in [
+        ("Teléfono: 611 295 830", "611 295 830"),
+        (
+            "| Código postal | 28012 |\n| Teléfono | 611 295 830 |",
+            "611 295 830",
+        ),
+        (
+            "Se o virem, por favor liguem à Marta: 966 701 384.",
+            "966 701 384",
+        ),
+        (
+            "Pedimos confirmação até 31 de julho — Joana 913 772 045",
+            "913 772 045",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == "PII002" && v == value),
+            "{text}: {found:?}"
+        );
+    }
+    for text in [
+        "Libreria Il Segnalibro S.r.l. – Via Roma 45, 10121 Torino – P.IVA 01234567890",
+        "Sede legale: Contrada Piani 14, 70033 Corato (BA)\nP. IVA 09876543210",
+        "Rechnung an Muster GmbH, USt-IdNr. 0123456789",
+        "Order 611 295 830 shipped yesterday.",
+    ] {
+        assert_not_found("PII002", text);
+    }
+}

@@ -270,6 +270,9 @@ fn validate_national(text: &str, s: usize, e: usize) -> Option<Hit> {
         // bare ten digits: only UK mobiles (07…) are distinctive enough
         return None;
     }
+    if tax_number(text, s) {
+        return None;
+    }
     Some((scored(text, s, v, 0.7), s, e))
 }
 
@@ -309,6 +312,9 @@ const CALL_CUES: &[&str] = &[
     "contatt",
     "ligar",
     "liga ",
+    "ligue",
+    // an invitation's RSVP: "Pedimos confirmação até 31 de julho — Joana 913 772 045"
+    "confirm",
     "retorno",
     "telemóvel",
     "celular",
@@ -324,6 +330,33 @@ const CALL_CUES: &[&str] = &[
 const PHONE_COLUMNS: &[&str] = &[
     "tel", "phone", "fon", "mobil", "móvil", "movil", "handy", "cell", "portable", "gsm",
 ];
+
+/// Whether the words just before `s` name a tax or company number ("P.IVA
+/// 01234567890", "USt-IdNr.", "NIF", "KvK"): an Italian VAT number is written like a
+/// landline with its area code.
+fn tax_number(text: &str, s: usize) -> bool {
+    const TAX_CUES: &[&str] = &[
+        "p.iva",
+        "p. iva",
+        "partita iva",
+        "vat",
+        "ust-id",
+        "ustid",
+        "steuernummer",
+        "btw",
+        "kvk",
+        "cif",
+        "nif",
+        "nipc",
+        "siret",
+        "siren",
+        "tva",
+        "cnpj",
+        "c.f.",
+    ];
+    let label = super::util::before(text, s, 16);
+    TAX_CUES.iter().any(|w| label.contains(w))
+}
 
 /// Words before a number that say it is a reference, not a phone number (an Italian
 /// mobile and an order number are both written `360-2236384`).
@@ -419,7 +452,7 @@ fn validate_mobile(text: &str, s: usize, e: usize) -> Option<Hit> {
         return None;
     }
     let label = super::util::before(text, s, 16);
-    if REFERENCE_CUES.iter().any(|w| label.contains(w)) {
+    if REFERENCE_CUES.iter().any(|w| label.contains(w)) || tax_number(text, s) {
         return None;
     }
     let three_by_three = d.len() == 9 && v.split(' ').count() == 3;
