@@ -1363,3 +1363,35 @@ fn phone_numbers_that_pass_an_identifiers_check_digit_and_vat_numbers() {
         assert_not_found("PII002", text);
     }
 }
+
+/// One person's record written as a two-column Markdown table: PII021 read its
+/// first row (`| Segundo apellido | Cárdenas |`) as a table's header and reported the
+/// labels under it ("Código postal", "Teléfono") while the values passed. Now the
+/// values are PII019's, the postal code and the place of birth with them.
+#[test]
+fn a_record_written_as_two_columns_is_read_field_by_field() {
+    let text = "| Campo | Valor |\n|---|---|\n| Nombre | Gabriela |\n| Segundo apellido | Cárdenas |\n| Fecha de nacimiento | 08/01/1989 |\n| Lugar de nacimiento | Medellín (Colombia) |\n| Código postal | 28012 |\n| Teléfono | 611 295 830 |";
+    let found = pii(text);
+    for value in [
+        "Gabriela",
+        "Cárdenas",
+        "08/01/1989",
+        "Medellín (Colombia)",
+        "28012",
+        "611 295 830",
+    ] {
+        assert!(found.iter().any(|(_, v)| v == value), "{value}: {found:?}");
+    }
+    for label in ["Lugar de nacimiento", "Código postal", "Teléfono"] {
+        assert!(!found.iter().any(|(_, v)| v == label), "{label}: {found:?}");
+    }
+    // a real two-column table of people is still one
+    let table = "Full Name;Notes\nGloria Ruiz;VIP\nMarek Nowak;late payer";
+    let found = pii(table);
+    assert!(
+        found
+            .iter()
+            .any(|(r, v)| r == "PII021" && v == "Marek Nowak"),
+        "{found:?}"
+    );
+}

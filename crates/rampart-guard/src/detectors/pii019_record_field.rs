@@ -11,8 +11,9 @@ declare_rule! {
     /// (`Achternaam: Doğan`, `| Primer apellido | Montoya |`) and the `N`, `FN`, `ADR`
     /// and `BDAY` properties of a vCard. A field names a family or given name, a full
     /// name or a date of birth (a person's field, in the seven languages the guard
-    /// reads), or a street, town, postal code or name (an address field). What CRM
-    /// lookups, booking systems and address books return to an agent is written so.
+    /// reads), or a street, town, postal code, place of birth or name (an address
+    /// field). What CRM lookups, booking systems and address books return to an agent
+    /// is written so.
     ///
     /// ## Why is this dangerous?
     /// A record's fields together identify and locate a person; a tool result that
@@ -180,6 +181,7 @@ pub(crate) const ADDRESS_FIELDS: &[&str] = &[
     "cap",
     "codepostal",
     "codigopostal",
+    "códigopostal",
     "cp",
     "cep",
     "postcodewoonplaats",
@@ -189,6 +191,19 @@ pub(crate) const ADDRESS_FIELDS: &[&str] = &[
     "nom",
     "nombre",
     "naam",
+    // a place of birth
+    "placeofbirth",
+    "birthplace",
+    "cityofbirth",
+    "townofbirth",
+    "geburtsort",
+    "lieudenaissance",
+    "lugardenacimiento",
+    "luogodinascita",
+    "comunedinascita",
+    "localdenascimento",
+    "naturalidade",
+    "geboorteplaats",
 ];
 
 /// The field name normalised for the lists above.

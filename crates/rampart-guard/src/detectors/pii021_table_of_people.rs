@@ -32,9 +32,10 @@ declare_rule! {
     /// The header must be a row of short labels (letters, digits, spaces, `_ . / + -`,
     /// at most 40 characters each). A table with a name and an address column but no
     /// person's field and no phone or e-mail column (a list of offices or suppliers)
-    /// is not reported. Empty cells, blanks (`___`), `null`, placeholders and, under a
-    /// birth-date column, cells without a digit are not reported. Phones and e-mail
-    /// addresses in the table are their own rules' findings.
+    /// is not reported, nor one person's record written as two columns of labels and
+    /// values (PII019 reads those). Empty cells, blanks (`___`), `null`, placeholders
+    /// and, under a birth-date column, cells without a digit are not reported. Phones
+    /// and e-mail addresses in the table are their own rules' findings.
     ///
     /// ## References
     /// GDPR Art. 4(1) (personal data); RFC 4180 (CSV); guidelines SD-3, OM-2.
@@ -120,6 +121,13 @@ pub(crate) fn check(text: &str, out: &mut Vec<RawHit>) {
                     rows.next();
                 }
             }
+        }
+        if rows
+            .clone()
+            .next()
+            .is_some_and(|(_, row)| vertical_record(&columns, row, delim))
+        {
+            continue;
         }
         let mut consumed = rows.clone();
         while let Some((row_at, row)) = rows.next() {
@@ -214,20 +222,41 @@ fn header(line: &str) -> Option<(u8, Vec<(Column, String)>)> {
             return None;
         }
         let key = normalise(label);
-        let kind = if persons_field(&key) {
-            Column::Person
-        } else if ADDRESS_FIELDS.contains(&key.as_str()) {
-            Column::Address
-        } else if CONTACT_FIELDS.contains(&key.as_str()) {
-            Column::Contact
-        } else {
-            Column::Other
-        };
-        columns.push((kind, key));
+        columns.push((kind_of(&key), key));
     }
     let has = |k: Column| columns.iter().any(|(c, _)| *c == k);
     let people = has(Column::Person) || (has(Column::Address) && has(Column::Contact));
     people.then_some((delim, columns))
+}
+
+/// What the column labelled `key` (normalised) holds.
+fn kind_of(key: &str) -> Column {
+    if persons_field(key) {
+        Column::Person
+    } else if ADDRESS_FIELDS.contains(&key) {
+        Column::Address
+    } else if CONTACT_FIELDS.contains(&key) {
+        Column::Contact
+    } else {
+        Column::Other
+    }
+}
+
+/// Whether a two-column "header" is the first field of one person's record written
+/// as a two-column table (`| Segundo apellido | Cárdenas |` over `| Teléfono | 611
+/// 295 830 |`): the row under it opens with a field's label as well. PII019 reads
+/// such a record field by field; read as a table, its labels were reported and its
+/// values passed.
+fn vertical_record(columns: &[(Column, String)], row: &str, delim: u8) -> bool {
+    if columns.len() != 2 {
+        return false;
+    }
+    let cells = cells(row, delim);
+    let first = cells
+        .first()
+        .and_then(|&(s, e)| unquoted(row, s, e))
+        .and_then(|(s, e)| row.get(s..e));
+    cells.len() == 2 && first.is_some_and(|label| kind_of(&normalise(label)) != Column::Other)
 }
 
 /// The cells of `line` split at `delim` (byte ranges), with RFC 4180 quoting: a
