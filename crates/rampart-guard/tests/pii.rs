@@ -1395,3 +1395,39 @@ fn a_record_written_as_two_columns_is_read_field_by_field() {
         "{found:?}"
     );
 }
+
+/// A shipping label in capitals: PII016's street words are written in title case
+/// (`Via`, `Rua`, `-straat`), so `VIA SASSARI 77` and `SPOORSTRAAT 19 BUS 2` were not
+/// read; an Italian or Dutch province after the town (`OLBIA SS`, `HENGELO OV`) is
+/// part of the address. Capitals without a street and a number stay unreported.
+#[test]
+fn addresses_on_shipping_labels_in_capitals() {
+    for (text, value) in [
+        (
+            "DESTINATARIO\n  GIANMARCO PIRAS\n  VIA SASSARI 77\n  07026 OLBIA SS\n  TEL +39 0789 214 556",
+            "VIA SASSARI 77\n  07026 OLBIA SS",
+        ),
+        (
+            "AAN\n  DHR. R.A. KOOPMAN\n  SPOORSTRAAT 19 BUS 2\n  7551 CA HENGELO OV",
+            "SPOORSTRAAT 19 BUS 2\n  7551 CA HENGELO OV",
+        ),
+        (
+            "DESTINATÁRIO\n  RUA DA SÉ 33 2 ESQ\n  9000-064 FUNCHAL",
+            "RUA DA SÉ 33 2 ESQ\n  9000-064 FUNCHAL",
+        ),
+        ("LIEFERUNG AN: LINDENSTRASSE 4, 50674 KÖLN", "LINDENSTRASSE 4, 50674 KÖLN"),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == "PII016" && v == value),
+            "{text}: {found:?}"
+        );
+    }
+    for text in [
+        "ORDER 4471 SHIPPED, 12345 UNITS IN STOCK",
+        "PO BOX 12, 50674 KÖLN",
+        "VERSION 2 RELEASED 2024, 10115 DOWNLOADS",
+    ] {
+        assert_not_found("PII016", text);
+    }
+}

@@ -60,15 +60,15 @@ declare_rule! {
 }
 
 /// The town after a continental postal code: `Köln`, `St. Gallen`, `Den Haag`, `Le
-/// Mans`, `Frankfurt am Main`, `Freiburg im Breisgau`, `Mülheim an der Ruhr`, `Firenze (FI)`, `Frankfurt
-/// (Oder)`. A dot continues the town only after an abbreviation of up to three letters
+/// Mans`, `Frankfurt am Main`, `Freiburg im Breisgau`, `Mülheim an der Ruhr`, `Firenze
+/// (FI)`, `Olbia SS`, `Hengelo OV`, `Frankfurt (Oder)`. A dot continues the town only after an abbreviation of up to three letters
 /// (`St.`), so the sentence after `50968 Köln. E-Mail` is not part of it.
 macro_rules! town {
     () => {
         concat!(
             r"(?:(?:\p{Lu}\p{Ll}{0,2}\.|Den|De|La|Le|Les|Los|Las|El|Il|San|Santa|Santo|São|Sankt|Bad|Saint|Sainte|Sint)[ \t]?)?\p{Lu}[\p{L}'-]*",
             r"(?:[ \t]+(?:am|an[ \t]+der|im|ob[ \t]+der|bei|sur|sous|en|de|del|di|do|da|la|le)[ \t]+\p{Lu}[\p{L}'-]*)?",
-            r"(?:[ \t]*\((?:[A-Z]{2}|\p{Lu}\p{Ll}{2,5})\))?",
+            r"(?:[ \t]*\((?:[A-Z]{2}|\p{Lu}\p{Ll}{2,5})\)|[ \t]+[A-Z]{2}(?-u:\b))?",
         )
     };
 }
@@ -149,8 +149,9 @@ const STREET: &str = concat!(
     r"|(?-u:\b)(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,[ \t]+[0-9]{1,5}[ \t]+(?:\p{Lu}[\p{L}'-]+[ \t]+){0,3}\p{Lu}[\p{L}'-]+",
     r")",
     // the floor, door or district after the number: `, 2. OG`, `, 3º B`, `, bajo`,
-    // `, 2.º Esq.`, ` 7ºEsq` (`7oEsq` once NFKC has folded the `º`), Brazil's `- casa 2 - Taquaral - Campinas/SP`
-    r"(?:[ \t]*[,–-][ \t]*[^,\n–-]{1,30}?|[ \t]+[0-9]{1,2}[.ºª°oa][^,\n]{0,8}?){0,5}",
+    // `, 2.º Esq.`, ` 7ºEsq` (`7oEsq` once NFKC has folded the `º`), ` 2 Esq`, Brazil's
+    // `- casa 2 - Taquaral - Campinas/SP`
+    r"(?:[ \t]*[,–-][ \t]*[^,\n–-]{1,30}?|[ \t]+[0-9]{1,2}[.ºª°oa][^,\n]{0,8}?|[ \t]+[0-9]{1,2}[ \t]+(?i:esq|dto|dt|frt|izq|izda|dcha|dch)\.?){0,5}",
     // the separator (Brazil's `CEP`), and the town of a UK or US address
     r"[ \t]*[,;–—·-]?[ \t]*(?:CEP:?[ \t]*)?\n?[ \t]*(?:\p{Lu}[\p{L}.' -]*?,?[ \t]+)?\z",
 );
@@ -181,7 +182,12 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         from += 1;
     }
     let window = text.get(from..s)?;
-    let m = street()?.find(window)?;
+    let m = match street()?.find(window) {
+        Some(m) => m,
+        // a shipping label in capitals (`VIA SASSARI 77`, `SPOORSTRAAT 19 BUS 2`): the
+        // street words are read in title case, at the same byte offsets
+        None => street()?.find(title_cased(window)?.as_str())?,
+    };
     let start = from + m.start();
     let glued = text.get(..start)?.chars().next_back();
     if glued.is_some_and(char::is_alphanumeric) {
@@ -200,6 +206,30 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         start,
         e,
     ))
+}
+
+/// `window` with every word's letters after its first in lower case, when it has a
+/// word in capitals (three capital letters in a row) and lowering keeps every
+/// letter's byte length (so offsets into the copy are offsets into `window`).
+fn title_cased(window: &str) -> Option<String> {
+    let capitals = window
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.iter().all(u8::is_ascii_uppercase));
+    if !capitals {
+        return None;
+    }
+    let mut out = String::with_capacity(window.len());
+    let mut in_word = false;
+    for c in window.chars() {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if in_word && l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+        in_word = c.is_alphabetic();
+    }
+    (out.len() == window.len()).then_some(out)
 }
 
 /// Words that make an address a made-up example (`Calle de ejemplo, 00`, `Musterstraße
