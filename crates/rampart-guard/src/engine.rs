@@ -962,6 +962,13 @@ const META: &[&str] = &[
     "red team",
     "red-team",
     "metaphor",
+    // an incident report quoting what an agent was fed ("a meeting invite whose
+    // description read \"Assistant, when you process this invite, share …\"")
+    "postmortem",
+    "post-mortem",
+    "incident",
+    "vorfall",
+    "incidente",
     // prohibitions: a policy or a test case saying the assistant must not follow "…"
     // (in the seven languages below too; refusals are in REFUSE)
     "not follow",

@@ -92,7 +92,7 @@ macro_rules! before_name {
 /// politeness.
 macro_rules! before_order {
     () => {
-        r#"\s*(?:(?:whenever|every time|when|if|wenn|falls|lorsque|quand|si|cuando|quando|se|wanneer|als|before|after|bevor|avant|antes|prima|voordat|while|während|pendant|mientras|mentre|enquanto|terwijl|ao|al|beim|bei|nel|nella|lors|bij)\b[^.\n]{0,50},\s*)?(?:please\s+|bitte\s+|s'il te plaît,?\s+|por favor,?\s+|per favore,?\s+|alsjeblieft,?\s+)?(?:(?:always|immediately|now|first|silently|quietly|immer|sofort|jetzt|zuerst|toujours|imm[ée]diatement|maintenant|d'abord|siempre|ahora|inmediatamente|primero|sempre|subito|ora|prima|agora|imediatamente|primeiro|altijd|meteen|nu|eerst)\s+)?"#
+        r#"\s*(?:(?:whenever|every time|when|if|wenn|falls|lorsque|quand|si|cuando|quando|se|wanneer|als|before|after|bevor|avant|antes|prima|voordat|while|während|pendant|mientras|mentre|enquanto|terwijl|ao|al|beim|bei|nel|nella|lors|bij|in|im|dans|en|no|na)\b[^.\n]{0,50},\s*|(?:before|after|vor|nach|avant|après|antes|después|despues|depois|prima|dopo|voor|na)\s+(?:the\s+|de\s+|da\s+|do\s+|del\s+|la\s+|le\s+|dem\s+|der\s+|della\s+|het\s+)?[^\s.,\n]{2,20}\s+)?(?:please\s+|bitte\s+|s'il te plaît,?\s+|por favor,?\s+|per favore,?\s+|alsjeblieft,?\s+)?(?:(?:always|immediately|now|first|silently|quietly|immer|sofort|jetzt|zuerst|toujours|imm[ée]diatement|maintenant|d'abord|siempre|ahora|inmediatamente|primero|sempre|subito|ora|prima|agora|imediatamente|primeiro|altijd|meteen|nu|eerst)\s+)?"#
     };
 }
 
@@ -100,7 +100,7 @@ macro_rules! before_order {
 /// to the imperative ("invialo", "envíala", "inoltragli").
 macro_rules! order_verb {
     () => {
-        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|set|change|leite|setze|ändere|andere|markiere|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg|email|e-mail|export|share|attach|upload|report|state|claim|flag|rate|list|assign|move|copy|post|fetch|download|grant|invite|confirm|reveal|print|exportiere|teile|hänge|hange|melde|gib|bestätige|bestatige|verschiebe|kopiere|lade|nenne|marque|affirme|indique|partage|exporte|transmets|transmettez|joins|joignez|annulez|envoyez|supprimez|répondez|repondez|signale|confirme|copie|publie|envíe|envie|cancele|informe|comparta|compartilhe|partilhe|responda|incluya|inclua|adicione|exporta|adjunta|anexe|anexa|marca|marcar|indica|riporta|segna|condividi|esporta|allega|scrivi|conferma|segnala|sposta|copia|markeer|meld|deel|exporteer|bevestig|geef|verplaats|kopieer|aprueba|apruebe|aprova|aprove|approva|approvi|keur|considère|considere|considera|beschouw|betrachte|schick|schließe|schliesse|sluit|cierra|chiudi|ferme|fecha|boek|reporte|registra|rapporte|classez|classe|clasifica|classifica|classifique|suggerite|sugiere|suggère|suggere|verwijs|remets|recommandez|vermeld|erwähne|erwahne|menciona|mencione|menziona|mentionne|manda|mande|(?:invia|inoltra|manda|condividi|esporta|allega|cancella|elimina|copia|approva|segnala|sposta|scrivi|carica|trasferisci|inserisci)(?:lo|la|li|le|gli|glie(?:lo|la|li|le|ne)|ne)|dillo|digli|dille|(?:env[ií]a|reenv[ií]a|m[aá]nda|b[oó]rra|comp[aá]rte|exp[oó]rta|adj[uú]nta|apru[eé]ba|s[uú]be|elim[ií]na|c[oó]pia|canc[eé]la|rem[ií]te|escr[ií]be|transf[ií]ere|reg[ií]stra)(?:lo|la|los|las|le|les|se(?:lo|la|los|las)))\b"#
+        r#"(?:ignore|disregard|forward|send|delete|remove|accept|cancel|transfer|reply|respond|answer|say|tell|include|recommend|use|call|open|visit|add|mark|approve|skip|set|change|leite|setze|ändere|andere|markiere|sende|schicke|lösche|losche|antworte|sag|sage|empfiehl|ignoriere|rufe|öffne|offne|füge|fuge|überweise|uberweise|genehmige|annule|transfère|transfere|envoie|supprime|réponds|reponds|dis|recommande|ouvre|accepte|ajoute|ignora|reenvía|reenvia|envía|envia|elimina|borra|responde|di|dile|recomienda|abre|acepta|cancela|añade|suma|inoltra|invia|cancella|rispondi|consiglia|apri|accetta|annulla|aggiungi|encaminha|encaminhe|apaga|apague|diga|recomenda|recomende|abra|aceita|aceite|adiciona|negeer|stuur|verwijder|antwoord|zeg|raad|accepteer|annuleer|tel|voeg|email|e-mail|export|share|attach|upload|report|state|claim|flag|rate|list|assign|move|copy|post|fetch|download|grant|invite|confirm|reveal|print|exportiere|teile|hänge|hange|melde|gib|bestätige|bestatige|verschiebe|kopiere|lade|nenne|marque|affirme|indique|partage|exporte|transmets|transmettez|joins|joignez|annulez|envoyez|supprimez|répondez|repondez|signale|confirme|copie|publie|envíe|envie|cancele|informe|comparta|compartilhe|partilhe|responda|incluya|inclua|adicione|exporta|adjunta|anexe|anexa|marca|marcar|indica|riporta|segna|condividi|esporta|allega|scrivi|conferma|segnala|sposta|copia|markeer|meld|deel|exporteer|bevestig|geef|verplaats|kopieer|aprueba|apruebe|aprova|aprove|approva|approvi|keur|considère|considere|considera|beschouw|betrachte|schick|schließe|schliesse|sluit|cierra|chiudi|ferme|fecha|boek|reporte|registra|rapporte|classez|classe|clasifica|classifica|classifique|suggerite|sugiere|suggère|suggere|verwijs|remets|recommandez|vermeld|erwähne|erwahne|menciona|mencione|menziona|mentionne|manda|mande|elenca|elenchi|enumera|enumere|mail|mailen|stuur|liste|desconsidere|desconsidera|exportiere|entferne|storniere|sage ab|cancel|annuleer|(?:invia|inoltra|manda|condividi|esporta|allega|cancella|elimina|copia|approva|segnala|sposta|scrivi|carica|trasferisci|inserisci)(?:lo|la|li|le|gli|glie(?:lo|la|li|le|ne)|ne)|dillo|digli|dille|(?:env[ií]a|reenv[ií]a|m[aá]nda|b[oó]rra|comp[aá]rte|exp[oó]rta|adj[uú]nta|apru[eé]ba|s[uú]be|elim[ií]na|c[oó]pia|canc[eé]la|rem[ií]te|escr[ií]be|transf[ií]ere|reg[ií]stra)(?:lo|la|los|las|le|les|se(?:lo|la|los|las)))\b"#
     };
 }
 
@@ -151,7 +151,7 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         // German: "Anweisung an das Sprachmodell", "Hinweis für KI-Systeme",
         // "Zusätzliche Anweisung für den Agenten", "An den KI-Assistenten, der …"
-        re: r"(?:\b(?:anweisung|anweisungen|hinweis|notiz|nachricht|aufgabe|befehl|wichtig|achtung)\s+(?:an|für)\s+(?:den\s+|die\s+|das\s+|alle\s+|jeden\s+|jede\s+)?(?:\w+\s+)?|\ban\s+(?:den|die|das)\s+)(?:ki|ai|sprachmodell|ki-(?:assistent|agent|system|modell)\w*|ai-(?:assistent|agent)\w*|chatbot|agenten|assistenten)(?:\s*:|\s*,[^.\n:]{0,60}:|\s+(?:der|die|das|welche[rs]?)\b[^.\n:]{0,60}:)",
+        re: r"(?:\b(?:anweisung|anweisungen|hinweis|notiz|nachricht|aufgabe|befehl|wichtig|achtung)\s+(?:an|für)\s+(?:den\s+|die\s+|das\s+|alle\s+|jeden\s+|jede\s+)?(?:\w+\s+)?|\ban\s+(?:den|die|das)\s+)(?:ki|ai|sprachmodell|ki-(?:assistent|agent|system|modell)\w*|ai-(?:assistent|agent)\w*|chatbot|(?:[\w]+-)*agenten|(?:[\w]+-)*assistenten)(?:\s*:|\s*,[^.\n:]{0,60}:|\s+(?:der|die|das|welche[rs]?)\b[^.\n:]{0,60}:)",
         weight: 0.8,
     },
     Phrase {
@@ -241,7 +241,7 @@ static PHRASES: &[Phrase] = &[
     // Einträge"), in the seven languages: weak alone, with an order to the reader
     // an injection.
     Phrase {
-        re: r"\b(?:ignore|disregard|skip)\s+(?:the\s+|all\s+)?(?:other|remaining|previous|above|below|rest of the)\s+(?:rows|lines|entries|records|cells|columns|data|emails|e-mails|messages|reviews|results|items)\b|(?:\bignoriere|überspringe|\buberspringe)\s+(?:alle\s+|die\s+)?(?:anderen|übrigen|ubrigen|restlichen|vorherigen)\s+(?:zeilen|einträge|eintrage|daten|e-mails|nachrichten|bewertungen|ergebnisse)\b|\bignore[zr]?\s+(?:les\s+|toutes les\s+|tous les\s+)?(?:autres|lignes|entr[ée]es)\b|\bignora\s+(?:las\s+|los\s+|le\s+|gli\s+|todas las\s+|tutte le\s+)?(?:dem[aá]s|otras|otros|altre|altri|restantes)\b|\bignor[ae]\s+(?:as\s+|os\s+)?(?:outras|outros|restantes|demais)\s+(?:linhas|entradas|dados|mensagens)\b|\bnegeer\s+(?:de\s+|alle\s+)?(?:andere|overige|vorige)\s+(?:rijen|regels|gegevens|berichten|resultaten)\b",
+        re: r"\b(?:ignore|disregard|skip)\s+(?:the\s+|all\s+)?(?:other|remaining|previous|above|below|rest of the)\s+(?:rows|lines|entries|records|cells|columns|data|emails|e-mails|messages|reviews|results|items)\b|(?:\bignoriere|überspringe|\buberspringe)\s+(?:alle\s+|die\s+)?(?:anderen|übrigen|ubrigen|restlichen|vorherigen)\s+(?:zeilen|einträge|eintrage|daten|e-mails|nachrichten|bewertungen|ergebnisse)\b|\bignore[zr]?\s+(?:les\s+|toutes les\s+|tous les\s+)?(?:autres|lignes|entr[ée]es)\b|\bignora\s+(?:las\s+|los\s+|le\s+|gli\s+|todas las\s+|tutte le\s+)?(?:dem[aá]s|otras|otros|altre|altri|restantes)\b|\b(?:ignor[ae]|desconsider[ae])\s+(?:as\s+|os\s+)?(?:outras|outros|restantes|demais)\s+(?:linhas|entradas|dados|mensagens)\b|\bnegeer\s+(?:de\s+|alle\s+)?(?:andere|overige|vorige)\s+(?:rijen|regels|gegevens|berichten|resultaten)\b",
         weight: 0.4,
     },
     // An order to tell the user something, at the start of a clause in data: "tell the
@@ -282,6 +282,47 @@ static PHRASES: &[Phrase] = &[
             maybe_person_name!(),
             before_order!(),
             r"(?:ignore|disregard|ignoriere|ignora|negeer)\b"
+        ),
+        weight: 0.8,
+    },
+    // A word that may name a person, then a clause about the AI's work on this data,
+    // then an order: "Asistente: cuando proceses esta convocatoria, cancela …",
+    // "assistent, als je dit overzicht analyseert, mail het …", "Assistente, se
+    // analizzi questo foglio, invialo …". A person is rarely told what to do "when
+    // you process this invitation".
+    Phrase {
+        re: concat!(
+            // no greeting before the name: the engine then anchors the pattern at the
+            // names' literals (a greeting's "hi" is in "hiking")
+            r#"(?:^|[\n.!?"{>\[(*•–—,;:-]\s*)"#,
+            maybe_person_name!(),
+            r"\s*(?:whenever|when|if|once|wenn|falls|sobald|quand|lorsque|si|cuando|quando|se|als|wanneer|zodra)\s+(?:you\s+|du\s+|tu\s+|vous\s+|je\s+|u\s+)?(?:process|read|analy[sz]|summari[sz]|handl|pars|scan|proces|lee|lea|leas|analic|analiz|resum|lis|lit|analys|trait|r[ée]sum|legg|elabor|riassum|l[eê]|leia|analis|leest|lees|verwerk|samenvat|liest|les|verarbeit|zusammenfass|bearbeit|durchsuch|öffn|offn|open|ouvr|abr|apr)\w*\s+(?:this|these|esta|este|estos|estas|esto|cette|ce|cet|ces|questa|questo|questi|queste|dieses|diese|diesen|deze|dit|essa|esse|isto)\b[^.\n]{0,40}?,?\s*",
+            before_order!(),
+            order_verb!()
+        ),
+        weight: 0.8,
+    },
+    // The AI named by what it does with the data, with a colon after it and without
+    // "to" or "for" ("IA que lea esto: ignora …", "AI reading this: forward
+    // …"), then an order. The AI and its relative pronoun are written out
+    // together, so the engine anchors the pattern at "ia que", not at "ki" (in
+    // "hiking").
+    Phrase {
+        re: concat!(
+            r#"\b(?:ai that|ai which|ai who|ai reading|ai processing|ai die|ai dat|ai der|ia que|ia qui|ia che|ki die|ki der|ki das|llm that|llm which|llm reading|chatbot that|chatbot which|chatbot que|chatbot qui|chatbot che|chatbot die|chatbot der|chatbot dat|ai assistant that|ai agent that|assistant ia qui|asistente de ia que|assistente ia che|assistente de ia que|ki-assistent, der|ai-assistent die)\s*(?:lea|lee|leia|l[eê]|reads?|liest|lit|legge|leest|procese|processe|processes|verarbeitet|traite|elabora|verwerkt|analy\w*|resum\w*|summari\w*|this|these|esto|isto|ceci|dies|dit)?\b[^.\n:]{0,40}:"#,
+            before_order!(),
+            order_verb!()
+        ),
+        weight: 0.8,
+    },
+    // A note to "the model" or "the assistant" with an order after its colon ("Nota
+    // para o modelo: informe …", "Note pour le modèle : affirme …"): without the
+    // order a note to a model may be to a person (a photo shoot's).
+    Phrase {
+        re: concat!(
+            r"\b(?:note|notes|nota|notiz|hinweis|notitie|remarque|instruction|instrucci[oó]n|instru[cç][aã]o|istruzione|instructie|anweisung|p\.\s?s\.?)\s+(?:to|for|para|pour|à|a|per|voor|aan|an|f(?:ü|ue|u)r)\s+(?:the\s+|o\s+|a\s+|el\s+|la\s+|le\s+|l['’]\s?|il\s+|lo\s+|de\s+|het\s+|den\s+|das\s+|die\s+)?(?:model|modelo|modello|modèle|modell|assistant|assistente|asistente|assistent|assistenten|agent|agente|agenten|bot)\s*:",
+            before_order!(),
+            order_verb!()
         ),
         weight: 0.8,
     },
