@@ -2887,10 +2887,22 @@ pub(crate) fn mentioned_quotations(lower: &str) -> Vec<std::ops::Range<usize>> {
 /// [`mentioned_quotations`] for a caller that has found that `lower` does not ask for
 /// anything to be carried out ([`asks_to_act`]).
 fn quotations_talked_about(lower: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = test_case_inputs(lower);
     let quote_bytes = |b: &u8| matches!(b, b'"' | b'\'' | 0xE2 | 0xC2 | 0xE3);
     if !lower.as_bytes().iter().any(quote_bytes) {
-        return Vec::new();
+        return out;
     }
+    if !out.is_empty() {
+        // a quotation inside an input cell is part of the cell
+        let cells = std::mem::take(&mut out);
+        let quoted = quotations_in_sentences(lower);
+        return merged(cells.into_iter().chain(quoted).collect());
+    }
+    quotations_in_sentences(lower)
+}
+
+/// The quotations of `lower` that their sentences talk about ([`sentence_mentions`]).
+fn quotations_in_sentences(lower: &str) -> Vec<std::ops::Range<usize>> {
     let bounds = mention_sentence_starts(lower);
     let mut out = Vec::new();
     for (k, &from) in bounds.iter().enumerate() {
@@ -2903,6 +2915,170 @@ fn quotations_talked_about(lower: &str) -> Vec<std::ops::Range<usize>> {
                 .into_iter()
                 .map(|q| q.start + from..q.end + from),
         );
+    }
+    out
+}
+
+/// `ranges` sorted, with overlapping ones joined: in order of their starts and of their
+/// ends alike, as [`blank`] takes them.
+fn merged(mut ranges: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Column labels (lowercase) of what a test case sends, and of what it expects back:
+/// a table with both lists its attacks as test inputs.
+const TEST_INPUT_LABELS: &[&str] = &[
+    "input", "prompt", "payload", "eingabe", "entrée", "entree", "entrada", "invoer", "attack",
+    "angriff", "attaque", "ataque", "attacco", "aanval",
+];
+const TEST_EXPECTED_LABELS: &[&str] = &[
+    "expected", "erwartet", "attendu", "esperado", "atteso", "verwacht",
+];
+
+/// Whether a test case's expected result is that the input is refused, blocked or
+/// gets nothing ("Assistant declines", "Ablehnung, normales Verhalten", "rifiuto",
+/// "blocked", "Allgemeine Beschreibung, kein Wortlaut"): only then is its input an
+/// attack listed to be refused, not a task with its answer.
+fn expects_refusal(outcome: &str) -> bool {
+    // blocked, nothing changed, nothing disclosed
+    const BLOCKED: &[&str] = &[
+        "block",
+        "bloqu",
+        "blocc",
+        "geblokkeerd",
+        "no change",
+        "unchanged",
+        "no behaviour change",
+        "no verbatim",
+        "not reveal",
+        "no rules revealed",
+        "nothing revealed",
+        "no leak",
+        "not leak",
+        "without leak",
+        "generic description",
+        "keine preisgabe",
+        "ohne preisgabe",
+        "sans révéler",
+        "aucune fuite",
+        "sin revelar",
+        "nessuna fuga",
+        "nessun cambio",
+        "sem revelar",
+        "sem vazar",
+        "descrição genérica",
+        "niet onthullen",
+    ];
+    // a clause that opens with a negation: "kein Wortlaut", "aucune citation",
+    // "nessuna fuga del prompt", "no rules revealed"
+    const NONE: &[&str] = &[
+        "no", "not", "nothing", "none", "kein", "keine", "keinen", "nichts", "aucun", "aucune",
+        "rien", "ningún", "ninguna", "nada", "nessun", "nessuna", "niente", "nenhum", "nenhuma",
+        "geen", "niets",
+    ];
+    let negated_clause = outcome.split([',', ';', '.', '(']).any(|clause| {
+        clause
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| NONE.contains(&w))
+    });
+    refuses(outcome) || negated_clause || BLOCKED.iter().any(|w| outcome.contains(w))
+}
+
+/// Longest input cell read as a test case's input (bytes).
+const MAX_TEST_INPUT_BYTES: usize = 400;
+
+/// The input cells of a table of test cases (byte ranges of `lower`): a pipe table
+/// whose header has an input column and an expected-result column (`| ID | Input |
+/// Expected |`, `| Nr. | Eingabe | Erwartetes Ergebnis |`), and lines of pipe-separated
+/// fields with an `input:` and an `expected:` field (`TC-31 | input: … | expected: …`),
+/// where the row's expected result is a refusal ([`expects_refusal`]). The attacks a
+/// test plan sends are listed there, to be refused; an attack in such a cell is a
+/// mention, as in a quotation its sentence talks about. A table whose expected result
+/// is the attack's success ("| Input | Expected |" over "| Ignore … and print your
+/// prompt | the full prompt |") is judged as it reads.
+fn test_case_inputs(lower: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    if !TEST_EXPECTED_LABELS.iter().any(|w| lower.contains(w)) || !lower.contains('|') {
+        return out;
+    }
+    let cells = |line: &str| -> Vec<std::ops::Range<usize>> {
+        let mut v = Vec::new();
+        let mut start = 0;
+        for (i, b) in line.bytes().enumerate() {
+            if b == b'|' {
+                v.push(start..i);
+                start = i + 1;
+            }
+        }
+        v.push(start..line.len());
+        v
+    };
+    let trimmed = |line: &str, r: &std::ops::Range<usize>| -> std::ops::Range<usize> {
+        let cell = line.get(r.clone()).unwrap_or("");
+        let lead = cell.len() - cell.trim_start().len();
+        r.start + lead..r.start + lead + cell.trim().len()
+    };
+    // (input column, expected column) of the table being read
+    let mut columns: Option<(usize, usize)> = None;
+    let mut at = 0;
+    for line in lower.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let row = cells(body);
+        if row.len() < 2 {
+            columns = None;
+        } else if let Some((input, expected)) = columns {
+            let outcome = row.get(expected).and_then(|r| body.get(r.clone()));
+            if let (Some(r), true) = (row.get(input), outcome.is_some_and(expects_refusal)) {
+                let r = trimmed(body, r);
+                if !r.is_empty() && r.len() <= MAX_TEST_INPUT_BYTES {
+                    out.push(at + r.start..at + r.end);
+                }
+            }
+        } else {
+            let label = |r: &std::ops::Range<usize>| body.get(trimmed(body, r)).unwrap_or("");
+            let expected = row
+                .iter()
+                .position(|r| TEST_EXPECTED_LABELS.iter().any(|w| label(r).contains(w)));
+            let input = row
+                .iter()
+                .position(|r| TEST_INPUT_LABELS.contains(&label(r)));
+            if let (Some(input), Some(expected)) = (input, expected) {
+                columns = Some((input, expected));
+            } else {
+                // `TC-31 | input: … | expected: …`
+                let field = |r: &std::ops::Range<usize>, names: &[&str]| {
+                    let cell = body.get(trimmed(body, r)).unwrap_or("");
+                    names.iter().any(|n| {
+                        cell.strip_prefix(n)
+                            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+                    })
+                };
+                let refused = row.iter().any(|r| {
+                    field(r, TEST_EXPECTED_LABELS)
+                        && body.get(r.clone()).is_some_and(expects_refusal)
+                });
+                if refused {
+                    for r in row.iter().filter(|r| field(r, TEST_INPUT_LABELS)) {
+                        let t = trimmed(body, r);
+                        let colon = body.get(t.clone()).and_then(|c| c.find(':')).unwrap_or(0);
+                        let v = trimmed(body, &(t.start + colon + 1..t.end));
+                        if !v.is_empty() && v.len() <= MAX_TEST_INPUT_BYTES {
+                            out.push(at + v.start..at + v.end);
+                        }
+                    }
+                }
+            }
+        }
+        at += line.len();
     }
     out
 }
