@@ -3660,7 +3660,9 @@ mod tests {
     }
 
     /// The literal DFA is built at the gateway's start and kept for its life: its
-    /// size is most of the gateway's resident memory. Whole literals made it 29 MB.
+    /// size is most of the gateway's resident memory. Whole literals made it 29 MB;
+    /// cut ones 20.8 MB (at `d35e20c`), and the modal and relative-clause patterns
+    /// JBK002 and INJ005 gained after it 21.2 MB (about 1 KB a literal byte).
     #[test]
     fn the_literal_dfa_stays_small() {
         let engine = PhraseEngine::new().unwrap();
@@ -3671,7 +3673,7 @@ mod tests {
             .get()
             .map_or(0, AhoCorasick::memory_usage);
         assert!(dfa > 0, "prepare builds the DFA");
-        assert!(dfa < 20 << 20, "literal DFA of {dfa} bytes");
+        assert!(dfa < 22 << 20, "literal DFA of {dfa} bytes");
     }
 
     #[test]
