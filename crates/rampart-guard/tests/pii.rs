@@ -1343,6 +1343,8 @@ fn phone_numbers_that_pass_an_identifiers_check_digit_and_vat_numbers() {
             "Se o virem, por favor liguem à Marta: 966 701 384.",
             "966 701 384",
         ),
+        // "vat" in "private" is not a VAT number's label
+        ("My private mobile: 06 12345678", "06 12345678"),
         (
             "Pedimos confirmação até 31 de julho — Joana 913 772 045",
             "913 772 045",

@@ -335,27 +335,25 @@ const PHONE_COLUMNS: &[&str] = &[
 /// 01234567890", "USt-IdNr.", "NIF", "KvK"): an Italian VAT number is written like a
 /// landline with its area code.
 fn tax_number(text: &str, s: usize) -> bool {
-    const TAX_CUES: &[&str] = &[
+    // found anywhere in the words before the number
+    const PHRASES: &[&str] = &[
         "p.iva",
         "p. iva",
         "partita iva",
-        "vat",
         "ust-id",
         "ustid",
         "steuernummer",
-        "btw",
-        "kvk",
-        "cif",
-        "nif",
-        "nipc",
-        "siret",
-        "siren",
-        "tva",
-        "cnpj",
         "c.f.",
     ];
+    // whole words only ("vat" is in "private", "cif" in "specific")
+    const WORDS: &[&str] = &[
+        "vat", "btw", "kvk", "cif", "nif", "nipc", "siret", "siren", "tva", "cnpj",
+    ];
     let label = super::util::before(text, s, 16);
-    TAX_CUES.iter().any(|w| label.contains(w))
+    PHRASES.iter().any(|w| label.contains(w))
+        || label
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| WORDS.contains(&w))
 }
 
 /// Words before a number that say it is a reference, not a phone number (an Italian

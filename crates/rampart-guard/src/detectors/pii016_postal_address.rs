@@ -61,8 +61,9 @@ declare_rule! {
 
 /// The town after a continental postal code: `Köln`, `St. Gallen`, `Den Haag`, `Le
 /// Mans`, `Frankfurt am Main`, `Freiburg im Breisgau`, `Mülheim an der Ruhr`, `Firenze
-/// (FI)`, `Olbia SS`, `Hengelo OV`, `Frankfurt (Oder)`. A dot continues the town only after an abbreviation of up to three letters
-/// (`St.`), so the sentence after `50968 Köln. E-Mail` is not part of it.
+/// (FI)`, `Olbia SS`, `Hengelo OV`, `Frankfurt (Oder)`. A dot continues the town only
+/// after an abbreviation of up to three letters (`St.`), so the sentence after `50968
+/// Köln. E-Mail` is not part of it.
 macro_rules! town {
     () => {
         concat!(

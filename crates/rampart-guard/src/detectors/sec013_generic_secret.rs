@@ -66,8 +66,8 @@ macro_rules! cased_names {
 static RULES: &[TokenRule] = &[
     // `name = value`, `name: "value"`, `"name": "value"`, Go's `name = []byte("value")`,
     // JSON kept as a string in JSON (`\"refreshToken\":\"value\"`, a `localStorage`
-    // dump); the value is on the name's line (`STRIPE_SECRET_KEY=` with nothing after it does
-    // not take the next line's `REDIS_URL=…`)
+    // dump); the value is on the name's line (`STRIPE_SECRET_KEY=` with nothing after
+    // it does not take the next line's `REDIS_URL=…`)
     TokenRule {
         re: concat!(
             names!(),
