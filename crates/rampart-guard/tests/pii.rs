@@ -1433,3 +1433,42 @@ fn addresses_on_shipping_labels_in_capitals() {
         assert_not_found("PII016", text);
     }
 }
+
+/// Addresses that no street word marks: a one-word street before a Dutch postal code
+/// (whose letters make the address certain) or with a Belgian box number, and a French
+/// place without a street (`Lieu-dit`, `Résidence`, `Hameau`). A page and a number
+/// before a number that looks like a Belgian code are not addresses.
+#[test]
+fn one_word_streets_and_french_places_without_a_street() {
+    for (text, value) in [
+        (
+            "Ik ben op 1 maart verhuisd naar Meir 24 bus 3, 2000 Antwerpen.",
+            "Meir 24 bus 3, 2000 Antwerpen",
+        ),
+        (
+            "Afleveradres: Markt 9, 6211 CK Maastricht",
+            "Markt 9, 6211 CK Maastricht",
+        ),
+        (
+            "François Delmas\nLieu-dit Le Pech, 46100 Figeac",
+            "Lieu-dit Le Pech, 46100 Figeac",
+        ),
+        (
+            "Merci de livrer à : Résidence Les Mimosas, bât. C, apt 14, 13008 Marseille",
+            "Résidence Les Mimosas, bât. C, apt 14, 13008 Marseille",
+        ),
+    ] {
+        let found = pii(text);
+        assert!(
+            found.iter().any(|(r, v)| r == "PII016" && v == value),
+            "{text}: {found:?}"
+        );
+    }
+    for text in [
+        "Seite 24, 2000 Exemplare gedruckt",
+        "Version 24, 2000 Antwerpen",
+        "Kapitel 3, 2019 Berlin",
+    ] {
+        assert_not_found("PII016", text);
+    }
+}

@@ -146,6 +146,9 @@ const STREET: &str = concat!(
     r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Boulevard|Blvd\.?|Place|Pl\.?|Terrace|Close|Crescent|Gardens|Grove|Parkway|Pkwy\.?|Circle|Square|Mews|View|Rise|Walk|Row|Hill|Green|Park|Mount|Vale|Parade|Gate|Quay|Croft|Chase|Heights|Hollow)",
     r"(?:[ \t]+(?:NW|NE|SW|SE|N|S|E|W))?",
     r"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)[ \t]*[0-9][0-9A-Za-z-]{0,5})?",
+    // a French place without a street: `Lieu-dit Le Pech`, `Résidence Les Mimosas`,
+    // `Hameau de Bel Air`
+    r"|(?:Lieu-dit|Lieudit|Hameau|Résidence|Residence|Domaine)[ \t]+(?:(?:\p{Lu}|d['’]|de[ \t]|du[ \t]|des[ \t])[\p{L}'’-]*[ \t]*){1,4}",
     // after a flat, any name: `Flat 9, 58 Kingsway`
     r"|(?-u:\b)(?:Flat|Apartment|Apt\.?|Unit)[ \t]+[0-9]{1,4}[A-Za-z]?,[ \t]+[0-9]{1,5}[ \t]+(?:\p{Lu}[\p{L}'-]+[ \t]+){0,3}\p{Lu}[\p{L}'-]+",
     r")",
@@ -183,13 +186,13 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         from += 1;
     }
     let window = text.get(from..s)?;
-    let m = match street()?.find(window) {
-        Some(m) => m,
+    let found = street()?.find(window).map(|m| m.start()).or_else(|| {
         // a shipping label in capitals (`VIA SASSARI 77`, `SPOORSTRAAT 19 BUS 2`): the
         // street words are read in title case, at the same byte offsets
-        None => street()?.find(title_cased(window)?.as_str())?,
-    };
-    let start = from + m.start();
+        let titled = title_cased(window)?;
+        street()?.find(titled.as_str()).map(|m| m.start())
+    });
+    let start = from + found.or_else(|| one_word_street(window, text.get(s..e)?))?;
     let glued = text.get(..start)?.chars().next_back();
     if glued.is_some_and(char::is_alphanumeric) {
         return None;
@@ -207,6 +210,36 @@ fn validate(text: &str, s: usize, e: usize) -> Option<Hit> {
         start,
         e,
     ))
+}
+
+/// A street of one word with its number (`Markt 9`, `Meir 24 bus 3`), which no street
+/// word marks: read only before a Dutch postal code, whose letters make the address
+/// certain (`Markt 9, 6211 CK Maastricht`), or with a Belgian box number (`Meir 24 bus
+/// 3, 2000 Antwerpen`). Returns where it starts in `window`.
+fn one_word_street(window: &str, code: &str) -> Option<usize> {
+    static RE: std::sync::OnceLock<Option<(regex::Regex, regex::Regex)>> =
+        std::sync::OnceLock::new();
+    let (plain, boxed) = RE
+        .get_or_init(|| {
+            let end = r"[ \t]*,?[ \t]*\n?[ \t]*\z";
+            let word = r"(?:^|[\s,;:(])(\p{Lu}\p{Ll}{2,}[ \t]+[0-9]{1,4}[a-z]?";
+            Some((
+                regex::Regex::new(&format!("{word}){end}")).ok()?,
+                regex::Regex::new(&format!("{word}[ \t]+bus[ \t]+[0-9]{{1,3}}){end}")).ok()?,
+            ))
+        })
+        .as_ref()?;
+    let dutch = code.len() >= 7
+        && code
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        && code
+            .get(4..)
+            .map(str::trim_start)
+            .is_some_and(|r| r.bytes().take(2).all(|b| b.is_ascii_uppercase()));
+    let re = if dutch { plain } else { boxed };
+    re.captures(window)?.get(1).map(|m| m.start())
 }
 
 /// `window` with every word's letters after its first in lower case, when it has a
