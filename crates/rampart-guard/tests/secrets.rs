@@ -1322,3 +1322,35 @@ fn credentials_hidden_whole_and_tokens_in_escaped_json() {
         );
     }
 }
+
+/// A PIN announced as one may be three digits, or capitals with a digit (a one-time
+/// PIN of Spain's Cl@ve: `K7Q`); a word, a run, a length, a date or a quantity after
+/// "PIN" is not one.
+#[test]
+fn short_pins_and_pins_with_letters() {
+    for (text, value) in [
+        (
+            "me ha llegado el PIN de Cl@ve por la app: K7Q\ndónde lo pongo?",
+            "K7Q",
+        ),
+        ("the PIN is 739", "739"),
+        ("Código PIN: A3F9", "A3F9"),
+    ] {
+        assert_secret(text, "SEC015", value);
+    }
+    for text in [
+        "PIN: OK",
+        "The PIN is 4 digits long",
+        "PIN: 123",
+        "Your PIN: 2024-05-01",
+        "PIN code: 512GB",
+        "PIN is ABC",
+    ] {
+        let f = strong(text, Role::User);
+        assert!(
+            !f.iter()
+                .any(|f| f.category == rampart_guard::Category::Secret),
+            "{text:?}: {f:?}"
+        );
+    }
+}

@@ -27,7 +27,9 @@ declare_rule! {
 /// alternative ("Bruno!Bello2015 oder bruno-bello-2015") is part of the finding. A
 /// code word in quotes after the word for it ("het codewoord: \"Vlinderstruik\"") is
 /// reported whatever its shape when an alarm company, a bank, a security service or
-/// a phone call is named within 200 bytes: they ask for it by phone.
+/// a phone call is named within 200 bytes: they ask for it by phone. A PIN announced
+/// as one ("the PIN for the new card is 8483", "el PIN de Cl@ve …: K7Q") is three to
+/// eight digits, or capitals with a digit, and not a run (`1234`) or a repeat.
     ///
     /// ## Why is this dangerous?
     /// Users paste credentials into chats and tickets in plain words; nothing in the value's
@@ -104,9 +106,9 @@ static RULES: &[TokenRule] = &[
         validate,
     },
     // a card or account PIN: "the PIN for the new debit card is 8483", "il PIN del
-    // bancomat …: 33627"
+    // bancomat …: 33627", a one-time PIN of three characters ("el PIN de Cl@ve …: K7Q")
     TokenRule {
-        re: r#"(?-u:\b)(?:PIN|PIN-Code|PIN code|[Pp]incode|[Cc]ódigo PIN|[Cc]ode PIN|[Cc]odice PIN)[^\n0-9]{0,60}?(?:[:=]|\s(?:is|ist|lautet|est|es|è|é|era|war|wordt))\s*["'«“„]?(?P<v>[0-9]{4,8})(?-u:\b)"#,
+        re: r#"(?-u:\b)(?:PIN|PIN-Code|PIN code|[Pp]incode|[Cc]ódigo PIN|[Cc]ode PIN|[Cc]odice PIN)[^\n0-9]{0,60}?(?:[:=]|\s(?:is|ist|lautet|est|es|è|é|era|war|wordt))\s*["'«“„]?(?P<v>[0-9A-Z]{3,8})(?-u:\b)"#,
         validate: validate_pin,
     },
     // a password word directly before the value: "pw Pumpkin$64", "mot de passe Thu57…"
@@ -456,10 +458,18 @@ fn validate_changed(text: &str, s: usize, e: usize) -> Option<Hit> {
         .flatten()
 }
 
-/// A PIN of four to eight digits that is not a pattern (`0000`, `1234`) and is not
-/// the start of a date, amount or longer number (`2024-05`, `1234.50`).
+/// A PIN of three to eight digits, or of capitals with a digit (`K7Q`, a one-time PIN
+/// of Spain's Cl@ve), that is not a pattern (`0000`, `1234`) and is not the start of a
+/// date, amount or longer number (`2024-05`, `1234.50`).
 fn validate_pin(text: &str, s: usize, e: usize) -> Option<Hit> {
     let v = text.get(s..e)?;
+    // a quantity with its unit ("512GB") is not a PIN
+    let unit = ["GB", "MB", "KB", "TB", "MHZ", "GHZ", "MM", "CM", "KG", "PX"]
+        .iter()
+        .any(|u| v.ends_with(u) && v.len() > u.len());
+    if unit || !v.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let next = text.get(e..)?.chars().next();
     let glued = next.is_some_and(|c| matches!(c, '.' | ',' | '-' | '/' | ':'))
         && text
