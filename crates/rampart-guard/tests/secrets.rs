@@ -26,6 +26,16 @@ fn assert_not_found(text: &str, code: &str) {
     );
 }
 
+/// No secret is acted on in `text`.
+fn assert_no_secret(text: &str) {
+    let f = strong(text, Role::User);
+    assert!(
+        !f.iter()
+            .any(|f| f.category == rampart_guard::Category::Secret),
+        "{text:?}: {f:?}"
+    );
+}
+
 #[test]
 fn positives() {
     let cases: &[(&str, &str)] = &[
@@ -315,12 +325,7 @@ fn words_about_passwords_are_not_passwords() {
         "secrets:\n  db_password:\n    file: ./db_password.txt",
         "the password is case-sensitive",
     ] {
-        let f = strong(text, Role::User);
-        assert!(
-            !f.iter()
-                .any(|f| f.category == rampart_guard::Category::Secret),
-            "{text:?}: {f:?}"
-        );
+        assert_no_secret(text);
     }
 }
 
@@ -1314,12 +1319,7 @@ fn credentials_hidden_whole_and_tokens_in_escaped_json() {
         "jdbc:sqlserver://localhost:1433;databaseName=test;user=sa;password=<your-password>",
         "jdbc:oracle:thin:@//db.corp.example:1521/ORCL",
     ] {
-        let f = strong(text, Role::User);
-        assert!(
-            !f.iter()
-                .any(|f| f.category == rampart_guard::Category::Secret),
-            "{text:?}: {f:?}"
-        );
+        assert_no_secret(text);
     }
 }
 
@@ -1346,11 +1346,6 @@ fn short_pins_and_pins_with_letters() {
         "PIN code: 512GB",
         "PIN is ABC",
     ] {
-        let f = strong(text, Role::User);
-        assert!(
-            !f.iter()
-                .any(|f| f.category == rampart_guard::Category::Secret),
-            "{text:?}: {f:?}"
-        );
+        assert_no_secret(text);
     }
 }
