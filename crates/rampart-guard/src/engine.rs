@@ -3010,18 +3010,6 @@ fn test_case_inputs(lower: &str) -> Vec<std::ops::Range<usize>> {
     if !TEST_EXPECTED_LABELS.iter().any(|w| lower.contains(w)) || !lower.contains('|') {
         return out;
     }
-    let cells = |line: &str| -> Vec<std::ops::Range<usize>> {
-        let mut v = Vec::new();
-        let mut start = 0;
-        for (i, b) in line.bytes().enumerate() {
-            if b == b'|' {
-                v.push(start..i);
-                start = i + 1;
-            }
-        }
-        v.push(start..line.len());
-        v
-    };
     let trimmed = |line: &str, r: &std::ops::Range<usize>| -> std::ops::Range<usize> {
         let cell = line.get(r.clone()).unwrap_or("");
         let lead = cell.len() - cell.trim_start().len();
@@ -3032,7 +3020,10 @@ fn test_case_inputs(lower: &str) -> Vec<std::ops::Range<usize>> {
     let mut at = 0;
     for line in lower.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        let row = cells(body);
+        let row: Vec<std::ops::Range<usize>> = crate::detectors::util::table_cells(body, b'|')
+            .into_iter()
+            .map(|(s, e)| s..e)
+            .collect();
         if row.len() < 2 {
             columns = None;
         } else if let Some((input, expected)) = columns {

@@ -1,6 +1,7 @@
 use rampart_core::declare_rule;
 
 use super::pii019_record_field::{a_value, normalise, persons_field, ADDRESS_FIELDS};
+use super::util::table_cells as cells;
 use super::{Detector, Engine, ALL};
 use crate::engine::RawHit;
 use crate::types::Category;
@@ -257,49 +258,6 @@ fn vertical_record(columns: &[(Column, String)], row: &str, delim: u8) -> bool {
         .and_then(|&(s, e)| unquoted(row, s, e))
         .and_then(|(s, e)| row.get(s..e));
     cells.len() == 2 && first.is_some_and(|label| kind_of(&normalise(label)) != Column::Other)
-}
-
-/// The cells of `line` split at `delim` (byte ranges), with RFC 4180 quoting: a
-/// delimiter inside double quotes is part of the cell. A Markdown row's outer pipes
-/// open and close it rather than separate cells.
-fn cells(line: &str, delim: u8) -> Vec<(usize, usize)> {
-    let b = line.as_bytes();
-    let (mut from, mut to) = (0, b.len());
-    while to > from && matches!(b.get(to - 1), Some(b'\r' | b' ' | b'\t')) && delim != b'\t' {
-        to -= 1;
-    }
-    if delim == b'|' {
-        while from < to && b.get(from) == Some(&b' ') {
-            from += 1;
-        }
-        if b.get(from) == Some(&b'|') {
-            from += 1;
-        }
-        if to > from && b.get(to - 1) == Some(&b'|') {
-            to -= 1;
-        }
-    }
-    let mut out = Vec::new();
-    let mut start = from;
-    let mut quoted = false;
-    let mut i = from;
-    while i < to {
-        match b.get(i) {
-            Some(b'"') if quoted && b.get(i + 1) == Some(&b'"') => i += 1,
-            Some(b'"') if quoted => quoted = false,
-            Some(b'"') if line.get(start..i).is_some_and(|p| p.trim().is_empty()) => {
-                quoted = true;
-            }
-            Some(&c) if c == delim && !quoted => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out.push((start, to));
-    out
 }
 
 /// A cell's value: without surrounding blanks and one pair of double quotes.

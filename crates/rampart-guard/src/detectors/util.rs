@@ -387,6 +387,49 @@ pub(crate) fn grouped_after(
     None
 }
 
+/// The cells of `line` split at `delim` (byte ranges), with RFC 4180 quoting: a
+/// delimiter inside double quotes is part of the cell. A Markdown row's outer pipes
+/// open and close it rather than separate cells.
+pub(crate) fn table_cells(line: &str, delim: u8) -> Vec<(usize, usize)> {
+    let b = line.as_bytes();
+    let (mut from, mut to) = (0, b.len());
+    while to > from && matches!(b.get(to - 1), Some(b'\r' | b' ' | b'\t')) && delim != b'\t' {
+        to -= 1;
+    }
+    if delim == b'|' {
+        while from < to && b.get(from) == Some(&b' ') {
+            from += 1;
+        }
+        if b.get(from) == Some(&b'|') {
+            from += 1;
+        }
+        if to > from && b.get(to - 1) == Some(&b'|') {
+            to -= 1;
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut quoted = false;
+    let mut i = from;
+    while i < to {
+        match b.get(i) {
+            Some(b'"') if quoted && b.get(i + 1) == Some(&b'"') => i += 1,
+            Some(b'"') if quoted => quoted = false,
+            Some(b'"') if line.get(start..i).is_some_and(|p| p.trim().is_empty()) => {
+                quoted = true;
+            }
+            Some(&c) if c == delim && !quoted => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push((start, to));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
