@@ -162,6 +162,7 @@ type Required = Option<(Mode, Vec<Vec<u8>>)>;
 struct Needs {
     literals: Required,
     bytes: Vec<ByteNeed>,
+    runs: RunNeeds,
 }
 
 /// Parses each pattern on its own, once, for the regex and the backtracker (compiled
@@ -185,11 +186,19 @@ fn compile(pats: &[String]) -> Result<(Vec<Pattern>, Vec<Needs>), GuardError> {
             } else {
                 Vec::new()
             };
+            let runs = run_needs(&hir);
             let pattern = Pattern {
                 hir,
                 compiled: OnceLock::new(),
             };
-            Ok((pattern, Needs { literals, bytes }))
+            Ok((
+                pattern,
+                Needs {
+                    literals,
+                    bytes,
+                    runs,
+                },
+            ))
         })
         .collect()
 }
@@ -299,6 +308,8 @@ struct Anchors {
     mode: Vec<Mode>,
     /// pattern -> byte counts a text needs (patterns in [`Mode::Always`] only)
     bytes: Vec<Vec<ByteNeed>>,
+    /// pattern -> the longest runs of [`RUN_CLASSES`] a text needs (every mode)
+    runs: Vec<RunNeeds>,
 }
 
 impl Anchors {
@@ -319,8 +330,11 @@ impl Anchors {
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut mode = Vec::with_capacity(needs.len() * copies);
         let mut bytes = Vec::with_capacity(needs.len() * copies);
+        let mut runs = Vec::with_capacity(needs.len() * copies);
         for copy in 0..copies {
             for (i, n) in needs.iter().enumerate() {
+                // ROT13 keeps every byte's class
+                runs.push(n.runs);
                 let Some((m, set)) = &n.literals else {
                     let searched = copy == 0;
                     mode.push(if searched { Mode::Always } else { Mode::Never });
@@ -367,6 +381,7 @@ impl Anchors {
             owners,
             mode,
             bytes,
+            runs,
         })
     }
 
@@ -446,6 +461,15 @@ impl Anchors {
                 needs.iter().all(|n| counts.reaches(n))
             }
         };
+        let mut longest: Option<RunNeeds> = None;
+        // a text's runs are counted only when a planned pattern has a run need
+        let mut has_runs = |i: usize| {
+            let need = self.runs.get(i).copied().unwrap_or_default();
+            need == RunNeeds::default() || {
+                let have = longest.get_or_insert_with(|| longest_runs(text));
+                need.0.iter().zip(have.0).all(|(n, h)| *n <= h)
+            }
+        };
         let mut plan: Vec<(usize, Option<Vec<usize>>)> = self
             .mode
             .iter()
@@ -461,6 +485,7 @@ impl Anchors {
                 _ => plan.push((i, Some(vec![pos]))),
             }
         }
+        plan.retain(|(i, _)| has_runs(*i));
         plan.sort_by_key(|(i, _)| *i);
         plan
     }
@@ -631,6 +656,194 @@ fn min_count(hir: &Hir, set: u128) -> u32 {
         HirKind::Capture(c) => min_count(&c.sub, set),
         HirKind::Concat(v) => v.iter().fold(0, |n, h| n.saturating_add(min_count(h, set))),
         HirKind::Alternation(v) => v.iter().map(|h| min_count(h, set)).min().unwrap_or(0),
+    }
+}
+
+/// The byte classes whose longest run in a text gates a pattern (see [`run_needs`]):
+/// ASCII digits; capitals and digits; letters and digits; and the base64 alphabet.
+const RUN_CLASSES: [u128; 4] = [
+    0x3FF << b'0',
+    (0x3FF << b'0') | (0x3FF_FFFF << b'A'),
+    (0x3FF << b'0') | (0x3FF_FFFF << b'A') | (0x3FF_FFFF << b'a'),
+    (0x3FF << b'0') | (0x3FF_FFFF << b'A') | (0x3FF_FFFF << b'a') | (1 << b'+') | (1 << b'/'),
+];
+
+/// Per class of [`RUN_CLASSES`], the shortest run worth gating on: ordinary prose
+/// has runs of four digits (years) and of a dozen letters (long words), so a pattern
+/// that needs no more than that is searched anyway, without a comparison.
+const RUN_GATE_MIN: [u32; 4] = [5, 5, 14, 14];
+
+/// Per class of [`RUN_CLASSES`], the longest run of its bytes: what every match of a
+/// pattern contains, or what a text has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct RunNeeds([u32; RUN_CLASSES.len()]);
+
+/// The runs every match of `hir` contains, where they gate ([`RUN_GATE_MIN`]). A
+/// codice fiscale is sixteen letters and digits in a row, a Spanish DNI seven digits
+/// and a storage account key 86 base64 bytes: prose has no such run, so those
+/// patterns are not searched in it at all (they were searched in every text with a
+/// digit or with the word "key").
+fn run_needs(hir: &Hir) -> RunNeeds {
+    let mut out = RunNeeds::default();
+    for ((n, &set), &min) in out
+        .0
+        .iter_mut()
+        .zip(RUN_CLASSES.iter())
+        .zip(RUN_GATE_MIN.iter())
+    {
+        let r = runs(hir, set);
+        let best = r.best.max(r.all.unwrap_or(0));
+        *n = if best >= min { best } else { 0 };
+    }
+    out
+}
+
+/// Byte -> the classes of [`RUN_CLASSES`] it is in (bit `k` for class `k`).
+const RUN_CLASS_OF: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let mut k = 0;
+        while k < RUN_CLASSES.len() {
+            if RUN_CLASSES[k] & (1u128 << b) != 0 {
+                t[b] |= 1 << k;
+            }
+            k += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The longest run of each class of [`RUN_CLASSES`] in `text`.
+fn longest_runs(text: &str) -> RunNeeds {
+    let mut best = [0u32; RUN_CLASSES.len()];
+    let mut cur = [0u32; RUN_CLASSES.len()];
+    for &b in text.as_bytes() {
+        let m = RUN_CLASS_OF[usize::from(b)];
+        for (k, (c, top)) in cur.iter_mut().zip(best.iter_mut()).enumerate() {
+            // branch-free: the run goes on (+1) or restarts (0)
+            *c = (*c + 1) * u32::from((m >> k) & 1);
+            *top = (*top).max(*c);
+        }
+    }
+    RunNeeds(best)
+}
+
+/// Lower bounds, over every match of a piece of pattern, of its runs of bytes in one
+/// set: `all`, its length when every byte it matches is in the set; `pre` and `suf`,
+/// the run it starts and ends with; `best`, the longest run anywhere in it.
+#[derive(Debug, Clone, Copy)]
+struct Runs {
+    all: Option<u32>,
+    pre: u32,
+    suf: u32,
+    best: u32,
+}
+
+impl Runs {
+    const BREAK: Runs = Runs {
+        all: None,
+        pre: 0,
+        suf: 0,
+        best: 0,
+    };
+
+    fn inside(n: u32) -> Runs {
+        Runs {
+            all: Some(n),
+            pre: n,
+            suf: n,
+            best: n,
+        }
+    }
+
+    /// `self` followed by `next`.
+    fn then(self, next: Runs) -> Runs {
+        let all = self.all.zip(next.all).map(|(a, b)| a.saturating_add(b));
+        let pre = match self.all {
+            Some(a) => a.saturating_add(next.pre),
+            None => self.pre,
+        };
+        let suf = match next.all {
+            Some(b) => self.suf.saturating_add(b),
+            None => next.suf,
+        };
+        let best = self
+            .best
+            .max(next.best)
+            .max(self.suf.saturating_add(next.pre))
+            .max(pre)
+            .max(suf);
+        Runs {
+            all,
+            pre,
+            suf,
+            best,
+        }
+    }
+
+    /// What every one of several alternatives has.
+    fn either(self, other: Runs) -> Runs {
+        Runs {
+            all: self.all.zip(other.all).map(|(a, b)| a.min(b)),
+            pre: self.pre.min(other.pre),
+            suf: self.suf.min(other.suf),
+            best: self.best.min(other.best),
+        }
+    }
+}
+
+/// The [`Runs`] of `hir` in `set` (ASCII bytes). Lower bounds only, so a text without
+/// the run cannot match: a piece whose bytes may fall outside the set breaks a run,
+/// an optional piece counts as absent when its bytes are in the set and as a break
+/// when not, and a look-around is zero-width.
+fn runs(hir: &Hir, set: u128) -> Runs {
+    let in_set = |b: u8| b < 128 && set & (1u128 << b) != 0;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Runs::inside(0),
+        HirKind::Literal(lit) => {
+            let bytes = &lit.0;
+            if bytes.iter().all(|&b| in_set(b)) {
+                return Runs::inside(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
+            }
+            let count = |it: &mut dyn Iterator<Item = &u8>| {
+                u32::try_from(it.take_while(|&&b| in_set(b)).count()).unwrap_or(u32::MAX)
+            };
+            let best = bytes
+                .split(|&b| !in_set(b))
+                .map(|r| u32::try_from(r.len()).unwrap_or(u32::MAX))
+                .max()
+                .unwrap_or(0);
+            Runs {
+                all: None,
+                pre: count(&mut bytes.iter()),
+                suf: count(&mut bytes.iter().rev()),
+                best,
+            }
+        }
+        HirKind::Class(c) => match class_mask(c) {
+            Some(m) if m != 0 && m & !set == 0 => Runs::inside(1),
+            _ => Runs::BREAK,
+        },
+        HirKind::Repetition(r) => {
+            let sub = runs(&r.sub, set);
+            match (r.min, sub.all) {
+                (0, Some(_)) => Runs::inside(0),
+                (0, None) => Runs::BREAK,
+                (n, Some(a)) => Runs::inside(a.saturating_mul(n)),
+                (_, None) => sub,
+            }
+        }
+        HirKind::Capture(c) => runs(&c.sub, set),
+        HirKind::Concat(v) => v
+            .iter()
+            .fold(Runs::inside(0), |acc, h| acc.then(runs(h, set))),
+        HirKind::Alternation(v) => v
+            .iter()
+            .map(|h| runs(h, set))
+            .reduce(Runs::either)
+            .unwrap_or(Runs::BREAK),
     }
 }
 
@@ -1098,6 +1311,15 @@ const META: &[&str] = &[
     "frasi come",
     "messaggi come",
     "comandi come",
+    // "customers write things like «…»"
+    "things like",
+    "dinge wie",
+    "sachen wie",
+    "choses comme",
+    "cosas como",
+    "coisas como",
+    "cose come",
+    "dingen als",
     "mag niet",
 ];
 
@@ -3921,6 +4143,97 @@ mod tests {
         assert!(matched > 60, "only {matched} matches in the sample");
     }
 
+    /// A pattern skipped for its run needs ([`run_needs`]) has no match in the text:
+    /// checked on every text of the repository's data sets (secrets, personal data,
+    /// attacks and ordinary text in seven languages) and the sample.
+    #[test]
+    fn run_gates_never_skip_a_match() {
+        let phrases = PhraseEngine::new().unwrap();
+        let tokens = TokenEngine::new().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let mut texts = sample_texts();
+        for set in [
+            "blind-2026-12-05c/dev.jsonl",
+            "blind-2026-12-05c/test.jsonl",
+            "blind-2026-12-06/dev.jsonl",
+            "blind-2026-12-06/test.jsonl",
+            "blind-2026-12-05/dev.jsonl",
+        ] {
+            let data = std::fs::read_to_string(dir.join(set)).unwrap();
+            for line in data.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                texts.push(v["text"].as_str().unwrap().to_owned());
+            }
+        }
+        assert!(texts.len() > 3_000);
+        let (mut skipped, mut gated_matches) = (0usize, 0usize);
+        for text in &texts {
+            let lower = text.to_lowercase();
+            for (engine, pats, t) in [
+                (&phrases.anchors, &phrases.patterns, &lower),
+                (&tokens.anchors, &tokens.patterns, text),
+            ] {
+                let have = longest_runs(t);
+                for (i, p) in pats.iter().enumerate() {
+                    let need = engine.runs.get(i).copied().unwrap_or_default();
+                    let met = need.0.iter().zip(have.0).all(|(n, h)| *n <= h);
+                    if met {
+                        if need != RunNeeds::default() && !p.hits(t, None).is_empty() {
+                            gated_matches += 1;
+                        }
+                        continue;
+                    }
+                    skipped += 1;
+                    assert!(p.hits(t, None).is_empty(), "pattern {i} skipped on {t:?}");
+                }
+            }
+        }
+        // the gates skip many searches, and patterns with gates still match where
+        // their runs occur (the data sets hold IBANs, codici fiscali, DNIs, keys)
+        assert!(skipped > 50_000, "{skipped}");
+        assert!(gated_matches > 100, "{gated_matches}");
+    }
+
+    fn run_need(pattern: &str) -> [u32; 4] {
+        run_needs(&regex_syntax::parse(pattern).unwrap()).0
+    }
+
+    #[test]
+    fn run_needs_are_the_runs_every_match_contains() {
+        // classes: digits, capitals and digits, letters and digits, base64
+        // a codice fiscale: sixteen letters and digits in a row
+        assert_eq!(
+            run_need(r"[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9]{2}[A-Z][0-9]{3}[A-Z]"),
+            [0, 10, 16, 16]
+        );
+        // a DNI or NIE: the poorest branch decides, an optional separator breaks
+        assert_eq!(
+            run_need(r"(?:[0-9]{8}|[XYZ]-?[0-9]{7})[- ]?[A-Z]"),
+            [7, 7, 0, 0]
+        );
+        // a run joins across pieces and a zero-width look (below 14, letters and
+        // digits gate nothing: long words)
+        assert_eq!(run_need(r"(?-u:\b)[A-Z]{3}(?-u:\b)[0-9]{4}"), [0, 7, 0, 0]);
+        // a literal with a break inside counts its longest piece
+        assert_eq!(run_need(r"AccountKey=[A-Za-z0-9+/]{86}=="), [0, 0, 0, 86]);
+        // an optional piece of the set adds nothing; one outside it breaks
+        assert_eq!(run_need(r"[0-9]{5}[0-9]?[0-9]{5}"), [10, 10, 0, 0]);
+        assert_eq!(run_need(r"[0-9]{5}(?: ?[0-9]){6}"), [5, 5, 0, 0]);
+        // below the gate minimum, or classes outside ASCII: nothing
+        assert_eq!(run_need(r"[0-9]{4}"), [0, 0, 0, 0]);
+        assert_eq!(run_need(r"\d{12}"), [0, 0, 0, 0]);
+        assert_eq!(
+            run_need(r"(?i)ignore all previous instructions"),
+            [0, 0, 0, 0]
+        );
+        // a text's runs
+        assert_eq!(
+            longest_runs("Revenue grew 12% in Q3; ID RSSMRA85T10A562S").0,
+            [3, 16, 16, 16]
+        );
+        assert_eq!(longest_runs("").0, [0, 0, 0, 0]);
+    }
+
     /// Scanning the ROT13 decoding through the ROT13 literals finds what scanning the
     /// decoded text directly finds (patterns with literals).
     #[test]
@@ -4055,19 +4368,23 @@ mod tests {
                 .filter(|(i, _)| always.contains(i))
                 .count()
         };
-        // ordinary prose runs none of the digit, `@`, `:` and `=` patterns ...
+        // ordinary prose runs none of the digit, `@`, `:` and `=` patterns, nor
+        // those that need a long run (a codice fiscale's sixteen letters and digits) ...
         assert_eq!(
             planned("Could you help me plan a week in Portugal? We like food and hiking."),
             always
                 .iter()
-                .filter(|&&i| tokens.anchors.bytes[i].is_empty())
+                .filter(|&&i| {
+                    tokens.anchors.bytes[i].is_empty()
+                        && tokens.anchors.runs[i] == RunNeeds::default()
+                })
                 .count()
         );
         // ... a couple of numbers still not the card or phone patterns ...
         assert!(planned("Revenue grew 12% while costs rose 4%.") < always.len() / 2);
         // ... and a text with everything runs them all
         assert_eq!(
-            planned("mail a@b.co, 4111 1111 1111 1111, +44 20 7946 0958, 10.0.0.1, ::1, key=1 <x>, a / b?c=d, 000000-000000-000000-000000-000000-000000-000000-000000, \"k\": \"v\" | w, h:5432:d:u:pw"),
+            planned("mail a@b.co, 4111 1111 1111 1111, +44 20 7946 0958, 10.0.0.1, ::1, key=1 <x>, a / b?c=d, 000000-000000-000000-000000-000000-000000-000000-000000, \"k\": \"v\" | w, h:5432:d:u:pw 12345678 RSSMRA85T10A562S"),
             always.len()
         );
     }
