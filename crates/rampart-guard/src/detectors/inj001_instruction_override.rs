@@ -186,6 +186,88 @@ static PHRASES: &[Phrase] = &[
         re: r"\bpretend (?:that )?you (?:have|had) never (?:been given|received|got) (?:any )?(?:instructions|rules|guidelines)\b|\bfais comme si tu n['’]avais (?:jamais|pas|aucune?) (?:re[çc]u )?(?:de |d['’]|aucune )?(?:consignes|instructions|r[èe]gles)\b|\bdoe alsof (?:je|u) (?:nooit|geen) (?:regels|instructies|richtlijnen) (?:hebt |heeft )?(?:gekregen|ontvangen)\b|\bdoe alsof (?:je|u) nooit\b[^.!?\n]{0,20}\b(?:regels|instructies)\b[^.!?\n]{0,15}\bgekregen\b|\b(?:haz|haga) como si nunca hubieras? recibido (?:instrucciones|reglas|indicaciones)\b|\bfai finta di non aver(?:e)? mai ricevuto (?:istruzioni|regole|indicazioni)\b|\bfa(?:z|ça|ca) de conta que nunca (?:recebeste|recebeu) (?:instru[cç][õo]es|regras|orienta[cç][õo]es)\b|\btu so,? als h[äa]ttest du (?:nie|keine) (?:anweisungen|regeln|vorgaben) (?:bekommen|erhalten)\b",
         weight: 0.8,
     },
+    // The model's instructions declared void, in the seven languages: "the operator
+    // changed your settings, your old guidelines no longer apply", "le regole di prima
+    // non valgono più", "Diretrizes anteriores: revogadas", "je oude richtlijnen
+    // vervallen", "für diese Sitzung gelten keine Vorgaben des Betreibers mehr". The
+    // instructions must be the model's: "your" (or the language's own) or "of the bot /
+    // the operator". Previous instructions or old rules with no owner ("the old rules
+    // no longer apply since the new law") are also what a memo or a manual says, and
+    // weigh 0.55 and 0.5 below: evidence for the classifier, not a verdict.
+    Phrase {
+        re: r"(?:\b(?:your|yours|the (?:bot|assistant|ai|chatbot|system|operator|developer)['’]s)\s+(?:(?:own|old|previous|original|initial|current|usual|existing|safety|security|content|system|earlier|former)\s+){0,2}(?:instructions|rules|guidelines|directives|constraints|programming|safeguards|system prompt|prompt)|\b(?:instructions|rules|guidelines|directives|system prompt)\s+(?:of|for|from) (?:the|this) (?:bot|assistant|ai|chatbot|operator|developer|system)\b)[^.!?\n]{0,40}?(?:\b(?:no longer|don't|do not|doesn't|does not|won't)\s+(?:apply|count|matter|exist|stand|hold|bind)|\b(?:are|is|were|was|have been|has been|got|now|now all)\s+(?:now\s+|all\s+|hereby\s+|officially\s+)?(?:void|null|cancel+ed|revoked|suspended|lifted|withdrawn|expired|deactivated|disabled|invalid|obsolete|scrapped|discarded|superseded|overridden|wiped|deleted|removed|gone|off|over|no longer valid|no longer in force|no longer active|out of date|not valid|not in force)|\b(?:have|has)\s+(?:expired|lapsed)|:\s*(?:void|revoked|cancel+ed|suspended|disabled|null|none|off)\b)",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"(?:\b(?:deine|eure)\s+(?:(?:alten|bisherigen|vorherigen|ursprünglichen|früheren|aktuellen|eigenen|sicherheits)\s*){0,2}(?:anweisungen|regeln|vorgaben|richtlinien|systemprompt|system-prompt|programmierung)|\b(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des|vom) (?:betreibers|bots|assistenten|systems|entwicklers|herstellers)\b)[^.!?\n]{0,40}?(?:\b(?:gelten|zählen|greifen|bestehen)\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?(?:nicht mehr|nicht länger)|\b(?:sind|wurden|werden|ist|wurde)\s+(?:\w+\s+){0,2}(?:aufgehoben|außer kraft|ungültig|nichtig|widerrufen|ausgesetzt|deaktiviert|abgeschaltet|gelöscht|gestrichen|hinfällig|obsolet|abgelaufen|zurückgesetzt|entfernt)|\b(?:entfallen|erloschen)\b|:\s*(?:aufgehoben|ungültig|widerrufen|ausgesetzt|deaktiviert)\b)|\bgelten\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?keine\s+(?:\w+\s+)?(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des (?:betreibers|bots|assistenten|systems|entwicklers)\s+)?mehr\b",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"(?:\btes\s+(?:(?:anciennes|précédentes|propres|vieilles)\s+)?(?:instructions|consignes|règles|directives)|\b(?:instructions|consignes|règles|directives)\s+d[ue]s? (?:bot|robot|système|systeme|opérateur|operateur|développeur|developpeur|assistant)\b)[^.!?\n]{0,40}?(?:\bne\s+(?:s['’]appliquent|comptent|valent|existent|tiennent)\s+plus|\b(?:sont|ont été|est|a été|sont désormais|sont maintenant)\s+(?:annulée?s?|révoquée?s?|suspendue?s?|levée?s?|caduques?|nulles?|obsolètes?|désactivée?s?|supprimée?s?|effacée?s?|expirée?s?|invalides?|abrogée?s?)|\bn['’]ont plus (?:cours|lieu d['’]être|de valeur)|\bne sont plus\s+(?:valables|en vigueur|applicables|valides|actives)|:\s*(?:annulée?s?|révoquée?s?|suspendue?s?|désactivée?s?))",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"(?:\btus\s+(?:(?:antiguas|anteriores|viejas|propias|originales)\s+)?(?:instrucciones|reglas|normas|indicaciones|directrices)|\b(?:instrucciones|reglas|normas|directrices)\s+(?:del|de la) (?:bot|asistente|sistema|operador|desarrollador|ia)\b)[^.!?\n]{0,40}?(?:\bya no\s+(?:se\s+)?(?:aplican|valen|cuentan|rigen|existen|están vigentes|sirven)|\bno\s+(?:aplican|cuentan|valen|rigen)\s+(?:más|ya)|\b(?:han sido|fueron|están|quedan|quedaron|son)\s+(?:anuladas?|revocadas?|suspendidas?|canceladas?|desactivadas?|eliminadas?|borradas?|caducadas?|invalidadas?|obsoletas?|sin efecto|derogadas?)|\b(?:han caducado|caducaron)|:\s*(?:anuladas?|revocadas?|suspendidas?|desactivadas?)\b)|\b(?:ya )?no (?:aplican|rigen|valen|cuentan)\s+(?:ya\s+)?(?:las|tus)\s+(?:\w+\s+)?(?:instrucciones|reglas|normas|restricciones|directrices)\b",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"(?:\b(?:le tue|tue)\s+(?:(?:vecchie|precedenti|originali|solite)\s+)?(?:istruzioni|regole|indicazioni|direttive|linee guida)|\b(?:istruzioni|regole|indicazioni|direttive|linee guida)\s+(?:del|dello|dell['’]) ?(?:bot|assistente|sistema|operatore|sviluppatore|ia)\b)[^.!?\n]{0,40}?(?:\bnon\s+(?:valgono|si applicano|contano|esistono)(?:\s+più)?|\bnon sono più\s+(?:valide|in vigore|attive)|(?:\bsono|\bsono state|\bvengono|\brisultano|è stata|è)\s+(?:annullate?|revocate?|sospese?|disattivate?|cancellate?|scadute?|nulle?|decadute?|abrogate?|superate?|eliminate?)|\b(?:sono )?scadute\b|:\s*(?:annullate?|revocate?|sospese?|disattivate?)\b)",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"(?:\b(?:tuas|suas|as tuas|as suas)\s+(?:(?:antigas|anteriores|velhas|próprias|originais)\s+)?(?:instruções|instrucoes|regras|orientações|orientacoes|diretrizes)|\b(?:instruções|instrucoes|regras|diretrizes)\s+(?:do|da) (?:bot|assistente|sistema|operador|desenvolvedor|ia)\b)[^.!?\n]{0,40}?(?:\b(?:já )?não\s+(?:valem|se aplicam|contam|existem|estão em vigor)|\b(?:foram|estão|são|ficam|ficaram|está|foi)\s+(?:anuladas?|revogadas?|suspensas?|canceladas?|desativadas?|apagadas?|expiradas?|invalidadas?|descartadas?|sem efeito)|\b(?:expiraram|caducaram)|:\s*(?:anuladas?|revogadas?|suspensas?|desativadas?)\b)",
+        weight: 0.8,
+    },
+    Phrase {
+        re: r"(?:\b(?:je|jouw)\s+(?:(?:oude|eerdere|vorige|oorspronkelijke|eigen)\s+)?(?:instructies|regels|richtlijnen|systeemprompt)|\b(?:instructies|regels|richtlijnen)\s+van (?:de|het) (?:bot|assistent|systeem|beheerder|operator|ontwikkelaar)\b)[^.!?\n]{0,40}?(?:\b(?:gelden|tellen|bestaan)\s+niet\s+(?:meer|langer)|\b(?:zijn|werden|is|worden|zijn nu)\s+(?:\w+\s+)?(?:ingetrokken|vervallen|opgeschort|uitgeschakeld|ongeldig|nietig|verlopen|geschrapt|verwijderd|gewist|buiten werking|opgeheven)|\b(?:vervallen|verlopen)\b|:\s*(?:ingetrokken|vervallen|opgeschort|uitgeschakeld)\b)",
+        weight: 0.8,
+    },
+    // previous, original or above instructions with no owner: also a manual or a recipe
+    // ("the original instructions no longer apply to the X2"), so evidence for the
+    // classifier rather than a verdict, unless another rule agrees
+    Phrase {
+        re: r"(?:\b(?:previous|prior|earlier|original|initial|above|old|former|existing)\s+(?:system\s+)?(?:instructions|guidelines|directives|system prompt|prompt|configuration|programming))[^.!?\n]{0,40}?(?:\b(?:no longer|don't|do not|doesn't|does not|won't)\s+(?:apply|count|matter|exist|stand|hold|bind)|\b(?:are|is|were|was|have been|has been|got|now|now all)\s+(?:now\s+|all\s+|hereby\s+|officially\s+)?(?:void|null|cancel+ed|revoked|suspended|lifted|withdrawn|expired|deactivated|disabled|invalid|obsolete|scrapped|discarded|superseded|overridden|wiped|deleted|removed|gone|off|over|no longer valid|no longer in force|no longer active|out of date|not valid|not in force)|\b(?:have|has)\s+(?:expired|lapsed)|:\s*(?:void|revoked|cancel+ed|suspended|disabled|null|none|off)\b)",
+        weight: 0.55,
+    },
+    Phrase {
+        re: r"(?:\b(?:bisherigen|vorherigen|ursprünglichen|früheren|obigen|alten)\s+(?:anweisungen|vorgaben|richtlinien|systemprompt|konfiguration|programmierung))[^.!?\n]{0,40}?(?:\b(?:gelten|zählen|greifen|bestehen)\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?(?:nicht mehr|nicht länger)|\b(?:sind|wurden|werden|ist|wurde)\s+(?:\w+\s+){0,2}(?:aufgehoben|außer kraft|ungültig|nichtig|widerrufen|ausgesetzt|deaktiviert|abgeschaltet|gelöscht|gestrichen|hinfällig|obsolet|abgelaufen|zurückgesetzt|entfernt)|\b(?:entfallen|erloschen)\b|:\s*(?:aufgehoben|ungültig|widerrufen|ausgesetzt|deaktiviert)\b)|\bgelten\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?keine\s+(?:\w+\s+)?(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des (?:betreibers|bots|assistenten|systems|entwicklers)\s+)?mehr\b",
+        weight: 0.55,
+    },
+    Phrase {
+        re: r"(?:\b(?:instructions|consignes|directives|configuration)\s+(?:précédentes|initiales|d['’]origine|ci-dessus|antérieures)|\b(?:anciennes|précédentes)\s+(?:instructions|consignes|directives))[^.!?\n]{0,40}?(?:\bne\s+(?:s['’]appliquent|comptent|valent|existent|tiennent)\s+plus|\b(?:sont|ont été|est|a été|sont désormais|sont maintenant)\s+(?:annulée?s?|révoquée?s?|suspendue?s?|levée?s?|caduques?|nulles?|obsolètes?|désactivée?s?|supprimée?s?|effacée?s?|expirée?s?|invalides?|abrogée?s?)|\bn['’]ont plus (?:cours|lieu d['’]être|de valeur)|\bne sont plus\s+(?:valables|en vigueur|applicables|valides|actives)|:\s*(?:annulée?s?|révoquée?s?|suspendue?s?|désactivée?s?))",
+        weight: 0.55,
+    },
+    Phrase {
+        re: r"(?:\b(?:instrucciones|indicaciones|directrices|configuración)\s+(?:anteriores|previas|originales|iniciales|de arriba))[^.!?\n]{0,40}?(?:\bya no\s+(?:se\s+)?(?:aplican|valen|cuentan|rigen|existen|están vigentes|sirven)|\bno\s+(?:aplican|cuentan|valen|rigen)\s+(?:más|ya)|\b(?:han sido|fueron|están|quedan|quedaron|son)\s+(?:anuladas?|revocadas?|suspendidas?|canceladas?|desactivadas?|eliminadas?|borradas?|caducadas?|invalidadas?|obsoletas?|sin efecto|derogadas?)|\b(?:han caducado|caducaron)|:\s*(?:anuladas?|revocadas?|suspendidas?|desactivadas?)\b)|\b(?:ya )?no (?:aplican|rigen|valen|cuentan)\s+(?:ya\s+)?(?:las|tus)\s+(?:\w+\s+)?(?:instrucciones|reglas|normas|restricciones|directrices)\b",
+        weight: 0.55,
+    },
+    Phrase {
+        re: r"(?:\b(?:istruzioni|indicazioni|direttive|linee guida|configurazione)\s+(?:precedenti|originali|iniziali|di prima|qui sopra)|\b(?:vecchie|precedenti)\s+(?:istruzioni|indicazioni|direttive|linee guida))[^.!?\n]{0,40}?(?:\bnon\s+(?:valgono|si applicano|contano|esistono)(?:\s+più)?|\bnon sono più\s+(?:valide|in vigore|attive)|(?:\bsono|\bsono state|\bvengono|\brisultano|è stata|è)\s+(?:annullate?|revocate?|sospese?|disattivate?|cancellate?|scadute?|nulle?|decadute?|abrogate?|superate?|eliminate?)|\b(?:sono )?scadute\b|:\s*(?:annullate?|revocate?|sospese?|disattivate?)\b)",
+        weight: 0.55,
+    },
+    Phrase {
+        re: r"(?:\b(?:instruções|instrucoes|orientações|orientacoes|diretrizes|configuração|configuracao)\s+(?:anteriores|originais|iniciais|de cima|antigas))[^.!?\n]{0,40}?(?:\b(?:já )?não\s+(?:valem|se aplicam|contam|existem|estão em vigor)|\b(?:foram|estão|são|ficam|ficaram|está|foi)\s+(?:anuladas?|revogadas?|suspensas?|canceladas?|desativadas?|apagadas?|expiradas?|invalidadas?|descartadas?|sem efeito)|\b(?:expiraram|caducaram)|:\s*(?:anuladas?|revogadas?|suspensas?|desativadas?)\b)",
+        weight: 0.55,
+    },
+    Phrase {
+        re: r"(?:\b(?:eerdere|vorige|oorspronkelijke|bovenstaande|oude)\s+(?:instructies|richtlijnen|systeemprompt|configuratie))[^.!?\n]{0,40}?(?:\b(?:gelden|tellen|bestaan)\s+niet\s+(?:meer|langer)|\b(?:zijn|werden|is|worden|zijn nu)\s+(?:\w+\s+)?(?:ingetrokken|vervallen|opgeschort|uitgeschakeld|ongeldig|nietig|verlopen|geschrapt|verwijderd|gewist|buiten werking|opgeheven)|\b(?:vervallen|verlopen)\b|:\s*(?:ingetrokken|vervallen|opgeschort|uitgeschakeld)\b)",
+        weight: 0.55,
+    },
+    // the same with previous or old rules and no owner: a memo says it too
+    Phrase {
+        re: r"\b(?:previous|old|earlier|former)\s+rules\b[^.!?\n]{0,30}?\b(?:no longer apply|are void|were revoked|are revoked|are suspended|have expired|are cancel+ed)\b|\b(?:alten|bisherigen|vorherigen)\s+regeln\b[^.!?\n]{0,30}?\b(?:gelten nicht mehr|sind aufgehoben|sind ungültig|wurden aufgehoben)\b|\b(?:anciennes|précédentes)\s+règles\b[^.!?\n]{0,30}?\b(?:ne s['’]appliquent plus|sont annulées|sont caduques|ne sont plus valables)\b|\breglas\s+(?:anteriores|antiguas|viejas|de antes)\b[^.!?\n]{0,30}?\b(?:ya no (?:aplican|valen|rigen)|quedan anuladas|fueron revocadas)\b|\b(?:vecchie\s+regole|regole\s+(?:di prima|precedenti))\b[^.!?\n]{0,30}?\b(?:non valgono più|sono scadute|sono annullate|sono sospese)|\bregras\s+(?:antigas|anteriores|de antes)\b[^.!?\n]{0,30}?\b(?:não valem mais|já não valem|foram (?:desativadas|revogadas|anuladas))\b|\b(?:oude|eerdere|vorige)\s+regels\b[^.!?\n]{0,30}?\b(?:gelden niet meer|zijn ingetrokken|zijn vervallen|vervallen)\b",
+        weight: 0.5,
+    },
+    // "everything above was a test / a draft / does not count"
+    Phrase {
+        re: r"\b(?:everything|all|anything)\s+(?:above|before this|said before|prior to this|that came before)\b[^.!?\n]{0,25}?\b(?:was|is|were)\s+(?:just\s+|only\s+)?(?:a test|a draft|fake|void|null|irrelevant|cancel+ed|not real|not valid)\b|\b(?:everything|all)\s+(?:above|before this)\b[^.!?\n]{0,25}?\b(?:doesn't|does not|no longer)\s+(?:count|apply|matter)\b|\btodo lo (?:que hay |de )?(?:arriba|anterior)\b[^.!?\n]{0,40}?\b(?:era|fue|es)\s+(?:solo\s+)?(?:una prueba|un borrador|falso|mentira)\b|\btodo lo (?:que hay |de )?(?:arriba|anterior)\b[^.!?\n]{0,40}?\b(?:no cuenta|queda anulado|no vale)\b|\btudo (?:o que está |o que veio )?(?:acima|antes)\b[^.!?\n]{0,40}?(?:\bera|\bfoi|é)\s+(?:só\s+|apenas\s+)?(?:um teste|rascunho|um rascunho|falso)\b|\btudo (?:o que está |o que veio )?(?:acima|antes)\b[^.!?\n]{0,40}?\b(?:foi descartado|não conta|não vale)\b|\bquello che c['’]era (?:sopra|prima)\b[^.!?\n]{0,20}?\b(?:non esiste più|non conta|non vale|era un test|era una bozza)|\btutto (?:ciò che è |quello che è |quanto )?(?:sopra|scritto sopra)\b[^.!?\n]{0,20}?(?:\bnon esiste più|\bnon conta|è annullato|\bera un test|\bera una bozza)|\btout ce qui (?:précède|est au-dessus|a été dit avant)\b[^.!?\n]{0,25}?(?:était un test|\bne compte pas|\bne compte plus|\best annulé|\best nul\b|était un brouillon)|\balles\s+(?:oben|davor|bisherige|was oben steht|was vorher kam|hierüber)\b[^.!?\n]{0,25}?\b(?:war ein test|war nur ein test|zählt nicht|ist ungültig|ist hinfällig|gilt nicht)\b|\balles\s+(?:hierboven|hiervoor|wat hierboven staat)\b[^.!?\n]{0,25}?\b(?:was een test|telt niet|is ongeldig|vervalt|geldt niet)\b",
+        weight: 0.8,
+    },
+    // pretending to have no instructions, informal and with the prompt "empty"
+    Phrase {
+        re: r"\b(?:imagine|pretend|suppose|act as if|assume)\b[^.!?\n]{0,20}?\b(?:your\s+)?(?:system prompt|instructions|rules)\s+(?:is|are|was|were)\s+(?:empty|blank|gone|deleted|wiped)\b|\b(?:stell dir vor|tu so,? als)\b[^.!?\n]{0,30}?\bdu hättest\s+(?:nie|noch nie|keine)\b[^.!?\n]{0,25}?\b(?:anweisungen|regeln|vorgaben|instruktionen)\b|\b(?:stell dir vor|tu so,? als)\b[^.!?\n]{0,30}?\b(?:dein|deine)\s+(?:systemprompt|anweisungen|regeln)\s+(?:wäre|wären|ist|sind)\s+leer\b|\b(?:fais|faites) comme si\s+(?:tu|t['’]|vous)\s*(?:n['’])?(?:avais|aviez)\s+(?:jamais|pas|aucune?)\s+(?:re[çc]u\s+)?(?:de\s+|d['’]|aucune\s+)?(?:consignes?|instructions?|r[èe]gles?)\b|\b(?:imagina|supón|supon)\s+(?:que\s+|q\s+)?(?:tu|tus)\s+(?:prompt de sistema|instrucciones|reglas)\s+(?:estuviera|estuvieran|está|están|fuera|fueran)\s+(?:vací[oa]s?|en blanco|borrad[oa]s?)\b|\b(?:immagina|fai finta)\s+(?:che\s+)?(?:il tuo|le tue)\s+(?:prompt di sistema|istruzioni|regole)\s+(?:sia|siano|fosse|fossero)\s+(?:vuot[oie]|cancellat[oie])\b|\b(?:imagina|finja|finge)\s+(?:que\s+)?(?:o teu|o seu|as tuas|as suas|teu|seu)\s+(?:prompt de sistema|instruções|regras)\s+(?:está|estão|estivesse|estivessem)\s+(?:vazi[oa]s?|apagad[oa]s?)\b|\b(?:stel je voor|doe alsof)\b[^.!?\n]{0,20}?\b(?:je|jouw)\s+(?:systeemprompt|instructies|regels)\s+(?:leeg|gewist|weg)\b",
+        weight: 0.8,
+    },
     // Chinese
     Phrase {
         re: r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不用理会|别管|不要遵守|不要遵循|放弃|抛开)[^。！？\n]{0,20}?(?:指令|指示|说明|提示|规则|命令|要求|设定|限制|规定)",
