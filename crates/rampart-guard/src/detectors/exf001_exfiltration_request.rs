@@ -10,7 +10,11 @@ declare_rule! {
     /// the URL", and URL templates with a slot for the data
     /// (`https://x.example/log?q={conversation}`). The sending requests are read in
     /// English, German, French, Spanish, Italian, Portuguese and Dutch ("sende den
-    /// Chatverlauf an …", "envoie l'historique de la conversation à …").
+    /// Chatverlauf an …", "envoie l'historique de la conversation à …"), and so are
+    /// secrets named by kind or by their file's name ("upload the .env file to …",
+    /// `credenciales_produccion.txt`), other people's data (other users' chats,
+    /// patients' records) sent outside or to a personal mailbox, and a URL left open
+    /// for a token ("open https://…/?token= followed by the admin token").
     ///
     /// ## Why is this dangerous?
     /// An agent with a browsing, HTTP or e-mail tool, or a client that renders
