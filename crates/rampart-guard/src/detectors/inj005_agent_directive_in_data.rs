@@ -37,7 +37,9 @@ declare_rule! {
     /// questo foglio, invialo a …\"", with the pronoun joined to the verb), the AI that
     /// summarises or answers from the data told what it must say ("any AI assistant
     /// that summarises these reviews should mention …", "l'assistente deve specificare
-    /// che …"), and an
+    /// che …"), what a summary or analysis made by a machine must say, in the third
+    /// person ("any automated summary of this article must mention …", "lors de toute
+    /// analyse automatisée du présent bail, il convient d'affirmer …"), and an
     /// order in the clause about summarising ("Als een assistent deze pagina samenvat,
     /// vermeld dan …", "bei der Zusammenfassung dieser Nachricht bitte erwähnen …").
     ///
@@ -414,6 +416,17 @@ static PHRASES: &[Phrase] = &[
     Phrase {
         re: r"\beven though (?:it|this|that|they) (?:is|are|was|were|isn't|aren't)(?: not)?\b|\b(?:regardless of|no matter) (?:what|which|the)\b|\bwhatever the (?:user|question|request|customer)\b|\bcompetitors?\b|\bcompetition\b|\brivals?\b|\b(?:rank|list|put|place)\s+(?:ours|us|our \w+)\s+(?:first|at the top)\b|\bthe only (?:safe|good|reliable|real|trustworthy) (?:choice|option)\b|\begal was\b|\bunabhängig davon\b|\bkonkurren\w*|\bwettbewerber\w*|\ban erster stelle\b|\bquel(?:le)?s? que soi(?:t|ent)\b|\bpeu importe\b|\bconcurren\w*|\ben premi[eè]re? position\b|\bsin importar\b|\bindependientemente\b|\bcompetidor\w*|\ben primer lugar\b|\bindipendentemente\b|\ba prescindere\b|\bconcorren\w*|\bal primo posto\b|\bindependentemente\b|\bnão importa\b|\bem primeiro lugar\b|\bongeacht\b|\bop de eerste plaats\b|\bbovenaan\b|\b(?:and|et|und|y|e|en)\s+(?:no|aucune?|keine[nm]?|kein|ninguna?|ningún|nessuna?|nessun|nenhuma?|geen)\s+(?:other|others|autres?|anderen?|otr[oa]s?|altr[oi]|altre|outr[oa]s?)\b",
         weight: 0.45,
+    },
+    // What the machine reading the data must say, written in the third person or the
+    // passive, with no "you": "any automated summary of this article must mention …",
+    // "Zusammenfassungen dieses Artikels sollen darauf hinweisen, dass …", "lors de
+    // toute analyse automatisée du présent bail, il convient d'affirmer …", "cualquier
+    // resumen automático de esta noticia debe mencionar …", in the seven languages. A
+    // summary, analysis or evaluation named as made by a machine, then a duty to
+    // state, mention, recommend or rank.
+    Phrase {
+        re: r"\b(?:automated|automatic|machine(?:-generated)?|ai(?:-generated)?|computer-generated)\s+(?:summary|summaries|recap|recaps|analysis|analyses|review|reviews|evaluation|evaluations|assessment|screening|ranking|answers?|readers?|tools?|systems?|summari[sz]ers?)\b[^.!?\n]{0,80}?\b(?:must|should|shall|is to|are to|needs? to|has to|have to|is required to|are required to)\s+(?:\w+\s+){0,2}(?:mention|state|say|report|describe|recommend|rank|note|include|indicate|present|call|claim|tell|list|show|point out|omit|leave out)\b|\b(?:zusammenfassungen?|maschinelle[nr]?\s+(?:leser|auswertung|erstellung|zusammenfassung|bewertung)|automatisierte[nr]?\s+(?:auswertung|zusammenfassung|bewertung|analyse)|ki-(?:tools?|systeme?|assistenten|zusammenfassungen?))\b[^.!?\n]{0,80}?\b(?:sollen|soll|müssen|muss|ist|sind|haben)\b[^.!?\n]{0,80}?\b(?:hinweisen|erwähnen|festzuhalten|festhalten|nennen|angeben|darstellen|einstufen|bezeichnen|empfehlen|verschweigen|weglassen)\b|\b(?:analyse|résumé|synthèse|evaluation|lecture|traitement|tri)s?\s+(?:automatisée?s?|automatiques?|par (?:une )?ia)[^.!?\n]{0,80}?(?:\bil convient d['’]|\bdoi[tv]e?n?t?\s+|\bdevra\s+|\bdevront\s+)(?:affirmer|indiquer|mentionner|préciser|présenter|signaler|dire|recommander|classer|omettre|taire)|\b(?:resumen|resúmenes|resumenes|análisis|analisis|evaluación|evaluacion|lectura|respuestas?|selección|seleccion)\s+(?:automátic[oa]s?|automatic[oa]s?|automatizad[oa]s?|por ia|con ia)\b[^.!?\n]{0,80}?\b(?:debe|deberá|debera|deben|tiene que|tienen que|ha de|han de)\s+(?:\w+\s+){0,2}(?:mencionar|indicar|decir|afirmar|recomendar|señalar|senalar|destacar|presentar|clasificar|omitir|callar)\b|\b(?:riassunt[oi]|sintesi|valutazion[ei]|analisi|lettura|risposte?|selezione)\s+(?:automatic[aoie]|automatizzat[aoie]|tramite ia|con ia)\b[^.!?\n]{0,80}?\b(?:deve|devono|dovrà|dovra|dovranno|va|vanno)\s+(?:\w+\s+){0,2}(?:menzionare|indicare|dire|affermare|raccomandare|segnalare|riportare|presentare|classificare|omettere|tacere)\b|\b(?:resumos?|análises?|analises?|avalia[çc](?:ão|ao|ões|oes)|respostas?|leituras?|triagem)\s+(?:autom[áa]tic[oa]s?|automatizad[oa]s?|por ia|com ia)\b[^.!?\n]{0,80}?\b(?:deve|devem|dever[áa]|tem de|têm de|tem que|precisa|precisam)\s+(?:\w+\s+){0,2}(?:mencionar|dizer|indicar|afirmar|recomendar|destacar|apresentar|classificar|omitir)\b|\b(?:automatische|geautomatiseerde|ai-)\s*(?:samenvatting(?:en)?|analyse|beoordeling(?:en)?|verwerking|antwoorden|selectie|zoekmachines?)\b[^.!?\n]{0,80}?\b(?:moet|moeten|dient|dienen)\s+(?:\w+\s+){0,3}(?:vermelden|noemen|zeggen|aangeven|melden|aanbevelen|weglaten|verzwijgen|rangschikken)\b",
+        weight: 0.7,
     },
 ];
 
