@@ -57,6 +57,13 @@ macro_rules! secret_objects {
     };
 }
 
+/// Verbs of sending or gathering, for the phrases on other people's data below.
+macro_rules! people_verbs {
+    () => {
+        r"(?:übertrage\b|\b(?:send|upload|forward|e-?mail|mail|post|transfer|copy|push|export|share|schick|schicke|sende|lade|leite|poste|envoie|transfère|transfere|téléverse|televerse|copie|exporte|sube|envía|envia|manda|reenvía|reenvia|copia|pasa|carica|invia|inoltra|trasferisci|sobe|suba|envie|encaminha|encaminhe|carrega|stuur|verstuur|upload|post|kopieer|verzamel|collect|gather|sammle|rassemble|recopila|raccogli|re[uú]ne)\b)"
+    };
+}
+
 /// Other people's data: other users' chats, every user's address, a customer export,
 /// patients' records.
 macro_rules! people_objects {
@@ -143,7 +150,8 @@ static PHRASES: &[Phrase] = &[
     // patients' records) sent to an address outside or a personal mailbox.
     Phrase {
         re: concat!(
-            r"(?:übertrage\b|\b(?:send|upload|forward|e-?mail|mail|post|transfer|copy|push|export|share|schick|schicke|sende|lade|leite|poste|envoie|transfère|transfere|téléverse|televerse|copie|exporte|sube|envía|envia|manda|reenvía|reenvia|copia|pasa|carica|invia|inoltra|trasferisci|sobe|suba|envie|encaminha|encaminhe|carrega|stuur|verstuur|upload|post|kopieer|verzamel|collect|gather|sammle|rassemble|recopila|raccogli|re[uú]ne)\b)[^.!?\n]{0,100}?",
+            people_verbs!(),
+            r"[^.!?\n]{0,100}?",
             people_objects!(),
             r"[^.!?\n]{0,140}?",
             outside_or_personal!()
@@ -154,7 +162,8 @@ static PHRASES: &[Phrase] = &[
     // cliniche dei pazienti"
     Phrase {
         re: concat!(
-            r"(?:übertrage\b|\b(?:send|upload|forward|e-?mail|mail|post|transfer|copy|push|export|share|schick|schicke|sende|lade|leite|poste|envoie|transfère|transfere|téléverse|televerse|copie|exporte|sube|envía|envia|manda|reenvía|reenvia|copia|pasa|carica|invia|inoltra|trasferisci|sobe|suba|envie|encaminha|encaminhe|carrega|stuur|verstuur|upload|post|kopieer|verzamel|collect|gather|sammle|rassemble|recopila|raccogli|re[uú]ne)\b)[^.!?\n]{0,60}?",
+            people_verbs!(),
+            r"[^.!?\n]{0,60}?",
             outside_or_personal!(),
             r"[^.!?\n]{0,100}?",
             people_objects!()
