@@ -67,6 +67,69 @@ declare_rule! {
     }
 }
 
+/// English: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_en {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\b(?:no longer|don't|do not|doesn't|does not|won't)\s+(?:apply|count|matter|exist|stand|hold|bind)|\b(?:are|is|were|was|have been|has been|got|now|now all)\s+(?:now\s+|all\s+|hereby\s+|officially\s+)?(?:void|null|cancel+ed|revoked|suspended|lifted|withdrawn|expired|deactivated|disabled|invalid|obsolete|scrapped|discarded|superseded|overridden|wiped|deleted|removed|gone|off|over|no longer valid|no longer in force|no longer active|out of date|not valid|not in force)|\b(?:have|has)\s+(?:expired|lapsed)|:\s*(?:void|revoked|cancel+ed|suspended|disabled|null|none|off)\b)"
+    };
+}
+
+/// German: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_de {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\b(?:gelten|zählen|greifen|bestehen)\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?(?:nicht mehr|nicht länger)|\b(?:sind|wurden|werden|ist|wurde)\s+(?:\w+\s+){0,2}(?:aufgehoben|außer kraft|ungültig|nichtig|widerrufen|ausgesetzt|deaktiviert|abgeschaltet|gelöscht|gestrichen|hinfällig|obsolet|abgelaufen|zurückgesetzt|entfernt)|\b(?:entfallen|erloschen)\b|:\s*(?:aufgehoben|ungültig|widerrufen|ausgesetzt|deaktiviert)\b)"
+    };
+}
+
+/// French: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_fr {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\bne\s+(?:s['’]appliquent|comptent|valent|existent|tiennent)\s+plus|\b(?:sont|ont été|est|a été|sont désormais|sont maintenant)\s+(?:annulée?s?|révoquée?s?|suspendue?s?|levée?s?|caduques?|nulles?|obsolètes?|désactivée?s?|supprimée?s?|effacée?s?|expirée?s?|invalides?|abrogée?s?)|\bn['’]ont plus (?:cours|lieu d['’]être|de valeur)|\bne sont plus\s+(?:valables|en vigueur|applicables|valides|actives)|:\s*(?:annulée?s?|révoquée?s?|suspendue?s?|désactivée?s?))"
+    };
+}
+
+/// Spanish: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_es {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\bya no\s+(?:se\s+)?(?:aplican|valen|cuentan|rigen|existen|están vigentes|sirven)|\bno\s+(?:aplican|cuentan|valen|rigen)\s+(?:más|ya)|\b(?:han sido|fueron|están|quedan|quedaron|son)\s+(?:anuladas?|revocadas?|suspendidas?|canceladas?|desactivadas?|eliminadas?|borradas?|caducadas?|invalidadas?|obsoletas?|sin efecto|derogadas?)|\b(?:han caducado|caducaron)|:\s*(?:anuladas?|revocadas?|suspendidas?|desactivadas?)\b)"
+    };
+}
+
+/// Italian: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_it {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\bnon\s+(?:valgono|si applicano|contano|esistono)(?:\s+più)?|\bnon sono più\s+(?:valide|in vigore|attive)|(?:\bsono|\bsono state|\bvengono|\brisultano|è stata|è)\s+(?:annullate?|revocate?|sospese?|disattivate?|cancellate?|scadute?|nulle?|decadute?|abrogate?|superate?|eliminate?)|\b(?:sono )?scadute\b|:\s*(?:annullate?|revocate?|sospese?|disattivate?)\b)"
+    };
+}
+
+/// Portuguese: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_pt {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\b(?:já )?não\s+(?:valem|se aplicam|contam|existem|estão em vigor)|\b(?:foram|estão|são|ficam|ficaram|está|foi)\s+(?:anuladas?|revogadas?|suspensas?|canceladas?|desativadas?|apagadas?|expiradas?|invalidadas?|descartadas?|sem efeito)|\b(?:expiraram|caducaram)|:\s*(?:anuladas?|revogadas?|suspensas?|desativadas?)\b)"
+    };
+}
+
+/// Dutch: the rest of a sentence that declares instructions void ("… no longer
+/// apply", "… revoked"), shared by the phrase on the model's own instructions and
+/// the weaker one on instructions with no owner.
+macro_rules! void_after_nl {
+    () => {
+        r"[^.!?\n]{0,40}?(?:\b(?:gelden|tellen|bestaan)\s+niet\s+(?:meer|langer)|\b(?:zijn|werden|is|worden|zijn nu)\s+(?:\w+\s+)?(?:ingetrokken|vervallen|opgeschort|uitgeschakeld|ongeldig|nietig|verlopen|geschrapt|verwijderd|gewist|buiten werking|opgeheven)|\b(?:vervallen|verlopen)\b|:\s*(?:ingetrokken|vervallen|opgeschort|uitgeschakeld)\b)"
+    };
+}
+
 static PHRASES: &[Phrase] = &[
     // English: verb … (previous|above|all…) … instructions
     Phrase {
@@ -197,62 +260,106 @@ static PHRASES: &[Phrase] = &[
     // no longer apply since the new law") are also what a memo or a manual says, and
     // weigh 0.55 and 0.5 below: evidence for the classifier, not a verdict.
     Phrase {
-        re: r"(?:\b(?:your|yours|the (?:bot|assistant|ai|chatbot|system|operator|developer)['’]s)\s+(?:(?:own|old|previous|original|initial|current|usual|existing|safety|security|content|system|earlier|former)\s+){0,2}(?:instructions|rules|guidelines|directives|constraints|programming|safeguards|system prompt|prompt)|\b(?:instructions|rules|guidelines|directives|system prompt)\s+(?:of|for|from) (?:the|this) (?:bot|assistant|ai|chatbot|operator|developer|system)\b)[^.!?\n]{0,40}?(?:\b(?:no longer|don't|do not|doesn't|does not|won't)\s+(?:apply|count|matter|exist|stand|hold|bind)|\b(?:are|is|were|was|have been|has been|got|now|now all)\s+(?:now\s+|all\s+|hereby\s+|officially\s+)?(?:void|null|cancel+ed|revoked|suspended|lifted|withdrawn|expired|deactivated|disabled|invalid|obsolete|scrapped|discarded|superseded|overridden|wiped|deleted|removed|gone|off|over|no longer valid|no longer in force|no longer active|out of date|not valid|not in force)|\b(?:have|has)\s+(?:expired|lapsed)|:\s*(?:void|revoked|cancel+ed|suspended|disabled|null|none|off)\b)",
+        re: concat!(
+            r"(?:\b(?:your|yours|the (?:bot|assistant|ai|chatbot|system|operator|developer)['’]s)\s+(?:(?:own|old|previous|original|initial|current|usual|existing|safety|security|content|system|earlier|former)\s+){0,2}(?:instructions|rules|guidelines|directives|constraints|programming|safeguards|system prompt|prompt)|\b(?:instructions|rules|guidelines|directives|system prompt)\s+(?:of|for|from) (?:the|this) (?:bot|assistant|ai|chatbot|operator|developer|system)\b)",
+            void_after_en!()
+        ),
         weight: 0.8,
     },
     Phrase {
-        re: r"(?:\b(?:deine|eure)\s+(?:(?:alten|bisherigen|vorherigen|ursprünglichen|früheren|aktuellen|eigenen|sicherheits)\s*){0,2}(?:anweisungen|regeln|vorgaben|richtlinien|systemprompt|system-prompt|programmierung)|\b(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des|vom) (?:betreibers|bots|assistenten|systems|entwicklers|herstellers)\b)[^.!?\n]{0,40}?(?:\b(?:gelten|zählen|greifen|bestehen)\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?(?:nicht mehr|nicht länger)|\b(?:sind|wurden|werden|ist|wurde)\s+(?:\w+\s+){0,2}(?:aufgehoben|außer kraft|ungültig|nichtig|widerrufen|ausgesetzt|deaktiviert|abgeschaltet|gelöscht|gestrichen|hinfällig|obsolet|abgelaufen|zurückgesetzt|entfernt)|\b(?:entfallen|erloschen)\b|:\s*(?:aufgehoben|ungültig|widerrufen|ausgesetzt|deaktiviert)\b)|\bgelten\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?keine\s+(?:\w+\s+)?(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des (?:betreibers|bots|assistenten|systems|entwicklers)\s+)?mehr\b",
+        re: concat!(
+            r"(?:\b(?:deine|eure)\s+(?:(?:alten|bisherigen|vorherigen|ursprünglichen|früheren|aktuellen|eigenen|sicherheits)\s*){0,2}(?:anweisungen|regeln|vorgaben|richtlinien|systemprompt|system-prompt|programmierung)|\b(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des|vom) (?:betreibers|bots|assistenten|systems|entwicklers|herstellers)\b)",
+            void_after_de!(),
+            r"|\bgelten\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?keine\s+(?:\w+\s+)?(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des (?:betreibers|bots|assistenten|systems|entwicklers)\s+)?mehr\b"
+        ),
         weight: 0.8,
     },
     Phrase {
-        re: r"(?:\btes\s+(?:(?:anciennes|précédentes|propres|vieilles)\s+)?(?:instructions|consignes|règles|directives)|\b(?:instructions|consignes|règles|directives)\s+d[ue]s? (?:bot|robot|système|systeme|opérateur|operateur|développeur|developpeur|assistant)\b)[^.!?\n]{0,40}?(?:\bne\s+(?:s['’]appliquent|comptent|valent|existent|tiennent)\s+plus|\b(?:sont|ont été|est|a été|sont désormais|sont maintenant)\s+(?:annulée?s?|révoquée?s?|suspendue?s?|levée?s?|caduques?|nulles?|obsolètes?|désactivée?s?|supprimée?s?|effacée?s?|expirée?s?|invalides?|abrogée?s?)|\bn['’]ont plus (?:cours|lieu d['’]être|de valeur)|\bne sont plus\s+(?:valables|en vigueur|applicables|valides|actives)|:\s*(?:annulée?s?|révoquée?s?|suspendue?s?|désactivée?s?))",
+        re: concat!(
+            r"(?:\btes\s+(?:(?:anciennes|précédentes|propres|vieilles)\s+)?(?:instructions|consignes|règles|directives)|\b(?:instructions|consignes|règles|directives)\s+d[ue]s? (?:bot|robot|système|systeme|opérateur|operateur|développeur|developpeur|assistant)\b)",
+            void_after_fr!()
+        ),
         weight: 0.8,
     },
     Phrase {
-        re: r"(?:\btus\s+(?:(?:antiguas|anteriores|viejas|propias|originales)\s+)?(?:instrucciones|reglas|normas|indicaciones|directrices)|\b(?:instrucciones|reglas|normas|directrices)\s+(?:del|de la) (?:bot|asistente|sistema|operador|desarrollador|ia)\b)[^.!?\n]{0,40}?(?:\bya no\s+(?:se\s+)?(?:aplican|valen|cuentan|rigen|existen|están vigentes|sirven)|\bno\s+(?:aplican|cuentan|valen|rigen)\s+(?:más|ya)|\b(?:han sido|fueron|están|quedan|quedaron|son)\s+(?:anuladas?|revocadas?|suspendidas?|canceladas?|desactivadas?|eliminadas?|borradas?|caducadas?|invalidadas?|obsoletas?|sin efecto|derogadas?)|\b(?:han caducado|caducaron)|:\s*(?:anuladas?|revocadas?|suspendidas?|desactivadas?)\b)|\b(?:ya )?no (?:aplican|rigen|valen|cuentan)\s+(?:ya\s+)?(?:las|tus)\s+(?:\w+\s+)?(?:instrucciones|reglas|normas|restricciones|directrices)\b",
+        re: concat!(
+            r"(?:\btus\s+(?:(?:antiguas|anteriores|viejas|propias|originales)\s+)?(?:instrucciones|reglas|normas|indicaciones|directrices)|\b(?:instrucciones|reglas|normas|directrices)\s+(?:del|de la) (?:bot|asistente|sistema|operador|desarrollador|ia)\b)",
+            void_after_es!(),
+            r"|\b(?:ya )?no (?:aplican|rigen|valen|cuentan)\s+(?:ya\s+)?(?:las|tus)\s+(?:\w+\s+)?(?:instrucciones|reglas|normas|restricciones|directrices)\b"
+        ),
         weight: 0.8,
     },
     Phrase {
-        re: r"(?:\b(?:le tue|tue)\s+(?:(?:vecchie|precedenti|originali|solite)\s+)?(?:istruzioni|regole|indicazioni|direttive|linee guida)|\b(?:istruzioni|regole|indicazioni|direttive|linee guida)\s+(?:del|dello|dell['’]) ?(?:bot|assistente|sistema|operatore|sviluppatore|ia)\b)[^.!?\n]{0,40}?(?:\bnon\s+(?:valgono|si applicano|contano|esistono)(?:\s+più)?|\bnon sono più\s+(?:valide|in vigore|attive)|(?:\bsono|\bsono state|\bvengono|\brisultano|è stata|è)\s+(?:annullate?|revocate?|sospese?|disattivate?|cancellate?|scadute?|nulle?|decadute?|abrogate?|superate?|eliminate?)|\b(?:sono )?scadute\b|:\s*(?:annullate?|revocate?|sospese?|disattivate?)\b)",
+        re: concat!(
+            r"(?:\b(?:le tue|tue)\s+(?:(?:vecchie|precedenti|originali|solite)\s+)?(?:istruzioni|regole|indicazioni|direttive|linee guida)|\b(?:istruzioni|regole|indicazioni|direttive|linee guida)\s+(?:del|dello|dell['’]) ?(?:bot|assistente|sistema|operatore|sviluppatore|ia)\b)",
+            void_after_it!()
+        ),
         weight: 0.8,
     },
     Phrase {
-        re: r"(?:\b(?:tuas|suas|as tuas|as suas)\s+(?:(?:antigas|anteriores|velhas|próprias|originais)\s+)?(?:instruções|instrucoes|regras|orientações|orientacoes|diretrizes)|\b(?:instruções|instrucoes|regras|diretrizes)\s+(?:do|da) (?:bot|assistente|sistema|operador|desenvolvedor|ia)\b)[^.!?\n]{0,40}?(?:\b(?:já )?não\s+(?:valem|se aplicam|contam|existem|estão em vigor)|\b(?:foram|estão|são|ficam|ficaram|está|foi)\s+(?:anuladas?|revogadas?|suspensas?|canceladas?|desativadas?|apagadas?|expiradas?|invalidadas?|descartadas?|sem efeito)|\b(?:expiraram|caducaram)|:\s*(?:anuladas?|revogadas?|suspensas?|desativadas?)\b)",
+        re: concat!(
+            r"(?:\b(?:tuas|suas|as tuas|as suas)\s+(?:(?:antigas|anteriores|velhas|próprias|originais)\s+)?(?:instruções|instrucoes|regras|orientações|orientacoes|diretrizes)|\b(?:instruções|instrucoes|regras|diretrizes)\s+(?:do|da) (?:bot|assistente|sistema|operador|desenvolvedor|ia)\b)",
+            void_after_pt!()
+        ),
         weight: 0.8,
     },
     Phrase {
-        re: r"(?:\b(?:je|jouw)\s+(?:(?:oude|eerdere|vorige|oorspronkelijke|eigen)\s+)?(?:instructies|regels|richtlijnen|systeemprompt)|\b(?:instructies|regels|richtlijnen)\s+van (?:de|het) (?:bot|assistent|systeem|beheerder|operator|ontwikkelaar)\b)[^.!?\n]{0,40}?(?:\b(?:gelden|tellen|bestaan)\s+niet\s+(?:meer|langer)|\b(?:zijn|werden|is|worden|zijn nu)\s+(?:\w+\s+)?(?:ingetrokken|vervallen|opgeschort|uitgeschakeld|ongeldig|nietig|verlopen|geschrapt|verwijderd|gewist|buiten werking|opgeheven)|\b(?:vervallen|verlopen)\b|:\s*(?:ingetrokken|vervallen|opgeschort|uitgeschakeld)\b)",
+        re: concat!(
+            r"(?:\b(?:je|jouw)\s+(?:(?:oude|eerdere|vorige|oorspronkelijke|eigen)\s+)?(?:instructies|regels|richtlijnen|systeemprompt)|\b(?:instructies|regels|richtlijnen)\s+van (?:de|het) (?:bot|assistent|systeem|beheerder|operator|ontwikkelaar)\b)",
+            void_after_nl!()
+        ),
         weight: 0.8,
     },
     // previous, original or above instructions with no owner: also a manual or a recipe
     // ("the original instructions no longer apply to the X2"), so evidence for the
     // classifier rather than a verdict, unless another rule agrees
     Phrase {
-        re: r"(?:\b(?:previous|prior|earlier|original|initial|above|old|former|existing)\s+(?:system\s+)?(?:instructions|guidelines|directives|system prompt|prompt|configuration|programming))[^.!?\n]{0,40}?(?:\b(?:no longer|don't|do not|doesn't|does not|won't)\s+(?:apply|count|matter|exist|stand|hold|bind)|\b(?:are|is|were|was|have been|has been|got|now|now all)\s+(?:now\s+|all\s+|hereby\s+|officially\s+)?(?:void|null|cancel+ed|revoked|suspended|lifted|withdrawn|expired|deactivated|disabled|invalid|obsolete|scrapped|discarded|superseded|overridden|wiped|deleted|removed|gone|off|over|no longer valid|no longer in force|no longer active|out of date|not valid|not in force)|\b(?:have|has)\s+(?:expired|lapsed)|:\s*(?:void|revoked|cancel+ed|suspended|disabled|null|none|off)\b)",
+        re: concat!(
+            r"(?:\b(?:previous|prior|earlier|original|initial|above|old|former|existing)\s+(?:system\s+)?(?:instructions|guidelines|directives|system prompt|prompt|configuration|programming))",
+            void_after_en!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r"(?:\b(?:bisherigen|vorherigen|ursprünglichen|früheren|obigen|alten)\s+(?:anweisungen|vorgaben|richtlinien|systemprompt|konfiguration|programmierung))[^.!?\n]{0,40}?(?:\b(?:gelten|zählen|greifen|bestehen)\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?(?:nicht mehr|nicht länger)|\b(?:sind|wurden|werden|ist|wurde)\s+(?:\w+\s+){0,2}(?:aufgehoben|außer kraft|ungültig|nichtig|widerrufen|ausgesetzt|deaktiviert|abgeschaltet|gelöscht|gestrichen|hinfällig|obsolet|abgelaufen|zurückgesetzt|entfernt)|\b(?:entfallen|erloschen)\b|:\s*(?:aufgehoben|ungültig|widerrufen|ausgesetzt|deaktiviert)\b)|\bgelten\s+(?:ab (?:jetzt|sofort) |ab heute |hier |ab hier )?keine\s+(?:\w+\s+)?(?:anweisungen|regeln|vorgaben|richtlinien)\s+(?:des (?:betreibers|bots|assistenten|systems|entwicklers)\s+)?mehr\b",
+        re: concat!(
+            r"(?:\b(?:bisherigen|vorherigen|ursprünglichen|früheren|obigen|alten)\s+(?:anweisungen|vorgaben|richtlinien|systemprompt|konfiguration|programmierung))",
+            void_after_de!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r"(?:\b(?:instructions|consignes|directives|configuration)\s+(?:précédentes|initiales|d['’]origine|ci-dessus|antérieures)|\b(?:anciennes|précédentes)\s+(?:instructions|consignes|directives))[^.!?\n]{0,40}?(?:\bne\s+(?:s['’]appliquent|comptent|valent|existent|tiennent)\s+plus|\b(?:sont|ont été|est|a été|sont désormais|sont maintenant)\s+(?:annulée?s?|révoquée?s?|suspendue?s?|levée?s?|caduques?|nulles?|obsolètes?|désactivée?s?|supprimée?s?|effacée?s?|expirée?s?|invalides?|abrogée?s?)|\bn['’]ont plus (?:cours|lieu d['’]être|de valeur)|\bne sont plus\s+(?:valables|en vigueur|applicables|valides|actives)|:\s*(?:annulée?s?|révoquée?s?|suspendue?s?|désactivée?s?))",
+        re: concat!(
+            r"(?:\b(?:instructions|consignes|directives|configuration)\s+(?:précédentes|initiales|d['’]origine|ci-dessus|antérieures)|\b(?:anciennes|précédentes)\s+(?:instructions|consignes|directives))",
+            void_after_fr!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r"(?:\b(?:instrucciones|indicaciones|directrices|configuración)\s+(?:anteriores|previas|originales|iniciales|de arriba))[^.!?\n]{0,40}?(?:\bya no\s+(?:se\s+)?(?:aplican|valen|cuentan|rigen|existen|están vigentes|sirven)|\bno\s+(?:aplican|cuentan|valen|rigen)\s+(?:más|ya)|\b(?:han sido|fueron|están|quedan|quedaron|son)\s+(?:anuladas?|revocadas?|suspendidas?|canceladas?|desactivadas?|eliminadas?|borradas?|caducadas?|invalidadas?|obsoletas?|sin efecto|derogadas?)|\b(?:han caducado|caducaron)|:\s*(?:anuladas?|revocadas?|suspendidas?|desactivadas?)\b)|\b(?:ya )?no (?:aplican|rigen|valen|cuentan)\s+(?:ya\s+)?(?:las|tus)\s+(?:\w+\s+)?(?:instrucciones|reglas|normas|restricciones|directrices)\b",
+        re: concat!(
+            r"(?:\b(?:instrucciones|indicaciones|directrices|configuración)\s+(?:anteriores|previas|originales|iniciales|de arriba))",
+            void_after_es!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r"(?:\b(?:istruzioni|indicazioni|direttive|linee guida|configurazione)\s+(?:precedenti|originali|iniziali|di prima|qui sopra)|\b(?:vecchie|precedenti)\s+(?:istruzioni|indicazioni|direttive|linee guida))[^.!?\n]{0,40}?(?:\bnon\s+(?:valgono|si applicano|contano|esistono)(?:\s+più)?|\bnon sono più\s+(?:valide|in vigore|attive)|(?:\bsono|\bsono state|\bvengono|\brisultano|è stata|è)\s+(?:annullate?|revocate?|sospese?|disattivate?|cancellate?|scadute?|nulle?|decadute?|abrogate?|superate?|eliminate?)|\b(?:sono )?scadute\b|:\s*(?:annullate?|revocate?|sospese?|disattivate?)\b)",
+        re: concat!(
+            r"(?:\b(?:istruzioni|indicazioni|direttive|linee guida|configurazione)\s+(?:precedenti|originali|iniziali|di prima|qui sopra)|\b(?:vecchie|precedenti)\s+(?:istruzioni|indicazioni|direttive|linee guida))",
+            void_after_it!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r"(?:\b(?:instruções|instrucoes|orientações|orientacoes|diretrizes|configuração|configuracao)\s+(?:anteriores|originais|iniciais|de cima|antigas))[^.!?\n]{0,40}?(?:\b(?:já )?não\s+(?:valem|se aplicam|contam|existem|estão em vigor)|\b(?:foram|estão|são|ficam|ficaram|está|foi)\s+(?:anuladas?|revogadas?|suspensas?|canceladas?|desativadas?|apagadas?|expiradas?|invalidadas?|descartadas?|sem efeito)|\b(?:expiraram|caducaram)|:\s*(?:anuladas?|revogadas?|suspensas?|desativadas?)\b)",
+        re: concat!(
+            r"(?:\b(?:instruções|instrucoes|orientações|orientacoes|diretrizes|configuração|configuracao)\s+(?:anteriores|originais|iniciais|de cima|antigas))",
+            void_after_pt!()
+        ),
         weight: 0.55,
     },
     Phrase {
-        re: r"(?:\b(?:eerdere|vorige|oorspronkelijke|bovenstaande|oude)\s+(?:instructies|richtlijnen|systeemprompt|configuratie))[^.!?\n]{0,40}?(?:\b(?:gelden|tellen|bestaan)\s+niet\s+(?:meer|langer)|\b(?:zijn|werden|is|worden|zijn nu)\s+(?:\w+\s+)?(?:ingetrokken|vervallen|opgeschort|uitgeschakeld|ongeldig|nietig|verlopen|geschrapt|verwijderd|gewist|buiten werking|opgeheven)|\b(?:vervallen|verlopen)\b|:\s*(?:ingetrokken|vervallen|opgeschort|uitgeschakeld)\b)",
+        re: concat!(
+            r"(?:\b(?:eerdere|vorige|oorspronkelijke|bovenstaande|oude)\s+(?:instructies|richtlijnen|systeemprompt|configuratie))",
+            void_after_nl!()
+        ),
         weight: 0.55,
     },
     // the same with previous or old rules and no owner: a memo says it too
